@@ -1,0 +1,297 @@
+"""The REST API under /api/v1: one OpenAPI-described router per record type, built from the record
+registry, so every type has the same list/detail/create/update/delete/history endpoints.
+
+Handlers are thin: they parse, call core.services, and map its exceptions to 4xx answers.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Field, NinjaAPI, Query, Router, Schema
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.security import APIKeyHeader, HttpBearer, django_auth
+from pydantic import create_model
+
+from . import audit, services
+from .models import ApiToken, MoneyField
+from .permissions import VIEW, allowed, restrict, scope_of
+from .records import REGISTRY, FieldSpec, RecordType
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer <token>`` for machines (tokens from ``cityhall token``)."""
+
+    def authenticate(self, request: HttpRequest, token: str):
+        found = ApiToken.objects.authenticate(token)
+        if found is None:
+            return None
+        now = timezone.now()
+        if found.last_used is None or (now - found.last_used).total_seconds() > 60:
+            ApiToken.objects.filter(pk=found.pk).update(last_used=now)
+        request.user = found.user
+        return found.user
+
+
+class TokenHeaderAuth(APIKeyHeader):
+    param_name = "X-API-Token"
+
+    def authenticate(self, request: HttpRequest, key: str | None):
+        return TokenAuth().authenticate(request, key) if key else None
+
+
+api = NinjaAPI(
+    title="cityhall API",
+    version="1",
+    description="기획조정실 업무 플랫폼 API. 브라우저는 세션(로그인), 기계는 토큰(Bearer)으로 인증합니다.",
+    auth=[TokenAuth(), TokenHeaderAuth(), django_auth],
+    urls_namespace="api",
+)
+
+
+def _error(field: str, message: str) -> dict[str, Any]:
+    return {"loc": ["body", field], "msg": message, "type": "value_error"}
+
+
+@api.exception_handler(services.RecordInvalid)
+def _invalid(request, exc: services.RecordInvalid):
+    detail = [_error(f, m) for f, messages in exc.errors.items() for m in messages]
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(services.RecordInUse)
+def _in_use(request, exc: services.RecordInUse):
+    return api.create_response(request, {"detail": str(exc)}, status=409)
+
+
+@api.exception_handler(PermissionDenied)
+def _denied(request, exc: PermissionDenied):
+    return api.create_response(request, {"detail": str(exc) or "권한이 없습니다."}, status=403)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    return api.create_response(request, {"detail": "로그인하거나 API 토큰을 보내야 합니다."}, status=401)
+
+
+@api.exception_handler(ValidationError)
+def _validation(request, exc: ValidationError):
+    return api.create_response(request, {"detail": exc.errors}, status=422)
+
+
+# -- schemas built from the registry ---------------------------------------------------------------
+
+
+def _python_type(spec: FieldSpec, *, for_input: bool) -> Any:
+    f = spec.field
+    if spec.is_ref:
+        return str
+    if isinstance(f, MoneyField):
+        return int | str if for_input else int
+    if isinstance(f, models.BooleanField):
+        return bool
+    if isinstance(f, (models.IntegerField, models.BigIntegerField)):
+        return int
+    if isinstance(f, models.DecimalField):
+        return float | str if for_input else float
+    if isinstance(f, models.DateTimeField):
+        return datetime
+    if isinstance(f, models.DateField):
+        return date
+    if isinstance(f, models.JSONField):
+        return Any
+    return str
+
+
+def _field(spec: FieldSpec) -> Any:
+    return Field(description=str(spec.field.verbose_name))
+
+
+def _out_schema(rtype: RecordType) -> type[Schema]:
+    fields: dict[str, Any] = {"id": (int, ...)}
+    for spec in rtype.fields:
+        fields[spec.name] = (_python_type(spec, for_input=False) | None, _field(spec))
+    return create_model(f"{_camel(rtype.name)}Out", __base__=Schema, **fields)
+
+
+def _in_schema(rtype: RecordType, *, partial: bool) -> type[Schema]:
+    fields: dict[str, Any] = {}
+    for spec in rtype.fields:
+        if not spec.editable:
+            continue
+        kind = _python_type(spec, for_input=True)
+        if spec.required and not partial:
+            fields[spec.name] = (kind, _field(spec))
+        else:
+            fields[spec.name] = (kind | None, Field(None, description=str(spec.field.verbose_name)))
+    suffix = "Patch" if partial else "In"
+    return create_model(f"{_camel(rtype.name)}{suffix}", __base__=Schema, **fields)
+
+
+def _filter_schema(rtype: RecordType) -> type[Schema]:
+    fields: dict[str, Any] = {"q": (str | None, Field(None, description="검색어 (부분 일치)"))}
+    for name in rtype.filters:
+        spec = rtype.spec(name)
+        fields[name] = (str | None, Field(None, description=str(spec.field.verbose_name)))
+    return create_model(f"{_camel(rtype.name)}Filter", __base__=Schema, **fields)
+
+
+def _camel(name: str) -> str:
+    return "".join(part.capitalize() for part in name.split("_"))
+
+
+class HistoryOut(Schema):
+    timestamp: datetime
+    actor: str
+    action: str
+    before: dict | None
+    after: dict | None
+    changed_fields: list[str]
+
+
+def _apply_filters(rtype: RecordType, qs: models.QuerySet, filters: Schema) -> models.QuerySet:
+    values = filters.dict(exclude_none=True)
+    text = values.pop("q", None)
+    for name, value in values.items():
+        spec = rtype.spec(name)
+        if spec.is_ref:
+            target = REGISTRY[spec.target]
+            qs = qs.filter(**{f"{name}__{target.key}": value})
+        elif isinstance(spec.field, (models.IntegerField, models.BigIntegerField)):
+            if not value.lstrip("-").isdigit():
+                raise ValidationError([{"loc": ["query", name], "msg": "정수여야 합니다.", "type": "int_parsing"}])
+            qs = qs.filter(**{name: int(value)})
+        else:
+            qs = qs.filter(**{name: value})
+    if text and rtype.search:
+        condition = Q()
+        for name in rtype.search:
+            condition |= Q(**{f"{name}__icontains": text})
+        qs = qs.filter(condition)
+    return qs
+
+
+def _router(rtype: RecordType) -> Router:
+    router = Router(tags=[rtype.label])
+    Out, In, Patch, Filter = _out_schema(rtype), _in_schema(rtype, partial=False), _in_schema(rtype, partial=True), (
+        _filter_schema(rtype)
+    )
+
+    def visible(request) -> models.QuerySet:
+        if not scope_of(request.user).any_role:
+            raise PermissionDenied("역할이 없는 사용자는 조회할 수 없습니다.")
+        return restrict(rtype.queryset(), request.user, VIEW, rtype)
+
+    def out(obj: models.Model) -> dict[str, Any]:
+        data = rtype.to_data(obj)
+        data["id"] = obj.pk
+        return data
+
+    def mask(data: dict[str, Any]) -> dict[str, Any]:
+        for name in rtype.personal:
+            if data.get(name):
+                data[name] = mask_name(data[name])
+        return data
+
+    @router.get("/", response=list[Out], summary=f"{rtype.label} 목록")
+    @paginate(LimitOffsetPagination)
+    def list_records(request, filters: Query[Filter]):  # type: ignore[valid-type]
+        qs = _apply_filters(rtype, visible(request), filters)
+        return [mask(out(obj)) for obj in qs.order_by(*(rtype.model._meta.ordering or ["pk"]), "pk")]
+
+    @router.get("/{record_id}", response=Out, summary=f"{rtype.label} 조회")
+    def get_record(request, record_id: int):
+        return out(get_object_or_404(visible(request), pk=record_id))
+
+    @router.post("/", response={201: Out}, summary=f"{rtype.label} 만들기")
+    def create_record(request, payload: In):  # type: ignore[valid-type]
+        obj = services.record_create(
+            rtype=rtype, data=payload.dict(exclude_unset=True), actor=audit.Actor.for_user(request.user)
+        )
+        return 201, out(rtype.queryset().get(pk=obj.pk))
+
+    @router.patch("/{record_id}", response=Out, summary=f"{rtype.label} 고치기")
+    def update_record(request, record_id: int, payload: Patch):  # type: ignore[valid-type]
+        obj = get_object_or_404(visible(request), pk=record_id)
+        services.record_update(
+            rtype=rtype, obj=obj, data=payload.dict(exclude_unset=True), actor=audit.Actor.for_user(request.user)
+        )
+        return out(rtype.queryset().get(pk=obj.pk))
+
+    @router.delete("/{record_id}", response={204: None}, summary=f"{rtype.label} 지우기")
+    def delete_record(request, record_id: int):
+        obj = get_object_or_404(visible(request), pk=record_id)
+        services.record_delete(rtype=rtype, obj=obj, actor=audit.Actor.for_user(request.user))
+        return 204, None
+
+    @router.get("/{record_id}/history", response=list[HistoryOut], summary=f"{rtype.label} 변경 이력")
+    def record_history(request, record_id: int):
+        get_object_or_404(visible(request), pk=record_id)
+        return [
+            {
+                "timestamp": e.timestamp,
+                "actor": e.actor,
+                "action": e.action,
+                "before": e.before,
+                "after": e.after,
+                "changed_fields": e.changed_fields,
+            }
+            for e in audit.history(rtype, record_id)
+        ]
+
+    return router
+
+
+def mask_name(name: str) -> str:
+    """Mask a person's name on lists: 홍길동 → 홍*동, 김철 → 김*."""
+    if len(name) <= 1:
+        return "*"
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+class MeOut(Schema):
+    username: str
+    roles: list[dict[str, str | None]]
+
+
+@api.get("/me", response=MeOut, tags=["계정"], summary="내 계정과 역할")
+def me(request):
+    from cityhall.organisation.models import RoleAssignment
+
+    roles = [
+        {"role": r.role, "department": r.department.code if r.department_id else None}
+        for r in RoleAssignment.objects.filter(user=request.user).select_related("department")
+    ]
+    return {"username": request.user.get_username(), "roles": roles}
+
+
+class PlanCheckOut(Schema):
+    consistent: bool
+    mismatches: list[dict[str, Any]]
+
+
+@api.get("/plan-check", response=PlanCheckOut, tags=["업무계획"], summary="계획 수치 일관성 검사")
+def plan_check(request):
+    if not scope_of(request.user).any_role:
+        raise PermissionDenied("역할이 없는 사용자는 조회할 수 없습니다.")
+    from cityhall.plans.checks import check_plan
+
+    mismatches = [m.as_dict() for m in check_plan()]
+    return {"consistent": not mismatches, "mismatches": mismatches}
+
+
+for _rtype in REGISTRY.values():
+    api.add_router(f"/{_rtype.name.replace('_', '-')}", _router(_rtype))
+
+_ = (Http404, Decimal)

@@ -1,0 +1,21 @@
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import AppConfig, apps
+
+
+class CoreConfig(AppConfig):
+    name = "cityhall.core"
+    label = "core"
+    verbose_name = "공통"
+
+    def ready(self) -> None:
+        from . import records
+
+        # Every app describes its record types in records.py; they register in INSTALLED_APPS order,
+        # which is also the order an import loads them in.
+        for config in apps.get_app_configs():
+            module = f"{config.name}.records"
+            if config.name.startswith("cityhall.") and find_spec(module):
+                import_module(module)
+        records.finalise()

@@ -1,0 +1,110 @@
+"""The one permission choke point: ``restrict(queryset, user, action)`` and ``allowed(...)``.
+
+Everyone with a role may view the office's records (the plan is the office's shared document);
+changing a record needs editor or manager in the department that owns it, deleting needs manager;
+the director and administrators act office-wide. Records without an owning department (the vision)
+are changed office-wide only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import reduce
+from operator import attrgetter
+
+from django.db import models
+from django.db.models import Q
+
+from .records import RecordType
+
+VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
+ACTIONS = (VIEW, ADD, CHANGE, DELETE)
+
+# Which department roles may do what; office roles (director, administrator) may do everything.
+DEPARTMENT_ROLE_ACTIONS = {
+    "viewer": {VIEW},
+    "editor": {VIEW, ADD, CHANGE},
+    "manager": {VIEW, ADD, CHANGE, DELETE},
+}
+OFFICE_ROLES = {"director", "administrator"}
+
+
+@dataclass(frozen=True)
+class Scope:
+    office_wide: bool
+    departments: dict[str, frozenset[int]]  # action -> department ids
+
+    @property
+    def any_role(self) -> bool:
+        return self.office_wide or any(self.departments.values())
+
+
+def scope_of(user) -> Scope:
+    """The user's roles, read once per user object (cached on it for the request)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Scope(False, {a: frozenset() for a in ACTIONS})
+    cached = getattr(user, "_cityhall_scope", None)
+    if cached is not None:
+        return cached
+    from cityhall.organisation.models import RoleAssignment  # the roles live with the organisation
+
+    office_wide = user.is_superuser
+    departments: dict[str, set[int]] = {a: set() for a in ACTIONS}
+    for role, department_id in RoleAssignment.objects.filter(user=user).values_list("role", "department_id"):
+        if role in OFFICE_ROLES:
+            office_wide = True
+        for action in DEPARTMENT_ROLE_ACTIONS.get(role, ()):
+            departments[action].add(department_id)
+    scope = Scope(office_wide, {a: frozenset(ids) for a, ids in departments.items()})
+    user._cityhall_scope = scope
+    return scope
+
+
+def _owner_lookups(rtype: RecordType) -> list[str]:
+    """ORM paths from a record to the department that owns it (directly or through a team)."""
+    base = rtype.owner
+    if base == "":
+        return ["id", "parent_id"]
+    return [f"{base}_id", f"{base}__parent_id"]
+
+
+def restrict(queryset: models.QuerySet, user, action: str, rtype: RecordType) -> models.QuerySet:
+    scope = scope_of(user)
+    if scope.office_wide:
+        return queryset
+    if action == VIEW:
+        return queryset if scope.any_role else queryset.none()
+    departments = scope.departments[action]
+    if not departments or rtype.owner is None:
+        return queryset.none()
+    condition = reduce(lambda a, b: a | b, (Q(**{f"{p}__in": departments}) for p in _owner_lookups(rtype)))
+    return queryset.filter(condition)
+
+
+def owner_department_id(rtype: RecordType, obj: models.Model) -> int | None:
+    if rtype.owner is None:
+        return None
+    try:
+        unit = attrgetter(rtype.owner.replace("__", "."))(obj) if rtype.owner else obj
+    except AttributeError:
+        return None
+    if unit is None:
+        return None
+    kind = getattr(unit, "kind", "")
+    if kind == "department":
+        return unit.pk
+    if kind == "team":
+        return unit.parent_id
+    return None
+
+
+def allowed(user, action: str, rtype: RecordType, obj: models.Model | None = None) -> bool:
+    scope = scope_of(user)
+    if scope.office_wide:
+        return True
+    if action == VIEW:
+        return scope.any_role
+    if obj is None:
+        return bool(scope.departments[action])
+    department = owner_department_id(rtype, obj)
+    return department is not None and department in scope.departments[action]

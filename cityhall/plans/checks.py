@@ -1,0 +1,338 @@
+"""The plan consistency check: every figure the plan states twice — totals against their rows, splits
+against their totals, percentages against their counts, counts against the lists they count, and
+restatements of one fact — is recomputed and compared (``cityhall check-plan``).
+
+Figures carry a small check expression (docs/dataset-format.md); funding splits and program parts are
+checked by the rules at the end of this module.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Sum
+
+from cityhall.core.money import format_thousand_won
+from cityhall.core.records import REGISTRY, RecordType
+
+from .models import Figure
+
+RECORD_OPS = {"count", "sum", "value"}
+FIGURE_OPS = {"sum_of", "difference", "percent", "product"}
+
+
+class CheckError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    rule: str
+    key: str
+    label: str
+    section: str
+    line: int | None
+    stated: str
+    expected: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def __str__(self) -> str:
+        where = f"{self.line}행" if self.line else "-"
+        return f"[{where} {self.section}] {self.label}: 기재 {self.stated}, 계산 {self.expected} — {self.message}"
+
+
+# -- the check expression ------------------------------------------------------------------------
+
+
+def _lookup(rtype: RecordType, name: str) -> str:
+    """Translate a format-level field name (refs by code, ``ref__field``) to an ORM lookup."""
+    head, _, rest = name.partition("__")
+    try:
+        spec = rtype.spec(head)
+    except KeyError as exc:
+        raise CheckError(f"{rtype.name}에 '{head}' 필드가 없습니다.") from exc
+    if not spec.is_ref:
+        if rest:
+            raise CheckError(f"'{name}': 참조가 아닌 필드 '{head}' 뒤에는 __를 쓸 수 없습니다.")
+        return head
+    target = REGISTRY[spec.target]
+    inner = rest or target.key
+    if inner is None:
+        raise CheckError(f"'{name}': {target.name}에는 코드가 없습니다.")
+    try:
+        inner_spec = target.spec(inner)
+    except KeyError as exc:
+        raise CheckError(f"{target.name}에 '{inner}' 필드가 없습니다.") from exc
+    if inner_spec.is_ref:
+        raise CheckError(f"'{name}': 참조는 한 단계만 따라갈 수 있습니다.")
+    return f"{head}__{inner}"
+
+
+def _where(rtype: RecordType, where: Any) -> dict[str, Any]:
+    if where is None:
+        return {}
+    if not isinstance(where, dict):
+        raise CheckError("where는 객체여야 합니다.")
+    lookups = {}
+    for name, value in where.items():
+        base, in_list = (name[:-4], True) if name.endswith("__in") else (name, False)
+        if in_list and not isinstance(value, list):
+            raise CheckError(f"'{name}'에는 목록을 씁니다.")
+        lookups[_lookup(rtype, base) + ("__in" if in_list else "")] = value
+    return lookups
+
+
+def _record_target(expr: str, op: str) -> tuple[RecordType, str | None]:
+    if not isinstance(expr, str):
+        raise CheckError(f"{op}: 기록 유형 이름이 필요합니다.")
+    type_name, _, field = expr.partition(".")
+    rtype = REGISTRY.get(type_name)
+    if rtype is None:
+        raise CheckError(f"{op}: 알 수 없는 기록 유형 '{type_name}'")
+    if op == "count":
+        if field:
+            raise CheckError("count에는 필드를 쓰지 않습니다.")
+        return rtype, None
+    if not field:
+        raise CheckError(f"{op}: '<기록 유형>.<필드>' 형식이어야 합니다.")
+    return rtype, _lookup(rtype, field)
+
+
+def validate_check(check: Any) -> None:
+    """Raise CheckError unless ``check`` is a well-formed expression (figure keys are checked later)."""
+    if check is None:
+        return
+    if not isinstance(check, dict):
+        raise CheckError("검증식은 객체여야 합니다.")
+    ops = (set(check) & (RECORD_OPS | FIGURE_OPS))
+    if len(ops) != 1:
+        raise CheckError(f"검증식에는 {', '.join(sorted(RECORD_OPS | FIGURE_OPS))} 중 하나만 씁니다.")
+    op = ops.pop()
+    extra = set(check) - {op, "where"}
+    if extra or ("where" in check and op not in RECORD_OPS):
+        raise CheckError(f"검증식에 쓸 수 없는 항목: {', '.join(sorted(extra or {'where'}))}")
+    arg = check[op]
+    if op in RECORD_OPS:
+        rtype, _ = _record_target(arg, op)
+        _where(rtype, check.get("where"))
+        return
+    if op == "sum_of":
+        if not (isinstance(arg, list) and arg and all(isinstance(k, str) for k in arg)):
+            raise CheckError("sum_of에는 수치 키의 목록을 씁니다.")
+    elif op in {"difference", "percent"}:
+        if not (isinstance(arg, list) and len(arg) == 2 and all(isinstance(k, str) for k in arg)):
+            raise CheckError(f"{op}에는 수치 키 두 개를 씁니다.")
+    elif op == "product":
+        if not (isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str)):
+            raise CheckError("product에는 [수치 키, 곱할 수]를 씁니다.")
+        _decimal(arg[1])
+
+
+def _decimal(value: Any) -> Decimal:
+    if isinstance(value, bool):
+        raise CheckError("숫자가 아닙니다.")
+    try:
+        return Decimal(str(value))
+    except InvalidOperation as exc:
+        raise CheckError(f"'{value}'은(는) 숫자가 아닙니다.") from exc
+
+
+class _Evaluator:
+    def __init__(self) -> None:
+        self.by_key: dict[str, list[Figure]] = defaultdict(list)
+        for figure in Figure.objects.order_by("line", "id"):
+            self.by_key[figure.key].append(figure)
+
+    def figure_value(self, key: str) -> Decimal:
+        statements = self.by_key.get(key)
+        if not statements:
+            raise CheckError(f"수치 키 '{key}'가 없습니다.")
+        # The most precise statement stands for the fact.
+        return min(statements, key=lambda f: f.precision).value
+
+    def evaluate(self, check: dict[str, Any]) -> Decimal:
+        validate_check(check)
+        op = next(iter(set(check) & (RECORD_OPS | FIGURE_OPS)))
+        arg = check[op]
+        if op in RECORD_OPS:
+            rtype, field = _record_target(arg, op)
+            qs = rtype.model._default_manager.filter(**_where(rtype, check.get("where")))
+            if op == "count":
+                return Decimal(qs.count())
+            if op == "sum":
+                return Decimal(qs.aggregate(total=Sum(field))["total"] or 0)
+            values = list(qs.values_list(field, flat=True)[:2])
+            if len(values) != 1:
+                raise CheckError(f"value: 조건에 맞는 기록이 {'없습니다' if not values else '여럿입니다'}.")
+            return Decimal(values[0] if values[0] is not None else 0)
+        if op == "sum_of":
+            return sum((self.figure_value(k) for k in arg), Decimal(0))
+        if op == "difference":
+            return self.figure_value(arg[0]) - self.figure_value(arg[1])
+        if op == "percent":
+            whole = self.figure_value(arg[1])
+            if whole == 0:
+                raise CheckError("percent: 전체가 0입니다.")
+            return Decimal(100) * self.figure_value(arg[0]) / whole
+        return self.figure_value(arg[0]) * _decimal(arg[1])
+
+
+def agrees(stated: Decimal, computed: Decimal, precision: Decimal, *, approximate: bool = False) -> bool:
+    """Does a value written to ``precision`` state ``computed``? Rounded or truncated both count,
+    as documents do either (39.4% for 39.498%)."""
+    if stated == computed:
+        return True
+    if approximate:
+        return abs(stated - computed) <= max(precision, abs(computed) * Decimal("0.05"))
+    if precision <= 0:
+        return False
+    steps = computed / precision
+    candidates = {
+        steps.quantize(Decimal(1), rounding=ROUND_HALF_UP) * precision,
+        steps.quantize(Decimal(1), rounding=ROUND_DOWN) * precision,
+    }
+    return stated in candidates
+
+
+def _show(value: Decimal, unit: str) -> str:
+    if unit == "원":
+        return f"{format_thousand_won(int(value))}천원"
+    if value == value.to_integral_value():
+        return f"{int(value):,}{unit}"
+    text = f"{value.quantize(Decimal('0.001')):,f}".rstrip("0").rstrip(".")
+    return f"{text}{unit}"
+
+
+def _figure_mismatch(rule: str, figure: Figure, expected: str, message: str) -> Mismatch:
+    return Mismatch(
+        rule=rule,
+        key=figure.key,
+        label=figure.label,
+        section=figure.section,
+        line=figure.line,
+        stated=_show(figure.value, figure.unit),
+        expected=expected,
+        message=message,
+    )
+
+
+def check_figures() -> list[Mismatch]:
+    evaluator = _Evaluator()
+    found: list[Mismatch] = []
+    for key, statements in evaluator.by_key.items():
+        reference = min(statements, key=lambda f: f.precision)
+        for figure in statements:
+            if figure is not reference and not agrees(
+                figure.value, reference.value, figure.precision, approximate=figure.approximate
+            ):
+                found.append(
+                    _figure_mismatch(
+                        "restatement",
+                        figure,
+                        _show(reference.value, reference.unit),
+                        f"{reference.line}행에 같은 수치가 다르게 적혀 있습니다.",
+                    )
+                )
+            if figure.rule is None:
+                continue
+            try:
+                computed = evaluator.evaluate(figure.rule)
+            except (CheckError, ValidationError) as exc:
+                found.append(_figure_mismatch("invalid-check", figure, "-", f"검증식 오류: {exc}"))
+                continue
+            if not agrees(figure.value, computed, figure.precision, approximate=figure.approximate):
+                found.append(_figure_mismatch("figure", figure, _show(computed, figure.unit), _describe(figure.rule)))
+    return found
+
+
+def _describe(check: dict[str, Any]) -> str:
+    op = next(iter(set(check) & (RECORD_OPS | FIGURE_OPS)))
+    words = {
+        "count": "기록 수",
+        "sum": "합계",
+        "value": "기록 값",
+        "sum_of": "다른 수치의 합",
+        "difference": "다른 수치의 차",
+        "percent": "비율",
+        "product": "다른 수치의 곱",
+    }
+    target = check[op] if isinstance(check[op], str) else ", ".join(map(str, check[op]))
+    where = check.get("where")
+    condition = f" ({', '.join(f'{k}={v}' for k, v in where.items())})" if where else ""
+    return f"{words[op]}: {target}{condition}와(과) 다릅니다."
+
+
+# -- record rules -----------------------------------------------------------------------------
+
+
+def check_programs() -> list[Mismatch]:
+    from cityhall.budget.models import Program  # read through the budget app's models
+
+    found: list[Mismatch] = []
+    programs = Program.objects.prefetch_related("shares", "parts")
+    for program in programs:
+        amounts = [s for s in program.shares.all() if s.amount is not None]
+        total = sum(s.amount for s in amounts)
+        if program.budget is not None and amounts and (
+            total > program.budget or (len({s.source for s in amounts}) >= 2 and total != program.budget)
+        ):
+            parts = " + ".join(f"{s.get_source_display()} {format_thousand_won(s.amount)}" for s in amounts)
+            found.append(
+                Mismatch(
+                    rule="funding-split",
+                    key=f"programs.{program.code}",
+                    label=f"{program.name} 재원",
+                    section=program.section,
+                    line=program.line,
+                    stated=f"{format_thousand_won(program.budget)}천원",
+                    expected=f"{format_thousand_won(total)}천원",
+                    message=f"재원의 합({parts})이 사업비와 다릅니다.",
+                )
+            )
+        for share in program.shares.all():
+            if share.amount is None or share.percent is None or program.budget is None:
+                continue
+            expected = Decimal(program.budget) * share.percent / 100
+            if abs(expected - share.amount) >= 1000:  # the documents write 천원
+                found.append(
+                    Mismatch(
+                        rule="share-percent",
+                        key=f"programs.{program.code}",
+                        label=f"{program.name} {share.get_source_display()} {share.percent.normalize()}%",
+                        section=share.section,
+                        line=share.line,
+                        stated=f"{format_thousand_won(share.amount)}천원",
+                        expected=f"{format_thousand_won(int(expected))}천원",
+                        message="비율로 계산한 금액과 다릅니다.",
+                    )
+                )
+        parts = list(program.parts.all())
+        if parts and program.budget is not None and all(p.budget is not None for p in parts):
+            parts_total = sum(p.budget for p in parts)
+            if parts_total != program.budget:
+                found.append(
+                    Mismatch(
+                        rule="parts-sum",
+                        key=f"programs.{program.code}",
+                        label=f"{program.name} 세부사업",
+                        section=program.section,
+                        line=program.line,
+                        stated=f"{format_thousand_won(program.budget)}천원",
+                        expected=f"{format_thousand_won(parts_total)}천원",
+                        message="세부사업 사업비의 합이 사업비와 다릅니다.",
+                    )
+                )
+    return found
+
+
+def check_plan() -> list[Mismatch]:
+    """Every inconsistency of the loaded plan, in source order."""
+    found = check_figures() + check_programs()
+    return sorted(found, key=lambda m: (m.line or 0, m.rule, m.key))
