@@ -36,7 +36,9 @@ def cmd_load(args: argparse.Namespace) -> int:
 
     _migrate()
     try:
-        report = import_document(read_dataset(args.dataset), actor=Actor.system(f"command:load {args.dataset}"))
+        report = import_document(
+            read_dataset(args.dataset), actor=Actor.system(f"command:load {args.dataset}")
+        )
     except PlanImportError as exc:
         _print_errors(exc.errors)
         return 1

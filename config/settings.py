@@ -21,9 +21,7 @@ if not SECRET_KEY:
     SECRET_KEY = local_secret_key(DATA_DIR)
 
 ALLOWED_HOSTS = [h for h in os.environ.get("CITYHALL_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
-CSRF_TRUSTED_ORIGINS = [
-    o for o in os.environ.get("CITYHALL_CSRF_TRUSTED_ORIGINS", "").split(",") if o
-]
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CITYHALL_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
     "django.contrib.admin",

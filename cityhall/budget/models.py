@@ -1,5 +1,6 @@
 """Programs (사업) with their budgets in won and funding shares (재원)."""
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -16,12 +17,19 @@ class Program(Sourced):
 
     code = models.CharField(_("코드"), max_length=64, unique=True, validators=[code_validator])
     name = models.CharField(_("사업명"), max_length=200)
-    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("부서"), on_delete=models.PROTECT, related_name="programs")
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("부서"), on_delete=models.PROTECT, related_name="programs"
+    )
     year = models.PositiveSmallIntegerField(_("연도"), default=2025)
     group = models.CharField(_("구분"), max_length=64, help_text=_("사업이 실린 표 (main, task, …)"))
     number = models.PositiveSmallIntegerField(_("연번"), null=True, blank=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("상위 사업"), null=True, blank=True, on_delete=models.PROTECT, related_name="parts"
+        "self",
+        verbose_name=_("상위 사업"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="parts",
     )
     task = models.ForeignKey(
         WorkPlanTask,
@@ -32,7 +40,7 @@ class Program(Sourced):
         related_name="programs",
     )
     executing_unit = models.CharField(_("시행 부서"), max_length=100, blank=True)
-    budget = MoneyField(_("사업비"), null=True, blank=True)
+    budget = MoneyField(_("사업비"), null=True, blank=True, validators=[MinValueValidator(0)])
     non_budget = models.BooleanField(_("비예산"), default=False)
     period = models.CharField(_("사업기간"), max_length=50, blank=True)
     period_start = models.DateField(_("시작"), null=True, editable=False)
@@ -46,7 +54,9 @@ class Program(Sourced):
         ordering = ["org_unit__order", "year", "group", "number", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(budget__gte=0) | Q(budget__isnull=True), name="program_budget_not_negative"
+                condition=Q(budget__gte=0) | Q(budget__isnull=True),
+                name="program_budget_not_negative",
+                violation_error_message=_("사업비는 0 이상이어야 합니다."),
             ),
             models.CheckConstraint(
                 condition=~(Q(non_budget=True) & Q(budget__gt=0)),
@@ -70,9 +80,11 @@ class FundingShare(Sourced):
         SPECIAL_GRANT = "special_grant", _("특별교부세")
         SPECIAL_ADJUSTMENT_GRANT = "special_adjustment_grant", _("특별조정교부금")
 
-    program = models.ForeignKey(Program, verbose_name=_("사업"), on_delete=models.CASCADE, related_name="shares")
+    program = models.ForeignKey(
+        Program, verbose_name=_("사업"), on_delete=models.CASCADE, related_name="shares"
+    )
     source = models.CharField(_("재원"), max_length=32, choices=Source.choices)
-    amount = MoneyField(_("금액"), null=True, blank=True)
+    amount = MoneyField(_("금액"), null=True, blank=True, validators=[MinValueValidator(0)])
     percent = models.DecimalField(_("비율(%)"), max_digits=6, decimal_places=2, null=True, blank=True)
     note = models.CharField(_("비고"), max_length=200, blank=True)
 
@@ -92,7 +104,9 @@ class FundingShare(Sourced):
                 violation_error_message=_("비율은 0에서 100 사이입니다."),
             ),
             models.CheckConstraint(
-                condition=Q(amount__isnull=True) | Q(amount__gte=0), name="share_amount_not_negative"
+                condition=Q(amount__isnull=True) | Q(amount__gte=0),
+                name="share_amount_not_negative",
+                violation_error_message=_("금액은 0 이상이어야 합니다."),
             ),
         ]
 

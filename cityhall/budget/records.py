@@ -3,7 +3,10 @@ from cityhall.core.records import register
 from .models import FundingShare, Program
 
 register(
-    "programs", Program, owner="org_unit", search=("name", "scale", "code"),
+    "programs",
+    Program,
+    owner="org_unit",
+    search=("name", "scale", "code"),
     filters=("org_unit", "year", "group", "task", "parent"),
 )
 register("funding_shares", FundingShare, owner="program__org_unit", filters=("program", "source"))

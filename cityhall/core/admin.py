@@ -17,13 +17,19 @@ class AuditedModelAdmin(admin.ModelAdmin):
         after = rtype.to_data(obj)
         if before != after:
             audit.record(
-                audit.Actor.for_user(request.user), "update" if change else "create", rtype, obj,
-                before=before, after=after,
+                audit.Actor.for_user(request.user),
+                "update" if change else "create",
+                rtype,
+                obj,
+                before=before,
+                after=after,
             )
 
     def delete_model(self, request, obj):
         rtype = record_type_for(obj)
-        event = audit.event(audit.Actor.for_user(request.user), "delete", rtype, obj, before=rtype.to_data(obj))
+        event = audit.event(
+            audit.Actor.for_user(request.user), "delete", rtype, obj, before=rtype.to_data(obj)
+        )
         super().delete_model(request, obj)
         event.save()
 
@@ -60,6 +66,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # issued with `cityhall token`, so the secret is shown once
+
 
 admin.site.site_header = "기획조정실 업무 플랫폼 관리"
 admin.site.site_title = "cityhall 관리"

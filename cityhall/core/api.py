@@ -4,27 +4,25 @@ registry, so every type has the same list/detail/create/update/delete/history en
 Handlers are thin: they parse, call core.services, and map its exceptions to 4xx answers.
 """
 
-from __future__ import annotations
-
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, NinjaAPI, Query, Router, Schema
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
-from pydantic import create_model
+from pydantic import ConfigDict, create_model
 
 from . import audit, services
 from .models import ApiToken, MoneyField
-from .permissions import VIEW, allowed, restrict, scope_of
+from .permissions import VIEW, restrict, scope_of
 from .records import REGISTRY, FieldSpec, RecordType
 
 
@@ -49,7 +47,18 @@ class TokenHeaderAuth(APIKeyHeader):
         return TokenAuth().authenticate(request, key) if key else None
 
 
+class KoreanJSONRenderer(JSONRenderer):
+    json_dumps_params = {"ensure_ascii": False}
+
+
+class StrictSchema(Schema):
+    """Request bodies: a field the record type does not have is an error, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
 api = NinjaAPI(
+    renderer=KoreanJSONRenderer(),
     title="cityhall API",
     version="1",
     description="기획조정실 업무 플랫폼 API. 브라우저는 세션(로그인), 기계는 토큰(Bearer)으로 인증합니다.",
@@ -134,7 +143,7 @@ def _in_schema(rtype: RecordType, *, partial: bool) -> type[Schema]:
         else:
             fields[spec.name] = (kind | None, Field(None, description=str(spec.field.verbose_name)))
     suffix = "Patch" if partial else "In"
-    return create_model(f"{_camel(rtype.name)}{suffix}", __base__=Schema, **fields)
+    return create_model(f"{_camel(rtype.name)}{suffix}", __base__=StrictSchema, **fields)
 
 
 def _filter_schema(rtype: RecordType) -> type[Schema]:
@@ -168,7 +177,9 @@ def _apply_filters(rtype: RecordType, qs: models.QuerySet, filters: Schema) -> m
             qs = qs.filter(**{f"{name}__{target.key}": value})
         elif isinstance(spec.field, (models.IntegerField, models.BigIntegerField)):
             if not value.lstrip("-").isdigit():
-                raise ValidationError([{"loc": ["query", name], "msg": "정수여야 합니다.", "type": "int_parsing"}])
+                raise ValidationError(
+                    [{"loc": ["query", name], "msg": "정수여야 합니다.", "type": "int_parsing"}]
+                )
             qs = qs.filter(**{name: int(value)})
         else:
             qs = qs.filter(**{name: value})
@@ -182,8 +193,11 @@ def _apply_filters(rtype: RecordType, qs: models.QuerySet, filters: Schema) -> m
 
 def _router(rtype: RecordType) -> Router:
     router = Router(tags=[rtype.label])
-    Out, In, Patch, Filter = _out_schema(rtype), _in_schema(rtype, partial=False), _in_schema(rtype, partial=True), (
-        _filter_schema(rtype)
+    Out, In, Patch, Filter = (
+        _out_schema(rtype),
+        _in_schema(rtype, partial=False),
+        _in_schema(rtype, partial=True),
+        (_filter_schema(rtype)),
     )
 
     def visible(request) -> models.QuerySet:
@@ -223,7 +237,10 @@ def _router(rtype: RecordType) -> Router:
     def update_record(request, record_id: int, payload: Patch):  # type: ignore[valid-type]
         obj = get_object_or_404(visible(request), pk=record_id)
         services.record_update(
-            rtype=rtype, obj=obj, data=payload.dict(exclude_unset=True), actor=audit.Actor.for_user(request.user)
+            rtype=rtype,
+            obj=obj,
+            data=payload.dict(exclude_unset=True),
+            actor=audit.Actor.for_user(request.user),
         )
         return out(rtype.queryset().get(pk=obj.pk))
 
@@ -293,5 +310,3 @@ def plan_check(request):
 
 for _rtype in REGISTRY.values():
     api.add_router(f"/{_rtype.name.replace('_', '-')}", _router(_rtype))
-
-_ = (Http404, Decimal)

@@ -58,7 +58,9 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["record_type", "record_id"])]
 
     def __str__(self) -> str:
-        return f"{self.timestamp:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.record_type}#{self.record_id}"
+        return (
+            f"{self.timestamp:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.record_type}#{self.record_id}"
+        )
 
     @property
     def changed_fields(self) -> list[str]:
@@ -79,7 +81,10 @@ class ApiToken(models.Model):
     """A machine's credential for the API. Only the hash is stored; the token is shown once."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("사용자"), on_delete=models.CASCADE, related_name="api_tokens"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("사용자"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
     )
     name = models.CharField(_("이름"), max_length=100)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)

@@ -42,7 +42,7 @@ def _side(text: str, year: int | None) -> tuple[int | None, int | None, int | No
     month = numbers.pop(0) if numbers else None
     day = numbers.pop(0) if numbers else None
     if numbers:
-        raise PeriodError("숫자가 너무 많습니다")
+        raise PeriodError("기간에 숫자가 너무 많습니다.")
     return (y if y is not None else year), month, day
 
 
@@ -82,10 +82,14 @@ def parse_period(text: str, default_year: int = DEFAULT_YEAR) -> Period:
             return Period(start, None, recurrence)
         y2, m2, d2 = _side(right, y1)
         if m2 is None:
-            raise PeriodError("끝 달이 없습니다")
+            raise PeriodError(f"기간 '{raw}'에 끝 달이 없습니다.")
         end = date(y2, m2, d2 or calendar.monthrange(y2, m2)[1])
-    except (ValueError, IndexError) as exc:
-        raise PeriodError(f"기간 '{raw}'을(를) 읽을 수 없습니다: {exc}") from exc
+    except PeriodError:
+        raise
+    except (ValueError, IndexError) as exc:  # date() rejects month 13, day 32 …
+        raise PeriodError(
+            f"기간 '{raw}'의 날짜가 올바르지 않습니다 (달 1~12, 날은 그 달의 날수 안)."
+        ) from exc
     if end < start:
         raise PeriodError(f"기간 '{raw}'의 끝이 시작보다 앞섭니다.")
     return Period(start, end, recurrence)

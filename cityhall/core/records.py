@@ -97,7 +97,7 @@ class RecordType:
                 elif keys is not None:
                     data[spec.name] = keys[spec.target][ref_id]
                 else:
-                    data[spec.name] = getattr(getattr(obj, spec.name), "code")
+                    data[spec.name] = getattr(obj, spec.name).code
             else:
                 data[spec.name] = plain(getattr(obj, spec.name))
         return data

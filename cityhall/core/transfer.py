@@ -142,9 +142,13 @@ def validate_document(doc: Any) -> tuple[dict[str, list[models.Model]], list[str
                 errors += [f"{_where(rtype, i, r)}: {fname}: {m}" for m in messages]
             if not field_errors:
                 for fields in uniques:
-                    value = tuple(id(v) if isinstance(v := getattr(obj, f), models.Model) else v for f in fields)
+                    value = tuple(
+                        id(v) if isinstance(v := getattr(obj, f), models.Model) else v for f in fields
+                    )
                     if value in seen[fields]:
-                        errors.append(f"{_where(rtype, i, r)}: {', '.join(fields)}: 같은 값의 기록이 이미 있습니다.")
+                        errors.append(
+                            f"{_where(rtype, i, r)}: {', '.join(fields)}: 같은 값의 기록이 이미 있습니다."
+                        )
                     seen[fields].add(value)
             objs.append(obj)
         result[name] = objs
@@ -167,7 +171,9 @@ def import_document(doc: Any, *, actor: audit.Actor) -> ImportReport:
             # bulk_create takes each reference's id from its target, saved by an earlier level/type.
             for level in _self_ref_levels(rtype, records[name]):
                 rtype.model._default_manager.bulk_create(level, batch_size=500)
-            events += [audit.event(actor, "create", rtype, obj, after=rtype.to_data(obj)) for obj in records[name]]
+            events += [
+                audit.event(actor, "create", rtype, obj, after=rtype.to_data(obj)) for obj in records[name]
+            ]
             report.counts[name] = len(records[name])
         audit.record_many(events)
     return report

@@ -10,7 +10,9 @@ from cityhall.organisation.models import OrgUnit
 class Facility(Sourced):
     """주요 시설물: a machine room, a telecom room …"""
 
-    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("부서"), on_delete=models.PROTECT, related_name="facilities")
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("부서"), on_delete=models.PROTECT, related_name="facilities"
+    )
     number = models.PositiveSmallIntegerField(_("연번"), null=True, blank=True)
     name = models.CharField(_("시설명"), max_length=100)
     equipment = models.TextField(_("장비"), blank=True)
@@ -38,7 +40,9 @@ class Equipment(Sourced):
 
     PERIODS = {"installed": ("installed_start", "installed_end")}
 
-    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("부서"), on_delete=models.PROTECT, related_name="equipment")
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("부서"), on_delete=models.PROTECT, related_name="equipment"
+    )
     system = models.CharField(_("시스템"), max_length=16, choices=System.choices)
     kind = models.CharField(_("장비"), max_length=50)
     location = models.CharField(_("위치"), max_length=200, blank=True)

@@ -1,7 +1,7 @@
 """The office's organisation: units, grade quotas, people and their roles (seed section I.1)."""
 
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -23,11 +23,16 @@ class OrgUnit(Sourced):
     name = models.CharField(_("이름"), max_length=100)
     kind = models.CharField(_("구분"), max_length=12, choices=Kind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("상위 기구"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("상위 기구"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     order = models.PositiveSmallIntegerField(_("순서"), default=0)
     duties = models.JSONField(_("주요업무"), default=list, blank=True)
-    budget = MoneyField(_("2025년 예산"), null=True, blank=True)
+    budget = MoneyField(_("2025년 예산"), null=True, blank=True, validators=[MinValueValidator(0)])
     supernumerary = models.PositiveSmallIntegerField(_("정원외 인력"), null=True, blank=True)
     note = models.CharField(_("비고"), max_length=200, blank=True)
 
@@ -60,7 +65,9 @@ class Position(Sourced):
         G8 = "g8", _("8급")
         G9 = "g9", _("9급")
 
-    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("기구"), on_delete=models.CASCADE, related_name="positions")
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("기구"), on_delete=models.CASCADE, related_name="positions"
+    )
     grade = models.CharField(_("직급"), max_length=3, choices=Grade.choices)
     quota = models.PositiveSmallIntegerField(_("정원"))
     current = models.PositiveSmallIntegerField(_("현원"))
@@ -84,10 +91,15 @@ class Person(Sourced):
 
     code = models.CharField(_("코드"), max_length=64, unique=True, validators=[code_validator])
     name = models.CharField(_("이름"), max_length=50)
-    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("소속"), on_delete=models.PROTECT, related_name="people")
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("소속"), on_delete=models.PROTECT, related_name="people"
+    )
     title = models.CharField(_("직위"), max_length=50, blank=True)
     extension = models.CharField(
-        _("내선"), max_length=10, blank=True, validators=[RegexValidator(r"^\d{3,5}$", _("내선은 숫자 3~5자리입니다."))]
+        _("내선"),
+        max_length=10,
+        blank=True,
+        validators=[RegexValidator(r"^\d{3,5}$", _("내선은 숫자 3~5자리입니다."))],
     )
     note = models.CharField(_("비고"), max_length=100, blank=True)
     user = models.OneToOneField(

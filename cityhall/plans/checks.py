@@ -45,7 +45,8 @@ class Mismatch:
 
     def __str__(self) -> str:
         where = f"{self.line}행" if self.line else "-"
-        return f"[{where} {self.section}] {self.label}: 기재 {self.stated}, 계산 {self.expected} — {self.message}"
+        values = f"기재 {self.stated}, 계산 {self.expected}"
+        return f"[{where} {self.section}] {self.label}: {values} — {self.message}"
 
 
 # -- the check expression ------------------------------------------------------------------------
@@ -111,7 +112,7 @@ def validate_check(check: Any) -> None:
         return
     if not isinstance(check, dict):
         raise CheckError("검증식은 객체여야 합니다.")
-    ops = (set(check) & (RECORD_OPS | FIGURE_OPS))
+    ops = set(check) & (RECORD_OPS | FIGURE_OPS)
     if len(ops) != 1:
         raise CheckError(f"검증식에는 {', '.join(sorted(RECORD_OPS | FIGURE_OPS))} 중 하나만 씁니다.")
     op = ops.pop()
@@ -226,7 +227,7 @@ def _figure_mismatch(rule: str, figure: Figure, expected: str, message: str) -> 
 def check_figures() -> list[Mismatch]:
     evaluator = _Evaluator()
     found: list[Mismatch] = []
-    for key, statements in evaluator.by_key.items():
+    for statements in evaluator.by_key.values():
         reference = min(statements, key=lambda f: f.precision)
         for figure in statements:
             if figure is not reference and not agrees(
@@ -248,7 +249,9 @@ def check_figures() -> list[Mismatch]:
                 found.append(_figure_mismatch("invalid-check", figure, "-", f"검증식 오류: {exc}"))
                 continue
             if not agrees(figure.value, computed, figure.precision, approximate=figure.approximate):
-                found.append(_figure_mismatch("figure", figure, _show(computed, figure.unit), _describe(figure.rule)))
+                found.append(
+                    _figure_mismatch("figure", figure, _show(computed, figure.unit), _describe(figure.rule))
+                )
     return found
 
 
@@ -280,8 +283,12 @@ def check_programs() -> list[Mismatch]:
     for program in programs:
         amounts = [s for s in program.shares.all() if s.amount is not None]
         total = sum(s.amount for s in amounts)
-        if program.budget is not None and amounts and (
-            total > program.budget or (len({s.source for s in amounts}) >= 2 and total != program.budget)
+        if (
+            program.budget is not None
+            and amounts
+            and (
+                total > program.budget or (len({s.source for s in amounts}) >= 2 and total != program.budget)
+            )
         ):
             parts = " + ".join(f"{s.get_source_display()} {format_thousand_won(s.amount)}" for s in amounts)
             found.append(

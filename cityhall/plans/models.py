@@ -99,7 +99,9 @@ class TaskItem(Sourced):
         EFFECT = "effect", _("기대효과")
         BASIS = "basis", _("추진근거·배경")
 
-    task = models.ForeignKey(WorkPlanTask, verbose_name=_("과제"), on_delete=models.CASCADE, related_name="items")
+    task = models.ForeignKey(
+        WorkPlanTask, verbose_name=_("과제"), on_delete=models.CASCADE, related_name="items"
+    )
     order = models.PositiveSmallIntegerField(_("순서"))
     kind = models.CharField(_("구분"), max_length=12, choices=Kind.choices)
     heading = models.CharField(_("제목"), max_length=200, blank=True)
@@ -153,7 +155,9 @@ class TaskOwner(Sourced):
         TEAM_LEAD = "team_lead", _("팀장")
         STAFF = "staff", _("담당자")
 
-    task = models.ForeignKey(WorkPlanTask, verbose_name=_("과제"), on_delete=models.CASCADE, related_name="owners")
+    task = models.ForeignKey(
+        WorkPlanTask, verbose_name=_("과제"), on_delete=models.CASCADE, related_name="owners"
+    )
     person = models.ForeignKey(Person, verbose_name=_("직원"), on_delete=models.PROTECT, related_name="tasks")
     role = models.CharField(_("역할"), max_length=16, choices=Role.choices)
 
@@ -221,7 +225,9 @@ class AchievementItem(Sourced):
         verbose_name = _("성과 내용")
         verbose_name_plural = _("성과 내용")
         ordering = ["achievement", "order"]
-        constraints = [models.UniqueConstraint(fields=["achievement", "order"], name="achievementitem_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["achievement", "order"], name="achievementitem_unique")
+        ]
 
     def __str__(self) -> str:
         return self.text[:60]

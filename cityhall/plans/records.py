@@ -7,13 +7,20 @@ register("core_tasks", m.CoreTask, owner="department", search=("text",), filters
 register(
     "work_plan_tasks", m.WorkPlanTask, owner="department", search=("title", "code"), filters=("department",)
 )
-register("task_items", m.TaskItem, owner="task__department", search=("text", "heading"), filters=("task", "kind"))
+register(
+    "task_items", m.TaskItem, owner="task__department", search=("text", "heading"), filters=("task", "kind")
+)
 register("milestones", m.Milestone, owner="task__department", search=("action",), filters=("task", "stage"))
 register("task_owners", m.TaskOwner, owner="task__department", filters=("task", "person", "role"))
 register("task_partners", m.TaskPartner, owner="task__department", search=("name",), filters=("task",))
 register("achievements", m.Achievement, owner="department", search=("title",), filters=("department", "year"))
 register(
-    "achievement_items", m.AchievementItem, owner="achievement__department", search=("text",),
+    "achievement_items",
+    m.AchievementItem,
+    owner="achievement__department",
+    search=("text",),
     filters=("achievement",),
 )
-register("figures", m.Figure, owner="department", search=("label", "key"), filters=("department", "key", "year"))
+register(
+    "figures", m.Figure, owner="department", search=("label", "key"), filters=("department", "key", "year")
+)
