@@ -1,0 +1,1 @@
+"""Performance benchmarks for cityhall (``cityhall bench``); see benchmarks/README.md."""

@@ -1,0 +1,63 @@
+"""Shared fixtures: the Gimpo 2025 dataset is loaded once per test session (through the real import),
+and each test runs in a transaction that is rolled back."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from cityhall.core.audit import Actor
+from cityhall.core.records import REGISTRY
+from cityhall.core.transfer import import_document, read_dataset
+from cityhall.organisation.models import OrgUnit, Role, RoleAssignment
+
+DATASET = "gimpo-2025"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        import_document(read_dataset(DATASET), actor=Actor.system("test:setup"))
+
+
+@pytest.fixture
+def empty_db(db):
+    """The test database with the plan removed (inside the test's transaction)."""
+    from cityhall.core.models import AuditEvent
+    from cityhall.plans.models import PlanDocument
+
+    for rtype in reversed(list(REGISTRY.values())):
+        model = rtype.model
+        # Self-references first, so PROTECT does not stop the delete.
+        for field in model._meta.fields:
+            if field.is_relation and field.related_model is model and field.null:
+                model._default_manager.update(**{field.name: None})
+        model._default_manager.all().delete()
+    PlanDocument.objects.all().delete()
+    AuditEvent.objects.all().delete()
+
+
+@pytest.fixture
+def make_user(db):
+    """make_user("name", role, department_code) → a user with that role (department_code None = office-wide)."""
+
+    def make(username: str, role: str | None = None, department: str | None = None):
+        user = get_user_model().objects.create_user(username=username, password="pw-for-tests-1")
+        if role:
+            unit = OrgUnit.objects.get(code=department) if department else None
+            RoleAssignment.objects.create(user=user, role=role, department=unit)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def roles(make_user):
+    """One user per interesting role, around the smart-city department."""
+    return {
+        "norole": make_user("norole"),
+        "viewer": make_user("sc-viewer", Role.VIEWER, "smart-city"),
+        "editor": make_user("sc-editor", Role.EDITOR, "smart-city"),
+        "manager": make_user("sc-manager", Role.MANAGER, "smart-city"),
+        "other_editor": make_user("pp-editor", Role.EDITOR, "policy-planning"),
+        "director": make_user("the-director", Role.DIRECTOR),
+        "admin": make_user("the-admin", Role.ADMINISTRATOR),
+    }
