@@ -37,7 +37,7 @@ def empty_db(db):
 
 @pytest.fixture
 def make_user(db):
-    """make_user("name", role, department_code) → a user with that role (department_code None = office-wide)."""
+    """make_user("name", role, department_code): a user with that role (no department = office-wide)."""
 
     def make(username: str, role: str | None = None, department: str | None = None):
         user = get_user_model().objects.create_user(username=username, password="pw-for-tests-1")

@@ -154,6 +154,8 @@ class RecordType:
             else:
                 if value is None and isinstance(spec.field, (models.CharField, models.TextField)):
                     value = ""
+                if isinstance(value, float) and isinstance(spec.field, models.DecimalField):
+                    value = Decimal(repr(value))  # 0.1 as written, not its binary approximation
                 if isinstance(value, (dict, list)) and not isinstance(spec.field, models.JSONField):
                     errors.setdefault(name, []).append("이 필드에는 목록이나 객체를 쓸 수 없습니다.")
                     continue

@@ -1,0 +1,213 @@
+"""Real-browser tests: Debian's headless Chromium, driven by Playwright, against pytest-django's live server.
+
+They skip (with the reason) where Playwright or /usr/bin/chromium is missing; Playwright never downloads a
+browser of its own here. ``CITYHALL_SCREENSHOTS=1`` also writes docs/screenshots/{login,home,api-docs}.png.
+
+The live server needs transactional database access, and each transactional test ends with a flush of
+every table, so the session's preloaded dataset is reloaded (through the real import) where it is
+missing, and again after the last test of this module for any test that runs later.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from cityhall.budget.models import Program
+from cityhall.core.audit import Actor
+from cityhall.core.models import AuditEvent
+from cityhall.core.records import REGISTRY, record_type_for
+from cityhall.core.transfer import database_is_empty, import_document, read_dataset
+from cityhall.organisation.demo import DEMO_PASSWORD, ensure_demo_accounts
+from cityhall.organisation.models import Role
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
+DATASET = "gimpo-2025"  # as loaded for the session by cityhall/conftest.py
+PASSWORD = "pw-for-tests-1"  # make_user's password (cityhall/conftest.py)
+
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="Playwright is not installed (pip install -e '.[test]')"
+)
+pytestmark = pytest.mark.skipif(
+    not os.access(CHROMIUM, os.X_OK), reason=f"{CHROMIUM} is missing (apt-get install chromium)"
+)
+
+
+def load_dataset_if_missing() -> None:
+    if database_is_empty():
+        import_document(read_dataset(DATASET), actor=Actor.system("test:browser"))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _restore_dataset(django_db_blocker):
+    """After this module's flushes, leave the dataset loaded as the session expects."""
+    yield
+    with django_db_blocker.unblock():
+        load_dataset_if_missing()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    # Playwright's sync API runs an asyncio loop in this thread, so Django would refuse the ORM calls
+    # the tests make while the browser is open.
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        playwright = sync_api.sync_playwright().start()
+        try:
+            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
+        finally:
+            playwright.stop()
+
+
+@pytest.fixture
+def site(live_server, transactional_db, settings):
+    """The live server with the dataset loaded; a fast password hasher keeps account creation cheap."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    load_dataset_if_missing()
+    return live_server.url
+
+
+@pytest.fixture
+def page(browser, site):
+    context = browser.new_context(locale="ko-KR", viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.requested = []  # every URL the page asked for
+    page.on("request", lambda request: page.requested.append(request.url))
+    yield page
+    context.close()
+
+
+def screenshot(page, name: str) -> None:
+    if os.environ.get("CITYHALL_SCREENSHOTS") == "1":
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / name, full_page=True)
+
+
+def log_in(page, site: str, username: str, password: str = PASSWORD) -> None:
+    page.goto(f"{site}/accounts/login/")
+    page.get_by_label("아이디").fill(username)
+    page.get_by_label("비밀번호").fill(password)
+    page.get_by_role("button", name="로그인").click()
+    page.wait_for_load_state()
+
+
+def path_of(page, site: str) -> str:
+    assert page.url.startswith(site)
+    return page.url[len(site) :]
+
+
+def test_wrong_password_shows_the_korean_error_and_stays_on_login(page, site, make_user):
+    make_user("sc-editor", Role.EDITOR, "smart-city")
+    page.goto(f"{site}/accounts/login/")
+    sync_api.expect(page.get_by_role("heading", name="로그인")).to_be_visible()
+    screenshot(page, "login.png")
+
+    log_in(page, site, "sc-editor", "not-the-password")
+
+    sync_api.expect(page.get_by_role("alert")).to_have_text(
+        "아이디 또는 비밀번호가 맞지 않습니다. 다시 입력해 주세요."
+    )
+    assert path_of(page, site) == "/accounts/login/"
+    sync_api.expect(page.get_by_label("아이디")).to_have_value("sc-editor")
+    sync_api.expect(page.get_by_label("비밀번호")).to_have_value("")
+    sync_api.expect(page.get_by_role("button", name="로그아웃")).to_have_count(0)
+
+
+def test_editor_sees_role_counts_and_the_api_docs_load_from_this_server_only(page, site, make_user):
+    make_user("sc-editor", Role.EDITOR, "smart-city")
+
+    log_in(page, site, "sc-editor")
+
+    assert path_of(page, site) == "/"
+    sync_api.expect(page.get_by_role("heading", name="기획조정실 업무 플랫폼", level=1)).to_be_visible()
+    roles = page.get_by_role("region", name="내 역할")
+    sync_api.expect(roles.get_by_role("listitem")).to_have_text(["편집자 · 스마트도시과"])
+    rows = page.get_by_role("region", name="불러온 계획").locator("tbody tr")
+    expected = [[rtype.label, str(rtype.model._default_manager.count())] for rtype in REGISTRY.values()]
+    sync_api.expect(rows).to_have_count(len(expected))
+    shown = [[cell.strip() for cell in row.locator("td").all_inner_texts()] for row in rows.all()]
+    assert shown == expected
+    assert ["사업", str(Program.objects.count())] in shown and Program.objects.count() > 0
+    screenshot(page, "home.png")
+
+    page.get_by_role("link", name="API 문서 (OpenAPI)").click()
+
+    assert path_of(page, site) == "/api/v1/docs"
+    sync_api.expect(page.locator(".swagger-ui .info .title")).to_contain_text("cityhall API")
+    sync_api.expect(page.locator(".swagger-ui .opblock").first).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    screenshot(page, "api-docs.png")
+    assert any(url.endswith("/api/v1/openapi.json") for url in page.requested)
+    outside = [url for url in page.requested if not url.startswith(f"{site}/")]
+    assert outside == [], "the pages must load nothing from another host"
+
+
+def test_admin_edits_a_program_and_the_change_is_audited(page, site):
+    ensure_demo_accounts()
+    admin = get_user_model().objects.get(username="admin")
+    program = Program.objects.get(code="smart-city-p1")
+    old_name = program.name
+    new_name = f"{old_name} (브라우저 시험)"
+
+    page.goto(f"{site}/admin/")
+    page.get_by_label("아이디").fill("admin")
+    page.get_by_label("비밀번호").fill(DEMO_PASSWORD)
+    page.locator("input[type=submit]").click()
+    page.get_by_role("link", name="사업", exact=True).first.click()
+    assert path_of(page, site) == "/admin/budget/program/"
+    page.locator("#searchbar").fill("smart-city-p1")
+    page.locator("#searchbar").press("Enter")
+    page.locator("#result_list").get_by_role("link", name=old_name, exact=True).click()
+    assert path_of(page, site) == f"/admin/budget/program/{program.pk}/change/"
+    sync_api.expect(page.locator("#id_name")).to_have_value(old_name)
+    page.locator("#id_name").fill(new_name)
+    page.locator("input[name=_save]").click()
+
+    sync_api.expect(page.locator(".messagelist .success")).to_be_visible()
+    assert path_of(page, site) == "/admin/budget/program/"
+    program.refresh_from_db()
+    assert program.name == new_name
+    event = AuditEvent.objects.get(record_type=record_type_for(program).name, record_id=program.pk)
+    assert (event.action, event.user, event.actor) == ("update", admin, "admin")
+    assert event.before["name"] == old_name
+    assert event.after["name"] == new_name
+    assert {k for k in event.after if event.after[k] != event.before.get(k)} == {"name"}
+
+
+def test_user_without_a_role_sees_the_notice_and_no_data(page, site, make_user):
+    make_user("norole")
+
+    log_in(page, site, "norole")
+
+    assert path_of(page, site) == "/"
+    sync_api.expect(page.get_by_text("아직 역할이 없습니다")).to_be_visible()
+    sync_api.expect(page.locator("table")).to_have_count(0)
+    sync_api.expect(page.get_by_role("link", name="API 문서 (OpenAPI)")).to_have_count(0)
+
+
+def test_logout(page, site, make_user):
+    make_user("sc-viewer", Role.VIEWER, "smart-city")
+    log_in(page, site, "sc-viewer")
+    sync_api.expect(page.get_by_role("navigation", name="계정")).to_contain_text("sc-viewer")
+
+    page.get_by_role("button", name="로그아웃").click()
+
+    sync_api.expect(page.get_by_role("heading", name="로그아웃했습니다")).to_be_visible()
+    sync_api.expect(page.get_by_role("button", name="로그아웃")).to_have_count(0)
+    page.goto(f"{site}/")
+    assert path_of(page, site) == "/accounts/login/?next=/"

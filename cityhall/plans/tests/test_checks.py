@@ -1,0 +1,89 @@
+"""The plan consistency check finds exactly the seed's real inconsistencies, and only those."""
+
+import json
+from decimal import Decimal
+
+import pytest
+
+from cityhall import cli
+from cityhall.budget.models import FundingShare
+from cityhall.plans.checks import agrees, check_plan
+from cityhall.plans.models import Figure
+
+GIMPO_MISMATCHES = [
+    ("figure", 586, "군부대 주변지역 지원사업 시비 합계", "242,000천원", "252,000천원"),
+    ("figure", 586, "군부대 주변지역 지원사업 도비 합계", "242,000천원", "252,000천원"),
+    ("funding-split", 591, "용정1리 배수로 정비 사업 재원", "20,000천원", "40,000천원"),
+]
+
+
+def test_gimpo_plan_has_exactly_the_military_area_support_typo(db):
+    found = [(m.rule, m.line, m.label, m.stated, m.expected) for m in check_plan()]
+    assert found == GIMPO_MISMATCHES
+
+
+def test_a_consistent_plan_reports_nothing(db):
+    # 용정1리: 합계 20,000 = 도비 10,000 + 시비 10,000 makes the table add up.
+    FundingShare.objects.filter(program__code="policy-planning-mas-5").update(amount=10_000_000)
+    assert check_plan() == []
+
+
+def test_a_restated_figure_that_disagrees_is_reported(db):
+    figure = Figure.objects.filter(key="streetlights.count").order_by("line").last()
+    Figure.objects.filter(pk=figure.pk).update(value=639)
+    found = [m for m in check_plan() if m.key == "streetlights.count"]
+    assert {m.rule for m in found} >= {"restatement", "figure"}
+    assert all(m.line == figure.line and m.stated == "639대" for m in found)
+
+
+def test_a_total_that_disagrees_with_its_rows_is_reported(db):
+    Figure.objects.filter(key="office.staff.quota").update(value=83)
+    found = [m for m in check_plan() if m.key == "office.staff.quota"]
+    assert found and all(m.expected == "82명" for m in found if m.rule == "figure")
+
+
+def test_a_broken_rule_is_reported_not_raised(db):
+    figure = Figure.objects.filter(rule__isnull=False).first()
+    Figure.objects.filter(pk=figure.pk).update(rule={"sum_of": ["no.such.key"]})
+    found = [m for m in check_plan() if m.rule == "invalid-check"]
+    assert len(found) == 1 and "no.such.key" in found[0].message
+
+
+@pytest.mark.parametrize(
+    ("stated", "computed", "precision", "ok"),
+    [
+        ("39.4", "39.49790794979079", "0.1", True),  # truncated, as 472/1,195 is written
+        ("39.5", "39.49790794979079", "0.1", True),  # rounded
+        ("39.3", "39.49790794979079", "0.1", False),
+        ("16", "16.0714", "1", True),
+        ("102000000", "102000000", "1000000", True),
+        ("7000000", "7248000", "1000000", True),  # 7백만원 for 7,248천원
+        ("8000000", "7248000", "1000000", False),
+        ("242000000", "252000000", "1000", False),
+    ],
+)
+def test_agrees(stated, computed, precision, ok):
+    assert agrees(Decimal(stated), Decimal(computed), Decimal(precision)) is ok
+
+
+def test_check_plan_command_reports_lines_and_values(db, capsys):
+    assert cli.main(["check-plan"]) == 1
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == "계획 수치 불일치 3건:"
+    assert "[591행 IV.1.6] 용정1리 배수로 정비 사업 재원: 기재 20,000천원, 계산 40,000천원" in out
+
+
+def test_check_plan_command_json(db, capsys):
+    assert cli.main(["check-plan", "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert [(d["line"], d["stated"], d["expected"]) for d in data] == [
+        (586, "242,000천원", "252,000천원"),
+        (586, "242,000천원", "252,000천원"),
+        (591, "20,000천원", "40,000천원"),
+    ]
+
+
+def test_check_plan_command_is_silent_on_a_consistent_plan(db, capsys):
+    FundingShare.objects.filter(program__code="policy-planning-mas-5").update(amount=10_000_000)
+    assert cli.main(["check-plan"]) == 0
+    assert capsys.readouterr().out == ""
