@@ -79,10 +79,8 @@ def test_invalid_document_lists_every_error_by_record_and_loads_nothing(empty_db
         import_document(doc, actor=ACTOR)
     errors = error.value.errors
     first_program = doc["programs"][0]["code"]
-    assert (
-        f"programs[0] ({first_program}): budget: 금액 '많이'을(를) 읽을 수 없습니다. 예: 750,548천원, 102백만원, 1.2억원"
-        in errors
-    )
+    bad_money = "금액 '많이'을(를) 읽을 수 없습니다. 예: 750,548천원, 102백만원, 1.2억원"
+    assert f"programs[0] ({first_program}): budget: {bad_money}" in errors
     assert any(
         e.startswith("programs[1]") and "org_unit: 코드 'no-such-unit'인 기구이(가) 없습니다." in e
         for e in errors
