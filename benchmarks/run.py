@@ -73,10 +73,10 @@ def percentile(values: list[float], p: float) -> float:
 def summary(values: list[float]) -> dict[str, float | int]:
     return {
         "n": len(values),
-        "median": statistics.median(values),
-        "min": min(values),
-        "max": max(values),
-        "mean": statistics.fmean(values),
+        "median": round(statistics.median(values), 3),
+        "min": round(min(values), 3),
+        "max": round(max(values), 3),
+        "mean": round(statistics.fmean(values), 3),
     }
 
 
@@ -481,13 +481,13 @@ def measure(client: Client, paths: dict[str, str], requests: int, warmup: int) -
         out[name] = {
             "path": paths[name],
             "requests": len(values),
-            "median_ms": median,
-            "p95_ms": percentile(values, 95),
-            "p99_ms": percentile(values, 99),
-            "min_ms": min(values),
-            "max_ms": max(values),
-            "requests_per_s": len(values) / (sum(values) / 1000),
-            "ratio_to_baseline": median / baseline,
+            "median_ms": round(median, 3),
+            "p95_ms": round(percentile(values, 95), 3),
+            "p99_ms": round(percentile(values, 99), 3),
+            "min_ms": round(min(values), 3),
+            "max_ms": round(max(values), 3),
+            "requests_per_s": round(len(values) / (sum(values) / 1000), 1),
+            "ratio_to_baseline": round(median / baseline, 3),
             "bytes": shape[name][0],
             "items": shape[name][1],
         }
@@ -556,6 +556,7 @@ def not_measured(result: dict[str, Any]) -> bool:
 
 
 LOAD_ROWS = [
+    ("setup", "django.setup() (per process)"),
     ("migrate", "migrate (empty schema)"),
     ("parse", "parse (read_dataset, YAML)"),
     ("import", "import (import_document)"),
@@ -609,6 +610,13 @@ def print_api(target: Target, result: dict[str, Any]) -> None:
     )
 
 
+def loadavg() -> list[float] | None:
+    return [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None
+
+
+LOADAVG_START: list[float] | None = None
+
+
 def meta(targets: list[Target]) -> dict[str, Any]:
     def version(dist: str) -> str | None:
         try:
@@ -621,7 +629,8 @@ def meta(targets: list[Target]) -> dict[str, Any]:
         "python": platform.python_version(),
         "platform": platform.platform(),
         "cpus": os.cpu_count(),
-        "loadavg": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
+        "loadavg_start": LOADAVG_START,
+        "loadavg_end": loadavg(),
         "versions": {d: version(d) for d in ("cityhall", "Django", "django-ninja", "waitress", "psycopg")},
         "sqlite": sqlite3.sqlite_version,
         "databases": {t.label: t.display() for t in targets},
@@ -668,6 +677,8 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["_load-worker"]:
         return load_worker(argv[1:])
     args = build_parser().parse_args(argv)
+    global LOADAVG_START
+    LOADAVG_START = loadavg()
     targets: list[Target] = args.targets or [Target(label="sqlite")]
     labels = [t.label for t in targets]
     for target in targets:
@@ -702,8 +713,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         info = meta(targets)
         print(
-            f"cityhall {info['versions']['cityhall']}, Python {info['python']}, {info['cpus']} CPUs, "
-            f"load average {' '.join(f'{x:.2f}' for x in info['loadavg'] or [])}"
+            f"cityhall {info['versions']['cityhall']}, Python {info['python']}, {info['cpus']} CPUs; "
+            f"load average (1/5/15 min) at start {info['loadavg_start']}, at end {info['loadavg_end']}"
         )
         for suite in suites:
             for target in targets:

@@ -199,7 +199,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in {"manage", "bench"}:
+        # Everything after the verb belongs to it, options such as --help included.
+        args = argparse.Namespace(func=cmd_manage if argv[0] == "manage" else cmd_bench, rest=argv[1:])
+    else:
+        args = build_parser().parse_args(argv)
     _setup()
     return args.func(args)
 

@@ -61,3 +61,15 @@ def roles(make_user):
         "director": make_user("the-director", Role.DIRECTOR),
         "admin": make_user("the-admin", Role.ADMINISTRATOR),
     }
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """In CI (CITYHALL_REQUIRE_SERVICES=1) a test skipped for a missing service or browser fails the run."""
+    import os
+
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if os.environ.get("CITYHALL_REQUIRE_SERVICES") == "1" and skipped:
+        for report in skipped:
+            reporter.write_line(f"REQUIRED BUT SKIPPED: {report.nodeid}: {report.longrepr}", red=True)
+        session.exitstatus = 1

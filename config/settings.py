@@ -24,6 +24,8 @@ ALLOWED_HOSTS = [h for h in os.environ.get("CITYHALL_ALLOWED_HOSTS", "127.0.0.1,
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CITYHALL_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
+    # First, so its templates (login, logout) win over the admin's.
+    "cityhall.core",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -32,7 +34,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "ninja",
-    "cityhall.core",
     "cityhall.organisation",
     "cityhall.plans",
     "cityhall.budget",

@@ -4,6 +4,7 @@ registry, so every type has the same list/detail/create/update/delete/history en
 Handlers are thin: they parse, call core.services, and map its exceptions to 4xx answers.
 """
 
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -176,7 +177,7 @@ def _apply_filters(rtype: RecordType, qs: models.QuerySet, filters: Schema) -> m
             target = REGISTRY[spec.target]
             qs = qs.filter(**{f"{name}__{target.key}": value})
         elif isinstance(spec.field, (models.IntegerField, models.BigIntegerField)):
-            if not value.lstrip("-").isdigit():
+            if not re.fullmatch(r"-?[0-9]+", value):
                 raise ValidationError(
                     [{"loc": ["query", name], "msg": "정수여야 합니다.", "type": "int_parsing"}]
                 )

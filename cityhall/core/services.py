@@ -50,6 +50,9 @@ def _save(rtype: RecordType, obj: models.Model, data: dict[str, Any], *, partial
 
 @transaction.atomic
 def record_create(*, rtype: RecordType, data: dict[str, Any], actor: audit.Actor) -> models.Model:
+    # Refuse before validating: the messages would tell a user without the right which codes exist.
+    if actor.user is not None and not allowed(actor.user, ADD, rtype):
+        raise PermissionDenied("기록을 만들 권한이 없습니다.")
     obj = rtype.model()
     errors = rtype.fill(obj, data, resolve_saved)
     if errors:

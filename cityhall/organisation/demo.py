@@ -5,7 +5,7 @@ from django.db import transaction
 
 from .models import OrgUnit, Role, RoleAssignment
 
-DEMO_PASSWORD = "cityhall-demo"  # noqa: S105 - documented demo credential, local demo only
+DEMO_PASSWORD = "cityhall-demo"  # noqa: S105  # nosec B105 - the documented demo credential
 DEPARTMENT_ROLES = (Role.VIEWER, Role.EDITOR, Role.MANAGER)
 
 

@@ -132,6 +132,10 @@ DEPARTMENT_ROLES = {Role.VIEWER, Role.EDITOR, Role.MANAGER}
 OFFICE_ROLES = {Role.DIRECTOR, Role.ADMINISTRATOR}
 
 
+def _values(roles: set[Role]) -> list[str]:
+    return sorted(r.value for r in roles)  # sorted: a set's order would change the migration
+
+
 class RoleAssignment(models.Model):
     """역할: what a user may do — within one department (viewer/editor/manager) or office-wide."""
 
@@ -154,8 +158,8 @@ class RoleAssignment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "role", "department"], name="role_unique"),
             models.CheckConstraint(
-                condition=(Q(role__in=[r.value for r in DEPARTMENT_ROLES]) & Q(department__isnull=False))
-                | (Q(role__in=[r.value for r in OFFICE_ROLES]) & Q(department__isnull=True)),
+                condition=(Q(role__in=_values(DEPARTMENT_ROLES)) & Q(department__isnull=False))
+                | (Q(role__in=_values(OFFICE_ROLES)) & Q(department__isnull=True)),
                 name="role_scope_matches",
                 violation_error_message=_("부서 역할에는 부서가, 실 전체 역할에는 부서가 없어야 합니다."),
             ),

@@ -67,7 +67,8 @@ def test_load_export_and_check_on_postgresql(db, postgres_url, tmp_path):
 
 def test_invalid_import_leaves_postgresql_empty(postgres_url, tmp_path):
     bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps({"org_units": [{"code": "x", "name": "X", "kind": "nonsense"}]}), encoding="utf-8")
+    document = {"org_units": [{"code": "x", "name": "X", "kind": "nonsense"}]}
+    bad.write_text(json.dumps(document), encoding="utf-8")
     imported = run(postgres_url, tmp_path, "import", str(bad))
     assert imported.returncode == 1
     assert "org_units[0] (x): kind:" in imported.stderr
