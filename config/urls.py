@@ -7,5 +7,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("cityhall.dashboard.urls")),
+    path("", include("cityhall.organisation.urls")),
+    path("", include("cityhall.plans.urls")),
     path("", include("cityhall.core.urls")),
 ]

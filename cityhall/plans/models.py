@@ -136,6 +136,8 @@ class Milestone(Sourced):
     period_end = models.DateField(_("종료"), null=True, editable=False)
     action = models.CharField(_("내용"), max_length=300)
     stage = models.CharField(_("단계"), max_length=10, choices=Stage.choices, default=Stage.PLAN)
+    done = models.BooleanField(_("완료"), default=False)
+    done_on = models.DateField(_("완료일"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("추진일정")

@@ -1,0 +1,24 @@
+"""Template filters for the office's conventions: money in 천원, dates in Asia/Seoul."""
+
+from django import template
+
+from cityhall.core.money import format_thousand_won
+
+register = template.Library()
+
+
+@register.filter
+def won(value):
+    """Integer won shown as 천원 with separators: ``750548000`` → ``750,548``."""
+    if value in (None, ""):
+        return "-"
+    return format_thousand_won(int(value))
+
+
+@register.filter
+def percent(part, whole):
+    """``part`` as a percentage of ``whole`` (one decimal), '-' when ``whole`` is 0 or missing."""
+    try:
+        return f"{100 * float(part) / float(whole):.1f}"
+    except (TypeError, ValueError, ZeroDivisionError):
+        return "-"
