@@ -1,4 +1,4 @@
-"""Today's date in Asia/Seoul; ``CITYHALL_TODAY`` (ISO date) pins it for demos of a past plan year and tests."""
+"""Today's date in Asia/Seoul. ``CITYHALL_TODAY`` (ISO date) pins it, for demos and tests."""
 
 import os
 from datetime import date
