@@ -18,6 +18,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
         import_document(read_dataset(DATASET), actor=Actor.system("test:setup"))
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Test accounts need no costly hashing; production keeps Django's default hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def empty_db(db):
     """The test database with the plan removed (inside the test's transaction)."""

@@ -117,6 +117,8 @@ USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "cityhall" / "locale"]
 
 STATIC_URL = "static/"
+# Serve static files straight from the installed packages (no collectstatic step, no CDN): 망분리.
+WHITENOISE_USE_FINDERS = True
 STATIC_ROOT = DATA_DIR / "static"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

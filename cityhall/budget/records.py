@@ -8,5 +8,6 @@ register(
     owner="org_unit",
     search=("name", "scale", "code"),
     filters=("org_unit", "year", "group", "task", "parent"),
+    columns=("code", "name", "org_unit", "year", "budget", "period", "scale"),
 )
 register("funding_shares", FundingShare, owner="program__org_unit", filters=("program", "source"))

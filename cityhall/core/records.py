@@ -61,6 +61,7 @@ class RecordType:
     search: tuple[str, ...] = ()
     filters: tuple[str, ...] = ()
     personal: tuple[str, ...] = ()  # fields masked on lists (개인정보)
+    columns: tuple[str, ...] = ()  # shown on list pages (default: the first fields)
     fields: list[FieldSpec] = field(default_factory=list)
 
     @property
@@ -219,6 +220,7 @@ def register(
     search: Iterable[str] = (),
     filters: Iterable[str] = (),
     personal: Iterable[str] = (),
+    columns: Iterable[str] = (),
 ) -> RecordType:
     """Register a record type. Call in dependency order (referenced types first)."""
     rtype = RecordType(
@@ -228,6 +230,7 @@ def register(
         search=tuple(search),
         filters=tuple(filters),
         personal=tuple(personal),
+        columns=tuple(columns),
     )
     REGISTRY[name] = rtype
     _BY_MODEL[model] = rtype
@@ -248,7 +251,8 @@ def finalise() -> None:
                 specs.append(FieldSpec(f.name, f, target.name))
             else:
                 specs.append(FieldSpec(f.name, f))
-        rtype.fields = specs
+        # Where a record came from reads best last, after what it says.
+        rtype.fields = sorted(specs, key=lambda s: s.name in {"section", "line"})
 
 
 def record_type_for(model_or_obj: Any) -> RecordType:

@@ -4,5 +4,11 @@ from . import views
 
 app_name = "core"
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("records/", views.record_index, name="records"),
+    path("records/<slug:type_slug>/", views.record_list, name="record_list"),
+    path("records/<slug:type_slug>/new/", views.record_edit, name="record_new"),
+    path("records/<slug:type_slug>/<int:pk>/", views.record_detail, name="record_detail"),
+    path("records/<slug:type_slug>/<int:pk>/edit/", views.record_edit, name="record_edit"),
+    path("records/<slug:type_slug>/<int:pk>/delete/", views.record_delete, name="record_delete"),
+    path("records/<slug:type_slug>/<int:pk>/history/", views.record_history, name="record_history"),
 ]
