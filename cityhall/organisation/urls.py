@@ -1,4 +1,13 @@
 from django.urls import path
 
+from . import views
+
 app_name = "organisation"
-urlpatterns: list = []
+urlpatterns = [
+    path("organisation/", views.index, name="index"),
+    path("departments/<slug:code>/", views.department, name="department"),
+    path("teams/<slug:code>/", views.team, name="team"),
+    path("public/", views.public, name="public"),
+    path("reports/office-summary.xlsx", views.summary_xlsx, name="summary_xlsx"),
+    path("reports/office-summary.hwpx", views.summary_hwpx, name="summary_hwpx"),
+]

@@ -1,0 +1,348 @@
+"""The office summary — the plan's section I 일반현황 (기구 및 인력, 주요업무, 주요현황) rebuilt from the
+records — as an XLSX workbook (openpyxl, through ``cityhall.core.exports``) and as an HWPX document
+(python-hwpx), the two formats a Korean city hall exchanges."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+
+from cityhall.core.exports import Sheet, download, xlsx_response
+
+from .selectors import GRADES, OfficeSummary, StaffingRow, SummaryDepartment
+
+HWPX = "application/hwp+zip"
+HEADER_SHADE = "#E8EEF7"
+
+
+def thousands(won: int | None) -> int | float | None:
+    """Won as 천원, the unit of the document's tables (an int whenever it divides evenly)."""
+    if won is None:
+        return None
+    value = Decimal(won) / 1000
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _year(summary: OfficeSummary) -> int:
+    return summary.document.year if summary.document else 2025
+
+
+def _title(summary: OfficeSummary) -> str:
+    if summary.document:
+        return summary.document.title
+    return _("기획조정실 일반현황")
+
+
+def organisation_line(summary: OfficeSummary) -> str:
+    return _("□ 기구 : %(d)d과 %(t)d팀") % {"d": len(summary.departments), "t": summary.team_count}
+
+
+def staffing_line(summary: OfficeSummary) -> str:
+    total = summary.total
+    return _("□ 인력 : 정원 %(q)d명 / 현원 %(c)d명, 정원외 인력 %(s)d명") % {
+        "q": total.quota,
+        "c": total.current,
+        "s": total.supernumerary or 0,
+    }
+
+
+def staffing_headers() -> list[str]:
+    return [_("구분"), _("계"), *[label for _grade, label in GRADES], _("정원외"), _("비고")]
+
+
+def staffing_cells(row: StaffingRow) -> list:
+    return [
+        row.label,
+        row.shown,
+        *[c.shown for c in row.cells],
+        row.supernumerary if row.supernumerary is not None else "",
+        row.note,
+    ]
+
+
+def program_headers(year: int) -> list[str]:
+    return [
+        _("연번"),
+        _("사업명"),
+        _("'%(yy)02d년 사업비") % {"yy": year % 100},
+        _("사업기간"),
+        _("사업규모"),
+        _("비고"),
+    ]
+
+
+def program_cells(program) -> list:
+    return [
+        program.number if program.number is not None else "",
+        program.name,
+        thousands(program.budget)
+        if program.budget is not None
+        else (_("비예산") if program.non_budget else ""),
+        program.period,
+        program.scale,
+        program.note,
+    ]
+
+
+def committee_headers() -> list[str]:
+    return [_("연번"), _("위원회명"), _("위원수"), _("위원장"), _("주요내용")]
+
+
+def committee_cells(committee) -> list:
+    return [
+        committee.number if committee.number is not None else "",
+        committee.name,
+        committee.member_count if committee.member_count is not None else "",
+        committee.chair,
+        committee.purpose,
+    ]
+
+
+def facility_headers() -> list[str]:
+    return [_("연번"), _("시설명"), _("장비"), _("주요내용")]
+
+
+def facility_cells(facility) -> list:
+    return [
+        facility.number if facility.number is not None else "",
+        facility.name,
+        facility.equipment,
+        facility.purpose,
+    ]
+
+
+def equipment_headers() -> list[str]:
+    return [_("시스템"), _("장비"), _("위치"), _("수량"), _("단위"), _("개소"), _("설치시기"), _("비고")]
+
+
+def equipment_cells(item) -> list:
+    return [
+        item.get_system_display(),
+        item.kind,
+        item.location,
+        item.count if item.count is not None else "",
+        item.unit,
+        item.sites if item.sites is not None else "",
+        item.installed,
+        item.note,
+    ]
+
+
+def _as_of(department: SummaryDepartment) -> str:
+    dates = sorted({e.as_of for g in department.equipment for e in g.items if e.as_of})
+    return ", ".join(dates)
+
+
+# -- XLSX ------------------------------------------------------------------------------------------
+
+
+def summary_sheets(summary: OfficeSummary) -> list[Sheet]:
+    year = _year(summary)
+    sheets = [
+        Sheet(
+            title=_("기구"),
+            note=organisation_line(summary),
+            headers=[_("부서"), _("팀 수"), _("팀")],
+            rows=[
+                [d.unit.name, len(d.teams), ", ".join(t.name for t in d.teams)] for d in summary.departments
+            ]
+            + [[_("합계"), summary.team_count, ""]],
+            widths={1: 16, 2: 8, 3: 60},
+        ),
+        Sheet(
+            title=_("인력"),
+            note=staffing_line(summary),
+            headers=staffing_headers(),
+            rows=[staffing_cells(summary.total)] + [staffing_cells(d.staffing) for d in summary.departments],
+            widths={1: 16, 2: 9, 11: 8, 12: 10},
+        ),
+        Sheet(
+            title=_("주요업무"),
+            note=_("(단위 : 천원)"),
+            headers=[_("부서"), _("주요업무"), _("%(year)d년 예산") % {"year": year}],
+            rows=[
+                [d.unit.name, "\n".join(f"• {duty}" for duty in d.unit.duties), thousands(d.unit.budget)]
+                for d in summary.departments
+            ]
+            + [[_("합계"), "", thousands(summary.budget_total)]],
+            widths={1: 16, 2: 70, 3: 16},
+        ),
+    ]
+    for d in summary.departments:
+        total = sum(p.budget or 0 for p in d.programs)
+        sheets.append(
+            Sheet(
+                title=_("주요사업(%(name)s)") % {"name": d.unit.name},
+                note=_("□ %(name)s 주요사업 예산현황 (단위 : 천원)") % {"name": d.unit.name},
+                headers=program_headers(year),
+                rows=[program_cells(p) for p in d.programs] + [[_("합계"), "", thousands(total), "", "", ""]],
+                widths={1: 6, 2: 36, 3: 14, 4: 14, 5: 60, 6: 12},
+            )
+        )
+    sheets.append(
+        Sheet(
+            title=_("위원회"),
+            note=_("위원회 현황"),
+            headers=[_("부서"), *committee_headers()],
+            rows=[[d.unit.name, *committee_cells(c)] for d in summary.departments for c in d.committees],
+            widths={1: 14, 2: 6, 3: 32, 4: 8, 5: 18, 6: 70},
+        )
+    )
+    sheets.append(
+        Sheet(
+            title=_("시설물"),
+            note=_("주요 시설물 현황"),
+            headers=[_("부서"), *facility_headers()],
+            rows=[[d.unit.name, *facility_cells(f)] for d in summary.departments for f in d.facilities],
+            widths={1: 14, 2: 6, 3: 14, 4: 50, 5: 60},
+        )
+    )
+    as_of = ", ".join(filter(None, (_as_of(d) for d in summary.departments)))
+    sheets.append(
+        Sheet(
+            title=_("장비현황"),
+            note=_("주요 장비현황 (기준일 : %(date)s)") % {"date": as_of} if as_of else _("주요 장비현황"),
+            headers=[_("부서"), *equipment_headers()],
+            rows=[
+                [d.unit.name, *equipment_cells(e)]
+                for d in summary.departments
+                for g in d.equipment
+                for e in g.items
+            ],
+            widths={1: 14, 2: 14, 3: 12, 4: 32, 5: 8, 6: 6, 7: 6, 8: 10, 9: 36},
+        )
+    )
+    return sheets
+
+
+def summary_xlsx(summary: OfficeSummary) -> HttpResponse:
+    return xlsx_response(_("기획조정실 일반현황.xlsx"), summary_sheets(summary))
+
+
+# -- HWPX ------------------------------------------------------------------------------------------
+
+
+def _money_text(value) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, (int, float)):
+        return f"{value:,}"
+    return str(value)
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, (int, float)):
+        return f"{value:,}"
+    return str(value)
+
+
+class _HwpxWriter:
+    """Headings, paragraphs and tables on python-hwpx's blank document."""
+
+    def __init__(self) -> None:
+        from hwpx import HwpxDocument  # imported on first use: the library is large and only exports need it
+
+        self.doc = HwpxDocument.new()
+        self.bold = self.doc.styles.ensure_run(bold=True)
+        self.title_run = self.doc.styles.ensure_run(bold=True, size=16)
+
+    def title(self, text: str) -> None:
+        paragraph = self.doc.paragraphs[0]  # the blank document's first paragraph carries the page setup
+        paragraph.text = text
+        paragraph.char_pr_id_ref = self.title_run
+
+    def heading(self, text: str, level: int = 1) -> None:
+        self.doc.add_heading(text, level=level)
+
+    def paragraph(self, text: str, *, bold: bool = False) -> None:
+        self.doc.add_paragraph(text, char_pr_id_ref=self.bold if bold else None, inherit_style=False)
+
+    def table(self, headers: list[str], rows: list[list], weights: list[int] | None = None) -> None:
+        table = self.doc.add_table(len(rows) + 1, len(headers))
+        # A new table has no merged cells, so its rows' cells are its grid. (``table.set_cell_text``
+        # rebuilds the whole grid on every call, which makes a table quadratic to fill.)
+        grid = [row.cells for row in table.rows]
+        for col, header in enumerate(headers):
+            grid[0][col].set_text(header)
+            table.set_cell_shading(0, col, HEADER_SHADE)
+        for r, values in enumerate(rows, start=1):
+            for col, value in enumerate(values):
+                grid[r][col].set_text(_cell_text(value), split_paragraphs=True)
+        if weights:
+            table.set_column_widths(weights)
+
+    def to_bytes(self) -> bytes:
+        return self.doc.to_bytes()
+
+
+def summary_hwpx_bytes(summary: OfficeSummary) -> bytes:
+    year = _year(summary)
+    w = _HwpxWriter()
+    w.title(_("%(title)s — I. 일반현황") % {"title": _title(summary)})
+
+    w.heading(_("기구 및 인력"))
+    w.paragraph(organisation_line(summary), bold=True)
+    w.table(
+        [_("부서"), _("팀 수"), _("팀")],
+        [[d.unit.name, len(d.teams), ", ".join(t.name for t in d.teams)] for d in summary.departments],
+        [3, 1, 8],
+    )
+    w.paragraph(staffing_line(summary), bold=True)
+    w.table(
+        staffing_headers(),
+        [staffing_cells(summary.total)] + [staffing_cells(d.staffing) for d in summary.departments],
+        [3, 2, 1, 1, 1, 2, 2, 2, 2, 1, 1],
+    )
+
+    w.heading(_("주요업무"))
+    w.paragraph(_("(단위 : 천원)"))
+    w.table(
+        [_("부서"), _("주요업무"), _("%(year)d년 예산") % {"year": year}],
+        [
+            [d.unit.name, "\n".join(f"• {duty}" for duty in d.unit.duties), thousands(d.unit.budget)]
+            for d in summary.departments
+        ]
+        + [[_("합계"), "", thousands(summary.budget_total)]],
+        [2, 7, 2],
+    )
+
+    w.heading(_("주요현황(예산, 시설, 단체, 위원회 등)"))
+    for d in summary.departments:
+        w.paragraph(f"□ {d.unit.name}", bold=True)
+        if d.programs:
+            w.paragraph(_("○ 주요사업 예산현황 (단위 : 천원)"))
+            total = sum(p.budget or 0 for p in d.programs)
+            w.table(
+                program_headers(year),
+                [program_cells(p) for p in d.programs] + [[_("합계"), "", thousands(total), "", "", ""]],
+                [1, 4, 2, 2, 5, 1],
+            )
+        if d.facilities or d.equipment:
+            as_of = _as_of(d)
+            w.paragraph(
+                _("○ 주요 시설물 및 장비현황")
+                + (_(" (기준일 : %(date)s)") % {"date": as_of} if as_of else "")
+            )
+        if d.facilities:
+            w.table(facility_headers(), [facility_cells(f) for f in d.facilities], [1, 2, 5, 5])
+        for group in d.equipment:
+            w.paragraph(f"- {group.label}")
+            w.table(
+                equipment_headers()[1:],
+                [equipment_cells(e)[1:] for e in group.items],
+                [2, 4, 1, 1, 1, 2, 3],
+            )
+        if d.committees:
+            w.paragraph(_("○ 위원회 현황"))
+            w.table(committee_headers(), [committee_cells(c) for c in d.committees], [1, 4, 1, 2, 7])
+    return w.to_bytes()
+
+
+def summary_hwpx(summary: OfficeSummary) -> HttpResponse:
+    return download(summary_hwpx_bytes(summary), _("기획조정실 일반현황.hwpx"), content_type=HWPX)

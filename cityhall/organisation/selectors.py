@@ -1,0 +1,587 @@
+"""Reads for the organisation pages and the office summary (seed section I 일반현황).
+
+Each selector runs a small, fixed number of queries whatever the size of the plan: related rows are
+fetched with ``select_related``/``prefetch_related`` and grouped in Python.
+
+The budget, plans, committees and facilities apps have no selectors of their own yet, so the
+organisation's pages read their tables here, read-only.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q
+from django.utils.translation import gettext_lazy as _
+
+from cityhall.budget.models import FundingShare, Program
+from cityhall.committees.models import Committee
+from cityhall.facilities.models import Equipment, Facility
+from cityhall.plans.models import (
+    Achievement,
+    AchievementItem,
+    CoreTask,
+    PlanDocument,
+    TaskOwner,
+    Vision,
+    WorkPlanTask,
+)
+
+from .models import OrgUnit, Person, Position
+
+GRADES: list[tuple[str, str]] = [(g.value, str(g.label)) for g in Position.Grade]
+
+# How the seed's tables name the program groups (Program.group); an unknown group shows its code.
+PROGRAM_GROUPS: dict[str, str] = {
+    "main": _("주요사업 예산현황"),
+    "task": _("업무계획 과제 사업"),
+    "military-area-support": _("군부대 주변지역 지원사업"),
+    "military-noise-support": _("군소음 피해지역 주민지원사업"),
+    "cctv-expansion": _("CCTV 확대설치 세부사업"),
+    "spatial-info": _("공간정보 사업"),
+    "achievement": _("2024년 추진 사업"),
+}
+GROUP_ORDER = list(PROGRAM_GROUPS)
+
+# The order the seed lists the systems' equipment in (I.3 스마트도시과), not the codes' alphabet.
+SYSTEM_ORDER = [s.value for s in Equipment.System]
+
+
+def group_label(group: str) -> str:
+    return str(PROGRAM_GROUPS.get(group, group))
+
+
+# -- staffing ------------------------------------------------------------------------------------
+
+
+@dataclass
+class GradeCell:
+    grade: str
+    label: str
+    quota: int | None = None
+    current: int | None = None
+
+    @property
+    def shown(self) -> str:
+        """'quota/current' as the seed writes it, '-' where the grade has no post."""
+        if self.quota is None:
+            return "-"
+        return f"{self.quota}/{self.current}"
+
+
+@dataclass
+class StaffingRow:
+    """One line of the 인력 table: a department (or the total) by grade."""
+
+    label: str
+    unit: OrgUnit | None
+    cells: list[GradeCell]
+    supernumerary: int | None = None
+    note: str = ""
+    positions: list[Position] = field(default_factory=list)
+
+    @property
+    def quota(self) -> int:
+        return sum(c.quota or 0 for c in self.cells)
+
+    @property
+    def current(self) -> int:
+        return sum(c.current or 0 for c in self.cells)
+
+    @property
+    def vacancies(self) -> int:
+        return self.quota - self.current
+
+    @property
+    def shown(self) -> str:
+        return f"{self.quota}/{self.current}"
+
+
+def staffing_row(unit: OrgUnit) -> StaffingRow:
+    """The unit's grades from its prefetched ``positions``."""
+    positions = list(unit.positions.all())
+    for p in positions:
+        p.excess = max(0, p.current - p.quota)  # more staff than posts in this grade
+    by_grade = {p.grade: p for p in positions}
+    cells = []
+    for grade, label in GRADES:
+        p = by_grade.get(grade)
+        cells.append(GradeCell(grade, label, p.quota if p else None, p.current if p else None))
+    return StaffingRow(
+        label=unit.name,
+        unit=unit,
+        cells=cells,
+        supernumerary=unit.supernumerary,
+        note=unit.note,
+        positions=sorted(positions, key=lambda p: p.grade),
+    )
+
+
+def staffing_total(rows: Iterable[StaffingRow]) -> StaffingRow:
+    rows = list(rows)
+    cells = []
+    for index, (grade, label) in enumerate(GRADES):
+        present = [r.cells[index] for r in rows if r.cells[index].quota is not None]
+        if present:
+            cells.append(
+                GradeCell(grade, label, sum(c.quota for c in present), sum(c.current for c in present))
+            )
+        else:
+            cells.append(GradeCell(grade, label))
+    extra = [r.supernumerary for r in rows if r.supernumerary is not None]
+    return StaffingRow(
+        label=str(_("합계")), unit=None, cells=cells, supernumerary=sum(extra) if extra else None
+    )
+
+
+# -- the office ----------------------------------------------------------------------------------
+
+
+def _departments_queryset():
+    teams = OrgUnit.objects.filter(kind=OrgUnit.Kind.TEAM).order_by("order", "id")
+    return (
+        OrgUnit.objects.filter(kind=OrgUnit.Kind.DEPARTMENT)
+        .order_by("order", "id")
+        .prefetch_related(Prefetch("children", queryset=teams, to_attr="teams"), "positions")
+    )
+
+
+def departments() -> list[OrgUnit]:
+    """The departments in the plan's order, each with ``teams`` (list) and its positions prefetched."""
+    return list(_departments_queryset())
+
+
+def plan_document() -> PlanDocument | None:
+    return PlanDocument.objects.order_by("id").first()
+
+
+@dataclass
+class DepartmentSummary:
+    unit: OrgUnit
+    staffing: StaffingRow
+    program_count: int = 0
+    task_count: int = 0
+    committee_count: int = 0
+    people_count: int = 0
+
+    @property
+    def teams(self) -> list[OrgUnit]:
+        return self.unit.teams
+
+
+@dataclass
+class OfficeOverview:
+    office: OrgUnit | None
+    document: PlanDocument | None
+    visions: list[Vision]
+    departments: list[DepartmentSummary]
+    total: StaffingRow
+
+    @property
+    def team_count(self) -> int:
+        return sum(len(d.teams) for d in self.departments)
+
+    @property
+    def budget_total(self) -> int:
+        return sum(d.unit.budget or 0 for d in self.departments)
+
+    @property
+    def committee_count(self) -> int:
+        return sum(d.committee_count for d in self.departments)
+
+    @property
+    def task_count(self) -> int:
+        return sum(d.task_count for d in self.departments)
+
+
+def _department_of(units: Iterable[OrgUnit]) -> dict[int, int]:
+    """unit id -> department id, for departments and their teams."""
+    mapping = {}
+    for unit in units:
+        mapping[unit.pk] = unit.pk
+        for team in unit.teams:
+            mapping[team.pk] = unit.pk
+    return mapping
+
+
+def _count_by_department(queryset, path: str, mapping: dict[int, int]) -> dict[int, int]:
+    counts: dict[int, int] = defaultdict(int)
+    for unit_id, n in queryset.values_list(path).annotate(n=Count("id")).order_by():
+        if unit_id in mapping:
+            counts[mapping[unit_id]] += n
+    return counts
+
+
+def office_overview() -> OfficeOverview:
+    units = departments()
+    mapping = _department_of(units)
+    programs = _count_by_department(Program.objects.filter(parent__isnull=True), "org_unit_id", mapping)
+    tasks = _count_by_department(WorkPlanTask.objects.all(), "department_id", mapping)
+    committees = _count_by_department(Committee.objects.all(), "org_unit_id", mapping)
+    people = _count_by_department(Person.objects.all(), "org_unit_id", mapping)
+    summaries = [
+        DepartmentSummary(
+            unit=u,
+            staffing=staffing_row(u),
+            program_count=programs.get(u.pk, 0),
+            task_count=tasks.get(u.pk, 0),
+            committee_count=committees.get(u.pk, 0),
+            people_count=people.get(u.pk, 0),
+        )
+        for u in units
+    ]
+    return OfficeOverview(
+        office=OrgUnit.objects.filter(kind=OrgUnit.Kind.OFFICE).order_by("id").first(),
+        document=plan_document(),
+        visions=list(Vision.objects.order_by("id")),
+        departments=summaries,
+        total=staffing_total(s.staffing for s in summaries),
+    )
+
+
+# -- one department ------------------------------------------------------------------------------
+
+
+def department(code: str) -> OrgUnit | None:
+    """The department with ``code`` (teams and positions prefetched), or None."""
+    return _departments_queryset().select_related("parent").filter(code=code).first()
+
+
+def _programs(units: list[OrgUnit], extra: Q | None = None, *, top_level: bool = True):
+    shares = FundingShare.objects.order_by("id")
+    parts = (
+        Program.objects.select_related("org_unit")
+        .prefetch_related(Prefetch("shares", queryset=shares))
+        .order_by("number", "id")
+    )
+    condition = Q(org_unit__in=units)
+    if extra is not None:
+        condition |= extra
+    programs = Program.objects.filter(condition)
+    if top_level:  # parts are shown under their parent
+        programs = programs.filter(parent__isnull=True)
+    return programs.select_related("org_unit", "task", "parent").prefetch_related(
+        Prefetch("shares", queryset=shares), Prefetch("parts", queryset=parts)
+    )
+
+
+@dataclass
+class ProgramGroup:
+    code: str
+    label: str
+    programs: list[Program]
+
+    @property
+    def budget_total(self) -> int:
+        return sum(p.budget or 0 for p in self.programs)
+
+    @property
+    def years(self) -> list[int]:
+        return sorted({p.year for p in self.programs})
+
+
+def group_programs(programs: Iterable[Program]) -> list[ProgramGroup]:
+    grouped: dict[str, list[Program]] = defaultdict(list)
+    for p in programs:
+        grouped[p.group].append(p)
+    order = {g: i for i, g in enumerate(GROUP_ORDER)}
+    groups = [
+        ProgramGroup(code, group_label(code), sorted(items, key=lambda p: (p.year, p.number or 0, p.pk)))
+        for code, items in grouped.items()
+    ]
+    return sorted(groups, key=lambda g: (order.get(g.code, len(order)), g.code))
+
+
+@dataclass
+class EquipmentGroup:
+    system: str
+    label: str
+    items: list[Equipment]
+
+    @property
+    def count_total(self) -> int:
+        return sum(e.count or 0 for e in self.items)
+
+    @property
+    def totals(self) -> list[tuple[str, int, str]]:
+        """Sums that mean something, as (kind, or "" for all, count, unit).
+
+        Per kind where a kind recurs (streetlights and base stations at several sites), else one total
+        where every row counts in the same unit (the 703 items of the CCTV centre); none for a mix such
+        as the ITS centre's and the field's equipment."""
+        kinds: dict[str, list[Equipment]] = defaultdict(list)
+        for e in self.items:
+            kinds[e.kind].append(e)
+        if any(len(rows) > 1 for rows in kinds.values()):
+            return [
+                (kind, sum(e.count or 0 for e in rows), rows[0].unit)
+                for kind, rows in kinds.items()
+                if len({e.unit for e in rows}) == 1
+            ]
+        if len(self.items) > 1 and len({e.unit for e in self.items}) == 1:
+            return [("", self.count_total, self.items[0].unit)]
+        return []
+
+
+def group_equipment(items: Iterable[Equipment]) -> list[EquipmentGroup]:
+    grouped: dict[str, list[Equipment]] = defaultdict(list)
+    for e in items:
+        grouped[e.system].append(e)
+    order = {s: i for i, s in enumerate(SYSTEM_ORDER)}
+    return [
+        EquipmentGroup(system, str(grouped[system][0].get_system_display()), grouped[system])
+        for system in sorted(grouped, key=lambda s: order.get(s, len(order)))
+    ]
+
+
+def _is_lead(person: Person) -> bool:
+    return bool(person.title) and person.title != "담당자" and person.title.endswith("장")
+
+
+def people_in(units: list[OrgUnit]) -> list[Person]:
+    """The people of ``units`` in directory order: the department head, then team by team, leads first."""
+    order = {u.pk: (0 if u.kind == OrgUnit.Kind.DEPARTMENT else 1, u.order) for u in units}
+    people = Person.objects.filter(org_unit__in=units).select_related("org_unit")
+    return sorted(people, key=lambda p: (order.get(p.org_unit_id, (2, 0)), not _is_lead(p), p.pk))
+
+
+def _owners_prefetch() -> Prefetch:
+    return Prefetch(
+        "owners", queryset=TaskOwner.objects.select_related("person", "person__org_unit").order_by("id")
+    )
+
+
+@dataclass
+class DepartmentPage:
+    unit: OrgUnit
+    staffing: StaffingRow
+    program_groups: list[ProgramGroup]
+    tasks: list[WorkPlanTask]
+    core_tasks: list[CoreTask]
+    committees: list[Committee]
+    facilities: list[Facility]
+    equipment: list[EquipmentGroup]
+    people: list[Person]
+    achievements: list[Achievement]
+
+    @property
+    def teams(self) -> list[OrgUnit]:
+        return self.unit.teams
+
+    @property
+    def main_programs(self) -> list[Program]:
+        for group in self.program_groups:
+            if group.code == "main":
+                return group.programs
+        return []
+
+    @property
+    def group_codes(self) -> list[str]:
+        return [g.code for g in self.program_groups]
+
+
+def department_page(unit: OrgUnit) -> DepartmentPage:
+    units = [unit, *unit.teams]
+    committees = Committee.objects.filter(org_unit__in=units).select_related("org_unit")
+    items = AchievementItem.objects.order_by("order")
+    return DepartmentPage(
+        unit=unit,
+        staffing=staffing_row(unit),
+        program_groups=group_programs(_programs(units)),
+        tasks=list(
+            WorkPlanTask.objects.filter(department=unit)
+            .select_related("department")
+            .prefetch_related(_owners_prefetch())
+            .order_by("number")
+        ),
+        core_tasks=list(
+            CoreTask.objects.filter(department=unit).select_related("department").order_by("order")
+        ),
+        committees=sorted(
+            committees, key=lambda c: (c.kind != Committee.Kind.COMMITTEE, c.number or 0, c.pk)
+        ),
+        facilities=list(
+            Facility.objects.filter(org_unit__in=units).select_related("org_unit").order_by("number", "id")
+        ),
+        equipment=group_equipment(
+            Equipment.objects.filter(org_unit__in=units).select_related("org_unit").order_by("id")
+        ),
+        people=people_in(units),
+        achievements=list(
+            Achievement.objects.filter(department=unit)
+            .select_related("department")
+            .prefetch_related(Prefetch("items", queryset=items))
+            .order_by("year", "order")
+        ),
+    )
+
+
+# -- one team ------------------------------------------------------------------------------------
+
+
+def team(code: str) -> OrgUnit | None:
+    return OrgUnit.objects.filter(kind=OrgUnit.Kind.TEAM, code=code).select_related("parent").first()
+
+
+@dataclass
+class TeamTask:
+    task: WorkPlanTask
+    roles: list[TaskOwner]  # this team's people among the owners
+
+
+@dataclass
+class TeamPage:
+    unit: OrgUnit
+    people: list[Person]
+    tasks: list[TeamTask]
+    programs: list[Program]  # the team's own programs and those of its tasks
+    siblings: list[OrgUnit]
+
+
+def team_page(unit: OrgUnit) -> TeamPage:
+    people = people_in([unit])
+    tasks = list(
+        WorkPlanTask.objects.filter(owners__person__org_unit=unit)
+        .distinct()
+        .select_related("department")
+        .prefetch_related(_owners_prefetch())
+        .order_by("department__order", "number")
+    )
+    team_tasks = [TeamTask(t, [o for o in t.owners.all() if o.person.org_unit_id == unit.pk]) for t in tasks]
+    task_ids = [t.pk for t in tasks]
+    programs = sorted(
+        _programs([unit], Q(task_id__in=task_ids) if task_ids else None, top_level=False),
+        key=lambda p: (
+            p.task.number if p.task else 0,
+            GROUP_ORDER.index(p.group) if p.group in GROUP_ORDER else 99,
+            p.number or 0,
+            p.pk,
+        ),
+    )
+    for p in programs:
+        p.group_label = group_label(p.group)
+    siblings = []
+    if unit.parent_id:
+        siblings = list(
+            OrgUnit.objects.filter(parent_id=unit.parent_id, kind=OrgUnit.Kind.TEAM).order_by("order")
+        )
+    return TeamPage(unit=unit, people=people, tasks=team_tasks, programs=programs, siblings=siblings)
+
+
+# -- the public page -----------------------------------------------------------------------------
+
+
+@dataclass
+class PublicDepartment:
+    unit: OrgUnit
+    contacts: list[tuple[OrgUnit, list[Person]]]  # (unit, its people) — the department first, then teams
+
+
+@dataclass
+class PublicDirectory:
+    office: OrgUnit | None
+    visions: list[Vision]
+    departments: list[PublicDepartment]
+
+
+def public_directory() -> PublicDirectory:
+    """Only what the city publishes: units, duties, teams and the named people's title and extension."""
+    teams = OrgUnit.objects.filter(kind=OrgUnit.Kind.TEAM).order_by("order", "id")
+    units = list(
+        OrgUnit.objects.filter(kind=OrgUnit.Kind.DEPARTMENT)
+        .order_by("order", "id")
+        .prefetch_related(Prefetch("children", queryset=teams, to_attr="teams"))
+    )
+    all_units = [u for d in units for u in (d, *d.teams)]
+    people = Person.objects.filter(org_unit__in=all_units).only(
+        "id", "name", "title", "extension", "org_unit_id"
+    )
+    by_unit: dict[int, list[Person]] = defaultdict(list)
+    for person in sorted(people, key=lambda p: (not _is_lead(p), p.pk)):
+        by_unit[person.org_unit_id].append(person)
+    return PublicDirectory(
+        office=OrgUnit.objects.filter(kind=OrgUnit.Kind.OFFICE).order_by("id").first(),
+        visions=list(Vision.objects.order_by("id")),
+        departments=[PublicDepartment(d, [(u, by_unit.get(u.pk, [])) for u in (d, *d.teams)]) for d in units],
+    )
+
+
+# -- the office summary (exports) ----------------------------------------------------------------
+
+
+@dataclass
+class SummaryDepartment:
+    unit: OrgUnit
+    staffing: StaffingRow
+    programs: list[Program]  # the seed's 주요사업 예산현황 table (group "main")
+    committees: list[Committee]
+    facilities: list[Facility]
+    equipment: list[EquipmentGroup]
+
+    @property
+    def teams(self) -> list[OrgUnit]:
+        return self.unit.teams
+
+
+@dataclass
+class OfficeSummary:
+    office: OrgUnit | None
+    document: PlanDocument | None
+    departments: list[SummaryDepartment]
+    total: StaffingRow
+
+    @property
+    def team_count(self) -> int:
+        return sum(len(d.teams) for d in self.departments)
+
+    @property
+    def budget_total(self) -> int:
+        return sum(d.unit.budget or 0 for d in self.departments)
+
+
+def office_summary() -> OfficeSummary:
+    """Section I 일반현황 of the plan, rebuilt from the records: 기구 및 인력, 주요업무, 주요현황."""
+    units = departments()
+    mapping = _department_of(units)
+    all_units = [u for d in units for u in (d, *d.teams)]
+    programs: dict[int, list[Program]] = defaultdict(list)
+    for p in (
+        Program.objects.filter(org_unit__in=all_units, group="main", parent__isnull=True)
+        .select_related("org_unit")
+        .order_by("number", "id")
+    ):
+        programs[mapping[p.org_unit_id]].append(p)
+    committees: dict[int, list[Committee]] = defaultdict(list)
+    for c in (
+        Committee.objects.filter(org_unit__in=all_units, kind=Committee.Kind.COMMITTEE)
+        .select_related("org_unit")
+        .order_by("number", "id")
+    ):
+        committees[mapping[c.org_unit_id]].append(c)
+    facilities: dict[int, list[Facility]] = defaultdict(list)
+    for f in (
+        Facility.objects.filter(org_unit__in=all_units).select_related("org_unit").order_by("number", "id")
+    ):
+        facilities[mapping[f.org_unit_id]].append(f)
+    equipment: dict[int, list[Equipment]] = defaultdict(list)
+    for e in Equipment.objects.filter(org_unit__in=all_units).select_related("org_unit").order_by("id"):
+        equipment[mapping[e.org_unit_id]].append(e)
+    rows = [
+        SummaryDepartment(
+            unit=u,
+            staffing=staffing_row(u),
+            programs=programs.get(u.pk, []),
+            committees=committees.get(u.pk, []),
+            facilities=facilities.get(u.pk, []),
+            equipment=group_equipment(equipment.get(u.pk, [])),
+        )
+        for u in units
+    ]
+    return OfficeSummary(
+        office=OrgUnit.objects.filter(kind=OrgUnit.Kind.OFFICE).order_by("id").first(),
+        document=plan_document(),
+        departments=rows,
+        total=staffing_total(r.staffing for r in rows),
+    )

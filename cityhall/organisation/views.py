@@ -1,0 +1,206 @@
+"""The office's organisation pages: the office, its departments and teams, the public page, and the
+office summary exports. Views read through ``selectors`` and stay thin."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from django.db import models
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from cityhall.core.decorators import role_required
+from cityhall.core.permissions import CHANGE, allowed
+from cityhall.core.records import record_type_for
+
+from . import reports, selectors
+
+CHART_WIDTH = 640
+CHART_LABEL = 150  # room for the row labels, left of the bars
+CHART_VALUE = 110  # room for the value, right of the bars
+CHART_ROW = 28
+
+
+# -- helpers -------------------------------------------------------------------------------------
+
+
+def _links(user, objects: Iterable[models.Model]) -> None:
+    """Give each record its generic page (``record_url``) and, where the user may change it, ``edit_url``."""
+    for obj in objects:
+        rtype = record_type_for(obj)
+        base = f"/records/{rtype.name.replace('_', '-')}/{obj.pk}/"
+        obj.record_url = base
+        obj.edit_url = f"{base}edit/" if allowed(user, CHANGE, rtype, obj) else ""
+
+
+def bar_chart(
+    rows: Sequence[tuple[str, Sequence[int]]],
+    *,
+    title: str,
+    series: Sequence[str],
+    display=lambda values: f"{sum(values):,}",
+) -> dict:
+    """Geometry of a horizontal (stacked) bar chart drawn as inline SVG by the template.
+
+    ``rows`` are (label, values per series); the longest bar fills the plot width. The text
+    alternative (``summary``) lists the same numbers the table beside the chart shows.
+    """
+    plot = CHART_WIDTH - CHART_LABEL - CHART_VALUE
+    peak = max((sum(v) for _label, v in rows), default=0) or 1
+    out = []
+    for index, (label, values) in enumerate(rows):
+        y = 8 + index * CHART_ROW
+        x = CHART_LABEL
+        segments = []
+        for s, value in enumerate(values):
+            width = round(plot * value / peak, 1)
+            segments.append({"x": x, "width": width, "css": f"s{s}", "value": value, "series": series[s]})
+            x += width
+        out.append(
+            {
+                "label": label,
+                "y": y,
+                "text_y": y + 15,
+                "segments": segments,
+                "value_x": x + 6,
+                "display": display(values),
+            }
+        )
+    summary = "; ".join(
+        f"{r['label']} " + ", ".join(f"{seg['series']} {seg['value']:,}" for seg in r["segments"])
+        for r in out
+    )
+    return {
+        "title": title,
+        "summary": f"{title}: {summary}",
+        "width": CHART_WIDTH,
+        "height": 16 + len(out) * CHART_ROW,
+        "label_x": CHART_LABEL - 8,
+        "rows": out,
+        "legend": [{"label": name, "css": f"s{i}"} for i, name in enumerate(series)]
+        if len(series) > 1
+        else [],
+    }
+
+
+def _exports() -> list[dict]:
+    return [
+        {"url": "/reports/office-summary.xlsx", "label": _("일반현황 XLSX 내려받기")},
+        {"url": "/reports/office-summary.hwpx", "label": _("일반현황 HWPX 내려받기")},
+    ]
+
+
+# -- pages ---------------------------------------------------------------------------------------
+
+
+@role_required
+@require_GET
+def index(request):
+    overview = selectors.office_overview()
+    units = [d.unit for d in overview.departments]
+    _links(request.user, units)
+    _links(request.user, overview.visions)
+    budget_chart = bar_chart(
+        [(d.unit.name, [(d.unit.budget or 0) // 1000]) for d in overview.departments],
+        title=_("부서별 2025년 예산 (단위: 천원)"),
+        series=[_("예산")],
+    )
+    staffing_chart = bar_chart(
+        [(d.unit.name, [d.staffing.current, max(d.staffing.vacancies, 0)]) for d in overview.departments],
+        title=_("부서별 정원 대비 현원 (단위: 명)"),
+        series=[_("현원"), _("결원")],
+        display=lambda v: f"{v[0]}/{sum(v)}",
+    )
+    return render(
+        request,
+        "organisation/index.html",
+        {
+            "overview": overview,
+            "grades": selectors.GRADES,
+            "budget_chart": budget_chart,
+            "staffing_chart": staffing_chart,
+            "exports": _exports(),
+        },
+    )
+
+
+def _program_filter(request, page: selectors.DepartmentPage) -> tuple[str, str]:
+    """The ``group`` filter of the programs section: (value, error message)."""
+    group = request.GET.get("group", "").strip()
+    if group and group not in page.group_codes:
+        return "", _("사업 구분 '%(group)s'은(는) 이 부서에 없습니다. 목록에서 고르세요.") % {
+            "group": group[:50]
+        }
+    return group, ""
+
+
+@role_required
+@require_GET
+def department(request, code: str):
+    unit = selectors.department(code)
+    if unit is None:
+        raise Http404(_("그런 부서가 없습니다."))
+    page = selectors.department_page(unit)
+    group, problem = _program_filter(request, page)
+    groups = [g for g in page.program_groups if not group or g.code == group]
+    programs = [p for g in page.program_groups for p in g.programs]
+    parts = [part for p in programs for part in p.parts.all()]
+    shares = [s for p in programs + parts for s in p.shares.all()]
+    _links(request.user, [unit, *unit.teams, *page.staffing.positions, *programs, *parts, *shares])
+    _links(request.user, [*page.tasks, *page.core_tasks, *page.committees, *page.facilities, *page.people])
+    _links(request.user, [e for g in page.equipment for e in g.items])
+    _links(request.user, [*page.achievements, *(i for a in page.achievements for i in a.items.all())])
+    context = {
+        "unit": unit,
+        "page": page,
+        "grades": selectors.GRADES,
+        "groups": groups,
+        "group": group,
+        "problem": problem,
+        "exports": _exports(),
+        "program_chart": bar_chart(
+            [(p.name, [(p.budget or 0) // 1000]) for p in page.main_programs],
+            title=_("%(name)s 주요사업 예산 (단위: 천원)") % {"name": unit.name},
+            series=[_("사업비")],
+        )
+        if page.main_programs
+        else None,
+    }
+    status = 400 if problem else 200
+    if request.htmx and request.htmx.target == "programs":
+        return render(request, "organisation/partials/programs.html", context, status=status)
+    return render(request, "organisation/department.html", context, status=status)
+
+
+@role_required
+@require_GET
+def team(request, code: str):
+    unit = selectors.team(code)
+    if unit is None:
+        raise Http404(_("그런 팀이 없습니다."))
+    page = selectors.team_page(unit)
+    shares = [s for p in page.programs for s in p.shares.all()]
+    _links(request.user, [unit, *page.people, *(t.task for t in page.tasks), *page.programs, *shares])
+    if unit.parent_id:
+        _links(request.user, [unit.parent])
+    return render(request, "organisation/team.html", {"unit": unit, "page": page})
+
+
+@require_GET
+def public(request):
+    """What the city publishes anyway; no login, no internal data, no edit links."""
+    return render(request, "organisation/public.html", {"directory": selectors.public_directory()})
+
+
+@role_required
+@require_GET
+def summary_xlsx(request):
+    return reports.summary_xlsx(selectors.office_summary())
+
+
+@role_required
+@require_GET
+def summary_hwpx(request):
+    return reports.summary_hwpx(selectors.office_summary())
