@@ -119,7 +119,8 @@ LOCALE_PATHS = [BASE_DIR / "cityhall" / "locale"]
 STATIC_URL = "static/"
 # Serve static files straight from the installed packages (no collectstatic step, no CDN): 망분리.
 WHITENOISE_USE_FINDERS = True
-STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT = DATA_DIR / "static"  # only for `collectstatic` deployments; kept so WhiteNoise finds it
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

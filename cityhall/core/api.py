@@ -14,12 +14,12 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, NinjaAPI, Query, Router, Schema
+from ninja import Field, NinjaAPI, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
-from pydantic import ConfigDict, create_model
+from pydantic import ConfigDict, StrictFloat, StrictInt, create_model
 
 from . import audit, services
 from .models import ApiToken, MoneyField
@@ -95,7 +95,19 @@ def _unauthenticated(request, exc):
 
 @api.exception_handler(ValidationError)
 def _validation(request, exc: ValidationError):
-    return api.create_response(request, {"detail": exc.errors}, status=422)
+    """Schema errors in the shape of record errors: ``["body", field]``, one entry per field (ninja
+    puts the handler's parameter name after "body", and a union type adds one error per member)."""
+    detail: list[dict[str, Any]] = []
+    seen: set[tuple] = set()
+    for error in exc.errors:
+        loc = list(error.get("loc", ()))
+        if loc[:1] == ["body"]:
+            loc = loc[:1] + loc[2:3]
+        if tuple(loc) in seen:
+            continue
+        seen.add(tuple(loc))
+        detail.append({**error, "loc": loc})
+    return api.create_response(request, {"detail": detail}, status=422)
 
 
 # -- schemas built from the registry ---------------------------------------------------------------
@@ -105,14 +117,15 @@ def _python_type(spec: FieldSpec, *, for_input: bool) -> Any:
     f = spec.field
     if spec.is_ref:
         return str
+    # Numbers come in strict: pydantic would otherwise read ``true`` as 1 (won).
     if isinstance(f, MoneyField):
-        return int | str if for_input else int
+        return StrictInt | str if for_input else int
     if isinstance(f, models.BooleanField):
         return bool
     if isinstance(f, (models.IntegerField, models.BigIntegerField)):
-        return int
+        return StrictInt if for_input else int
     if isinstance(f, models.DecimalField):
-        return float | str if for_input else float
+        return StrictInt | StrictFloat | str if for_input else float
     if isinstance(f, models.DateTimeField):
         return datetime
     if isinstance(f, models.DateField):
@@ -232,7 +245,7 @@ def _router(rtype: RecordType) -> Router:
         obj = services.record_create(
             rtype=rtype, data=payload.dict(exclude_unset=True), actor=audit.Actor.for_user(request.user)
         )
-        return 201, out(rtype.queryset().get(pk=obj.pk))
+        return Status(201, out(rtype.queryset().get(pk=obj.pk)))
 
     @router.patch("/{record_id}", response=Out, summary=f"{rtype.label} 고치기")
     def update_record(request, record_id: int, payload: Patch):  # type: ignore[valid-type]
@@ -249,7 +262,7 @@ def _router(rtype: RecordType) -> Router:
     def delete_record(request, record_id: int):
         obj = get_object_or_404(visible(request), pk=record_id)
         services.record_delete(rtype=rtype, obj=obj, actor=audit.Actor.for_user(request.user))
-        return 204, None
+        return Status(204, None)
 
     @router.get("/{record_id}/history", response=list[HistoryOut], summary=f"{rtype.label} 변경 이력")
     def record_history(request, record_id: int):
