@@ -9,6 +9,7 @@ missing, and again after the last test of this module for any test that runs lat
 """
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from django.contrib.auth import get_user_model
 from cityhall.budget.models import Program
 from cityhall.core.audit import Actor
 from cityhall.core.models import AuditEvent
-from cityhall.core.records import REGISTRY, record_type_for
+from cityhall.core.records import record_type_for
 from cityhall.core.transfer import database_is_empty, import_document, read_dataset
 from cityhall.organisation.demo import DEMO_PASSWORD, ensure_demo_accounts
 from cityhall.organisation.models import Role
@@ -130,7 +131,9 @@ def test_wrong_password_shows_the_korean_error_and_stays_on_login(page, site, ma
     sync_api.expect(page.get_by_role("button", name="로그아웃")).to_have_count(0)
 
 
-def test_editor_sees_role_counts_and_the_api_docs_load_from_this_server_only(page, site, make_user):
+def test_editor_sees_roles_and_the_dashboard_and_the_api_docs_load_from_this_server_only(
+    page, site, make_user
+):
     make_user("sc-editor", Role.EDITOR, "smart-city")
 
     log_in(page, site, "sc-editor")
@@ -139,12 +142,19 @@ def test_editor_sees_role_counts_and_the_api_docs_load_from_this_server_only(pag
     sync_api.expect(page.get_by_role("heading", name="기획조정실 업무 플랫폼", level=1)).to_be_visible()
     roles = page.get_by_role("region", name="내 역할")
     sync_api.expect(roles.get_by_role("listitem")).to_have_text(["편집자 · 스마트도시과"])
-    rows = page.get_by_role("region", name="불러온 계획").locator("tbody tr")
-    expected = [[rtype.label, str(rtype.model._default_manager.count())] for rtype in REGISTRY.values()]
-    sync_api.expect(rows).to_have_count(len(expected))
-    shown = [[cell.strip() for cell in row.locator("td").all_inner_texts()] for row in rows.all()]
-    assert shown == expected
-    assert ["사업", str(Program.objects.count())] in shown and Program.objects.count() > 0
+    staffing = page.get_by_role("region", name="조직과 인력")
+    policy = staffing.locator("tbody tr").filter(has=page.get_by_role("rowheader", name="정책기획과"))
+    sync_api.expect(policy).to_contain_text("11/7")
+    sync_api.expect(policy).to_contain_text("결원 4")
+    sync_api.expect(staffing.locator("tfoot")).to_contain_text("82/71")
+    budgets = page.get_by_role("region", name="부서별 예산")
+    sync_api.expect(budgets.locator("tfoot")).to_contain_text("64,415,421")
+    sync_api.expect(budgets.get_by_role("img")).to_have_attribute(
+        "aria-label", re.compile("스마트도시과 7,943,267")
+    )
+    check = page.get_by_role("region", name="계획 수치 점검")  # loaded with htmx after the page
+    sync_api.expect(check.locator("tbody tr")).to_have_count(3)
+    sync_api.expect(check).to_contain_text("591행")
     screenshot(page, "home.png")
 
     page.get_by_role("link", name="API 문서 (OpenAPI)").click()
