@@ -1,7 +1,9 @@
-"""Downloads in the formats a Korean city hall exchanges: XLSX (openpyxl)."""
+"""Downloads in the formats a Korean city hall exchanges: XLSX (openpyxl) and HWPX (python-hwpx, the 한글
+format)."""
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from io import BytesIO
 from typing import Any
 from urllib.parse import quote
@@ -12,7 +14,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-HEADER_FILL = PatternFill("solid", fgColor="E8EEF7")
+HWPX = "application/hwp+zip"
+HEADER_COLOUR = "E8EEF7"  # header rows, in both formats
+HEADER_FILL = PatternFill("solid", fgColor=HEADER_COLOUR)
 
 
 @dataclass
@@ -65,3 +69,71 @@ def download(content: bytes, filename: str, content_type: str = XLSX) -> HttpRes
 
 def xlsx_response(filename: str, sheets: Iterable[Sheet]) -> HttpResponse:
     return download(workbook(sheets), filename)
+
+
+def hwpx_cell_text(value: Any) -> str:
+    """A table cell's text: numbers with thousands separators (``1475000`` → ``"1,475,000"``), None blank."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, (int, float, Decimal)):
+        return f"{value:,}"
+    return str(value)
+
+
+class HwpxReport:
+    """A 한글 document written top to bottom on python-hwpx's blank document: a title, headings,
+    paragraphs and tables with shaded header rows."""
+
+    def __init__(self) -> None:
+        from hwpx import HwpxDocument  # imported on first use: the library is large and only exports need it
+
+        self.doc = HwpxDocument.new()
+        self._runs: dict[tuple[bool, int | None], str] = {}
+
+    def _run(self, bold: bool, size: int | None) -> str | None:
+        """The ``charPr`` id of a character style, minted once per document; ``None`` for plain text."""
+        if not bold and size is None:
+            return None
+        key = (bold, size)
+        if key not in self._runs:
+            self._runs[key] = self.doc.styles.ensure_run(bold=bold, size=size)
+        return self._runs[key]
+
+    def title(self, text: str, *, size: int = 16) -> None:
+        paragraph = self.doc.paragraphs[0]  # the blank document's first paragraph carries the page setup
+        paragraph.text = text
+        paragraph.char_pr_id_ref = self._run(True, size)
+
+    def heading(self, text: str, level: int = 1) -> None:
+        """A heading in 한글's outline style (numbered by 한글)."""
+        self.doc.add_heading(text, level=level)
+
+    def paragraph(self, text: str, *, bold: bool = False, size: int | None = None) -> None:
+        self.doc.add_paragraph(text, char_pr_id_ref=self._run(bold, size), inherit_style=False)
+
+    def table(
+        self, headers: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequence[int] | None = None
+    ) -> None:
+        """A table: the header row shaded, then one row per value list (see ``hwpx_cell_text``; a value's
+        lines become the cell's paragraphs). ``widths`` are relative column weights."""
+        table = self.doc.add_table(len(rows) + 1, len(headers))
+        if widths:
+            table.set_column_widths(widths)
+        # A new table has no merged cells, so its rows' cells are its grid. (``table.set_cell_text``
+        # rebuilds the whole grid on every call, which makes a table quadratic to fill.)
+        grid = [row.cells for row in table.rows]
+        for col, header in enumerate(headers):
+            grid[0][col].set_text(header)
+            table.set_cell_shading(0, col, f"#{HEADER_COLOUR}")
+        for r, values in enumerate(rows, start=1):
+            for col, value in enumerate(values):
+                grid[r][col].set_text(hwpx_cell_text(value), split_paragraphs=True)
+
+    def to_bytes(self) -> bytes:
+        return self.doc.to_bytes()
+
+
+def hwpx_response(filename: str, content: bytes) -> HttpResponse:
+    return download(content, filename, content_type=HWPX)

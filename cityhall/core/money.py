@@ -55,11 +55,20 @@ def to_won(value: object) -> int:
     return parse_money(value)[0]
 
 
+def thousand_won(won: int | None) -> int | Decimal | None:
+    """Won as a 천원 number, for a report's cell: an int when it divides evenly (``750548000`` → ``750548``),
+    else the exact Decimal (``1500`` → ``Decimal("1.5")``); ``None`` stays ``None``."""
+    if won is None:
+        return None
+    thousands = Decimal(won) / 1000
+    return int(thousands) if thousands == thousands.to_integral_value() else thousands
+
+
 def format_thousand_won(won: int | None) -> str:
     """Show won as 천원 with thousands separators, as the documents do (``750548000`` → ``750,548``)."""
-    if won is None:
+    thousands = thousand_won(won)
+    if thousands is None:
         return "-"
-    thousands = Decimal(won) / 1000
-    if thousands == thousands.to_integral_value():
-        return f"{int(thousands):,}"
+    if isinstance(thousands, int):
+        return f"{thousands:,}"
     return f"{thousands:,.3f}".rstrip("0").rstrip(".")

@@ -1,28 +1,16 @@
 """The office summary — the plan's section I 일반현황 (기구 및 인력, 주요업무, 주요현황) rebuilt from the
-records — as an XLSX workbook (openpyxl, through ``cityhall.core.exports``) and as an HWPX document
-(python-hwpx), the two formats a Korean city hall exchanges."""
+records — as an XLSX workbook (openpyxl) and as an HWPX document (python-hwpx), both through
+``cityhall.core.exports``: the two formats a Korean city hall exchanges."""
 
 from __future__ import annotations
-
-from decimal import Decimal
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
-from cityhall.core.exports import Sheet, download, xlsx_response
+from cityhall.core.exports import HwpxReport, Sheet, hwpx_response, xlsx_response
+from cityhall.core.money import thousand_won
 
 from .selectors import GRADES, OfficeSummary, StaffingRow, SummaryDepartment
-
-HWPX = "application/hwp+zip"
-HEADER_SHADE = "#E8EEF7"
-
-
-def thousands(won: int | None) -> int | float | None:
-    """Won as 천원, the unit of the document's tables (an int whenever it divides evenly)."""
-    if won is None:
-        return None
-    value = Decimal(won) / 1000
-    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def _year(summary: OfficeSummary) -> int:
@@ -77,7 +65,7 @@ def program_cells(program) -> list:
     return [
         program.number if program.number is not None else "",
         program.name,
-        thousands(program.budget)
+        thousand_won(program.budget)
         if program.budget is not None
         else (_("비예산") if program.non_budget else ""),
         program.period,
@@ -163,10 +151,10 @@ def summary_sheets(summary: OfficeSummary) -> list[Sheet]:
             note=_("(단위 : 천원)"),
             headers=[_("부서"), _("주요업무"), _("%(year)d년 예산") % {"year": year}],
             rows=[
-                [d.unit.name, "\n".join(f"• {duty}" for duty in d.unit.duties), thousands(d.unit.budget)]
+                [d.unit.name, "\n".join(f"• {duty}" for duty in d.unit.duties), thousand_won(d.unit.budget)]
                 for d in summary.departments
             ]
-            + [[_("합계"), "", thousands(summary.budget_total)]],
+            + [[_("합계"), "", thousand_won(summary.budget_total)]],
             widths={1: 16, 2: 70, 3: 16},
         ),
     ]
@@ -177,7 +165,8 @@ def summary_sheets(summary: OfficeSummary) -> list[Sheet]:
                 title=_("주요사업(%(name)s)") % {"name": d.unit.name},
                 note=_("□ %(name)s 주요사업 예산현황 (단위 : 천원)") % {"name": d.unit.name},
                 headers=program_headers(year),
-                rows=[program_cells(p) for p in d.programs] + [[_("합계"), "", thousands(total), "", "", ""]],
+                rows=[program_cells(p) for p in d.programs]
+                + [[_("합계"), "", thousand_won(total), "", "", ""]],
                 widths={1: 6, 2: 36, 3: 14, 4: 14, 5: 60, 6: 12},
             )
         )
@@ -224,66 +213,9 @@ def summary_xlsx(summary: OfficeSummary) -> HttpResponse:
 # -- HWPX ------------------------------------------------------------------------------------------
 
 
-def _money_text(value) -> str:
-    if value is None or value == "":
-        return ""
-    if isinstance(value, (int, float)):
-        return f"{value:,}"
-    return str(value)
-
-
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, (int, float)):
-        return f"{value:,}"
-    return str(value)
-
-
-class _HwpxWriter:
-    """Headings, paragraphs and tables on python-hwpx's blank document."""
-
-    def __init__(self) -> None:
-        from hwpx import HwpxDocument  # imported on first use: the library is large and only exports need it
-
-        self.doc = HwpxDocument.new()
-        self.bold = self.doc.styles.ensure_run(bold=True)
-        self.title_run = self.doc.styles.ensure_run(bold=True, size=16)
-
-    def title(self, text: str) -> None:
-        paragraph = self.doc.paragraphs[0]  # the blank document's first paragraph carries the page setup
-        paragraph.text = text
-        paragraph.char_pr_id_ref = self.title_run
-
-    def heading(self, text: str, level: int = 1) -> None:
-        self.doc.add_heading(text, level=level)
-
-    def paragraph(self, text: str, *, bold: bool = False) -> None:
-        self.doc.add_paragraph(text, char_pr_id_ref=self.bold if bold else None, inherit_style=False)
-
-    def table(self, headers: list[str], rows: list[list], weights: list[int] | None = None) -> None:
-        table = self.doc.add_table(len(rows) + 1, len(headers))
-        # A new table has no merged cells, so its rows' cells are its grid. (``table.set_cell_text``
-        # rebuilds the whole grid on every call, which makes a table quadratic to fill.)
-        grid = [row.cells for row in table.rows]
-        for col, header in enumerate(headers):
-            grid[0][col].set_text(header)
-            table.set_cell_shading(0, col, HEADER_SHADE)
-        for r, values in enumerate(rows, start=1):
-            for col, value in enumerate(values):
-                grid[r][col].set_text(_cell_text(value), split_paragraphs=True)
-        if weights:
-            table.set_column_widths(weights)
-
-    def to_bytes(self) -> bytes:
-        return self.doc.to_bytes()
-
-
 def summary_hwpx_bytes(summary: OfficeSummary) -> bytes:
     year = _year(summary)
-    w = _HwpxWriter()
+    w = HwpxReport()
     w.title(_("%(title)s — I. 일반현황") % {"title": _title(summary)})
 
     w.heading(_("기구 및 인력"))
@@ -305,10 +237,10 @@ def summary_hwpx_bytes(summary: OfficeSummary) -> bytes:
     w.table(
         [_("부서"), _("주요업무"), _("%(year)d년 예산") % {"year": year}],
         [
-            [d.unit.name, "\n".join(f"• {duty}" for duty in d.unit.duties), thousands(d.unit.budget)]
+            [d.unit.name, "\n".join(f"• {duty}" for duty in d.unit.duties), thousand_won(d.unit.budget)]
             for d in summary.departments
         ]
-        + [[_("합계"), "", thousands(summary.budget_total)]],
+        + [[_("합계"), "", thousand_won(summary.budget_total)]],
         [2, 7, 2],
     )
 
@@ -320,7 +252,7 @@ def summary_hwpx_bytes(summary: OfficeSummary) -> bytes:
             total = sum(p.budget or 0 for p in d.programs)
             w.table(
                 program_headers(year),
-                [program_cells(p) for p in d.programs] + [[_("합계"), "", thousands(total), "", "", ""]],
+                [program_cells(p) for p in d.programs] + [[_("합계"), "", thousand_won(total), "", "", ""]],
                 [1, 4, 2, 2, 5, 1],
             )
         if d.facilities or d.equipment:
@@ -345,4 +277,4 @@ def summary_hwpx_bytes(summary: OfficeSummary) -> bytes:
 
 
 def summary_hwpx(summary: OfficeSummary) -> HttpResponse:
-    return download(summary_hwpx_bytes(summary), _("기획조정실 일반현황.hwpx"), content_type=HWPX)
+    return hwpx_response(_("기획조정실 일반현황.hwpx"), summary_hwpx_bytes(summary))

@@ -1,31 +1,18 @@
-"""A department's work plan as the documents a city hall exchanges: XLSX (openpyxl, through
-``cityhall.core.exports``) and HWPX (python-hwpx, the 한글 format).
+"""A department's work plan as the documents a city hall exchanges: XLSX (openpyxl) and HWPX (python-hwpx,
+the 한글 format), both through ``cityhall.core.exports``.
 
 Both are built from ``selectors.department_plan`` so they state the same figures; money is in 천원.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from hwpx import HwpxDocument
-
-from cityhall.core.exports import Sheet, workbook
-from cityhall.core.money import format_thousand_won
+from cityhall.core.exports import HwpxReport, Sheet, workbook
+from cityhall.core.money import format_thousand_won, thousand_won
 
 from .models import TaskOwner
 from .selectors import DepartmentPlan
 
 LEVEL_MARKS = ("○", "-", "·", "·")
-
-
-def thousand_won(won: int | None) -> int | Decimal | None:
-    """Won as 천원 for a spreadsheet cell: an int when exact (always, for the seed)."""
-    if won is None:
-        return None
-    if won % 1000 == 0:
-        return won // 1000
-    return Decimal(won) / 1000
 
 
 def _person(owner: TaskOwner) -> str:
@@ -169,40 +156,28 @@ def plan_xlsx(plan: DepartmentPlan) -> bytes:
 # -- HWPX -----------------------------------------------------------------------------------------
 
 
-def _table(doc: HwpxDocument, headers: list[str], rows: list[list[str]], widths: list[int]) -> None:
-    table = doc.add_table(len(rows) + 1, len(headers))
-    table.set_column_widths(widths)
-    for col, header in enumerate(headers):
-        table.set_cell_text(0, col, header)
-    for r, row in enumerate(rows, start=1):
-        for col, value in enumerate(row):
-            table.set_cell_text(r, col, value)
-
-
 def plan_hwpx(plan: DepartmentPlan) -> bytes:
     """The plan as a 한글 document: a title, a summary table, then per task its goals, items (□ by
     heading, ○/- by level), a milestone table, a program table, owners and partners.
 
     Headings are bold paragraphs that carry their own numbers (the task's number as the plan states
     it) rather than 한글's outline numbering, which would renumber a department with a gap."""
-    doc = HwpxDocument.new()
-    styles = doc.styles
-    title_style = styles.ensure_run(bold=True, size=18)
-    heading_style = styles.ensure_run(bold=True, size=14)
-    subheading_style = styles.ensure_run(bold=True, size=11)
-    plain = styles.ensure_run(size=10)
+    doc = HwpxReport()
 
-    def para(text: str, style: str = plain) -> None:
-        doc.add_paragraph(text, char_pr_id_ref=style, inherit_style=False)
+    def heading(text: str) -> None:
+        doc.paragraph(text, bold=True, size=14)
 
-    doc.paragraphs[0].text = title(plan)
-    doc.paragraphs[0].char_pr_id_ref = title_style
+    def subheading(text: str) -> None:
+        doc.paragraph(text, bold=True, size=11)
+
+    doc.title(title(plan), size=18)
     source = plan.document.title if plan.document else ""
-    para(f"{plan.department.name} · 과제 {len(plan.tasks)}건" + (f" · 출처: {source}" if source else ""))
+    doc.paragraph(
+        f"{plan.department.name} · 과제 {len(plan.tasks)}건" + (f" · 출처: {source}" if source else "")
+    )
 
-    para("과제 목록", heading_style)
-    _table(
-        doc,
+    heading("과제 목록")
+    doc.table(
         ["번호", "과제명", "추진일정", "과장", "팀장"],
         [
             [
@@ -218,22 +193,21 @@ def plan_hwpx(plan: DepartmentPlan) -> bytes:
     )
 
     for task in plan.tasks:
-        para(f"{task.number}. {task.title}", heading_style)
+        heading(f"{task.number}. {task.title}")
         for goal in task.goals:
-            para(f"❖ {goal}")
+            doc.paragraph(f"❖ {goal}")
         headings: dict[tuple[str, str], list] = {}
         for item in task.items.all():
             headings.setdefault((item.get_kind_display(), item.heading), []).append(item)
-        for (kind_label, heading), items in headings.items():
-            para(f"□ {heading or kind_label}", subheading_style)
+        for (kind_label, label), items in headings.items():
+            subheading(f"□ {label or kind_label}")
             for item in items:
                 mark = LEVEL_MARKS[min(item.level, len(LEVEL_MARKS) - 1)]
-                para(f"{'  ' * (item.level + 1)}{mark} {item.text}")
+                doc.paragraph(f"{'  ' * (item.level + 1)}{mark} {item.text}")
         milestones = list(task.milestones.all())
         if milestones:
-            para("□ 추진일정", subheading_style)
-            _table(
-                doc,
+            subheading("□ 추진일정")
+            doc.table(
                 ["기간", "내용", "단계", "완료"],
                 [
                     [m.period, m.action, str(m.get_stage_display()), "완료" if m.done else ""]
@@ -243,9 +217,8 @@ def plan_hwpx(plan: DepartmentPlan) -> bytes:
             )
         programs = [p for p in plan.programs if p.task_id == task.pk]
         if programs:
-            para("□ 관련 사업 (단위: 천원)", subheading_style)
-            _table(
-                doc,
+            subheading("□ 관련 사업 (단위: 천원)")
+            doc.table(
                 ["사업명", "사업비", "사업기간", "시행 부서"],
                 [
                     [
@@ -259,8 +232,8 @@ def plan_hwpx(plan: DepartmentPlan) -> bytes:
                 [46, 18, 18, 18],
             )
         owners = task.department_heads + task.team_leads + task.staff
-        para("추진부서: " + " / ".join(_person(o) for o in owners))
+        doc.paragraph("추진부서: " + " / ".join(_person(o) for o in owners))
         partners = list(task.partners.all())
         if partners:
-            para("협조부서: " + ", ".join(_partner(p) for p in partners))
+            doc.paragraph("협조부서: " + ", ".join(_partner(p) for p in partners))
     return doc.to_bytes()

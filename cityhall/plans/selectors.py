@@ -210,7 +210,11 @@ class SourceRef:
         if not self.lines:
             return ""
         first, last = self.lines[0], self.lines[-1]
-        span = f"{first}행" if first == last else f"{first}–{last}행"
+        span = (
+            gettext("%(line)s행") % {"line": first}
+            if first == last
+            else gettext("%(first)s–%(last)s행") % {"first": first, "last": last}
+        )
         return f"{self.section} · {span}" if self.section else span
 
 

@@ -15,15 +15,13 @@ from django.views.decorators.http import require_GET, require_POST
 from cityhall.core import clock
 from cityhall.core.audit import Actor
 from cityhall.core.decorators import role_required
-from cityhall.core.exports import XLSX, download
+from cityhall.core.exports import XLSX, download, hwpx_response
 from cityhall.core.permissions import CHANGE, allowed
 from cityhall.core.records import REGISTRY
 from cityhall.core.services import RecordInvalid, record_update
 
 from . import feeds, reports, selectors
 from .models import Milestone
-
-HWPX = "application/hwp+zip"
 
 
 def _department_filter(request, units):
@@ -200,4 +198,4 @@ def department_plan_xlsx(request, code):
 @role_required
 def department_plan_hwpx(request, code):
     plan = _plan_for(code)
-    return download(reports.plan_hwpx(plan), f"{reports.file_stem(plan)}.hwpx", HWPX)
+    return hwpx_response(f"{reports.file_stem(plan)}.hwpx", reports.plan_hwpx(plan))

@@ -191,9 +191,3 @@ def test_hwpx_has_tables(db):
     staffing = tables[1]
     assert (staffing.row_count, staffing.column_count) == (6, 11)
     assert staffing.cell(1, 1).text == "82/71"
-
-
-def test_thousands():
-    assert reports.thousands(1_475_000_000) == 1_475_000
-    assert reports.thousands(1_500) == 1.5
-    assert reports.thousands(None) is None
