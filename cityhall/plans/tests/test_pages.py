@@ -198,7 +198,7 @@ def test_task_page_programs_with_budgets(viewer_client):
     html = viewer_client.get("/tasks/smart-city-5/").content.decode()
     assert "(단위: 천원)" in html
     assert '<td class="num">980,000</td>' in html
-    # 400,000 + 120,000 + 400,000 + 980,000 (the parts of p11 and p12) + 228,000 (p13) = IV.5's 1,816 + 312 백만원
+    # the parts of p11 and p12 (400,000 + 120,000 + 400,000 + 980,000) and p13 (228,000): IV.5's 1,816 + 312
     assert '<td class="num">2,128,000</td>' in html
     assert "국·도비 36,000, 시비 84,000" in html
     html = viewer_client.get("/tasks/policy-planning-6/").content.decode()
