@@ -10,4 +10,10 @@ register(
     filters=("org_unit", "year", "group", "task", "parent"),
     columns=("code", "name", "org_unit", "year", "budget", "period", "scale"),
 )
-register("funding_shares", FundingShare, owner="program__org_unit", filters=("program", "source"))
+register(
+    "funding_shares",
+    FundingShare,
+    owner="program__org_unit",
+    search=("program__name", "note"),
+    filters=("program", "source"),
+)

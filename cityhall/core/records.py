@@ -255,6 +255,10 @@ def finalise() -> None:
         rtype.fields = sorted(specs, key=lambda s: s.name in {"section", "line"})
 
 
+def is_registered(model: type[models.Model]) -> bool:
+    return model in _BY_MODEL
+
+
 def record_type_for(model_or_obj: Any) -> RecordType:
     model = model_or_obj if isinstance(model_or_obj, type) else type(model_or_obj)
     return _BY_MODEL[model]

@@ -8,12 +8,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, models, transaction
-from django.db.models.deletion import ProtectedError, RestrictedError
+from django.db import IntegrityError, models, router, transaction
+from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 
 from . import audit
 from .permissions import ADD, CHANGE, DELETE, allowed
-from .records import Errors, RecordType
+from .records import Errors, RecordType, is_registered, record_type_for
 
 
 class RecordInvalid(Exception):
@@ -84,13 +84,20 @@ def record_update(
 
 @transaction.atomic
 def record_delete(*, rtype: RecordType, obj: models.Model, actor: audit.Actor) -> None:
+    """Delete a record and what cascades with it (a task's items, a program's shares), auditing each."""
     if actor.user is not None and not allowed(actor.user, DELETE, rtype, obj):
         raise PermissionDenied("이 기록을 지울 권한이 없습니다.")
-    before = rtype.to_data(obj)
-    event = audit.event(actor, "delete", rtype, obj, before=before)
+    collector = Collector(using=router.db_for_write(type(obj)))
     try:
-        with transaction.atomic():
-            obj.delete()
+        collector.collect([obj])
     except (ProtectedError, RestrictedError) as exc:
         raise RecordInUse("다른 기록이 이 기록을 참조하고 있어 지울 수 없습니다.") from exc
-    event.save()
+    # Cascades without signals are "fast deletes" (querysets); read them before they go.
+    doomed = [o for model, objs in collector.data.items() if is_registered(model) for o in objs]
+    doomed += [o for qs in collector.fast_deletes if is_registered(qs.model) for o in qs]
+    events = [
+        audit.event(actor, "delete", record_type_for(o), o, before=record_type_for(o).to_data(o))
+        for o in doomed
+    ]
+    obj.delete()
+    audit.record_many(events)

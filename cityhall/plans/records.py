@@ -11,7 +11,13 @@ register(
     "task_items", m.TaskItem, owner="task__department", search=("text", "heading"), filters=("task", "kind")
 )
 register("milestones", m.Milestone, owner="task__department", search=("action",), filters=("task", "stage"))
-register("task_owners", m.TaskOwner, owner="task__department", filters=("task", "person", "role"))
+register(
+    "task_owners",
+    m.TaskOwner,
+    owner="task__department",
+    search=("person__name",),
+    filters=("task", "person", "role"),
+)
 register("task_partners", m.TaskPartner, owner="task__department", search=("name",), filters=("task",))
 register("achievements", m.Achievement, owner="department", search=("title",), filters=("department", "year"))
 register(
