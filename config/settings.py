@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "cityhall.budget",
     "cityhall.committees",
     "cityhall.facilities",
+    "cityhall.pledges",
+    "cityhall.performance",
     "cityhall.dashboard",
 ]
 

@@ -11,5 +11,7 @@ urlpatterns = [
     path("", include("cityhall.dashboard.urls")),
     path("", include("cityhall.organisation.urls")),
     path("", include("cityhall.plans.urls")),
+    path("", include("cityhall.pledges.urls")),
+    path("", include("cityhall.performance.urls")),
     path("", include("cityhall.core.urls")),
 ]
