@@ -8,6 +8,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -28,7 +29,8 @@ class Sourced(models.Model):
     def source_label(self) -> str:
         if not self.line:
             return ""
-        return f"{self.section} · {self.line}행" if self.section else f"{self.line}행"
+        line = gettext("%(line)s행") % {"line": self.line}
+        return f"{self.section} · {line}" if self.section else line
 
 
 class AuditEvent(models.Model):

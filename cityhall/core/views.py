@@ -49,7 +49,7 @@ def _display(rtype: RecordType, obj: models.Model, *, masked: bool) -> list[tupl
         if spec.is_ref and value is not None:
             link = reverse("core:record_detail", args=[spec.target.replace("_", "-"), value.pk])
         elif spec.is_money:
-            value = f"{format_thousand_won(value)}천원" if value is not None else "-"
+            value = _("%(amount)s천원") % {"amount": format_thousand_won(value)} if value is not None else "-"
         elif spec.field.choices:
             value = getattr(obj, f"get_{spec.name}_display")()
         elif isinstance(value, list):
@@ -249,8 +249,9 @@ def record_delete(request, type_slug: str, pk: int):
     obj = get_object_or_404(_visible(request, rtype), pk=pk)
     try:
         services.record_delete(rtype=rtype, obj=obj, actor=audit.Actor.for_user(request.user))
-    except services.RecordInUse as exc:
-        messages.error(request, str(exc))
+    except services.RecordInUse:
+        # The service's message stays Korean for the API; the page shows the same text translated.
+        messages.error(request, _("다른 기록이 이 기록을 참조하고 있어 지울 수 없습니다."))
         return redirect("core:record_detail", _slug(rtype), pk)
     messages.success(request, _("지웠습니다."))
     return redirect("core:record_list", _slug(rtype))
