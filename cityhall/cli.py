@@ -101,13 +101,27 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     _migrate()
     if database_is_empty():
-        import_document(read_dataset(DEFAULT_DATASET), actor=Actor.system("command:demo"))
+        actor = Actor.system("command:demo")
+        import_document(read_dataset(DEFAULT_DATASET), actor=actor)
         print(f"'{DEFAULT_DATASET}' 데이터를 불러왔습니다.")
+        _load_samples(actor)
     accounts = ensure_demo_accounts()
     print(f"데모 계정 (비밀번호 '{DEMO_PASSWORD}'): {', '.join(accounts)}")
     if args.no_serve:
         return 0
     return _serve(args.host, args.port)
+
+
+def _load_samples(actor) -> None:
+    """The seed lists no individual pledges, indicators or workloads: the demo adds labelled samples."""
+    from cityhall.organisation.services import workload_load_sample
+    from cityhall.performance.services import performance_load_sample
+    from cityhall.pledges.services import pledges_load_sample
+
+    pledges_load_sample(actor=actor)
+    performance_load_sample(actor=actor)
+    workload_load_sample(actor=actor)
+    print("예시 자료(공약 56건, 성과지표, 업무량)를 불러왔습니다. 화면에 '예시'로 표시됩니다.")
 
 
 def _serve(host: str, port: int) -> int:

@@ -6,6 +6,7 @@ Handlers are thin: they parse, call core.services, and map its exceptions to 4xx
 
 import re
 from datetime import date, datetime
+from importlib import import_module
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -324,3 +325,7 @@ def plan_check(request):
 
 for _rtype in REGISTRY.values():
     api.add_router(f"/{_rtype.name.replace('_', '-')}", _router(_rtype))
+
+# Apps with operations beyond plain records (workflows, computed reports) mount their own router.
+for _app in ("organisation", "pledges", "performance"):
+    api.add_router(f"/{_app}", import_module(f"cityhall.{_app}.api").router)

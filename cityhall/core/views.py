@@ -146,10 +146,17 @@ def record_list(request, type_slug: str):
         "q": request.GET.get("q", ""),
         "problems": problems,
         "can_add": allowed(request.user, ADD, rtype),
-        "query": request.GET.urlencode(),
+        "query": _query_without(request, "page", "format"),
     }
     template = "core/partials/record_table.html" if request.htmx else "core/record_list.html"
     return render(request, template, context, status=400 if problems else 200)
+
+
+def _query_without(request: HttpRequest, *names: str) -> str:
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
 
 
 def _xlsx(rtype: RecordType, qs: models.QuerySet) -> HttpResponse:
@@ -264,12 +271,23 @@ def record_history(request, type_slug: str, pk: int):
     events = list(audit.history(rtype, pk))
     if obj is None and not events:
         raise Http404(_("기록이 없습니다."))
-    labels = {s.name: str(s.field.verbose_name) for s in rtype.fields}
+    specs = {s.name: s for s in rtype.fields}
+
+    def shown(name: str, value):
+        spec = specs.get(name)
+        if value is not None and spec is not None and spec.is_money:
+            return _("%(amount)s천원") % {"amount": format_thousand_won(value)}
+        return value
+
     changes = [
         (
             event,
             [
-                (labels.get(name, name), (event.before or {}).get(name), (event.after or {}).get(name))
+                (
+                    str(specs[name].field.verbose_name) if name in specs else name,
+                    shown(name, (event.before or {}).get(name)),
+                    shown(name, (event.after or {}).get(name)),
+                )
                 for name in event.changed_fields
             ],
         )

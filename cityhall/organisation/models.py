@@ -1,9 +1,12 @@
 """The office's organisation: units, grade quotas, people and their roles (seed section I.1)."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cityhall.core.models import MoneyField, Sourced
@@ -168,3 +171,136 @@ class RoleAssignment(models.Model):
     def __str__(self) -> str:
         scope = self.department.name if self.department_id else _("실 전체")
         return f"{self.user} · {self.get_role_display()} · {scope}"
+
+
+# -- 조직진단: workload analysis ---------------------------------------------------------------------
+
+DEFAULT_HOURS_PER_PERSON_YEAR = 1952  # 244 working days × 8 hours: one person-year (1인 연간 근무시간)
+
+
+class WorkloadCategory(models.TextChoices):
+    """업무 유형: how tasks of different teams are compared (유사 팀 비교)."""
+
+    PLANNING = "planning", _("기획·조정")
+    EVALUATION = "evaluation", _("평가·점검")
+    BUDGET = "budget", _("예산·회계")
+    LEGAL = "legal", _("법무·소송")
+    SYSTEMS = "systems", _("정보시스템 운영")
+    LIAISON = "liaison", _("대외협력·민원")
+    ADMIN = "admin", _("서무·행정지원(공통)")
+
+
+class WorkloadAnalysis(models.Model):
+    """업무량 분석 기준: the year and the hours one person works in a year (1인 연간 근무시간)."""
+
+    code = models.CharField(_("코드"), max_length=64, unique=True, validators=[code_validator])
+    year = models.PositiveSmallIntegerField(_("기준 연도"))
+    hours_per_person_year = models.PositiveIntegerField(
+        _("1인 연간 근무시간(시간)"),
+        default=DEFAULT_HOURS_PER_PERSON_YEAR,
+        validators=[MinValueValidator(1)],
+        help_text=_("기본 1,952시간 = 244일 × 8시간"),
+    )
+    note = models.CharField(_("비고"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("작성자"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("작성 시각"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("업무량 분석 기준")
+        verbose_name_plural = _("업무량 분석 기준")
+        ordering = ["-year", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours_per_person_year__gt=0),
+                name="workload_analysis_hours_positive",
+                violation_error_message=_("1인 연간 근무시간은 0보다 커야 합니다."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} ({self.hours_per_person_year:,}h)"
+
+
+class TeamStaffing(models.Model):
+    """팀별 현원 (업무량 분석용): the seed gives staff per department only, so the team's head count
+    for the analysis is entered here; ``is_sample`` marks the shipped sample figures."""
+
+    code = models.CharField(_("코드"), max_length=64, unique=True, validators=[code_validator])
+    team = models.OneToOneField(
+        OrgUnit,
+        verbose_name=_("팀"),
+        on_delete=models.CASCADE,
+        related_name="staffing",
+        limit_choices_to={"kind": OrgUnit.Kind.TEAM},
+    )
+    current = models.PositiveSmallIntegerField(_("현원(명)"))
+    is_sample = models.BooleanField(_("예시 자료"), default=False)
+    note = models.CharField(_("비고"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("팀별 현원(업무량 분석)")
+        verbose_name_plural = _("팀별 현원(업무량 분석)")
+        ordering = ["team__parent__order", "team__order"]
+
+    def __str__(self) -> str:
+        return f"{self.team} {self.current}명"
+
+
+class WorkloadTask(models.Model):
+    """단위업무 업무량: one task of a team with its annual volume (연간 처리건수) and standard time
+    (건당 표준처리시간); volume × time, summed over a team, gives the hours it needs in a year."""
+
+    code = models.CharField(_("코드"), max_length=64, unique=True, validators=[code_validator])
+    team = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("팀"),
+        on_delete=models.CASCADE,
+        related_name="workload_tasks",
+        limit_choices_to={"kind": OrgUnit.Kind.TEAM},
+    )
+    name = models.CharField(_("단위업무"), max_length=200)
+    category = models.CharField(_("업무 유형"), max_length=16, choices=WorkloadCategory.choices)
+    annual_volume = models.IntegerField(
+        _("연간 업무량(건·회)"),
+        validators=[MinValueValidator(0, _("연간 업무량은 0 이상이어야 합니다."))],
+    )
+    unit = models.CharField(_("단위"), max_length=10, default="건")
+    standard_hours = models.DecimalField(
+        _("단위당 표준시간(시간)"),
+        max_digits=8,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"), _("표준시간은 0보다 커야 합니다."))],
+    )
+    is_sample = models.BooleanField(_("예시 자료"), default=False)
+    note = models.CharField(_("비고"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("단위업무 업무량")
+        verbose_name_plural = _("단위업무 업무량")
+        ordering = ["team__parent__order", "team__order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(annual_volume__gte=0),
+                name="workload_task_volume_not_negative",
+                violation_error_message=_("연간 업무량은 0 이상이어야 합니다."),
+            ),
+            models.CheckConstraint(
+                condition=Q(standard_hours__gt=0),
+                name="workload_task_hours_positive",
+                violation_error_message=_("표준시간은 0보다 커야 합니다."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} · {self.name}"
+
+    @property
+    def annual_hours(self) -> Decimal:
+        return self.annual_volume * self.standard_hours

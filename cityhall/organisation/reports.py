@@ -10,7 +10,15 @@ from django.utils.translation import gettext as _
 from cityhall.core.exports import HwpxReport, Sheet, hwpx_response, xlsx_response
 from cityhall.core.money import thousand_won
 
-from .selectors import GRADES, OfficeSummary, StaffingRow, SummaryDepartment
+from .selectors import (
+    CLASS_LABELS,
+    GRADES,
+    NO_STAFF,
+    OfficeSummary,
+    StaffingRow,
+    SummaryDepartment,
+    WorkloadReport,
+)
 
 
 def _year(summary: OfficeSummary) -> int:
@@ -278,3 +286,143 @@ def summary_hwpx_bytes(summary: OfficeSummary) -> bytes:
 
 def summary_hwpx(summary: OfficeSummary) -> HttpResponse:
     return hwpx_response(_("기획조정실 일반현황.hwpx"), summary_hwpx_bytes(summary))
+
+
+# -- 조직진단: workload analysis -------------------------------------------------------------------
+
+
+def _num(value) -> float | str:
+    return "" if value is None else float(value)
+
+
+def workload_sheets(report: WorkloadReport) -> list[Sheet]:
+    hours = (
+        int(report.hours_per_person_year)
+        if report.hours_per_person_year == int(report.hours_per_person_year)
+        else float(report.hours_per_person_year)
+    )
+    sample = _("예시 자료 포함: 팀별 현원과 업무량은 가상의 수치입니다. ") if report.has_sample else ""
+    explain = [
+        [_("소요인력(명)"), _("Σ(연간 업무량 × 단위당 표준시간) ÷ 1인 연간 근무시간")],
+        [_("1인 연간 근무시간"), hours],
+        [_("비율"), _("소요인력 ÷ 현원")],
+        [_("과부하"), _("비율 > %(over)s") % {"over": report.over}],
+        [_("적정"), _("%(under)s ≤ 비율 ≤ %(over)s") % {"under": report.under, "over": report.over}],
+        [_("여유"), _("비율 < %(under)s") % {"under": report.under}],
+        [_("과부족(명)"), _("소요인력 − 현원 (양수 = 인력 부족)")],
+        [_("현원 0명"), str(CLASS_LABELS[NO_STAFF])],
+        [
+            _("유사 업무 비교"),
+            _("같은 유형 업무의 팀별 연간 업무시간 ÷ 팀 현원 = 1인당 시간; 그룹 중앙값 대비 편차(%)"),
+        ],
+        [_("예시 자료"), _("예") if report.has_sample else _("아니오")],
+    ]
+    teams = [
+        [
+            t.team.parent.name if t.team.parent_id else "",
+            t.team.name,
+            len(t.counted_tasks),
+            _num(t.hours),
+            _num(t.required_shown),
+            t.current if t.current is not None else "",
+            _num(t.gap),
+            _num(t.ratio_shown),
+            t.label,
+            "; ".join(t.problems),
+        ]
+        for t in report.teams
+    ]
+    teams += [
+        [
+            d.unit.name,
+            _("계"),
+            "",
+            _num(d.hours),
+            _num(d.required_shown),
+            d.current,
+            "",
+            _num(d.ratio_shown),
+            "",
+            "",
+        ]
+        for d in report.departments
+    ]
+    tasks = [
+        [
+            t.team.name,
+            x.task.name,
+            x.task.get_category_display(),
+            x.task.annual_volume,
+            x.task.unit,
+            _num(x.task.standard_hours),
+            _num(x.hours),
+            _("예") if x.task.is_sample else "",
+            x.problem,
+        ]
+        for t in report.teams
+        for x in t.tasks
+    ]
+    similar = [
+        [c.label, m.team.team.name, _num(m.hours), _num(m.per_person), _num(c.median), _num(m.deviation)]
+        for c in report.categories
+        for m in c.members
+    ]
+    return [
+        Sheet(
+            _("산식"),
+            [_("항목"), _("설명")],
+            explain,
+            note=sample + _("조직진단 업무량 분석 기준"),
+            widths={1: 18, 2: 70},
+        ),
+        Sheet(
+            _("팀별 소요인력"),
+            [
+                _("부서"),
+                _("팀"),
+                _("단위업무 수"),
+                _("연간 업무시간"),
+                _("소요인력(명)"),
+                _("현원(명)"),
+                _("과부족(명)"),
+                _("비율"),
+                _("판정"),
+                _("확인 필요"),
+            ],
+            teams,
+            note=sample + _("소요인력 = 연간 업무시간 ÷ %(hours)s시간") % {"hours": hours},
+        ),
+        Sheet(
+            _("단위업무"),
+            [
+                _("팀"),
+                _("단위업무"),
+                _("업무 유형"),
+                _("연간 업무량"),
+                _("단위"),
+                _("표준시간(시간)"),
+                _("연간 업무시간"),
+                _("예시"),
+                _("확인 필요"),
+            ],
+            tasks,
+            note=sample + _("연간 업무시간 = 연간 업무량 × 표준시간"),
+        ),
+        Sheet(
+            _("유사 업무 비교"),
+            [
+                _("업무 유형"),
+                _("팀"),
+                _("연간 업무시간"),
+                _("1인당 시간"),
+                _("그룹 중앙값"),
+                _("중앙값 대비(%)"),
+            ],
+            similar,
+            note=sample + _("1인당 시간 = 유형별 연간 업무시간 ÷ 팀 현원"),
+        ),
+    ]
+
+
+def workload_xlsx(report: WorkloadReport) -> HttpResponse:
+    return xlsx_response(_("조직진단_업무량분석.xlsx"), workload_sheets(report))

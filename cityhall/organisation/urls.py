@@ -5,6 +5,8 @@ from . import views
 app_name = "organisation"
 urlpatterns = [
     path("organisation/", views.index, name="index"),
+    path("organisation/diagnosis/", views.diagnosis, name="diagnosis"),
+    path("organisation/diagnosis/workload.xlsx", views.diagnosis_xlsx, name="diagnosis_xlsx"),
     path("departments/<slug:code>/", views.department, name="department"),
     path("teams/<slug:code>/", views.team, name="team"),
     path("public/", views.public, name="public"),

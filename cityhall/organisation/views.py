@@ -4,18 +4,20 @@ office summary exports. Views read through ``selectors`` and stay thin."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
 from django.db import models
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from cityhall.core.decorators import role_required
-from cityhall.core.permissions import CHANGE, allowed
+from cityhall.core.permissions import ADD, CHANGE, allowed
 from cityhall.core.records import record_type_for
 
 from . import reports, selectors
+from .models import Position, WorkloadCategory, WorkloadTask
 
 CHART_WIDTH = 640
 CHART_LABEL = 150  # room for the row labels, left of the bars
@@ -24,6 +26,11 @@ CHART_ROW = 28
 
 
 # -- helpers -------------------------------------------------------------------------------------
+
+
+def _grades() -> list[tuple[str, str]]:
+    """``selectors.GRADES`` with the labels in the request's language (GRADES keeps them as first read)."""
+    return [(g.value, str(g.label)) for g in Position.Grade]
 
 
 def _links(user, objects: Iterable[models.Model]) -> None:
@@ -118,7 +125,7 @@ def index(request):
         "organisation/index.html",
         {
             "overview": overview,
-            "grades": selectors.GRADES,
+            "grades": _grades(),
             "budget_chart": budget_chart,
             "staffing_chart": staffing_chart,
             "exports": _exports(),
@@ -155,7 +162,7 @@ def department(request, code: str):
     context = {
         "unit": unit,
         "page": page,
-        "grades": selectors.GRADES,
+        "grades": _grades(),
         "groups": groups,
         "group": group,
         "problem": problem,
@@ -204,3 +211,118 @@ def summary_xlsx(request):
 @require_GET
 def summary_hwpx(request):
     return reports.summary_hwpx(selectors.office_summary())
+
+
+# -- 조직진단 (organisation diagnosis) -------------------------------------------------------------
+
+
+def _workload_settings(request) -> tuple[dict, str]:
+    """The analysis settings from the query string (hours, over, under) and an error message."""
+    values: dict = {}
+    for name in ("hours", "over", "under"):
+        raw = request.GET.get(name, "").strip().replace(",", "")
+        if raw:
+            values[name] = raw[:12]
+    try:
+        selectors.check_workload_settings(
+            values.get("hours", 1),
+            values.get("over", selectors.DEFAULT_OVER),
+            values.get("under", selectors.DEFAULT_UNDER),
+        )
+    except selectors.WorkloadError as exc:
+        return {}, str(exc)
+    return values, ""
+
+
+def workload_report_for(request) -> tuple[selectors.WorkloadReport, str]:
+    values, problem = _workload_settings(request)
+    report = selectors.workload_report(
+        hours_per_person_year=values.get("hours"),
+        over=values.get("over", selectors.DEFAULT_OVER),
+        under=values.get("under", selectors.DEFAULT_UNDER),
+    )
+    return report, problem
+
+
+def workload_chart(report: selectors.WorkloadReport) -> dict:
+    """Required person-years (소요인력) per team beside its current staff, as a two-series chart."""
+    rows = [
+        (
+            t.team.name,
+            [t.required_shown, Decimal(t.current or 0)],
+        )
+        for t in report.teams
+        if t.tasks or t.current
+    ]
+    plot = CHART_WIDTH - CHART_LABEL - CHART_VALUE
+    peak = max((max(v) for _label, v in rows), default=0) or 1
+    out = []
+    for index, (label, (required, current)) in enumerate(rows):
+        y = 8 + index * CHART_ROW
+        out.append(
+            {
+                "label": label,
+                "y": y,
+                "y2": y + 11,
+                "text_y": y + 15,
+                "required_width": round(plot * float(required) / float(peak), 1),
+                "current_width": round(plot * float(current) / float(peak), 1),
+                "value_x": CHART_LABEL + round(plot * float(max(required, current)) / float(peak), 1) + 6,
+                "display": f"{required} / {int(current)}",
+                "required": required,
+                "current": int(current),
+            }
+        )
+    title = _("팀별 소요인력 대비 현원 (단위: 명)")
+    summary = "; ".join(
+        _("%(team)s 소요 %(required)s명, 현원 %(current)s명")
+        % {"team": r["label"], "required": r["required"], "current": r["current"]}
+        for r in out
+    )
+    return {
+        "title": title,
+        "summary": f"{title}: {summary}",
+        "width": CHART_WIDTH,
+        "height": 16 + len(out) * CHART_ROW,
+        "label_x": CHART_LABEL - 8,
+        "x": CHART_LABEL,
+        "rows": out,
+    }
+
+
+@role_required
+@require_GET
+def diagnosis(request):
+    report, problem = workload_report_for(request)
+    units = selectors.departments()
+    rows = [selectors.staffing_row(u) for u in units]
+    staffing = [{"unit": u, "staffing": r} for u, r in zip(units, rows, strict=True)]
+    tasks = [x.task for t in report.teams for x in t.tasks]
+    _links(request.user, tasks)
+    task_type = record_type_for(WorkloadTask)
+    context = {
+        "report": report,
+        "problem": problem,
+        "grades": _grades(),
+        "departments": staffing,
+        "total": selectors.staffing_total(rows),
+        "chart": workload_chart(report),
+        "can_add": allowed(request.user, ADD, task_type),
+        "settings": {
+            "hours": request.GET.get("hours", "")[:12],
+            "over": request.GET.get("over", "")[:12],
+            "under": request.GET.get("under", "")[:12],
+        },
+        "query": request.GET.urlencode() if not problem else "",
+        "categories": WorkloadCategory.choices,
+    }
+    return render(request, "organisation/diagnosis.html", context, status=400 if problem else 200)
+
+
+@role_required
+@require_GET
+def diagnosis_xlsx(request):
+    report, problem = workload_report_for(request)
+    if problem:
+        return HttpResponseBadRequest(problem, content_type="text/plain; charset=utf-8")
+    return reports.workload_xlsx(report)

@@ -250,26 +250,39 @@ def check_figures() -> list[Mismatch]:
                 continue
             if not agrees(figure.value, computed, figure.precision, approximate=figure.approximate):
                 found.append(
-                    _figure_mismatch("figure", figure, _show(computed, figure.unit), _describe(figure.rule))
+                    _figure_mismatch(
+                        "figure", figure, _show(computed, figure.unit), _describe(figure.rule, evaluator)
+                    )
                 )
     return found
 
 
-def _describe(check: dict[str, Any]) -> str:
-    op = next(iter(set(check) & (RECORD_OPS | FIGURE_OPS)))
-    words = {
-        "count": "기록 수",
-        "sum": "합계",
-        "value": "기록 값",
-        "sum_of": "다른 수치의 합",
-        "difference": "다른 수치의 차",
-        "percent": "비율",
-        "product": "다른 수치의 곱",
-    }
-    target = check[op] if isinstance(check[op], str) else ", ".join(map(str, check[op]))
-    where = check.get("where")
-    condition = f" ({', '.join(f'{k}={v}' for k, v in where.items())})" if where else ""
-    return f"{words[op]}: {target}{condition}와(과) 다릅니다."
+def _describe(rule: dict[str, Any], evaluator: _Evaluator) -> str:
+    """Say in words what the stated figure was compared with (for the people reading the report)."""
+    op = next(iter(set(rule) & (RECORD_OPS | FIGURE_OPS)))
+    arg = rule[op]
+    if op in RECORD_OPS:
+        type_name, _, field = arg.partition(".")
+        rtype = REGISTRY[type_name]
+        head = field.split("__")[0]
+        name = str(rtype.spec(head).field.verbose_name) if field else ""
+        counted = rtype.model._default_manager.filter(**_where(rtype, rule.get("where"))).count()
+        what = {"count": "건수", "sum": f"'{name}' 합계", "value": f"'{name}' 값"}[op]
+        return f"해당 {rtype.label} {counted}건의 {what}와(과) 다릅니다."
+
+    def label(key: str) -> str:
+        statements = evaluator.by_key.get(key)
+        return statements[0].label if statements else key
+
+    keys = arg if op != "product" else arg[:1]
+    names = ", ".join(label(k) for k in keys)
+    what = {
+        "sum_of": "의 합",
+        "difference": "의 차",
+        "percent": "로 계산한 비율",
+        "product": f" × {arg[-1]}",
+    }[op]
+    return f"{names}{what}와(과) 다릅니다."
 
 
 # -- record rules -----------------------------------------------------------------------------

@@ -1,116 +1,36 @@
 """Real-browser tests: Debian's headless Chromium, driven by Playwright, against pytest-django's live server.
 
-They skip (with the reason) where Playwright or /usr/bin/chromium is missing; Playwright never downloads a
-browser of its own here. ``CITYHALL_SCREENSHOTS=1`` also writes docs/screenshots/{login,home,api-docs}.png.
-
-The live server needs transactional database access, and each transactional test ends with a flush of
-every table, so the session's preloaded dataset is reloaded (through the real import) where it is
-missing, and again after the last test of this module for any test that runs later.
+They skip (with the reason) where Playwright or /usr/bin/chromium is missing (the shared fixtures and
+helpers are in ``browser.py``). ``CITYHALL_SCREENSHOTS=1`` also writes
+docs/screenshots/{login,home,api-docs}.png.
 """
 
-import os
 import re
-from pathlib import Path
 
-import pytest
 from django.contrib.auth import get_user_model
 
 from cityhall.budget.models import Program
-from cityhall.core.audit import Actor
 from cityhall.core.models import AuditEvent
 from cityhall.core.records import record_type_for
-from cityhall.core.transfer import database_is_empty, import_document, read_dataset
 from cityhall.organisation.demo import DEMO_PASSWORD, ensure_demo_accounts
 from cityhall.organisation.models import Role
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
-DATASET = "gimpo-2025"  # as loaded for the session by cityhall/conftest.py
+from .browser import (  # noqa: F401 - the fixtures register by being imported
+    browser_fixture,
+    log_in,
+    page_fixture,
+    path_of,
+    requests_elsewhere,
+    requires_chromium,
+    restore_dataset_fixture,
+    screenshot,
+    site_fixture,
+    sync_api,
+)
+
 LOGIN_ERROR = "아이디 또는 비밀번호가 맞지 않습니다. 다시 입력해 주세요."
-PASSWORD = "pw-for-tests-1"  # make_user's password (cityhall/conftest.py)
 
-sync_api = pytest.importorskip(
-    "playwright.sync_api", reason="Playwright is not installed (pip install -e '.[test]')"
-)
-pytestmark = pytest.mark.skipif(
-    not os.access(CHROMIUM, os.X_OK), reason=f"{CHROMIUM} is missing (apt-get install chromium)"
-)
-
-
-def load_dataset_if_missing() -> None:
-    if database_is_empty():
-        import_document(read_dataset(DATASET), actor=Actor.system("test:browser"))
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _restore_dataset(django_db_blocker):
-    """After this module's flushes, leave the dataset loaded as the session expects."""
-    yield
-    with django_db_blocker.unblock():
-        load_dataset_if_missing()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    # Playwright's sync API runs an asyncio loop in this thread, so Django would refuse the ORM calls
-    # the tests make while the browser is open.
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        playwright = sync_api.sync_playwright().start()
-        try:
-            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            yield chromium
-            chromium.close()
-        finally:
-            playwright.stop()
-
-
-@pytest.fixture
-def site(live_server, transactional_db, settings):
-    """The live server with the dataset loaded; a fast password hasher keeps account creation cheap."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    load_dataset_if_missing()
-    return live_server.url
-
-
-@pytest.fixture
-def page(browser, site):
-    context = browser.new_context(locale="ko-KR", viewport={"width": 1280, "height": 800})
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.requested = []  # every URL the page asked for
-    page.on("request", lambda request: page.requested.append(request.url))
-    yield page
-    context.close()
-
-
-def screenshot(page, name: str, *, full_page: bool = True) -> None:
-    if os.environ.get("CITYHALL_SCREENSHOTS") == "1":
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=SCREENSHOTS / name, full_page=full_page)
-
-
-def log_in(page, site: str, username: str, password: str = PASSWORD) -> None:
-    page.goto(f"{site}/accounts/login/")
-    page.get_by_label("아이디").fill(username)
-    page.get_by_label("비밀번호").fill(password)
-    page.get_by_role("button", name="로그인").click()
-    page.wait_for_load_state()
-
-
-def path_of(page, site: str) -> str:
-    assert page.url.startswith(site)
-    return page.url[len(site) :]
+pytestmark = requires_chromium
 
 
 def test_wrong_password_shows_the_korean_error_and_stays_on_login(page, site, make_user):
@@ -165,8 +85,7 @@ def test_editor_sees_roles_and_the_dashboard_and_the_api_docs_load_from_this_ser
     page.wait_for_load_state("networkidle")
     screenshot(page, "api-docs.png", full_page=False)  # the whole spec is ~14,000 px tall
     assert any(url.endswith("/api/v1/openapi.json") for url in page.requested)
-    outside = [url for url in page.requested if not url.startswith(f"{site}/")]
-    assert outside == [], "the pages must load nothing from another host"
+    assert requests_elsewhere(page, site) == [], "the pages must load nothing from another host"
 
 
 def test_admin_edits_a_program_and_the_change_is_audited(page, site):

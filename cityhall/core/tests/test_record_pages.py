@@ -110,7 +110,7 @@ def test_editor_edits_with_units_and_the_change_is_audited(client, roles, progra
     event = AuditEvent.objects.get(record_type="programs", record_id=program.pk, action="update")
     assert event.actor == "sc-editor" and event.changed_fields == ["budget", "scale"]
     history = c.get(f"/records/programs/{program.pk}/history/").content.decode()
-    assert "sc-editor" in history and "200000000" in history and "18054000" in history
+    assert "sc-editor" in history and "200,000천원" in history and "18,054천원" in history
 
 
 def _post_edit(client, program, **changes):
