@@ -118,7 +118,7 @@ def index(request):
         [(d.unit.name, [d.staffing.current, max(d.staffing.vacancies, 0)]) for d in overview.departments],
         title=_("부서별 정원 대비 현원 (단위: 명)"),
         series=[_("현원"), _("결원")],
-        display=lambda v: f"{v[0]}/{sum(v)}",
+        display=lambda v: f"{sum(v)}/{v[0]}",  # 정원/현원, as the tables write it
     )
     return render(
         request,
