@@ -197,12 +197,18 @@ def incentives_xlsx(request, year):
             allocation.formula,
         ]
     )
+    note = _("%(year)d년 성과급 배분 · 총액 %(pool)s천원 · %(kind)s") % {
+        "year": year,
+        "pool": format_thousand_won(allocation.rule.pool),
+        "kind": allocation.rule.get_kind_display(),
+    }
+    if allocation.rule.sample:
+        note += " · " + _("예시 자료")
     sheet = Sheet(
-        title=f"{year} 성과급 배분",
-        headers=["부서", "성과점수", "현원", "배분 기준값", "배분액(원)", "산출 근거"],
+        title=_("%(year)d 성과급 배분") % {"year": year},
+        headers=[_("부서"), _("성과점수"), _("현원"), _("배분 기준값"), _("배분액(원)"), _("산출 근거")],
         rows=rows,
-        note=f"{year}년 성과급 배분 · 총액 {format_thousand_won(allocation.rule.pool)}천원 · "
-        f"{allocation.rule.get_kind_display()}" + (" · 예시 자료" if allocation.rule.sample else ""),
+        note=note,
         widths={1: 14, 6: 90},
     )
-    return xlsx_response(f"성과급배분-{year}.xlsx", [sheet])
+    return xlsx_response(_("성과급배분-%(year)d.xlsx") % {"year": year}, [sheet])

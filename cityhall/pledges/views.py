@@ -262,7 +262,11 @@ def round_close(request, pk):
 
 
 def _report_name(round_: CheckinRound, ext: str) -> str:
-    return f"공약점검_{round_.year}년_{round_.quarter}분기.{ext}"
+    return _("공약점검_%(year)d년_%(quarter)d분기.%(ext)s") % {
+        "year": round_.year,
+        "quarter": round_.quarter,
+        "ext": ext,
+    }
 
 
 @require_GET
