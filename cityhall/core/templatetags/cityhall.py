@@ -22,3 +22,11 @@ def percent(part, whole):
         return f"{100 * float(part) / float(whole):.1f}"
     except (TypeError, ValueError, ZeroDivisionError):
         return "-"
+
+
+@register.filter
+def comma(value):
+    """An integer with thousands separators (amounts that must be exact to the won: ``463134`` → ``463,134``)."""
+    if value in (None, ""):
+        return "-"
+    return f"{int(value):,}"

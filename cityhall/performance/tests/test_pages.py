@@ -105,7 +105,7 @@ def test_incentives_page_values(client, roles, data):
     row = row[: row.index("</tr>")]
     assert (
         '<td class="num">85.00</td><td class="num">17</td>'
-        '<td class="num">1445</td><td class="num">463134</td>' in row
+        '<td class="num">1445</td><td class="num">463,134</td>' in row
     )
     assert "배분 확정·저장" not in html
 
