@@ -1,4 +1,4 @@
-"""``cityhall bench``: load and API benchmarks (see benchmarks/README.md).
+"""``cityhall bench``: load, API and web page benchmarks (see benchmarks/README.md).
 
 Every measured database runs in its own subprocess with its own environment (settings read
 ``CITYHALL_DATA_DIR`` and ``DATABASE_URL`` at import time): a temporary data directory for SQLite, a
@@ -7,6 +7,7 @@ interface.
 
     cityhall bench load [--runs N] [--database-url URL ...] [--json]
     cityhall bench api [--requests N] [--database-url URL ...] [--json]
+    cityhall bench pages [--requests N] [--database-url URL ...] [--json]
     cityhall bench all [--runs N] [--requests N] [--database-url URL ...] [--json]
 """
 
@@ -29,13 +30,14 @@ import sys
 import tempfile
 import time
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from http.cookies import SimpleCookie
 from importlib import metadata
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 DATASET = "gimpo-2025"
 LOOPBACK = "127.0.0.1"
@@ -50,6 +52,14 @@ REQUEST_TIMEOUT = 30.0  # s
 BLOCK = 25  # requests to one endpoint before moving to the next (interleaved rounds)
 FIGURES_QUERY = "정원"  # matches the staffing figures (label "… 정원 …")
 BASELINE = "me"
+API_REQUESTS = 500  # default requests per API endpoint
+PAGE_REQUESTS = 100  # default requests per web page
+PAGE_USER = "director"  # a demo account (password: cityhall.organisation.demo.DEMO_PASSWORD)
+LOGIN_PATH = "/accounts/login/"  # the pages' baseline: a template render without data
+PROGRAM_QUERY = "스마트가로등"  # finds the program below through the API
+PROGRAM_CODE = "smart-city-p1"  # 스마트가로등 운영
+SEARCH_QUERY = "가로등"
+SLOW_PAGE_MS = 200.0  # a page whose median exceeds this is flagged
 
 
 class BenchError(Exception):
@@ -318,25 +328,36 @@ def bench_load(target: Target, runs: int) -> dict[str, Any]:
 
 
 class Client:
-    """Sequential GETs over one keep-alive HTTP/1.1 connection to the loopback server."""
+    """Sequential requests over one keep-alive HTTP/1.1 connection to the loopback server.
 
-    def __init__(self, port: int, token: str | None = None):
+    With ``cookies`` it keeps the cookies the server sets and sends them back, as a browser does
+    (csrftoken, sessionid); without, it sends none."""
+
+    def __init__(
+        self, port: int, token: str | None = None, *, accept: str = "application/json", cookies: bool = False
+    ):
         self.port = port
-        self.headers = {"Accept": "application/json"}
+        self.headers = {"Accept": accept}
         if token:
             self.headers["Authorization"] = f"Bearer {token}"
+        self.cookies: dict[str, str] | None = {} if cookies else None
         self.conn: http.client.HTTPConnection | None = None
         self.connections = 0
 
-    def get(self, path: str) -> tuple[int, bytes]:
+    def request(
+        self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
+    ) -> tuple[int, bytes]:
+        headers = {**self.headers, **(headers or {})}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
         for attempt in range(2):  # one reconnect if the server closed an idle connection
             if self.conn is None:
                 self.conn = http.client.HTTPConnection(LOOPBACK, self.port, timeout=REQUEST_TIMEOUT)
                 self.connections += 1
             try:
-                self.conn.request("GET", path, headers=self.headers)
+                self.conn.request(method, path, body=body, headers=headers)
                 response = self.conn.getresponse()
-                body = response.read()
+                content = response.read()
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
                 self.close()
                 if attempt:
@@ -344,8 +365,26 @@ class Client:
                 continue
             if response.will_close:
                 self.close()
-            return response.status, body
+            self._keep_cookies(response)
+            return response.status, content
         raise AssertionError("unreachable")
+
+    def get(self, path: str) -> tuple[int, bytes]:
+        return self.request("GET", path)
+
+    def post_form(self, path: str, fields: dict[str, str]) -> tuple[int, bytes]:
+        form = {"Content-Type": "application/x-www-form-urlencoded"}
+        return self.request("POST", path, urlencode(fields).encode(), form)
+
+    def _keep_cookies(self, response: http.client.HTTPResponse) -> None:
+        if self.cookies is None:
+            return
+        for header in response.headers.get_all("Set-Cookie") or []:
+            for name, morsel in SimpleCookie(header).items():
+                if morsel["max-age"] == "0":  # how Django deletes a cookie
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.value
 
     def get_json(self, path: str) -> Any:
         status, body = self.get(path)
@@ -423,6 +462,34 @@ def running_server(env: dict[str, str], cwd: Path) -> Iterator[int]:
             stop(server)
 
 
+@dataclass
+class DemoServer:
+    """``cityhall serve`` running on a demo database, with an API token (see :func:`demo_server`)."""
+
+    port: int
+    token: str
+    env: dict[str, str]
+    cwd: Path
+
+
+@contextlib.contextmanager
+def demo_server(target: Target, suite: str, username: str) -> Iterator[DemoServer]:
+    """A temporary data directory and a fresh database, ``cityhall demo --no-serve`` there, an API
+    token for ``username``, then the server. On exit the server is terminated and the rest removed."""
+    with tempfile.TemporaryDirectory(prefix=f"cityhall-bench-{suite}-") as tmp, target.database() as url:
+        cwd = Path(tmp)
+        env = clean_env(cwd, url)
+        log(f"  [{target.label}] {suite}: cityhall demo --no-serve")
+        run_cli(["demo", "--no-serve"], env=env, cwd=cwd)
+        token = run_cli(["token", username, "--name", "bench"], env=env, cwd=cwd).strip().splitlines()[-1]
+        with running_server(env, cwd) as port:
+            yield DemoServer(port=port, token=token, env=env, cwd=cwd)
+
+
+def warmup_for(requests: int) -> int:
+    return max(10, min(requests // 10, 100))
+
+
 def endpoints(client: Client) -> dict[str, str]:
     """Name → path of the measured endpoints; ids are taken from the loaded data."""
     program = client.get_json("/api/v1/programs/?limit=1")["items"][0]["id"]
@@ -439,47 +506,76 @@ def endpoints(client: Client) -> dict[str, str]:
 
 
 def _items(body: bytes) -> int | None:
-    data = json.loads(body)
+    try:
+        data = json.loads(body)
+    except ValueError:  # a web page or a download
+        return None
     if isinstance(data, dict) and isinstance(data.get("items"), list):
         return len(data["items"])
     return None
 
 
-def measure(client: Client, paths: dict[str, str], requests: int, warmup: int) -> dict[str, dict[str, Any]]:
-    """Interleaved rounds of BLOCK requests per endpoint, so drift on a shared machine hits all alike."""
+Route = tuple[Client, str]  # the client that asks, and the path it asks for
 
-    def one(path: str) -> tuple[float, bytes]:
+
+def measure(
+    routes: dict[str, Route], requests: int, warmup: int, *, baseline: str = BASELINE, strict: bool = True
+) -> dict[str, dict[str, Any]]:
+    """Interleaved rounds of BLOCK requests per endpoint, so drift on a shared machine hits all alike.
+
+    Every answer must be 200. Unless ``strict``, an endpoint other than the baseline that answers
+    anything else is reported with that status (and not asked again) while the others carry on."""
+    statuses: dict[str, int] = {}  # endpoints that answered other than 200
+
+    def one(name: str) -> tuple[float, bytes] | None:
+        client, path = routes[name]
         t = time.perf_counter()
         status, body = client.get(path)
         elapsed = (time.perf_counter() - t) * 1000
-        if status != 200:
+        if status == 200:
+            return elapsed, body
+        if strict or name == baseline:
             raise BenchError(f"GET {path}: HTTP {status}: {body[:300].decode('utf-8', 'replace')}")
-        return elapsed, body
+        log(f"  GET {path}: HTTP {status}; reported as such, not measured")
+        statuses[name] = status
+        return None
+
+    def live() -> list[str]:
+        return [name for name in routes if name not in statuses]
 
     shape: dict[str, tuple[int, int | None]] = {}
-    for name, path in paths.items():
-        _, body = one(path)
-        shape[name] = (len(body), _items(body))
+    for name in routes:
+        answer = one(name)
+        if answer is not None:
+            shape[name] = (len(answer[1]), _items(answer[1]))
     for _ in range(warmup):
-        for path in paths.values():
-            one(path)
+        for name in live():
+            one(name)
 
-    times: dict[str, list[float]] = {name: [] for name in paths}
-    remaining = dict.fromkeys(paths, requests)
+    times: dict[str, list[float]] = {name: [] for name in routes}
+    remaining = dict.fromkeys(routes, requests)
     rounds = math.ceil(requests / BLOCK)
     for _ in range(rounds):
-        for name, path in paths.items():
+        for name in live():
             count = min(BLOCK, remaining[name])
             for _ in range(count):
-                times[name].append(one(path)[0])
+                answer = one(name)
+                if answer is None:
+                    break
+                times[name].append(answer[0])
             remaining[name] -= count
 
-    baseline = statistics.median(times[BASELINE])
+    baseline_median = statistics.median(times[baseline])
     out: dict[str, dict[str, Any]] = {}
     for name, values in times.items():
+        path = routes[name][1]
+        if name in statuses:
+            out[name] = {"path": path, "status": statuses[name], "requests": len(values)}
+            continue
         median = statistics.median(values)
         out[name] = {
-            "path": paths[name],
+            "path": path,
+            "status": 200,
             "requests": len(values),
             "median_ms": round(median, 3),
             "p95_ms": round(percentile(values, 95), 3),
@@ -487,7 +583,7 @@ def measure(client: Client, paths: dict[str, str], requests: int, warmup: int) -
             "min_ms": round(min(values), 3),
             "max_ms": round(max(values), 3),
             "requests_per_s": round(len(values) / (sum(values) / 1000), 1),
-            "ratio_to_baseline": round(median / baseline, 3),
+            "ratio_to_baseline": round(median / baseline_median, 3),
             "bytes": shape[name][0],
             "items": shape[name][1],
         }
@@ -495,30 +591,132 @@ def measure(client: Client, paths: dict[str, str], requests: int, warmup: int) -
 
 
 def bench_api(target: Target, requests: int) -> dict[str, Any]:
-    warmup = max(10, min(requests // 10, 100))
-    with tempfile.TemporaryDirectory(prefix="cityhall-bench-api-") as tmp, target.database() as url:
-        cwd = Path(tmp)
-        env = clean_env(cwd, url)
-        log(f"  [{target.label}] api: cityhall demo --no-serve")
-        run_cli(["demo", "--no-serve"], env=env, cwd=cwd)
-        token = run_cli(["token", "admin", "--name", "bench"], env=env, cwd=cwd).strip().splitlines()[-1]
-        with running_server(env, cwd) as port:
-            client = Client(port, token)
-            try:
-                paths = endpoints(client)
-                log(
-                    f"  [{target.label}] api: {len(paths)} endpoints x ({warmup} warm-up + {requests}) "
-                    f"requests on 127.0.0.1:{port}"
-                )
-                results = measure(client, paths, requests, warmup)
-            finally:
-                client.close()
+    warmup = warmup_for(requests)
+    with demo_server(target, "api", "admin") as server:
+        client = Client(server.port, server.token)
+        try:
+            paths = endpoints(client)
+            log(
+                f"  [{target.label}] api: {len(paths)} endpoints x ({warmup} warm-up + {requests}) "
+                f"requests on 127.0.0.1:{server.port}"
+            )
+            routes = {name: (client, path) for name, path in paths.items()}
+            results = measure(routes, requests, warmup)
+        finally:
+            client.close()
     return {
         "requests": requests,
         "warmup": warmup,
         "connections": client.connections,
         "baseline": BASELINE,
         "endpoints": results,
+    }
+
+
+# -- web page benchmark -----------------------------------------------------------------------------
+
+HTML_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+# The measured pages as a person reads them ({program}: the id of PROGRAM_CODE), in this order.
+PAGES = (
+    LOGIN_PATH,
+    "/",
+    "/organisation/",
+    "/departments/smart-city/",
+    "/departments/budget-legal/",
+    "/teams/traffic-info/",
+    "/tasks/",
+    "/tasks/smart-city-2/",
+    "/calendar/",
+    f"/search/?q={SEARCH_QUERY}",
+    "/records/programs/",
+    "/records/programs/{program}/",
+    "/records/programs/{program}/history/",
+    "/public/",
+    "/reports/office-summary.xlsx",
+    "/reports/departments/smart-city-plan.xlsx",
+    "/records/programs/?format=xlsx",
+)
+ANONYMOUS_PAGES = frozenset({"/public/"})  # asked without cookies, on a connection of their own
+
+
+def pages(api: Client) -> dict[str, str]:
+    """Name (the page as a person reads it) → path as sent; the program's id comes from the API."""
+    found = api.get_json(f"/api/v1/programs/?q={quote(PROGRAM_QUERY)}")["items"]
+    ids = [item["id"] for item in found if item.get("code") == PROGRAM_CODE]
+    if not ids:
+        raise BenchError(f"/api/v1/programs/?q={PROGRAM_QUERY} did not find the program {PROGRAM_CODE}")
+    names = [page.format(program=ids[0]) for page in PAGES]
+    return {name: quote(name, safe="/?=&") for name in names}
+
+
+def demo_password(server: DemoServer) -> str:
+    """``cityhall.organisation.demo.DEMO_PASSWORD``, read in a child process: the module needs Django
+    set up, which this process must not do (its settings would follow the caller's environment)."""
+    code = (
+        "import json, django; django.setup(); "
+        "from cityhall.organisation.demo import DEMO_PASSWORD; print(json.dumps(DEMO_PASSWORD))"
+    )
+    out = run_python(["-c", code], env=server.env, cwd=server.cwd, what="reading DEMO_PASSWORD")
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def log_in(client: Client, username: str, password: str) -> None:
+    """Log in as a browser does: GET the login form (csrftoken cookie, CSRF token in the form), POST
+    it back; ``client`` keeps the session cookie."""
+    status, body = client.get(LOGIN_PATH)
+    match = CSRF_INPUT.search(body)
+    cookies = client.cookies if client.cookies is not None else {}
+    if status != 200 or match is None or "csrftoken" not in cookies:
+        raise BenchError(f"GET {LOGIN_PATH}: HTTP {status}; expected a login form, a CSRF token and cookie")
+    fields = {
+        "csrfmiddlewaretoken": match.group(1).decode(),
+        "username": username,
+        "password": password,
+        "next": "/",
+    }
+    status, _ = client.post_form(LOGIN_PATH, fields)
+    if status != 302 or "sessionid" not in cookies:
+        raise BenchError(
+            f"logging in as {username} failed: POST {LOGIN_PATH} answered HTTP {status} "
+            f"{'with' if 'sessionid' in cookies else 'without'} a sessionid cookie (expected 302 with one)"
+        )
+
+
+def bench_pages(target: Target, requests: int) -> dict[str, Any]:
+    warmup = warmup_for(requests)
+    with demo_server(target, "pages", PAGE_USER) as server:
+        password = demo_password(server)
+        api = Client(server.port, server.token)
+        session = Client(server.port, accept=HTML_ACCEPT, cookies=True)
+        anonymous = Client(server.port, accept=HTML_ACCEPT)
+        try:
+            paths = pages(api)
+            log_in(session, PAGE_USER, password)
+            log(
+                f"  [{target.label}] pages: {len(paths)} pages x ({warmup} warm-up + {requests}) "
+                f"requests on 127.0.0.1:{server.port}, logged in as {PAGE_USER}"
+            )
+            client_for = {name: anonymous if name in ANONYMOUS_PAGES else session for name in paths}
+            routes = {name: (client_for[name], path) for name, path in paths.items()}
+            results = measure(routes, requests, warmup, baseline=LOGIN_PATH, strict=False)
+        finally:
+            for client in (api, session, anonymous):
+                client.close()
+    for name, r in results.items():
+        r.pop("items", None)  # pages and downloads are not JSON lists
+        r["anonymous"] = name in ANONYMOUS_PAGES
+        r["slow"] = r["status"] == 200 and r["median_ms"] > SLOW_PAGE_MS
+    return {
+        "requests": requests,
+        "warmup": warmup,
+        "user": PAGE_USER,
+        "connections": {"session": session.connections, "anonymous": anonymous.connections},
+        "baseline": LOGIN_PATH,
+        "slow_ms": SLOW_PAGE_MS,
+        "slow": [name for name, r in results.items() if r["slow"]],
+        "not_200": {name: r["status"] for name, r in results.items() if r["status"] != 200},
+        "pages": results,
     }
 
 
@@ -585,6 +783,17 @@ def print_load(target: Target, result: dict[str, Any]) -> None:
     )
 
 
+def latency_cells(r: dict[str, Any]) -> list[str]:
+    """Median, p95, p99, requests/s and the ratio to the baseline of one measured endpoint."""
+    return [
+        ms(r["median_ms"]),
+        ms(r["p95_ms"]),
+        ms(r["p99_ms"]),
+        f"{r['requests_per_s']:,.0f}",
+        f"{r['ratio_to_baseline']:.2f}x",
+    ]
+
+
 def print_api(target: Target, result: dict[str, Any]) -> None:
     print(f"\nAPI over HTTP (waitress, loopback): {target.display()}")
     if not_measured(result):
@@ -594,11 +803,7 @@ def print_api(target: Target, result: dict[str, Any]) -> None:
         rows.append(
             [
                 f"{name} (baseline)" if name == result["baseline"] else name,
-                ms(r["median_ms"]),
-                ms(r["p95_ms"]),
-                ms(r["p99_ms"]),
-                f"{r['requests_per_s']:,.0f}",
-                f"{r['ratio_to_baseline']:.2f}x",
+                *latency_cells(r),
                 "" if r["items"] is None else str(r["items"]),
                 f"{r['bytes']:,}",
             ]
@@ -608,6 +813,34 @@ def print_api(target: Target, result: dict[str, Any]) -> None:
         f"  {result['requests']} sequential requests per endpoint after {result['warmup']} warm-up, "
         f"interleaved in blocks of {BLOCK}; HTTP connections opened: {result['connections']}"
     )
+
+
+def print_pages(target: Target, result: dict[str, Any]) -> None:
+    print(f"\nWeb pages over HTTP (waitress, loopback): {target.display()}")
+    if not_measured(result):
+        return
+    slow_ms = result["slow_ms"]
+    rows = []
+    for name, r in result["pages"].items():
+        note = " (baseline)" if name == result["baseline"] else " (anonymous)" if r["anonymous"] else ""
+        if r["status"] == 200:
+            cells = [*latency_cells(r), f"{r['bytes']:,}", f"SLOW > {slow_ms:.0f} ms" if r["slow"] else ""]
+        else:
+            cells = [f"HTTP {r['status']}", *["-"] * 5, ""]
+        rows.append([name + note, *cells])
+    print(table(["page", "median ms", "p95 ms", "p99 ms", "req/s", "vs login", "bytes", ""], rows))
+    connections = result["connections"]
+    print(
+        f"  {result['requests']} sequential requests per page after {result['warmup']} warm-up, "
+        f"interleaved in blocks of {BLOCK}; logged in as {result['user']} (session cookie), HTTP "
+        f"connections opened: {connections['session']}, anonymous pages without cookies: "
+        f"{connections['anonymous']}"
+    )
+    slow = ", ".join(result["slow"]) or "none"
+    print(f"  median over {slow_ms:.0f} ms: {slow}")
+    if result["not_200"]:
+        failed = ", ".join(f"{name} (HTTP {status})" for name, status in result["not_200"].items())
+        print(f"  not measured, answered other than 200: {failed}")
 
 
 def loadavg() -> list[float] | None:
@@ -662,14 +895,29 @@ def build_parser() -> argparse.ArgumentParser:
     runs = argparse.ArgumentParser(add_help=False)
     runs.add_argument("--runs", type=count, default=5, help="load runs per database (default 5)")
     reqs = argparse.ArgumentParser(add_help=False)
-    reqs.add_argument("--requests", type=count, default=500, help="requests per endpoint (default 500)")
+    reqs.add_argument(
+        "--requests",
+        type=count,
+        help=f"requests per endpoint or page (default {API_REQUESTS:,} for api, {PAGE_REQUESTS:,} for pages)",
+    )
 
     parser = argparse.ArgumentParser(prog="cityhall bench", description="cityhall benchmarks")
     sub = parser.add_subparsers(dest="suite", required=True)
     sub.add_parser("load", parents=[shared, runs], help="empty database → loaded dataset; export; check")
     sub.add_parser("api", parents=[shared, reqs], help="REST API latency over HTTP")
-    sub.add_parser("all", parents=[shared, runs, reqs], help="load and api")
+    sub.add_parser("pages", parents=[shared, reqs], help="web page latency over HTTP, logged in")
+    sub.add_parser("all", parents=[shared, runs, reqs], help="load, api and pages")
     return parser
+
+
+# suite → (run it on one database, print its result), in the order ``all`` runs them
+Runner = Callable[[Target, argparse.Namespace], dict[str, Any]]
+Printer = Callable[[Target, dict[str, Any]], None]
+SUITES: dict[str, tuple[Runner, Printer]] = {
+    "load": (lambda target, args: bench_load(target, args.runs), print_load),
+    "api": (lambda target, args: bench_api(target, args.requests or API_REQUESTS), print_api),
+    "pages": (lambda target, args: bench_pages(target, args.requests or PAGE_REQUESTS), print_pages),
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -689,7 +937,7 @@ def main(argv: list[str] | None = None) -> int:
         if target.skipped:
             log(f"{target.label}: {target.skipped}; skipping it.")
 
-    suites = ["load", "api"] if args.suite == "all" else [args.suite]
+    suites = list(SUITES) if args.suite == "all" else [args.suite]
     results: dict[str, dict[str, Any]] = {suite: {} for suite in suites}
     failed = False
     for suite in suites:
@@ -699,10 +947,7 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             log(f"{suite} on {target.display()}")
             try:
-                if suite == "load":
-                    results[suite][target.label] = bench_load(target, args.runs)
-                else:
-                    results[suite][target.label] = bench_api(target, args.requests)
+                results[suite][target.label] = SUITES[suite][0](target, args)
             except Exception as exc:  # one failing database or suite does not hide the others' results
                 failed = True
                 log(f"  FAILED: {exc}")
@@ -718,7 +963,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         for suite in suites:
             for target in targets:
-                (print_load if suite == "load" else print_api)(target, results[suite][target.label])
+                SUITES[suite][1](target, results[suite][target.label])
     return 1 if failed else 0
 
 

@@ -26,7 +26,7 @@ def percent(part, whole):
 
 @register.filter
 def comma(value):
-    """An integer with thousands separators (amounts that must be exact to the won: ``463134`` → ``463,134``)."""
+    """An integer with thousands separators, for amounts exact to the won: ``463134`` → ``463,134``."""
     if value in (None, ""):
         return "-"
     return f"{int(value):,}"
