@@ -181,13 +181,10 @@ class DepartmentSummary:
         return self.unit.teams
 
 
-@dataclass
-class OfficeOverview:
-    office: OrgUnit | None
-    document: PlanDocument | None
-    visions: list[Vision]
-    departments: list[DepartmentSummary]
-    total: StaffingRow
+class _OfficeTotals:
+    """Totals over ``departments``, shared by the office page and the office summary report."""
+
+    departments: list
 
     @property
     def team_count(self) -> int:
@@ -196,6 +193,15 @@ class OfficeOverview:
     @property
     def budget_total(self) -> int:
         return sum(d.unit.budget or 0 for d in self.departments)
+
+
+@dataclass
+class OfficeOverview(_OfficeTotals):
+    office: OrgUnit | None
+    document: PlanDocument | None
+    visions: list[Vision]
+    departments: list[DepartmentSummary]
+    total: StaffingRow
 
     @property
     def committee_count(self) -> int:
@@ -536,19 +542,11 @@ class SummaryDepartment:
 
 
 @dataclass
-class OfficeSummary:
+class OfficeSummary(_OfficeTotals):
     office: OrgUnit | None
     document: PlanDocument | None
     departments: list[SummaryDepartment]
     total: StaffingRow
-
-    @property
-    def team_count(self) -> int:
-        return sum(len(d.teams) for d in self.departments)
-
-    @property
-    def budget_total(self) -> int:
-        return sum(d.unit.budget or 0 for d in self.departments)
 
 
 def office_summary() -> OfficeSummary:

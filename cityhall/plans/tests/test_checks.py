@@ -87,3 +87,19 @@ def test_check_plan_command_is_silent_on_a_consistent_plan(db, capsys):
     FundingShare.objects.filter(program__code="policy-planning-mas-5").update(amount=10_000_000)
     assert cli.main(["check-plan"]) == 0
     assert capsys.readouterr().out == ""
+
+
+def test_a_percent_share_that_disagrees_with_its_amount_is_reported(db):
+    # 상하수도 정보 수정 갱신: 국비 30% of 833,334천원 is 250,000천원 (IV.4.4); 260,000 is not.
+    FundingShare.objects.filter(program__code="smart-city-p9", source="national").update(amount=260_000_000)
+    found = [(m.rule, m.stated, m.expected) for m in check_plan() if m.key == "programs.smart-city-p9"]
+    assert ("share-percent", "260,000천원", "250,000천원") in found
+
+
+def test_parts_that_do_not_add_up_to_their_program_are_reported(db):
+    from cityhall.budget.models import Program
+
+    # 방법CCTV 확대설치 520,000 = 북부권 400,000 + 확대설치 120,000 (IV.4.5); make one part 130,000.
+    Program.objects.filter(code="smart-city-cctv-2").update(budget=130_000_000)
+    found = [(m.rule, m.stated, m.expected) for m in check_plan() if m.key == "programs.smart-city-p12"]
+    assert found == [("parts-sum", "520,000천원", "530,000천원")]
