@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "cityhall.budget",
     "cityhall.committees",
     "cityhall.facilities",
+    "cityhall.telemetry",
     "cityhall.pledges",
     "cityhall.performance",
     "cityhall.dashboard",

@@ -1,0 +1,255 @@
+"""Parsing and validating one telemetry message: pure functions, no database (ADR 0007).
+
+``parse_payload`` returns either a ``ParsedReading`` or a ``Rejection`` with a stable reason code (for
+machines and the dead-letter store) and a Korean message that says what was wrong and where. It never
+raises on bad input.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from .choices import Reason
+from .models import DEVICE_ID_MAX, MESSAGE_ID_MAX
+
+TOPIC_PREFIX = "cityhall/v1/streetlights"
+TOPIC_RE = re.compile(r"^cityhall/v1/streetlights/(?P<device>[^/]+)/telemetry$")
+DEVICE_ID_RE = re.compile(rf"^[A-Za-z0-9][A-Za-z0-9_-]{{0,{DEVICE_ID_MAX - 1}}}$")
+MESSAGE_ID_RE = re.compile(rf"^[A-Za-z0-9][A-Za-z0-9_.:-]{{0,{MESSAGE_ID_MAX - 1}}}$")
+FAULT_RE = re.compile(r"^[A-Z][A-Z0-9_]{0,31}$")
+
+MAX_PAYLOAD_BYTES = 4096
+MAX_FAULTS = 16
+# A device clock may run a little ahead of ours; more than this is a clock fault, not telemetry.
+MAX_CLOCK_SKEW = timedelta(minutes=5)
+# Before this, the device clock was never set (RTC at 1970 after a power loss).
+EARLIEST_TS = datetime(2000, 1, 1, tzinfo=UTC)
+
+# name: (minimum, maximum or None), inclusive
+RANGES: dict[str, tuple[float, float | None]] = {
+    "dim": (0, 100),
+    "power_w": (0, None),
+    "energy_wh": (0, None),
+    "voltage_v": (0, 300),
+    "current_a": (0, None),
+    "temperature_c": (-40, 90),
+}
+FLOAT_FIELDS = ("power_w", "voltage_v", "current_a", "temperature_c")
+INT_FIELDS = ("dim", "energy_wh")
+REQUIRED = ("msg_id", "device_id", "ts", "lamp_on", *INT_FIELDS, *FLOAT_FIELDS)
+
+
+def telemetry_topic(device_id: str) -> str:
+    return f"{TOPIC_PREFIX}/{device_id}/telemetry"
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedReading:
+    """A valid reading, ready to be stored (field names as in ``models.Reading``)."""
+
+    device_id: str
+    message_id: str
+    ts: datetime
+    lamp_on: bool
+    dim: int
+    power_w: float
+    energy_wh: int
+    voltage_v: float
+    current_a: float
+    temperature_c: float
+    heartbeat: bool = False
+    faults: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """Why a message was not stored: ``reason`` is a ``choices.Reason`` value, ``message`` is Korean."""
+
+    reason: str
+    message: str
+    field: str = ""
+    device_id: str = ""
+
+
+class _Reject(Exception):
+    def __init__(self, reason: str, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.rejection = Rejection(reason, message, field)
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name}은(는) JSON 숫자가 아닙니다")
+
+
+def _number(data: dict[str, Any], name: str, *, integer: bool) -> int | float:
+    value = data[name]
+    kind = "정수" if integer else "숫자"
+    ok = isinstance(value, int) if integer else isinstance(value, int | float)
+    if isinstance(value, bool) or not ok:
+        raise _Reject(Reason.WRONG_TYPE, f"'{name}' 값은 {kind}여야 합니다 (받은 값: {value!r}).", name)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise _Reject(Reason.WRONG_TYPE, f"'{name}' 값은 유한한 숫자여야 합니다.", name)
+    low, high = RANGES[name]
+    if value < low or (high is not None and value > high):
+        allowed = f"{low:g}–{high:g}" if high is not None else f"{low:g} 이상"
+        raise _Reject(
+            Reason.OUT_OF_RANGE, f"'{name}' 값 {value:g}이(가) 허용 범위({allowed})를 벗어났습니다.", name
+        )
+    return value if integer else float(value)
+
+
+def _timestamp(value: Any, now: datetime) -> datetime:
+    if not isinstance(value, str):
+        raise _Reject(
+            Reason.WRONG_TYPE, f"'ts' 값은 ISO-8601 문자열이어야 합니다 (받은 값: {value!r}).", "ts"
+        )
+    try:
+        ts = datetime.fromisoformat(value)
+    except ValueError:
+        raise _Reject(
+            Reason.BAD_TIMESTAMP, f"'ts' 값 {value!r}은(는) ISO-8601 시각이 아닙니다.", "ts"
+        ) from None
+    if ts.tzinfo is None or ts.utcoffset() is None:
+        raise _Reject(
+            Reason.BAD_TIMESTAMP,
+            f"'ts' 값 {value!r}에 시간대가 없습니다 (UTC, 예: 2025-01-01T00:00:00Z).",
+            "ts",
+        )
+    ts = ts.astimezone(UTC)
+    if ts < EARLIEST_TS:
+        raise _Reject(
+            Reason.BAD_TIMESTAMP, f"'ts' 값 {value!r}은(는) 장치 시계가 설정되지 않은 시각입니다.", "ts"
+        )
+    if ts > now + MAX_CLOCK_SKEW:
+        ahead = int((ts - now).total_seconds())
+        raise _Reject(
+            Reason.TS_IN_FUTURE,
+            f"'ts' 값 {value!r}이(가) 수신 시각보다 {ahead:,}초 앞섭니다 "
+            f"(허용 {int(MAX_CLOCK_SKEW.total_seconds())}초).",
+            "ts",
+        )
+    return ts
+
+
+def _parse(topic: str, payload: bytes, known_devices: set[str] | None, now: datetime) -> ParsedReading:
+    match = TOPIC_RE.match(topic)
+    if not match:
+        raise _Reject(
+            Reason.BAD_TOPIC, f"토픽 {topic!r}은(는) '{TOPIC_PREFIX}/{{장치 ID}}/telemetry' 형식이 아닙니다."
+        )
+    topic_device = match["device"]
+    if len(payload) > MAX_PAYLOAD_BYTES:
+        raise _Reject(
+            Reason.PAYLOAD_TOO_LARGE,
+            f"메시지가 {len(payload):,}바이트로 최대 {MAX_PAYLOAD_BYTES:,}바이트를 넘습니다.",
+        )
+    try:
+        data = json.loads(payload.decode("utf-8"), parse_constant=_reject_constant)
+    except UnicodeDecodeError as exc:
+        raise _Reject(Reason.MALFORMED_JSON, f"메시지가 UTF-8이 아닙니다 ({exc.start}번째 바이트).") from None
+    except ValueError as exc:
+        raise _Reject(Reason.MALFORMED_JSON, f"메시지가 올바른 JSON이 아닙니다: {exc}") from None
+    if not isinstance(data, dict):
+        raise _Reject(
+            Reason.NOT_AN_OBJECT, f"메시지는 JSON 객체여야 합니다 (받은 형식: {type(data).__name__})."
+        )
+    missing = [name for name in REQUIRED if name not in data or data[name] is None]
+    if missing:
+        names = ", ".join(f"'{name}'" for name in missing)
+        raise _Reject(Reason.MISSING_FIELD, f"필수 항목 {names}이(가) 없습니다.", missing[0])
+
+    device_id = data["device_id"]
+    if not isinstance(device_id, str) or not DEVICE_ID_RE.match(device_id):
+        raise _Reject(
+            Reason.WRONG_TYPE,
+            f"'device_id' 값 {device_id!r}은(는) 영문·숫자·'-'·'_'로 된 "
+            f"{DEVICE_ID_MAX}자 이하 문자열이어야 합니다.",
+            "device_id",
+        )
+    if device_id != topic_device:
+        raise _Reject(
+            Reason.TOPIC_DEVICE_MISMATCH,
+            f"메시지의 장치 ID {device_id!r}이(가) 토픽의 장치 ID {topic_device!r}와 다릅니다.",
+            "device_id",
+        )
+    if known_devices is not None and device_id not in known_devices:
+        raise _Reject(
+            Reason.UNKNOWN_DEVICE, f"장치 {device_id!r}은(는) 등록되지 않은 장치입니다.", "device_id"
+        )
+
+    message_id = data["msg_id"]
+    if isinstance(message_id, int) and not isinstance(message_id, bool) and message_id >= 0:
+        message_id = str(message_id)  # a device sequence number
+    if not isinstance(message_id, str) or not MESSAGE_ID_RE.match(message_id):
+        raise _Reject(
+            Reason.WRONG_TYPE,
+            f"'msg_id' 값 {message_id!r}은(는) UUID 또는 0 이상의 순번이어야 합니다 "
+            f"({MESSAGE_ID_MAX}자 이하).",
+            "msg_id",
+        )
+    ts = _timestamp(data["ts"], now)
+    for name in ("lamp_on", "heartbeat"):
+        if name in data and not isinstance(data[name], bool):
+            raise _Reject(
+                Reason.WRONG_TYPE,
+                f"'{name}' 값은 true 또는 false여야 합니다 (받은 값: {data[name]!r}).",
+                name,
+            )
+    numbers = {name: _number(data, name, integer=name in INT_FIELDS) for name in (*INT_FIELDS, *FLOAT_FIELDS)}
+
+    faults = data.get("faults", [])
+    if faults is None:
+        faults = []
+    if not isinstance(faults, list) or not all(
+        isinstance(code, str) and FAULT_RE.match(code) for code in faults
+    ):
+        raise _Reject(
+            Reason.WRONG_TYPE,
+            "'faults' 값은 영문 대문자 고장 코드(예: LAMP_FAIL)의 목록이어야 합니다.",
+            "faults",
+        )
+    if len(faults) > MAX_FAULTS:
+        raise _Reject(
+            Reason.OUT_OF_RANGE,
+            f"'faults'에 고장 코드가 {len(faults)}개로 최대 {MAX_FAULTS}개를 넘습니다.",
+            "faults",
+        )
+    return ParsedReading(
+        device_id=device_id,
+        message_id=message_id,
+        ts=ts,
+        lamp_on=data["lamp_on"],
+        heartbeat=data.get("heartbeat", False),
+        faults=tuple(dict.fromkeys(faults)),
+        **numbers,  # type: ignore[arg-type]
+    )
+
+
+def parse_payload(
+    topic: str, payload: bytes, known_devices: set[str] | None = None, *, now: datetime | None = None
+) -> ParsedReading | Rejection:
+    """Validate one message from ``topic``. ``known_devices=None`` accepts any well-formed device ID;
+    ``now`` (aware; default: the current time) is the receive time that ``ts`` may not run ahead of."""
+    now = datetime.now(UTC) if now is None else now
+    try:
+        return _parse(topic, payload, known_devices, now)
+    except _Reject as exc:
+        rejection = exc.rejection
+        device_id = _device_hint(topic)
+        return Rejection(rejection.reason, rejection.message, rejection.field, device_id)
+
+
+def _device_hint(topic: str) -> str:
+    """The device a rejected message claims to come from, when that can be told (for the dead letter)."""
+    match = TOPIC_RE.match(topic)
+    if match and DEVICE_ID_RE.match(match["device"]):
+        return match["device"]
+    parts = topic.split("/")
+    if len(parts) >= 4 and parts[:3] == TOPIC_PREFIX.split("/") and DEVICE_ID_RE.match(parts[3]):
+        return parts[3]
+    return ""
