@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "cityhall.committees",
     "cityhall.facilities",
     "cityhall.telemetry",
+    "cityhall.streetlights",
     "cityhall.pledges",
     "cityhall.performance",
     "cityhall.dashboard",

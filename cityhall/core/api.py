@@ -327,5 +327,5 @@ for _rtype in REGISTRY.values():
     api.add_router(f"/{_rtype.name.replace('_', '-')}", _router(_rtype))
 
 # Apps with operations beyond plain records (workflows, computed reports) mount their own router.
-for _app in ("organisation", "pledges", "performance"):
+for _app in ("organisation", "pledges", "performance", "streetlights"):
     api.add_router(f"/{_app}", import_module(f"cityhall.{_app}.api").router)
