@@ -125,9 +125,8 @@ def _load_samples(actor) -> None:
     workload_load_sample(actor=actor)
     print("예시 자료(공약 56건, 성과지표, 업무량)를 불러왔습니다. 화면에 '예시'로 표시됩니다.")
     built = registry_build_from_seed(actor=actor)
-    print(
-        f"스마트가로등 {built.lights}대, 기지국 {built.base_stations}개소를 등록했습니다 (식별번호는 부여한 값)."
-    )
+    devices = f"스마트가로등 {built.lights}대, 기지국 {built.base_stations}개소"
+    print(f"{devices}를 등록했습니다 (식별번호는 부여한 값).")
 
 
 def _serve(host: str, port: int) -> int:
