@@ -15,14 +15,9 @@ MESSAGE_ID_MAX = 64
 TOPIC_MAX = 255
 
 
-class Reading(models.Model):
-    """측정값: one validated telemetry message of one device, stored once (append-only)."""
+class LampMeasurement(models.Model):
+    """What a streetlight reports: shared by a reading and a device's last state."""
 
-    id = models.BigAutoField(primary_key=True)
-    device_id = models.CharField(_("장치 ID"), max_length=DEVICE_ID_MAX)
-    message_id = models.CharField(_("메시지 ID"), max_length=MESSAGE_ID_MAX)
-    ts = models.DateTimeField(_("측정 시각"))
-    received_at = models.DateTimeField(_("수신 시각"))
     lamp_on = models.BooleanField(_("점등"))
     dim = models.PositiveSmallIntegerField(_("밝기(%)"))
     power_w = models.FloatField(_("전력(W)"))
@@ -30,6 +25,19 @@ class Reading(models.Model):
     voltage_v = models.FloatField(_("전압(V)"))
     current_a = models.FloatField(_("전류(A)"))
     temperature_c = models.FloatField(_("온도(℃)"))
+
+    class Meta:
+        abstract = True
+
+
+class Reading(LampMeasurement):
+    """측정값: one validated telemetry message of one device, stored once (append-only)."""
+
+    id = models.BigAutoField(primary_key=True)
+    device_id = models.CharField(_("장치 ID"), max_length=DEVICE_ID_MAX)
+    message_id = models.CharField(_("메시지 ID"), max_length=MESSAGE_ID_MAX)
+    ts = models.DateTimeField(_("측정 시각"))
+    received_at = models.DateTimeField(_("수신 시각"))
     heartbeat = models.BooleanField(_("하트비트"), default=False)
     faults = models.JSONField(_("고장 코드"), default=list, blank=True)
 
@@ -81,20 +89,13 @@ class DeadLetter(models.Model):
         return f"{self.get_reason_display()}: {self.topic}"
 
 
-class DeviceState(models.Model):
+class DeviceState(LampMeasurement):
     """장치 최종 상태: the newest reading of a device (by device time) and when it was last heard."""
 
     device_id = models.CharField(_("장치 ID"), max_length=DEVICE_ID_MAX, unique=True)
     last_ts = models.DateTimeField(_("최종 측정 시각"))
     last_message_id = models.CharField(_("최종 메시지 ID"), max_length=MESSAGE_ID_MAX)
     last_seen = models.DateTimeField(_("최종 수신 시각"))
-    lamp_on = models.BooleanField(_("점등"))
-    dim = models.PositiveSmallIntegerField(_("밝기(%)"))
-    power_w = models.FloatField(_("전력(W)"))
-    energy_wh = models.BigIntegerField(_("누적 전력량(Wh)"))
-    voltage_v = models.FloatField(_("전압(V)"))
-    current_a = models.FloatField(_("전류(A)"))
-    temperature_c = models.FloatField(_("온도(℃)"))
     faults = models.JSONField(_("고장 코드"), default=list, blank=True)
 
     class Meta:
