@@ -1,0 +1,224 @@
+"""The MQTT ingester: broker → ``services.ingest_batch`` → PUBACK (ADR 0007).
+
+It keeps a persistent session (fixed client ID, ``clean_start=False``, a long session expiry), so
+what devices publish while it is down waits in the broker; it subscribes to the telemetry topics at
+QoS 1 with **manual acknowledgement**, collects messages into a batch (every ``batch_size`` messages
+or ``flush_ms`` milliseconds), stores the batch in one transaction and only then acknowledges its
+messages. A crash before the commit means the broker redelivers; the unique (device_id, message_id)
+constraint makes that redelivery store nothing twice. A lost broker connection is retried forever.
+
+A message received on a connection that has since been lost is stored but not acknowledged (its
+packet ID belongs to the old connection): the broker redelivers it and the copy is counted as a
+duplicate and acknowledged then.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+import paho.mqtt.client as mqtt
+from django.db import close_old_connections
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+
+from .services import IngestReport, ingest_batch
+from .validation import TOPIC_PREFIX
+
+log = logging.getLogger(__name__)
+
+SUBSCRIPTION = f"{TOPIC_PREFIX}/+/telemetry"
+DEFAULT_URL = "mqtt://127.0.0.1:1883"
+DEFAULT_CLIENT_ID = "cityhall-ingester"
+SESSION_EXPIRY_S = 7 * 24 * 3600  # a week: an ingester down over a long weekend loses nothing
+KNOWN_DEVICES_REFRESH_S = 30.0
+DB_RETRY_S = (0.5, 1.0, 2.0, 5.0)
+
+KnownDevices = set[str] | Callable[[], set[str]] | None
+
+
+def broker_address(url: str | None = None) -> tuple[str, int]:
+    """``mqtt://host:port`` (default: ``CITYHALL_MQTT_URL``, else 127.0.0.1:1883) as (host, port)."""
+    url = url or os.environ.get("CITYHALL_MQTT_URL") or DEFAULT_URL
+    parts = urlsplit(url if "://" in url else f"mqtt://{url}")
+    if parts.scheme not in {"mqtt", "tcp"}:
+        raise ValueError(f"지원하지 않는 MQTT 주소입니다: {url!r} (예: mqtt://127.0.0.1:1883)")
+    return parts.hostname or "127.0.0.1", parts.port or 1883
+
+
+@dataclass(frozen=True, slots=True)
+class _Received:
+    topic: str
+    payload: bytes
+    received_at: datetime
+    mid: int
+    qos: int
+    generation: int
+
+
+@dataclass
+class IngesterStats:
+    batches: int = 0
+    received: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    connects: int = 0
+
+    def add(self, report: IngestReport) -> None:
+        self.batches += 1
+        self.received += report.received
+        self.stored += report.stored
+        self.duplicates += report.duplicates
+        self.rejected += report.rejected_total
+
+
+class _Devices:
+    """``known_devices`` as given, or a callable re-read at most every 30 s."""
+
+    def __init__(self, known: KnownDevices) -> None:
+        self.known = known
+        self.cached: set[str] | None = None
+        self.loaded = 0.0
+
+    def get(self) -> set[str] | None:
+        if not callable(self.known):
+            return self.known
+        now = time.monotonic()
+        if self.cached is None or now - self.loaded > KNOWN_DEVICES_REFRESH_S:
+            self.cached, self.loaded = set(self.known()), now
+        return self.cached
+
+
+def run_ingester(
+    url: str | None = None,
+    *,
+    batch_size: int = 500,
+    flush_ms: int = 100,
+    stop_event: threading.Event | None = None,
+    known_devices: KnownDevices = None,
+    client_id: str = DEFAULT_CLIENT_ID,
+) -> IngesterStats:
+    """Ingest telemetry from the broker at ``url`` until ``stop_event`` is set; flush, ack, return.
+
+    ``known_devices``: a set, a callable returning one (re-read every 30 s), or None (any well-formed
+    device ID). Runs in the calling thread; the MQTT network loop runs in a paho thread.
+    """
+    if batch_size < 1 or flush_ms < 1:
+        raise ValueError("batch_size and flush_ms must be positive")
+    host, port = broker_address(url)
+    stop_event = stop_event or threading.Event()
+    devices = _Devices(known_devices)
+    stats = IngesterStats()
+    inbox: queue.SimpleQueue[_Received] = queue.SimpleQueue()
+    generation = [0]  # bumped on every disconnect; packet IDs of an older connection are void
+
+    client = mqtt.Client(
+        mqtt.CallbackAPIVersion.VERSION2,
+        client_id=client_id,
+        protocol=mqtt.MQTTv5,
+        manual_ack=True,
+    )
+    client.enable_logger(logging.getLogger("paho.mqtt"))
+    client.reconnect_delay_set(min_delay=1, max_delay=5)
+    connect_properties = Properties(PacketTypes.CONNECT)
+    connect_properties.SessionExpiryInterval = SESSION_EXPIRY_S
+    # How many unacknowledged messages the broker may send us: a whole batch and the next one.
+    connect_properties.ReceiveMaximum = min(65535, max(2 * batch_size, 100))
+
+    def on_connect(client, userdata, flags, reason_code, properties):
+        if reason_code.is_failure:
+            log.warning("MQTT 연결 거부: %s", reason_code)
+            return
+        stats.connects += 1
+        log.info("MQTT 연결됨 %s:%s (세션 유지: %s)", host, port, flags.session_present)
+        if stats.connects > 1 and not flags.session_present:
+            # The broker forgot our session (no persistence, or it expired): whatever was queued
+            # for us while we were away is gone. Say so; there is nothing to recover here.
+            log.warning("MQTT 재연결: 브로커에 세션이 없습니다 (대기 중이던 메시지가 유실됐을 수 있음)")
+        client.subscribe(SUBSCRIPTION, qos=1)
+
+    def on_disconnect(client, userdata, flags, reason_code, properties):
+        generation[0] += 1
+        if not stop_event.is_set():
+            log.warning("MQTT 연결 끊김 (%s); 다시 연결합니다", reason_code)
+
+    def on_message(client, userdata, message):
+        inbox.put(
+            _Received(
+                message.topic,
+                message.payload,
+                datetime.now(UTC),
+                message.mid,
+                message.qos,
+                generation[0],
+            )
+        )
+
+    client.on_connect = on_connect
+    client.on_disconnect = on_disconnect
+    client.on_message = on_message
+    client.connect_async(host, port, keepalive=30, clean_start=False, properties=connect_properties)
+    client.loop_start()
+
+    batch: list[_Received] = []
+    flush_s = flush_ms / 1000
+
+    def flush() -> None:
+        attempt = 0
+        while True:
+            try:
+                report = ingest_batch(
+                    [(m.topic, m.payload, m.received_at) for m in batch], known_devices=devices.get()
+                )
+                break
+            except Exception:
+                # The database is unavailable: nothing was committed, nothing is acknowledged.
+                delay = DB_RETRY_S[min(attempt, len(DB_RETRY_S) - 1)]
+                log.exception("배치 저장 실패 (%d건); %.1f초 뒤 다시 시도합니다", len(batch), delay)
+                close_old_connections()
+                attempt += 1
+                if stop_event.wait(delay):
+                    return  # stopping: leave the batch to the broker's redelivery
+        stats.add(report)
+        current = generation[0]
+        for m in batch:
+            if m.qos > 0 and m.generation == current:
+                client.ack(m.mid, m.qos)
+        batch.clear()
+
+    try:
+        deadline: float | None = None
+        while not stop_event.is_set():
+            timeout = 0.2 if deadline is None else max(0.0, deadline - time.monotonic())
+            try:
+                batch.append(inbox.get(timeout=min(timeout, 0.2)))
+                if deadline is None:
+                    deadline = time.monotonic() + flush_s
+            except queue.Empty:
+                pass
+            if batch and (len(batch) >= batch_size or time.monotonic() >= deadline):
+                flush()
+                deadline = None
+        # Stopping: store and acknowledge what has arrived, then leave.
+        while True:
+            try:
+                batch.append(inbox.get_nowait())
+            except queue.Empty:
+                break
+            if len(batch) >= batch_size:
+                flush()
+        if batch:
+            flush()
+    finally:
+        client.disconnect()
+        client.loop_stop()
+        close_old_connections()
+    return stats

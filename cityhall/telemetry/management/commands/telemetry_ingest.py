@@ -1,0 +1,62 @@
+"""``cityhall manage telemetry_ingest [--url mqtt://127.0.0.1:1883]``: run the MQTT ingester until
+SIGTERM/SIGINT, then store and acknowledge what has arrived and stop (ADR 0007)."""
+
+import logging
+import signal
+import threading
+
+from django.core.management.base import BaseCommand, CommandError
+
+from cityhall.telemetry.ingester import DEFAULT_CLIENT_ID, broker_address, run_ingester
+
+
+class Command(BaseCommand):
+    help = "MQTT 브로커에서 가로등 측정값을 받아 저장합니다 (SIGTERM/SIGINT로 정상 종료)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--url", help="브로커 주소 (기본: CITYHALL_MQTT_URL, 없으면 mqtt://127.0.0.1:1883)"
+        )
+        parser.add_argument("--batch-size", type=int, default=500, help="한 번에 저장할 최대 메시지 수")
+        parser.add_argument("--flush-ms", type=int, default=100, help="배치를 저장하는 최대 간격(밀리초)")
+        parser.add_argument("--client-id", default=DEFAULT_CLIENT_ID, help="MQTT 클라이언트 ID (세션 유지)")
+        parser.add_argument(
+            "--any-device",
+            action="store_true",
+            help="등록되지 않은 장치의 메시지도 받습니다 (기본: 가로등 대장의 장치만)",
+        )
+
+    def handle(self, *args, url=None, batch_size, flush_ms, client_id, any_device, **options):
+        try:
+            host, port = broker_address(url)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        if batch_size < 1 or flush_ms < 1:
+            raise CommandError("--batch-size와 --flush-ms는 1 이상이어야 합니다.")
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+        known = None
+        if not any_device:
+            from cityhall.streetlights.selectors import known_device_ids
+
+            known = known_device_ids
+        stop = threading.Event()
+
+        def request_stop(signum, frame):
+            stop.set()
+
+        signal.signal(signal.SIGTERM, request_stop)
+        signal.signal(signal.SIGINT, request_stop)
+        self.stdout.write(f"수집 시작: mqtt://{host}:{port} (클라이언트 {client_id})")
+        self.stdout.flush()
+        stats = run_ingester(
+            f"mqtt://{host}:{port}",
+            batch_size=batch_size,
+            flush_ms=flush_ms,
+            stop_event=stop,
+            known_devices=known,
+            client_id=client_id,
+        )
+        self.stdout.write(
+            f"수집 종료: 수신 {stats.received:,}건, 저장 {stats.stored:,}건, "
+            f"중복 {stats.duplicates:,}건, 거부 {stats.rejected:,}건 ({stats.batches:,}개 배치)"
+        )
