@@ -995,3 +995,17 @@ def workload_data(report: WorkloadReport) -> dict:
             for c in report.categories
         ],
     }
+
+
+PLANNING_DEPARTMENT = "policy-planning"  # 정책기획과 runs the office-wide reviews (pledges, evaluation)
+
+
+def is_planning_staff(user) -> bool:
+    """정책기획과 editors and managers, the director and administrators."""
+    from cityhall.core.permissions import CHANGE, scope_of
+
+    scope = scope_of(user)
+    if scope.office_wide:
+        return True
+    planning = OrgUnit.objects.filter(code=PLANNING_DEPARTMENT).values_list("pk", flat=True).first()
+    return planning is not None and planning in scope.departments[CHANGE]

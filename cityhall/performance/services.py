@@ -18,11 +18,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from cityhall.core import audit
-from cityhall.core.permissions import CHANGE, scope_of
 from cityhall.core.records import REGISTRY
 from cityhall.core.services import record_create, record_update
 from cityhall.organisation import selectors as org_selectors
 from cityhall.organisation.models import OrgUnit
+from cityhall.organisation.selectors import is_planning_staff
 
 from .models import (
     DepartmentScore,
@@ -34,7 +34,6 @@ from .models import (
     IndicatorGrade,
 )
 
-PLANNING_DEPARTMENT = "policy-planning"
 DEFAULT_GRADE_POINTS = {"S": 100, "A": 90, "B": 80, "C": 70, "D": 60, "E": 50}
 DEFAULT_ACHIEVEMENT_CAP = Decimal("120")
 DEFAULT_TIERS = [
@@ -65,13 +64,7 @@ def _fmt(value: Decimal | int) -> str:
 # -- permissions ----------------------------------------------------------------------------------
 
 
-def is_planning(user) -> bool:
-    """The planning side: 정책기획과 editors and managers, the director and administrators."""
-    scope = scope_of(user)
-    if scope.office_wide:
-        return True
-    planning = OrgUnit.objects.filter(code=PLANNING_DEPARTMENT).values_list("pk", flat=True).first()
-    return planning is not None and planning in scope.departments[CHANGE]
+is_planning = is_planning_staff  # the planning side advances cycles and fixes allocations
 
 
 # -- achievement ------------------------------------------------------------------------------------

@@ -12,8 +12,6 @@ from cityhall.organisation.models import OrgUnit
 
 from .models import Category, CheckinRound, Pledge, PledgeCheckin, Status
 
-PLANNING_DEPARTMENT = "policy-planning"  # 정책기획과 (기획팀) runs the pledge check-ins
-
 
 def share(count: int, total: int) -> Decimal:
     """A percentage to one decimal, cut (not rounded) as the seed writes it: 9/56 → 16.0 ('16%'),

@@ -13,31 +13,24 @@ from django.utils import timezone
 
 from cityhall.core import audit, clock
 from cityhall.core.audit import Actor
-from cityhall.core.permissions import CHANGE, allowed, scope_of
+from cityhall.core.permissions import CHANGE, allowed
 from cityhall.core.records import REGISTRY
 from cityhall.organisation.models import OrgUnit
+from cityhall.organisation.selectors import is_planning_staff
 
 from .models import STATUSES_NEEDING_REASON, Category, CheckinRound, Pledge, PledgeCheckin, Status
-from .selectors import PLANNING_DEPARTMENT
 
 
 class PledgeError(Exception):
     """A workflow rule refused the action; the message is Korean and shown to the user."""
 
 
+# 기획팀 reviews the rounds: the office's planning staff.
+is_planning_team = is_planning_staff
+
+
 def _rtype(name: str):
     return REGISTRY[name]
-
-
-def is_planning_team(user) -> bool:
-    """기획팀: editors and managers of 정책기획과, the director and administrators."""
-    if user is None:
-        return False
-    scope = scope_of(user)
-    if scope.office_wide:
-        return True
-    unit = OrgUnit.objects.filter(code=PLANNING_DEPARTMENT).values_list("pk", flat=True).first()
-    return unit is not None and unit in scope.departments[CHANGE]
 
 
 def can_submit(user, pledge: Pledge) -> bool:
