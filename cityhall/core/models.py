@@ -40,6 +40,7 @@ class AuditEvent(models.Model):
         CREATE = "create", _("생성")
         UPDATE = "update", _("수정")
         DELETE = "delete", _("삭제")
+        COMMAND = "command", _("제어")  # a command sent to field devices (streetlights)
 
     timestamp = models.DateTimeField(_("시각"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(

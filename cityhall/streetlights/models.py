@@ -5,6 +5,9 @@ install period. The registry gives each device an identity: ``services.registry_
 derives the codes and the light → base station assignment (ADR 0008).
 """
 
+import uuid
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from cityhall.core.models import Sourced
 from cityhall.organisation.models import OrgUnit
 
-from .choices import LightState, StationState
+from . import operation
+from .choices import CommandAction, CommandStatus, FaultKind, LightState, RepairStatus, StationState
 from .energy import DEFAULT_RATED_W
 
 CODE_MAX = 32  # = telemetry's DEVICE_ID_MAX: a light's code is its device id on the wire
@@ -115,3 +119,174 @@ class Streetlight(models.Model):
                     % {"bs": self.base_station.code}
                 }
             )
+
+
+class SiteSchedule(models.Model):
+    """디밍 스케줄: a site's night plan as ``operation.parse_schedule`` reads it.
+
+    ``periods`` is a list of ``[start, end, level]`` with ``"sunset"``, ``"sunrise"`` or ``"HH:MM"``
+    boundaries; a site without a row follows ``operation.DEFAULT_SCHEDULE``.
+    """
+
+    site = models.OneToOneField(
+        StreetlightSite, verbose_name=_("설치 지역"), on_delete=models.CASCADE, related_name="schedule"
+    )
+    name = models.CharField(_("이름"), max_length=100, blank=True)
+    periods = models.JSONField(
+        _("구간"), help_text=_('예: [["sunset", "23:00", 100], ["23:00", "sunrise", 50]]')
+    )
+    updated_at = models.DateTimeField(_("수정 시각"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("디밍 스케줄")
+        verbose_name_plural = _("디밍 스케줄")
+        ordering = ["site__code"]
+
+    def __str__(self) -> str:
+        return f"{self.site} {self.name}".strip()
+
+    def clean(self) -> None:
+        try:
+            operation.parse_schedule(self.periods, name=self.name)
+        except operation.ScheduleError as exc:
+            raise ValidationError({"periods": [str(problem) for problem in exc.problems]}) from None
+
+    def as_schedule(self) -> operation.DimmingSchedule:
+        return operation.parse_schedule(self.periods, name=self.name)
+
+
+class Command(models.Model):
+    """제어 명령: one on/off/dim command to one light, and what became of it (ADR 0007, ``cmd``).
+
+    Pages and the API only create rows (status ``pending``); the dispatcher of the live runtime
+    publishes them and the device's ``cmd/ack`` closes them. A command to a whole site is one row
+    per light sharing a ``batch``.
+    """
+
+    cmd_id = models.UUIDField(_("명령 ID"), default=uuid.uuid4, unique=True, editable=False)
+    batch = models.UUIDField(_("일괄 ID"), default=uuid.uuid4, db_index=True, editable=False)
+    light = models.ForeignKey(
+        Streetlight, verbose_name=_("가로등"), on_delete=models.CASCADE, related_name="commands"
+    )
+    action = models.CharField(_("명령"), max_length=10, choices=CommandAction.choices)
+    level = models.PositiveSmallIntegerField(_("밝기(%)"), null=True, blank=True)
+    status = models.CharField(
+        _("상태"), max_length=10, choices=CommandStatus.choices, default=CommandStatus.PENDING
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("요청자"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    issued_at = models.DateTimeField(_("요청 시각"))
+    sent_at = models.DateTimeField(_("전송 시각"), null=True, blank=True)
+    acked_at = models.DateTimeField(_("응답 시각"), null=True, blank=True)
+    result = models.CharField(_("결과"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("제어 명령")
+        verbose_name_plural = _("제어 명령")
+        ordering = ["-issued_at", "-id"]
+        indexes = [models.Index(fields=["status", "issued_at"], name="streetlights_command_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(action=CommandAction.DIM, level__gte=0, level__lte=100)
+                    | (~models.Q(action=CommandAction.DIM) & models.Q(level__isnull=True))
+                ),
+                name="streetlights_command_level",
+                violation_error_message=_("밝기 조절 명령에만 0~100% 밝기를 지정합니다."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.light} {self.get_action_display()}"
+
+
+class RepairOrder(models.Model):
+    """보수 요청: a fault found by the rules (or reported by a person), with an SLA clock.
+
+    Open → assigned → closed. At most one order is open per target and kind, so a fault that goes on
+    does not open a new order at every check.
+    """
+
+    number = models.CharField(_("번호"), max_length=20, unique=True)
+    kind = models.CharField(_("유형"), max_length=20, choices=FaultKind.choices)
+    site = models.ForeignKey(
+        StreetlightSite, verbose_name=_("설치 지역"), on_delete=models.PROTECT, related_name="repair_orders"
+    )
+    light = models.ForeignKey(
+        Streetlight,
+        verbose_name=_("가로등"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="repair_orders",
+    )
+    base_station = models.ForeignKey(
+        BaseStation,
+        verbose_name=_("기지국"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="repair_orders",
+    )
+    status = models.CharField(
+        _("상태"), max_length=10, choices=RepairStatus.choices, default=RepairStatus.OPEN
+    )
+    detail = models.TextField(_("내용"), blank=True)
+    simulated = models.BooleanField(_("모의 데이터"), default=False)
+    opened_at = models.DateTimeField(_("접수 시각"))
+    due_at = models.DateTimeField(_("처리 기한"))
+    recovered_at = models.DateTimeField(
+        _("자동 복구 확인"), null=True, blank=True, help_text=_("규칙이 고장 해소를 확인한 시각")
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("담당자"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    contractor = models.CharField(_("유지보수 업체"), max_length=100, blank=True)
+    assigned_at = models.DateTimeField(_("배정 시각"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("완료 시각"), null=True, blank=True)
+    resolution = models.TextField(_("처리 내용"), blank=True)
+
+    class Meta:
+        verbose_name = _("보수 요청")
+        verbose_name_plural = _("보수 요청")
+        ordering = ["-opened_at", "-id"]
+        indexes = [models.Index(fields=["status", "due_at"], name="streetlights_repair_status")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "light"],
+                condition=~models.Q(status=RepairStatus.CLOSED) & models.Q(light__isnull=False),
+                name="streetlights_repair_one_open_per_light",
+                violation_error_message=_("이 가로등에 같은 유형의 보수 요청이 이미 진행 중입니다."),
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "base_station"],
+                condition=~models.Q(status=RepairStatus.CLOSED)
+                & models.Q(light__isnull=True, base_station__isnull=False),
+                name="streetlights_repair_one_open_per_station",
+                violation_error_message=_("이 기지국에 같은 유형의 보수 요청이 이미 진행 중입니다."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(light__isnull=False) | models.Q(base_station__isnull=False),
+                name="streetlights_repair_has_target",
+                violation_error_message=_("보수 요청에는 가로등이나 기지국이 있어야 합니다."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=RepairStatus.CLOSED) | models.Q(closed_at__isnull=False),
+                name="streetlights_repair_closed_at",
+                violation_error_message=_("완료된 보수 요청에는 완료 시각이 있어야 합니다."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.get_kind_display()}"

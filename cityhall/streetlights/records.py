@@ -1,6 +1,6 @@
 from cityhall.core.records import register
 
-from .models import BaseStation, Streetlight, StreetlightSite
+from .models import BaseStation, RepairOrder, SiteSchedule, Streetlight, StreetlightSite
 
 register(
     "streetlight_sites",
@@ -25,4 +25,20 @@ register(
     search=("code", "model"),
     filters=("site", "base_station", "state"),
     columns=("code", "site", "base_station", "state", "rated_power_w"),
+)
+register(
+    "site_schedules",
+    SiteSchedule,
+    owner="site__org_unit",
+    search=("name",),
+    filters=("site",),
+    columns=("site", "name", "updated_at"),
+)
+register(
+    "repair_orders",
+    RepairOrder,
+    owner="site__org_unit",
+    search=("number", "detail", "contractor"),
+    filters=("site", "kind", "status", "simulated"),
+    columns=("number", "kind", "site", "light", "base_station", "status", "due_at"),
 )

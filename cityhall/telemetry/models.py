@@ -25,6 +25,8 @@ class LampMeasurement(models.Model):
     voltage_v = models.FloatField(_("전압(V)"))
     current_a = models.FloatField(_("전류(A)"))
     temperature_c = models.FloatField(_("온도(℃)"))
+    # Sent by the simulator (cityhall simulate streetlights): shown as 모의 wherever the data shows.
+    simulated = models.BooleanField(_("모의 데이터"), default=False)
 
     class Meta:
         abstract = True

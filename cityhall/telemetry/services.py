@@ -72,7 +72,16 @@ def _dead_letter(topic: str, payload: bytes, received_at: datetime, rejection: R
     )
 
 
-_STATE_FIELDS = ("lamp_on", "dim", "power_w", "energy_wh", "voltage_v", "current_a", "temperature_c")
+_STATE_FIELDS = (
+    "lamp_on",
+    "dim",
+    "power_w",
+    "energy_wh",
+    "voltage_v",
+    "current_a",
+    "temperature_c",
+    "simulated",
+)
 
 
 def _state_values(reading: ParsedReading) -> dict[str, object]:
@@ -175,6 +184,7 @@ def ingest_batch(messages: Iterable[Message], *, known_devices: set[str] | None 
                     current_a=r.current_a,
                     temperature_c=r.temperature_c,
                     heartbeat=r.heartbeat,
+                    simulated=r.simulated,
                     faults=list(r.faults),
                 )
                 for r, received_at in fresh

@@ -64,6 +64,7 @@ class ParsedReading:
     temperature_c: float
     heartbeat: bool = False
     faults: tuple[str, ...] = field(default=())
+    simulated: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,7 +194,7 @@ def _parse(topic: str, payload: bytes, known_devices: set[str] | None, now: date
             "msg_id",
         )
     ts = _timestamp(data["ts"], now)
-    for name in ("lamp_on", "heartbeat"):
+    for name in ("lamp_on", "heartbeat", "simulated"):
         if name in data and not isinstance(data[name], bool):
             raise _Reject(
                 Reason.WRONG_TYPE,
@@ -225,6 +226,7 @@ def _parse(topic: str, payload: bytes, known_devices: set[str] | None, now: date
         ts=ts,
         lamp_on=data["lamp_on"],
         heartbeat=data.get("heartbeat", False),
+        simulated=data.get("simulated", False),
         faults=tuple(dict.fromkeys(faults)),
         **numbers,  # type: ignore[arg-type]
     )
