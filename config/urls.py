@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("cityhall.plans.urls")),
     path("", include("cityhall.pledges.urls")),
     path("", include("cityhall.performance.urls")),
+    path("streetlights/", include("cityhall.streetlights.urls")),
     path("", include("cityhall.core.urls")),
 ]

@@ -15,42 +15,27 @@ duplicate and acknowledged then.
 from __future__ import annotations
 
 import logging
-import os
 import queue
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
 
-import paho.mqtt.client as mqtt
 from django.db import close_old_connections
-from paho.mqtt.packettypes import PacketTypes
-from paho.mqtt.properties import Properties
 
+from .mqtt import broker_from_url, new_client
 from .services import IngestReport, ingest_batch
 from .validation import TOPIC_PREFIX
 
 log = logging.getLogger(__name__)
 
 SUBSCRIPTION = f"{TOPIC_PREFIX}/+/telemetry"
-DEFAULT_URL = "mqtt://127.0.0.1:1883"
 DEFAULT_CLIENT_ID = "cityhall-ingester"
-SESSION_EXPIRY_S = 7 * 24 * 3600  # a week: an ingester down over a long weekend loses nothing
 KNOWN_DEVICES_REFRESH_S = 30.0
 DB_RETRY_S = (0.5, 1.0, 2.0, 5.0)
 
 KnownDevices = set[str] | Callable[[], set[str]] | None
-
-
-def broker_address(url: str | None = None) -> tuple[str, int]:
-    """``mqtt://host:port`` (default: ``CITYHALL_MQTT_URL``, else 127.0.0.1:1883) as (host, port)."""
-    url = url or os.environ.get("CITYHALL_MQTT_URL") or DEFAULT_URL
-    parts = urlsplit(url if "://" in url else f"mqtt://{url}")
-    if parts.scheme not in {"mqtt", "tcp"}:
-        raise ValueError(f"지원하지 않는 MQTT 주소입니다: {url!r} (예: mqtt://127.0.0.1:1883)")
-    return parts.hostname or "127.0.0.1", parts.port or 1883
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,32 +98,25 @@ def run_ingester(
     """
     if batch_size < 1 or flush_ms < 1:
         raise ValueError("batch_size and flush_ms must be positive")
-    host, port = broker_address(url)
+    broker = broker_from_url(url)
     stop_event = stop_event or threading.Event()
     devices = _Devices(known_devices)
     stats = IngesterStats()
     inbox: queue.SimpleQueue[_Received] = queue.SimpleQueue()
     generation = [0]  # bumped on every disconnect; packet IDs of an older connection are void
 
-    client = mqtt.Client(
-        mqtt.CallbackAPIVersion.VERSION2,
-        client_id=client_id,
-        protocol=mqtt.MQTTv5,
-        manual_ack=True,
+    # The broker may send us a whole batch and the next one before we acknowledge (MQTT 5).
+    client, connect = new_client(
+        broker, client_id, persistent=True, manual_ack=True, receive_maximum=max(2 * batch_size, 100)
     )
-    client.enable_logger(logging.getLogger("paho.mqtt"))
     client.reconnect_delay_set(min_delay=1, max_delay=5)
-    connect_properties = Properties(PacketTypes.CONNECT)
-    connect_properties.SessionExpiryInterval = SESSION_EXPIRY_S
-    # How many unacknowledged messages the broker may send us: a whole batch and the next one.
-    connect_properties.ReceiveMaximum = min(65535, max(2 * batch_size, 100))
 
     def on_connect(client, userdata, flags, reason_code, properties):
         if reason_code.is_failure:
             log.warning("MQTT 연결 거부: %s", reason_code)
             return
         stats.connects += 1
-        log.info("MQTT 연결됨 %s:%s (세션 유지: %s)", host, port, flags.session_present)
+        log.info("MQTT 연결됨 %s (세션 유지: %s)", broker, flags.session_present)
         if stats.connects > 1 and not flags.session_present:
             # The broker forgot our session (no persistence, or it expired): whatever was queued
             # for us while we were away is gone. Say so; there is nothing to recover here.
@@ -165,7 +143,7 @@ def run_ingester(
     client.on_connect = on_connect
     client.on_disconnect = on_disconnect
     client.on_message = on_message
-    client.connect_async(host, port, keepalive=30, clean_start=False, properties=connect_properties)
+    client.connect_async(**connect)
     client.loop_start()
 
     batch: list[_Received] = []

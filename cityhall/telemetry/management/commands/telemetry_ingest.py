@@ -7,7 +7,8 @@ import threading
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cityhall.telemetry.ingester import DEFAULT_CLIENT_ID, broker_address, run_ingester
+from cityhall.telemetry.ingester import DEFAULT_CLIENT_ID, run_ingester
+from cityhall.telemetry.mqtt import broker_from_url
 
 
 class Command(BaseCommand):
@@ -15,7 +16,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--url", help="브로커 주소 (기본: CITYHALL_MQTT_URL, 없으면 mqtt://127.0.0.1:1883)"
+            "--url",
+            help="브로커 주소 mqtt://[사용자:비밀번호@]host:port[?protocol=3.1.1] "
+            "(기본: CITYHALL_MQTT_URL, 없으면 mqtt://127.0.0.1:1883)",
         )
         parser.add_argument("--batch-size", type=int, default=500, help="한 번에 저장할 최대 메시지 수")
         parser.add_argument("--flush-ms", type=int, default=100, help="배치를 저장하는 최대 간격(밀리초)")
@@ -28,7 +31,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, url=None, batch_size, flush_ms, client_id, any_device, **options):
         try:
-            host, port = broker_address(url)
+            broker = broker_from_url(url)
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         if batch_size < 1 or flush_ms < 1:
@@ -46,10 +49,10 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, request_stop)
         signal.signal(signal.SIGINT, request_stop)
-        self.stdout.write(f"수집 시작: mqtt://{host}:{port} (클라이언트 {client_id})")
+        self.stdout.write(f"수집 시작: {broker} (클라이언트 {client_id})")
         self.stdout.flush()
         stats = run_ingester(
-            f"mqtt://{host}:{port}",
+            url,
             batch_size=batch_size,
             flush_ms=flush_ms,
             stop_event=stop,

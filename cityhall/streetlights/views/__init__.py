@@ -1,0 +1,1 @@
+"""Pages of streetlight operations: live overview and control, repair orders, the energy report."""
