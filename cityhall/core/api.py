@@ -9,6 +9,7 @@ from datetime import date, datetime
 from importlib import import_module
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
@@ -66,6 +67,8 @@ api = NinjaAPI(
     description="기획조정실 업무 플랫폼 API. 브라우저는 세션(로그인), 기계는 토큰(Bearer)으로 인증합니다.",
     auth=[TokenAuth(), TokenHeaderAuth(), django_auth],
     urls_namespace="api",
+    # The schema names every record type and field: signed-in staff only, like the data itself.
+    docs_decorator=login_required,
 )
 
 

@@ -1135,8 +1135,14 @@ class TestPlanCheck:
 
 
 class TestOpenApi:
+    def test_docs_and_schema_need_login(self):
+        for url in (f"{API}/openapi.json", f"{API}/docs"):
+            response = Client().get(url)
+            assert response.status_code == 302, url
+            assert response["Location"].startswith("/accounts/login/")
+
     def test_schema_lists_every_record_type(self, roles):
-        response = Client().get(f"{API}/openapi.json")
+        response = client_for(roles["viewer"]).get(f"{API}/openapi.json")
         assert response.status_code == 200
         schema = response.json()
         paths = schema["paths"]
@@ -1149,14 +1155,14 @@ class TestOpenApi:
         assert f"{API}/me" in paths
         assert f"{API}/plan-check" in paths
 
-    def test_schema_describes_token_auth(self):
-        schema = Client().get(f"{API}/openapi.json").json()
+    def test_schema_describes_token_auth(self, roles):
+        schema = client_for(roles["viewer"]).get(f"{API}/openapi.json").json()
         schemes = schema["components"]["securitySchemes"]
         assert any(s.get("scheme") == "bearer" for s in schemes.values())
         assert any(s.get("name") == "X-API-Token" for s in schemes.values())
 
-    def test_docs_use_only_local_assets(self):
-        response = Client().get(f"{API}/docs")
+    def test_docs_use_only_local_assets(self, roles):
+        response = client_for(roles["viewer"]).get(f"{API}/docs")
         assert response.status_code == 200
         html = response.content.decode()
         external = re.findall(r"(?:https?:)?//[^\s\"'<>)]+", html)
