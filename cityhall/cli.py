@@ -109,7 +109,40 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"데모 계정 (비밀번호 '{DEMO_PASSWORD}'): {', '.join(accounts)}")
     if args.no_serve:
         return 0
-    return _serve(args.host, args.port)
+    runtime = None if args.no_live else _start_live()
+    try:
+        return _serve(args.host, args.port)
+    finally:
+        if runtime is not None:
+            print("실시간 운영을 멈추는 중입니다…")
+            runtime.stop()
+
+
+def _start_live():
+    """The streetlights' live runtime for the demo: embedded broker, ingester, dispatcher, simulator
+    and jobs in threads of this process, next to the web server (ADR 0009)."""
+    import signal
+
+    from cityhall.streetlights.live import LiveRuntime
+    from cityhall.telemetry.broker import BrokerStartError
+
+    try:
+        try:
+            runtime = LiveRuntime(simulate=True).start()
+        except BrokerStartError as exc:
+            # 1884 is taken (another demo?): any free port will do, nobody outside needs to know it.
+            print(f"{exc} 빈 포트로 다시 시도합니다.", file=sys.stderr)
+            runtime = LiveRuntime(simulate=True, embedded_port=0).start()
+    except Exception as exc:  # the web application is still worth serving
+        print(f"가로등 실시간 운영을 시작하지 못해 웹만 서비스합니다: {exc}", file=sys.stderr)
+        return None
+
+    def stop_on_sigterm(signum, frame):
+        raise KeyboardInterrupt  # waitress stops on it, then the runtime is stopped in order
+
+    signal.signal(signal.SIGTERM, stop_on_sigterm)
+    print(runtime.describe())
+    return runtime
 
 
 def _load_samples(actor) -> None:
@@ -166,9 +199,120 @@ def cmd_manage(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
+    if args.rest[:1] == ["ingest"]:  # telemetry ingestion: benchmarks/ingest.py
+        from benchmarks.ingest import main as ingest_main  # type: ignore[import-not-found]
+
+        return ingest_main(args.rest[1:])
     from benchmarks.run import main as bench_main  # type: ignore[import-not-found]
 
     return bench_main(args.rest)
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    """``cityhall simulate streetlights``: the registry's lights over MQTT until Ctrl+C, SIGTERM or
+    ``--duration``. The simulator runs in a thread so this one can print progress and take signals."""
+    import logging
+    import signal
+    import threading
+    import time
+
+    from django.db import DatabaseError
+
+    from cityhall.streetlights.choices import FaultKind
+    from cityhall.streetlights.simulator import SimulatorStats, run_simulator
+    from cityhall.telemetry.mqtt import broker_from_url
+
+    try:
+        broker = broker_from_url(args.url)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    problems = [
+        message
+        for bad, message in (
+            (not args.interval > 0, f"--interval {args.interval:g}: 보고 주기는 0초보다 커야 합니다."),
+            (args.initial_faults < 0, f"--initial-faults {args.initial_faults}: 0 이상이어야 합니다."),
+            (not args.fault_rate >= 0, f"--fault-rate {args.fault_rate:g}: 0 이상이어야 합니다."),
+            (args.duration is not None and not args.duration > 0, "--duration: 0초보다 커야 합니다."),
+        )
+        if bad
+    ]
+    if problems:
+        _print_errors(problems)
+        return 1
+
+    # Fault events and connection trouble go to the console in Korean; paho's own log repeats an
+    # English line at every reconnection attempt, which the simulator's warning already covers.
+    logging.getLogger("cityhall.streetlights.simulator").setLevel(logging.INFO)
+    logging.getLogger("paho.mqtt").setLevel(logging.CRITICAL)
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    stats = SimulatorStats()
+    failure: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            run_simulator(
+                args.url,
+                stop_event=stop,
+                interval_s=args.interval,
+                initial_faults=args.initial_faults,
+                fault_rate_per_hour=args.fault_rate,
+                seed=args.seed,
+                stats=stats,
+            )
+        except BaseException as exc:  # reported by the main thread below
+            failure.append(exc)
+            stop.set()
+
+    def faults() -> str:
+        active = [
+            f"{FaultKind(kind).label} {target}"
+            for kind, target in (f.split(":", 1) for f in stats.active_faults)
+        ]
+        return ", ".join(active) or "없음"
+
+    worker = threading.Thread(target=work, name="streetlight-simulator")
+    worker.start()
+    print(
+        f"스마트가로등 모의를 시작합니다: 브로커 {broker}, 보고 주기 {args.interval:g}초, "
+        f"처음 고장 {args.initial_faults}건, 고장 발생 시간당 {args.fault_rate:g}건. (끝내려면 Ctrl+C)",
+        flush=True,
+    )
+    started = time.monotonic()
+    next_report = started + 60
+    while worker.is_alive():
+        worker.join(timeout=0.5)
+        now = time.monotonic()
+        if args.duration is not None and now - started >= args.duration:
+            stop.set()
+        if now >= next_report and worker.is_alive():
+            next_report += 60
+            print(
+                f"[{time.strftime('%H:%M:%S')}] 가로등 {stats.lights}대: 보고 {stats.published:,}건, "
+                f"명령 {stats.commands}건(응답 {stats.acks}건), 진행 중 고장: {faults()}",
+                flush=True,
+            )
+    if failure:
+        exc = failure[0]
+        if isinstance(exc, ValueError):
+            print(f"모의를 시작하지 못했습니다: {exc}", file=sys.stderr)
+            return 1
+        if isinstance(exc, DatabaseError):
+            print(
+                f"가로등 대장을 읽지 못했습니다 ({exc}). 먼저 'cityhall demo --no-serve'를 실행하세요.",
+                file=sys.stderr,
+            )
+            return 1
+        raise exc
+    print(
+        f"모의를 마쳤습니다: {time.monotonic() - started:,.0f}초, "
+        f"가로등 {stats.lights}대, 기지국 {stats.stations}개소, "
+        f"보고 {stats.published:,}건(연결 끊김으로 버림 {stats.dropped:,}건), 명령 {stats.commands}건"
+        f"(오류 {stats.bad_commands}건), 고장 발생 {stats.faults_injected}건·해소 {stats.faults_cleared}건."
+    )
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -179,6 +323,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--no-serve", action="store_true", help="준비만 하고 끝냅니다")
+    p.add_argument(
+        "--no-live",
+        action="store_true",
+        help="가로등 실시간 운영(내장 MQTT 브로커, 수집, 모의 가로등) 없이 웹만 서비스합니다",
+    )
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("serve", help="웹 애플리케이션과 API를 서비스합니다")
@@ -214,6 +363,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="성능을 측정합니다 (benchmarks/)", add_help=False)
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_bench)
+
+    p = sub.add_parser("simulate", help="현장 장치를 MQTT로 모의합니다 (데이터에 '모의' 표시)")
+    p.add_argument("system", choices=["streetlights"], help="모의할 시스템 (streetlights: 스마트가로등)")
+    p.add_argument(
+        "--url",
+        help="브로커 주소 mqtt://[사용자:비밀번호@]host:port[?protocol=3.1.1] (기본: CITYHALL_MQTT_URL)",
+    )
+    p.add_argument("--interval", type=float, default=10.0, help="가로등마다 보고하는 주기(초, 기본 10)")
+    p.add_argument("--initial-faults", type=int, default=3, help="시작하자마자 넣는 고장 수 (기본 3)")
+    p.add_argument("--fault-rate", type=float, default=4.0, help="시간당 새로 생기는 고장 수 (전체, 기본 4)")
+    p.add_argument("--seed", type=int, help="난수 시드 (같은 시드면 같은 고장)")
+    p.add_argument("--duration", type=float, help="이 시간(초)이 지나면 끝냅니다 (기본: Ctrl+C까지)")
+    p.set_defaults(func=cmd_simulate)
     return parser
 
 

@@ -240,35 +240,11 @@ def _router(rtype: RecordType) -> Router:
         qs = _apply_filters(rtype, visible(request), filters)
         return [mask(out(obj)) for obj in qs.order_by(*(rtype.model._meta.ordering or ["pk"]), "pk")]
 
-    @router.get("/{record_id}", response=Out, summary=f"{rtype.label} 조회")
+    @router.get("/{int:record_id}", response=Out, summary=f"{rtype.label} 조회")
     def get_record(request, record_id: int):
         return out(get_object_or_404(visible(request), pk=record_id))
 
-    @router.post("/", response={201: Out}, summary=f"{rtype.label} 만들기")
-    def create_record(request, payload: In):  # type: ignore[valid-type]
-        obj = services.record_create(
-            rtype=rtype, data=payload.dict(exclude_unset=True), actor=audit.Actor.for_user(request.user)
-        )
-        return Status(201, out(rtype.queryset().get(pk=obj.pk)))
-
-    @router.patch("/{record_id}", response=Out, summary=f"{rtype.label} 고치기")
-    def update_record(request, record_id: int, payload: Patch):  # type: ignore[valid-type]
-        obj = get_object_or_404(visible(request), pk=record_id)
-        services.record_update(
-            rtype=rtype,
-            obj=obj,
-            data=payload.dict(exclude_unset=True),
-            actor=audit.Actor.for_user(request.user),
-        )
-        return out(rtype.queryset().get(pk=obj.pk))
-
-    @router.delete("/{record_id}", response={204: None}, summary=f"{rtype.label} 지우기")
-    def delete_record(request, record_id: int):
-        obj = get_object_or_404(visible(request), pk=record_id)
-        services.record_delete(rtype=rtype, obj=obj, actor=audit.Actor.for_user(request.user))
-        return Status(204, None)
-
-    @router.get("/{record_id}/history", response=list[HistoryOut], summary=f"{rtype.label} 변경 이력")
+    @router.get("/{int:record_id}/history", response=list[HistoryOut], summary=f"{rtype.label} 변경 이력")
     def record_history(request, record_id: int):
         get_object_or_404(visible(request), pk=record_id)
         return [
@@ -282,6 +258,33 @@ def _router(rtype: RecordType) -> Router:
             }
             for e in audit.history(rtype, record_id)
         ]
+
+    if rtype.managed_at:  # changed only through the owning app's own endpoints
+        return router
+
+    @router.post("/", response={201: Out}, summary=f"{rtype.label} 만들기")
+    def create_record(request, payload: In):  # type: ignore[valid-type]
+        obj = services.record_create(
+            rtype=rtype, data=payload.dict(exclude_unset=True), actor=audit.Actor.for_user(request.user)
+        )
+        return Status(201, out(rtype.queryset().get(pk=obj.pk)))
+
+    @router.patch("/{int:record_id}", response=Out, summary=f"{rtype.label} 고치기")
+    def update_record(request, record_id: int, payload: Patch):  # type: ignore[valid-type]
+        obj = get_object_or_404(visible(request), pk=record_id)
+        services.record_update(
+            rtype=rtype,
+            obj=obj,
+            data=payload.dict(exclude_unset=True),
+            actor=audit.Actor.for_user(request.user),
+        )
+        return out(rtype.queryset().get(pk=obj.pk))
+
+    @router.delete("/{int:record_id}", response={204: None}, summary=f"{rtype.label} 지우기")
+    def delete_record(request, record_id: int):
+        obj = get_object_or_404(visible(request), pk=record_id)
+        services.record_delete(rtype=rtype, obj=obj, actor=audit.Actor.for_user(request.user))
+        return Status(204, None)
 
     return router
 

@@ -62,6 +62,9 @@ class RecordType:
     filters: tuple[str, ...] = ()
     personal: tuple[str, ...] = ()  # fields masked on lists (개인정보)
     columns: tuple[str, ...] = ()  # shown on list pages (default: the first fields)
+    # The URL name of the app's own page where these records change (their rules — state changes,
+    # clocks — live in that app's services); the generic pages and API then only read them.
+    managed_at: str = ""
     fields: list[FieldSpec] = field(default_factory=list)
 
     @property
@@ -221,6 +224,7 @@ def register(
     filters: Iterable[str] = (),
     personal: Iterable[str] = (),
     columns: Iterable[str] = (),
+    managed_at: str = "",
 ) -> RecordType:
     """Register a record type. Call in dependency order (referenced types first)."""
     rtype = RecordType(
@@ -231,6 +235,7 @@ def register(
         filters=tuple(filters),
         personal=tuple(personal),
         columns=tuple(columns),
+        managed_at=managed_at,
     )
     REGISTRY[name] = rtype
     _BY_MODEL[model] = rtype

@@ -48,8 +48,16 @@ def _save(rtype: RecordType, obj: models.Model, data: dict[str, Any], *, partial
         raise RecordInvalid({"__all__": [f"저장할 수 없습니다: {exc}"]}) from exc
 
 
+def _refuse_managed(rtype: RecordType) -> None:
+    if rtype.managed_at:
+        raise PermissionDenied(
+            f"{rtype.label}은(는) 전용 화면에서만 바꿀 수 있습니다 (규칙과 처리 기한이 함께 움직임)."
+        )
+
+
 @transaction.atomic
 def record_create(*, rtype: RecordType, data: dict[str, Any], actor: audit.Actor) -> models.Model:
+    _refuse_managed(rtype)
     # Refuse before validating: the messages would tell a user without the right which codes exist.
     if actor.user is not None and not allowed(actor.user, ADD, rtype):
         raise PermissionDenied("기록을 만들 권한이 없습니다.")
@@ -68,6 +76,7 @@ def record_create(*, rtype: RecordType, data: dict[str, Any], actor: audit.Actor
 def record_update(
     *, rtype: RecordType, obj: models.Model, data: dict[str, Any], actor: audit.Actor
 ) -> models.Model:
+    _refuse_managed(rtype)
     obj = rtype.model._default_manager.select_for_update().get(pk=obj.pk)
     if actor.user is not None and not allowed(actor.user, CHANGE, rtype, obj):
         raise PermissionDenied("이 기록을 고칠 권한이 없습니다.")
@@ -85,6 +94,7 @@ def record_update(
 @transaction.atomic
 def record_delete(*, rtype: RecordType, obj: models.Model, actor: audit.Actor) -> None:
     """Delete a record and what cascades with it (a task's items, a program's shares), auditing each."""
+    _refuse_managed(rtype)
     if actor.user is not None and not allowed(actor.user, DELETE, rtype, obj):
         raise PermissionDenied("이 기록을 지울 권한이 없습니다.")
     collector = Collector(using=router.db_for_write(type(obj)))

@@ -145,7 +145,7 @@ def record_list(request, type_slug: str):
         "controls": _filter_controls(rtype, active),
         "q": request.GET.get("q", ""),
         "problems": problems,
-        "can_add": allowed(request.user, ADD, rtype),
+        "can_add": not rtype.managed_at and allowed(request.user, ADD, rtype),
         "query": _query_without(request, "page", "format"),
     }
     template = "core/partials/record_table.html" if request.htmx else "core/record_list.html"
@@ -199,8 +199,8 @@ def record_detail(request, type_slug: str, pk: int):
             "fields": _display(rtype, obj, masked=False),
             "source_lines": source_lines,
             "line": line,
-            "can_change": allowed(request.user, CHANGE, rtype, obj),
-            "can_delete": allowed(request.user, DELETE, rtype, obj),
+            "can_change": not rtype.managed_at and allowed(request.user, CHANGE, rtype, obj),
+            "can_delete": not rtype.managed_at and allowed(request.user, DELETE, rtype, obj),
         },
     )
 
@@ -211,10 +211,17 @@ def _apply_errors(form, errors: dict) -> None:
             form.add_error(field if field in form.fields else None, message)
 
 
+def _to_managed_page(request, rtype: RecordType) -> HttpResponse:
+    messages.info(request, _("%(label)s은(는) 전용 화면에서 처리합니다.") % {"label": rtype.label})
+    return redirect(rtype.managed_at)
+
+
 @role_required
 @require_http_methods(["GET", "POST"])
 def record_edit(request, type_slug: str, pk: int | None = None):
     rtype = _rtype(type_slug)
+    if rtype.managed_at:
+        return _to_managed_page(request, rtype)
     obj = get_object_or_404(_visible(request, rtype), pk=pk) if pk else None
     if obj is not None and not allowed(request.user, CHANGE, rtype, obj):
         raise PermissionDenied(_("이 기록을 고칠 권한이 없습니다."))
@@ -253,6 +260,8 @@ def record_edit(request, type_slug: str, pk: int | None = None):
 @require_POST
 def record_delete(request, type_slug: str, pk: int):
     rtype = _rtype(type_slug)
+    if rtype.managed_at:
+        return _to_managed_page(request, rtype)
     obj = get_object_or_404(_visible(request, rtype), pk=pk)
     try:
         services.record_delete(rtype=rtype, obj=obj, actor=audit.Actor.for_user(request.user))

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from cityhall.core.transfer import DATASETS_DIR, source_text
 from cityhall.organisation.models import OrgUnit
 
-from .models import Milestone, PlanDocument, TaskItem, TaskOwner, WorkPlanTask
+from .models import Figure, Milestone, PlanDocument, TaskItem, TaskOwner, WorkPlanTask
 
 MONTH_LABELS = [format_lazy(_("{month}월"), month=m) for m in range(1, 13)]
 
@@ -35,6 +35,12 @@ class UnknownDepartment(LookupError):
 
 def plan_document() -> PlanDocument | None:
     return PlanDocument.objects.only("code", "year", "title").first()
+
+
+def stated_figure(key: str) -> Figure | None:
+    """A figure the plan states (``Figure.key``, e.g. ``streetlights.energy-saved.2024``), with its
+    source line; the first where the document repeats it."""
+    return Figure.objects.filter(key=key).order_by("line", "id").first()
 
 
 def plan_year(document: PlanDocument | None, today: date) -> int:

@@ -41,4 +41,5 @@ register(
     search=("number", "detail", "contractor"),
     filters=("site", "kind", "status", "simulated"),
     columns=("number", "kind", "site", "light", "base_station", "status", "due_at"),
+    managed_at="streetlights:repairs",  # assign/close move the SLA clock and the light's state
 )

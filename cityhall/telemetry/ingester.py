@@ -7,6 +7,12 @@ or ``flush_ms`` milliseconds), stores the batch in one transaction and only then
 messages. A crash before the commit means the broker redelivers; the unique (device_id, message_id)
 constraint makes that redelivery store nothing twice. A lost broker connection is retried forever.
 
+Command acknowledgements (``…/{device}/cmd/ack``, ADR 0009) come through the same session when an
+``ack_handler`` is given: they are handed to it in the same transaction as the batch's readings and
+acknowledged to the broker after that commit, like telemetry. The handler is passed in, so this
+package does not import the streetlights app. It works on MQTT 5 (Mosquitto) and 3.1.1 (the
+embedded amqtt broker); ``mqtt.new_client`` hides the difference.
+
 A message received on a connection that has since been lost is stored but not acknowledged (its
 packet ID belongs to the old connection): the broker redelivers it and the copy is counted as a
 duplicate and acknowledged then.
@@ -22,20 +28,26 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
+from paho.mqtt.client import topic_matches_sub
 
 from .mqtt import broker_from_url, new_client
-from .services import IngestReport, ingest_batch
+from .services import IngestReport, Message, ingest_batch
 from .validation import TOPIC_PREFIX
 
 log = logging.getLogger(__name__)
 
 SUBSCRIPTION = f"{TOPIC_PREFIX}/+/telemetry"
+ACK_SUBSCRIPTION = f"{TOPIC_PREFIX}/+/cmd/ack"
 DEFAULT_CLIENT_ID = "cityhall-ingester"
 KNOWN_DEVICES_REFRESH_S = 30.0
 DB_RETRY_S = (0.5, 1.0, 2.0, 5.0)
 
 KnownDevices = set[str] | Callable[[], set[str]] | None
+# Takes the batch's command acknowledgements; runs inside the batch's transaction, must not swallow
+# database errors (the batch is then retried and nothing is acknowledged) but must not raise for a
+# bad message (that one is logged and counted, or the batch would be redelivered forever).
+AckHandler = Callable[[list[Message]], object]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +68,7 @@ class IngesterStats:
     duplicates: int = 0
     rejected: int = 0
     connects: int = 0
+    acks: int = 0  # command acknowledgements handed to the ack handler
 
     def add(self, report: IngestReport) -> None:
         self.batches += 1
@@ -90,11 +103,13 @@ def run_ingester(
     stop_event: threading.Event | None = None,
     known_devices: KnownDevices = None,
     client_id: str = DEFAULT_CLIENT_ID,
+    ack_handler: AckHandler | None = None,
 ) -> IngesterStats:
     """Ingest telemetry from the broker at ``url`` until ``stop_event`` is set; flush, ack, return.
 
     ``known_devices``: a set, a callable returning one (re-read every 30 s), or None (any well-formed
-    device ID). Runs in the calling thread; the MQTT network loop runs in a paho thread.
+    device ID). ``ack_handler``: also subscribe to ``…/+/cmd/ack`` and pass those messages to it.
+    Runs in the calling thread; the MQTT network loop runs in a paho thread.
     """
     if batch_size < 1 or flush_ms < 1:
         raise ValueError("batch_size and flush_ms must be positive")
@@ -121,7 +136,8 @@ def run_ingester(
             # The broker forgot our session (no persistence, or it expired): whatever was queued
             # for us while we were away is gone. Say so; there is nothing to recover here.
             log.warning("MQTT 재연결: 브로커에 세션이 없습니다 (대기 중이던 메시지가 유실됐을 수 있음)")
-        client.subscribe(SUBSCRIPTION, qos=1)
+        topics = [(SUBSCRIPTION, 1)] + ([(ACK_SUBSCRIPTION, 1)] if ack_handler else [])
+        client.subscribe(topics)
 
     def on_disconnect(client, userdata, flags, reason_code, properties):
         generation[0] += 1
@@ -151,11 +167,19 @@ def run_ingester(
 
     def flush() -> None:
         attempt = 0
+        readings: list[Message] = []
+        acks: list[Message] = []
+        for m in batch:
+            is_ack = ack_handler is not None and topic_matches_sub(ACK_SUBSCRIPTION, m.topic)
+            (acks if is_ack else readings).append((m.topic, m.payload, m.received_at))
         while True:
             try:
-                report = ingest_batch(
-                    [(m.topic, m.payload, m.received_at) for m in batch], known_devices=devices.get()
-                )
+                # One commit for the readings and the acknowledgements: the broker gets its PUBACKs
+                # only after both are stored.
+                with transaction.atomic():
+                    report = ingest_batch(readings, known_devices=devices.get())
+                    if acks:
+                        ack_handler(acks)
                 break
             except Exception:
                 # The database is unavailable: nothing was committed, nothing is acknowledged.
@@ -166,6 +190,7 @@ def run_ingester(
                 if stop_event.wait(delay):
                     return  # stopping: leave the batch to the broker's redelivery
         stats.add(report)
+        stats.acks += len(acks)
         current = generation[0]
         for m in batch:
             if m.qos > 0 and m.generation == current:
@@ -196,7 +221,9 @@ def run_ingester(
         if batch:
             flush()
     finally:
-        client.disconnect()
+        # Network thread first (it sends what is queued, PUBACKs included, then ends), then a
+        # DISCONNECT written directly: the other order races paho's thread into logging an error.
         client.loop_stop()
+        client.disconnect()
         close_old_connections()
     return stats

@@ -107,3 +107,83 @@ class DeviceState(LampMeasurement):
 
     def __str__(self) -> str:
         return self.device_id
+
+
+class DailyRollup(models.Model):
+    """일별 집계: one device's readings of one local day (Asia/Seoul), kept after the raw rows go.
+
+    Computed by ``rollups`` from the raw readings. Energy comes from the cumulative meter: the sum of
+    its increases between consecutive readings of the day (``energy_in_day_wh``; equal to max − min
+    when the meter only counts up, and never negative across a reset), plus ``carry_wh``, the step
+    from the device's previous roll-up's last reading to this day's first one, so no energy is lost
+    between days. Times are time-weighted: a reading's state holds until the next reading, for at most
+    the roll-up gap (``rollups.max_gap``), and an interval that crosses midnight is split at it.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    device_id = models.CharField(_("장치 ID"), max_length=DEVICE_ID_MAX)
+    day = models.DateField(_("일자"), help_text=_("Asia/Seoul 기준 날짜"))
+    readings = models.PositiveIntegerField(_("측정 건수"))
+    first_ts = models.DateTimeField(_("첫 측정 시각"))
+    last_ts = models.DateTimeField(_("마지막 측정 시각"))
+    first_energy_wh = models.BigIntegerField(_("첫 누적 전력량(Wh)"))
+    last_energy_wh = models.BigIntegerField(_("마지막 누적 전력량(Wh)"))
+    last_lamp_on = models.BooleanField(_("마지막 점등"))
+    last_faulty = models.BooleanField(_("마지막 고장"))
+    energy_in_day_wh = models.BigIntegerField(_("당일 증가 전력량(Wh)"))
+    carry_wh = models.BigIntegerField(_("전일 이월 전력량(Wh)"), default=0)
+    energy_wh = models.BigIntegerField(_("사용 전력량(Wh)"))
+    meter_resets = models.PositiveIntegerField(_("계량기 초기화 횟수"), default=0)
+    # Seconds: head = from midnight until the first reading (the previous reading's state), closed =
+    # between the day's readings, and the total includes the tail after the last reading.
+    head_burning_s = models.FloatField(default=0)
+    head_fault_s = models.FloatField(default=0)
+    closed_burning_s = models.FloatField(default=0)
+    closed_fault_s = models.FloatField(default=0)
+    burning_s = models.FloatField(_("점등 시간(초)"))
+    fault_s = models.FloatField(_("고장 시간(초)"))
+    power_min_w = models.FloatField(_("최소 전력(W)"))
+    power_max_w = models.FloatField(_("최대 전력(W)"))
+    power_sum_w = models.FloatField(_("전력 합계(W)"))
+    simulated = models.BooleanField(_("모의 데이터"), default=False)
+    # Final: the raw readings of this day are pruned, so it can no longer be recomputed.
+    raw_pruned = models.BooleanField(_("원시 자료 삭제됨"), default=False)
+    computed_at = models.DateTimeField(_("집계 시각"))
+
+    class Meta:
+        verbose_name = _("일별 집계")
+        verbose_name_plural = _("일별 집계")
+        constraints = [
+            models.UniqueConstraint(fields=["device_id", "day"], name="telemetry_rollup_device_day"),
+        ]
+        indexes = [models.Index(fields=["day"], name="telemetry_rollup_day")]
+
+    def __str__(self) -> str:
+        return f"{self.device_id} {self.day}"
+
+    @property
+    def burning_minutes(self) -> float:
+        return self.burning_s / 60
+
+    @property
+    def fault_minutes(self) -> float:
+        return self.fault_s / 60
+
+    @property
+    def power_mean_w(self) -> float:
+        return self.power_sum_w / self.readings if self.readings else 0.0
+
+
+class RollupCursor(models.Model):
+    """집계 위치: the highest reading id that ``rollups.rollup_recent`` has taken in."""
+
+    name = models.CharField(max_length=32, unique=True)
+    last_reading_id = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("집계 위치")
+        verbose_name_plural = _("집계 위치")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.last_reading_id}"

@@ -87,8 +87,20 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name}은(는) JSON 숫자가 아닙니다")
 
 
+# Built once: json.loads(..., parse_constant=...) would build a new decoder for every message.
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+
+
 def _number(data: dict[str, Any], name: str, *, integer: bool) -> int | float:
     value = data[name]
+    # The common case first, without the checks below: an exact int (or float), in range. JSON
+    # numbers are finite here (NaN/Infinity are rejected by the decoder); bool is not an int subclass
+    # to ``type() is``.
+    kind_ok = type(value) is int or (not integer and type(value) is float)
+    if kind_ok:
+        low, high = RANGES[name]
+        if low <= value and (high is None or value <= high):
+            return value if integer else float(value)
     kind = "정수" if integer else "숫자"
     ok = isinstance(value, int) if integer else isinstance(value, int | float)
     if isinstance(value, bool) or not ok:
@@ -150,7 +162,7 @@ def _parse(topic: str, payload: bytes, known_devices: set[str] | None, now: date
             f"메시지가 {len(payload):,}바이트로 최대 {MAX_PAYLOAD_BYTES:,}바이트를 넘습니다.",
         )
     try:
-        data = json.loads(payload.decode("utf-8"), parse_constant=_reject_constant)
+        data = _DECODER.decode(payload.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise _Reject(Reason.MALFORMED_JSON, f"메시지가 UTF-8이 아닙니다 ({exc.start}번째 바이트).") from None
     except ValueError as exc:

@@ -66,3 +66,36 @@ def test_ngsi_list_queries_do_not_grow_with_the_page(registry, roles):
         assert response.status_code == 200
         counts.append(len(context.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_repair_orders_change_only_through_their_own_services(registry, roles):
+    """The generic record pages and API only read repair orders: assigning and closing move the SLA
+    clock and the light's state, which the generic services know nothing of."""
+    from cityhall.core import services
+    from cityhall.core.audit import Actor
+    from cityhall.core.records import record_type_for
+    from cityhall.streetlights import repairs
+    from cityhall.streetlights.models import RepairOrder
+
+    order = repairs.repair_order_open(
+        actor=Actor.system("test"), kind="lamp_failure", light="SL-HAGUN6-012", detail="민원"
+    )
+    rtype = record_type_for(RepairOrder)
+    with pytest.raises(services.PermissionDenied, match="전용 화면"):
+        services.record_update(
+            rtype=rtype, obj=order, data={"status": "closed"}, actor=Actor.for_user(roles["admin"])
+        )
+
+    client = client_for(roles["admin"])
+    page = client.get(f"/records/repair-orders/{order.pk}/")
+    assert page.status_code == 200 and f"/records/repair-orders/{order.pk}/edit/" not in page.content.decode()
+    edit = client.get(f"/records/repair-orders/{order.pk}/edit/")
+    assert (edit.status_code, edit["Location"]) == (302, "/streetlights/repairs/")
+    api = "/api/v1/repair-orders/"
+    assert client.get(api).json()["count"] == 1
+    assert client.post(api, data="{}", content_type="application/json").status_code == 405
+    patched = client.patch(
+        f"{api}{order.pk}", data=json.dumps({"status": "closed"}), content_type="application/json"
+    )
+    assert patched.status_code == 405
+    assert RepairOrder.objects.get(pk=order.pk).status == "open"

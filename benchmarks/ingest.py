@@ -1,0 +1,931 @@
+"""``cityhall bench ingest``: telemetry ingestion rate and latency, with the broker's and the
+database's own limits measured in the same run (see benchmarks/README.md, "ingest").
+
+    cityhall bench ingest [--n N] [--runs R] [--warmup N] [--db sqlite|postgresql|both]
+                          [--database-url postgresql://…] [--url mqtt://…] [--protocol 5|3.1.1]
+                          [--batch-size B] [--flush-ms MS] [--json]
+
+Processes: this one (the parent) starts a private Mosquitto on a free loopback port (unless ``--url``
+names a broker) and, per database, one *worker* process with its own environment (a temporary data
+directory; for PostgreSQL a throwaway database, created and dropped here). The worker migrates, loads
+the Gimpo dataset and builds the streetlight registry (638 lights, 25 base stations), then runs the
+phases below ``--runs`` times (after one smaller warm-up round). Each phase's readings come from a
+*publisher* process of their own, so that it does not share the GIL with the ingester:
+
+- broker only: publisher → Mosquitto → a subscriber that only counts (QoS 1 both ways);
+- database only: the same payloads through ``ingest_batch`` in batches, no broker;
+- raw insert: the same rows as ``Reading`` objects through ``bulk_create`` (and ``COPY`` on
+  PostgreSQL) — the floor of what storing them costs, for reference;
+- pipeline: publisher → Mosquitto → the real ingester (``run_ingester``, manual acks, persistent
+  session) → ``ingest_batch`` → commit. Each payload carries the publisher's clock (``pub_ts``, an
+  extra field that validation ignores); latency is the commit time of its batch minus that;
+- paced: the pipeline again at half the rate it just sustained (latency without a backlog).
+
+Besides rates, each phase reports the CPU time per reading of each process (publisher, broker,
+ingester, PostgreSQL backend): on a shared, noisy machine that is what stays comparable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import getpass
+import json
+import math
+import os
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+MOSQUITTO = "/usr/sbin/mosquitto"
+LOOPBACK = "127.0.0.1"
+DEFAULT_N = 50_000
+DEFAULT_RUNS = 3
+DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/cityhall"
+WARMUP_MAX = 5_000  # messages per phase in the discarded warm-up round
+PACED_SHARE = 4  # the paced pipeline phase publishes N / 4 readings (at half the sustained rate)
+# QoS 1 messages the publisher keeps unacknowledged (its window). Small on purpose: paho walks all
+# of its unacknowledged messages on every PUBACK, so a window of 1,000 made each publish cost ~5x.
+INFLIGHT = 100
+# What the broker sends a subscriber before its PUBACKs (MQTT 3.1.1; MQTT 5 clients set their own
+# Receive Maximum: the ingester asks for twice its batch size).
+BROKER_INFLIGHT = 1_000
+PHASE_TIMEOUT = 300.0  # s: a phase that has not finished by then failed
+WORKER_TIMEOUT = 3_600.0  # s
+DATASET = "gimpo-2025"
+# As validation.telemetry_topic() (ADR 0007); spelled out so the publisher needs no Django.
+TOPIC = "cityhall/v1/streetlights/{device}/telemetry"
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile (p in 0..100) of a non-empty list."""
+    ordered = sorted(values)
+    rank = max(1, math.ceil(p / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+# -- payloads ---------------------------------------------------------------------------------------
+
+
+def payload_parts(devices: list[str], n: int, tag: str, start: datetime) -> list[tuple[str, bytes]]:
+    """(topic, payload without its closing ``pub_ts``) for ``n`` valid ADR-0007 readings.
+
+    Round-robin over ``devices``, message IDs ``{tag}-{i}`` (unique per phase), device times one
+    millisecond apart ending at ``start`` (never ahead of the receive time). The caller appends the
+    publish time and ``}``. Needs no Django: the publisher process runs without it."""
+    parts = []
+    for i in range(n):
+        device = devices[i % len(devices)]
+        ts = (start - timedelta(milliseconds=n - i)).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        on = i % 7 != 0
+        lamp = "true" if on else "false"
+        body = (
+            f'{{"msg_id":"{tag}-{i}","device_id":"{device}","ts":"{ts}","lamp_on":{lamp},'
+            f'"dim":{70 if on else 0},"power_w":{84.5 if on else 0.0},"energy_wh":{100000 + i},'
+            f'"voltage_v":221.3,"current_a":{0.38 if on else 0.0},"temperature_c":18.5,'
+            f'"heartbeat":false,"simulated":true,"faults":[],"pub_ts":'
+        )
+        parts.append((TOPIC.format(device=device), body.encode()))
+    return parts
+
+
+def finish(prefix: bytes, pub_ts: float) -> bytes:
+    return prefix + repr(pub_ts).encode() + b"}"
+
+
+def pub_ts_of(payload: bytes) -> float:
+    return float(payload[payload.rindex(b'"pub_ts":') + 9 : -1])
+
+
+# -- publisher process ------------------------------------------------------------------------------
+
+
+def publish_worker(argv: list[str]) -> int:
+    """Publish ``--n`` readings at QoS 1 as fast as the broker acknowledges them; print timings."""
+    parser = argparse.ArgumentParser(prog="benchmarks.ingest _publish")
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--n", type=int, required=True)
+    parser.add_argument("--tag", required=True)
+    parser.add_argument("--devices", required=True, help="file with one device ID a line")
+    parser.add_argument("--inflight", type=int, default=INFLIGHT)
+    parser.add_argument("--rate", type=float, default=0.0, help="messages/s (0: as fast as possible)")
+    args = parser.parse_args(argv)
+
+    from cityhall.telemetry.mqtt import broker_from_url, new_client
+
+    devices = Path(args.devices).read_text(encoding="utf-8").split()
+    parts = payload_parts(devices, args.n, args.tag, datetime.now(UTC))
+    broker = broker_from_url(args.url)
+    client, connect = new_client(broker, f"bench-pub-{args.tag}")
+    client.max_inflight_messages_set(args.inflight)
+    client.max_queued_messages_set(0)
+    acked = [0]
+
+    def on_publish(client, userdata, mid, reason_code, properties):
+        acked[0] += 1
+
+    client.on_publish = on_publish
+    client.connect(**connect)
+    # One thread: publish while the window has room, then let paho read the PUBACKs (and write what
+    # is pending). A network thread beside the publishing one would trade the GIL back and forth.
+    deadline = time.monotonic() + 30
+    while not client.is_connected():
+        client.loop(timeout=0.05)
+        if time.monotonic() > deadline:
+            raise SystemExit("publisher: no connection to the broker")
+    first = time.time()
+    paced_from = time.monotonic()
+    cpu_start = time.process_time()
+    sent = 0
+    deadline = time.monotonic() + PHASE_TIMEOUT
+    while acked[0] < args.n:
+        # As fast as the broker takes them: at most `inflight` unacknowledged.
+        due = args.n if not args.rate else min(args.n, int((time.monotonic() - paced_from) * args.rate) + 1)
+        while sent < due and sent - acked[0] < args.inflight:
+            topic, prefix = parts[sent]
+            client.publish(topic, finish(prefix, time.time()), qos=1)
+            sent += 1
+        client.loop(timeout=0.001 if args.rate else 0.01)
+        if time.monotonic() > deadline:
+            raise SystemExit(f"publisher: only {acked[0]} of {args.n} acknowledged")
+    last_ack = time.time()
+    cpu = time.process_time() - cpu_start
+    client.disconnect()
+    print(json.dumps({"first": first, "last_ack": last_ack, "cpu_s": cpu}))
+    return 0
+
+
+class Publisher:
+    """The publisher process; ``result()`` waits for it and returns its timings."""
+
+    def __init__(self, url: str, n: int, tag: str, devices_file: Path, rate: float = 0.0) -> None:
+        self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            [
+                sys.executable,
+                "-m",
+                "benchmarks.ingest",
+                "_publish",
+                "--url",
+                url,
+                "--n",
+                str(n),
+                "--tag",
+                tag,
+                "--devices",
+                str(devices_file),
+                "--rate",
+                str(rate),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    def result(self) -> dict[str, float]:
+        try:
+            out, err = self.process.communicate(timeout=PHASE_TIMEOUT + 60)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.communicate()
+            raise RuntimeError("the publisher did not finish") from None
+        if self.process.returncode != 0:
+            raise RuntimeError(f"the publisher failed: {err.strip()[-800:]}")
+        return json.loads(out.strip().splitlines()[-1])
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.communicate()
+
+
+# -- worker process: one database -------------------------------------------------------------------
+
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def process_cpu(pid: int | None) -> float:
+    """CPU seconds (user + system) used so far by process ``pid`` (Linux /proc; 0 if unknown)."""
+    if not pid:
+        return 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / _TICK
+
+
+class CpuMeter:
+    """CPU seconds spent during a phase by this process, the broker and a PostgreSQL backend: per
+    reading, they do not depend on what else the machine is doing, unlike readings per second."""
+
+    def __init__(self, broker_pid: int | None) -> None:
+        self.broker_pid = broker_pid
+        self.start = (time.process_time(), process_cpu(broker_pid))
+
+    def per_reading(self, n: int, publisher_s: float = 0.0, database_s: float = 0.0) -> dict[str, float]:
+        worker = time.process_time() - self.start[0]
+        broker = process_cpu(self.broker_pid) - self.start[1] if self.broker_pid else None
+        used = {"publisher": publisher_s, "broker": broker, "python": worker, "postgresql": database_s}
+        return {name: round(value / n * 1e6, 1) for name, value in used.items() if value}
+
+
+def _backend_pid() -> int | None:
+    """This thread's PostgreSQL server process, to read its CPU time (None on SQLite)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def _prepare_database() -> list[str]:
+    """Migrate, load the Gimpo dataset, build the streetlight registry; the accepted device IDs."""
+    from django.core.management import call_command
+
+    from cityhall.core.audit import Actor
+    from cityhall.core.transfer import import_document, read_dataset
+    from cityhall.streetlights.selectors import known_device_ids
+    from cityhall.streetlights.services import registry_build_from_seed
+
+    call_command("migrate", interactive=False, verbosity=0)
+    import_document(read_dataset(DATASET), actor=Actor.system("bench:ingest"))
+    registry_build_from_seed(actor=Actor.system("bench:ingest"))
+    return sorted(known_device_ids())
+
+
+def _empty_readings() -> None:
+    """Every phase starts from an empty readings table (device states stay: the steady state)."""
+    from django.db import connection
+
+    from cityhall.telemetry.models import Reading
+
+    table = Reading._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"TRUNCATE {table}")
+            cursor.execute(f"ANALYZE {table}")
+        else:
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - the model's table
+
+
+def _stored(tag: str) -> int:
+    from cityhall.telemetry.models import Reading
+
+    return Reading.objects.filter(message_id__startswith=f"{tag}-").count()
+
+
+def phase_broker(url: str, n: int, tag: str, devices_file: Path, broker_pid: int | None) -> dict[str, Any]:
+    """Publisher → broker → a subscriber that only counts (QoS 1, automatic acknowledgement)."""
+    from cityhall.telemetry.ingester import SUBSCRIPTION
+    from cityhall.telemetry.mqtt import broker_from_url, new_client
+
+    client, connect = new_client(broker_from_url(url), f"bench-count-{tag}", receive_maximum=BROKER_INFLIGHT)
+    count = [0]
+    last = [0.0]
+    done = threading.Event()
+    subscribed = threading.Event()
+
+    def on_connect(client, userdata, flags, reason_code, properties):
+        client.subscribe(SUBSCRIPTION, qos=1)
+
+    def on_subscribe(client, userdata, mid, reason_codes, properties):
+        subscribed.set()
+
+    def on_message(client, userdata, message):
+        count[0] += 1
+        if count[0] == n:
+            last[0] = time.time()
+            done.set()
+
+    client.on_connect, client.on_subscribe, client.on_message = on_connect, on_subscribe, on_message
+    client.connect(**connect)
+    client.loop_start()
+    try:
+        if not subscribed.wait(30):
+            raise RuntimeError("the counting subscriber did not subscribe")
+        meter = CpuMeter(broker_pid)
+        publisher = Publisher(url, n, tag, devices_file)
+        try:
+            timing = publisher.result()
+            if not done.wait(PHASE_TIMEOUT):
+                raise RuntimeError(f"broker only: {count[0]} of {n} messages arrived")
+        finally:
+            publisher.kill()
+    finally:
+        client.disconnect()
+        client.loop_stop()
+    seconds = last[0] - timing["first"]
+    return {
+        "rate": n / seconds,
+        "seconds": seconds,
+        "publish_rate": n / (timing["last_ack"] - timing["first"]),
+        "cpu_us": meter.per_reading(n, timing["cpu_s"]),
+    }
+
+
+def phase_database(devices: list[str], n: int, tag: str, batch_size: int, known: set[str]) -> dict[str, Any]:
+    """The same payloads through ``ingest_batch``, ``batch_size`` at a time, no broker."""
+    from cityhall.telemetry.services import ingest_batch
+
+    _empty_readings()
+    now = datetime.now(UTC)
+    parts = payload_parts(devices, n, tag, now)
+    messages = [(topic, finish(prefix, 0.0), now) for topic, prefix in parts]
+    stored = 0
+    backend = _backend_pid()
+    backend_start = process_cpu(backend)
+    meter = CpuMeter(None)
+    start = time.perf_counter()
+    for i in range(0, n, batch_size):
+        stored += ingest_batch(messages[i : i + batch_size], known_devices=known).stored
+    seconds = time.perf_counter() - start
+    if stored != n:
+        raise RuntimeError(f"database only: {stored} of {n} stored")
+    cpu = meter.per_reading(n, database_s=process_cpu(backend) - backend_start)
+    return {"rate": n / seconds, "seconds": seconds, "cpu_us": cpu}
+
+
+def phase_raw(devices: list[str], n: int, tag: str, batch_size: int) -> dict[str, Any]:
+    """The same rows as ready ``Reading`` objects: ``bulk_create`` per batch (and ``COPY`` on
+    PostgreSQL), one transaction per batch. Validation and dedup are not included."""
+    from django.db import connection, transaction
+
+    from cityhall.telemetry.models import Reading
+    from cityhall.telemetry.validation import ParsedReading, parse_payload
+
+    now = datetime.now(UTC)
+    parsed: list[ParsedReading] = []
+    for topic, prefix in payload_parts(devices, n, tag, now):
+        reading = parse_payload(topic, finish(prefix, 0.0), now=now)
+        assert isinstance(reading, ParsedReading), reading
+        parsed.append(reading)
+
+    def objects(rows: list[ParsedReading]) -> list[Reading]:
+        return [
+            Reading(
+                device_id=r.device_id,
+                message_id=r.message_id,
+                ts=r.ts,
+                received_at=now,
+                lamp_on=r.lamp_on,
+                dim=r.dim,
+                power_w=r.power_w,
+                energy_wh=r.energy_wh,
+                voltage_v=r.voltage_v,
+                current_a=r.current_a,
+                temperature_c=r.temperature_c,
+                heartbeat=r.heartbeat,
+                simulated=r.simulated,
+                faults=list(r.faults),
+            )
+            for r in rows
+        ]
+
+    batches = [objects(parsed[i : i + batch_size]) for i in range(0, n, batch_size)]
+    _empty_readings()
+    start = time.perf_counter()
+    for batch in batches:
+        with transaction.atomic():
+            Reading.objects.bulk_create(batch, ignore_conflicts=True)
+    result: dict[str, Any] = {"bulk_create_rate": n / (time.perf_counter() - start)}
+    if connection.vendor == "postgresql":
+        _empty_readings()
+        columns = (
+            "device_id, message_id, ts, received_at, lamp_on, dim, power_w, energy_wh, voltage_v, "
+            "current_a, temperature_c, heartbeat, simulated, faults"
+        )
+        rows = [
+            (
+                r.device_id,
+                r.message_id,
+                r.ts,
+                now,
+                r.lamp_on,
+                r.dim,
+                r.power_w,
+                r.energy_wh,
+                r.voltage_v,
+                r.current_a,
+                r.temperature_c,
+                r.heartbeat,
+                r.simulated,
+                json.dumps(list(r.faults)),
+            )
+            for r in parsed
+        ]
+        start = time.perf_counter()
+        for i in range(0, n, batch_size):
+            with transaction.atomic(), connection.cursor() as cursor:
+                with cursor.copy(f"COPY {Reading._meta.db_table} ({columns}) FROM STDIN") as copy:
+                    for row in rows[i : i + batch_size]:
+                        copy.write_row(row)
+        result["copy_rate"] = n / (time.perf_counter() - start)
+    return result
+
+
+def phase_pipeline(
+    url: str,
+    n: int,
+    tag: str,
+    devices_file: Path,
+    batch_size: int,
+    flush_ms: int,
+    broker_pid: int | None,
+    rate: float = 0.0,
+) -> dict[str, Any]:
+    """Publisher → broker → ``run_ingester`` (in this process) → commit, timed per message; the
+    publisher as fast as the broker takes them, or at ``rate`` messages/s."""
+    import cityhall.telemetry.ingester as ingester_module
+    from cityhall.streetlights.selectors import known_device_ids
+    from cityhall.telemetry.mqtt import broker_from_url, new_client
+
+    _empty_readings()
+    client_id = f"bench-ingester-{tag}"
+    # Create the ingester's persistent session (and its subscription) before anything is
+    # published, so no message can be published before it is subscribed.
+    client, connect = new_client(broker_from_url(url), client_id, persistent=True)
+    subscribed = threading.Event()
+    client.on_connect = lambda c, *a: c.subscribe(ingester_module.SUBSCRIPTION, qos=1)
+    client.on_subscribe = lambda *a: subscribed.set()
+    client.connect(**connect)
+    client.loop_start()
+    ok = subscribed.wait(30)
+    client.disconnect()
+    client.loop_stop()
+    if not ok:
+        raise RuntimeError("could not create the ingester's session")
+
+    real = ingester_module.ingest_batch
+    batches: list[tuple[float, list]] = []
+    totals = {"received": 0, "stored": 0, "duplicates": 0, "rejected": 0}
+    done = threading.Event()
+
+    backend: dict[str, Any] = {}
+
+    def observed(messages, **kwargs):
+        if "pid" not in backend:  # the ingester thread's own connection, opened for this phase
+            backend["pid"] = _backend_pid()
+        report = real(messages, **kwargs)
+        committed = time.time()  # ingest_batch returns after its transaction has committed
+        batches.append((committed, messages))
+        totals["received"] += report.received
+        totals["stored"] += report.stored
+        totals["duplicates"] += report.duplicates
+        totals["rejected"] += report.rejected_total
+        if totals["received"] >= n:
+            backend["cpu_s"] = process_cpu(backend["pid"])  # before the connection is closed
+            done.set()
+        return report
+
+    stop = threading.Event()
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["stats"] = ingester_module.run_ingester(
+                url,
+                batch_size=batch_size,
+                flush_ms=flush_ms,
+                stop_event=stop,
+                known_devices=known_device_ids,
+                client_id=client_id,
+            )
+        except Exception as exc:  # reported by the phase below
+            outcome["error"] = exc
+            done.set()
+
+    ingester_module.ingest_batch = observed
+    thread = threading.Thread(target=run, name="ingester", daemon=True)
+    try:
+        thread.start()
+        time.sleep(0.5)  # let it connect; what it misses meanwhile waits in its session
+        meter = CpuMeter(broker_pid)
+        publisher = Publisher(url, n, tag, devices_file, rate)
+        try:
+            timing = publisher.result()
+            if not done.wait(PHASE_TIMEOUT):
+                raise RuntimeError(f"pipeline: {totals['received']} of {n} messages ingested")
+            cpu = meter.per_reading(n, timing["cpu_s"], backend.get("cpu_s", 0.0))
+        finally:
+            publisher.kill()
+    finally:
+        stop.set()
+        thread.join(60)
+        ingester_module.ingest_batch = real
+    if "error" in outcome:
+        raise RuntimeError(f"the ingester failed: {outcome['error']!r}")
+
+    latencies: list[float] = []
+    for committed, messages in batches:
+        for _, payload, _ in messages:
+            latencies.append((committed - pub_ts_of(payload)) * 1000)
+    first = min(timing["first"], min(pub_ts_of(m[1]) for m in batches[0][1]))
+    seconds = max(c for c, _ in batches) - first
+    stored = _stored(tag)
+    if stored != n or totals["rejected"]:
+        raise RuntimeError(f"pipeline: {stored} of {n} stored, {totals['rejected']} rejected")
+    return {
+        "rate": n / seconds,
+        "seconds": seconds,
+        "p50_ms": percentile(latencies, 50),
+        "p99_ms": percentile(latencies, 99),
+        "max_ms": max(latencies),
+        "batches": len(batches),
+        "mean_batch": round(statistics.fmean(len(m) for _, m in batches), 1),
+        "duplicates": totals["duplicates"],
+        "publish_rate": n / (timing["last_ack"] - timing["first"]),
+        "cpu_us": cpu,
+        "offered_rate": rate or None,
+    }
+
+
+def ingest_worker(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="benchmarks.ingest _worker")
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--n", type=int, required=True)
+    parser.add_argument("--runs", type=int, required=True)
+    parser.add_argument("--batch-size", type=int, required=True)
+    parser.add_argument("--flush-ms", type=int, required=True)
+    parser.add_argument("--warmup", type=int, default=WARMUP_MAX)
+    parser.add_argument("--broker-pid", type=int, help="the private broker's process, for its CPU time")
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args(argv)
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    import logging
+
+    logging.getLogger("cityhall.telemetry").setLevel(logging.WARNING)
+    # paho logs "Client is not connected" when a client of ours is stopped while its network thread
+    # is reading; a phase that really fails says so itself (missing readings, timeouts).
+    logging.getLogger("paho.mqtt").setLevel(logging.CRITICAL)
+    from django.db import connection
+
+    t = time.perf_counter()
+    devices = _prepare_database()
+    known = set(devices)
+    log(f"  {connection.vendor}: {len(devices)} devices registered ({time.perf_counter() - t:.1f} s)")
+    devices_file = Path(args.out).with_name("devices.txt")
+    devices_file.write_text("\n".join(devices), encoding="utf-8")
+
+    results: list[dict[str, Any]] = []
+    rounds = ([min(args.n, args.warmup)] if args.warmup else []) + [args.n] * args.runs
+    for number, n in enumerate(rounds):
+        warmup = bool(args.warmup) and number == 0
+        label = "warm-up" if warmup else f"run {number + (0 if args.warmup else 1)}/{args.runs}"
+        base = f"r{number}{secrets.token_hex(2)}"
+        result: dict[str, Any] = {}
+        log(f"  {connection.vendor} {label}: broker only")
+        result["broker"] = phase_broker(args.url, n, f"{base}b", devices_file, args.broker_pid)
+        log(f"  {connection.vendor} {label}: database only (ingest_batch)")
+        result["database"] = phase_database(devices, n, f"{base}d", args.batch_size, known)
+        log(f"  {connection.vendor} {label}: raw insert")
+        result["raw"] = phase_raw(devices, n, f"{base}r", args.batch_size)
+        log(f"  {connection.vendor} {label}: pipeline")
+        result["pipeline"] = phase_pipeline(
+            args.url, n, f"{base}p", devices_file, args.batch_size, args.flush_ms, args.broker_pid
+        )
+        p = result["pipeline"]
+        # Flat out, latency is mostly the queue in front of the ingester; at half the rate it
+        # sustained, the queue stays short and the latency is the ingester's own.
+        paced = max(1, n // PACED_SHARE)
+        log(f"  {connection.vendor} {label}: pipeline at {p['rate'] / 2:,.0f}/s ({paced:,} readings)")
+        result["paced"] = phase_pipeline(
+            args.url,
+            paced,
+            f"{base}q",
+            devices_file,
+            args.batch_size,
+            args.flush_ms,
+            args.broker_pid,
+            rate=p["rate"] / 2,
+        )
+        q = result["paced"]
+        log(
+            f"    pipeline {p['rate']:,.0f}/s p50 {p['p50_ms']:.0f} ms p99 {p['p99_ms']:.0f} ms; "
+            f"at {q['offered_rate']:,.0f}/s p50 {q['p50_ms']:.0f} ms p99 {q['p99_ms']:.0f} ms; "
+            f"broker {result['broker']['rate']:,.0f}/s; database {result['database']['rate']:,.0f}/s"
+        )
+        if not warmup:
+            results.append(result)
+    Path(args.out).write_text(json.dumps({"vendor": connection.vendor, "runs": results}), encoding="utf-8")
+    return 0
+
+
+# -- parent: broker, databases, table ----------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((LOOPBACK, 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def private_broker(directory: Path) -> Iterator[tuple[str, int]]:
+    """A private Mosquitto on a free loopback port; yields its URL and process ID, always terminated.
+
+    ``max_queued_messages 0`` / ``max_queued_bytes 0``: no cap on the QoS 1 messages queued for a
+    client that is behind (the default, 1,000, drops the rest); ``max_inflight_messages``: how many
+    QoS 1 messages the broker sends an MQTT 3.1.1 client before its PUBACKs (MQTT 5 clients say
+    their own Receive Maximum); no persistence (nothing here outlives the run)."""
+    if not os.path.exists(MOSQUITTO):
+        raise RuntimeError(f"{MOSQUITTO} is not installed (apt-get install mosquitto)")
+    port = free_port()
+    config = directory / "mosquitto.conf"
+    config.write_text(
+        f"listener {port} {LOOPBACK}\n"
+        "allow_anonymous true\n"
+        "persistence false\n"
+        "max_queued_messages 0\n"
+        "max_queued_bytes 0\n"
+        f"max_inflight_messages {BROKER_INFLIGHT}\n"
+        f"user {getpass.getuser()}\n"
+        f"log_dest file {directory}/mosquitto.log\n"
+        "log_type error\nlog_type warning\n",
+        encoding="utf-8",
+    )
+    process = subprocess.Popen(  # noqa: S603 - fixed arguments
+        [MOSQUITTO, "-c", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 15
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"mosquitto exited with {process.returncode}")
+            try:
+                socket.create_connection((LOOPBACK, port), timeout=0.5).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("mosquitto did not listen within 15 s") from None
+                time.sleep(0.05)
+        yield f"mqtt://{LOOPBACK}:{port}", process.pid
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=5)
+
+
+def measure(target, args: argparse.Namespace) -> dict[str, Any]:
+    """All runs on one database (a worker process); the summary of its runs."""
+    from benchmarks.run import clean_env
+
+    with (
+        tempfile.TemporaryDirectory(prefix="cityhall-bench-ingest-") as tmp,
+        target.database() as database_url,
+        contextlib.ExitStack() as stack,
+    ):
+        cwd = Path(tmp)
+        url, broker_pid = (args.url, None) if args.url else stack.enter_context(private_broker(cwd))
+        if args.protocol == "3.1.1" and "protocol=" not in url:
+            url += "?protocol=3.1.1"  # every client of the run: publisher, subscriber, ingester
+        out = cwd / "result.json"
+        command = [
+            sys.executable,
+            "-m",
+            "benchmarks.ingest",
+            "_worker",
+            "--url",
+            url,
+            "--n",
+            str(args.n),
+            "--runs",
+            str(args.runs),
+            "--batch-size",
+            str(args.batch_size),
+            "--flush-ms",
+            str(args.flush_ms),
+            "--warmup",
+            str(args.warmup),
+            *(["--broker-pid", str(broker_pid)] if broker_pid else []),
+            "--out",
+            str(out),
+        ]
+        env = clean_env(cwd, database_url)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(__file__).resolve().parent.parent)]))
+        done = subprocess.run(command, env=env, cwd=cwd, timeout=WORKER_TIMEOUT, check=False)  # noqa: S603
+        if done.returncode != 0:
+            raise RuntimeError(f"the worker failed (exit {done.returncode}); see its output above")
+        return summarise(json.loads(out.read_text(encoding="utf-8"))["runs"])
+
+
+def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    def med(path: tuple[str, str]) -> float | None:
+        values = [r[path[0]][path[1]] for r in runs if r.get(path[0], {}).get(path[1]) is not None]
+        return statistics.median(values) if values else None
+
+    def spread(path: tuple[str, str]) -> list[float]:
+        return [round(r[path[0]][path[1]], 1) for r in runs if path[1] in r[path[0]]]
+
+    pipeline = med(("pipeline", "rate"))
+    broker = med(("broker", "rate"))
+    database = med(("database", "rate"))
+    lower = min(broker, database)
+
+    def cpu(phase: str) -> dict[str, float]:
+        names = {name for r in runs for name in r[phase].get("cpu_us", {})}
+        return {
+            name: statistics.median(r[phase]["cpu_us"][name] for r in runs if name in r[phase]["cpu_us"])
+            for name in sorted(names)
+        }
+
+    pipeline_cpu = cpu("pipeline")
+    return {
+        "runs": len(runs),
+        "pipeline_rate": pipeline,
+        "pipeline_rates": spread(("pipeline", "rate")),
+        "p50_ms": med(("pipeline", "p50_ms")),
+        "p99_ms": med(("pipeline", "p99_ms")),
+        "paced_rate": med(("paced", "offered_rate")),
+        "paced_p50_ms": med(("paced", "p50_ms")),
+        "paced_p99_ms": med(("paced", "p99_ms")),
+        "mean_batch": med(("pipeline", "mean_batch")),
+        "publish_rate": med(("pipeline", "publish_rate")),
+        "broker_rate": broker,
+        "broker_rates": spread(("broker", "rate")),
+        "database_rate": database,
+        "database_rates": spread(("database", "rate")),
+        "bulk_create_rate": med(("raw", "bulk_create_rate")),
+        "copy_rate": med(("raw", "copy_rate")),
+        "lower_limit": "broker" if broker <= database else "database",
+        "ratio": pipeline / lower,
+        # CPU µs per reading by process; 2 CPUs over their sum is what the machine could do if
+        # nothing else ran and nothing waited.
+        "cpu_us": {phase: cpu(phase) for phase in ("pipeline", "broker", "database")},
+        "cpu_bound_rate": (os.cpu_count() or 1) * 1e6 / sum(pipeline_cpu.values()) if pipeline_cpu else None,
+        "detail": runs,
+    }
+
+
+def _cpu(result: dict[str, Any], phase: str, process: str) -> str:
+    value = result["cpu_us"][phase].get(process)
+    return "—" if value is None else f"{value:,.1f}"
+
+
+def print_table(results: dict[str, dict[str, Any]], args: argparse.Namespace, meta: dict[str, Any]) -> None:
+    def rate(value: float | None) -> str:
+        return "—" if value is None else f"{value:,.0f}"
+
+    ms = rate
+
+    rows = [
+        ("pipeline: publish → committed row (readings/s)", lambda r: rate(r["pipeline_rate"])),
+        ("  runs", lambda r: " / ".join(f"{v:,.0f}" for v in r["pipeline_rates"])),
+        ("  latency p50 (ms)", lambda r: ms(r["p50_ms"])),
+        ("  latency p99 (ms)", lambda r: ms(r["p99_ms"])),
+        ("  mean batch (messages)", lambda r: f"{r['mean_batch']:,.0f}"),
+        ("paced at half that rate (/s)", lambda r: rate(r["paced_rate"])),
+        ("  latency p50 (ms)", lambda r: ms(r["paced_p50_ms"])),
+        ("  latency p99 (ms)", lambda r: ms(r["paced_p99_ms"])),
+        ("broker only: publish → counting subscriber (/s)", lambda r: rate(r["broker_rate"])),
+        ("database only: ingest_batch, no broker (/s)", lambda r: rate(r["database_rate"])),
+        ("raw bulk_create of the same rows (/s)", lambda r: rate(r["bulk_create_rate"])),
+        ("raw COPY of the same rows (/s)", lambda r: rate(r["copy_rate"])),
+        ("  CPU µs/reading: publisher", lambda r: _cpu(r, "pipeline", "publisher")),
+        ("  CPU µs/reading: broker", lambda r: _cpu(r, "pipeline", "broker")),
+        ("  CPU µs/reading: ingester (Python)", lambda r: _cpu(r, "pipeline", "python")),
+        ("  CPU µs/reading: PostgreSQL backend", lambda r: _cpu(r, "pipeline", "postgresql")),
+        ("  all CPUs ÷ CPU per reading (/s)", lambda r: rate(r["cpu_bound_rate"])),
+        ("  database only: ingest_batch CPU µs", lambda r: _cpu(r, "database", "python")),
+        ("lower limit", lambda r: r["lower_limit"]),
+        ("pipeline ÷ lower limit", lambda r: f"{r['ratio']:.2f}"),
+    ]
+    labels = [label for label, result in results.items() if "pipeline_rate" in result]
+    print(
+        f"\ningest: N={args.n:,} readings per phase, medians of {args.runs} run(s); "
+        f"batch {args.batch_size}, flush {args.flush_ms} ms, MQTT {args.protocol}; {meta['cpus']} CPUs, "
+        f"load average (1/5/15 min) at start {meta['loadavg_start']}, at end {meta['loadavg_end']}"
+    )
+    if labels:
+        width = max(len(name) for name, _ in rows) + 2
+        print("".ljust(width) + "".join(label.rjust(24) for label in labels))
+        for name, cell in rows:
+            print(name.ljust(width) + "".join(str(cell(results[label])).rjust(24) for label in labels))
+    for label, result in results.items():
+        if "pipeline_rate" not in result:
+            print(f"{label}: {result.get('skipped') or result.get('error')}")
+
+
+def positive(value: str) -> int:
+    number = int(value)
+    if not 1 <= number <= 10_000_000:
+        raise argparse.ArgumentTypeError("expected a number from 1 to 10,000,000")
+    return number
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cityhall bench ingest",
+        description="Telemetry ingestion through a real broker: readings/s and latency, and the limits.",
+    )
+    parser.add_argument(
+        "--n", type=positive, default=DEFAULT_N, help=f"readings per phase (default {DEFAULT_N:,})"
+    )
+    parser.add_argument("--runs", type=positive, default=DEFAULT_RUNS, help=f"runs (default {DEFAULT_RUNS})")
+    parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument(
+        "--database-url",
+        default=DEFAULT_PG,
+        help=f"the PostgreSQL server (local only; a throwaway database is made there; default {DEFAULT_PG})",
+    )
+    parser.add_argument("--url", help="an existing broker mqtt://host:port instead of a private Mosquitto")
+    parser.add_argument(
+        "--protocol", choices=["5", "3.1.1"], default="5", help="MQTT version of every client (default 5)"
+    )
+    parser.add_argument("--batch-size", type=positive, default=500, help="ingester batch size (default 500)")
+    parser.add_argument(
+        "--flush-ms", type=positive, default=100, help="ingester flush interval (default 100)"
+    )
+    parser.add_argument(
+        "--warmup",
+        type=int,
+        default=WARMUP_MAX,
+        help=f"readings per phase in the warm-up round (0: none; {WARMUP_MAX:,})",
+    )
+    parser.add_argument("--json", action="store_true", help="print machine-readable results")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["_publish"]:
+        return publish_worker(argv[1:])
+    if argv[:1] == ["_worker"]:
+        return ingest_worker(argv[1:])
+    if argv[:1] == ["_table"]:  # the table of a saved --json result: _table FILE
+        saved = json.loads(Path(argv[1]).read_text(encoding="utf-8"))
+        results = saved.pop("results")
+        print_table(results, argparse.Namespace(**saved), saved)
+        return 0
+    args = build_parser().parse_args(argv)
+    from benchmarks.run import Target, parse_target
+
+    targets: list[Target] = []
+    if args.db in {"sqlite", "both"}:
+        targets.append(Target(label="sqlite"))
+    if args.db in {"postgresql", "both"}:
+        try:
+            targets.append(parse_target(args.database_url))
+        except argparse.ArgumentTypeError as exc:
+            build_parser().error(str(exc))
+    if args.url is None and not shutil.which(MOSQUITTO):
+        log(f"{MOSQUITTO} is not installed: start a broker and pass --url")
+        return 1
+    results: dict[str, dict[str, Any]] = {}
+    failed = False
+    loadavg_start = " ".join(f"{v:.2f}" for v in os.getloadavg())
+    for target in targets:
+        target.probe()
+        if target.skipped:
+            log(f"{target.label}: {target.skipped}; skipping it.")
+            results[target.label] = {"skipped": target.skipped}
+            continue
+        log(f"ingest on {target.display()}")
+        try:
+            results[target.label] = measure(target, args)
+        except Exception as exc:  # one failing database does not hide the other's results
+            failed = True
+            log(f"  FAILED: {exc}")
+            results[target.label] = {"error": f"{type(exc).__name__}: {exc}"}
+    meta = {
+        "n": args.n,
+        "runs": args.runs,
+        "batch_size": args.batch_size,
+        "flush_ms": args.flush_ms,
+        "protocol": args.protocol,
+        "cpus": os.cpu_count(),
+        "loadavg_start": loadavg_start,
+        "loadavg_end": " ".join(f"{v:.2f}" for v in os.getloadavg()),
+    }
+    if args.json:
+        print(json.dumps({**meta, "results": results}, ensure_ascii=False, indent=1))
+    else:
+        print_table(results, args, meta)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

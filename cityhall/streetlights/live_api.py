@@ -1,0 +1,244 @@
+"""Live state and commands over the API, under ``/api/v1/streetlights/``:
+
+- ``GET live/sites``: per-site counters (the overview's table); ``GET live/lights?site=&state=``;
+- ``POST commands`` (``{"lights": [codes]} | {"site": code}`` with ``action`` and ``level``) → 201 with
+  the pending commands; ``GET commands/{batch}``: what became of them.
+
+Thin: reads through ``live_selectors``, writes through ``commands.command_issue`` (which checks the
+same permission as the pages and audits). Errors follow the API's shape: 422
+``{"detail": [{"loc": ["body", field], "msg": ...}]}``, 403 ``{"detail": ...}``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from ninja import Field as NinjaField
+from ninja import Router, Schema, Status
+from pydantic import ConfigDict, StrictInt
+
+from cityhall.core.audit import Actor
+from cityhall.core.permissions import VIEW, restrict, scope_of
+from cityhall.core.records import record_type_for
+
+from . import live_selectors as live
+from .choices import LightState
+from .commands import command_issue
+from .models import Command, Streetlight
+
+router = Router(tags=["스마트가로등 실시간"])
+
+MAX_LIGHTS_PER_COMMAND = 1000
+
+
+class Problem(Schema):
+    loc: list[str | int]
+    msg: str
+    type: str = "value_error"
+
+
+class Problems(Schema):
+    detail: list[Problem]
+
+
+class Message(Schema):
+    detail: str
+
+
+class SiteLiveOut(Schema):
+    code: str
+    name: str
+    lights: int
+    reporting: int
+    on: int
+    off: int
+    faults: int
+    offline: int
+    never: int
+    power_kw: float
+    last_seen: datetime | None
+    simulated: bool
+    open_repairs: int
+    sunrise: datetime | None
+    sunset: datetime | None
+
+
+class LightLiveOut(Schema):
+    code: str
+    site: str
+    base_station: str
+    state: str = NinjaField(description="on | off | offline (5분 이상 수신 없음) | never (보고한 적 없음)")
+    fault: bool
+    faults: list[str]
+    dim: int | None
+    power_w: float | None
+    last_seen: datetime | None
+    simulated: bool
+
+
+class CommandIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    lights: list[str] | None = NinjaField(None, description="가로등 코드 목록 (site와 둘 중 하나)")
+    site: str | None = NinjaField(None, description="지역 코드: 그 지역의 운영 중인 가로등 전체")
+    action: str = NinjaField(description="on | off | dim | auto")
+    level: StrictInt | None = NinjaField(None, description="dim일 때 0~100 (%)")
+
+
+class CommandOut(Schema):
+    cmd_id: uuid.UUID
+    batch: uuid.UUID
+    light: str
+    action: str
+    level: int | None
+    status: str
+    issued_at: datetime
+    sent_at: datetime | None
+    acked_at: datetime | None
+    result: str
+
+
+def _require_role(request) -> None:
+    if not scope_of(request.user).any_role:
+        raise PermissionDenied("역할이 없는 사용자는 조회할 수 없습니다.")
+
+
+def _problems(errors: dict[str, str]) -> Status:
+    return Status(
+        422, {"detail": [{"loc": ["body", f], "msg": m, "type": "value_error"} for f, m in errors.items()]}
+    )
+
+
+def _command_out(command: Command, code: str) -> dict:
+    return {
+        "cmd_id": command.cmd_id,
+        "batch": command.batch,
+        "light": code,
+        "action": command.action,
+        "level": command.level,
+        "status": command.status,
+        "issued_at": command.issued_at,
+        "sent_at": command.sent_at,
+        "acked_at": command.acked_at,
+        "result": command.result,
+    }
+
+
+@router.get("/live/sites", response=list[SiteLiveOut], summary="지역별 실시간 현황")
+def live_sites(request):
+    _require_role(request)
+    return [
+        {
+            "code": row.site.code,
+            "name": row.site.name,
+            "lights": row.lights,
+            "reporting": row.reporting,
+            "on": row.on,
+            "off": row.off,
+            "faults": row.faults,
+            "offline": row.offline,
+            "never": row.never,
+            "power_kw": round(row.power_kw, 4),
+            "last_seen": row.last_seen,
+            "simulated": row.simulated,
+            "open_repairs": row.open_repairs,
+            "sunrise": row.sun.rise if row.sun else None,
+            "sunset": row.sun.set if row.sun else None,
+        }
+        for row in live.fleet_live(request.user).sites
+    ]
+
+
+@router.get(
+    "/live/lights",
+    response={200: list[LightLiveOut], 422: Problems},
+    summary="가로등 실시간 상태 (지역·상태로 거르기)",
+)
+def live_lights(request, site: str | None = None, state: str | None = None):
+    _require_role(request)
+    errors: dict[str, str] = {}
+    site_obj = None
+    if site:
+        site_obj = live.sites_visible(request.user).filter(code=site).first()
+        if site_obj is None:
+            errors["site"] = f"지역 코드 '{site}'이(가) 없습니다."
+    if state and state not in live.STATE_FILTERS:
+        errors["state"] = f"상태 '{state}'은(는) {', '.join(live.STATE_FILTERS)} 중 하나여야 합니다."
+    if errors:
+        return Status(
+            422,
+            {"detail": [{"loc": ["query", f], "msg": m, "type": "value_error"} for f, m in errors.items()]},
+        )
+    lights = live.lights_live(request.user, site=site_obj, state=state or None)
+    codes = dict(live.sites_visible(request.user).values_list("pk", "code"))
+    return [
+        {
+            "code": light.code,
+            "site": codes.get(light.site_id, ""),
+            "base_station": light.base_station,
+            "state": light.state,
+            "fault": light.fault,
+            "faults": light.faults,
+            "dim": light.dim,
+            "power_w": light.power_w,
+            "last_seen": light.last_seen,
+            "simulated": light.simulated,
+        }
+        for light in lights
+    ]
+
+
+@router.post(
+    "/commands",
+    response={201: list[CommandOut], 403: Message, 422: Problems},
+    summary="가로등 제어 명령 (점등·소등·밝기 조절·스케줄 복귀)",
+)
+def commands_create(request, body: CommandIn):
+    _require_role(request)
+    if (body.lights is None) == (body.site is None):
+        return _problems({"lights": "lights(가로등 코드 목록)와 site(지역 코드) 중 하나만 보내야 합니다."})
+    in_service = restrict(
+        Streetlight.objects.exclude(state=LightState.RETIRED).select_related("site"),
+        request.user,
+        VIEW,
+        record_type_for(Streetlight),
+    )
+    if body.site is not None:
+        site = live.sites_visible(request.user).filter(code=body.site).first()
+        if site is None:
+            return _problems({"site": f"지역 코드 '{body.site}'이(가) 없습니다."})
+        lights = list(in_service.filter(site=site).order_by("code"))
+    else:
+        codes = list(dict.fromkeys(body.lights or []))
+        if not codes:
+            return _problems({"lights": "가로등 코드를 하나 이상 보내야 합니다."})
+        if len(codes) > MAX_LIGHTS_PER_COMMAND:
+            return _problems({"lights": f"한 번에 가로등 {MAX_LIGHTS_PER_COMMAND:,}대까지 보낼 수 있습니다."})
+        lights = list(in_service.filter(code__in=codes).order_by("code"))
+        unknown = sorted(set(codes) - {light.code for light in lights})
+        if unknown:
+            return _problems({"lights": f"운영 중인 가로등이 아닙니다: {', '.join(unknown[:5])}"})
+    try:
+        issued = command_issue(
+            lights=lights, action=body.action, level=body.level, actor=Actor.for_user(request.user)
+        )
+    except ValidationError as exc:
+        return _problems({f: " ".join(m) for f, m in exc.message_dict.items()})
+    codes_by_id = {light.pk: light.code for light in lights}
+    return Status(201, [_command_out(c, codes_by_id[c.light_id]) for c in issued])
+
+
+@router.get(
+    "/commands/{batch}", response={200: list[CommandOut], 404: Message}, summary="일괄 명령의 전송·응답 상태"
+)
+def commands_batch(request, batch: uuid.UUID):
+    _require_role(request)
+    visible = restrict(Streetlight.objects.all(), request.user, VIEW, record_type_for(Streetlight))
+    commands = list(
+        Command.objects.filter(batch=batch, light__in=visible).select_related("light").order_by("light__code")
+    )
+    if not commands:
+        return Status(404, {"detail": f"일괄 명령 {batch}이(가) 없습니다."})
+    return [_command_out(c, c.light.code) for c in commands]

@@ -1,0 +1,66 @@
+"""``cityhall manage streetlights_live [--url URL] [--simulate]``: the live runtime for production
+(ingester, command dispatch, fault and roll-up jobs) against a real broker, until SIGTERM/SIGINT.
+The web application runs as a process of its own (``cityhall serve``). ADR 0009."""
+
+import logging
+import signal
+import threading
+
+from django.core.management.base import BaseCommand, CommandError
+
+from cityhall.streetlights.live import JOBS_INTERVAL_S, LiveRuntime
+from cityhall.telemetry.mqtt import broker_from_url, broker_url
+
+
+class Command(BaseCommand):
+    help = "가로등 실시간 운영(수집, 명령 전송, 고장 판정, 집계)을 실행합니다 (SIGTERM/SIGINT로 정상 종료)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--url",
+            help="브로커 주소 mqtt://[사용자:비밀번호@]host:port[?protocol=3.1.1] "
+            "(기본: CITYHALL_MQTT_URL, 없으면 mqtt://127.0.0.1:1883)",
+        )
+        parser.add_argument("--simulate", action="store_true", help="모의 가로등도 함께 실행합니다")
+        parser.add_argument(
+            "--embedded",
+            action="store_true",
+            help="설정된 브로커 대신 내장 MQTT 브로커(127.0.0.1:1884)를 띄워 사용합니다 (시험용)",
+        )
+        parser.add_argument(
+            "--jobs-interval", type=float, default=JOBS_INTERVAL_S, help="고장 판정·집계 주기(초)"
+        )
+
+    def handle(self, *args, url=None, simulate, embedded, jobs_interval, **options):
+        if embedded and url:
+            raise CommandError("--url과 --embedded는 함께 쓸 수 없습니다.")
+        if jobs_interval <= 0:
+            raise CommandError("--jobs-interval은 0보다 커야 합니다.")
+        if not embedded:
+            try:
+                # The configured broker as it is: --url, else CITYHALL_MQTT_URL, else 127.0.0.1:1883.
+                url = broker_url(broker_from_url(url))
+            except ValueError as exc:
+                raise CommandError(str(exc)) from None
+        # A service's log: what connected, what was sent, which job failed. Django's LOGGING has set up
+        # the root handler already (WARNING), so basicConfig alone would not show our INFO lines.
+        logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s %(message)s")
+        logging.getLogger("cityhall").setLevel(logging.INFO)
+        runtime = LiveRuntime(url=None if embedded else url, simulate=simulate, jobs_interval_s=jobs_interval)
+        stop = threading.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda signum, frame: stop.set())
+        try:
+            runtime.start()
+            self.stdout.write(runtime.describe())
+            self.stdout.flush()
+            while not stop.wait(1.0):
+                pass
+        finally:
+            runtime.stop()
+        stats = runtime.stats
+        answered = stats.acks.acked + stats.acks.failed
+        self.stdout.write(
+            f"실시간 운영 종료: 명령 전송 {stats.dispatched:,}건, "
+            f"응답 {answered:,}건, 만료 {stats.expired:,}건"
+        )

@@ -1,0 +1,108 @@
+"""``cityhall bench ingest`` (benchmarks/ingest.py) kept from rotting: its payloads, its phases on small
+numbers, and one whole run through a private Mosquitto. No timings are asserted (speed belongs to the
+benchmark itself, see benchmarks/README.md)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from benchmarks import ingest
+from cityhall.cli import main as cli_main
+from cityhall.telemetry.models import Reading
+from cityhall.telemetry.validation import ParsedReading, parse_payload, telemetry_topic
+
+DEVICES = ["SL-0001", "SL-0002", "BS-01"]
+NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
+
+
+def test_payloads_are_valid_readings_that_carry_the_publish_time():
+    parts = ingest.payload_parts(DEVICES, 7, "t1", NOW)
+    assert [topic for topic, _ in parts[:3]] == [telemetry_topic(device) for device in DEVICES]
+    for i, (topic, prefix) in enumerate(parts):
+        body = ingest.finish(prefix, 1_795_000_000.123456)
+        assert ingest.pub_ts_of(body) == 1_795_000_000.123456
+        reading = parse_payload(topic, body, set(DEVICES), now=NOW)
+        assert isinstance(reading, ParsedReading), reading
+        assert (reading.device_id, reading.message_id) == (DEVICES[i % 3], f"t1-{i}")
+        assert reading.ts < NOW and reading.simulated
+    # Device times are one millisecond apart and never ahead of the receive time.
+    times = [parse_payload(t, ingest.finish(p, 0.0), now=NOW).ts for t, p in parts]
+    assert times == sorted(times) and len(set(times)) == 7
+
+
+def test_nearest_rank_percentile():
+    values = [float(v) for v in range(1, 101)]
+    assert (ingest.percentile(values, 50), ingest.percentile(values, 99)) == (50.0, 99.0)
+    assert ingest.percentile([3.0], 99) == 3.0
+
+
+@pytest.mark.django_db
+def test_database_phases_store_every_reading_once(tmp_path):
+    known = set(DEVICES)
+    result = ingest.phase_database(DEVICES, 120, "db1", 50, known)
+    assert result["rate"] > 0 and "python" in result["cpu_us"]
+    assert Reading.objects.filter(message_id__startswith="db1-").count() == 120
+    raw = ingest.phase_raw(DEVICES, 80, "raw1", 50)
+    assert raw["bulk_create_rate"] > 0
+    # Each phase starts from an empty readings table.
+    assert Reading.objects.count() == 80
+
+
+def test_summary_names_the_lower_limit_and_the_ratio():
+    def run(pipeline, broker, database):
+        return {
+            "pipeline": {"rate": pipeline, "p50_ms": 10.0, "p99_ms": 30.0, "mean_batch": 400.0,
+                         "publish_rate": broker, "cpu_us": {"python": 50.0, "publisher": 30.0}},
+            "broker": {"rate": broker, "cpu_us": {}},
+            "database": {"rate": database, "cpu_us": {"python": 40.0}},
+            "raw": {"bulk_create_rate": 9000.0},
+        }  # fmt: skip
+
+    summary = ingest.summarise([run(1000, 4000, 2000), run(3000, 5000, 2500), run(2000, 4500, 1500)])
+    assert (summary["pipeline_rate"], summary["broker_rate"], summary["database_rate"]) == (2000, 4500, 2000)
+    assert (summary["lower_limit"], summary["ratio"]) == ("database", 1.0)
+    assert summary["copy_rate"] is None  # SQLite has no COPY
+    assert summary["cpu_us"]["pipeline"] == {"publisher": 30.0, "python": 50.0}
+
+
+def test_cli_offers_the_ingest_benchmark(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cli_main(["bench", "ingest", "--help"])
+    assert exit_.value.code == 0
+    assert "--runs" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exit_:
+        cli_main(["bench", "ingest", "--db", "oracle"])
+    assert exit_.value.code == 2
+
+
+def test_whole_run_through_a_private_broker(tmp_path):
+    """One small run on SQLite: publisher process → Mosquitto → ingester → rows, and both limits."""
+    if not os.path.exists(ingest.MOSQUITTO):
+        if os.environ.get("CITYHALL_REQUIRE_SERVICES") == "1":
+            pytest.fail(f"{ingest.MOSQUITTO} is not installed")
+        pytest.skip(f"{ingest.MOSQUITTO} is not installed (apt-get install mosquitto)")
+    root = Path(__file__).resolve().parents[3]
+    done = subprocess.run(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "cityhall.cli", "bench", "ingest", "--n", "300", "--runs", "1",
+         "--warmup", "0", "--db", "sqlite", "--json"],
+        cwd=root,
+        env={**os.environ, "CITYHALL_DATA_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout)["results"]["sqlite"]
+    # The worker fails the run unless the pipeline stored each of the 300 readings exactly once.
+    assert result["runs"] == 1
+    pipeline = result["detail"][0]["pipeline"]
+    assert pipeline["batches"] >= 1 and pipeline["duplicates"] == 0
+    assert 0 < pipeline["p50_ms"] <= pipeline["p99_ms"] <= pipeline["max_ms"]
+    assert result["lower_limit"] in {"broker", "database"} and result["ratio"] > 0
