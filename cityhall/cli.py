@@ -109,9 +109,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"데모 계정 (비밀번호 '{DEMO_PASSWORD}'): {', '.join(accounts)}")
     if args.no_serve:
         return 0
+    server = _web_server(args.host, args.port)  # bound first: a taken port ends the demo before it starts
+    if server is None:
+        return 1
     runtime = None if args.no_live else _start_live()
     try:
-        return _serve(args.host, args.port)
+        return _run(server, args.host, args.port)
     finally:
         if runtime is not None:
             print("실시간 운영을 멈추는 중입니다…")
@@ -162,14 +165,32 @@ def _load_samples(actor) -> None:
     print(f"{devices}를 등록했습니다 (식별번호는 부여한 값).")
 
 
-def _serve(host: str, port: int) -> int:
-    from waitress import serve
+def _web_server(host: str, port: int):
+    """The waitress server, bound to ``host:port``; None (and a Korean message) if it cannot bind."""
+    from waitress.server import create_server
 
     from config.wsgi import application
 
+    try:
+        return create_server(application, host=host, port=port, threads=8, ident="cityhall")
+    except OSError as exc:
+        print(f"웹 서버를 {host}:{port}에서 시작하지 못했습니다: {exc.strerror or exc}", file=sys.stderr)
+        print("다른 포트를 쓰려면 --port 를 주세요.", file=sys.stderr)
+        return None
+
+
+def _run(server, host: str, port: int) -> int:
     print(f"http://{host}:{port}/ 에서 서비스합니다. (끝내려면 Ctrl+C)")
-    serve(application, host=host, port=port, threads=8, ident="cityhall")
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
     return 0
+
+
+def _serve(host: str, port: int) -> int:
+    server = _web_server(host, port)
+    return 1 if server is None else _run(server, host, port)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from cityhall.core.permissions import VIEW, restrict
 from cityhall.core.records import record_type_for
-from cityhall.telemetry.rollups import rollups_by_day
+from cityhall.telemetry.rollups import max_gap, rollups_by_day
 
 from . import energy, solar
 from .choices import LightState
@@ -208,6 +208,17 @@ def _dark_hours(day: date, lat: float, lon: float) -> float:
     return energy.dark_hours(_local_midnight(day), _local_midnight(day + timedelta(days=1)), lat, lon)
 
 
+def _covered_dark_hours(day: date, totals, lat: float, lon: float) -> float:
+    """Dark hours of ``day`` that the readings cover: the whole day's once they span it (give or take a
+    reporting interval), else only from the first to the last reading — today, or the day reporting
+    began, must not be compared with a whole night's full-power baseline."""
+    start, end = _local_midnight(day), _local_midnight(day + timedelta(days=1))
+    slack = timedelta(seconds=max_gap())  # a reading's state holds that long at most
+    if totals.first_ts - start <= slack and end - totals.last_ts <= slack:
+        return _dark_hours(day, lat, lon)
+    return energy.dark_hours(max(start, totals.first_ts), min(end, totals.last_ts), lat, lon)
+
+
 @lru_cache(maxsize=4096)
 def _model_wh(schedule: DimmingSchedule, first: date, last: date, lat: float, lon: float, rated_w: int):
     """(used, baseline) Wh of one lamp on a schedule over the local days first..last."""
@@ -241,12 +252,12 @@ def _measured(lights: list[Streetlight], year: int, lat: float, lon: float, pric
         by_rating[light.rated_power_w].append(light.code)
     days_seen: list[set[date]] = [set() for _ in range(12)]
     for rated_w, codes in by_rating.items():
-        for day, (n, wh, simulated) in rollups_by_day(codes, date(year, 1, 1), date(year, 12, 31)).items():
+        for day, totals in rollups_by_day(codes, date(year, 1, 1), date(year, 12, 31)).items():
             cell = cells[day.month - 1]
-            cell.used_wh += wh
-            cell.baseline_wh += n * rated_w * _dark_hours(day, lat, lon)
-            cell.light_days += n
-            cell.sources.add(SIMULATED if simulated else MEASURED)
+            cell.used_wh += totals.energy_wh
+            cell.baseline_wh += totals.devices * rated_w * _covered_dark_hours(day, totals, lat, lon)
+            cell.light_days += totals.devices
+            cell.sources.add(SIMULATED if totals.simulated else MEASURED)
             days_seen[day.month - 1].add(day)
     for cell, seen in zip(cells, days_seen, strict=True):
         cell.days = len(seen)

@@ -549,21 +549,42 @@ def _prune_group(day: date, group: list[tuple[int, str, int]], report: PruneRepo
         report.device_days_pruned += len(done)
 
 
-def rollups_by_day(device_ids: Iterable[str], first: date, last: date) -> dict[date, tuple[int, int, int]]:
-    """Per local day in [first, last]: (devices reporting, energy used in Wh, devices with simulated
-    data), summed over ``device_ids``. For reports (the streetlight energy report)."""
-    out: dict[date, list[int]] = defaultdict(lambda: [0, 0, 0])
+@dataclass
+class DayTotals:
+    """One local day of a set of devices: how many reported, the energy they used, how many of them
+    with simulated data, and the span the readings cover (earliest first / latest last reading)."""
+
+    devices: int
+    energy_wh: int
+    simulated: int
+    first_ts: datetime
+    last_ts: datetime
+
+
+def rollups_by_day(device_ids: Iterable[str], first: date, last: date) -> dict[date, DayTotals]:
+    """Per local day in [first, last], summed over ``device_ids`` (for the energy report)."""
+    out: dict[date, DayTotals] = {}
     for chunk in _chunks(sorted(set(device_ids)), _DEVICE_CHUNK):
         rows = (
             DailyRollup.objects.filter(device_id__in=chunk, day__gte=first, day__lte=last)
             .values("day")
-            .annotate(n=Count("id"), wh=Sum("energy_wh"), sim=Count("id", filter=Q(simulated=True)))
-            .values_list("day", "n", "wh", "sim")
+            .annotate(
+                n=Count("id"),
+                wh=Sum("energy_wh"),
+                sim=Count("id", filter=Q(simulated=True)),
+                start=Min("first_ts"),
+                end=Max("last_ts"),
+            )
+            .values_list("day", "n", "wh", "sim", "start", "end")
             .order_by()
         )
-        for day, n, wh, sim in rows:
-            totals = out[day]
-            totals[0] += n
-            totals[1] += wh or 0
-            totals[2] += sim
-    return {day: (n, wh, sim) for day, (n, wh, sim) in sorted(out.items())}
+        for day, n, wh, sim, start, end in rows:
+            totals = out.get(day)
+            if totals is None:
+                out[day] = DayTotals(n, wh or 0, sim, start, end)
+                continue
+            totals.devices += n
+            totals.energy_wh += wh or 0
+            totals.simulated += sim
+            totals.first_ts, totals.last_ts = min(totals.first_ts, start), max(totals.last_ts, end)
+    return dict(sorted(out.items()))

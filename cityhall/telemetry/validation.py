@@ -93,11 +93,9 @@ _DECODER = json.JSONDecoder(parse_constant=_reject_constant)
 
 def _number(data: dict[str, Any], name: str, *, integer: bool) -> int | float:
     value = data[name]
-    # The common case first, without the checks below: an exact int (or float), in range. JSON
-    # numbers are finite here (NaN/Infinity are rejected by the decoder); bool is not an int subclass
-    # to ``type() is``.
-    kind_ok = type(value) is int or (not integer and type(value) is float)
-    if kind_ok:
+    # The common case first, without the checks below: an exact int (or a finite float: 1e400
+    # decodes to inf), in range. ``type() is`` also keeps bool (an int subclass) out.
+    if type(value) is int or (not integer and type(value) is float and math.isfinite(value)):
         low, high = RANGES[name]
         if low <= value and (high is None or value <= high):
             return value if integer else float(value)

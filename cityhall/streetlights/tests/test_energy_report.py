@@ -27,10 +27,12 @@ def dark_hours(day: date) -> float:
     return energy.dark_hours(midnight(day), midnight(day + timedelta(days=1)))
 
 
-def rollup(code: str, day: date, wh: int, *, simulated=False) -> DailyRollup:
-    ts = midnight(day).astimezone(UTC) + timedelta(hours=12)
+def rollup(code: str, day: date, wh: int, *, simulated=False, until: datetime | None = None) -> DailyRollup:
+    """A device-day reported from just after midnight to just before the next (or ``until``)."""
+    ts = midnight(day).astimezone(UTC) + timedelta(minutes=1)
+    last = until or midnight(day + timedelta(days=1)).astimezone(UTC) - timedelta(minutes=1)
     return DailyRollup(
-        device_id=code, day=day, readings=10, first_ts=ts, last_ts=ts, first_energy_wh=0, last_energy_wh=wh,
+        device_id=code, day=day, readings=10, first_ts=ts, last_ts=last, first_energy_wh=0, last_energy_wh=wh,
         last_lamp_on=False, last_faulty=False, energy_in_day_wh=wh, carry_wh=0, energy_wh=wh,
         burning_s=0, fault_s=0, power_min_w=0, power_max_w=0, power_sum_w=0, simulated=simulated,
         computed_at=ts,
@@ -71,6 +73,17 @@ def test_measured_month(measured, roles):
     assert 3.7 < june.baseline_kwh < 3.8
     pungmu = row_of(report, "PUNGMU").months[5]
     assert (pungmu.label, pungmu.css, pungmu.used_wh) == ("모의", "simulated", 700)
+
+
+def test_a_partly_reported_day_compares_only_its_covered_dark_hours(registry, roles):
+    """Today, reported since the morning: the night still to come is not in the baseline."""
+    day = date(2025, 6, 1)
+    until = midnight(day).astimezone(UTC) + timedelta(hours=22)  # 22:00 KST, two hours after sunset
+    DailyRollup.objects.bulk_create([rollup("SL-HAGUN41-001", day, 150, until=until)])
+    june = row_of(reports.energy_report(year=2025, user=roles["viewer"], today=TODAY), "HAGUN41").months[5]
+    covered = energy.dark_hours(midnight(day) + timedelta(minutes=1), until)
+    assert june.baseline_wh == pytest.approx(100 * covered, rel=1e-12)
+    assert 7 < covered < dark_hours(day) - 2  # the small hours and 19:5x–22:00, not the rest
 
 
 def test_months_without_data_are_estimated_and_future_months_empty(measured, roles):

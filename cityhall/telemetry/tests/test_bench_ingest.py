@@ -106,3 +106,26 @@ def test_whole_run_through_a_private_broker(tmp_path):
     assert pipeline["batches"] >= 1 and pipeline["duplicates"] == 0
     assert 0 < pipeline["p50_ms"] <= pipeline["p99_ms"] <= pipeline["max_ms"]
     assert result["lower_limit"] in {"broker", "database"} and result["ratio"] > 0
+
+
+@pytest.mark.parametrize(
+    ("fields", "reason"),
+    [
+        ({"raw_power_w": "1e400"}, "wrong_type"),  # decodes to inf: not a finite number
+        ({"dim": True}, "wrong_type"),
+        ({"dim": 70.0}, "wrong_type"),
+        ({"dim": 101}, "out_of_range"),
+        ({"energy_wh": -1}, "out_of_range"),
+        ({"temperature_c": -40, "voltage_v": 300.0, "power_w": 0}, None),
+    ],
+)
+def test_fast_number_checks_keep_the_verdicts(fields, reason):
+    """The in-range fast path added to validation for speed gives the same verdicts as before."""
+    from cityhall.telemetry.tests.factories import payload
+
+    raw = fields.pop("raw_power_w", None)
+    body = json.dumps(payload(**fields)).encode()
+    if raw is not None:
+        body = body.replace(b'"power_w": 84.5', b'"power_w": ' + raw.encode())
+    result = parse_payload(telemetry_topic("SL-0001"), body, now=NOW)
+    assert getattr(result, "reason", None) == reason, result

@@ -289,7 +289,8 @@ before = t.snapshot()
 rollup_days(t.JUNE1, t.JUNE2, now=t.LATER)
 out["same"] = t.snapshot() == before
 out["days"] = [t.values("SL-A", t.JUNE1), t.values("SL-A", t.JUNE2)]
-out["by_day"] = [[str(d), *v] for d, v in rollups_by_day(["SL-A", "SL-Z"], t.JUNE1, t.JUNE2).items()]
+by_day = rollups_by_day(["SL-A", "SL-Z"], t.JUNE1, t.JUNE2).items()
+out["by_day"] = [[str(d), v.devices, v.energy_wh, v.simulated, v.first_ts.isoformat()] for d, v in by_day]
 prune = readings_prune(older_than_days=7, now=t.kst(21, 12, 0))
 out["pruned"] = [prune.readings_deleted, prune.device_days_pruned, Reading.objects.count()]
 print(json.dumps(out))
@@ -305,5 +306,5 @@ def test_rollups_and_prune_on_postgresql(postgres_url, tmp_path):  # noqa: F811
     day1, day2 = out["days"]
     assert (day1["readings"], day1["energy_wh"], day2["carry_wh"], day2["energy_wh"]) == (4, 95, 5, 15)
     assert (day1["burning_min"], day1["fault_min"], day2["burning_min"]) == (35.0, 3.0, 20.0)
-    assert out["by_day"] == [["2025-06-01", 1, 95, 0], ["2025-06-02", 1, 15, 0]]
+    assert [row[:4] for row in out["by_day"]] == [["2025-06-01", 1, 95, 0], ["2025-06-02", 1, 15, 0]]
     assert out["pruned"] == [6, 2, 0]
