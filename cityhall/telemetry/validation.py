@@ -160,7 +160,10 @@ def _parse(topic: str, payload: bytes, known_devices: set[str] | None, now: date
             f"메시지가 {len(payload):,}바이트로 최대 {MAX_PAYLOAD_BYTES:,}바이트를 넘습니다.",
         )
     try:
-        data = _DECODER.decode(payload.decode("utf-8"))
+        text = payload.decode("utf-8")
+        if text.startswith("\ufeff"):  # as json.loads says it
+            raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+        data = _DECODER.decode(text)
     except UnicodeDecodeError as exc:
         raise _Reject(Reason.MALFORMED_JSON, f"메시지가 UTF-8이 아닙니다 ({exc.start}번째 바이트).") from None
     except ValueError as exc:

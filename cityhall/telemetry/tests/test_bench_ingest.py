@@ -1,6 +1,6 @@
 """``cityhall bench ingest`` (benchmarks/ingest.py) kept from rotting: its payloads, its phases on small
 numbers, and one whole run through a private Mosquitto. No timings are asserted (speed belongs to the
-benchmark itself, see benchmarks/README.md)."""
+benchmark itself, see benchmarks/README.md). Also: the speed-ups in validation give the same verdicts."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ import pytest
 from benchmarks import ingest
 from cityhall.cli import main as cli_main
 from cityhall.telemetry.models import Reading
+from cityhall.telemetry.tests.factories import payload
 from cityhall.telemetry.validation import ParsedReading, parse_payload, telemetry_topic
 
 DEVICES = ["SL-0001", "SL-0002", "BS-01"]
@@ -121,11 +122,17 @@ def test_whole_run_through_a_private_broker(tmp_path):
 )
 def test_fast_number_checks_keep_the_verdicts(fields, reason):
     """The in-range fast path added to validation for speed gives the same verdicts as before."""
-    from cityhall.telemetry.tests.factories import payload
-
     raw = fields.pop("raw_power_w", None)
     body = json.dumps(payload(**fields)).encode()
     if raw is not None:
         body = body.replace(b'"power_w": 84.5', b'"power_w": ' + raw.encode())
     result = parse_payload(telemetry_topic("SL-0001"), body, now=NOW)
     assert getattr(result, "reason", None) == reason, result
+
+
+def test_reused_json_decoder_reports_a_bom_as_json_loads_does():
+    """The decoder built once (for speed) must word a byte-order mark as json.loads did."""
+    body = "\ufeff".encode() + json.dumps(payload()).encode()
+    result = parse_payload(telemetry_topic("SL-0001"), body, now=NOW)
+    bom = "Unexpected UTF-8 BOM (decode using utf-8-sig): line 1 column 1 (char 0)"
+    assert (result.reason, result.message) == ("malformed_json", f"메시지가 올바른 JSON이 아닙니다: {bom}")
