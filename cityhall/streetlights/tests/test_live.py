@@ -365,11 +365,29 @@ def test_demo_starts_the_runtime_unless_no_live(db, monkeypatch, no_live):
 
     monkeypatch.setattr(cli, "_migrate", lambda verbosity=0: None)
     monkeypatch.setattr(cli, "_start_live", lambda: events.append("live") or FakeRuntime())
-    monkeypatch.setattr(cli, "_serve", lambda host, port: events.append(f"serve {host}:{port}") or 0)
+    monkeypatch.setattr(
+        cli, "_web_server", lambda host, port: events.append(f"bind {host}:{port}") or "server"
+    )
+    monkeypatch.setattr(cli, "_run", lambda server, host, port: events.append(f"serve {server}") or 0)
     args = cli.build_parser().parse_args(["demo", "--port", "8123", *(["--no-live"] if no_live else [])])
     assert cli.cmd_demo(args) == 0
-    expected = ["serve 127.0.0.1:8123"] if no_live else ["live", "serve 127.0.0.1:8123", "stop"]
+    bind = "bind 127.0.0.1:8123"  # the web port first: a taken port ends the demo before anything starts
+    expected = [bind, "serve server"] if no_live else [bind, "live", "serve server", "stop"]
     assert events == expected
+
+
+def test_demo_with_a_taken_port_says_so_and_starts_nothing(db, monkeypatch, capsys):
+    from cityhall import cli
+
+    monkeypatch.setattr(cli, "_migrate", lambda verbosity=0: None)
+    monkeypatch.setattr(cli, "_start_live", lambda: pytest.fail("the runtime must not start"))
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        args = cli.build_parser().parse_args(["demo", "--port", str(port)])
+        assert cli.cmd_demo(args) == 1
+    assert f"웹 서버를 127.0.0.1:{port}에서 시작하지 못했습니다" in capsys.readouterr().err
 
 
 def test_the_real_simulator_answers_commands_through_the_runtime(live_db):
