@@ -3,7 +3,7 @@ database's own limits measured in the same run (see benchmarks/README.md, "inges
 
     cityhall bench ingest [--n N] [--runs R] [--warmup N] [--db sqlite|postgresql|both]
                           [--database-url postgresql://…] [--url mqtt://…] [--protocol 5|3.1.1]
-                          [--batch-size B] [--flush-ms MS] [--json]
+                          [--batch-size B] [--flush-ms MS] [--per-message N] [--ingesters K] [--json]
 
 Processes: this one (the parent) starts a private Mosquitto on a free loopback port (unless ``--url``
 names a broker) and, per database, one *worker* process with its own environment (a temporary data
@@ -17,9 +17,14 @@ phases below ``--runs`` times (after one smaller warm-up round). Each phase's re
 - raw insert: the same rows as ``Reading`` objects through ``bulk_create`` (and ``COPY`` on
   PostgreSQL) — the floor of what storing them costs, for reference;
 - pipeline: publisher → Mosquitto → the real ingester (``run_ingester``, manual acks, persistent
-  session) → ``ingest_batch`` → commit. Each payload carries the publisher's clock (``pub_ts``, an
+  session; with ``--ingesters K`` > 1, K ingester processes on one MQTT 5 shared subscription) →
+  ``ingest_batch`` → commit. Each payload carries the publisher's clock (``pub_ts``, an
   extra field that validation ignores); latency is the commit time of its batch minus that;
 - paced: the pipeline again at half the rate it just sustained (latency without a backlog).
+
+Every phase uses the same message shape: ``--per-message N`` readings per MQTT message (1: the
+single-reading topic; more: a gateway's batch message on ``…/{base station}/telemetry/batch``, each
+base station's lights grouped together, ADR 0007).
 
 Besides rates, each phase reports the CPU time per reading of each process (publisher, broker,
 ingester, PostgreSQL backend): on a shared, noisy machine that is what stays comparable.
@@ -35,6 +40,7 @@ import math
 import os
 import secrets
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -65,6 +71,9 @@ WORKER_TIMEOUT = 3_600.0  # s
 DATASET = "gimpo-2025"
 # As validation.telemetry_topic() (ADR 0007); spelled out so the publisher needs no Django.
 TOPIC = "cityhall/v1/streetlights/{device}/telemetry"
+BATCH_TOPIC = "cityhall/v1/streetlights/{gateway}/telemetry/batch"
+DEFAULT_PER_MESSAGE = 50
+MAX_PER_MESSAGE = 500  # validation.MAX_BATCH_READINGS
 
 
 def log(message: str) -> None:
@@ -108,7 +117,55 @@ def finish(prefix: bytes, pub_ts: float) -> bytes:
 
 
 def pub_ts_of(payload: bytes) -> float:
-    return float(payload[payload.rindex(b'"pub_ts":') + 9 : -1])
+    """The publish time in a single reading or a batch message (all its readings carry the same)."""
+    start = payload.rindex(b'"pub_ts":') + 9
+    return float(payload[start : payload.index(b"}", start)])
+
+
+def readings_in(payload: bytes) -> int:
+    return payload.count(b'"pub_ts":')
+
+
+def group(
+    parts: list[tuple[str, bytes]], per_message: int, gateways: dict[str, str]
+) -> list[tuple[str, list[bytes]]]:
+    """The readings as MQTT messages: (topic, their payload prefixes). ``per_message`` 1: each on its
+    device's topic; more: batch messages of up to that many readings of one gateway's devices (a
+    device without one is its own gateway), in publishing order (a message goes out when it is full,
+    the rest at the end)."""
+    if per_message == 1:
+        return [(topic, [prefix]) for topic, prefix in parts]
+    messages: list[tuple[str, list[bytes]]] = []
+    open_: dict[str, list[bytes]] = {}
+    for topic, prefix in parts:
+        device = topic.split("/")[3]
+        gateway = gateways.get(device, device)
+        chunk = open_.setdefault(gateway, [])
+        chunk.append(prefix)
+        if len(chunk) == per_message:
+            messages.append((BATCH_TOPIC.format(gateway=gateway), chunk))
+            del open_[gateway]
+    messages.extend((BATCH_TOPIC.format(gateway=gateway), chunk) for gateway, chunk in open_.items())
+    return messages
+
+
+def encode(topic: str, prefixes: list[bytes], pub_ts: float) -> bytes:
+    """One message's payload: a single reading, or a batch message's JSON array."""
+    if not topic.endswith("/batch"):
+        return finish(prefixes[0], pub_ts)
+    stamp = repr(pub_ts).encode() + b"}"
+    return b"[" + b",".join([prefix + stamp for prefix in prefixes]) + b"]"
+
+
+def read_devices(path: Path) -> tuple[list[str], dict[str, str]]:
+    """The devices file: one ``device [gateway]`` a line."""
+    devices, gateways = [], {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        device, *gateway = line.split()
+        devices.append(device)
+        if gateway:
+            gateways[device] = gateway[0]
+    return devices, gateways
 
 
 # -- publisher process ------------------------------------------------------------------------------
@@ -122,13 +179,16 @@ def publish_worker(argv: list[str]) -> int:
     parser.add_argument("--tag", required=True)
     parser.add_argument("--devices", required=True, help="file with one device ID a line")
     parser.add_argument("--inflight", type=int, default=INFLIGHT)
-    parser.add_argument("--rate", type=float, default=0.0, help="messages/s (0: as fast as possible)")
+    parser.add_argument("--rate", type=float, default=0.0, help="readings/s (0: as fast as possible)")
+    parser.add_argument("--per-message", type=int, default=1)
     args = parser.parse_args(argv)
 
     from cityhall.telemetry.mqtt import broker_from_url, new_client
 
-    devices = Path(args.devices).read_text(encoding="utf-8").split()
-    parts = payload_parts(devices, args.n, args.tag, datetime.now(UTC))
+    devices, gateways = read_devices(Path(args.devices))
+    messages = group(payload_parts(devices, args.n, args.tag, datetime.now(UTC)), args.per_message, gateways)
+    total = len(messages)
+    rate = args.rate / args.n * total  # messages/s
     broker = broker_from_url(args.url)
     client, connect = new_client(broker, f"bench-pub-{args.tag}")
     client.max_inflight_messages_set(args.inflight)
@@ -152,16 +212,16 @@ def publish_worker(argv: list[str]) -> int:
     cpu_start = time.process_time()
     sent = 0
     deadline = time.monotonic() + PHASE_TIMEOUT
-    while acked[0] < args.n:
+    while acked[0] < total:
         # As fast as the broker takes them: at most `inflight` unacknowledged.
-        due = args.n if not args.rate else min(args.n, int((time.monotonic() - paced_from) * args.rate) + 1)
+        due = total if not rate else min(total, int((time.monotonic() - paced_from) * rate) + 1)
         while sent < due and sent - acked[0] < args.inflight:
-            topic, prefix = parts[sent]
-            client.publish(topic, finish(prefix, time.time()), qos=1)
+            topic, prefixes = messages[sent]
+            client.publish(topic, encode(topic, prefixes, time.time()), qos=1)
             sent += 1
         client.loop(timeout=0.001 if args.rate else 0.01)
         if time.monotonic() > deadline:
-            raise SystemExit(f"publisher: only {acked[0]} of {args.n} acknowledged")
+            raise SystemExit(f"publisher: only {acked[0]} of {total} messages acknowledged")
     last_ack = time.time()
     cpu = time.process_time() - cpu_start
     client.disconnect()
@@ -172,7 +232,9 @@ def publish_worker(argv: list[str]) -> int:
 class Publisher:
     """The publisher process; ``result()`` waits for it and returns its timings."""
 
-    def __init__(self, url: str, n: int, tag: str, devices_file: Path, rate: float = 0.0) -> None:
+    def __init__(
+        self, url: str, n: int, tag: str, devices_file: Path, rate: float = 0.0, per_message: int = 1
+    ) -> None:
         self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
             [
                 sys.executable,
@@ -189,6 +251,8 @@ class Publisher:
                 str(devices_file),
                 "--rate",
                 str(rate),
+                "--per-message",
+                str(per_message),
             ],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -236,8 +300,10 @@ class CpuMeter:
         self.broker_pid = broker_pid
         self.start = (time.process_time(), process_cpu(broker_pid))
 
-    def per_reading(self, n: int, publisher_s: float = 0.0, database_s: float = 0.0) -> dict[str, float]:
-        worker = time.process_time() - self.start[0]
+    def per_reading(
+        self, n: int, publisher_s: float = 0.0, database_s: float = 0.0, python_s: float | None = None
+    ) -> dict[str, float]:
+        worker = time.process_time() - self.start[0] if python_s is None else python_s
         broker = process_cpu(self.broker_pid) - self.start[1] if self.broker_pid else None
         used = {"publisher": publisher_s, "broker": broker, "python": worker, "postgresql": database_s}
         return {name: round(value / n * 1e6, 1) for name, value in used.items() if value}
@@ -252,6 +318,13 @@ def _backend_pid() -> int | None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         return cursor.fetchone()[0]
+
+
+def _gateways() -> dict[str, str]:
+    """Each light's base station (its gateway), as ``cityhall manage telemetry_ingest`` reads it."""
+    from cityhall.streetlights.selectors import light_gateways
+
+    return light_gateways()
 
 
 def _prepare_database() -> list[str]:
@@ -290,9 +363,12 @@ def _stored(tag: str) -> int:
     return Reading.objects.filter(message_id__startswith=f"{tag}-").count()
 
 
-def phase_broker(url: str, n: int, tag: str, devices_file: Path, broker_pid: int | None) -> dict[str, Any]:
-    """Publisher → broker → a subscriber that only counts (QoS 1, automatic acknowledgement)."""
-    from cityhall.telemetry.ingester import SUBSCRIPTION
+def phase_broker(
+    url: str, n: int, tag: str, devices_file: Path, broker_pid: int | None, per_message: int = 1
+) -> dict[str, Any]:
+    """Publisher → broker → a subscriber that only counts readings (QoS 1, automatic acknowledgement),
+    in the same message shape as the pipeline."""
+    from cityhall.telemetry.ingester import BATCH_SUBSCRIPTION, SUBSCRIPTION
     from cityhall.telemetry.mqtt import broker_from_url, new_client
 
     client, connect = new_client(broker_from_url(url), f"bench-count-{tag}", receive_maximum=BROKER_INFLIGHT)
@@ -302,14 +378,14 @@ def phase_broker(url: str, n: int, tag: str, devices_file: Path, broker_pid: int
     subscribed = threading.Event()
 
     def on_connect(client, userdata, flags, reason_code, properties):
-        client.subscribe(SUBSCRIPTION, qos=1)
+        client.subscribe([(SUBSCRIPTION, 1), (BATCH_SUBSCRIPTION, 1)])
 
     def on_subscribe(client, userdata, mid, reason_codes, properties):
         subscribed.set()
 
     def on_message(client, userdata, message):
-        count[0] += 1
-        if count[0] == n:
+        count[0] += readings_in(message.payload)
+        if count[0] >= n and not done.is_set():
             last[0] = time.time()
             done.set()
 
@@ -320,11 +396,11 @@ def phase_broker(url: str, n: int, tag: str, devices_file: Path, broker_pid: int
         if not subscribed.wait(30):
             raise RuntimeError("the counting subscriber did not subscribe")
         meter = CpuMeter(broker_pid)
-        publisher = Publisher(url, n, tag, devices_file)
+        publisher = Publisher(url, n, tag, devices_file, per_message=per_message)
         try:
             timing = publisher.result()
             if not done.wait(PHASE_TIMEOUT):
-                raise RuntimeError(f"broker only: {count[0]} of {n} messages arrived")
+                raise RuntimeError(f"broker only: {count[0]} of {n} readings arrived")
         finally:
             publisher.kill()
     finally:
@@ -339,21 +415,32 @@ def phase_broker(url: str, n: int, tag: str, devices_file: Path, broker_pid: int
     }
 
 
-def phase_database(devices: list[str], n: int, tag: str, batch_size: int, known: set[str]) -> dict[str, Any]:
-    """The same payloads through ``ingest_batch``, ``batch_size`` at a time, no broker."""
+def phase_database(
+    devices: list[str],
+    n: int,
+    tag: str,
+    batch_size: int,
+    known: set[str],
+    per_message: int = 1,
+    gateways: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """The same payloads (in the same message shape) through ``ingest_batch``, ``batch_size``
+    readings at a time, no broker."""
     from cityhall.telemetry.services import ingest_batch
 
     _empty_readings()
     now = datetime.now(UTC)
-    parts = payload_parts(devices, n, tag, now)
-    messages = [(topic, finish(prefix, 0.0), now) for topic, prefix in parts]
+    gateways = gateways or {}
+    parts = group(payload_parts(devices, n, tag, now), per_message, gateways)
+    messages = [(topic, encode(topic, prefixes, 0.0), now) for topic, prefixes in parts]
+    step = max(1, batch_size // per_message)
     stored = 0
     backend = _backend_pid()
     backend_start = process_cpu(backend)
     meter = CpuMeter(None)
     start = time.perf_counter()
-    for i in range(0, n, batch_size):
-        stored += ingest_batch(messages[i : i + batch_size], known_devices=known).stored
+    for i in range(0, len(messages), step):
+        stored += ingest_batch(messages[i : i + step], known_devices=known, gateways=gateways).stored
     seconds = time.perf_counter() - start
     if stored != n:
         raise RuntimeError(f"database only: {stored} of {n} stored")
@@ -439,6 +526,60 @@ def phase_raw(devices: list[str], n: int, tag: str, batch_size: int) -> dict[str
     return result
 
 
+class _Observer:
+    """Stands in for ``ingest_batch`` in an ingester: per batch, its commit time and its messages
+    (``ingest_batch`` returns after its transaction has committed); the totals; the CPU time of the
+    ingester's PostgreSQL backend. ``n``: set ``done`` once that many readings were received."""
+
+    def __init__(self, real, n: int | None = None) -> None:
+        self.real = real
+        self.n = n
+        self.batches: list[tuple[float, list]] = []
+        self.totals = {"received": 0, "stored": 0, "duplicates": 0, "rejected": 0}
+        self.backend: dict[str, Any] = {}
+        self.done = threading.Event()
+
+    def __call__(self, messages, **kwargs):
+        if "pid" not in self.backend:  # the ingester thread's own connection, opened for this phase
+            self.backend["pid"] = _backend_pid()
+        report = self.real(messages, **kwargs)
+        committed = time.time()
+        self.batches.append((committed, messages))
+        totals = self.totals
+        totals["received"] += report.received
+        totals["stored"] += report.stored
+        totals["duplicates"] += report.duplicates
+        totals["rejected"] += report.rejected_total
+        if self.n is None or totals["received"] >= self.n:
+            self.backend["cpu_s"] = process_cpu(self.backend["pid"])  # before the connection is closed
+            if self.n is not None:
+                self.done.set()
+        return report
+
+    def timed(self) -> list[tuple[float, list[tuple[float, int]]]]:
+        """Per batch: its commit time, and (publish time, readings) of each of its messages."""
+        return [(c, [(pub_ts_of(m[1]), readings_in(m[1])) for m in ms]) for c, ms in self.batches]
+
+
+def _create_sessions(url: str, client_ids: list[str], topics: list[str]) -> None:
+    """Create the ingesters' persistent sessions (and subscriptions) before anything is published,
+    so no message can be published before they are subscribed."""
+    from cityhall.telemetry.mqtt import broker_from_url, new_client
+
+    for client_id in client_ids:
+        client, connect = new_client(broker_from_url(url), client_id, persistent=True)
+        subscribed = threading.Event()
+        client.on_connect = lambda c, *a: c.subscribe([(topic, 1) for topic in topics])
+        client.on_subscribe = lambda *a, subscribed=subscribed: subscribed.set()
+        client.connect(**connect)
+        client.loop_start()
+        ok = subscribed.wait(30)
+        client.disconnect()
+        client.loop_stop()
+        if not ok:
+            raise RuntimeError(f"could not create the session of {client_id}")
+
+
 def phase_pipeline(
     url: str,
     n: int,
@@ -448,51 +589,63 @@ def phase_pipeline(
     flush_ms: int,
     broker_pid: int | None,
     rate: float = 0.0,
+    per_message: int = 1,
+    ingesters: int = 1,
 ) -> dict[str, Any]:
-    """Publisher → broker → ``run_ingester`` (in this process) → commit, timed per message; the
-    publisher as fast as the broker takes them, or at ``rate`` messages/s."""
-    import cityhall.telemetry.ingester as ingester_module
-    from cityhall.streetlights.selectors import known_device_ids
-    from cityhall.telemetry.mqtt import broker_from_url, new_client
+    """Publisher → broker → ingester(s) → commit, timed per reading; the publisher as fast as the
+    broker takes them, or at ``rate`` readings/s. One ingester runs in this process (a thread); more
+    run as processes of their own on one shared subscription."""
+    from cityhall.telemetry.ingester import BATCH_SUBSCRIPTION, SUBSCRIPTION, shared
 
     _empty_readings()
-    client_id = f"bench-ingester-{tag}"
-    # Create the ingester's persistent session (and its subscription) before anything is
-    # published, so no message can be published before it is subscribed.
-    client, connect = new_client(broker_from_url(url), client_id, persistent=True)
-    subscribed = threading.Event()
-    client.on_connect = lambda c, *a: c.subscribe(ingester_module.SUBSCRIPTION, qos=1)
-    client.on_subscribe = lambda *a: subscribed.set()
-    client.connect(**connect)
-    client.loop_start()
-    ok = subscribed.wait(30)
-    client.disconnect()
-    client.loop_stop()
-    if not ok:
-        raise RuntimeError("could not create the ingester's session")
+    if ingesters > 1:
+        share = f"bench-{tag}"
+        client_ids = [f"bench-ingester-{tag}-{i + 1}" for i in range(ingesters)]
+        topics = [shared(SUBSCRIPTION, share), shared(BATCH_SUBSCRIPTION, share)]
+        _create_sessions(url, client_ids, topics)
+        timed, totals, timing, cpu = _pipeline_processes(
+            url, n, tag, devices_file, batch_size, flush_ms, broker_pid, rate, per_message, share, client_ids
+        )
+    else:
+        client_id = f"bench-ingester-{tag}"
+        _create_sessions(url, [client_id], [SUBSCRIPTION, BATCH_SUBSCRIPTION])
+        timed, totals, timing, cpu = _pipeline_thread(
+            url, n, tag, devices_file, batch_size, flush_ms, broker_pid, rate, per_message, client_id
+        )
+
+    latencies: list[float] = []
+    for committed, messages in timed:
+        for pub_ts, count in messages:
+            latencies.extend([(committed - pub_ts) * 1000] * count)
+    first = min(timing["first"], min(pub_ts for _, messages in timed for pub_ts, _ in messages))
+    seconds = max(c for c, _ in timed) - first
+    stored = _stored(tag)
+    if stored != n or totals["rejected"]:
+        raise RuntimeError(f"pipeline: {stored} of {n} stored, {totals['rejected']} rejected")
+    return {
+        "rate": n / seconds,
+        "seconds": seconds,
+        "p50_ms": percentile(latencies, 50),
+        "p99_ms": percentile(latencies, 99),
+        "max_ms": max(latencies),
+        "batches": len(timed),
+        "mean_batch": round(statistics.fmean(sum(c for _, c in m) for _, m in timed), 1),
+        "duplicates": totals["duplicates"],
+        "publish_rate": n / (timing["last_ack"] - timing["first"]),
+        "cpu_us": cpu,
+        "offered_rate": rate or None,
+    }
+
+
+def _pipeline_thread(
+    url, n, tag, devices_file, batch_size, flush_ms, broker_pid, rate, per_message, client_id
+):
+    """The real ingester (``run_ingester``) in a thread of this process."""
+    import cityhall.telemetry.ingester as ingester_module
+    from cityhall.streetlights.selectors import known_device_ids
 
     real = ingester_module.ingest_batch
-    batches: list[tuple[float, list]] = []
-    totals = {"received": 0, "stored": 0, "duplicates": 0, "rejected": 0}
-    done = threading.Event()
-
-    backend: dict[str, Any] = {}
-
-    def observed(messages, **kwargs):
-        if "pid" not in backend:  # the ingester thread's own connection, opened for this phase
-            backend["pid"] = _backend_pid()
-        report = real(messages, **kwargs)
-        committed = time.time()  # ingest_batch returns after its transaction has committed
-        batches.append((committed, messages))
-        totals["received"] += report.received
-        totals["stored"] += report.stored
-        totals["duplicates"] += report.duplicates
-        totals["rejected"] += report.rejected_total
-        if totals["received"] >= n:
-            backend["cpu_s"] = process_cpu(backend["pid"])  # before the connection is closed
-            done.set()
-        return report
-
+    observer = _Observer(real, n)
     stop = threading.Event()
     outcome: dict[str, Any] = {}
 
@@ -504,24 +657,25 @@ def phase_pipeline(
                 flush_ms=flush_ms,
                 stop_event=stop,
                 known_devices=known_device_ids,
+                gateways=_gateways,
                 client_id=client_id,
             )
         except Exception as exc:  # reported by the phase below
             outcome["error"] = exc
-            done.set()
+            observer.done.set()
 
-    ingester_module.ingest_batch = observed
+    ingester_module.ingest_batch = observer
     thread = threading.Thread(target=run, name="ingester", daemon=True)
     try:
         thread.start()
         time.sleep(0.5)  # let it connect; what it misses meanwhile waits in its session
         meter = CpuMeter(broker_pid)
-        publisher = Publisher(url, n, tag, devices_file, rate)
+        publisher = Publisher(url, n, tag, devices_file, rate, per_message)
         try:
             timing = publisher.result()
-            if not done.wait(PHASE_TIMEOUT):
-                raise RuntimeError(f"pipeline: {totals['received']} of {n} messages ingested")
-            cpu = meter.per_reading(n, timing["cpu_s"], backend.get("cpu_s", 0.0))
+            if not observer.done.wait(PHASE_TIMEOUT):
+                raise RuntimeError(f"pipeline: {observer.totals['received']} of {n} readings ingested")
+            cpu = meter.per_reading(n, timing["cpu_s"], observer.backend.get("cpu_s", 0.0))
         finally:
             publisher.kill()
     finally:
@@ -530,29 +684,110 @@ def phase_pipeline(
         ingester_module.ingest_batch = real
     if "error" in outcome:
         raise RuntimeError(f"the ingester failed: {outcome['error']!r}")
+    return observer.timed(), observer.totals, timing, cpu
 
-    latencies: list[float] = []
-    for committed, messages in batches:
-        for _, payload, _ in messages:
-            latencies.append((committed - pub_ts_of(payload)) * 1000)
-    first = min(timing["first"], min(pub_ts_of(m[1]) for m in batches[0][1]))
-    seconds = max(c for c, _ in batches) - first
-    stored = _stored(tag)
-    if stored != n or totals["rejected"]:
-        raise RuntimeError(f"pipeline: {stored} of {n} stored, {totals['rejected']} rejected")
-    return {
-        "rate": n / seconds,
-        "seconds": seconds,
-        "p50_ms": percentile(latencies, 50),
-        "p99_ms": percentile(latencies, 99),
-        "max_ms": max(latencies),
-        "batches": len(batches),
-        "mean_batch": round(statistics.fmean(len(m) for _, m in batches), 1),
-        "duplicates": totals["duplicates"],
-        "publish_rate": n / (timing["last_ack"] - timing["first"]),
-        "cpu_us": cpu,
-        "offered_rate": rate or None,
+
+def _pipeline_processes(
+    url, n, tag, devices_file, batch_size, flush_ms, broker_pid, rate, per_message, share, client_ids
+):
+    """K ingester processes (``_ingest``, each ``run_ingester`` with its own client ID) on one shared
+    subscription; done when all N readings are stored, then stopped with SIGTERM (they flush)."""
+    directory = devices_file.parent
+    processes: list[tuple[subprocess.Popen, Path]] = []
+    try:
+        for client_id in client_ids:
+            out = directory / f"{client_id}.json"
+            with (directory / f"{client_id}.log").open("wb") as log_file:
+                process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+                    [sys.executable, "-m", "benchmarks.ingest", "_ingest", "--url", url,
+                     "--client-id", client_id, "--share", share, "--batch-size", str(batch_size),
+                     "--flush-ms", str(flush_ms), "--out", str(out)],
+                    stdout=log_file,
+                    stderr=subprocess.STDOUT,
+                )  # fmt: skip
+            processes.append((process, out))
+        deadline = time.monotonic() + 60
+        while not all(out.with_suffix(".ready").exists() for _, out in processes):
+            if time.monotonic() > deadline or any(p.poll() is not None for p, _ in processes):
+                raise RuntimeError("the ingester processes did not start")
+            time.sleep(0.05)
+        time.sleep(0.5)  # let them connect; what they miss meanwhile waits in their sessions
+        meter = CpuMeter(broker_pid)
+        publisher = Publisher(url, n, tag, devices_file, rate, per_message)
+        try:
+            timing = publisher.result()
+            deadline = time.monotonic() + PHASE_TIMEOUT
+            while _stored(tag) < n:
+                if time.monotonic() > deadline or any(p.poll() is not None for p, _ in processes):
+                    raise RuntimeError(f"pipeline: {_stored(tag)} of {n} readings stored")
+                time.sleep(0.1)
+        finally:
+            publisher.kill()
+        for process, _ in processes:
+            process.send_signal(signal.SIGTERM)
+        for process, _ in processes:
+            process.wait(timeout=60)
+            if process.returncode != 0:
+                raise RuntimeError(f"an ingester process failed (exit {process.returncode})")
+    finally:
+        for process, _ in processes:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    results = [json.loads(out.read_text(encoding="utf-8")) for _, out in processes]
+    timed = [(c, [tuple(m) for m in ms]) for r in results for c, ms in r["batches"]]
+    totals = {key: sum(r["totals"][key] for r in results) for key in results[0]["totals"]}
+    python_s = sum(r["cpu_s"] for r in results)
+    cpu = meter.per_reading(n, timing["cpu_s"], sum(r["backend_cpu_s"] for r in results), python_s)
+    return timed, totals, timing, cpu
+
+
+def ingest_child(argv: list[str]) -> int:
+    """One ingester process of a shared subscription: ``run_ingester`` until SIGTERM, then its
+    batches' commit times and messages' publish times, and its CPU time, into ``--out``."""
+    parser = argparse.ArgumentParser(prog="benchmarks.ingest _ingest")
+    for name in ("--url", "--client-id", "--share", "--out"):
+        parser.add_argument(name, required=True)
+    parser.add_argument("--batch-size", type=int, required=True)
+    parser.add_argument("--flush-ms", type=int, required=True)
+    args = parser.parse_args(argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    import logging
+
+    logging.getLogger("cityhall.telemetry").setLevel(logging.WARNING)
+    logging.getLogger("paho.mqtt").setLevel(logging.CRITICAL)
+    import cityhall.telemetry.ingester as ingester_module
+    from cityhall.streetlights.selectors import known_device_ids
+
+    observer = _Observer(ingester_module.ingest_batch)
+    ingester_module.ingest_batch = observer
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *a: stop.set())
+    out = Path(args.out)
+    cpu_start = time.process_time()
+    out.with_suffix(".ready").write_text("", encoding="utf-8")
+    ingester_module.run_ingester(
+        args.url,
+        batch_size=args.batch_size,
+        flush_ms=args.flush_ms,
+        stop_event=stop,
+        known_devices=known_device_ids,
+        gateways=_gateways,
+        client_id=args.client_id,
+        share=args.share,
+    )
+    cpu = time.process_time() - cpu_start
+    result = {
+        "batches": observer.timed(),
+        "totals": observer.totals,
+        "cpu_s": cpu,
+        "backend_cpu_s": observer.backend.get("cpu_s", 0.0),
     }
+    out.write_text(json.dumps(result), encoding="utf-8")
+    return 0
 
 
 def ingest_worker(argv: list[str]) -> int:
@@ -564,8 +799,11 @@ def ingest_worker(argv: list[str]) -> int:
     parser.add_argument("--flush-ms", type=int, required=True)
     parser.add_argument("--warmup", type=int, default=WARMUP_MAX)
     parser.add_argument("--broker-pid", type=int, help="the private broker's process, for its CPU time")
+    parser.add_argument("--per-message", type=int, default=1)
+    parser.add_argument("--ingesters", type=int, default=1)
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)
+    shape = {"per_message": args.per_message}
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
@@ -583,8 +821,12 @@ def ingest_worker(argv: list[str]) -> int:
     devices = _prepare_database()
     known = set(devices)
     log(f"  {connection.vendor}: {len(devices)} devices registered ({time.perf_counter() - t:.1f} s)")
+    gateways = _gateways()
     devices_file = Path(args.out).with_name("devices.txt")
-    devices_file.write_text("\n".join(devices), encoding="utf-8")
+    devices_file.write_text(
+        "\n".join(f"{device} {gateways[device]}" if device in gateways else device for device in devices),
+        encoding="utf-8",
+    )
 
     results: list[dict[str, Any]] = []
     rounds = ([min(args.n, args.warmup)] if args.warmup else []) + [args.n] * args.runs
@@ -594,14 +836,24 @@ def ingest_worker(argv: list[str]) -> int:
         base = f"r{number}{secrets.token_hex(2)}"
         result: dict[str, Any] = {}
         log(f"  {connection.vendor} {label}: broker only")
-        result["broker"] = phase_broker(args.url, n, f"{base}b", devices_file, args.broker_pid)
+        result["broker"] = phase_broker(args.url, n, f"{base}b", devices_file, args.broker_pid, **shape)
         log(f"  {connection.vendor} {label}: database only (ingest_batch)")
-        result["database"] = phase_database(devices, n, f"{base}d", args.batch_size, known)
+        result["database"] = phase_database(
+            devices, n, f"{base}d", args.batch_size, known, gateways=gateways, **shape
+        )
         log(f"  {connection.vendor} {label}: raw insert")
         result["raw"] = phase_raw(devices, n, f"{base}r", args.batch_size)
         log(f"  {connection.vendor} {label}: pipeline")
         result["pipeline"] = phase_pipeline(
-            args.url, n, f"{base}p", devices_file, args.batch_size, args.flush_ms, args.broker_pid
+            args.url,
+            n,
+            f"{base}p",
+            devices_file,
+            args.batch_size,
+            args.flush_ms,
+            args.broker_pid,
+            ingesters=args.ingesters,
+            **shape,
         )
         p = result["pipeline"]
         # Flat out, latency is mostly the queue in front of the ingester; at half the rate it
@@ -617,6 +869,8 @@ def ingest_worker(argv: list[str]) -> int:
             args.flush_ms,
             args.broker_pid,
             rate=p["rate"] / 2,
+            ingesters=args.ingesters,
+            **shape,
         )
         q = result["paced"]
         log(
@@ -720,6 +974,10 @@ def measure(target, args: argparse.Namespace) -> dict[str, Any]:
             str(args.flush_ms),
             "--warmup",
             str(args.warmup),
+            "--per-message",
+            str(args.per_message),
+            "--ingesters",
+            str(args.ingesters),
             *(["--broker-pid", str(broker_pid)] if broker_pid else []),
             "--out",
             str(out),
@@ -796,7 +1054,7 @@ def print_table(results: dict[str, dict[str, Any]], args: argparse.Namespace, me
         ("  runs", lambda r: " / ".join(f"{v:,.0f}" for v in r["pipeline_rates"])),
         ("  latency p50 (ms)", lambda r: ms(r["p50_ms"])),
         ("  latency p99 (ms)", lambda r: ms(r["p99_ms"])),
-        ("  mean batch (messages)", lambda r: f"{r['mean_batch']:,.0f}"),
+        ("  mean batch (readings)", lambda r: f"{r['mean_batch']:,.0f}"),
         ("paced at half that rate (/s)", lambda r: rate(r["paced_rate"])),
         ("  latency p50 (ms)", lambda r: ms(r["paced_p50_ms"])),
         ("  latency p99 (ms)", lambda r: ms(r["paced_p99_ms"])),
@@ -806,7 +1064,7 @@ def print_table(results: dict[str, dict[str, Any]], args: argparse.Namespace, me
         ("raw COPY of the same rows (/s)", lambda r: rate(r["copy_rate"])),
         ("  CPU µs/reading: publisher", lambda r: _cpu(r, "pipeline", "publisher")),
         ("  CPU µs/reading: broker", lambda r: _cpu(r, "pipeline", "broker")),
-        ("  CPU µs/reading: ingester (Python)", lambda r: _cpu(r, "pipeline", "python")),
+        ("  CPU µs/reading: ingester(s) (Python)", lambda r: _cpu(r, "pipeline", "python")),
         ("  CPU µs/reading: PostgreSQL backend", lambda r: _cpu(r, "pipeline", "postgresql")),
         ("  all CPUs ÷ CPU per reading (/s)", lambda r: rate(r["cpu_bound_rate"])),
         ("  database only: ingest_batch CPU µs", lambda r: _cpu(r, "database", "python")),
@@ -816,7 +1074,9 @@ def print_table(results: dict[str, dict[str, Any]], args: argparse.Namespace, me
     labels = [label for label, result in results.items() if "pipeline_rate" in result]
     print(
         f"\ningest: N={args.n:,} readings per phase, medians of {args.runs} run(s); "
-        f"batch {args.batch_size}, flush {args.flush_ms} ms, MQTT {args.protocol}; {meta['cpus']} CPUs, "
+        f"batch {args.batch_size}, flush {args.flush_ms} ms, MQTT {args.protocol}, "
+        f"{getattr(args, 'per_message', 1)} reading(s) per message, {getattr(args, 'ingesters', 1)} "
+        f"ingester(s); {meta['cpus']} CPUs, "
         f"load average (1/5/15 min) at start {meta['loadavg_start']}, at end {meta['loadavg_end']}"
     )
     if labels:
@@ -833,6 +1093,20 @@ def positive(value: str) -> int:
     number = int(value)
     if not 1 <= number <= 10_000_000:
         raise argparse.ArgumentTypeError("expected a number from 1 to 10,000,000")
+    return number
+
+
+def per_message(value: str) -> int:
+    number = int(value)
+    if not 1 <= number <= MAX_PER_MESSAGE:
+        raise argparse.ArgumentTypeError(f"expected a number from 1 to {MAX_PER_MESSAGE}")
+    return number
+
+
+def ingester_count(value: str) -> int:
+    number = int(value)
+    if not 1 <= number <= 16:
+        raise argparse.ArgumentTypeError("expected a number from 1 to 16")
     return number
 
 
@@ -860,6 +1134,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--flush-ms", type=positive, default=100, help="ingester flush interval (default 100)"
     )
     parser.add_argument(
+        "--per-message",
+        type=per_message,
+        default=DEFAULT_PER_MESSAGE,
+        help=f"readings per MQTT message: 1 = one reading per message on the device's topic, more = a "
+        f"gateway's batch message (default {DEFAULT_PER_MESSAGE}, at most {MAX_PER_MESSAGE})",
+    )
+    parser.add_argument(
+        "--ingesters",
+        type=ingester_count,
+        default=1,
+        help="ingester processes on one MQTT 5 shared subscription (default 1: a thread of the worker)",
+    )
+    parser.add_argument(
         "--warmup",
         type=int,
         default=WARMUP_MAX,
@@ -875,12 +1162,16 @@ def main(argv: list[str] | None = None) -> int:
         return publish_worker(argv[1:])
     if argv[:1] == ["_worker"]:
         return ingest_worker(argv[1:])
+    if argv[:1] == ["_ingest"]:
+        return ingest_child(argv[1:])
     if argv[:1] == ["_table"]:  # the table of a saved --json result: _table FILE
         saved = json.loads(Path(argv[1]).read_text(encoding="utf-8"))
         results = saved.pop("results")
         print_table(results, argparse.Namespace(**saved), saved)
         return 0
     args = build_parser().parse_args(argv)
+    if args.ingesters > 1 and args.protocol != "5":
+        build_parser().error("--ingesters > 1 needs MQTT 5 (a shared subscription)")
     from benchmarks.run import Target, parse_target
 
     targets: list[Target] = []
@@ -915,6 +1206,8 @@ def main(argv: list[str] | None = None) -> int:
         "runs": args.runs,
         "batch_size": args.batch_size,
         "flush_ms": args.flush_ms,
+        "per_message": args.per_message,
+        "ingesters": args.ingesters,
         "protocol": args.protocol,
         "cpus": os.cpu_count(),
         "loadavg_start": loadavg_start,

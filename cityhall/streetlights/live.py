@@ -190,6 +190,7 @@ class LiveRuntime:
             self.url,
             stop_event=self._stop_ingester,
             known_devices=selectors.known_device_ids,
+            gateways=selectors.light_gateways,
             ack_handler=self._on_acks,
             **options,
         )

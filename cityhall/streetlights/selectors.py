@@ -43,3 +43,11 @@ def known_device_ids() -> set[str]:
     lights = Streetlight.objects.exclude(state=LightState.RETIRED).values_list("code", flat=True)
     stations = BaseStation.objects.filter(state=StationState.ACTIVE).values_list("code", flat=True)
     return set(lights) | set(stations)
+
+
+def light_gateways() -> dict[str, str]:
+    """Each light's base station code: the gateway whose batch messages may carry its readings
+    (``telemetry.ingester.run_ingester(gateways=...)``, ADR 0007). A system read, like the one above."""
+    return dict(
+        Streetlight.objects.exclude(state=LightState.RETIRED).values_list("code", "base_station__code")
+    )

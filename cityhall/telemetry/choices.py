@@ -16,4 +16,6 @@ class Reason(models.TextChoices):
     TS_IN_FUTURE = "ts_in_future", _("미래 시각")
     TOPIC_DEVICE_MISMATCH = "topic_device_mismatch", _("토픽과 장치 불일치")
     UNKNOWN_DEVICE = "unknown_device", _("등록되지 않은 장치")
+    NOT_AN_ARRAY = "not_an_array", _("JSON 배열이 아님")
+    BATCH_TOO_MANY = "batch_too_many", _("묶음 측정값 개수 초과")
     UNEXPECTED = "unexpected", _("예기치 않은 오류")

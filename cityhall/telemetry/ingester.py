@@ -13,6 +13,12 @@ acknowledged to the broker after that commit, like telemetry. The handler is pas
 package does not import the streetlights app. It works on MQTT 5 (Mosquitto) and 3.1.1 (the
 embedded amqtt broker); ``mqtt.new_client`` hides the difference.
 
+Gateway batch messages (``…/{gateway}/telemetry/batch``, many readings in one message) come through
+the same subscription set; a batch message counts toward ``batch_size`` by its number of readings
+(estimated from its bytes without parsing it), so one transaction stays bounded. With ``share``
+(MQTT 5 only) the subscriptions are shared (``$share/{share}/…``): several ingester processes, each
+with its own client ID, split the stream between them.
+
 A message received on a connection that has since been lost is stored but not acknowledged (its
 packet ID belongs to the old connection): the broker redelivers it and the copy is counted as a
 duplicate and acknowledged then.
@@ -33,17 +39,21 @@ from paho.mqtt.client import topic_matches_sub
 
 from .mqtt import broker_from_url, new_client
 from .services import IngestReport, Message, ingest_batch
-from .validation import TOPIC_PREFIX
+from .validation import BATCH_SUFFIX, MAX_BATCH_READINGS, TOPIC_PREFIX, GatewayOf
 
 log = logging.getLogger(__name__)
 
 SUBSCRIPTION = f"{TOPIC_PREFIX}/+/telemetry"
+BATCH_SUBSCRIPTION = f"{TOPIC_PREFIX}/+{BATCH_SUFFIX}"
 ACK_SUBSCRIPTION = f"{TOPIC_PREFIX}/+/cmd/ack"
 DEFAULT_CLIENT_ID = "cityhall-ingester"
 KNOWN_DEVICES_REFRESH_S = 30.0
 DB_RETRY_S = (0.5, 1.0, 2.0, 5.0)
 
 KnownDevices = set[str] | Callable[[], set[str]] | None
+# Each device's gateway (base station), or a callable returning that mapping (re-read like
+# known_devices), or None (any gateway may carry any device's readings).
+Gateways = dict[str, str] | Callable[[], GatewayOf] | None
 # Takes the batch's command acknowledgements; runs inside the batch's transaction, must not swallow
 # database errors (the batch is then retried and nothing is acknowledged) but must not raise for a
 # bad message (that one is logged and counted, or the batch would be redelivered forever).
@@ -58,6 +68,16 @@ class _Received:
     mid: int
     qos: int
     generation: int
+    weight: int  # readings in it, as counted toward the batch size
+
+
+def _weight(topic: str, payload: bytes) -> int:
+    """Readings in a message, without parsing it: 1, or for a batch message its number of ``{`` — at
+    least one per reading object (braces inside strings only make the estimate larger), capped at
+    the most a valid batch may hold."""
+    if not topic.endswith(BATCH_SUFFIX):
+        return 1
+    return min(MAX_BATCH_READINGS, max(1, payload.count(b"{")))
 
 
 @dataclass
@@ -79,20 +99,26 @@ class IngesterStats:
 
 
 class _Devices:
-    """``known_devices`` as given, or a callable re-read at most every 30 s."""
+    """``known_devices`` (or ``gateways``) as given, or a callable re-read at most every 30 s."""
 
-    def __init__(self, known: KnownDevices) -> None:
+    def __init__(self, known, convert=set) -> None:
         self.known = known
-        self.cached: set[str] | None = None
+        self.convert = convert
+        self.cached = None
         self.loaded = 0.0
 
-    def get(self) -> set[str] | None:
+    def get(self):
         if not callable(self.known):
             return self.known
         now = time.monotonic()
         if self.cached is None or now - self.loaded > KNOWN_DEVICES_REFRESH_S:
-            self.cached, self.loaded = set(self.known()), now
+            self.cached, self.loaded = self.convert(self.known()), now
         return self.cached
+
+
+def shared(topic: str, share: str | None) -> str:
+    """``topic`` as a member of the shared subscription group ``share`` (MQTT 5), or as it is."""
+    return f"$share/{share}/{topic}" if share else topic
 
 
 def run_ingester(
@@ -104,18 +130,33 @@ def run_ingester(
     known_devices: KnownDevices = None,
     client_id: str = DEFAULT_CLIENT_ID,
     ack_handler: AckHandler | None = None,
+    share: str | None = None,
+    gateways: Gateways = None,
 ) -> IngesterStats:
     """Ingest telemetry from the broker at ``url`` until ``stop_event`` is set; flush, ack, return.
 
     ``known_devices``: a set, a callable returning one (re-read every 30 s), or None (any well-formed
     device ID). ``ack_handler``: also subscribe to ``…/+/cmd/ack`` and pass those messages to it.
+    ``share``: subscribe as a member of this shared subscription group (MQTT 5; ``ValueError`` in
+    Korean on 3.1.1 or for a bad name). ``gateways``: each device's gateway (a dict, a callable
+    returning one, re-read every 30 s, or None) for the check of batch messages.
     Runs in the calling thread; the MQTT network loop runs in a paho thread.
     """
     if batch_size < 1 or flush_ms < 1:
         raise ValueError("batch_size and flush_ms must be positive")
     broker = broker_from_url(url)
+    if share is not None:
+        if not share or any(c in share for c in "/+#"):
+            raise ValueError(
+                f"공유 구독 그룹 이름 {share!r}이(가) 올바르지 않습니다 ('/', '+', '#' 없이 1자 이상)."
+            )
+        if not broker.v5:
+            raise ValueError(
+                "공유 구독(share)은 MQTT 5에서만 쓸 수 있습니다 (브로커 주소의 protocol=3.1.1을 빼세요)."
+            )
     stop_event = stop_event or threading.Event()
     devices = _Devices(known_devices)
+    gateway_map = _Devices(gateways, dict)
     stats = IngesterStats()
     inbox: queue.SimpleQueue[_Received] = queue.SimpleQueue()
     generation = [0]  # bumped on every disconnect; packet IDs of an older connection are void
@@ -136,8 +177,8 @@ def run_ingester(
             # The broker forgot our session (no persistence, or it expired): whatever was queued
             # for us while we were away is gone. Say so; there is nothing to recover here.
             log.warning("MQTT 재연결: 브로커에 세션이 없습니다 (대기 중이던 메시지가 유실됐을 수 있음)")
-        topics = [(SUBSCRIPTION, 1)] + ([(ACK_SUBSCRIPTION, 1)] if ack_handler else [])
-        client.subscribe(topics)
+        topics = [SUBSCRIPTION, BATCH_SUBSCRIPTION] + ([ACK_SUBSCRIPTION] if ack_handler else [])
+        client.subscribe([(shared(topic, share), 1) for topic in topics])
 
     def on_disconnect(client, userdata, flags, reason_code, properties):
         generation[0] += 1
@@ -153,6 +194,7 @@ def run_ingester(
                 message.mid,
                 message.qos,
                 generation[0],
+                _weight(message.topic, message.payload),
             )
         )
 
@@ -177,7 +219,7 @@ def run_ingester(
                 # One commit for the readings and the acknowledgements: the broker gets its PUBACKs
                 # only after both are stored.
                 with transaction.atomic():
-                    report = ingest_batch(readings, known_devices=devices.get())
+                    report = ingest_batch(readings, known_devices=devices.get(), gateways=gateway_map.get())
                     if acks:
                         ack_handler(acks)
                 break
@@ -196,27 +238,34 @@ def run_ingester(
             if m.qos > 0 and m.generation == current:
                 client.ack(m.mid, m.qos)
         batch.clear()
+        weight[0] = 0
+
+    weight = [0]  # readings in the batch (a batch message counts by its readings)
+
+    def take(m: _Received) -> None:
+        batch.append(m)
+        weight[0] += m.weight
 
     try:
         deadline: float | None = None
         while not stop_event.is_set():
             timeout = 0.2 if deadline is None else max(0.0, deadline - time.monotonic())
             try:
-                batch.append(inbox.get(timeout=min(timeout, 0.2)))
+                take(inbox.get(timeout=min(timeout, 0.2)))
                 if deadline is None:
                     deadline = time.monotonic() + flush_s
             except queue.Empty:
                 pass
-            if batch and (len(batch) >= batch_size or time.monotonic() >= deadline):
+            if batch and (weight[0] >= batch_size or time.monotonic() >= deadline):
                 flush()
                 deadline = None
         # Stopping: store and acknowledge what has arrived, then leave.
         while True:
             try:
-                batch.append(inbox.get_nowait())
+                take(inbox.get_nowait())
             except queue.Empty:
                 break
-            if len(batch) >= batch_size:
+            if weight[0] >= batch_size:
                 flush()
         if batch:
             flush()

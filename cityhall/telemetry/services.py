@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from .choices import Reason
 from .models import DeadLetter, DeviceState, Reading
-from .validation import ParsedReading, Rejection, parse_payload
+from .validation import GatewayOf, ParsedReading, Rejection, is_batch_topic, parse_batch, parse_payload
 
 Message = tuple[str, bytes, datetime]  # (topic, payload, received_at)
 
@@ -32,7 +32,8 @@ _LOOKUP_CHUNK = 400
 
 @dataclass
 class IngestReport:
-    """What one batch did. ``received == stored + duplicates + sum(rejected.values())``."""
+    """What one batch did. ``received == stored + duplicates + sum(rejected.values())``: readings
+    received, a batch message counting as its elements (a batch rejected as a whole as one)."""
 
     received: int = 0
     stored: int = 0
@@ -40,6 +41,7 @@ class IngestReport:
     rejected: dict[str, int] = field(default_factory=dict)
     late: int = 0  # stored, but older than the device's last state (out of order)
     devices: int = 0  # devices whose state was created or moved
+    batches: int = 0  # gateway batch messages among the messages (each counted in received by element)
 
     @property
     def rejected_total(self) -> int:
@@ -334,22 +336,59 @@ def _update_states(changed: list[tuple[int, ParsedReading | None, datetime]], ad
         )
 
 
-def ingest_batch(messages: Iterable[Message], *, known_devices: set[str] | None = None) -> IngestReport:
+def ingest_batch(
+    messages: Iterable[Message],
+    *,
+    known_devices: set[str] | None = None,
+    gateways: GatewayOf | None = None,
+) -> IngestReport:
     """Validate and store a batch of ``(topic, payload, received_at)`` messages; return the counts.
 
-    Valid readings go in with one bulk insert (a message already stored, or repeated in the batch,
-    counts as a duplicate and is stored once); rejected messages go to the dead letters with their
-    reason; device state only moves forward in device time. A bad message never stops the batch; a
-    database error does (nothing of the batch is written, and the broker will redeliver it).
-    ``known_devices=None`` accepts any well-formed device ID (until the device registry exists).
+    A message is a single reading (``…/{device_id}/telemetry``) or a gateway's batch of readings
+    (``…/{gateway_id}/telemetry/batch``), in any mix: each reading gets its own verdict. Valid
+    readings go in with one bulk insert (a reading already stored, or repeated in the batch, counts
+    as a duplicate and is stored once); rejected readings (and batch messages rejected as a whole)
+    go to the dead letters with their reason; device state only moves forward in device time. A bad
+    message never stops the batch; a database error does (nothing of the batch is written, and the
+    broker will redeliver it). ``known_devices=None`` accepts any well-formed device ID (until the
+    device registry exists); ``gateways``: each device's gateway, for batch messages (see
+    ``validation.parse_batch``).
     """
     report = IngestReport()
     rejected: Counter[str] = Counter()
     readings: dict[tuple[str, str], tuple[ParsedReading, datetime]] = {}
     dead: list[DeadLetter] = []
+
+    def verdict(topic: str, payload: bytes, received_at: datetime, result: ParsedReading | Rejection) -> None:
+        if isinstance(result, Rejection):
+            rejected[result.reason] += 1
+            dead.append(_dead_letter(topic, payload, received_at, result))
+            return
+        key = (result.device_id, result.message_id)
+        if key in readings:
+            report.duplicates += 1  # repeated within the batch: the first copy wins
+            return
+        readings[key] = (result, received_at)
+
     for topic, payload, received_at in messages:
         if timezone.is_naive(received_at):
             raise ValueError("received_at must be an aware datetime (UTC)")
+        if is_batch_topic(topic):
+            report.batches += 1
+            try:
+                elements = parse_batch(topic, payload, known_devices, now=received_at, gateways=gateways)
+            except Exception as exc:  # noqa: BLE001 - a bad message must not stop the batch
+                elements = Rejection(
+                    Reason.UNEXPECTED, f"메시지를 처리하는 중 오류가 났습니다: {type(exc).__name__}"
+                )
+            if isinstance(elements, Rejection):
+                report.received += 1
+                verdict(topic, payload, received_at, elements)
+                continue
+            report.received += len(elements)
+            for element in elements:
+                verdict(topic, element.payload, received_at, element.result)
+            continue
         report.received += 1
         try:
             result = parse_payload(topic, payload, known_devices, now=received_at)
@@ -357,15 +396,7 @@ def ingest_batch(messages: Iterable[Message], *, known_devices: set[str] | None 
             result = Rejection(
                 Reason.UNEXPECTED, f"메시지를 처리하는 중 오류가 났습니다: {type(exc).__name__}"
             )
-        if isinstance(result, Rejection):
-            rejected[result.reason] += 1
-            dead.append(_dead_letter(topic, payload, received_at, result))
-            continue
-        key = (result.device_id, result.message_id)
-        if key in readings:
-            report.duplicates += 1  # repeated within the batch: the first copy wins
-            continue
-        readings[key] = (result, received_at)
+        verdict(topic, payload, received_at, result)
 
     adapt = _Adapter()
 

@@ -1,8 +1,10 @@
-"""Parsing and validating one telemetry message: pure functions, no database (ADR 0007).
+"""Parsing and validating telemetry messages: pure functions, no database (ADR 0007).
 
 ``parse_payload`` returns either a ``ParsedReading`` or a ``Rejection`` with a stable reason code (for
 machines and the dead-letter store) and a Korean message that says what was wrong and where. It never
-raises on bad input.
+raises on bad input. ``parse_batch`` does the same for a gateway's batch message (a JSON array of
+readings): one ``Rejection`` for a malformed batch, else one verdict per element, each exactly as if
+the element had come alone on its device's single-reading topic.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -19,11 +22,18 @@ from .models import DEVICE_ID_MAX, MESSAGE_ID_MAX
 
 TOPIC_PREFIX = "cityhall/v1/streetlights"
 TOPIC_RE = re.compile(r"^cityhall/v1/streetlights/(?P<device>[^/]+)/telemetry$")
+BATCH_TOPIC_RE = re.compile(r"^cityhall/v1/streetlights/(?P<gateway>[^/]+)/telemetry/batch$")
+BATCH_SUFFIX = "/telemetry/batch"
 DEVICE_ID_RE = re.compile(rf"^[A-Za-z0-9][A-Za-z0-9_-]{{0,{DEVICE_ID_MAX - 1}}}$")
 MESSAGE_ID_RE = re.compile(rf"^[A-Za-z0-9][A-Za-z0-9_.:-]{{0,{MESSAGE_ID_MAX - 1}}}$")
 FAULT_RE = re.compile(r"^[A-Z][A-Z0-9_]{0,31}$")
 
 MAX_PAYLOAD_BYTES = 4096
+# A gateway's batch message: at most this many readings and bytes (each reading also at most 4,096).
+MAX_BATCH_READINGS = 500
+MAX_BATCH_BYTES = 256 * 1024
+# energy_wh is stored in a 64-bit integer column: more would fail the INSERT (and stall the batch).
+INT64_MAX = 2**63 - 1
 MAX_FAULTS = 16
 # A device clock may run a little ahead of ours; more than this is a clock fault, not telemetry.
 MAX_CLOCK_SKEW = timedelta(minutes=5)
@@ -34,7 +44,7 @@ EARLIEST_TS = datetime(2000, 1, 1, tzinfo=UTC)
 RANGES: dict[str, tuple[float, float | None]] = {
     "dim": (0, 100),
     "power_w": (0, None),
-    "energy_wh": (0, None),
+    "energy_wh": (0, INT64_MAX),
     "voltage_v": (0, 300),
     "current_a": (0, None),
     "temperature_c": (-40, 90),
@@ -46,6 +56,15 @@ REQUIRED = ("msg_id", "device_id", "ts", "lamp_on", *INT_FIELDS, *FLOAT_FIELDS)
 
 def telemetry_topic(device_id: str) -> str:
     return f"{TOPIC_PREFIX}/{device_id}/telemetry"
+
+
+def batch_topic(gateway_id: str) -> str:
+    """The topic a gateway (a base station) publishes its batch messages on."""
+    return f"{TOPIC_PREFIX}/{gateway_id}{BATCH_SUFFIX}"
+
+
+def is_batch_topic(topic: str) -> bool:
+    return topic.endswith(BATCH_SUFFIX)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,11 +126,21 @@ def _number(data: dict[str, Any], name: str, *, integer: bool) -> int | float:
         raise _Reject(Reason.WRONG_TYPE, f"'{name}' 값은 유한한 숫자여야 합니다.", name)
     low, high = RANGES[name]
     if value < low or (high is not None and value > high):
-        allowed = f"{low:g}–{high:g}" if high is not None else f"{low:g} 이상"
+        allowed = f"{_show(low)}–{_show(high)}" if high is not None else f"{_show(low)} 이상"
+        shown = _show(value)
         raise _Reject(
-            Reason.OUT_OF_RANGE, f"'{name}' 값 {value:g}이(가) 허용 범위({allowed})를 벗어났습니다.", name
+            Reason.OUT_OF_RANGE, f"'{name}' 값 {shown}이(가) 허용 범위({allowed})를 벗어났습니다.", name
         )
     return value if integer else float(value)
+
+
+def _show(value: float) -> str:
+    """A number for a message: ``:g`` as before, but large integers in full (``:g`` would round them,
+    and fail on integers beyond a float's range), and absurdly long ones cut."""
+    if isinstance(value, int) and abs(value) >= 10**6:
+        text = f"{value:,}"
+        return text if len(text) <= 40 else f"{text[:20]}…({len(str(abs(value)))}자리)"
+    return f"{value:g}"
 
 
 def _timestamp(value: Any, now: datetime) -> datetime:
@@ -159,15 +188,35 @@ def _parse(topic: str, payload: bytes, known_devices: set[str] | None, now: date
             Reason.PAYLOAD_TOO_LARGE,
             f"메시지가 {len(payload):,}바이트로 최대 {MAX_PAYLOAD_BYTES:,}바이트를 넘습니다.",
         )
+    text = _text(payload)
     try:
-        text = payload.decode("utf-8")
-        if text.startswith("\ufeff"):  # as json.loads says it
-            raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
         data = _DECODER.decode(text)
-    except UnicodeDecodeError as exc:
-        raise _Reject(Reason.MALFORMED_JSON, f"메시지가 UTF-8이 아닙니다 ({exc.start}번째 바이트).") from None
     except ValueError as exc:
         raise _Reject(Reason.MALFORMED_JSON, f"메시지가 올바른 JSON이 아닙니다: {exc}") from None
+    return _validate(data, topic_device, known_devices, now)
+
+
+def _text(payload: bytes) -> str:
+    """The payload as text: UTF-8 without a byte-order mark (worded as json.loads words it)."""
+    try:
+        text = payload.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _Reject(Reason.MALFORMED_JSON, f"메시지가 UTF-8이 아닙니다 ({exc.start}번째 바이트).") from None
+    if text.startswith("\ufeff"):
+        bom = json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+        raise _Reject(Reason.MALFORMED_JSON, f"메시지가 올바른 JSON이 아닙니다: {bom}")
+    return text
+
+
+def _validate(
+    data: Any,
+    topic_device: str | None,
+    known_devices: set[str] | None,
+    now: datetime,
+    gateway: tuple[str, Callable[[str], str | None]] | None = None,
+) -> ParsedReading:
+    """One decoded reading. ``topic_device``: the device its topic names (None for a batch element);
+    ``gateway``: (the batch topic's gateway, a device's gateway if known) for a batch element."""
     if not isinstance(data, dict):
         raise _Reject(
             Reason.NOT_AN_OBJECT, f"메시지는 JSON 객체여야 합니다 (받은 형식: {type(data).__name__})."
@@ -185,7 +234,16 @@ def _parse(topic: str, payload: bytes, known_devices: set[str] | None, now: date
             f"{DEVICE_ID_MAX}자 이하 문자열이어야 합니다.",
             "device_id",
         )
-    if device_id != topic_device:
+    if gateway is not None:
+        expected = gateway[1](device_id)
+        if expected is not None and expected != gateway[0]:
+            raise _Reject(
+                Reason.TOPIC_DEVICE_MISMATCH,
+                f"장치 {device_id!r}은(는) 토픽의 기지국 {gateway[0]!r}이 아니라 "
+                f"기지국 {expected!r}에 속합니다.",
+                "device_id",
+            )
+    elif device_id != topic_device:
         raise _Reject(
             Reason.TOPIC_DEVICE_MISMATCH,
             f"메시지의 장치 ID {device_id!r}이(가) 토픽의 장치 ID {topic_device!r}와 다릅니다.",
@@ -268,3 +326,140 @@ def _device_hint(topic: str) -> str:
     if len(parts) >= 4 and parts[:3] == TOPIC_PREFIX.split("/") and DEVICE_ID_RE.match(parts[3]):
         return parts[3]
     return ""
+
+
+# -- gateway batch messages -------------------------------------------------------------------------
+
+_WHITESPACE = re.compile(r"[ \t\n\r]*")  # JSON's whitespace
+GatewayOf = Mapping[str, str] | Callable[[str], str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class BatchElement:
+    """One element of a batch message: its verdict and, if rejected, its own JSON text (the dead
+    letter's payload; empty for a valid reading)."""
+
+    payload: bytes
+    result: ParsedReading | Rejection
+
+
+def _split_array(text: str) -> list[tuple[str, Any]] | None:
+    """The elements of the JSON array ``text`` as (their own text, their value), with the same decoder
+    as single messages; None if ``text`` is not exactly one JSON array (the caller then says why).
+    Stops early past ``MAX_BATCH_READINGS`` elements (the list is then one element longer)."""
+    skip = _WHITESPACE.match
+    scan = _DECODER.raw_decode
+    index = skip(text, 0).end()
+    if text[index : index + 1] != "[":
+        return None
+    index = skip(text, index + 1).end()
+    elements: list[tuple[str, Any]] = []
+    if text[index : index + 1] == "]":
+        index += 1
+    else:
+        while True:
+            try:
+                value, end = scan(text, index)
+            except ValueError:
+                return None
+            elements.append((text[index:end], value))
+            if len(elements) > MAX_BATCH_READINGS:
+                return elements
+            index = skip(text, end).end()
+            separator = text[index : index + 1]
+            if separator == "]":
+                index += 1
+                break
+            if separator != ",":
+                return None
+            index = skip(text, index + 1).end()
+    return elements if skip(text, index).end() == len(text) else None
+
+
+def _batch_elements(text: str) -> list[tuple[str, Any]]:
+    elements = _split_array(text)
+    if elements is None:
+        try:
+            data = _DECODER.decode(text)  # only to say what is wrong
+        except ValueError as exc:
+            raise _Reject(Reason.MALFORMED_JSON, f"메시지가 올바른 JSON이 아닙니다: {exc}") from None
+        raise _Reject(
+            Reason.NOT_AN_ARRAY,
+            f"묶음 메시지는 측정값 객체의 JSON 배열이어야 합니다 (받은 형식: {type(data).__name__}).",
+        )
+    if len(elements) > MAX_BATCH_READINGS:
+        raise _Reject(
+            Reason.BATCH_TOO_MANY,
+            f"묶음 메시지의 측정값이 {MAX_BATCH_READINGS:,}개를 넘습니다 (최대 {MAX_BATCH_READINGS:,}개).",
+        )
+    return elements
+
+
+def _element(
+    raw: str,
+    data: Any,
+    known_devices: set[str] | None,
+    now: datetime,
+    gateway: tuple[str, Callable[[str], str | None]],
+) -> BatchElement:
+    """One element's verdict; its own bytes only when it is rejected (a dead letter's payload)."""
+    try:
+        # Up to 1,024 characters are at most 4,096 bytes: most elements need no encoding to tell.
+        if len(raw) * 4 > MAX_PAYLOAD_BYTES and len(size := raw.encode()) > MAX_PAYLOAD_BYTES:
+            raise _Reject(
+                Reason.PAYLOAD_TOO_LARGE,
+                f"메시지가 {len(size):,}바이트로 최대 {MAX_PAYLOAD_BYTES:,}바이트를 넘습니다.",
+            )
+        return BatchElement(b"", _validate(data, None, known_devices, now, gateway))
+    except _Reject as exc:
+        r = exc.rejection
+        device = data.get("device_id") if isinstance(data, dict) else None
+        hint = device if isinstance(device, str) and DEVICE_ID_RE.match(device) else gateway[0]
+        return BatchElement(raw.encode(), Rejection(r.reason, r.message, r.field, hint))
+    except Exception as exc:  # noqa: BLE001 - a bug on one element must not take its siblings along
+        message = f"메시지를 처리하는 중 오류가 났습니다: {type(exc).__name__}"
+        return BatchElement(raw.encode(), Rejection(Reason.UNEXPECTED, message, "", gateway[0]))
+
+
+def parse_batch(
+    topic: str,
+    payload: bytes,
+    known_devices: set[str] | None = None,
+    *,
+    now: datetime | None = None,
+    gateways: GatewayOf | None = None,
+) -> list[BatchElement] | Rejection:
+    """Validate a gateway's batch message from ``…/{gateway_id}/telemetry/batch``: a ``Rejection`` if
+    the message as a whole is bad (topic, size, not JSON, not an array, too many elements), else one
+    ``BatchElement`` per element, in order, each validated as if it had come alone on
+    ``…/{device_id}/telemetry`` (same rules, reasons and messages). ``gateways``: each device's
+    gateway (a mapping or a callable; None or a missing device: any gateway may carry it); a
+    reading of a device that belongs to another gateway is ``topic_device_mismatch``."""
+    now = datetime.now(UTC) if now is None else now
+    match = BATCH_TOPIC_RE.match(topic)
+    gateway_id = match["gateway"] if match else ""
+    if not match or not DEVICE_ID_RE.match(gateway_id):
+        return Rejection(
+            Reason.BAD_TOPIC,
+            f"토픽 {topic!r}은(는) '{TOPIC_PREFIX}/{{기지국 ID}}{BATCH_SUFFIX}' 형식이 아닙니다.",
+            "",
+            _device_hint(topic),
+        )
+    if gateways is None:
+        gateway_of: Callable[[str], str | None] = lambda device: None  # noqa: E731
+    elif callable(gateways):
+        gateway_of = gateways
+    else:
+        gateway_of = gateways.get
+    try:
+        if len(payload) > MAX_BATCH_BYTES:
+            raise _Reject(
+                Reason.PAYLOAD_TOO_LARGE,
+                f"묶음 메시지가 {len(payload):,}바이트로 최대 {MAX_BATCH_BYTES:,}바이트를 넘습니다.",
+            )
+        elements = _batch_elements(_text(payload))
+    except _Reject as exc:
+        r = exc.rejection
+        return Rejection(r.reason, r.message, r.field, gateway_id)
+    gateway = (gateway_id, gateway_of)
+    return [_element(raw, data, known_devices, now, gateway) for raw, data in elements]

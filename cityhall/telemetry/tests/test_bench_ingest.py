@@ -17,7 +17,13 @@ from benchmarks import ingest
 from cityhall.cli import main as cli_main
 from cityhall.telemetry.models import Reading
 from cityhall.telemetry.tests.factories import payload
-from cityhall.telemetry.validation import ParsedReading, parse_payload, telemetry_topic
+from cityhall.telemetry.validation import (
+    ParsedReading,
+    batch_topic,
+    parse_batch,
+    parse_payload,
+    telemetry_topic,
+)
 
 DEVICES = ["SL-0001", "SL-0002", "BS-01"]
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
@@ -38,6 +44,34 @@ def test_payloads_are_valid_readings_that_carry_the_publish_time():
     assert times == sorted(times) and len(set(times)) == 7
 
 
+def test_batch_messages_group_each_gateways_readings():
+    gateways = {"SL-0001": "BS-01", "SL-0002": "BS-01"}  # BS-01 is its own gateway
+    parts = ingest.payload_parts(DEVICES, 7, "t2", NOW)
+    messages = ingest.group(parts, 2, gateways)
+    assert [(topic, len(prefixes)) for topic, prefixes in messages] == [
+        (batch_topic("BS-01"), 2),
+        (batch_topic("BS-01"), 2),
+        (batch_topic("BS-01"), 2),
+        (batch_topic("BS-01"), 1),  # the rest, at the end
+    ]
+    assert ingest.group(parts, 1, gateways) == [(topic, [prefix]) for topic, prefix in parts]
+    body = ingest.encode(*messages[0], 1_795_000_000.5)
+    assert (ingest.pub_ts_of(body), ingest.readings_in(body)) == (1_795_000_000.5, 2)
+    elements = parse_batch(messages[0][0], body, set(DEVICES), now=NOW, gateways=gateways)
+    assert [(e.result.device_id, e.result.message_id) for e in elements] == [
+        ("SL-0001", "t2-0"),
+        ("SL-0002", "t2-1"),
+    ]
+    single = ingest.encode(telemetry_topic("SL-0001"), [parts[0][1]], 2.0)
+    assert (ingest.pub_ts_of(single), ingest.readings_in(single)) == (2.0, 1)
+
+
+def test_devices_file_holds_each_devices_gateway(tmp_path):
+    path = tmp_path / "devices.txt"
+    path.write_text("SL-0001 BS-01\nBS-01\n", encoding="utf-8")
+    assert ingest.read_devices(path) == (["SL-0001", "BS-01"], {"SL-0001": "BS-01"})
+
+
 def test_nearest_rank_percentile():
     values = [float(v) for v in range(1, 101)]
     assert (ingest.percentile(values, 50), ingest.percentile(values, 99)) == (50.0, 99.0)
@@ -54,6 +88,10 @@ def test_database_phases_store_every_reading_once(tmp_path):
     assert raw["bulk_create_rate"] > 0
     # Each phase starts from an empty readings table.
     assert Reading.objects.count() == 80
+    gateways = {"SL-0001": "BS-01", "SL-0002": "BS-01"}
+    batched = ingest.phase_database(DEVICES, 130, "db2", 50, known, per_message=7, gateways=gateways)
+    assert batched["rate"] > 0
+    assert Reading.objects.filter(message_id__startswith="db2-").count() == 130 == Reading.objects.count()
 
 
 def test_summary_names_the_lower_limit_and_the_ratio():
@@ -77,14 +115,18 @@ def test_cli_offers_the_ingest_benchmark(capsys):
     with pytest.raises(SystemExit) as exit_:
         cli_main(["bench", "ingest", "--help"])
     assert exit_.value.code == 0
-    assert "--runs" in capsys.readouterr().out
-    with pytest.raises(SystemExit) as exit_:
-        cli_main(["bench", "ingest", "--db", "oracle"])
-    assert exit_.value.code == 2
+    out = capsys.readouterr().out
+    assert "--runs" in out and "--per-message" in out and "--ingesters" in out
+    for wrong in (["--db", "oracle"], ["--per-message", "501"], ["--ingesters", "2", "--protocol", "3.1.1"]):
+        with pytest.raises(SystemExit) as exit_:
+            cli_main(["bench", "ingest", *wrong])
+        assert exit_.value.code == 2
 
 
-def test_whole_run_through_a_private_broker(tmp_path):
-    """One small run on SQLite: publisher process → Mosquitto → ingester → rows, and both limits."""
+@pytest.mark.parametrize(("per_message", "ingesters"), [(1, 1), (20, 2)])
+def test_whole_run_through_a_private_broker(tmp_path, per_message, ingesters):
+    """One small run on SQLite: publisher process → Mosquitto → ingester(s) → rows, and both limits;
+    single readings into one ingester, and batch messages into two on a shared subscription."""
     if not os.path.exists(ingest.MOSQUITTO):
         if os.environ.get("CITYHALL_REQUIRE_SERVICES") == "1":
             pytest.fail(f"{ingest.MOSQUITTO} is not installed")
@@ -92,7 +134,8 @@ def test_whole_run_through_a_private_broker(tmp_path):
     root = Path(__file__).resolve().parents[3]
     done = subprocess.run(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", "cityhall.cli", "bench", "ingest", "--n", "300", "--runs", "1",
-         "--warmup", "0", "--db", "sqlite", "--json"],
+         "--warmup", "0", "--db", "sqlite", "--per-message", str(per_message),
+         "--ingesters", str(ingesters), "--json"],
         cwd=root,
         env={**os.environ, "CITYHALL_DATA_DIR": str(tmp_path)},
         capture_output=True,
@@ -107,6 +150,10 @@ def test_whole_run_through_a_private_broker(tmp_path):
     assert pipeline["batches"] >= 1 and pipeline["duplicates"] == 0
     assert 0 < pipeline["p50_ms"] <= pipeline["p99_ms"] <= pipeline["max_ms"]
     assert result["lower_limit"] in {"broker", "database"} and result["ratio"] > 0
+    assert (json.loads(done.stdout)["per_message"], json.loads(done.stdout)["ingesters"]) == (
+        per_message,
+        ingesters,
+    )
 
 
 @pytest.mark.parametrize(

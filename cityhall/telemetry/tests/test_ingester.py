@@ -26,7 +26,7 @@ import pytest
 
 from cityhall.core.tests.test_postgres import SERVER, _admin_connection
 from cityhall.telemetry.tests.factories import payload
-from cityhall.telemetry.validation import telemetry_topic
+from cityhall.telemetry.validation import batch_topic, telemetry_topic
 
 pytestmark = pytest.mark.postgres
 
@@ -165,8 +165,11 @@ def _query(url: str, sql: str, *params):
 class Ingester:
     """``cityhall manage telemetry_ingest`` as a subprocess, with its output in a log file."""
 
-    def __init__(self, database: str, broker: Broker, directory: Path, client_id: str) -> None:
+    def __init__(
+        self, database: str, broker: Broker, directory: Path, client_id: str, share: str | None = None
+    ) -> None:
         self.database, self.broker, self.directory, self.client_id = database, broker, directory, client_id
+        self.share = share
         self.process: subprocess.Popen | None = None
         self.runs = 0
 
@@ -190,6 +193,7 @@ class Ingester:
                     "--flush-ms",
                     "50",
                     *(["--any-device"] if any_device else []),
+                    *(["--share", self.share] if self.share else []),
                 ],
                 env=_env(self.database, self.directory),
                 stdout=out,
@@ -409,5 +413,87 @@ def test_registry_mode_rejects_unknown_devices(database, broker, tmp_path):
         assert _count(database, prefix) == 0
     finally:
         ingester.kill()
+        if publisher:
+            publisher.close()
+
+
+def _batches(prefix: str, n: int, per_message: int, start: int = 0) -> list[tuple[str, bytes]]:
+    """The readings of ``_readings`` as gateway batch messages of ``per_message`` readings each."""
+    elements = [payload(f"{prefix}-d{number % 20:02d}", f"m{number}") for number in range(start, start + n)]
+    topic = batch_topic(f"{prefix}-gw")
+    return [(topic, json.dumps(elements[i : i + per_message]).encode()) for i in range(0, n, per_message)]
+
+
+def test_batch_messages_are_stored_once_and_a_bad_element_alone_is_dead_lettered(setup):
+    database, broker, ingester, publisher, prefix = setup
+    messages = _batches(prefix, 2000, 50)
+    bad = payload(f"{prefix}-d00", "bad", dim=101)
+    topic, first = messages[0]
+    with_bad = json.dumps([*json.loads(first), bad]).encode()
+    # The first batch with a bad element, then the same batch again (a gateway's resend), then the
+    # rest, and a few of its readings again as single messages.
+    publisher.publish_many([(topic, with_bad), messages[0], *messages[1:], *_readings(prefix, 30)])
+    publisher.publish(topic, b'{"not": "an array"}')
+    _wait_for(
+        lambda: (
+            _query(database, "SELECT count(*) FROM telemetry_deadletter WHERE topic = %s", topic)[0][0] >= 2
+        ),
+        "the dead letters",
+    )
+    _wait_for(lambda: _count(database, prefix) >= 2000, "2000 readings")
+    time.sleep(0.5)  # nothing more may trickle in
+    rows = _query(
+        database,
+        "SELECT message_id, count(*) FROM telemetry_reading WHERE device_id LIKE %s GROUP BY message_id",
+        f"{prefix}-d%",
+    )
+    assert sorted(rows) == sorted((f"m{i}", 1) for i in range(2000))
+    dead = _query(
+        database, "SELECT reason, field, device_id, payload FROM telemetry_deadletter WHERE topic = %s", topic
+    )
+    assert sorted(dead) == [
+        ("not_an_array", "", f"{prefix}-gw", '{"not": "an array"}'),
+        ("out_of_range", "dim", f"{prefix}-d00", json.dumps(bad)),
+    ]
+    assert ingester.process.poll() is None, ingester.output()
+
+
+def _received(output: str) -> int:
+    """Readings received, from the ingester's closing line ("수집 종료: 수신 1,234건, …")."""
+    line = next(line for line in output.splitlines() if "수집 종료" in line)
+    return int(line.split("수신 ", 1)[1].split("건", 1)[0].replace(",", ""))
+
+
+def test_two_ingesters_on_a_shared_subscription_store_everything_once(database, broker, tmp_path):
+    prefix = f"T{uuid.uuid4().hex[:8]}"
+    group = f"g{prefix}"
+    ingesters = [
+        Ingester(database, broker, tmp_path, client_id=f"ingest-{prefix}-{i}", share=group) for i in (1, 2)
+    ]
+    publisher = None
+    try:
+        for ingester in ingesters:
+            ingester.start()
+        log = broker.directory / "mosquitto.log"
+        for ingester in ingesters:
+            # Each subscribes as soon as it is connected; the probe below waits for a subscription.
+            _wait_for(
+                lambda ingester=ingester: f"as {ingester.client_id} " in log.read_text(errors="replace"),
+                "the ingester to connect",
+            )
+        publisher = Publisher(broker)
+        _wait_subscribed(database, publisher, prefix)
+        messages = _readings(prefix, 1000) + _batches(prefix, 1000, 20, start=1000)
+        publisher.publish_many(messages)
+        _assert_all_once(database, prefix, 2000)
+        for ingester in ingesters:
+            assert ingester.terminate() == 0, ingester.output()
+        # Both took part: the group split the stream between them.
+        shares = [_received(ingester.output()) for ingester in ingesters]
+        assert all(share > 0 for share in shares), shares
+        assert sum(shares) >= 2000
+    finally:
+        for ingester in ingesters:
+            ingester.kill()
         if publisher:
             publisher.close()

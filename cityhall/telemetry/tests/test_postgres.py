@@ -71,7 +71,8 @@ def test_ingest_on_postgresql(postgres_url, tmp_path):  # noqa: F811
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)
     assert out["large"] == {
-        "received": 5000, "stored": 5000, "duplicates": 0, "rejected": {}, "late": 0, "devices": 500
+        "received": 5000, "stored": 5000, "duplicates": 0, "rejected": {}, "late": 0, "devices": 500,
+        "batches": 0,
     }  # fmt: skip
     assert (out["again"]["stored"], out["again"]["duplicates"], out["again"]["devices"]) == (0, 5000, 0)
     assert out["late"] == {
@@ -81,6 +82,7 @@ def test_ingest_on_postgresql(postgres_url, tmp_path):  # noqa: F811
         "rejected": {"malformed_json": 1, "out_of_range": 1},
         "late": 1,
         "devices": 1,
+        "batches": 0,
     }
     assert out["state"] == ["new", 55, "2025-06-01T12:31:00+00:00"]
     assert out["readings"] == 5002

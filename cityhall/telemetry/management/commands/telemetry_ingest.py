@@ -1,5 +1,7 @@
-"""``cityhall manage telemetry_ingest [--url mqtt://127.0.0.1:1883]``: run the MQTT ingester until
-SIGTERM/SIGINT, then store and acknowledge what has arrived and stop (ADR 0007)."""
+"""``cityhall manage telemetry_ingest [--url mqtt://127.0.0.1:1883] [--client-id ID] [--share GROUP]``:
+run the MQTT ingester until SIGTERM/SIGINT, then store and acknowledge what has arrived and stop
+(ADR 0007). Several processes with ``--share`` (the same group) and each its own ``--client-id``
+split the stream between them (MQTT 5 shared subscription)."""
 
 import logging
 import signal
@@ -24,24 +26,34 @@ class Command(BaseCommand):
         parser.add_argument("--flush-ms", type=int, default=100, help="배치를 저장하는 최대 간격(밀리초)")
         parser.add_argument("--client-id", default=DEFAULT_CLIENT_ID, help="MQTT 클라이언트 ID (세션 유지)")
         parser.add_argument(
+            "--share",
+            metavar="GROUP",
+            help="공유 구독 그룹 이름 (MQTT 5): 같은 그룹의 수집기 여러 개가 메시지를 나눠 받습니다 "
+            "(수집기마다 --client-id를 다르게)",
+        )
+        parser.add_argument(
             "--any-device",
             action="store_true",
             help="등록되지 않은 장치의 메시지도 받습니다 (기본: 가로등 대장의 장치만)",
         )
 
-    def handle(self, *args, url=None, batch_size, flush_ms, client_id, any_device, **options):
+    def handle(self, *args, url=None, batch_size, flush_ms, client_id, any_device, share=None, **options):
         try:
             broker = broker_from_url(url)
         except ValueError as exc:
             raise CommandError(str(exc)) from None
+        if share is not None and not broker.v5:
+            raise CommandError(
+                "공유 구독(--share)은 MQTT 5에서만 쓸 수 있습니다 (브로커 주소의 protocol=3.1.1을 빼세요)."
+            )
         if batch_size < 1 or flush_ms < 1:
             raise CommandError("--batch-size와 --flush-ms는 1 이상이어야 합니다.")
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-        known = None
+        known = gateways = None
         if not any_device:
-            from cityhall.streetlights.selectors import known_device_ids
+            from cityhall.streetlights.selectors import known_device_ids, light_gateways
 
-            known = known_device_ids
+            known, gateways = known_device_ids, light_gateways
         stop = threading.Event()
 
         def request_stop(signum, frame):
@@ -49,16 +61,22 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, request_stop)
         signal.signal(signal.SIGINT, request_stop)
-        self.stdout.write(f"수집 시작: {broker} (클라이언트 {client_id})")
+        group = f", 공유 구독 그룹 {share}" if share else ""
+        self.stdout.write(f"수집 시작: {broker} (클라이언트 {client_id}{group})")
         self.stdout.flush()
-        stats = run_ingester(
-            url,
-            batch_size=batch_size,
-            flush_ms=flush_ms,
-            stop_event=stop,
-            known_devices=known,
-            client_id=client_id,
-        )
+        try:
+            stats = run_ingester(
+                url,
+                batch_size=batch_size,
+                flush_ms=flush_ms,
+                stop_event=stop,
+                known_devices=known,
+                client_id=client_id,
+                share=share,
+                gateways=gateways,
+            )
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
         self.stdout.write(
             f"수집 종료: 수신 {stats.received:,}건, 저장 {stats.stored:,}건, "
             f"중복 {stats.duplicates:,}건, 거부 {stats.rejected:,}건 ({stats.batches:,}개 배치)"
