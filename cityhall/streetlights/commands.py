@@ -24,6 +24,8 @@ from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -352,7 +354,13 @@ def commands_acknowledge(messages: Iterable[AckMessage]) -> AckReport:
             changed = Command.objects.filter(
                 pk=command.pk,
                 status__in=[CommandStatus.PENDING, CommandStatus.SENT, CommandStatus.EXPIRED],
-            ).update(status=ack.status, acked_at=received_at, result=ack.result)
+            ).update(
+                status=ack.status,
+                # Not before the recorded send: a resend (its first PUBACK timed out) may be marked
+                # sent after the device already answered the first copy.
+                acked_at=Greatest(Value(received_at), Coalesce(F("sent_at"), Value(received_at))),
+                result=ack.result,
+            )
             if not changed:
                 report.duplicates += 1  # already closed (a redelivered or repeated ack)
             elif ack.status == CommandStatus.ACKED:

@@ -198,7 +198,7 @@ class Command(models.Model):
                     | (~models.Q(action=CommandAction.DIM) & models.Q(level__isnull=True))
                 ),
                 name="streetlights_command_level",
-                violation_error_message=_("밝기 조절 명령에만 0~100% 밝기를 지정합니다."),
+                violation_error_message=_("밝기 조절 명령에만 0~100 사이의 밝기를 지정합니다."),
             ),
         ]
 

@@ -417,8 +417,9 @@ def _grouped_chart(labels: list[str], cells: list[Cell], title: str, width: int 
         text.append((round(left + index * group_w + group_w / 2, 1), top + plot_h + 16, label))
     for fraction in (0, 0.5, 1):
         ticks.append((round(top + plot_h - plot_h * fraction, 1), f"{scale * fraction / 1000:,.0f}"))
+    used_label, baseline_label = _("사용"), _("기준")
     summary = f"{title}: " + ", ".join(
-        f"{label} {_('사용')} {_kwh(c.used_wh)} / {_('기준')} {_kwh(c.baseline_wh)}"
+        f"{label} {used_label} {_kwh(c.used_wh)} / {baseline_label} {_kwh(c.baseline_wh)}"
         for label, c in zip(labels, cells, strict=True)
     )
     return Chart(width, top + plot_h + 28, bars, text, ticks, summary, left, right, top + plot_h)

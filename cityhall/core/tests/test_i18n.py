@@ -16,7 +16,7 @@ FORMAT = re.compile(r"%\([a-z_]+\)[sd]|%\([a-z_]+\)02d|\{[a-z_]+\}")
 
 
 def _po_entries() -> list[dict]:
-    """The entries of django.po as {"flags", "msgid", "msgid_plural", "msgstr", "msgstr[0]", ...}."""
+    """The entries of django.po as {"flags", "msgctxt", "msgid", "msgid_plural", "msgstr", ...}."""
     entries = []
     for block in (LOCALE / "django.po").read_text(encoding="utf-8").strip().split("\n\n"):
         entry: dict = {"flags": ""}
@@ -75,6 +75,8 @@ def test_the_compiled_catalogue_matches_the_source():
         if "msgid_plural" in entry:
             assert compiled.ngettext(entry["msgid"], entry["msgid_plural"], 1) == entry["msgstr[0]"]
             assert compiled.ngettext(entry["msgid"], entry["msgid_plural"], 2) == entry["msgstr[1]"]
+        elif "msgctxt" in entry:  # a word in another sense (운영: a meeting's frequency / in service)
+            assert compiled.pgettext(entry["msgctxt"], entry["msgid"]) == entry["msgstr"], entry["msgid"]
         else:
             assert compiled.gettext(entry["msgid"]) == entry["msgstr"], entry["msgid"]
 
@@ -147,3 +149,11 @@ def test_language_switcher_sets_english(client, director):
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
     html = client.get(response["Location"]).content.decode()
     assert "<h1>Work plan tasks</h1>" in html
+
+
+def test_streetlight_pages_in_english(english, director):
+    english.force_login(director)
+    html = english.get("/streetlights/").content.decode()
+    assert "<h1>Smart streetlights: live status</h1>" in html
+    assert ">Repair orders</a>" in html and ">Energy savings report</a>" in html
+    assert "스마트가로등 실시간 현황" not in html

@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': '제어 명령',
                 'ordering': ['-issued_at', '-id'],
                 'indexes': [models.Index(fields=['status', 'issued_at'], name='streetlights_command_status')],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('action', 'dim'), ('level__gte', 0), ('level__lte', 100)), models.Q(models.Q(('action', 'dim'), _negated=True), ('level__isnull', True)), _connector='OR'), name='streetlights_command_level', violation_error_message='밝기 조절 명령에만 0~100% 밝기를 지정합니다.')],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('action', 'dim'), ('level__gte', 0), ('level__lte', 100)), models.Q(models.Q(('action', 'dim'), _negated=True), ('level__isnull', True)), _connector='OR'), name='streetlights_command_level', violation_error_message='밝기 조절 명령에만 0~100 사이의 밝기를 지정합니다.')],
             },
         ),
         migrations.CreateModel(
