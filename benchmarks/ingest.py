@@ -454,6 +454,7 @@ def phase_raw(devices: list[str], n: int, tag: str, batch_size: int) -> dict[str
     from django.db import connection, transaction
 
     from cityhall.telemetry.models import Reading
+    from cityhall.telemetry.services import READING_COLUMNS
     from cityhall.telemetry.validation import ParsedReading, parse_payload
 
     now = datetime.now(UTC)
@@ -493,28 +494,10 @@ def phase_raw(devices: list[str], n: int, tag: str, batch_size: int) -> dict[str
     result: dict[str, Any] = {"bulk_create_rate": n / (time.perf_counter() - start)}
     if connection.vendor == "postgresql":
         _empty_readings()
-        columns = (
-            "device_id, message_id, ts, received_at, lamp_on, dim, power_w, energy_wh, voltage_v, "
-            "current_a, temperature_c, heartbeat, simulated, faults"
-        )
+        columns = ", ".join(READING_COLUMNS)
+        values = {"received_at": lambda r: now, "faults": lambda r: json.dumps(list(r.faults))}
         rows = [
-            (
-                r.device_id,
-                r.message_id,
-                r.ts,
-                now,
-                r.lamp_on,
-                r.dim,
-                r.power_w,
-                r.energy_wh,
-                r.voltage_v,
-                r.current_a,
-                r.temperature_c,
-                r.heartbeat,
-                r.simulated,
-                json.dumps(list(r.faults)),
-            )
-            for r in parsed
+            tuple(values[c](r) if c in values else getattr(r, c) for c in READING_COLUMNS) for r in parsed
         ]
         start = time.perf_counter()
         for i in range(0, n, batch_size):

@@ -71,7 +71,8 @@ def _existing_pairs(pairs: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
     return found
 
 
-_READING_COLUMNS = (
+#: The columns of a reading row, in the order of the inserts (and of the bench's COPY reference).
+READING_COLUMNS = (
     "device_id",
     "message_id",
     "ts",
@@ -428,7 +429,7 @@ def ingest_batch(
             inserted = set(
                 _insert_ignoring_conflicts(
                     Reading,
-                    _READING_COLUMNS,
+                    READING_COLUMNS,
                     [row(*readings[key]) for key in keys],
                     returning=("device_id", "message_id"),
                 )
@@ -440,7 +441,7 @@ def ingest_batch(
             already = _existing_pairs(keys)
             report.duplicates += len(already)
             fresh = [readings[key] for key in keys if key not in already]
-            _insert_ignoring_conflicts(Reading, _READING_COLUMNS, [row(*reading) for reading in fresh])
+            _insert_ignoring_conflicts(Reading, READING_COLUMNS, [row(*reading) for reading in fresh])
         report.stored = len(fresh)
         if dead:
             DeadLetter.objects.bulk_create(dead)
