@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, NinjaAPI, Query, Router, Schema, Status
+from ninja import Field, NinjaAPI, Query, Router, Schema, Status, Swagger
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.renderers import JSONRenderer
@@ -69,6 +69,8 @@ api = NinjaAPI(
     urls_namespace="api",
     # The schema names every record type and field: signed-in staff only, like the data itself.
     docs_decorator=login_required,
+    # Without deep links, no link sits inside an operation's expand button (nested interactive controls).
+    docs=Swagger(settings={"deepLinking": False}),
 )
 
 
