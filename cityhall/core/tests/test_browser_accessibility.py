@@ -185,7 +185,14 @@ PAGE_KINDS = [
         "login with errors", "login", "/accounts/login/", "로그인", who="anonymous", then=wrong_password
     ),
     PageKind("logged out", "logout", "/", "로그아웃했습니다", then=log_out),
-    PageKind("API docs", "api:openapi-view", "/api/v1/docs", "cityhall API 1 OAS 3.1", ours=False, then=open_operation),
+    PageKind(
+        "API docs",
+        "api:openapi-view",
+        "/api/v1/docs",
+        "cityhall API 1 OAS 3.1",
+        ours=False,
+        then=open_operation,
+    ),
     PageKind("admin", "admin:index", "/admin/", "사이트 관리", who="admin", ours=False),
     PageKind(
         "admin list",
