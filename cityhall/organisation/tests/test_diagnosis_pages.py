@@ -1,5 +1,6 @@
 """조직진단 pages, the XLSX export and the read-only API: who may see them and the exact figures."""
 
+import re
 from io import BytesIO
 
 import pytest
@@ -150,5 +151,22 @@ def test_generic_record_pages_edit_workload(roles, sample):
     assert OrgUnit.objects.filter(kind="team").count() == 18
 
 
-def test_existing_pages_unchanged(roles):
-    assert client_for(roles["viewer"]).get("/organisation/").status_code == 200
+def test_existing_pages_unchanged(roles, sample):
+    """The sample workloads (with their own team head counts) leave the organisation page showing
+    the seed's staffing and budgets, department by department."""
+    response = client_for(roles["viewer"]).get("/organisation/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    cards = {}
+    for code in ("policy-planning", "budget-legal", "info-comm", "smart-city"):
+        card = html[html.index(f'<article class="card" aria-labelledby="dept-{code}">') :]
+        card = card[: card.index("</article>")]
+        cards[code] = re.search(
+            r"<strong>([\d/]+)</strong><br>.*?<strong>([\d,]+)</strong>", card, re.S
+        ).groups()
+    assert cards == {
+        "policy-planning": ("26/17", "750,548"),
+        "budget-legal": ("20/20", "52,150,673"),
+        "info-comm": ("20/19", "3,570,933"),
+        "smart-city": ("16/15", "7,943,267"),
+    }

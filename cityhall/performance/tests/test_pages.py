@@ -1,5 +1,6 @@
 """성과관리 pages: access, exact values, the actual form, the cycle stage and the allocation (+ XLSX)."""
 
+import re
 from io import BytesIO
 
 import pytest
@@ -18,10 +19,22 @@ def data(db):
     return example()
 
 
-@pytest.mark.parametrize("url", PAGES)
-def test_role_holder_sees_page(client, roles, data, url):
+@pytest.mark.parametrize(
+    "url, heading, shows",
+    [
+        (PAGES[0], f"{YEAR}년 성과관리", "지표 4개 · 시군종합평가 1개 · S등급 미달·미정 1개"),
+        (PAGES[1], "지표 pp-a", 'id="achievement">80.00%'),
+        (PAGES[2], f"{YEAR}년 성과급 배분", "463,134"),
+    ],
+)
+def test_role_holder_sees_page(client, roles, data, url, heading, shows):
+    """A viewer of another department sees the page with the hand-worked example's values."""
     client.force_login(roles["viewer"])
-    assert client.get(url).status_code == 200
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert re.search(rf"<h1[^>]*>{re.escape(heading)}</h1>", html)
+    assert shows in html
 
 
 @pytest.mark.parametrize("url", PAGES)
@@ -138,15 +151,28 @@ def test_incentives_xlsx(client, roles, data):
 
 
 @pytest.mark.parametrize(
-    "model",
-    ["indicator", "indicatoractual", "indicatorgrade", "evaluationcycle", "incentiverule", "departmentscore"],
+    "model, label, count",
+    [
+        ("indicator", "성과지표", 4),
+        ("indicatoractual", "지표 실적", 4),
+        ("indicatorgrade", "지표 등급", 1),
+        ("evaluationcycle", "평가 주기", 1),
+        ("incentiverule", "성과급 배분 기준", 1),
+        ("departmentscore", "부서 성과점수", 0),  # nothing allocated yet
+    ],
 )
-def test_admin_lists(client, data, model):
+def test_admin_lists(client, data, model, label, count):
+    """The admin lists each model with the example's records, and only those."""
     from django.contrib.auth import get_user_model
 
     admin = get_user_model().objects.create_superuser("root", password="pw-for-tests-1")
     client.force_login(admin)
-    assert client.get(f"/admin/performance/{model}/").status_code == 200
+    response = client.get(f"/admin/performance/{model}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"<h1>변경할 {label} 선택</h1>" in html
+    paginator = re.search(r'<p class="paginator">\s*(.*?)\s*</p>', html, re.S).group(1)
+    assert paginator == f"{count} {label}"
 
 
 def test_grade_set_by_planning_only(client, roles, data):

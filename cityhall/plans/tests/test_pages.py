@@ -30,9 +30,24 @@ def milestone(task_code: str, order: int) -> Milestone:
 PAGES = ["/tasks/", "/tasks/?department=smart-city", "/tasks/smart-city-2/", "/tasks/policy-planning-6/"]
 
 
-@pytest.mark.parametrize("url", PAGES)
-def test_role_holder_sees_page(viewer_client, url):
-    assert viewer_client.get(url).status_code == 200
+@pytest.mark.parametrize(
+    "url, heading, summary",
+    [
+        ("/tasks/", "업무계획 과제", "과제 24건 · 지연된 일정 6건"),
+        ("/tasks/?department=smart-city", "업무계획 과제", "과제 5건 · 지연된 일정 2건"),
+        ("/tasks/smart-city-2/", "2. 시민 안전 긴급차량 우선신호시스템 운영", None),
+        ("/tasks/policy-planning-6/", "6. 군소음 보상 및 군부대 주변 지역 지원사업", None),
+    ],
+)
+def test_role_holder_sees_page(viewer_client, url, heading, summary):
+    """A viewer sees the page itself: its heading and, on the lists, the seed's counts (today pinned)."""
+    assert url in PAGES
+    response = viewer_client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"<h1>{heading}</h1>" in html
+    if summary:
+        assert summary in html
 
 
 @pytest.mark.parametrize("url", PAGES)

@@ -16,14 +16,27 @@ def client_for(user) -> Client:
     return client
 
 
-@pytest.mark.parametrize("slug", ["streetlight-sites", "base-stations", "streetlights"])
-def test_record_pages_list_and_detail(registry, roles, slug):
+@pytest.mark.parametrize(
+    "slug, heading, count, record, title",
+    [
+        ("streetlight-sites", "가로등 설치 지역", "6건", "site", "풍무동 도시숲"),
+        ("base-stations", "기지국", "25건", "base_station", "BS-PUNGMU-01"),
+        ("streetlights", "스마트가로등", "638건", None, "SL-PUNGMU-001"),
+    ],
+)
+def test_record_pages_list_and_detail(registry, roles, slug, heading, count, record, title):
+    """The seed's six sites, 25 base stations and 638 lights, listed and shown by the shared pages."""
     client = client_for(roles["viewer"])
-    assert client.get(f"/records/{slug}/").status_code == 200
-    obj = {"streetlight-sites": "site", "base-stations": "base_station"}.get(slug)
+    listing = client.get(f"/records/{slug}/")
+    assert listing.status_code == 200
+    html = listing.content.decode()
+    assert f'<h1 id="page-h">{heading}</h1>' in html
+    assert f'<p class="muted" aria-live="polite">{count}</p>' in html
     light = Streetlight.objects.get(code="SL-PUNGMU-001")
-    pk = getattr(light, obj).pk if obj else light.pk
-    assert client.get(f"/records/{slug}/{pk}/").status_code == 200
+    pk = getattr(light, record).pk if record else light.pk
+    detail = client.get(f"/records/{slug}/{pk}/")
+    assert detail.status_code == 200
+    assert f'<h1 id="page-h">{title}</h1>' in detail.content.decode()
 
 
 def test_generic_api_lists_and_filters_lights(registry, roles):
