@@ -336,7 +336,7 @@ def check_programs() -> list[Mismatch]:
                 continue
             expected = Decimal(program.budget) * share.percent / 100
             if abs(expected - share.amount) >= 1000:  # the documents write 천원
-                label = f"{program.name} {share.get_source_display()} {share.percent.normalize()}%"
+                label = f"{program.name} {share.get_source_display()} {share.percent.normalize():f}%"
                 found.append(
                     _money_mismatch(
                         "share-percent",

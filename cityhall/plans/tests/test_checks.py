@@ -29,24 +29,37 @@ def test_a_consistent_plan_reports_nothing(db):
 
 
 def test_a_restated_figure_that_disagrees_is_reported(db):
-    figure = Figure.objects.filter(key="streetlights.count").order_by("line").last()
+    # 638 lights are stated on lines 130, 150, 340, 1024 and 1033; the last now says 639.
+    figure = Figure.objects.get(key="streetlights.count", line=1033)
     Figure.objects.filter(pk=figure.pk).update(value=639)
-    found = [m for m in check_plan() if m.key == "streetlights.count"]
-    assert {m.rule for m in found} >= {"restatement", "figure"}
-    assert all(m.line == figure.line and m.stated == "639대" for m in found)
+    found = [(m.rule, m.line, m.stated, m.expected, m.message) for m in check_plan() if m.key == figure.key]
+    assert found == [
+        ("figure", 1033, "639대", "638대", "해당 장비 5건의 '수량' 합계와(과) 다릅니다."),
+        ("restatement", 1033, "639대", "638대", "130행에 같은 수치가 다르게 적혀 있습니다."),
+    ]
 
 
 def test_a_total_that_disagrees_with_its_rows_is_reported(db):
+    # The office's quota, 82 (lines 24 and 28), is the sum of the 20 grade rows; both now say 83.
     Figure.objects.filter(key="office.staff.quota").update(value=83)
-    found = [m for m in check_plan() if m.key == "office.staff.quota"]
-    assert found and all(m.expected == "82명" for m in found if m.rule == "figure")
+    found = [
+        (m.rule, m.line, m.stated, m.expected, m.message)
+        for m in check_plan()
+        if m.key == "office.staff.quota"
+    ]
+    message = "해당 직급별 정원 20건의 '정원' 합계와(과) 다릅니다."
+    assert found == [("figure", 24, "83명", "82명", message), ("figure", 28, "83명", "82명", message)]
 
 
 def test_a_broken_rule_is_reported_not_raised(db):
-    figure = Figure.objects.filter(rule__isnull=False).first()
+    figure = Figure.objects.get(key="office.departments.count")  # 4과 (line 18)
     Figure.objects.filter(pk=figure.pk).update(rule={"sum_of": ["no.such.key"]})
-    found = [m for m in check_plan() if m.rule == "invalid-check"]
-    assert len(found) == 1 and "no.such.key" in found[0].message
+    found = check_plan()
+    assert [(m.rule, m.line, m.label, m.stated, m.expected) for m in found] == [
+        ("invalid-check", 18, "기획조정실 과 수", "4과", "-"),
+        *GIMPO_MISMATCHES,  # the rest of the check still runs
+    ]
+    assert found[0].message == "검증식 오류: 수치 키 'no.such.key'가 없습니다."
 
 
 @pytest.mark.parametrize(
@@ -92,8 +105,14 @@ def test_check_plan_command_is_silent_on_a_consistent_plan(db, capsys):
 def test_a_percent_share_that_disagrees_with_its_amount_is_reported(db):
     # 상하수도 정보 수정 갱신: 국비 30% of 833,334천원 is 250,000천원 (IV.4.4); 260,000 is not.
     FundingShare.objects.filter(program__code="smart-city-p9", source="national").update(amount=260_000_000)
-    found = [(m.rule, m.stated, m.expected) for m in check_plan() if m.key == "programs.smart-city-p9"]
-    assert ("share-percent", "260,000천원", "250,000천원") in found
+    found = [
+        (m.rule, m.line, m.label, m.stated, m.expected)
+        for m in check_plan()
+        if m.key == "programs.smart-city-p9"
+    ]
+    assert found == [
+        ("share-percent", 1138, "상하수도 정보 수정 갱신 국비 30%", "260,000천원", "250,000천원")
+    ]
 
 
 def test_parts_that_do_not_add_up_to_their_program_are_reported(db):
