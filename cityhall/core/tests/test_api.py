@@ -948,9 +948,14 @@ class TestLists:
 
     def test_search_task_items(self, roles):
         data = client_for(roles["viewer"]).get(f"{API}/task-items/", {"q": "가로등", "limit": 100}).json()
-        expected = TaskItem.objects.filter(text__contains="가로등").count()
-        assert data["count"] == expected > 0
-        assert all("가로등" in item["text"] or "가로등" in item["heading"] for item in data["items"])
+        # The four items of task smart-city-1 (스마트가로등 운영) that name the streetlights.
+        assert data["count"] == 4
+        assert [(item["task"], item["heading"], item["text"][:14]) for item in data["items"]] == [
+            ("smart-city-1", "사업개요", "과업범위 : 스마트가로등 "),
+            ("smart-city-1", "사업개요", "스마트가로등의 원활한 서비"),
+            ("smart-city-1", "추진현황 및 향후계획", "스마트가로등 현황"),
+            ("smart-city-1", "기대효과", "스마트가로등 서비스 제공으"),
+        ]
 
     def test_task_item_filter_by_task(self, roles):
         data = client_for(roles["viewer"]).get(f"{API}/task-items/", {"task": "smart-city-1"}).json()
