@@ -8,9 +8,11 @@ are changed office-wide only.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import reduce
 from operator import attrgetter
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
@@ -27,6 +29,17 @@ DEPARTMENT_ROLE_ACTIONS = {
     "manager": {VIEW, ADD, CHANGE, DELETE},
 }
 OFFICE_ROLES = {"director", "administrator"}
+
+
+# Who holds which role where: the app that keeps role assignments registers a function in its
+# AppConfig.ready that gives a user's (role, department id) pairs. Without one, only superusers act.
+RoleRows = Callable[[Any], Iterable[tuple[str, int | None]]]
+_role_rows: RoleRows | None = None
+
+
+def register_roles(provider: RoleRows) -> None:
+    global _role_rows
+    _role_rows = provider
 
 
 @dataclass(frozen=True)
@@ -46,11 +59,9 @@ def scope_of(user) -> Scope:
     cached = getattr(user, "_cityhall_scope", None)
     if cached is not None:
         return cached
-    from cityhall.organisation.models import RoleAssignment  # the roles live with the organisation
-
     office_wide = user.is_superuser
     departments: dict[str, set[int]] = {a: set() for a in ACTIONS}
-    for role, department_id in RoleAssignment.objects.filter(user=user).values_list("role", "department_id"):
+    for role, department_id in _role_rows(user) if _role_rows else ():
         if role in OFFICE_ROLES:
             office_wide = True
         for action in DEPARTMENT_ROLE_ACTIONS.get(role, ()):

@@ -1,6 +1,7 @@
 """Generic pages for every registered record type: list (filters, search, XLSX), detail, create, edit,
 delete and history. The domain pages (departments, tasks, dashboard) link here for the plain record."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -187,7 +188,7 @@ def record_detail(request, type_slug: str, pk: int):
     source_lines = []
     line = getattr(obj, "line", None)
     if line:
-        text = source_text("gimpo-2025")
+        text = source_text(settings.CITYHALL_DATASET)
         source_lines = [(n, text[n - 1]) for n in range(max(1, line - 1), min(len(text), line + 2) + 1)]
     return render(
         request,

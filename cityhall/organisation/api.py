@@ -1,7 +1,7 @@
 """Organisation endpoints beyond the generated CRUD: the 조직진단 workload analysis, read-only.
 
-Mounted at /api/v1/organisation by ``cityhall.core.api``; authentication is the API's (session or
-token); any role may read, as on the page.
+Mounted at /api/v1/organisation (and the account endpoint at /api/v1/me) by ``OrganisationConfig.ready``;
+authentication is the API's (session or token); any role may read, as on the page.
 """
 
 from __future__ import annotations
@@ -9,13 +9,29 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from ninja import Router, Status
+from ninja import Router, Schema, Status
 
 from cityhall.core.permissions import scope_of
 
 from . import selectors
+from .models import RoleAssignment
 
 router = Router(tags=["조직진단"])
+account = Router(tags=["계정"])
+
+
+class MeOut(Schema):
+    username: str
+    roles: list[dict[str, str | None]]
+
+
+@account.get("/me", response=MeOut, summary="내 계정과 역할")
+def me(request):
+    roles = [
+        {"role": r.role, "department": r.department.code if r.department_id else None}
+        for r in RoleAssignment.objects.filter(user=request.user).select_related("department")
+    ]
+    return {"username": request.user.get_username(), "roles": roles}
 
 
 @router.get(

@@ -5,3 +5,13 @@ class OrganisationConfig(AppConfig):
     name = "cityhall.organisation"
     label = "organisation"
     verbose_name = "조직"
+
+    def ready(self) -> None:
+        from cityhall.core import api, permissions
+
+        from . import api as own_api
+        from .selectors import role_rows
+
+        permissions.register_roles(role_rows)
+        api.mount("/organisation", own_api.router)
+        api.mount("", own_api.account)

@@ -35,6 +35,7 @@ from .models import (
     OrgUnit,
     Person,
     Position,
+    RoleAssignment,
     TeamStaffing,
     WorkloadAnalysis,
     WorkloadCategory,
@@ -147,6 +148,11 @@ def staffing_total(rows: Iterable[StaffingRow]) -> StaffingRow:
 
 
 # -- the office ----------------------------------------------------------------------------------
+
+
+def role_rows(user) -> list[tuple[str, int | None]]:
+    """A user's (role, department id) pairs: the roles core's permission choke point reads."""
+    return list(RoleAssignment.objects.filter(user=user).values_list("role", "department_id"))
 
 
 def _departments_queryset():

@@ -30,11 +30,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cityhall.core import audit
-from cityhall.core.models import AuditEvent
 from cityhall.core.permissions import CHANGE, allowed
 from cityhall.core.records import record_type_for
 
-from .choices import CommandAction, CommandStatus, LightState
+from .choices import AUDIT_COMMAND, CommandAction, CommandStatus, LightState
 from .models import Command, Streetlight
 
 log = logging.getLogger(__name__)
@@ -97,7 +96,7 @@ def command_issue(
         Command.objects.bulk_create(commands)
         audit.record(
             actor,
-            AuditEvent.Action.COMMAND,
+            AUDIT_COMMAND,
             rtype,
             lights[0],
             after={
