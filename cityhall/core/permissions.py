@@ -71,6 +71,25 @@ def scope_of(user) -> Scope:
     return scope
 
 
+# Named permissions beyond the record actions: the right to change in one department, e.g. the
+# office-wide reviews that the planning department runs. The app that knows the department declares each
+# in its AppConfig.ready; views, services and API check them here.
+_department_permissions: dict[str, Callable[[], int | None]] = {}
+
+
+def declare_permission(name: str, *, department: Callable[[], int | None]) -> None:
+    """``name`` is held by office-wide roles and by editors and managers of ``department()``."""
+    _department_permissions[name] = department
+
+
+def has_permission(user, name: str) -> bool:
+    scope = scope_of(user)
+    if scope.office_wide:
+        return True
+    department_id = _department_permissions[name]()
+    return department_id is not None and department_id in scope.departments[CHANGE]
+
+
 def _owner_lookups(rtype: RecordType) -> list[str]:
     """ORM paths from a record to the department that owns it (directly or through a team)."""
     base = rtype.owner

@@ -13,7 +13,7 @@ from ninja import Router, Schema, Status
 
 from cityhall.core.permissions import scope_of
 
-from . import selectors
+from . import workload
 from .models import RoleAssignment
 
 router = Router(tags=["조직진단"])
@@ -42,15 +42,15 @@ def me(request):
 def workload_analysis(
     request,
     hours: int | None = None,
-    over: float = float(selectors.DEFAULT_OVER),
-    under: float = float(selectors.DEFAULT_UNDER),
+    over: float = float(workload.DEFAULT_OVER),
+    under: float = float(workload.DEFAULT_UNDER),
 ):
     """소요인력 = Σ(연간 업무량 × 단위당 표준시간) ÷ 1인 연간 근무시간 (``hours``, 기본: 최근 분석 기준 또는
     1,952); 비율 = 소요인력 ÷ 현원; 비율 > ``over`` 과부하, < ``under`` 여유."""
     if not scope_of(request.user).any_role:
         raise PermissionDenied("역할이 없는 사용자는 조회할 수 없습니다.")
     try:
-        report = selectors.workload_report(hours_per_person_year=hours, over=str(over), under=str(under))
-    except selectors.WorkloadError as exc:
+        report = workload.workload_report(hours_per_person_year=hours, over=str(over), under=str(under))
+    except workload.WorkloadError as exc:
         return Status(422, {"detail": str(exc)})
-    return Status(200, selectors.workload_data(report))
+    return Status(200, workload.workload_data(report))

@@ -15,7 +15,9 @@ from cityhall.core import clock
 from cityhall.core.audit import Actor
 from cityhall.core.decorators import role_required
 from cityhall.core.exports import XLSX, download, hwpx_response
+from cityhall.core.permissions import has_permission
 from cityhall.organisation.models import OrgUnit
+from cityhall.organisation.selectors import PLANNING_STAFF
 
 from . import reports, selectors, services
 from .forms import CheckinForm, ImportForm, ReviewForm, RoundOpenForm
@@ -36,7 +38,7 @@ def pledge_list(request):
         {
             "summary": selectors.portfolio_summary(),
             "pledges": selectors.pledges(),
-            "planning": services.is_planning_team(request.user),
+            "planning": has_permission(request.user, PLANNING_STAFF),
             "open_round": selectors.open_round(),
         },
     )
@@ -58,7 +60,7 @@ def pledge_detail(request, code):
 @require_http_methods(["GET", "POST"])
 @role_required
 def pledge_import(request):
-    if not services.is_planning_team(request.user):
+    if not has_permission(request.user, PLANNING_STAFF):
         raise PermissionDenied(_("공약 목록은 정책기획과만 가져올 수 있습니다."))
     form = ImportForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
@@ -78,7 +80,7 @@ def pledge_import(request):
 @require_http_methods(["GET", "POST"])
 @role_required
 def round_list(request):
-    planning = services.is_planning_team(request.user)
+    planning = has_permission(request.user, PLANNING_STAFF)
     today = clock.today()
     form = RoundOpenForm(
         request.POST or None, initial={"year": today.year, "quarter": (today.month - 1) // 3 + 1}
@@ -115,7 +117,7 @@ def round_detail(request, pk):
             "round": round_,
             "groups": groups,
             "missing": [(g.department, g.missing) for g in groups if g.missing],
-            "planning": services.is_planning_team(request.user),
+            "planning": has_permission(request.user, PLANNING_STAFF),
             "my_departments": {
                 g.department.pk
                 for g in groups
@@ -204,7 +206,7 @@ def checkin_submit(request, pk, pledge_pk):
 @require_GET
 @role_required
 def review(request, pk):
-    if not services.is_planning_team(request.user):
+    if not has_permission(request.user, PLANNING_STAFF):
         raise PermissionDenied(_("검토는 정책기획과만 할 수 있습니다."))
     round_ = _round(pk)
     checkins = (
@@ -218,7 +220,7 @@ def review(request, pk):
 @require_POST
 @role_required
 def checkin_review(request, pk, checkin_pk):
-    if not services.is_planning_team(request.user):
+    if not has_permission(request.user, PLANNING_STAFF):
         raise PermissionDenied(_("검토는 정책기획과만 할 수 있습니다."))
     checkin = get_object_or_404(
         PledgeCheckin.objects.select_related("round", "pledge"), pk=checkin_pk, round_id=pk
