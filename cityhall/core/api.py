@@ -24,7 +24,7 @@ from pydantic import ConfigDict, StrictFloat, StrictInt, create_model
 
 from . import audit, services
 from .models import ApiToken, MoneyField
-from .permissions import VIEW, restrict, scope_of
+from .permissions import VIEW, require_role, restrict
 from .records import REGISTRY, FieldSpec, RecordType
 
 
@@ -218,8 +218,7 @@ def _router(rtype: RecordType) -> Router:
     )
 
     def visible(request) -> models.QuerySet:
-        if not scope_of(request.user).any_role:
-            raise PermissionDenied("역할이 없는 사용자는 조회할 수 없습니다.")
+        require_role(request.user)
         return restrict(rtype.queryset(), request.user, VIEW, rtype)
 
     def out(obj: models.Model) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from functools import reduce
 from operator import attrgetter
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 
@@ -88,6 +89,12 @@ def has_permission(user, name: str) -> bool:
         return True
     department_id = _department_permissions[name]()
     return department_id is not None and department_id in scope.departments[CHANGE]
+
+
+def require_role(user, message: str = "역할이 없는 사용자는 조회할 수 없습니다.") -> None:
+    """Everything beyond the login page needs a role (any role may read)."""
+    if not scope_of(user).any_role:
+        raise PermissionDenied(message)
 
 
 def _owner_lookups(rtype: RecordType) -> list[str]:

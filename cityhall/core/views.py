@@ -18,6 +18,7 @@ from .api import mask_name
 from .decorators import role_required
 from .exports import Sheet, xlsx_response
 from .forms import cleaned_to_data, initial_for, record_form_class
+from .htmx import render_page_or_fragment
 from .money import format_thousand_won
 from .permissions import ADD, CHANGE, DELETE, VIEW, allowed, restrict
 from .records import REGISTRY, RecordType
@@ -149,8 +150,13 @@ def record_list(request, type_slug: str):
         "can_add": not rtype.managed_at and allowed(request.user, ADD, rtype),
         "query": _query_without(request, "page", "format"),
     }
-    template = "core/partials/record_table.html" if request.htmx else "core/record_list.html"
-    return render(request, template, context, status=400 if problems else 200)
+    return render_page_or_fragment(
+        request,
+        "core/record_list.html",
+        "core/partials/record_table.html",
+        context,
+        status=400 if problems else 200,
+    )
 
 
 def _query_without(request: HttpRequest, *names: str) -> str:

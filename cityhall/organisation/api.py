@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from ninja import Router, Schema, Status
 
-from cityhall.core.permissions import scope_of
+from cityhall.core.permissions import require_role
 
 from . import workload
 from .models import RoleAssignment
@@ -47,8 +46,7 @@ def workload_analysis(
 ):
     """소요인력 = Σ(연간 업무량 × 단위당 표준시간) ÷ 1인 연간 근무시간 (``hours``, 기본: 최근 분석 기준 또는
     1,952); 비율 = 소요인력 ÷ 현원; 비율 > ``over`` 과부하, < ``under`` 여유."""
-    if not scope_of(request.user).any_role:
-        raise PermissionDenied("역할이 없는 사용자는 조회할 수 없습니다.")
+    require_role(request.user)
     try:
         report = workload.workload_report(hours_per_person_year=hours, over=str(over), under=str(under))
     except workload.WorkloadError as exc:

@@ -131,10 +131,8 @@ def role_rows(user) -> list[tuple[str, int | None]]:
 
 def _departments_queryset():
     teams = OrgUnit.objects.filter(kind=OrgUnit.Kind.TEAM).order_by("order", "id")
-    return (
-        OrgUnit.objects.filter(kind=OrgUnit.Kind.DEPARTMENT)
-        .order_by("order", "id")
-        .prefetch_related(Prefetch("children", queryset=teams, to_attr="teams"), "positions")
+    return OrgUnit.objects.departments().prefetch_related(
+        Prefetch("children", queryset=teams, to_attr="teams"), "positions"
     )
 
 
@@ -365,9 +363,7 @@ def public_directory() -> PublicDirectory:
     """Only what the city publishes: units, duties, teams and the named people's title and extension."""
     teams = OrgUnit.objects.filter(kind=OrgUnit.Kind.TEAM).order_by("order", "id")
     units = list(
-        OrgUnit.objects.filter(kind=OrgUnit.Kind.DEPARTMENT)
-        .order_by("order", "id")
-        .prefetch_related(Prefetch("children", queryset=teams, to_attr="teams"))
+        OrgUnit.objects.departments().prefetch_related(Prefetch("children", queryset=teams, to_attr="teams"))
     )
     all_units = [u for d in units for u in (d, *d.teams)]
     people = Person.objects.filter(org_unit__in=all_units).only(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from cityhall.core.decorators import role_required
+from cityhall.core.htmx import render_page_or_fragment
 from cityhall.core.permissions import ADD, CHANGE, allowed
 from cityhall.core.records import record_type_for
 
@@ -176,9 +177,14 @@ def department(request, code: str):
         else None,
     }
     status = 400 if problem else 200
-    if request.htmx and request.htmx.target == "programs":
-        return render(request, "organisation/partials/programs.html", context, status=status)
-    return render(request, "organisation/department.html", context, status=status)
+    return render_page_or_fragment(
+        request,
+        "organisation/department.html",
+        "organisation/partials/programs.html",
+        context,
+        status=status,
+        target="programs",
+    )
 
 
 @role_required

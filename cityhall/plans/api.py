@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from ninja import Router, Schema
 
-from cityhall.core.permissions import scope_of
+from cityhall.core.permissions import require_role
 
 from .checks import check_plan
 
@@ -24,7 +23,6 @@ class PlanCheckOut(Schema):
 
 @router.get("/plan-check", response=PlanCheckOut, summary="계획 수치 일관성 검사")
 def plan_check(request):
-    if not scope_of(request.user).any_role:
-        raise PermissionDenied("역할이 없는 사용자는 조회할 수 없습니다.")
+    require_role(request.user)
     mismatches = [m.as_dict() for m in check_plan()]
     return {"consistent": not mismatches, "mismatches": mismatches}

@@ -60,7 +60,7 @@ def plan_year(document: PlanDocument | None, today: date) -> int:
 
 
 def departments() -> list[OrgUnit]:
-    return list(OrgUnit.objects.filter(kind=OrgUnit.Kind.DEPARTMENT).order_by("order", "id"))
+    return list(OrgUnit.objects.departments())
 
 
 def department_from_filter(code: str | None, units: Sequence[OrgUnit]) -> OrgUnit | None:

@@ -15,6 +15,7 @@ from cityhall.core import clock
 from cityhall.core.audit import Actor
 from cityhall.core.decorators import role_required
 from cityhall.core.exports import XLSX, download, hwpx_response
+from cityhall.core.htmx import wants_fragment
 from cityhall.core.permissions import has_permission
 from cityhall.organisation.models import OrgUnit
 from cityhall.organisation.selectors import PLANNING_STAFF
@@ -192,7 +193,7 @@ def checkin_submit(request, pk, pledge_pk):
     else:
         error = " ".join(m for ms in form.errors.values() for m in ms)
     checkin = PledgeCheckin.objects.filter(round=round_, pledge=pledge).first()
-    if request.htmx:
+    if wants_fragment(request):
         context = _row_context(round_, pledge, checkin, True, form=form if error else None, error=error)
         # 200 even with an error: htmx swaps only 2xx answers, and the card shows the error (role=alert).
         return render(request, "pledges/partials/checkin_row.html", context)
@@ -236,7 +237,7 @@ def checkin_review(request, pk, checkin_pk):
             error = str(exc)
     else:
         error = _("검토 결과를 고르세요.")
-    if request.htmx:
+    if wants_fragment(request):
         checkin.refresh_from_db()
         return render(
             request,
