@@ -382,10 +382,11 @@ def _update_states(changed: list[tuple[int, ParsedReading | None, datetime]], ad
 
 
 # The columns of the staged device states on PostgreSQL: a device's newest reading of the batch
-# (as the state would hold it) and the batch's oldest reading time of that device (``first_ts``).
+# (as the state would hold it), then the batch's oldest reading time of that device (``first_ts``)
+# and its number of readings in the batch (``readings``).
 _STATE_STAGE_TYPES = (
     "text", "timestamptz", "text", "timestamptz", "bool", "int2", "float8", "int8", "float8", "float8",
-    "float8", "bool", "jsonb", "timestamptz",
+    "float8", "bool", "jsonb", "timestamptz", "int4",
 )  # fmt: skip
 
 
@@ -394,9 +395,10 @@ def _state_statement(stage: str) -> str:
     """PostgreSQL: one statement that takes the staged rows out, locks the states that exist in
     device order (``FOR UPDATE``, so concurrent ingesters queue rather than deadlock), moves each
     forward where the batch has a newer reading (``last_seen`` always to the latest receive time),
-    and returns: states found, states moved, the staged devices without a state, and the devices
-    (with their previous ``last_ts``) whose batch readings reach back before that state (the late
-    ones). The comparison happens in the database: no timestamps come back for the common case."""
+    and returns: states found, states moved, the staged devices without a state, the number of
+    readings older than their device's state before the batch (where all of a device's readings
+    are), and the devices (with their previous ``last_ts``) where only some are. The comparison is
+    made in the database: no timestamps come back in the common case."""
     q = connection.ops.quote_name
     table = q(DeviceState._meta.db_table)
     pk, device, last_ts, seen, *kept = _columns(
@@ -410,7 +412,7 @@ def _state_statement(stage: str) -> str:
         ]
         + [f"{column} = CASE WHEN {newer} THEN b.{column} ELSE s.{column} END" for column in kept]
     )
-    late = f"b.first_ts < o.{last_ts}"
+    some_late = f"b.first_ts < o.{last_ts} AND o.{last_ts} <= b.{last_ts}"
     return (
         f"WITH b AS (DELETE FROM {stage} RETURNING *), "  # noqa: S608 - names from the model
         f"o AS (SELECT s.{pk}, s.{device}, s.{last_ts}, s.{seen} FROM {table} AS s "
@@ -419,26 +421,29 @@ def _state_statement(stage: str) -> str:
         f"WHERE s.{pk} = o.{pk} AND ({newer} OR b.{seen} > o.{seen})) "
         f"SELECT count(o.{pk}), count(*) FILTER (WHERE {newer}), "
         f"array_agg(b.{device}) FILTER (WHERE o.{pk} IS NULL), "
-        f"array_agg(o.{device}) FILTER (WHERE {late}), array_agg(o.{last_ts}) FILTER (WHERE {late}) "
+        f"sum(b.readings) FILTER (WHERE o.{last_ts} > b.{last_ts}), "
+        f"array_agg(o.{device}) FILTER (WHERE {some_late}), "
+        f"array_agg(o.{last_ts}) FILTER (WHERE {some_late}) "
         f"FROM b LEFT JOIN o ON o.{device} = b.{device}"
     )
 
 
-def _move_states_postgresql(rows: list[list[Any]]) -> tuple[int, int, list[str], dict[str, datetime]]:
+def _move_states_postgresql(rows: list[list[Any]]) -> tuple[int, list[str], int, dict[str, datetime]]:
     """Stage ``rows`` (``_STATE_STAGE_TYPES``, in device order) and run ``_state_statement``:
-    (states found, states moved, devices without a state, {late device: its previous last_ts})."""
+    (states moved, devices without a state, late readings of devices whose readings are all late,
+    {device with some late readings: its previous last_ts})."""
     q = connection.ops.quote_name
     names = _columns(DeviceState, ("device_id", *_STATE_COLUMNS))
     stage = "cityhall_stage_telemetry_devicestate_batch"
     with connection.cursor() as cursor:
         source = q(DeviceState._meta.db_table)
         last_ts = q(DeviceState._meta.get_field("last_ts").column)
-        select = f"SELECT {', '.join(names)}, {last_ts} AS first_ts FROM {source}"  # noqa: S608 - model names
+        select = f"SELECT {', '.join(names)}, {last_ts} AS first_ts, 0 AS readings FROM {source}"  # noqa: S608
         _temporary_table(cursor, stage, select)
-        _copy_binary(cursor, stage, ", ".join([*names, "first_ts"]), _STATE_STAGE_TYPES, rows)
+        _copy_binary(cursor, stage, ", ".join([*names, "first_ts", "readings"]), _STATE_STAGE_TYPES, rows)
         cursor.execute(_state_statement(stage))
-        found, moved, missing, late_devices, late_ts = cursor.fetchone()
-    return found, moved, missing or [], dict(zip(late_devices or [], late_ts or [], strict=True))
+        _, moved, missing, all_late, devices, before = cursor.fetchone()
+    return moved, missing or [], all_late or 0, dict(zip(devices or [], before or [], strict=True))
 
 
 def _advance_states_postgresql(
@@ -452,47 +457,45 @@ def _advance_states_postgresql(
     (``_state_statement``); the devices without one (new devices: rare) are inserted, ignoring
     conflicts, and the ones another ingester inserted meanwhile go through the statement again."""
     first: dict[str, datetime] = {}
+    count: Counter[str] = Counter()
     for reading, _ in fresh:
         device = reading.device_id
+        count[device] += 1
         if device not in first or reading.ts < first[device]:
             first[device] = reading.ts
-    rows = {
-        device: [
-            device,
-            r.ts,
-            r.message_id,
-            seen[device],
-            r.lamp_on,
-            r.dim,
-            r.power_w,
-            r.energy_wh,
-            r.voltage_v,
-            r.current_a,
-            r.temperature_c,
-            r.simulated,
-            r.faults,
-            first[device],
-        ]
-        for device, r in sorted(newest.items())
-    }
+    binary = adapt.faults_binary
 
-    def binary(devices: Iterable[str]) -> list[list[Any]]:
-        return [[*rows[d][:12], adapt.faults_binary(rows[d][12]), rows[d][13]] for d in devices]
+    def staged(devices: Iterable[str]) -> list[list[Any]]:
+        return [
+            [
+                d, r.ts, r.message_id, seen[d], r.lamp_on, r.dim, r.power_w, r.energy_wh, r.voltage_v,
+                r.current_a, r.temperature_c, r.simulated, binary(r.faults), first[d], count[d],
+            ]
+            for d, r in ((d, newest[d]) for d in devices)
+        ]  # fmt: skip
 
-    _, moved, missing, late = _move_states_postgresql(binary(rows))
+    devices = sorted(newest)
+    moved, missing, late, some_late = _move_states_postgresql(staged(devices))
     if missing:
-        text_rows = [[*rows[d][:12], adapt.faults(rows[d][12])] for d in sorted(missing)]
+        rows = []
+        for d in sorted(missing):
+            r = newest[d]
+            rows.append([d, r.ts, r.message_id, seen[d], *(getattr(r, n) for n in _STATE_FIELDS)])
+            rows[-1].append(adapt.faults(r.faults))
         inserted = _insert_ignoring_conflicts(
-            DeviceState, ("device_id", *_STATE_COLUMNS), text_rows, returning=("device_id",)
+            DeviceState, ("device_id", *_STATE_COLUMNS), rows, returning=("device_id",)
         )
         created = {device for (device,) in inserted}
         moved += len(created)
         others = sorted(set(missing) - created)  # inserted by another ingester since the statement
         if others:
-            _, moved_too, _, late_too = _move_states_postgresql(binary(others))
+            moved_too, _, late_too, some_late_too = _move_states_postgresql(staged(others))
             moved += moved_too
-            late.update(late_too)
-    report.late = sum(1 for r, _ in fresh if r.device_id in late and r.ts < late[r.device_id])
+            late += late_too
+            some_late.update(some_late_too)
+    if some_late:
+        late += sum(1 for r, _ in fresh if r.device_id in some_late and r.ts < some_late[r.device_id])
+    report.late = late
     report.devices = moved
 
 
