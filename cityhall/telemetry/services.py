@@ -157,10 +157,14 @@ def _copy_binary(
 
 def _temporary_table(cursor: Any, table: str, select: str) -> None:
     """PostgreSQL: create the session-local temporary table ``table`` as ``select`` (its columns),
-    once per connection."""
+    once per connection. Emptied at every commit (``ON COMMIT DELETE ROWS``, a truncation): rows
+    deleted in it would otherwise keep their pages (autovacuum does not reach temporary tables), and
+    the table, and each scan of it, would grow with every batch for as long as the ingester runs."""
     created = _staged.setdefault(connection.connection, set())
     if table not in created:
-        cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {table} AS {select} WITH NO DATA")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {table} ON COMMIT DELETE ROWS AS {select} WITH NO DATA"
+        )
         # Temporary tables are transactional: remember it only once its creation is committed.
         transaction.on_commit(lambda: created.add(table))
 

@@ -57,6 +57,14 @@ later = NOW + 50 * minute
 fresh = [message(f"SL-{i:04d}", "fresh", later, received_at=later) for i in (1, 2, 3)]
 out["fresh"] = asdict(ingest_batch(fresh))
 out["readings"] = Reading.objects.count()
+from django.db import connection
+with connection.cursor() as cursor:
+    # The staging tables of this session are empty after each commit, not only of rows but of pages.
+    cursor.execute(
+        "SELECT count(*), coalesce(sum(pg_relation_size(oid)), 0)::int FROM pg_class "
+        "WHERE relname LIKE 'cityhall_stage_%' AND relpersistence = 't'"
+    )
+    out["stages"] = cursor.fetchone()
 print(json.dumps(out))
 """
 
@@ -110,6 +118,7 @@ def test_ingest_on_postgresql(postgres_url, tmp_path):  # noqa: F811
         "received": 3, "stored": 3, "duplicates": 0, "rejected": {}, "late": 0, "devices": 3, "batches": 0,
     }  # fmt: skip
     assert out["readings"] == 5002 + 500 + 2 + 3
+    assert out["stages"] == [3, 0]  # readings (after a conflict), new states, states of the batch
 
 
 def test_two_ingesters_at_once_store_each_message_once(postgres_url, tmp_path):  # noqa: F811
