@@ -67,7 +67,9 @@ def test_measured_month(measured, roles):
     expected_base = 100 * dark_hours(date(2025, 6, 1)) + 200 * dark_hours(date(2025, 6, 1))
     expected_base += 100 * dark_hours(date(2025, 6, 2))
     assert june.baseline_wh == pytest.approx(expected_base, rel=1e-12)
-    assert june.saved_won == energy.cost_won(expected_base - 1850, 130)
+    # 3,762.33 Wh baseline − 1,850 Wh used = 1,912.33 Wh saved; at 130원/kWh 248.6원, cut to whole won.
+    assert round(june.baseline_wh, 2) == 3762.33
+    assert june.saved_won == 248
     assert june.saved_percent == pytest.approx(100 * (expected_base - 1850) / expected_base)
     # A dark June night at Gimpo is about 9.4 h: 400 W·9.4 h vs 1.85 kWh used.
     assert 3.7 < june.baseline_kwh < 3.8
@@ -220,7 +222,8 @@ def test_tariff_setting(settings, measured, roles):
     settings.STREETLIGHTS_TARIFF_WON_PER_KWH = "200.5"
     report = reports.energy_report(year=2025, user=roles["viewer"], today=TODAY)
     june = row_of(report, "HAGUN41").months[5]
-    assert june.saved_won == energy.cost_won(june.saved_wh, "200.5")
+    assert round(june.saved_wh, 2) == 1912.33
+    assert june.saved_won == 383  # 1.91233 kWh × 200.5원 = 383.4원, cut to whole won
     settings.STREETLIGHTS_TARIFF_WON_PER_KWH = 130.5
     with pytest.raises(Exception, match="STREETLIGHTS_TARIFF_WON_PER_KWH"):
         reports.tariff()

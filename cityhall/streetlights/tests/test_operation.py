@@ -139,7 +139,7 @@ def test_clock_boundaries_outside_the_night_are_clipped():
     schedule = parse_schedule([("sunset", "18:00", 100), ("18:00", "sunrise", 30)])
     plan = night_plan(date(2025, 6, 21), schedule)
     assert [s.level for s in plan] == [30]
-    assert plan[0].start == solar.sunset(date(2025, 6, 21))
+    assert plan[0].start == datetime(2025, 6, 21, 10, 57, 56, tzinfo=UTC)  # sunset, 19:57:56 in Seoul
     assert lamp_command_at(at(2025, 6, 21, 21), schedule) == (True, 30)
 
 
