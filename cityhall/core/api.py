@@ -4,7 +4,6 @@ registry, so every type has the same list/detail/create/update/delete/history en
 Handlers are thin: they parse, call core.services, and map its exceptions to 4xx answers.
 """
 
-import re
 from datetime import date, datetime
 from importlib import import_module
 from typing import Any
@@ -12,18 +11,18 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, NinjaAPI, Query, Router, Schema, Status
+from ninja import Field, NinjaAPI, Router, Schema, Status
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
 from pydantic import ConfigDict, StrictFloat, StrictInt, create_model
 
-from . import audit, services
+from . import audit, filters, params, services
+from .filters import record_filters
 from .models import ApiToken, MoneyField
 from .permissions import VIEW, restrict, scope_of
 from .records import REGISTRY, FieldSpec, RecordType
@@ -97,6 +96,11 @@ def _unauthenticated(request, exc):
     return api.create_response(request, {"detail": "로그인하거나 API 토큰을 보내야 합니다."}, status=401)
 
 
+@api.exception_handler(params.ParamError)
+def _bad_query(request, exc: params.ParamError):
+    return api.create_response(request, {"detail": exc.api_detail()}, status=422)
+
+
 @api.exception_handler(ValidationError)
 def _validation(request, exc: ValidationError):
     """Schema errors in the shape of record errors: ``["body", field]``, one entry per field (ninja
@@ -164,14 +168,6 @@ def _in_schema(rtype: RecordType, *, partial: bool) -> type[Schema]:
     return create_model(f"{_camel(rtype.name)}{suffix}", __base__=StrictSchema, **fields)
 
 
-def _filter_schema(rtype: RecordType) -> type[Schema]:
-    fields: dict[str, Any] = {"q": (str | None, Field(None, description="검색어 (부분 일치)"))}
-    for name in rtype.filters:
-        spec = rtype.spec(name)
-        fields[name] = (str | None, Field(None, description=str(spec.field.verbose_name)))
-    return create_model(f"{_camel(rtype.name)}Filter", __base__=Schema, **fields)
-
-
 def _camel(name: str) -> str:
     return "".join(part.capitalize() for part in name.split("_"))
 
@@ -185,38 +181,31 @@ class HistoryOut(Schema):
     changed_fields: list[str]
 
 
-def _apply_filters(rtype: RecordType, qs: models.QuerySet, filters: Schema) -> models.QuerySet:
-    values = filters.dict(exclude_none=True)
-    text = values.pop("q", None)
-    for name, value in values.items():
-        spec = rtype.spec(name)
-        if spec.is_ref:
-            target = REGISTRY[spec.target]
-            qs = qs.filter(**{f"{name}__{target.key}": value})
-        elif isinstance(spec.field, (models.IntegerField, models.BigIntegerField)):
-            if not re.fullmatch(r"-?[0-9]+", value):
-                raise ValidationError(
-                    [{"loc": ["query", name], "msg": "정수여야 합니다.", "type": "int_parsing"}]
-                )
-            qs = qs.filter(**{name: int(value)})
-        else:
-            qs = qs.filter(**{name: value})
-    if text and rtype.search:
-        condition = Q()
-        for name in rtype.search:
-            condition |= Q(**{f"{name}__icontains": text})
-        qs = qs.filter(condition)
-    return qs
+class RecordPagination(LimitOffsetPagination):
+    """``limit`` (1–1,000, default 100) and ``offset``, parsed like every other query parameter."""
+
+    PARAMS = {
+        "limit": params.Int(label="개수", default=100, min=1, max=1000),
+        "offset": params.Int(label="건너뛸 개수", default=0, min=0, max=10**9),
+    }
+
+    class Input(Schema):
+        pass  # documented through ``openapi_parameters``; read from the raw query string
+
+    def paginate_queryset(self, queryset, pagination, request: HttpRequest, **kwargs):
+        values = params.parse(request.GET, self.PARAMS)
+        offset, limit = values.offset, values.limit
+        return {"items": queryset[offset : offset + limit], "count": len(queryset)}
 
 
 def _router(rtype: RecordType) -> Router:
     router = Router(tags=[rtype.label])
-    Out, In, Patch, Filter = (
+    Out, In, Patch = (
         _out_schema(rtype),
         _in_schema(rtype, partial=False),
         _in_schema(rtype, partial=True),
-        (_filter_schema(rtype)),
     )
+    list_params = record_filters(rtype.name)
 
     def visible(request) -> models.QuerySet:
         if not scope_of(request.user).any_role:
@@ -234,11 +223,19 @@ def _router(rtype: RecordType) -> Router:
                 data[name] = mask_name(data[name])
         return data
 
-    @router.get("/", response=list[Out], summary=f"{rtype.label} 목록")
-    @paginate(LimitOffsetPagination)
-    def list_records(request, filters: Query[Filter]):  # type: ignore[valid-type]
-        qs = _apply_filters(rtype, visible(request), filters)
+    @router.get(
+        "/",
+        response=list[Out],
+        summary=f"{rtype.label} 목록",
+        openapi_extra={"parameters": params.openapi_parameters({**list_params, **RecordPagination.PARAMS})},
+    )
+    @paginate(RecordPagination)
+    @params.api(**list_params)
+    def list_records(request):
+        qs = filters.apply(rtype, visible(request), request.query)
         return [mask(out(obj)) for obj in qs.order_by(*(rtype.model._meta.ordering or ["pk"]), "pk")]
+
+    list_records.query_params = {**list_params, **RecordPagination.PARAMS}
 
     @router.get("/{int:record_id}", response=Out, summary=f"{rtype.label} 조회")
     def get_record(request, record_id: int):

@@ -5,17 +5,17 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import audit, services
+from . import audit, filters, params, services
 from .api import mask_name
 from .decorators import role_required
 from .exports import Sheet, xlsx_response
+from .filters import record_filters
 from .forms import cleaned_to_data, initial_for, record_form_class
 from .money import format_thousand_won
 from .permissions import ADD, CHANGE, DELETE, VIEW, allowed, restrict
@@ -66,32 +66,22 @@ def record_index(request):
     return render(request, "core/record_index.html", {"types": types})
 
 
-def _filtered(request: HttpRequest, rtype: RecordType) -> tuple[models.QuerySet, dict, list[str]]:
+def _list_params(rtype: RecordType) -> dict[str, params.Param]:
+    return {**record_filters(rtype.name), "page": params.PAGE, "format": params.Choice(choices=("xlsx",))}
+
+
+def _filtered(
+    request: HttpRequest, rtype: RecordType
+) -> tuple[models.QuerySet, dict, list[str], params.Parsed]:
+    """The visible records narrowed by the list's filters (the same definition as the API's); a
+    value that does not parse shows no records and the problem, named."""
     qs = _visible(request, rtype)
-    active: dict[str, str] = {}
-    problems: list[str] = []
-    for name in rtype.filters:
-        value = request.GET.get(name, "").strip()
-        if not value:
-            continue
-        spec = rtype.spec(name)
-        active[name] = value
-        if spec.is_ref:
-            qs = qs.filter(**{f"{name}__{REGISTRY[spec.target].key}": value})
-        elif isinstance(spec.field, (models.IntegerField, models.BigIntegerField)):
-            if not value.lstrip("-").isdecimal():
-                problems.append(_("%(field)s: 숫자를 입력하세요.") % {"field": spec.field.verbose_name})
-                continue
-            qs = qs.filter(**{name: int(value)})
-        else:
-            qs = qs.filter(**{name: value})
-    text = request.GET.get("q", "").strip()
-    if text and rtype.search:
-        condition = Q()
-        for name in rtype.search:
-            condition |= Q(**{f"{name}__icontains": text})
-        qs = qs.filter(condition)
-    return qs, active, problems
+    active = {name: params.typed(request, name).strip() for name in rtype.filters}
+    try:
+        values = params.parse(request.GET, _list_params(rtype))
+    except params.ParamError as exc:
+        return qs.none(), active, exc.messages(), params.Parsed({"page": 1, "format": None})
+    return filters.apply(rtype, qs, values), active, [], values
 
 
 def _filter_controls(rtype: RecordType, active: dict) -> list[dict]:
@@ -118,13 +108,13 @@ def _filter_controls(rtype: RecordType, active: dict) -> list[dict]:
 @role_required
 def record_list(request, type_slug: str):
     rtype = _rtype(type_slug)
-    qs, active, problems = _filtered(request, rtype)
+    qs, active, problems, values = _filtered(request, rtype)
     columns = [rtype.spec(n) for n in rtype.columns] or [
         s for s in rtype.fields if s.name not in {"section", "line"}
     ][:7]
-    if request.GET.get("format") == "xlsx":
+    if values.format == "xlsx" and not problems:
         return _xlsx(rtype, qs)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(qs, PAGE_SIZE).get_page(values.page)
     rows = [
         (
             obj,
@@ -143,13 +133,17 @@ def record_list(request, type_slug: str):
         "rows": rows,
         "page": page,
         "controls": _filter_controls(rtype, active),
-        "q": request.GET.get("q", ""),
+        "q": params.typed(request, "q"),
         "problems": problems,
         "can_add": not rtype.managed_at and allowed(request.user, ADD, rtype),
         "query": _query_without(request, "page", "format"),
     }
     template = "core/partials/record_table.html" if request.htmx else "core/record_list.html"
     return render(request, template, context, status=400 if problems else 200)
+
+
+# The list's parameters depend on the record type in the path.
+record_list.query_params = lambda type_slug: _list_params(_rtype(type_slug))
 
 
 def _query_without(request: HttpRequest, *names: str) -> str:

@@ -1,6 +1,7 @@
 """The generic record pages: list (filters, search, XLSX), detail with its source lines, edit forms with
 Korean errors, delete and history — guarded by the same permissions as the API."""
 
+import html
 from io import BytesIO
 
 import pytest
@@ -53,7 +54,7 @@ def test_list_filters_and_searches(client, roles):
 def test_a_bad_filter_value_is_a_korean_message_not_an_error(client, roles):
     response = login(client, roles["viewer"]).get("/records/programs/", {"year": "이천이십오"})
     assert response.status_code == 400
-    assert "연도: 숫자를 입력하세요." in response.content.decode()
+    assert "연도(year): '이천이십오'은(는) 정수가 아닙니다." in html.unescape(response.content.decode())
 
 
 def test_unknown_type_and_record_are_404(client, roles):

@@ -1,5 +1,6 @@
 """The office calendar page and its per-user iCalendar feed (Gimpo 2025, today pinned to 2025-04-15)."""
 
+import html
 from datetime import date
 
 import pytest
@@ -110,7 +111,10 @@ def test_calendar_filter_by_department(viewer_client):
 def test_calendar_unknown_department_is_a_korean_400(viewer_client, value):
     response = viewer_client.get("/calendar/", {"department": value})
     assert response.status_code == 400
-    assert "부서가 없습니다" in response.content.decode()
+    shown = value if len(value) <= 20 else value[:20] + "…"
+    assert f"부서(department): '{shown}'은(는) 고를 수 있는 값이 아닙니다." in html.unescape(
+        response.content.decode()
+    )
 
 
 def test_calendar_query_count_is_bounded(viewer_client, django_assert_max_num_queries):
@@ -179,7 +183,7 @@ def test_feed_filtered_by_department(client, roles):
     summaries = [str(e["SUMMARY"]) for e in cal.walk("VEVENT")]
     assert len(summaries) == 12
     assert all(s.startswith("[스마트도시과] ") for s in summaries)
-    assert client.get(feed_url(roles["viewer"], department="nope")).status_code == 404
+    assert client.get(feed_url(roles["viewer"], department="nope")).status_code == 400
 
 
 def test_bad_or_tampered_token_is_404(client, roles):

@@ -1,5 +1,7 @@
 """The work-plan pages: task list and task page, with the milestone done toggle (Gimpo 2025, today pinned)."""
 
+import html
+
 import pytest
 from django.urls import reverse
 
@@ -139,7 +141,10 @@ def test_htmx_history_restore_gets_the_whole_page(viewer_client):
 def test_task_list_unknown_department_is_a_korean_400(viewer_client, value):
     response = viewer_client.get("/tasks/", {"department": value})
     assert response.status_code == 400
-    assert "부서가 없습니다" in response.content.decode()
+    shown = value if len(value) <= 20 else value[:20] + "…"
+    assert f"부서(department): '{shown}'은(는) 고를 수 있는 값이 아닙니다." in html.unescape(
+        response.content.decode()
+    )
 
 
 def test_task_list_query_count_is_bounded(viewer_client, django_assert_max_num_queries):
