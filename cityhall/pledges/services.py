@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cityhall.core import audit, clock
@@ -102,6 +102,9 @@ def pledges_load_sample(*, actor: Actor | None = None) -> int:
 # -- check-in workflow --------------------------------------------------------------------------
 
 
+OPEN_ROUND = "진행 중인 점검 회차가 있습니다. 먼저 마감하세요."
+
+
 @transaction.atomic
 def round_open(
     *, year: int, quarter: int, closes_on: date, actor: Actor, opened_on: date | None = None
@@ -116,8 +119,9 @@ def round_open(
         errors.append("연도가 올바르지 않습니다.")
     if closes_on < opened_on:
         errors.append("제출기한은 개시일 이후여야 합니다.")
-    if CheckinRound.objects.select_for_update().filter(state=CheckinRound.State.OPEN).exists():
-        errors.append("진행 중인 점검 회차가 있습니다. 먼저 마감하세요.")
+    # A first answer for the usual case; the database's unique indexes decide the race (below).
+    if CheckinRound.objects.filter(state=CheckinRound.State.OPEN).exists():
+        errors.append(OPEN_ROUND)
     if not errors and CheckinRound.objects.filter(year=year, quarter=quarter).exists():
         errors.append(f"{year}년 {quarter}분기 점검 회차가 이미 있습니다.")
     if errors:
@@ -125,8 +129,25 @@ def round_open(
     round_ = CheckinRound(
         code=f"{year}-q{quarter}", year=year, quarter=quarter, opened_on=opened_on, closes_on=closes_on
     )
-    _save_audited(actor, "checkin_rounds", round_, None)
+    try:
+        with transaction.atomic():
+            _save_audited(actor, "checkin_rounds", round_, None)
+    except (IntegrityError, ValidationError):
+        # Another planner opened a round (or this quarter's) since the check above, and the unique
+        # indexes (``checkin_round_one_open``, the quarter's) refused this one: say which.
+        raise PledgeError(
+            " ".join(_round_conflicts(year, quarter)) or "점검 회차를 열 수 없습니다."
+        ) from None
     return round_
+
+
+def _round_conflicts(year: int, quarter: int) -> list[str]:
+    """What stands in the way of opening a round: an open round, else this quarter's round."""
+    if CheckinRound.objects.filter(state=CheckinRound.State.OPEN).exists():
+        return [OPEN_ROUND]
+    if CheckinRound.objects.filter(year=year, quarter=quarter).exists():
+        return [f"{year}년 {quarter}분기 점검 회차가 이미 있습니다."]
+    return []
 
 
 def _require_open(round_: CheckinRound) -> None:
