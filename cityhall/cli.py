@@ -224,6 +224,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from benchmarks.ingest import main as ingest_main  # type: ignore[import-not-found]
 
         return ingest_main(args.rest[1:])
+    if args.rest[:1] == ["pagination"]:  # API list pages by page size: benchmarks/pagination.py
+        from benchmarks.pagination import main as pagination_main  # type: ignore[import-not-found]
+
+        return pagination_main(args.rest[1:])
     from benchmarks.run import main as bench_main  # type: ignore[import-not-found]
 
     return bench_main(args.rest)

@@ -5,7 +5,9 @@ import json
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from cityhall.budget.models import FundingShare, Program
 from cityhall.committees.models import Committee
@@ -862,6 +864,32 @@ class TestLists:
         response = client_for(roles["viewer"]).get(f"{API}/programs/", query)
         assert response.status_code == 422
 
+    @pytest.mark.parametrize("name", list(REGISTRY))
+    def test_a_page_of_100_costs_the_queries_of_a_page_of_5(self, roles, name):
+        """Paginated in the database: the page (LIMIT/OFFSET) and the total (COUNT), whatever the
+        page size — not the whole table read and serialised for every page."""
+        client = client_for(roles["director"])
+        url = f"{API}/{name.replace('_', '-')}/"
+        client.get(url)  # the session and roles, once
+        counts = {}
+        for limit in (5, 100):
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url, {"limit": limit})
+            assert response.status_code == 200
+            counts[limit] = len(queries)
+            sql = [q["sql"] for q in queries.captured_queries]
+            assert sum("COUNT(" in q for q in sql) == 1, sql
+            assert sum(f"LIMIT {limit}" in q for q in sql) == 1, sql
+        assert counts[100] == counts[5], counts
+
+    def test_page_items_and_count_from_the_database(self, roles):
+        client = client_for(roles["viewer"])
+        everything = client.get(f"{API}/people/", {"limit": 1000}).json()
+        page = client.get(f"{API}/people/", {"limit": 5, "offset": 60}).json()
+        assert everything["count"] == page["count"] == 63
+        assert page["items"] == everything["items"][60:]
+        assert client.get(f"{API}/people/", {"offset": 63}).json() == {"items": [], "count": 63}
+
     def test_order_is_stable(self, roles):
         client = client_for(roles["viewer"])
         first = [i["id"] for i in client.get(f"{API}/programs/", {"limit": 1000}).json()["items"]]
@@ -1148,6 +1176,50 @@ class TestOpenApi:
             response = Client().get(url)
             assert response.status_code == 302, url
             assert response["Location"].startswith("/accounts/login/")
+
+    def test_token_holders_read_the_schema(self, roles):
+        _, raw = ApiToken.issue(user=roles["viewer"], name="generator")
+        for headers in ({"HTTP_AUTHORIZATION": f"Bearer {raw}"}, {"HTTP_X_API_TOKEN": raw}):
+            response = Client().get(f"{API}/openapi.json", **headers)
+            assert response.status_code == 200, headers
+            assert response.json()["info"]["title"] == "cityhall API"
+        assert Client().get(f"{API}/docs", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
+
+    @pytest.mark.parametrize(
+        "headers", [{"HTTP_AUTHORIZATION": "Bearer wrong-token"}, {"HTTP_X_API_TOKEN": "wrong-token"}]
+    )
+    def test_a_wrong_token_is_401_not_a_login_page(self, headers):
+        response = Client().get(f"{API}/openapi.json", **headers)
+        assert response.status_code == 401
+        assert response.json() == {"detail": "로그인하거나 API 토큰을 보내야 합니다."}
+
+    def test_a_revoked_users_token_reads_nothing(self, roles):
+        _, raw = ApiToken.issue(user=roles["viewer"], name="generator")
+        roles["viewer"].is_active = False
+        roles["viewer"].save()
+        assert Client().get(f"{API}/openapi.json", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
+
+    def test_the_schema_is_built_once_per_language(self, roles, monkeypatch):
+        from ninja import NinjaAPI
+
+        from cityhall.core import api as api_module
+
+        built = []
+        original = NinjaAPI.get_openapi_schema
+
+        def counting(self, **kwargs):
+            built.append(kwargs.get("path_prefix"))
+            return original(self, **kwargs)
+
+        monkeypatch.setattr(NinjaAPI, "get_openapi_schema", counting)
+        monkeypatch.setattr(api_module, "_SCHEMAS", {})
+        client = client_for(roles["viewer"])
+        first = client.get(f"{API}/openapi.json").json()
+        assert client.get(f"{API}/openapi.json").json() == first
+        english = client.get(f"{API}/openapi.json", HTTP_ACCEPT_LANGUAGE="en").json()
+        client.get(f"{API}/openapi.json", HTTP_ACCEPT_LANGUAGE="en")
+        assert built == ["/api/v1/", "/api/v1/"]  # Korean once, English once
+        assert first["paths"].keys() == english["paths"].keys()
 
     def test_schema_lists_every_record_type(self, roles):
         response = client_for(roles["viewer"]).get(f"{API}/openapi.json")
