@@ -15,10 +15,11 @@ from django.views.decorators.http import require_GET
 
 from cityhall.core import params
 from cityhall.core.decorators import role_required
+from cityhall.core.htmx import render_page_or_fragment
 from cityhall.core.permissions import ADD, CHANGE, allowed
 from cityhall.core.records import record_type_for
 
-from . import filters, reports, selectors
+from . import filters, reports, selectors, workload
 from .models import Position, WorkloadCategory, WorkloadTask
 
 CHART_WIDTH = 640
@@ -182,9 +183,14 @@ def department(request, code: str):
         else None,
     }
     status = 400 if problem else 200
-    if request.htmx and request.htmx.target == "programs":
-        return render(request, "organisation/partials/programs.html", context, status=status)
-    return render(request, "organisation/department.html", context, status=status)
+    return render_page_or_fragment(
+        request,
+        "organisation/department.html",
+        "organisation/partials/programs.html",
+        context,
+        status=status,
+        target="programs",
+    )
 
 
 @role_required
@@ -222,25 +228,25 @@ def summary_hwpx(request):
 # -- 조직진단 (organisation diagnosis) -------------------------------------------------------------
 
 
-def workload_report_for(request, problem: str = "") -> tuple[selectors.WorkloadReport, str]:
+def workload_report_for(request, problem: str = "") -> tuple[workload.WorkloadReport, str]:
     """The analysis with the parsed settings; with a problem (the settings' own or ``problem``) the
     analysis with the defaults, beside the message."""
     values = {} if problem else request.query.given()
-    over = values.get("over", selectors.DEFAULT_OVER)
-    under = values.get("under", selectors.DEFAULT_UNDER)
+    over = values.get("over", workload.DEFAULT_OVER)
+    under = values.get("under", workload.DEFAULT_UNDER)
     try:
-        selectors.check_workload_settings(values.get("hours", 1), over, under)
-    except selectors.WorkloadError as exc:
+        workload.check_workload_settings(values.get("hours", 1), over, under)
+    except workload.WorkloadError as exc:
         values, problem = {}, str(exc)
-    report = selectors.workload_report(
+    report = workload.workload_report(
         hours_per_person_year=values.get("hours"),
-        over=values.get("over", selectors.DEFAULT_OVER),
-        under=values.get("under", selectors.DEFAULT_UNDER),
+        over=values.get("over", workload.DEFAULT_OVER),
+        under=values.get("under", workload.DEFAULT_UNDER),
     )
     return report, problem
 
 
-def workload_chart(report: selectors.WorkloadReport) -> dict:
+def workload_chart(report: workload.WorkloadReport) -> dict:
     """Required person-years (소요인력) per team beside its current staff, as a two-series chart."""
     rows = [
         (

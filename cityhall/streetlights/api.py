@@ -11,12 +11,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from ninja import Router
 
 from cityhall.core import params
-from cityhall.core.permissions import scope_of
+from cityhall.core.permissions import require_role
 
 from . import ngsi, selectors
 
@@ -36,11 +35,6 @@ def _problem(kind: str, title: str, detail: str, status: int) -> HttpResponse:
     return _json(body, status=status, content_type="application/json")
 
 
-def _require_role(request) -> None:
-    if not scope_of(request.user).any_role:
-        raise PermissionDenied("역할이 없는 사용자는 조회할 수 없습니다.")
-
-
 ENTITY_QUERY = {
     "type": params.Text(
         label="엔티티 유형 (Streetlight, StreetlightControlCabinet; 쉼표로 여럿)", max_length=200
@@ -58,7 +52,7 @@ ENTITY_QUERY = {
     openapi_extra={"parameters": params.openapi_parameters(ENTITY_QUERY)},
 )
 def query_entities(request):
-    _require_role(request)
+    require_role(request.user)
     try:
         query = params.parse(request.GET, ENTITY_QUERY)
     except params.ParamError as exc:  # NGSI-LD's own error shape
@@ -107,7 +101,7 @@ query_entities.query_params = ENTITY_QUERY  # parsed in the handler: errors in N
     response={200: dict[str, Any], 404: dict[str, Any]},
 )
 def retrieve_entity(request, entity_id: str):
-    _require_role(request)
+    require_role(request.user)
     parsed = ngsi.parse_entity_id(entity_id)
     if parsed is not None:
         kind, code = parsed

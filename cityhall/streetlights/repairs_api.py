@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
@@ -15,7 +14,7 @@ from pydantic import ConfigDict
 
 from cityhall.core import params
 from cityhall.core.audit import Actor
-from cityhall.core.permissions import scope_of
+from cityhall.core.permissions import require_role
 
 from . import filters, repairs
 from .models import RepairOrder
@@ -111,13 +110,8 @@ def _out(order: RepairOrder, now: datetime | None = None) -> dict:
     }
 
 
-def _require_role(request) -> None:
-    if not scope_of(request.user).any_role:
-        raise PermissionDenied("역할이 없는 사용자는 조회할 수 없습니다.")
-
-
 def _get(request, number: str) -> RepairOrder:
-    _require_role(request)
+    require_role(request.user)
     order = repairs.repair_order_get(request.user, number)
     if order is None:
         raise Http404(f"보수 요청 {number}을(를) 찾을 수 없습니다.")
@@ -132,7 +126,7 @@ def _get(request, number: str) -> RepairOrder:
 )
 @params.api(**LIST_PARAMS)
 def repair_list(request):
-    _require_role(request)
+    require_role(request.user)
     now = timezone.now()
     query = request.query
     qs = repairs.repair_orders(
@@ -148,7 +142,7 @@ def repair_list(request):
 
 @router.post("/", response={201: RepairOrderOut}, summary="보수 요청 접수 (신고)")
 def repair_open(request, body: OpenIn):
-    _require_role(request)
+    require_role(request.user)
     order = repairs.repair_order_open(actor=Actor.for_user(request.user), **body.dict())
     return Status(201, _out(order))
 
