@@ -9,9 +9,12 @@ class StreetlightsConfig(AppConfig):
     def ready(self) -> None:
         from cityhall.core import api
         from cityhall.core.models import register_audit_action
+        from cityhall.telemetry import devices
 
         from . import api as own_api
         from .choices import AUDIT_COMMAND, AUDIT_COMMAND_LABEL
+        from .selectors import known_device_ids, light_gateways
 
         register_audit_action(AUDIT_COMMAND, AUDIT_COMMAND_LABEL)
+        devices.register_registry(known=known_device_ids, device_gateways=light_gateways)
         api.mount("/streetlights", own_api.router)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import importlib
 import logging
 import os
-import signal
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -53,7 +52,7 @@ class LiveStats:
 
 
 class LiveRuntime:
-    """Start with ``start()``, stop with ``stop()`` (idempotent); or ``run_until_signal()``.
+    """Start with ``start()``, stop with ``stop()`` (idempotent).
 
     ``url=None`` starts the embedded amqtt broker on ``embedded_port`` (0 = any free port) and uses
     it; a URL is used as it is (Mosquitto in production). ``simulate`` runs
@@ -144,19 +143,6 @@ class LiveRuntime:
     def running(self) -> list[str]:
         """Names of the threads that are alive."""
         return sorted(name for name, thread in self._threads.items() if thread.is_alive())
-
-    def run_until_signal(self) -> None:
-        """Start, block until SIGINT/SIGTERM (main thread only), then stop cleanly."""
-        stop = threading.Event()
-        previous = {sig: signal.signal(sig, lambda signum, frame: stop.set()) for sig in _SIGNALS}
-        try:
-            self.start()
-            while not stop.wait(1.0):
-                pass
-        finally:
-            self.stop()
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
 
     def describe(self) -> str:
         """One Korean line: what runs where (without the broker password)."""
@@ -267,6 +253,3 @@ class LiveRuntime:
         from .simulator import run_simulator
 
         run_simulator(self.url, stop_event=self._stop_simulator, **self.simulator_options)
-
-
-_SIGNALS = (signal.SIGINT, signal.SIGTERM)
