@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, models, router, transaction
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
+from django.utils.functional import Promise
 
 from . import audit
 from .permissions import ADD, CHANGE, DELETE, allowed
@@ -26,9 +27,9 @@ class RecordInvalid(Exception):
     ``RecordInvalid("message")`` is a problem of the whole; ``RecordInvalid("message", field="x")`` one
     of field ``x``."""
 
-    def __init__(self, errors: Errors | str, *, field: str = NON_FIELD):
-        if isinstance(errors, str):
-            errors = {field: [errors]}
+    def __init__(self, errors: Errors | str | Promise, *, field: str = NON_FIELD):
+        if isinstance(errors, (str, Promise)):  # a message, maybe translated lazily
+            errors = {field: [str(errors)]}
         super().__init__(errors)
         self.errors: Errors = {name: [str(m) for m in messages] for name, messages in errors.items()}
 
