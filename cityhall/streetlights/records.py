@@ -1,7 +1,7 @@
 from cityhall.core.records import register
 
 from .models import BaseStation, RepairOrder, SiteSchedule, Streetlight, StreetlightSite
-from .services import streetlight_rules
+from .registry.services import streetlight_rules
 
 register(
     "streetlight_sites",

@@ -11,8 +11,8 @@ from cityhall.core.models import AuditEvent
 from cityhall.core.services import RecordInvalid
 from cityhall.facilities.models import Equipment
 from cityhall.streetlights.models import BaseStation, Streetlight, StreetlightSite
-from cityhall.streetlights.selectors import known_device_ids
-from cityhall.streetlights.services import (
+from cityhall.streetlights.registry.selectors import known_device_ids
+from cityhall.streetlights.registry.services import (
     BuildResult,
     RegistryMismatch,
     registry_build_from_seed,

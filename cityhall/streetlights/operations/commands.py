@@ -34,8 +34,8 @@ from cityhall.core.permissions import CHANGE, VIEW, allowed, restrict
 from cityhall.core.records import record_type_for
 from cityhall.core.services import RecordInvalid
 
-from .choices import AUDIT_COMMAND, CommandAction, CommandStatus, LightState
-from .models import Command, Streetlight, StreetlightSite
+from ..choices import AUDIT_COMMAND, CommandAction, CommandStatus, LightState
+from ..models import Command, Streetlight, StreetlightSite
 
 log = logging.getLogger(__name__)
 

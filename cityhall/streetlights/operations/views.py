@@ -3,7 +3,7 @@ dimming schedule) and one light (state, 24 h power chart, commands, repair order
 
 The live parts are htmx partials polled every few seconds; the full pages render the same partials
 once, so a page without JavaScript still shows the state at load time. Reads through
-``live_selectors``, writes through ``commands.command_issue`` and ``schedules.schedule_save``.
+``operations.selectors``, writes through ``commands.command_issue`` and ``schedules.schedule_save``.
 """
 
 from __future__ import annotations
@@ -25,11 +25,11 @@ from cityhall.core.permissions import CHANGE, VIEW, allowed, restrict
 from cityhall.core.records import record_type_for
 from cityhall.core.services import RecordInvalid
 
-from .. import live_selectors as live
-from .. import schedules
 from ..choices import CommandAction, LightState, RepairStatus
-from ..commands import CommandTargetError, command_issue, command_lights
 from ..models import BaseStation, Command, RepairOrder, Streetlight, StreetlightSite
+from . import schedules
+from . import selectors as live
+from .commands import CommandTargetError, command_issue, command_lights
 
 LIGHTS_PER_PAGE = 50
 SCHEDULE_SPARE_ROWS = 2

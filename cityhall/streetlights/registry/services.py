@@ -18,8 +18,8 @@ from cityhall.core.records import Errors, record_type_for
 from cityhall.core.services import RecordInvalid, record_create, record_update
 from cityhall.facilities.models import Equipment
 
-from .choices import LightState, StationState
-from .models import BaseStation, Streetlight, StreetlightSite
+from ..choices import LightState, StationState
+from ..models import BaseStation, Streetlight, StreetlightSite
 
 LIGHT_KIND = "가로등"
 STATION_KIND = "기지국"

@@ -4,7 +4,7 @@
 - ``POST commands`` (``{"lights": [codes]} | {"site": code}`` with ``action`` and ``level``) → 201 with
   the pending commands; ``GET commands/{batch}``: what became of them.
 
-Thin: reads through ``live_selectors``, writes through ``commands.command_issue`` (which checks the
+Thin: reads through ``operations.selectors``, writes through ``commands.command_issue`` (which checks the
 same permission as the pages and audits). Errors follow the API's shape: 422
 ``{"detail": [{"loc": ["body", field], "msg": ...}]}``, 403 ``{"detail": ...}``.
 """
@@ -25,9 +25,9 @@ from cityhall.core.permissions import VIEW, require_role, restrict
 from cityhall.core.records import record_type_for
 from cityhall.core.services import RecordInvalid
 
-from . import live_selectors as live
+from ..models import Command, Streetlight
+from . import selectors as live
 from .commands import command_issue, command_lights
-from .models import Command, Streetlight
 
 router = Router(tags=["스마트가로등 실시간"])
 

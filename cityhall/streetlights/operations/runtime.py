@@ -25,7 +25,8 @@ from django.db import close_old_connections, connection
 from cityhall.telemetry.ingester import run_ingester
 from cityhall.telemetry.mqtt import broker_from_url, new_client
 
-from . import commands, selectors
+from ..registry import selectors
+from . import commands
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ STOP_TIMEOUT_S = 30.0
 # The periodic jobs, imported when they run: a module that fails to import (or is not there yet)
 # is logged and retried at the next round, and never stops the others.
 DEFAULT_JOBS: tuple[tuple[str, str], ...] = (
-    ("cityhall.streetlights.faults", "faults_evaluate"),
+    ("cityhall.streetlights.repairs.faults", "faults_evaluate"),
     ("cityhall.telemetry.rollups", "rollup_recent"),
 )
 
@@ -250,6 +251,6 @@ class LiveRuntime:
                 close_old_connections()
 
     def _run_simulator(self) -> None:
-        from .simulator import run_simulator
+        from ..simulator import run_simulator
 
         run_simulator(self.url, stop_event=self._stop_simulator, **self.simulator_options)
