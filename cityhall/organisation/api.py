@@ -11,6 +11,7 @@ from typing import Any
 from ninja import Router, Schema, Status
 
 from cityhall.core import params
+from cityhall.core.api import Problems
 from cityhall.core.permissions import require_role
 
 from . import filters, workload
@@ -36,7 +37,7 @@ def me(request):
 
 @router.get(
     "/workload-analysis",
-    response={200: dict[str, Any], 422: dict[str, Any]},
+    response={200: dict[str, Any], 422: Problems},
     summary="팀별 업무량 분석 (소요인력 대비 현원)",
     openapi_extra={"parameters": params.openapi_parameters(filters.WORKLOAD_PARAMS)},
 )
@@ -46,12 +47,9 @@ def workload_analysis(request):
     1,952); 비율 = 소요인력 ÷ 현원; 비율 > ``over`` 과부하, < ``under`` 여유."""
     require_role(request.user)
     values = request.query.given()
-    try:
-        report = workload.workload_report(
-            hours_per_person_year=values.get("hours"),
-            over=values.get("over", workload.DEFAULT_OVER),
-            under=values.get("under", workload.DEFAULT_UNDER),
-        )
-    except workload.WorkloadError as exc:
-        return Status(422, {"detail": str(exc)})
+    report = workload.workload_report(
+        hours_per_person_year=values.get("hours"),
+        over=values.get("over", workload.DEFAULT_OVER),
+        under=values.get("under", workload.DEFAULT_UNDER),
+    )
     return Status(200, workload.workload_data(report))

@@ -18,6 +18,7 @@ from cityhall.core.decorators import role_required
 from cityhall.core.htmx import render_page_or_fragment
 from cityhall.core.permissions import ADD, CHANGE, allowed
 from cityhall.core.records import record_type_for
+from cityhall.core.services import RecordInvalid
 
 from . import filters, reports, selectors, workload
 from .models import Position, WorkloadCategory, WorkloadTask
@@ -236,7 +237,7 @@ def workload_report_for(request, problem: str = "") -> tuple[workload.WorkloadRe
     under = values.get("under", workload.DEFAULT_UNDER)
     try:
         workload.check_workload_settings(values.get("hours", 1), over, under)
-    except workload.WorkloadError as exc:
+    except RecordInvalid as exc:
         values, problem = {}, str(exc)
     report = workload.workload_report(
         hours_per_person_year=values.get("hours"),

@@ -6,9 +6,9 @@ from django.utils.translation import gettext_lazy
 from cityhall.core import params
 
 from .choices import FaultKind
-from .live_selectors import STATE_FILTERS
 from .models import BaseStation, StreetlightSite
-from .repairs import STATUS_FILTERS
+from .operations.selectors import STATE_FILTERS
+from .repairs.services import STATUS_FILTERS
 
 
 def _site_codes() -> list[str]:

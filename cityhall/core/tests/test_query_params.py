@@ -21,7 +21,7 @@ from cityhall.core.api import api
 from cityhall.core.audit import Actor
 from cityhall.core.records import REGISTRY
 from cityhall.plans import feeds
-from cityhall.streetlights.services import registry_build_from_seed
+from cityhall.streetlights.registry.services import registry_build_from_seed
 
 
 @pytest.fixture

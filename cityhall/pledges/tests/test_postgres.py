@@ -26,6 +26,7 @@ from datetime import date
 from django.core.management import call_command
 from django.db import connection
 from cityhall.core.audit import Actor
+from cityhall.core.services import RecordInvalid
 from cityhall.pledges import services
 from cityhall.pledges.models import CheckinRound
 
@@ -55,8 +56,8 @@ def planner(quarter):
             actor=Actor.system(f"test:planner-{quarter}"),
         )
         results[quarter] = "opened"
-    except services.PledgeError as exc:
-        results[quarter] = str(exc)
+    except RecordInvalid as exc:
+        results[quarter] = " ".join(str(m) for messages in exc.errors.values() for m in messages)
     finally:
         connection.close()
 

@@ -16,8 +16,9 @@ from cityhall.core import params
 from cityhall.core.audit import Actor
 from cityhall.core.permissions import require_role
 
-from . import filters, repairs
-from .models import RepairOrder
+from .. import filters
+from ..models import RepairOrder
+from . import services as repairs
 
 router = Router(tags=["스마트가로등 보수 요청"])
 

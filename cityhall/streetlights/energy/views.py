@@ -11,7 +11,7 @@ from cityhall.core import clock, params
 from cityhall.core.decorators import role_required
 from cityhall.core.exports import xlsx_response
 
-from .. import reports
+from . import reports
 
 YEAR = params.Year(label=gettext_lazy("연도"), min=reports.YEAR_MIN, max=reports.YEAR_MAX)
 
