@@ -23,6 +23,7 @@ import platform
 import re
 import secrets
 import shutil
+import signal
 import socket
 import sqlite3
 import statistics
@@ -1127,6 +1128,8 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["_load-worker"]:
         return load_worker(argv[1:])
     args = build_parser().parse_args(argv)
+    # A terminated benchmark still stops its servers and drops its databases (the finally blocks).
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     global LOADAVG_START
     LOADAVG_START = loadavg()
     targets: list[Target] = args.targets or [Target(label="sqlite")]

@@ -14,7 +14,9 @@ adds:
   for the last few, marked 모의 like the simulator's);
 - audit history: one ``create`` event for every record made here (actor ``synthetic``), three for
   every repair order (opened, assigned, closed);
-- telemetry roll-ups: one ``DailyRollup`` per light and day for N years up to yesterday (모의).
+- telemetry roll-ups: one ``DailyRollup`` per light and day for the year up to yesterday (모의), at
+  every scale: the energy report shows one year, and millions of older rows would only make the
+  generation slow (the report's query reads a day range through the (device, day) index).
 
 Everything is written in bulk (``bulk_create``; PostgreSQL ``COPY`` for the roll-ups and audit events)
 and labelled, so it cannot be mistaken for the plan: names start with 합성, repair orders and roll-ups
@@ -374,7 +376,7 @@ def audit_rows(made: dict[str, list[Any]], now: datetime) -> Iterable[tuple]:
 
 def generate(scale: int, *, today: date | None = None, rollup_days: int = 365) -> dict[str, int]:
     """Add the synthetic data of ``scale`` (see the module's docstring); returns rows made per kind.
-    ``rollup_days``: days of roll-ups per light and scale (a year; fewer keeps a test quick)."""
+    ``rollup_days``: days of roll-ups per light (a year; fewer keeps a test quick)."""
     from django.db import connection, transaction
     from django.utils import timezone
 
@@ -402,7 +404,7 @@ def generate(scale: int, *, today: date | None = None, rollup_days: int = 365) -
             counts[key] = len(made[key])
         counts["core.AuditEvent"] = insert(AuditEvent, AUDIT_COLUMNS, audit_rows(made, now))
         devices = Streetlight.objects.order_by("code").values_list("code", flat=True)
-        rows = rollup_rows(list(devices), rollup_days * scale, today, now)
+        rows = rollup_rows(list(devices), rollup_days, today, now)
         counts["telemetry.DailyRollup"] = insert(DailyRollup, ROLLUP_COLUMNS, rows)
     if connection.vendor == "postgresql" and connection.get_autocommit():
         # What autovacuum would soon do: the planner sees the tables as they now are.
