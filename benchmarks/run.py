@@ -5,10 +5,13 @@ Every measured database runs in its own subprocess with its own environment (set
 throwaway database (created and dropped here) for PostgreSQL. All traffic stays on the loopback
 interface.
 
-    cityhall bench load [--runs N] [--database-url URL ...] [--json]
-    cityhall bench api [--requests N] [--database-url URL ...] [--json]
-    cityhall bench pages [--requests N] [--database-url URL ...] [--json]
-    cityhall bench all [--runs N] [--requests N] [--database-url URL ...] [--json]
+    cityhall bench load [--runs N] [--database-url URL ...] [--smoke] [--json]
+    cityhall bench api [--requests N] [--scale N ...] [--database-url URL ...] [--smoke] [--json]
+    cityhall bench pages [--requests N] [--scale N ...] [--database-url URL ...] [--smoke] [--json]
+    cityhall bench all [--runs N] [--requests N] [--scale N ...] [--database-url URL ...] [--smoke] [--json]
+
+``--scale N``: the demo plus N times the data (benchmarks/synthetic.py); ``--smoke``: every step once
+at tiny sizes, failing on any error or answer other than 200 (run by .ci/run).
 """
 
 from __future__ import annotations
