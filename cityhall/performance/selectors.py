@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from cityhall.core.services import RecordInvalid
-from cityhall.organisation import selectors as org_selectors
 from cityhall.organisation.models import OrgUnit
 
 from .models import EvaluationCycle, Indicator, IndicatorActual
@@ -61,11 +60,13 @@ def overview(year: int) -> list[DepartmentIndicators]:
         .prefetch_related("actuals")
         .order_by("code")
     )
-    groups = {u.pk: DepartmentIndicators(u) for u in org_selectors.departments()}
+    groups: dict[int, DepartmentIndicators] = {}
     for indicator in indicators:
         group = groups.setdefault(indicator.department_id, DepartmentIndicators(indicator.department))
         group.rows.append(indicator_row(indicator))
-    return [g for g in groups.values() if g.rows]
+    # The plan's department order (OrgUnit.objects.departments()), read from the indicators' own
+    # departments: not every unit with its teams and positions, most of which have no indicator.
+    return sorted(groups.values(), key=lambda g: (g.department.order, g.department.pk))
 
 
 def indicator(code: str) -> Indicator | None:

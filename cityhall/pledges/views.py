@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -26,6 +27,13 @@ from .forms import CheckinForm, ImportForm, ReviewForm, RoundOpenForm
 from .importer import PledgeImportError, pledge_import_xlsx
 from .models import CheckinRound, PledgeCheckin
 
+PAGE_SIZE = 100  # pledges or check-ins per page (a term's pledges fit on one)
+
+
+def _page(request, queryset):
+    """One page of ``queryset``, read with LIMIT/OFFSET: the page costs the same however long the list."""
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
 
 def _round(pk: int) -> CheckinRound:
     return get_object_or_404(CheckinRound, pk=pk)
@@ -39,7 +47,7 @@ def pledge_list(request):
         "pledges/pledge_list.html",
         {
             "summary": selectors.portfolio_summary(),
-            "pledges": selectors.pledges(),
+            "pledges": _page(request, selectors.pledges()),
             "planning": has_permission(request.user, PLANNING_STAFF),
             "open_round": selectors.open_round(),
         },
@@ -216,7 +224,7 @@ def review(request, pk):
         .select_related("pledge__lead_department", "submitted_by", "reviewed_by")
         .order_by("review", "pledge__number")
     )
-    return render(request, "pledges/review.html", {"round": round_, "checkins": checkins})
+    return render(request, "pledges/review.html", {"round": round_, "checkins": _page(request, checkins)})
 
 
 @require_POST
@@ -294,5 +302,5 @@ def public_pledges(request):
     return render(
         request,
         "pledges/public.html",
-        {"summary": selectors.portfolio_summary(pledges), "pledges": pledges},
+        {"summary": selectors.portfolio_summary(pledges), "pledges": _page(request, pledges)},
     )
