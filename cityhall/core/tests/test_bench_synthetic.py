@@ -14,7 +14,7 @@ from cityhall.plans.models import Achievement, WorkPlanTask
 from cityhall.pledges.models import CheckinRound, Pledge, PledgeCheckin
 from cityhall.pledges.services import pledges_load_sample
 from cityhall.streetlights.models import RepairOrder
-from cityhall.streetlights.services import registry_build_from_seed
+from cityhall.streetlights.registry.services import registry_build_from_seed
 from cityhall.telemetry.models import DailyRollup
 
 TODAY = date(2025, 6, 30)
