@@ -267,6 +267,9 @@ def _router(rtype: RecordType) -> Router:
         _in_schema(rtype, partial=True),
     )
     list_params = record_filters(rtype.name)
+    # Every record type mounts the same handlers: name each operation by its type, so the schema's
+    # operationIds stay unique (client generators key their methods on them).
+    op = rtype.name.replace("-", "_")
 
     def visible(request) -> models.QuerySet:
         require_role(request.user)
@@ -287,6 +290,7 @@ def _router(rtype: RecordType) -> Router:
         "/",
         response=list[Out],  # type: ignore[valid-type]
         summary=f"{rtype.label} 목록",
+        operation_id=f"{op}_list",
         openapi_extra={"parameters": params.openapi_parameters({**list_params, **RecordPagination.PARAMS})},
     )
     @paginate(RecordPagination, transform=lambda obj: mask(out(obj)))
@@ -297,11 +301,16 @@ def _router(rtype: RecordType) -> Router:
 
     list_records.query_params = {**list_params, **RecordPagination.PARAMS}
 
-    @router.get("/{int:record_id}", response=Out, summary=f"{rtype.label} 조회")
+    @router.get("/{int:record_id}", response=Out, summary=f"{rtype.label} 조회", operation_id=f"{op}_get")
     def get_record(request, record_id: int):
         return out(get_object_or_404(visible(request), pk=record_id))
 
-    @router.get("/{int:record_id}/history", response=list[HistoryOut], summary=f"{rtype.label} 변경 이력")
+    @router.get(
+        "/{int:record_id}/history",
+        response=list[HistoryOut],
+        summary=f"{rtype.label} 변경 이력",
+        operation_id=f"{op}_history",
+    )
     def record_history(request, record_id: int):
         get_object_or_404(visible(request), pk=record_id)
         return [
@@ -319,13 +328,15 @@ def _router(rtype: RecordType) -> Router:
     if rtype.managed_at:  # changed only through the owning app's own endpoints
         return router
 
-    @router.post("/", response={201: Out}, summary=f"{rtype.label} 만들기")
+    @router.post("/", response={201: Out}, summary=f"{rtype.label} 만들기", operation_id=f"{op}_create")
     def create_record(request, payload: In):  # type: ignore[valid-type]
         data = payload.dict(exclude_unset=True)  # type: ignore[attr-defined]
         obj = services.record_create(rtype=rtype, data=data, actor=audit.Actor.for_user(request.user))
         return Status(201, out(rtype.queryset().get(pk=obj.pk)))
 
-    @router.patch("/{int:record_id}", response=Out, summary=f"{rtype.label} 고치기")
+    @router.patch(
+        "/{int:record_id}", response=Out, summary=f"{rtype.label} 고치기", operation_id=f"{op}_update"
+    )
     def update_record(request, record_id: int, payload: Patch):  # type: ignore[valid-type]
         obj = get_object_or_404(visible(request), pk=record_id)
         services.record_update(
@@ -336,7 +347,9 @@ def _router(rtype: RecordType) -> Router:
         )
         return out(rtype.queryset().get(pk=obj.pk))
 
-    @router.delete("/{int:record_id}", response={204: None}, summary=f"{rtype.label} 지우기")
+    @router.delete(
+        "/{int:record_id}", response={204: None}, summary=f"{rtype.label} 지우기", operation_id=f"{op}_delete"
+    )
     def delete_record(request, record_id: int):
         obj = get_object_or_404(visible(request), pk=record_id)
         services.record_delete(rtype=rtype, obj=obj, actor=audit.Actor.for_user(request.user))

@@ -1221,6 +1221,15 @@ class TestOpenApi:
         assert built == ["/api/v1/", "/api/v1/"]  # Korean once, English once
         assert first["paths"].keys() == english["paths"].keys()
 
+    def test_every_operation_has_its_own_id(self, roles):
+        """Client generators name their methods after operationIds: the record types' shared handlers
+        must not collide (programs_list, streetlights_list, …)."""
+        schema = client_for(roles["viewer"]).get(f"{API}/openapi.json").json()
+        ids = [op["operationId"] for ops in schema["paths"].values() for op in ops.values()]
+        assert len(ids) == len(set(ids))
+        assert schema["paths"]["/api/v1/programs/"]["get"]["operationId"] == "programs_list"
+        assert schema["paths"]["/api/v1/programs/{record_id}"]["patch"]["operationId"] == "programs_update"
+
     def test_schema_lists_every_record_type(self, roles):
         response = client_for(roles["viewer"]).get(f"{API}/openapi.json")
         assert response.status_code == 200
