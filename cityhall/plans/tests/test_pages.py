@@ -312,3 +312,15 @@ def test_every_task_page_renders(viewer_client):
         response = viewer_client.get(f"/tasks/{code}/")
         assert response.status_code == 200, code
         assert response.content.decode().count("<h1") == 1
+
+
+def test_task_page_cites_the_lines_of_goals_and_program_values(viewer_client):
+    html = viewer_client.get("/tasks/policy-planning-6/").content.decode()
+    assert "출처 IV.1.6 · 560행" in html  # the goal stands under the title line (558)
+    # the compensation's scale and budget (564–565), the merged 부서 cells and the tables' rows
+    assert "출처 IV.1.6 · 562–594행" in html
+    assert (
+        '<span class="ln">565</span> <span class="lt">- 소요예산 : 약 40,000천원 (국비 100%)</span>' in html
+    )
+    assert '<td class="num">약 40,000</td>' in html
+    assert "국비 약 40,000 (100%)" in html
