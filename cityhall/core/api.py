@@ -5,7 +5,7 @@ Handlers are thin: they parse, call core.services, and map its exceptions to 4xx
 """
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, time
 from importlib import import_module
 from typing import Any
 
@@ -134,6 +134,8 @@ def _python_type(spec: FieldSpec, *, for_input: bool) -> Any:
         return datetime
     if isinstance(f, models.DateField):
         return date
+    if isinstance(f, models.TimeField):
+        return time
     if isinstance(f, models.JSONField):
         return Any
     return str
@@ -317,16 +319,18 @@ def me(request):
 class PlanCheckOut(Schema):
     consistent: bool
     mismatches: list[dict[str, Any]]
+    notes: list[dict[str, Any]]  # differences the plan may mean: never inconsistencies
 
 
 @api.get("/plan-check", response=PlanCheckOut, tags=["업무계획"], summary="계획 수치 일관성 검사")
 def plan_check(request):
     if not scope_of(request.user).any_role:
         raise PermissionDenied("역할이 없는 사용자는 조회할 수 없습니다.")
-    from cityhall.plans.checks import check_plan
+    from cityhall.plans.checks import check_plan, plan_notes
 
     mismatches = [m.as_dict() for m in check_plan()]
-    return {"consistent": not mismatches, "mismatches": mismatches}
+    notes = [m.as_dict() for m in plan_notes()]
+    return {"consistent": not mismatches, "mismatches": mismatches, "notes": notes}
 
 
 for _rtype in REGISTRY.values():

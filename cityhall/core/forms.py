@@ -105,6 +105,8 @@ def _form_field(spec: FieldSpec) -> forms.Field:
         return forms.DecimalField(max_digits=f.max_digits, decimal_places=f.decimal_places, **common)
     if isinstance(f, models.DateField):
         return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+    if isinstance(f, models.TimeField):
+        return forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"), **common)
     if isinstance(f, models.TextField):
         return forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), **common)
     return forms.CharField(max_length=getattr(f, "max_length", None), **common)

@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import models
+from django.utils import translation
 
 from .models import DERIVED_RULES
 from .money import MoneyError, parse_money
@@ -33,6 +34,8 @@ DESCRIPTIVE: dict[str, frozenset[str]] = {
     "programs": frozenset({"group"}),
     "equipment": frozenset({"unit"}),
 }
+# Choice fields whose label the source writes (요일): checked by their Korean label.
+LABELLED_CHOICES: dict[str, frozenset[str]] = {"services": frozenset({"weekday"})}
 # References whose target's name stands on the citing record's line (an owner row names the person).
 REFERENCE_NAMES: dict[str, dict[str, tuple[str, str]]] = {"task_owners": {"person": ("people", "name")}}
 # The year a section speaks of when a record states none on its lines: section II is the 2024
@@ -164,7 +167,8 @@ def _value_fields(rtype: RecordType) -> list[FieldSpec]:
     out = []
     for spec in rtype.fields:
         f = spec.field
-        if spec.name in skip or spec.is_ref or not spec.editable or f.choices:
+        labelled = spec.name in LABELLED_CHOICES.get(rtype.name, frozenset())
+        if spec.name in skip or spec.is_ref or not spec.editable or (f.choices and not labelled):
             continue
         if isinstance(f, models.BooleanField):
             continue
@@ -188,6 +192,13 @@ def _found(rtype: RecordType, spec: FieldSpec, value: Any, lines: Sequence[str],
     if rtype.name == "positions" and spec.name in {"quota", "current"}:
         pair = f"{record.get('quota')}/{record.get('current')}"
         return any(pair in spaced(line).split() for line in lines)
+    if spec.field.choices:
+        with translation.override("ko"):
+            label = str(dict(spec.field.flatchoices).get(value, value))
+        return text_found(lines, label)
+    if isinstance(spec.field, models.TimeField):
+        hours, minutes = str(value).split(":")[:2]
+        return text_found(lines, f"{int(hours):02d}:{minutes}")
     if spec.name == "year":
         return any(has_number(line, year_renderings(int(value))) for line in lines)
     if spec.is_money:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from typing import Any
 
@@ -208,6 +208,8 @@ def plain(value: Any) -> Any:
         return int(normal) if normal == normal.to_integral_value() else float(normal)
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, time):
+        return value.isoformat(timespec="minutes")  # "14:00", as plans write hours
     return value
 
 

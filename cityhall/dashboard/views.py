@@ -11,7 +11,7 @@ from cityhall.core.clock import today
 from cityhall.core.decorators import role_required
 from cityhall.core.permissions import CHANGE, allowed, scope_of
 from cityhall.core.records import REGISTRY
-from cityhall.plans.checks import check_plan
+from cityhall.plans.checks import check_plan, plan_notes
 
 from . import selectors
 
@@ -57,10 +57,10 @@ def dashboard(request):
 def plan_check(request):
     """The plan-consistency findings. The dashboard loads this panel with htmx after the page (the
     check recomputes every stated figure, ~100 queries); opened directly it is a page of its own."""
-    findings = check_plan()
+    findings, notes = check_plan(), plan_notes()
     partial = request.htmx and not request.htmx.history_restore_request
     template = "dashboard/partials/plan_check.html" if partial else "dashboard/plan_check.html"
-    return render(request, template, {"findings": findings})
+    return render(request, template, {"findings": findings, "notes": notes})
 
 
 @role_required

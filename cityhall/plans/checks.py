@@ -9,7 +9,7 @@ checked by the rules at the end of this module.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -22,6 +22,9 @@ from cityhall.core.records import REGISTRY, RecordType
 from .models import Figure
 
 RECORD_OPS = {"count", "sum", "value"}
+# A rule marked ``severity: note`` compares two statements that may differ for a reason the plan does
+# not give; a difference is a note for the reader (plan_notes), not an inconsistency.
+NOTE = "note"
 FIGURE_OPS = {"sum_of", "difference", "percent", "product"}
 
 
@@ -39,6 +42,7 @@ class Mismatch:
     stated: str
     expected: str
     message: str
+    severity: str = "error"  # or "note": reported for a reader, never a failure of the check
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -116,7 +120,9 @@ def validate_check(check: Any) -> None:
     if len(ops) != 1:
         raise CheckError(f"검증식에는 {', '.join(sorted(RECORD_OPS | FIGURE_OPS))} 중 하나만 씁니다.")
     op = ops.pop()
-    extra = set(check) - {op, "where"}
+    extra = set(check) - {op, "where", "severity"}
+    if check.get("severity", NOTE) != NOTE:
+        raise CheckError(f"severity에는 '{NOTE}'만 씁니다.")
     if extra or ("where" in check and op not in RECORD_OPS):
         raise CheckError(f"검증식에 쓸 수 없는 항목: {', '.join(sorted(extra or {'where'}))}")
     arg = check[op]
@@ -241,7 +247,7 @@ def check_figures() -> list[Mismatch]:
                         f"{reference.line}행에 같은 수치가 다르게 적혀 있습니다.",
                     )
                 )
-            if figure.rule is None:
+            if figure.rule is None or is_note(figure.rule):
                 continue
             try:
                 computed = evaluator.evaluate(figure.rule)
@@ -369,4 +375,36 @@ def check_programs() -> list[Mismatch]:
 def check_plan() -> list[Mismatch]:
     """Every inconsistency of the loaded plan, in source order."""
     found = check_figures() + check_programs()
+    return sorted(found, key=lambda m: (m.line or 0, m.rule, m.key))
+
+
+# -- notes ----------------------------------------------------------------------------------------
+
+
+def is_note(rule: Any) -> bool:
+    return isinstance(rule, dict) and rule.get("severity") == NOTE
+
+
+def plan_notes() -> list[Mismatch]:
+    """Statements the plan makes that differ for a reason it does not give (주민참여예산 위원회's 45
+    members beside the 42 of its 3rd term): reported beside the check, never making it fail."""
+    evaluator = _Evaluator()
+    found: list[Mismatch] = []
+    for statements in evaluator.by_key.values():
+        for figure in statements:
+            if not is_note(figure.rule):
+                continue
+            try:
+                computed = evaluator.evaluate(figure.rule)
+            except (CheckError, ValidationError) as exc:
+                found.append(_figure_mismatch("invalid-check", figure, "-", f"검증식 오류: {exc}"))
+                continue
+            if not agrees(figure.value, computed, figure.precision, approximate=figure.approximate):
+                mismatch = _figure_mismatch(
+                    NOTE,
+                    figure,
+                    _show(computed, figure.unit),
+                    _describe(figure.rule, evaluator) + " 오류가 아니라 참고로 알립니다.",
+                )
+                found.append(replace(mismatch, severity=NOTE))
     return sorted(found, key=lambda m: (m.line or 0, m.rule, m.key))

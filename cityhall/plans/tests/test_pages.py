@@ -82,7 +82,7 @@ def test_task_list_counts_milestones_next_and_overdue(db):
     tasks = {t.code: t for g in groups for t in g.tasks}
     assert len(tasks) == 24
     task = tasks["smart-city-2"]
-    assert (task.milestone_count, task.overdue_count) == (4, 1)
+    assert (task.milestone_count, task.overdue_count) == (6, 1)
     assert task.next_milestone.action == "교통신호제어기 온라인신호 전환"
     assert [o.person.name for o in task.department_heads] == ["이미화"]
     assert [o.person.name for o in task.team_leads] == ["최은경"]
@@ -163,7 +163,7 @@ def test_task_page_shows_goals_items_and_sources(viewer_client):
     task = WorkPlanTask.objects.get(code="smart-city-2")
     assert f'<a class="source" href="/records/work-plan-tasks/{task.pk}/">IV.4.2 · 1052행</a>' in html
     # source lines: labels and the exact text of the seed's lines
-    assert "출처 IV.4.2 · 1072–1075행" in html
+    assert "출처 IV.4.2 · 1060–1075행" in html  # the trial and full operation stand on 1060
     assert "원문 보기" in html
     line_1074 = "- 2025. 3. ~ 4. : 교통신호제어기 온라인신호 전환"
     assert f'<span class="ln">1074</span> <span class="lt">{line_1074}</span>' in html
@@ -173,7 +173,7 @@ def test_task_page_shows_goals_items_and_sources(viewer_client):
 def test_task_page_timeline_and_milestone_table(viewer_client):
     html = viewer_client.get("/tasks/smart-city-2/").content.decode()
     assert '<svg class="chart timeline"' in html and 'role="img"' in html
-    assert "2025년 추진일정 3건: 2025. 1. ~ 2. 온라인신호 전환 용역 발주(협상에 의한 계약) (지연)" in html
+    assert "2025년 추진일정 5건: 2025. 1. ~ 2. 온라인신호 전환 용역 발주(협상에 의한 계약) (지연)" in html
     assert 'class="today"' in html and "2025-04-15" in html
     # bars: March–April starts at the March line and spans two of twelve 64-px months
     assert '<rect x="172.0" y="56" width="128.0" height="18" rx="3">' in html
