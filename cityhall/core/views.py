@@ -57,6 +57,8 @@ def _display(rtype: RecordType, obj: models.Model, *, masked: bool) -> list[tupl
                     value = _("약 %(amount)s") % {"amount": value}
         elif spec.field.choices:
             value = getattr(obj, f"get_{spec.name}_display")()
+        elif spec.name in {"lines", "derived"} and isinstance(value, dict):
+            value = _provenance_text(rtype, spec.name, value)
         elif isinstance(value, list):
             value = " · ".join(map(str, value))
         if masked and spec.name in rtype.personal and value:
@@ -183,6 +185,20 @@ def _cell(value):
     if isinstance(value, (list, dict)):
         return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
     return value
+
+
+def _provenance_text(rtype: RecordType, name: str, value: dict) -> str:
+    """``lines`` as '2025년 예산 37행 · 주요업무 37행'; ``derived`` as the fields (reasons are below)."""
+    order = {spec.name: i for i, spec in enumerate(rtype.fields)}
+    fields = sorted(value, key=lambda field: order.get(field, len(order)))
+    if name == "derived":
+        return " · ".join(_field_label(rtype, field) for field in fields)
+    parts = []
+    for field in fields:
+        lines = value[field]
+        numbers = ", ".join(str(n) for n in (lines if isinstance(lines, list) else [lines]))
+        parts.append(_("%(field)s %(lines)s행") % {"field": _field_label(rtype, field), "lines": numbers})
+    return " · ".join(parts)
 
 
 def _field_label(rtype: RecordType, name: str) -> str:

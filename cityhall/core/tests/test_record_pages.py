@@ -229,12 +229,13 @@ def test_detail_shows_every_line_the_values_cite(client, roles):
         and "750,548천원 ← 주요업무, 2025년 예산</span>" in html
     )
     assert "<span>22: " in html  # context, not cited: not bold
+    assert "<td>주요업무 37행 · 2025년 예산 37행 · 정원외 인력 29행 · 비고 29행</td>" in html
 
 
 def test_detail_shows_derived_values_with_their_rule(client, roles):
     program = Program.objects.get(code="policy-planning-mas-2")
     html = login(client, roles["viewer"]).get(f"/records/programs/{program.pk}/").content.decode()
-    assert "<h2>추론한 값</h2>" in html
+    assert "<h2>추론한 값</h2>" in html and "<td>시행 부서</td>" in html
     assert "<dt>시행 부서</dt><dd>병합 셀: 부서는 587행에 한 번 적혀 아래 행에 걸칩니다</dd>" in html
     assert '<span style="font-weight:700">587: 1\t월곶면\t보구곶리 마을회관 정비 사업' in html
 

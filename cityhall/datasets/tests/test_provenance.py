@@ -251,3 +251,31 @@ def test_citing_an_unknown_field_or_an_unknown_rule_fails():
             "규칙은 merged_cell, sum, difference, children_sum, inferred 중 하나여야 합니다.",
         ),
     ]
+
+
+# -- the format's bad paths ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lines", "derived", "message"),
+    [
+        ({"budget": 0}, {}, "lines: budget: 출처 행은 양의 정수나 그 목록이어야 합니다."),
+        ({"budget": [37, "38"]}, {}, "lines: budget: 출처 행은 양의 정수나 그 목록이어야 합니다."),
+        ([37], {}, "lines: 값별 출처 행은 {필드: 행} 객체여야 합니다."),
+        (
+            {},
+            {"budget": {"rule": "guess", "reason": "x"}},
+            "derived: budget: 규칙(rule)은 merged_cell, sum, "
+            "difference, children_sum, inferred 중 하나여야 합니다.",
+        ),
+        ({}, {"budget": {"rule": "inferred"}}, "derived: budget: 추론 근거(reason)가 필요합니다."),
+    ],
+)
+def test_an_import_rejects_malformed_provenance(db, lines, derived, message):
+    from cityhall.core.transfer import validate_document
+
+    doc = _doc()
+    record = _find(doc, "programs", code="policy-planning-p1")
+    record["lines"], record["derived"] = lines, derived
+    _, errors = validate_document(doc)
+    assert errors == [f"programs[0] (policy-planning-p1): {message}"]
