@@ -994,6 +994,11 @@ def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
         }
 
     pipeline_cpu = cpu("pipeline")
+    # The pipeline against the database's own floor, run by run: the raw COPY of the same rows
+    # measured minutes apart on the same machine (PostgreSQL only).
+    copy_ratios = [
+        round(r["pipeline"]["rate"] / r["raw"]["copy_rate"], 2) for r in runs if r["raw"].get("copy_rate")
+    ]
     return {
         "runs": len(runs),
         "pipeline_rate": pipeline,
@@ -1011,6 +1016,9 @@ def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
         "database_rates": spread(("database", "rate")),
         "bulk_create_rate": med(("raw", "bulk_create_rate")),
         "copy_rate": med(("raw", "copy_rate")),
+        "copy_rates": spread(("raw", "copy_rate")),
+        "copy_ratio": statistics.median(copy_ratios) if copy_ratios else None,
+        "copy_ratios": copy_ratios,
         "lower_limit": "broker" if broker <= database else "database",
         "ratio": pipeline / lower,
         # CPU µs per reading by process; 2 CPUs over their sum is what the machine could do if
@@ -1019,6 +1027,10 @@ def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
         "cpu_bound_rate": (os.cpu_count() or 1) * 1e6 / sum(pipeline_cpu.values()) if pipeline_cpu else None,
         "detail": runs,
     }
+
+
+def _ratio(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
 
 
 def _cpu(result: dict[str, Any], phase: str, process: str) -> str:
@@ -1045,6 +1057,9 @@ def print_table(results: dict[str, dict[str, Any]], args: argparse.Namespace, me
         ("database only: ingest_batch, no broker (/s)", lambda r: rate(r["database_rate"])),
         ("raw bulk_create of the same rows (/s)", lambda r: rate(r["bulk_create_rate"])),
         ("raw COPY of the same rows (/s)", lambda r: rate(r["copy_rate"])),
+        ("  runs", lambda r: " / ".join(f"{v:,.0f}" for v in r.get("copy_rates", [])) or "—"),
+        ("pipeline ÷ raw COPY, same run", lambda r: _ratio(r.get("copy_ratio"))),
+        ("  runs", lambda r: " / ".join(f"{v:.2f}" for v in r.get("copy_ratios", [])) or "—"),
         ("  CPU µs/reading: publisher", lambda r: _cpu(r, "pipeline", "publisher")),
         ("  CPU µs/reading: broker", lambda r: _cpu(r, "pipeline", "broker")),
         ("  CPU µs/reading: ingester(s) (Python)", lambda r: _cpu(r, "pipeline", "python")),

@@ -1,6 +1,7 @@
 """Generic pages for every registered record type: list (filters, search, XLSX), detail, create, edit,
 delete and history. The domain pages (departments, tasks, dashboard) link here for the plain record."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -17,6 +18,7 @@ from .api import mask_name
 from .decorators import role_required
 from .exports import Sheet, xlsx_response
 from .forms import cleaned_to_data, initial_for, record_form_class
+from .htmx import render_page_or_fragment
 from .money import format_thousand_won
 from .permissions import ADD, CHANGE, DELETE, VIEW, allowed, restrict
 from .records import REGISTRY, RecordType
@@ -155,8 +157,13 @@ def record_list(request, type_slug: str):
         "can_add": not rtype.managed_at and allowed(request.user, ADD, rtype),
         "query": _query_without(request, "page", "format"),
     }
-    template = "core/partials/record_table.html" if request.htmx else "core/record_list.html"
-    return render(request, template, context, status=400 if problems else 200)
+    return render_page_or_fragment(
+        request,
+        "core/record_list.html",
+        "core/partials/record_table.html",
+        context,
+        status=400 if problems else 200,
+    )
 
 
 def _query_without(request: HttpRequest, *names: str) -> str:
@@ -242,9 +249,8 @@ def record_detail(request, type_slug: str, pk: int):
     rtype = _rtype(type_slug)
     obj = get_object_or_404(_visible(request, rtype), pk=pk)
     line = getattr(obj, "line", None)
-    source_lines = (
-        _source_lines(rtype, obj, source_text("gimpo-2025")) if line and hasattr(obj, "cited_lines") else []
-    )
+    cited = line and hasattr(obj, "cited_lines")
+    source_lines = _source_lines(rtype, obj, source_text(settings.CITYHALL_DATASET)) if cited else []
     return render(
         request,
         "core/record_detail.html",

@@ -9,6 +9,7 @@ twice (the unique (device_id, message_id) constraint). See ADR 0007.
 
 from __future__ import annotations
 
+import functools
 import json
 import weakref
 import zlib
@@ -16,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -106,19 +108,90 @@ def _stage(model, names: Sequence[str], rows: list[list[object]]) -> tuple[str, 
     the driver than the insert costs in the database."""
     columns = ", ".join(_columns(model, names))
     table = f"cityhall_stage_{model._meta.db_table}_{zlib.crc32(columns.encode()):08x}"
-    created = _staged.setdefault(connection.connection, set())
     with connection.cursor() as cursor:
-        if table not in created:
-            # Temporary tables are transactional: remember it only once its creation is committed.
-            cursor.execute(
-                f"CREATE TEMPORARY TABLE IF NOT EXISTS {table} AS "  # noqa: S608 - names from the model
-                f"SELECT {columns} FROM {connection.ops.quote_name(model._meta.db_table)} WITH NO DATA"
-            )
-            transaction.on_commit(lambda: created.add(table))
+        source = connection.ops.quote_name(model._meta.db_table)
+        _temporary_table(cursor, table, f"SELECT {columns} FROM {source}")  # noqa: S608 - model names
         with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
     return table, columns
+
+
+# The PostgreSQL types of READING_COLUMNS, for binary COPY.
+_READING_TYPES = (
+    "text", "text", "timestamptz", "timestamptz", "bool", "int2", "float8", "int8", "float8", "float8",
+    "float8", "bool", "bool", "jsonb",
+)  # fmt: skip
+
+
+@functools.cache
+def _encoded_jsonb_dumper() -> type:
+    """psycopg's binary ``jsonb`` dumper for values already encoded (``_Adapter.faults_binary``):
+    the fault lists repeat (mostly ``[]``), so each is encoded once, not once per row."""
+    from psycopg.adapt import Dumper
+    from psycopg.postgres import types
+    from psycopg.pq import Format
+
+    class EncodedJsonbDumper(Dumper):
+        format = Format.BINARY
+        oid = types["jsonb"].oid
+
+        def dump(self, obj: bytes) -> bytes:
+            return obj
+
+    return EncodedJsonbDumper
+
+
+def _copy_binary(
+    cursor: Any, table: str, columns: str, types: Sequence[str], rows: Iterable[Sequence[object]]
+) -> None:
+    """PostgreSQL: ``COPY table (columns) FROM STDIN`` in the binary format, each column dumped as
+    ``types`` says (by the driver's C dumpers; the server parses no text)."""
+    cursor.adapters.register_dumper(None, _encoded_jsonb_dumper())
+    with cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
+        copy.set_types(list(types))
+        write = copy.write_row
+        for row in rows:
+            write(row)
+
+
+def _temporary_table(cursor: Any, table: str, select: str) -> None:
+    """PostgreSQL: create the session-local temporary table ``table`` as ``select`` (its columns),
+    once per connection. Emptied at every commit (``ON COMMIT DELETE ROWS``, a truncation): rows
+    deleted in it would otherwise keep their pages (autovacuum does not reach temporary tables), and
+    the table, and each scan of it, would grow with every batch for as long as the ingester runs."""
+    created = _staged.setdefault(connection.connection, set())
+    if table not in created:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {table} ON COMMIT DELETE ROWS AS {select} WITH NO DATA"
+        )
+        # Temporary tables are transactional: remember it only once its creation is committed.
+        transaction.on_commit(lambda: created.add(table))
+
+
+class _Copied:
+    """Whether the next batch's readings go straight into the table by ``COPY`` (the common case)
+    or through the staged ``INSERT … ON CONFLICT``: after a batch that held an already stored
+    reading (a redelivery, which comes in runs after an outage), staged until one finds none."""
+
+    straight = True
+
+
+def _copy_readings(rows: list[list[object]]) -> bool:
+    """PostgreSQL: ``COPY`` the (new, in key order) reading rows straight into the readings table in
+    a savepoint; False, with nothing written, if one of them is already stored (the unique
+    constraint fails the COPY: the caller then inserts them ignoring conflicts). A COPY is what the
+    database takes fastest: no staging table, no conflict handling per row."""
+    from psycopg.errors import UniqueViolation
+
+    table = connection.ops.quote_name(Reading._meta.db_table)
+    columns = ", ".join(_columns(Reading, READING_COLUMNS))
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            _copy_binary(cursor, table, columns, _READING_TYPES, rows)
+    except UniqueViolation:
+        return False
+    return True
 
 
 def _insert_ignoring_conflicts(
@@ -171,12 +244,20 @@ class _Adapter:
         if connection.vendor == "sqlite" and connection.timezone == UTC:
             self.datetime = _sqlite_datetime
         self.json: dict[tuple[str, ...], str] = {}
+        self.binary: dict[tuple[str, ...], bytes] = {}
         self.received: dict[datetime, object] = {}
 
     def faults(self, faults: tuple[str, ...]) -> str:
         value = self.json.get(faults)
         if value is None:
             value = self.json[faults] = json.dumps(list(faults))  # as JSONField.get_db_prep_value
+        return value
+
+    def faults_binary(self, faults: tuple[str, ...]) -> bytes:
+        """The faults as PostgreSQL's binary ``jsonb``: a version byte, then the JSON text."""
+        value = self.binary.get(faults)
+        if value is None:
+            value = self.binary[faults] = b"\x01" + self.faults(faults).encode()
         return value
 
     def received_at(self, value: datetime) -> object:
@@ -229,6 +310,9 @@ def _advance_states(
     Race-safe between ingesters: missing rows are inserted (conflicts ignored), then all rows of the
     batch are locked in a fixed order and compared before they are updated.
     """
+    if connection.vendor == "postgresql":
+        _advance_states_postgresql(fresh, newest, seen, report, adapt)
+        return
     rows = [
         [
             device,
@@ -241,35 +325,15 @@ def _advance_states(
         for device, reading in sorted(newest.items())
     ]
     devices = sorted(newest)
-    if connection.vendor == "postgresql":
-        # The insert says which states it created; the locked read gives the others' state before
-        # this batch, so one read serves both the comparison and the late count.
-        created = {
-            device
-            for (device,) in _insert_ignoring_conflicts(
-                DeviceState, ("device_id", *_STATE_COLUMNS), rows, returning=("device_id",)
-            )
-        }
-        table = connection.ops.quote_name(DeviceState._meta.db_table)
-        with connection.cursor() as cursor:
-            # One array parameter: the statement text is the same for every batch.
-            cursor.execute(
-                "SELECT id, device_id, last_ts, last_message_id, last_seen "  # noqa: S608 - model names
-                f"FROM {table} WHERE device_id = ANY(%s) ORDER BY device_id FOR UPDATE",
-                [devices],
-            )
-            states = cursor.fetchall()
-        last = {device: last_ts for _, device, last_ts, _, _ in states if device not in created}
-    else:
-        last = dict(DeviceState.objects.filter(device_id__in=devices).values_list("device_id", "last_ts"))
-        _insert_ignoring_conflicts(DeviceState, ("device_id", *_STATE_COLUMNS), rows)
-        # Only the columns the comparison needs: building 500 model instances per batch is not free.
-        states = (
-            DeviceState.objects.select_for_update()
-            .filter(device_id__in=devices)
-            .order_by("device_id")
-            .values_list("pk", "device_id", "last_ts", "last_message_id", "last_seen")
-        )
+    last = dict(DeviceState.objects.filter(device_id__in=devices).values_list("device_id", "last_ts"))
+    _insert_ignoring_conflicts(DeviceState, ("device_id", *_STATE_COLUMNS), rows)
+    # Only the columns the comparison needs: building 500 model instances per batch is not free.
+    states = (
+        DeviceState.objects.select_for_update()
+        .filter(device_id__in=devices)
+        .order_by("device_id")
+        .values_list("pk", "device_id", "last_ts", "last_message_id", "last_seen")
+    )
     report.late = sum(1 for r, _ in fresh if r.device_id in last and r.ts < last[r.device_id])
     changed: list[tuple[int, ParsedReading | None, datetime]] = []
     moved = 0
@@ -289,52 +353,154 @@ def _advance_states(
 
 
 def _update_states(changed: list[tuple[int, ParsedReading | None, datetime]], adapt: _Adapter) -> None:
-    """Write the compared (already locked) states: SQLite runs one prepared UPDATE per row
-    (``executemany``), PostgreSQL one ``UPDATE … FROM`` the staged rows. Not ``bulk_update``: Django
-    builds that as one CASE expression per column and row, which cost more than everything else in
-    a batch of 500 devices. A row that only
-    gets a new ``last_seen`` passes NULL for the rest, which COALESCE keeps as stored (every column
-    is NOT NULL)."""
+    """SQLite: write the compared (already locked) states with one prepared UPDATE per row
+    (``executemany``). Not ``bulk_update``: Django builds that as one CASE expression per column and
+    row, which cost more than everything else in a batch of 500 devices. A row that only gets a new
+    ``last_seen`` passes NULL for the rest, which COALESCE keeps as stored (every column is NOT
+    NULL)."""
     if not changed:
         return
     kept = ("last_ts", "last_message_id", *_STATE_FIELDS, "faults")
     rows = []
     for key, reading, heard in changed:
         if reading is None:
-            rows.append([key, adapt.datetime(heard), *([None] * len(kept))])
+            rows.append([adapt.datetime(heard), *([None] * len(kept)), key])
         else:
             rows.append(
                 [
-                    key,
                     adapt.datetime(heard),
                     adapt.datetime(reading.ts),
                     reading.message_id,
                     *(getattr(reading, name) for name in _STATE_FIELDS),
                     adapt.faults(reading.faults),
+                    key,
                 ]
             )
     table = connection.ops.quote_name(DeviceState._meta.db_table)
     pk, seen_column, *columns = _columns(DeviceState, ("id", "last_seen", *kept))
-    if connection.vendor != "postgresql":
-        assignments = ", ".join(
-            [f"{seen_column} = %s"] + [f"{column} = COALESCE(%s, {column})" for column in columns]
-        )
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"UPDATE {table} SET {assignments} WHERE {pk} = %s",  # noqa: S608 - names from the model
-                [[*row[1:], row[0]] for row in rows],
-            )
-        return
-    stage, names = _stage(DeviceState, ("id", "last_seen", *kept), rows)
     assignments = ", ".join(
-        [f"{seen_column} = b.{seen_column}"]
-        + [f"{column} = COALESCE(b.{column}, s.{column})" for column in columns]
+        [f"{seen_column} = %s"] + [f"{column} = COALESCE(%s, {column})" for column in columns]
     )
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH b AS (DELETE FROM {stage} RETURNING {names}) "  # noqa: S608 - names from the model
-            f"UPDATE {table} AS s SET {assignments} FROM b WHERE s.{pk} = b.{pk}"
+        cursor.executemany(f"UPDATE {table} SET {assignments} WHERE {pk} = %s", rows)  # noqa: S608 - model names
+
+
+# The columns of the staged device states on PostgreSQL: a device's newest reading of the batch
+# (as the state would hold it), then the batch's oldest reading time of that device (``first_ts``)
+# and its number of readings in the batch (``readings``).
+_STATE_STAGE_TYPES = (
+    "text", "timestamptz", "text", "timestamptz", "bool", "int2", "float8", "int8", "float8", "float8",
+    "float8", "bool", "jsonb", "timestamptz", "int4",
+)  # fmt: skip
+
+
+@functools.cache
+def _state_statement(stage: str) -> str:
+    """PostgreSQL: one statement that takes the staged rows out, locks the states that exist in
+    device order (``FOR UPDATE``, so concurrent ingesters queue rather than deadlock), moves each
+    forward where the batch has a newer reading (``last_seen`` always to the latest receive time),
+    and returns: states found, states moved, the staged devices without a state, the number of
+    readings older than their device's state before the batch (where all of a device's readings
+    are), and the devices (with their previous ``last_ts``) where only some are. The comparison is
+    made in the database: no timestamps come back in the common case."""
+    q = connection.ops.quote_name
+    table = q(DeviceState._meta.db_table)
+    pk, device, last_ts, seen, *kept = _columns(
+        DeviceState, ("id", "device_id", "last_ts", "last_seen", "last_message_id", *_STATE_FIELDS, "faults")
+    )
+    newer = f"b.{last_ts} > o.{last_ts}"
+    assignments = ", ".join(
+        [
+            f"{seen} = GREATEST(o.{seen}, b.{seen})",
+            f"{last_ts} = CASE WHEN {newer} THEN b.{last_ts} ELSE s.{last_ts} END",
+        ]
+        + [f"{column} = CASE WHEN {newer} THEN b.{column} ELSE s.{column} END" for column in kept]
+    )
+    some_late = f"b.first_ts < o.{last_ts} AND o.{last_ts} <= b.{last_ts}"
+    return (
+        f"WITH b AS (DELETE FROM {stage} RETURNING *), "  # noqa: S608 - names from the model
+        f"o AS (SELECT s.{pk}, s.{device}, s.{last_ts}, s.{seen} FROM {table} AS s "
+        f"WHERE s.{device} IN (SELECT {device} FROM b) ORDER BY s.{device} FOR UPDATE), "
+        f"u AS (UPDATE {table} AS s SET {assignments} FROM o JOIN b ON b.{device} = o.{device} "
+        f"WHERE s.{pk} = o.{pk} AND ({newer} OR b.{seen} > o.{seen})) "
+        f"SELECT count(o.{pk}), count(*) FILTER (WHERE {newer}), "
+        f"array_agg(b.{device}) FILTER (WHERE o.{pk} IS NULL), "
+        f"sum(b.readings) FILTER (WHERE o.{last_ts} > b.{last_ts}), "
+        f"array_agg(o.{device}) FILTER (WHERE {some_late}), "
+        f"array_agg(o.{last_ts}) FILTER (WHERE {some_late}) "
+        f"FROM b LEFT JOIN o ON o.{device} = b.{device}"
+    )
+
+
+def _move_states_postgresql(rows: list[list[Any]]) -> tuple[int, list[str], int, dict[str, datetime]]:
+    """Stage ``rows`` (``_STATE_STAGE_TYPES``, in device order) and run ``_state_statement``:
+    (states moved, devices without a state, late readings of devices whose readings are all late,
+    {device with some late readings: its previous last_ts})."""
+    q = connection.ops.quote_name
+    names = _columns(DeviceState, ("device_id", *_STATE_COLUMNS))
+    stage = "cityhall_stage_telemetry_devicestate_batch"
+    with connection.cursor() as cursor:
+        source = q(DeviceState._meta.db_table)
+        last_ts = q(DeviceState._meta.get_field("last_ts").column)
+        select = f"SELECT {', '.join(names)}, {last_ts} AS first_ts, 0 AS readings FROM {source}"  # noqa: S608
+        _temporary_table(cursor, stage, select)
+        _copy_binary(cursor, stage, ", ".join([*names, "first_ts", "readings"]), _STATE_STAGE_TYPES, rows)
+        cursor.execute(_state_statement(stage))
+        _, moved, missing, all_late, devices, before = cursor.fetchone()
+    return moved, missing or [], all_late or 0, dict(zip(devices or [], before or [], strict=True))
+
+
+def _advance_states_postgresql(
+    fresh: list[tuple[ParsedReading, datetime]],
+    newest: dict[str, ParsedReading],
+    seen: dict[str, datetime],
+    report: IngestReport,
+    adapt: _Adapter,
+) -> None:
+    """``_advance_states`` on PostgreSQL: one statement moves the states that exist
+    (``_state_statement``); the devices without one (new devices: rare) are inserted, ignoring
+    conflicts, and the ones another ingester inserted meanwhile go through the statement again."""
+    first: dict[str, datetime] = {}
+    count: Counter[str] = Counter()
+    for reading, _ in fresh:
+        device = reading.device_id
+        count[device] += 1
+        if device not in first or reading.ts < first[device]:
+            first[device] = reading.ts
+    binary = adapt.faults_binary
+
+    def staged(devices: Iterable[str]) -> list[list[Any]]:
+        return [
+            [
+                d, r.ts, r.message_id, seen[d], r.lamp_on, r.dim, r.power_w, r.energy_wh, r.voltage_v,
+                r.current_a, r.temperature_c, r.simulated, binary(r.faults), first[d], count[d],
+            ]
+            for d, r in ((d, newest[d]) for d in devices)
+        ]  # fmt: skip
+
+    devices = sorted(newest)
+    moved, missing, late, some_late = _move_states_postgresql(staged(devices))
+    if missing:
+        rows = []
+        for d in sorted(missing):
+            r = newest[d]
+            rows.append([d, r.ts, r.message_id, seen[d], *(getattr(r, n) for n in _STATE_FIELDS)])
+            rows[-1].append(adapt.faults(r.faults))
+        inserted = _insert_ignoring_conflicts(
+            DeviceState, ("device_id", *_STATE_COLUMNS), rows, returning=("device_id",)
         )
+        created = {device for (device,) in inserted}
+        moved += len(created)
+        others = sorted(set(missing) - created)  # inserted by another ingester since the statement
+        if others:
+            moved_too, _, late_too, some_late_too = _move_states_postgresql(staged(others))
+            moved += moved_too
+            late += late_too
+            some_late.update(some_late_too)
+    if some_late:
+        late += sum(1 for r, _ in fresh if r.device_id in some_late and r.ts < some_late[r.device_id])
+    report.late = late
+    report.devices = moved
 
 
 def ingest_batch(
@@ -422,20 +588,49 @@ def ingest_batch(
     # Sorted by the unique key, so two ingesters inserting overlapping batches take the same index
     # entries in the same order and cannot deadlock (PostgreSQL).
     keys = sorted(readings)
-    with transaction.atomic():
+    # No savepoint of its own inside a caller's transaction (the ingester's, with the command
+    # acknowledgements): a database error fails the caller's whole transaction anyway, and a
+    # savepoint costs two round trips per batch.
+    with transaction.atomic(savepoint=False):
         if connection.vendor == "postgresql":
-            # The insert itself says which rows it stored (RETURNING): no lookup, and the count is
-            # exact even when another ingester stores the same message at the same moment.
-            inserted = set(
-                _insert_ignoring_conflicts(
-                    Reading,
-                    READING_COLUMNS,
-                    [row(*readings[key]) for key in keys],
-                    returning=("device_id", "message_id"),
+            binary = adapt.faults_binary
+            if _Copied.straight and _copy_readings(
+                [
+                    [
+                        r.device_id,
+                        r.message_id,
+                        r.ts,
+                        received_at,
+                        r.lamp_on,
+                        r.dim,
+                        r.power_w,
+                        r.energy_wh,
+                        r.voltage_v,
+                        r.current_a,
+                        r.temperature_c,
+                        r.heartbeat,
+                        r.simulated,
+                        binary(r.faults),
+                    ]
+                    for r, received_at in (readings[key] for key in keys)
+                ]  # fmt: skip
+            ):
+                fresh = [readings[key] for key in keys]
+            else:
+                # Some are stored already. The insert itself says which rows it stored
+                # (RETURNING): no lookup, and the count is exact even when another ingester stores
+                # the same message at the same moment.
+                inserted = set(
+                    _insert_ignoring_conflicts(
+                        Reading,
+                        READING_COLUMNS,
+                        [row(*readings[key]) for key in keys],
+                        returning=("device_id", "message_id"),
+                    )
                 )
-            )
-            fresh = [readings[key] for key in keys if key in inserted]
-            report.duplicates += len(keys) - len(fresh)
+                fresh = [readings[key] for key in keys if key in inserted]
+                report.duplicates += len(keys) - len(fresh)
+                _Copied.straight = len(fresh) == len(keys)
         else:
             # SQLite: the writer holds the database lock, so the lookup's count is exact too.
             already = _existing_pairs(keys)

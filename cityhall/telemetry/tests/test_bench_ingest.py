@@ -4,6 +4,9 @@ benchmark itself, see benchmarks/README.md). Also: the speed-ups in validation g
 
 from __future__ import annotations
 
+import argparse
+import contextlib
+import io
 import json
 import os
 import subprocess
@@ -108,7 +111,33 @@ def test_summary_names_the_lower_limit_and_the_ratio():
     assert (summary["pipeline_rate"], summary["broker_rate"], summary["database_rate"]) == (2000, 4500, 2000)
     assert (summary["lower_limit"], summary["ratio"]) == ("database", 1.0)
     assert summary["copy_rate"] is None  # SQLite has no COPY
+    assert (summary["copy_ratio"], summary["copy_ratios"]) == (None, [])
     assert summary["cpu_us"]["pipeline"] == {"publisher": 30.0, "python": 50.0}
+
+
+def test_summary_gives_the_ratio_to_raw_copy_of_each_run():
+    def run(pipeline, copy):
+        return {
+            "pipeline": {"rate": pipeline, "p50_ms": 10.0, "p99_ms": 30.0, "mean_batch": 500.0,
+                         "publish_rate": 9e5, "cpu_us": {}},
+            "broker": {"rate": 9e5, "cpu_us": {}},
+            "database": {"rate": 20000.0, "cpu_us": {}},
+            "raw": {"bulk_create_rate": 9000.0, "copy_rate": copy},
+        }  # fmt: skip
+
+    summary = ingest.summarise([run(30000, 50000), run(20000, 50000), run(26000, 40000)])
+    assert (summary["copy_rate"], summary["copy_rates"]) == (50000, [50000, 50000, 40000])
+    # Per run, then the median of the three: 0.6, 0.4, 0.65 → 0.6 (not 26,000 ÷ 50,000).
+    assert (summary["copy_ratios"], summary["copy_ratio"]) == ([0.6, 0.4, 0.65], 0.6)
+    table = io.StringIO()
+    meta = {"cpus": 2, "loadavg_start": "1.00 1.00 1.00", "loadavg_end": "2.00 2.00 2.00"}
+    args = argparse.Namespace(n=50000, runs=3, batch_size=500, flush_ms=100, protocol="5")
+    with contextlib.redirect_stdout(table):
+        ingest.print_table({"postgresql": summary}, args, meta)
+    lines = table.getvalue().splitlines()
+    row = lines.index(next(line for line in lines if line.startswith("pipeline ÷ raw COPY, same run")))
+    assert lines[row].split()[-1] == "0.60"
+    assert lines[row + 1].split() == ["runs", "0.60", "/", "0.40", "/", "0.65"]
 
 
 def test_cli_offers_the_ingest_benchmark(capsys):

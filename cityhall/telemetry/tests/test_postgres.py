@@ -44,7 +44,27 @@ out["late"] = asdict(ingest_batch([
 ]))
 state = DeviceState.objects.get(device_id="SL-0001")
 out["state"] = [state.last_message_id, state.dim, state.last_seen.isoformat()]
+# Stored and new readings in one batch (the COPY meets a stored one: the insert that skips them).
+out["mixed"] = asdict(ingest_batch(stream(devices=500, per_device=11)))
+# Every reading of a device older than its state: all late, the state only hears of them.
+out["all_late"] = asdict(ingest_batch([
+    message("SL-0002", "older-1", NOW - minute, received_at=NOW + 40 * minute),
+    message("SL-0002", "older-2", NOW - 2 * minute, received_at=NOW + 41 * minute),
+]))
+state = DeviceState.objects.get(device_id="SL-0002")
+out["state_2"] = [state.last_message_id, state.last_seen.isoformat()]
+later = NOW + 50 * minute
+fresh = [message(f"SL-{i:04d}", "fresh", later, received_at=later) for i in (1, 2, 3)]
+out["fresh"] = asdict(ingest_batch(fresh))
 out["readings"] = Reading.objects.count()
+from django.db import connection
+with connection.cursor() as cursor:
+    # The staging tables of this session are empty after each commit, not only of rows but of pages.
+    cursor.execute(
+        "SELECT count(*), coalesce(sum(pg_relation_size(oid)), 0)::int FROM pg_class "
+        "WHERE relname LIKE 'cityhall_stage_%' AND relpersistence = 't'"
+    )
+    out["stages"] = cursor.fetchone()
 print(json.dumps(out))
 """
 
@@ -85,7 +105,20 @@ def test_ingest_on_postgresql(postgres_url, tmp_path):  # noqa: F811
         "batches": 0,
     }
     assert out["state"] == ["new", 55, "2025-06-01T12:31:00+00:00"]
-    assert out["readings"] == 5002
+    # SL-0001's state (12:20) is newer than its minute-10 reading: late, and not moved.
+    assert out["mixed"] == {
+        "received": 5500, "stored": 500, "duplicates": 5000, "rejected": {}, "late": 1, "devices": 499,
+        "batches": 0,
+    }  # fmt: skip
+    assert out["all_late"] == {
+        "received": 2, "stored": 2, "duplicates": 0, "rejected": {}, "late": 2, "devices": 0, "batches": 0,
+    }  # fmt: skip
+    assert out["state_2"] == ["10", "2025-06-01T12:41:00+00:00"]
+    assert out["fresh"] == {
+        "received": 3, "stored": 3, "duplicates": 0, "rejected": {}, "late": 0, "devices": 3, "batches": 0,
+    }  # fmt: skip
+    assert out["readings"] == 5002 + 500 + 2 + 3
+    assert out["stages"] == [3, 0]  # readings (after a conflict), new states, states of the batch
 
 
 def test_two_ingesters_at_once_store_each_message_once(postgres_url, tmp_path):  # noqa: F811
