@@ -259,7 +259,7 @@ def finalise() -> None:
             else:
                 specs.append(FieldSpec(f.name, f))
         # Where a record came from reads best last, after what it says.
-        rtype.fields = sorted(specs, key=lambda s: s.name in {"section", "line"})
+        rtype.fields = sorted(specs, key=lambda s: s.name in {"section", "line", "lines", "derived"})
 
 
 def is_registered(model: type[models.Model]) -> bool:
