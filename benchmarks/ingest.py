@@ -322,7 +322,7 @@ def _backend_pid() -> int | None:
 
 def _gateways() -> dict[str, str]:
     """Each light's base station (its gateway), as ``cityhall manage telemetry_ingest`` reads it."""
-    from cityhall.streetlights.selectors import light_gateways
+    from cityhall.streetlights.registry.selectors import light_gateways
 
     return light_gateways()
 
@@ -333,8 +333,8 @@ def _prepare_database() -> list[str]:
 
     from cityhall.core.audit import Actor
     from cityhall.core.transfer import import_document, read_dataset
-    from cityhall.streetlights.selectors import known_device_ids
-    from cityhall.streetlights.services import registry_build_from_seed
+    from cityhall.streetlights.registry.selectors import known_device_ids
+    from cityhall.streetlights.registry.services import registry_build_from_seed
 
     call_command("migrate", interactive=False, verbosity=0)
     import_document(read_dataset(DATASET), actor=Actor.system("bench:ingest"))
@@ -625,7 +625,7 @@ def _pipeline_thread(
 ):
     """The real ingester (``run_ingester``) in a thread of this process."""
     import cityhall.telemetry.ingester as ingester_module
-    from cityhall.streetlights.selectors import known_device_ids
+    from cityhall.streetlights.registry.selectors import known_device_ids
 
     real = ingester_module.ingest_batch
     observer = _Observer(real, n)
@@ -743,7 +743,7 @@ def ingest_child(argv: list[str]) -> int:
     logging.getLogger("cityhall.telemetry").setLevel(logging.WARNING)
     logging.getLogger("paho.mqtt").setLevel(logging.CRITICAL)
     import cityhall.telemetry.ingester as ingester_module
-    from cityhall.streetlights.selectors import known_device_ids
+    from cityhall.streetlights.registry.selectors import known_device_ids
 
     observer = _Observer(ingester_module.ingest_batch)
     ingester_module.ingest_batch = observer

@@ -267,7 +267,7 @@ def check_document(doc: dict, source: Sequence[str]) -> list[Finding]:
                     findings.append(Finding(name, index, spec.name, value, lines, "원문에 없는 행입니다."))
                     continue
                 if spec.name == "year" and "year" not in (record.get("lines") or {}):
-                    if int(value) == _default_year(record, document_year):
+                    if value == _default_year(record, document_year):
                         continue
                 if not _found(rtype, spec, value, texts, record):
                     findings.append(

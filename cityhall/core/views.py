@@ -19,6 +19,7 @@ from .decorators import role_required
 from .exports import Sheet, xlsx_response
 from .forms import cleaned_to_data, initial_for, record_form_class
 from .htmx import render_page_or_fragment
+from .models import Sourced
 from .money import format_thousand_won
 from .permissions import ADD, CHANGE, DELETE, VIEW, allowed, restrict
 from .records import REGISTRY, RecordType
@@ -42,9 +43,9 @@ def _visible(request: HttpRequest, rtype: RecordType) -> models.QuerySet:
     return restrict(rtype.queryset(), request.user, VIEW, rtype)
 
 
-def _display(rtype: RecordType, obj: models.Model, *, masked: bool) -> list[tuple[str, str, object]]:
+def _display(rtype: RecordType, obj: models.Model, *, masked: bool) -> list[tuple[str, object, str | None]]:
     """(label, shown value, link) for each field of a record."""
-    rows = []
+    rows: list[tuple[str, object, str | None]] = []
     for spec in rtype.fields:
         value = getattr(obj, spec.name)
         link = None
@@ -110,9 +111,9 @@ def _filter_controls(rtype: RecordType, active: dict) -> list[dict]:
         choices = None
         if spec.is_ref:
             target = REGISTRY[spec.target]
-            choices = [(getattr(o, target.key), str(o)) for o in target.model._default_manager.all()]
+            choices = [(getattr(o, target.code_field), str(o)) for o in target.model._default_manager.all()]
         elif spec.field.choices:
-            choices = list(spec.field.choices)
+            choices = [(value, str(label)) for value, label in spec.field.flatchoices]
         controls.append(
             {
                 "name": name,
@@ -215,10 +216,10 @@ def _field_label(rtype: RecordType, name: str) -> str:
         return name
 
 
-def _source_lines(rtype: RecordType, obj: models.Model, text: list[str]) -> list[tuple[int, str, bool, str]]:
+def _source_lines(rtype: RecordType, obj: Sourced, text: list[str]) -> list[tuple[int, str, bool, str]]:
     """(number, text, cited, which values stand there) for the record's line with one line of context
     around it and every other line its values cite."""
-    own = obj.line
+    own = obj.line or 0
     by_line: dict[int, list[str]] = {}
     for name, lines in (obj.lines or {}).items():
         for n in lines if isinstance(lines, list) else [lines]:
@@ -249,7 +250,7 @@ def record_detail(request, type_slug: str, pk: int):
     rtype = _rtype(type_slug)
     obj = get_object_or_404(_visible(request, rtype), pk=pk)
     line = getattr(obj, "line", None)
-    cited = line and hasattr(obj, "cited_lines")
+    cited = line and isinstance(obj, Sourced)
     source_lines = _source_lines(rtype, obj, source_text(settings.CITYHALL_DATASET)) if cited else []
     return render(
         request,

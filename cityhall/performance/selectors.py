@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
-
+from cityhall.core.services import RecordInvalid
 from cityhall.organisation import selectors as org_selectors
 from cityhall.organisation.models import OrgUnit
 
@@ -47,7 +46,7 @@ def indicator_row(indicator: Indicator) -> IndicatorRow:
     if indicator.kind == Indicator.Kind.QUANTITATIVE and latest is not None:
         try:
             rate = achievement(indicator, latest.value)
-        except ValidationError as exc:
+        except RecordInvalid as exc:
             problem = " ".join(exc.messages)
     elif indicator.kind == Indicator.Kind.QUANTITATIVE and indicator.target is None:
         problem = "목표값 없음"

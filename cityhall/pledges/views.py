@@ -17,6 +17,7 @@ from cityhall.core.decorators import role_required
 from cityhall.core.exports import XLSX, download, hwpx_response
 from cityhall.core.htmx import wants_fragment
 from cityhall.core.permissions import has_permission
+from cityhall.core.services import RecordInvalid
 from cityhall.organisation.models import OrgUnit
 from cityhall.organisation.selectors import PLANNING_STAFF
 
@@ -93,7 +94,7 @@ def round_list(request):
         if form.is_valid():
             try:
                 round_ = services.round_open(**form.cleaned_data, actor=Actor.for_user(request.user))
-            except services.PledgeError as exc:
+            except RecordInvalid as exc:
                 error = str(exc)
             else:
                 messages.success(request, _("%(round)s을(를) 열었습니다.") % {"round": round_})
@@ -188,7 +189,7 @@ def checkin_submit(request, pk, pledge_pk):
             services.checkin_submit(
                 round_=round_, pledge=pledge, actor=Actor.for_user(request.user), **form.cleaned_data
             )
-        except services.PledgeError as exc:
+        except RecordInvalid as exc:
             error = str(exc)
     else:
         error = " ".join(m for ms in form.errors.values() for m in ms)
@@ -233,7 +234,7 @@ def checkin_review(request, pk, checkin_pk):
             checkin = services.checkin_review(
                 checkin=checkin, actor=Actor.for_user(request.user), **form.cleaned_data
             )
-        except services.PledgeError as exc:
+        except RecordInvalid as exc:
             error = str(exc)
     else:
         error = _("검토 결과를 고르세요.")
@@ -255,7 +256,7 @@ def round_close(request, pk):
     round_ = _round(pk)
     try:
         count = services.round_close(round_=round_, actor=Actor.for_user(request.user))
-    except services.PledgeError as exc:
+    except RecordInvalid as exc:
         messages.error(request, str(exc))
     else:
         messages.success(

@@ -248,7 +248,13 @@ def test_api_workflow_and_permissions(client, roles, sample):
     assert post(client, f"{API}/rounds/{rid}/checkins", body).status_code == 403  # not the lead department
     client.force_login(roles["editor"])
     assert post(client, f"{API}/rounds/{rid}/checkins", body | {"progress": 120}).json() == {
-        "detail": "진척률은 0에서 100 사이의 정수여야 합니다."
+        "detail": [
+            {
+                "loc": ["body", "progress"],
+                "msg": "진척률은 0에서 100 사이의 정수여야 합니다.",
+                "type": "value_error",
+            }
+        ]
     }
     response = post(client, f"{API}/rounds/{rid}/checkins", body)
     assert response.status_code == 200 and response.json()["review"] == "submitted"
@@ -261,7 +267,16 @@ def test_api_workflow_and_permissions(client, roles, sample):
     } in missing
     client.force_login(roles["other_editor"])
     response = post(client, f"{API}/checkins/{cid}/review", {"decision": "return"})
-    assert response.status_code == 422 and "검토 의견" in response.json()["detail"]
+    assert (response.status_code, response.json()["detail"]) == (
+        422,
+        [
+            {
+                "loc": ["body", "comment"],
+                "msg": "보완요청에는 검토 의견을 적어야 합니다.",
+                "type": "value_error",
+            }
+        ],
+    )
     assert post(client, f"{API}/checkins/{cid}/review", {"decision": "accept"}).json()["review"] == "accepted"
     client.force_login(roles["manager"])
     assert post(client, f"{API}/rounds/{rid}/close", {}).status_code == 403
