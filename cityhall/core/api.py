@@ -5,7 +5,7 @@ Handlers are thin: they parse, call core.services, and map its exceptions to 4xx
 """
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, time
 from functools import wraps
 from typing import Any
 
@@ -192,6 +192,8 @@ def _python_type(spec: FieldSpec, *, for_input: bool) -> Any:
         return datetime
     if isinstance(f, models.DateField):
         return date
+    if isinstance(f, models.TimeField):
+        return time
     if isinstance(f, models.JSONField):
         return Any
     return str

@@ -19,6 +19,7 @@ from .exports import Sheet, xlsx_response
 from .filters import record_filters
 from .forms import cleaned_to_data, initial_for, record_form_class
 from .htmx import render_page_or_fragment
+from .models import Sourced
 from .money import format_thousand_won
 from .permissions import ADD, CHANGE, DELETE, VIEW, allowed, restrict
 from .records import REGISTRY, RecordType
@@ -51,9 +52,16 @@ def _display(rtype: RecordType, obj: models.Model, *, masked: bool) -> list[tupl
         if spec.is_ref and value is not None:
             link = reverse("core:record_detail", args=[spec.target.replace("_", "-"), value.pk])
         elif spec.is_money:
-            value = _("%(amount)s천원") % {"amount": format_thousand_won(value)} if value is not None else "-"
+            if value is None:
+                value = "-"
+            else:
+                value = _("%(amount)s천원") % {"amount": format_thousand_won(value)}
+                if getattr(obj, f"{spec.name}_approximate", False):
+                    value = _("약 %(amount)s") % {"amount": value}
         elif spec.field.choices:
             value = getattr(obj, f"get_{spec.name}_display")()
+        elif spec.name in {"lines", "derived"} and isinstance(value, dict):
+            value = _provenance_text(rtype, spec.name, value)
         elif isinstance(value, list):
             value = " · ".join(map(str, value))
         if masked and spec.name in rtype.personal and value:
@@ -181,15 +189,63 @@ def _cell(value):
     return value
 
 
+def _provenance_text(rtype: RecordType, name: str, value: dict) -> str:
+    """``lines`` as '2025년 예산 37행 · 주요업무 37행'; ``derived`` as the fields (reasons are below)."""
+    order = {spec.name: i for i, spec in enumerate(rtype.fields)}
+    fields = sorted(value, key=lambda field: order.get(field, len(order)))
+    if name == "derived":
+        return " · ".join(_field_label(rtype, field) for field in fields)
+    parts = []
+    for field in fields:
+        lines = value[field]
+        numbers = ", ".join(str(n) for n in (lines if isinstance(lines, list) else [lines]))
+        parts.append(_("%(field)s %(lines)s행") % {"field": _field_label(rtype, field), "lines": numbers})
+    return " · ".join(parts)
+
+
+def _field_label(rtype: RecordType, name: str) -> str:
+    try:
+        return str(rtype.spec(name).field.verbose_name)
+    except KeyError:
+        return name
+
+
+def _source_lines(rtype: RecordType, obj: Sourced, text: list[str]) -> list[tuple[int, str, bool, str]]:
+    """(number, text, cited, which values stand there) for the record's line with one line of context
+    around it and every other line its values cite."""
+    own = obj.line or 0
+    by_line: dict[int, list[str]] = {}
+    for name, lines in (obj.lines or {}).items():
+        for n in lines if isinstance(lines, list) else [lines]:
+            by_line.setdefault(n, []).append(_field_label(rtype, name))
+    for name, rule in (obj.derived or {}).items():
+        if isinstance(rule, dict) and isinstance(rule.get("line"), int):
+            by_line.setdefault(rule["line"], []).append(_field_label(rtype, name))
+    order = {str(spec.field.verbose_name): i for i, spec in enumerate(rtype.fields)}
+    for labels in by_line.values():
+        labels.sort(key=lambda label: order.get(label, len(order)))
+    cited = set(obj.cited_lines)
+    numbers = set(range(max(1, own - 1), min(len(text), own + 2) + 1)) | cited
+    return [
+        (n, text[n - 1], n in cited, ", ".join(by_line.get(n, [])))
+        for n in sorted(numbers)
+        if 0 < n <= len(text)
+    ]
+
+
+def _derived(rtype: RecordType, obj: models.Model) -> list[tuple[str, str]]:
+    """(field, reason) for each value the dataset infers rather than reads."""
+    derived = getattr(obj, "derived", None) or {}
+    return [(_field_label(rtype, name), str(rule.get("reason", ""))) for name, rule in derived.items()]
+
+
 @role_required
 def record_detail(request, type_slug: str, pk: int):
     rtype = _rtype(type_slug)
     obj = get_object_or_404(_visible(request, rtype), pk=pk)
-    source_lines = []
     line = getattr(obj, "line", None)
-    if line:
-        text = source_text(settings.CITYHALL_DATASET)
-        source_lines = [(n, text[n - 1]) for n in range(max(1, line - 1), min(len(text), line + 2) + 1)]
+    cited = line and isinstance(obj, Sourced)
+    source_lines = _source_lines(rtype, obj, source_text(settings.CITYHALL_DATASET)) if cited else []
     return render(
         request,
         "core/record_detail.html",
@@ -199,6 +255,7 @@ def record_detail(request, type_slug: str, pk: int):
             "obj": obj,
             "fields": _display(rtype, obj, masked=False),
             "source_lines": source_lines,
+            "derived": _derived(rtype, obj),
             "line": line,
             "can_change": not rtype.managed_at and allowed(request.user, CHANGE, rtype, obj),
             "can_delete": not rtype.managed_at and allowed(request.user, DELETE, rtype, obj),

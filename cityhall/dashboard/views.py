@@ -14,7 +14,7 @@ from cityhall.core.decorators import role_required
 from cityhall.core.htmx import render_page_or_fragment
 from cityhall.core.permissions import CHANGE, allowed, scope_of
 from cityhall.core.records import REGISTRY
-from cityhall.plans.checks import check_plan
+from cityhall.plans.checks import check_plan, plan_notes
 
 from . import selectors
 
@@ -60,9 +60,12 @@ def dashboard(request):
 def plan_check(request):
     """The plan-consistency findings. The dashboard loads this panel with htmx after the page (the
     check recomputes every stated figure, ~100 queries); opened directly it is a page of its own."""
-    findings = check_plan()
+    findings, notes = check_plan(), plan_notes()
     return render_page_or_fragment(
-        request, "dashboard/plan_check.html", "dashboard/partials/plan_check.html", {"findings": findings}
+        request,
+        "dashboard/plan_check.html",
+        "dashboard/partials/plan_check.html",
+        {"findings": findings, "notes": notes},
     )
 
 

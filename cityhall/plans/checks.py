@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -22,6 +22,7 @@ from cityhall.core.records import REGISTRY
 
 from .expressions import (
     FIGURE_OPS,
+    NOTE,
     RECORD_OPS,
     CheckError,
     decimal_of,
@@ -42,6 +43,7 @@ class Mismatch:
     stated: str
     expected: str
     message: str
+    severity: str = "error"  # or "note": reported for a reader, never a failure of the check
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -148,7 +150,7 @@ def check_figures() -> list[Mismatch]:
                         f"{reference.line}행에 같은 수치가 다르게 적혀 있습니다.",
                     )
                 )
-            if figure.rule is None:
+            if figure.rule is None or is_note(figure.rule):
                 continue
             try:
                 computed = evaluator.evaluate(figure.rule)
@@ -210,4 +212,36 @@ def check_plan() -> list[Mismatch]:
     found = check_figures()
     for rule in RULES:
         found += rule()
+    return sorted(found, key=lambda m: (m.line or 0, m.rule, m.key))
+
+
+# -- notes ----------------------------------------------------------------------------------------
+
+
+def is_note(rule: Any) -> bool:
+    return isinstance(rule, dict) and rule.get("severity") == NOTE
+
+
+def plan_notes() -> list[Mismatch]:
+    """Statements the plan makes that differ for a reason it does not give (주민참여예산 위원회's 45
+    members beside the 42 of its 3rd term): reported beside the check, never making it fail."""
+    evaluator = _Evaluator()
+    found: list[Mismatch] = []
+    for statements in evaluator.by_key.values():
+        for figure in statements:
+            if not is_note(figure.rule):
+                continue
+            try:
+                computed = evaluator.evaluate(figure.rule)
+            except (CheckError, ValidationError) as exc:
+                found.append(_figure_mismatch("invalid-check", figure, "-", f"검증식 오류: {exc}"))
+                continue
+            if not agrees(figure.value, computed, figure.precision, approximate=figure.approximate):
+                mismatch = _figure_mismatch(
+                    NOTE,
+                    figure,
+                    _show(computed, figure.unit),
+                    _describe(figure.rule, evaluator) + " 오류가 아니라 참고로 알립니다.",
+                )
+                found.append(replace(mismatch, severity=NOTE))
     return sorted(found, key=lambda m: (m.line or 0, m.rule, m.key))

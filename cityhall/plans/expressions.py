@@ -11,6 +11,9 @@ from cityhall.core.records import REGISTRY, RecordType
 
 RECORD_OPS = {"count", "sum", "value"}
 FIGURE_OPS = {"sum_of", "difference", "percent", "product"}
+# A rule marked ``severity: note`` compares two statements that may differ for a reason the plan does
+# not give; a difference is a note for the reader (plan_notes), not an inconsistency.
+NOTE = "note"
 
 
 class CheckError(ValueError):
@@ -81,7 +84,9 @@ def validate_check(check: Any) -> None:
     if len(ops) != 1:
         raise CheckError(f"검증식에는 {', '.join(sorted(RECORD_OPS | FIGURE_OPS))} 중 하나만 씁니다.")
     op = ops.pop()
-    extra = set(check) - {op, "where"}
+    extra = set(check) - {op, "where", "severity"}
+    if check.get("severity", NOTE) != NOTE:
+        raise CheckError(f"severity에는 '{NOTE}'만 씁니다.")
     if extra or ("where" in check and op not in RECORD_OPS):
         raise CheckError(f"검증식에 쓸 수 없는 항목: {', '.join(sorted(extra or {'where'}))}")
     arg = check[op]

@@ -834,7 +834,7 @@ class TestLists:
     def test_pagination(self, roles):
         client = client_for(roles["viewer"])
         total = Program.objects.count()
-        assert total == 56
+        assert total == 57
 
         everything = client.get(f"{API}/programs/", {"limit": 1000}).json()
         assert everything["count"] == total
@@ -902,7 +902,7 @@ class TestLists:
         )
         data = response.json()
         expected = set(Program.objects.filter(org_unit__code="smart-city").values_list("code", flat=True))
-        assert data["count"] == len(expected) == 23
+        assert data["count"] == len(expected) == 24
         assert {item["code"] for item in data["items"]} == expected
         assert {item["org_unit"] for item in data["items"]} == {"smart-city"}
 
@@ -1046,7 +1046,7 @@ class TestTokens:
         client = Client()
         response = client.get(f"{API}/programs/", HTTP_X_API_TOKEN=raw)
         assert response.status_code == 200
-        assert response.json()["count"] == 56
+        assert response.json()["count"] == 57
         # A token gives its user's rights, no more.
         response = patch(client, program_url(SC_P1), {"budget": 1}, HTTP_X_API_TOKEN=raw)
         assert response.status_code == 403
@@ -1157,6 +1157,10 @@ class TestPlanCheck:
         assert [m["rule"] for m in data["mismatches"]] == ["figure", "figure", "funding-split"]
         assert data["mismatches"][2]["stated"] == "20,000천원"
         assert data["mismatches"][2]["expected"] == "40,000천원"
+        # 45 members of 주민참여예산 위원회 beside the 42 of its 3rd term: a note, not a mismatch
+        assert [(n["line"], n["stated"], n["expected"], n["severity"]) for n in data["notes"]] == [
+            (261, "42명", "45명", "note")
+        ]
 
     def test_plan_check_follows_a_fix(self, roles):
         share = FundingShare.objects.get(program__code="policy-planning-mas-5", source="city")

@@ -94,7 +94,8 @@ def test_law_partial_word(client, roles):
     groups = groups_of(search(client, "법률"))
     assert groups["work_plan_tasks"].count == WorkPlanTask.objects.filter(title__contains="법률").count() == 1
     assert groups["task_items"].count == 7
-    assert sum(g.count for g in groups.values()) == 14
+    assert groups["services"].count == 1  # 무료법률상담실
+    assert sum(g.count for g in groups.values()) == 15
 
 
 def test_departments_and_teams_link_to_their_pages(client, roles):
