@@ -11,6 +11,8 @@ import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("CITYHALL_DATA_DIR", Path.cwd() / "var"))
+# The bundled dataset whose source text the record pages quote (cityhall/datasets/<name>/).
+CITYHALL_DATASET = os.environ.get("CITYHALL_DATASET", "gimpo-2025")
 
 DEBUG = os.environ.get("CITYHALL_DEBUG", "") == "1"
 SECRET_KEY = os.environ.get("CITYHALL_SECRET_KEY", "")

@@ -6,7 +6,6 @@ Handlers are thin: they parse, call core.services, and map its exceptions to 4xx
 
 import re
 from datetime import date, datetime
-from importlib import import_module
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -25,7 +24,7 @@ from pydantic import ConfigDict, StrictFloat, StrictInt, create_model
 
 from . import audit, services
 from .models import ApiToken, MoneyField
-from .permissions import VIEW, restrict, scope_of
+from .permissions import VIEW, require_role, restrict
 from .records import REGISTRY, FieldSpec, RecordType
 
 
@@ -219,8 +218,7 @@ def _router(rtype: RecordType) -> Router:
     )
 
     def visible(request) -> models.QuerySet:
-        if not scope_of(request.user).any_role:
-            raise PermissionDenied("역할이 없는 사용자는 조회할 수 없습니다.")
+        require_role(request.user)
         return restrict(rtype.queryset(), request.user, VIEW, rtype)
 
     def out(obj: models.Model) -> dict[str, Any]:
@@ -298,40 +296,11 @@ def mask_name(name: str) -> str:
     return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
-class MeOut(Schema):
-    username: str
-    roles: list[dict[str, str | None]]
-
-
-@api.get("/me", response=MeOut, tags=["계정"], summary="내 계정과 역할")
-def me(request):
-    from cityhall.organisation.models import RoleAssignment
-
-    roles = [
-        {"role": r.role, "department": r.department.code if r.department_id else None}
-        for r in RoleAssignment.objects.filter(user=request.user).select_related("department")
-    ]
-    return {"username": request.user.get_username(), "roles": roles}
-
-
-class PlanCheckOut(Schema):
-    consistent: bool
-    mismatches: list[dict[str, Any]]
-
-
-@api.get("/plan-check", response=PlanCheckOut, tags=["업무계획"], summary="계획 수치 일관성 검사")
-def plan_check(request):
-    if not scope_of(request.user).any_role:
-        raise PermissionDenied("역할이 없는 사용자는 조회할 수 없습니다.")
-    from cityhall.plans.checks import check_plan
-
-    mismatches = [m.as_dict() for m in check_plan()]
-    return {"consistent": not mismatches, "mismatches": mismatches}
-
-
 for _rtype in REGISTRY.values():
     api.add_router(f"/{_rtype.name.replace('_', '-')}", _router(_rtype))
 
-# Apps with operations beyond plain records (workflows, computed reports) mount their own router.
-for _app in ("organisation", "pledges", "performance", "streetlights"):
-    api.add_router(f"/{_app}", import_module(f"cityhall.{_app}.api").router)
+
+def mount(prefix: str, router: Router) -> None:
+    """Apps with operations beyond plain records (workflows, computed reports) own an ``api.py`` and
+    mount its router here from their ``AppConfig.ready``."""
+    api.add_router(prefix, router)

@@ -19,3 +19,5 @@ class CoreConfig(AppConfig):
             if config.name.startswith("cityhall.") and find_spec(module):
                 import_module(module)
         records.finalise()
+        # The API's record routers are built from the complete registry; apps mount theirs after this.
+        from . import api  # noqa: F401

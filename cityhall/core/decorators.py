@@ -1,9 +1,8 @@
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 
-from .permissions import scope_of
+from .permissions import require_role
 
 
 def role_required(view):
@@ -12,8 +11,7 @@ def role_required(view):
     @login_required
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not scope_of(request.user).any_role:
-            raise PermissionDenied("역할이 없는 사용자는 볼 수 없습니다.")
+        require_role(request.user, "역할이 없는 사용자는 볼 수 없습니다.")
         return view(request, *args, **kwargs)
 
     return wrapped

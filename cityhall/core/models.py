@@ -5,6 +5,7 @@ No domain models live here (conventions: core holds what every app shares).
 
 import hashlib
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -33,6 +34,19 @@ class Sourced(models.Model):
         return f"{self.section} · {line}" if self.section else line
 
 
+# What an audit event may record: the record writes every app shares, plus the actions apps add in their
+# ``AppConfig.ready`` (e.g. a command sent to field devices) through ``register_audit_action``.
+_AUDIT_ACTIONS: dict[str, Any] = {"create": _("생성"), "update": _("수정"), "delete": _("삭제")}
+
+
+def register_audit_action(value: str, label: Any) -> None:
+    _AUDIT_ACTIONS.setdefault(value, label)
+
+
+def audit_action_choices() -> list[tuple[str, Any]]:
+    return list(_AUDIT_ACTIONS.items())
+
+
 class AuditEvent(models.Model):
     """One change to one record: who (a user, or a job/command), when, and the record before and after."""
 
@@ -40,14 +54,13 @@ class AuditEvent(models.Model):
         CREATE = "create", _("생성")
         UPDATE = "update", _("수정")
         DELETE = "delete", _("삭제")
-        COMMAND = "command", _("제어")  # a command sent to field devices (streetlights)
 
     timestamp = models.DateTimeField(_("시각"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("사용자"), null=True, blank=True, on_delete=models.SET_NULL
     )
     actor = models.CharField(_("행위자"), max_length=150)
-    action = models.CharField(_("작업"), max_length=10, choices=Action.choices)
+    action = models.CharField(_("작업"), max_length=10, choices=audit_action_choices)
     record_type = models.CharField(_("기록 유형"), max_length=64)
     record_id = models.BigIntegerField(_("기록 ID"))
     record_repr = models.CharField(_("기록"), max_length=200)

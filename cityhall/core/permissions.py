@@ -8,10 +8,13 @@ are changed office-wide only.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import reduce
 from operator import attrgetter
+from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 
@@ -27,6 +30,17 @@ DEPARTMENT_ROLE_ACTIONS = {
     "manager": {VIEW, ADD, CHANGE, DELETE},
 }
 OFFICE_ROLES = {"director", "administrator"}
+
+
+# Who holds which role where: the app that keeps role assignments registers a function in its
+# AppConfig.ready that gives a user's (role, department id) pairs. Without one, only superusers act.
+RoleRows = Callable[[Any], Iterable[tuple[str, int | None]]]
+_role_rows: RoleRows | None = None
+
+
+def register_roles(provider: RoleRows) -> None:
+    global _role_rows
+    _role_rows = provider
 
 
 @dataclass(frozen=True)
@@ -46,11 +60,9 @@ def scope_of(user) -> Scope:
     cached = getattr(user, "_cityhall_scope", None)
     if cached is not None:
         return cached
-    from cityhall.organisation.models import RoleAssignment  # the roles live with the organisation
-
     office_wide = user.is_superuser
     departments: dict[str, set[int]] = {a: set() for a in ACTIONS}
-    for role, department_id in RoleAssignment.objects.filter(user=user).values_list("role", "department_id"):
+    for role, department_id in _role_rows(user) if _role_rows else ():
         if role in OFFICE_ROLES:
             office_wide = True
         for action in DEPARTMENT_ROLE_ACTIONS.get(role, ()):
@@ -58,6 +70,31 @@ def scope_of(user) -> Scope:
     scope = Scope(office_wide, {a: frozenset(ids) for a, ids in departments.items()})
     user._cityhall_scope = scope
     return scope
+
+
+# Named permissions beyond the record actions: the right to change in one department, e.g. the
+# office-wide reviews that the planning department runs. The app that knows the department declares each
+# in its AppConfig.ready; views, services and API check them here.
+_department_permissions: dict[str, Callable[[], int | None]] = {}
+
+
+def declare_permission(name: str, *, department: Callable[[], int | None]) -> None:
+    """``name`` is held by office-wide roles and by editors and managers of ``department()``."""
+    _department_permissions[name] = department
+
+
+def has_permission(user, name: str) -> bool:
+    scope = scope_of(user)
+    if scope.office_wide:
+        return True
+    department_id = _department_permissions[name]()
+    return department_id is not None and department_id in scope.departments[CHANGE]
+
+
+def require_role(user, message: str = "역할이 없는 사용자는 조회할 수 없습니다.") -> None:
+    """Everything beyond the login page needs a role (any role may read)."""
+    if not scope_of(user).any_role:
+        raise PermissionDenied(message)
 
 
 def _owner_lookups(rtype: RecordType) -> list[str]:

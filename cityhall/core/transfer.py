@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 
 from . import audit
@@ -35,10 +36,20 @@ class PlanImportError(Exception):
         self.errors = errors
 
 
-def _document_model():
-    from cityhall.plans.models import PlanDocument  # the document record belongs to the plans app
+# The record of the source document itself (code, title, year …): the app that owns it registers its
+# model in AppConfig.ready.
+_document: type[models.Model] | None = None
 
-    return PlanDocument
+
+def register_document_model(model: type[models.Model]) -> None:
+    global _document
+    _document = model
+
+
+def _document_model() -> type[models.Model]:
+    if _document is None:
+        raise ImproperlyConfigured("No app registered the plan document model (register_document_model).")
+    return _document
 
 
 def export_document() -> dict[str, Any]:

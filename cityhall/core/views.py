@@ -1,6 +1,7 @@
 """Generic pages for every registered record type: list (filters, search, XLSX), detail, create, edit,
 delete and history. The domain pages (departments, tasks, dashboard) link here for the plain record."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -17,6 +18,7 @@ from .api import mask_name
 from .decorators import role_required
 from .exports import Sheet, xlsx_response
 from .forms import cleaned_to_data, initial_for, record_form_class
+from .htmx import render_page_or_fragment
 from .money import format_thousand_won
 from .permissions import ADD, CHANGE, DELETE, VIEW, allowed, restrict
 from .records import REGISTRY, RecordType
@@ -148,8 +150,13 @@ def record_list(request, type_slug: str):
         "can_add": not rtype.managed_at and allowed(request.user, ADD, rtype),
         "query": _query_without(request, "page", "format"),
     }
-    template = "core/partials/record_table.html" if request.htmx else "core/record_list.html"
-    return render(request, template, context, status=400 if problems else 200)
+    return render_page_or_fragment(
+        request,
+        "core/record_list.html",
+        "core/partials/record_table.html",
+        context,
+        status=400 if problems else 200,
+    )
 
 
 def _query_without(request: HttpRequest, *names: str) -> str:
@@ -187,7 +194,7 @@ def record_detail(request, type_slug: str, pk: int):
     source_lines = []
     line = getattr(obj, "line", None)
     if line:
-        text = source_text("gimpo-2025")
+        text = source_text(settings.CITYHALL_DATASET)
         source_lines = [(n, text[n - 1]) for n in range(max(1, line - 1), min(len(text), line + 2) + 1)]
     return render(
         request,

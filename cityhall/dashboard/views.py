@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from cityhall.core.clock import today
 from cityhall.core.decorators import role_required
+from cityhall.core.htmx import render_page_or_fragment
 from cityhall.core.permissions import CHANGE, allowed, scope_of
 from cityhall.core.records import REGISTRY
 from cityhall.plans.checks import check_plan
@@ -58,9 +59,9 @@ def plan_check(request):
     """The plan-consistency findings. The dashboard loads this panel with htmx after the page (the
     check recomputes every stated figure, ~100 queries); opened directly it is a page of its own."""
     findings = check_plan()
-    partial = request.htmx and not request.htmx.history_restore_request
-    template = "dashboard/partials/plan_check.html" if partial else "dashboard/plan_check.html"
-    return render(request, template, {"findings": findings})
+    return render_page_or_fragment(
+        request, "dashboard/plan_check.html", "dashboard/partials/plan_check.html", {"findings": findings}
+    )
 
 
 @role_required
@@ -80,6 +81,6 @@ def search(request):
         "groups": groups,
         "total": sum(g.count for g in groups),
     }
-    partial = request.htmx and not request.htmx.history_restore_request
-    template = "dashboard/partials/search_results.html" if partial else "dashboard/search.html"
-    return render(request, template, context)
+    return render_page_or_fragment(
+        request, "dashboard/search.html", "dashboard/partials/search_results.html", context
+    )

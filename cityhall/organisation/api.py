@@ -1,21 +1,36 @@
 """Organisation endpoints beyond the generated CRUD: the 조직진단 workload analysis, read-only.
 
-Mounted at /api/v1/organisation by ``cityhall.core.api``; authentication is the API's (session or
-token); any role may read, as on the page.
+Mounted at /api/v1/organisation (and the account endpoint at /api/v1/me) by ``OrganisationConfig.ready``;
+authentication is the API's (session or token); any role may read, as on the page.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from ninja import Router, Status
+from ninja import Router, Schema, Status
 
-from cityhall.core.permissions import scope_of
+from cityhall.core.permissions import require_role
 
-from . import selectors
+from . import workload
+from .models import RoleAssignment
 
 router = Router(tags=["조직진단"])
+account = Router(tags=["계정"])
+
+
+class MeOut(Schema):
+    username: str
+    roles: list[dict[str, str | None]]
+
+
+@account.get("/me", response=MeOut, summary="내 계정과 역할")
+def me(request):
+    roles = [
+        {"role": r.role, "department": r.department.code if r.department_id else None}
+        for r in RoleAssignment.objects.filter(user=request.user).select_related("department")
+    ]
+    return {"username": request.user.get_username(), "roles": roles}
 
 
 @router.get(
@@ -26,15 +41,14 @@ router = Router(tags=["조직진단"])
 def workload_analysis(
     request,
     hours: int | None = None,
-    over: float = float(selectors.DEFAULT_OVER),
-    under: float = float(selectors.DEFAULT_UNDER),
+    over: float = float(workload.DEFAULT_OVER),
+    under: float = float(workload.DEFAULT_UNDER),
 ):
     """소요인력 = Σ(연간 업무량 × 단위당 표준시간) ÷ 1인 연간 근무시간 (``hours``, 기본: 최근 분석 기준 또는
     1,952); 비율 = 소요인력 ÷ 현원; 비율 > ``over`` 과부하, < ``under`` 여유."""
-    if not scope_of(request.user).any_role:
-        raise PermissionDenied("역할이 없는 사용자는 조회할 수 없습니다.")
+    require_role(request.user)
     try:
-        report = selectors.workload_report(hours_per_person_year=hours, over=str(over), under=str(under))
-    except selectors.WorkloadError as exc:
+        report = workload.workload_report(hours_per_person_year=hours, over=str(over), under=str(under))
+    except workload.WorkloadError as exc:
         return Status(422, {"detail": str(exc)})
-    return Status(200, selectors.workload_data(report))
+    return Status(200, workload.workload_data(report))

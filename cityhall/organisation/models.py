@@ -14,6 +14,12 @@ from cityhall.core.models import MoneyField, Sourced
 code_validator = RegexValidator(r"^[a-z0-9][a-z0-9-]*$", _("코드는 영문 소문자, 숫자, 하이픈만 씁니다."))
 
 
+class OrgUnitQuerySet(models.QuerySet):
+    def departments(self) -> "OrgUnitQuerySet":
+        """The departments (과) in the plan's order."""
+        return self.filter(kind=OrgUnit.Kind.DEPARTMENT).order_by("order", "id")
+
+
 class OrgUnit(Sourced):
     """기구: the office (실), its departments (과) and teams (팀)."""
 
@@ -38,6 +44,8 @@ class OrgUnit(Sourced):
     budget = MoneyField(_("2025년 예산"), null=True, blank=True, validators=[MinValueValidator(0)])
     supernumerary = models.PositiveSmallIntegerField(_("정원외 인력"), null=True, blank=True)
     note = models.CharField(_("비고"), max_length=200, blank=True)
+
+    objects = OrgUnitQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("기구")

@@ -10,15 +10,8 @@ from django.utils.translation import gettext as _
 from cityhall.core.exports import HwpxReport, Sheet, hwpx_response, xlsx_response
 from cityhall.core.money import thousand_won
 
-from .selectors import (
-    CLASS_LABELS,
-    GRADES,
-    NO_STAFF,
-    OfficeSummary,
-    StaffingRow,
-    SummaryDepartment,
-    WorkloadReport,
-)
+from .selectors import GRADES, OfficeSummary, StaffingRow, SummaryDepartment
+from .workload import CLASS_LABELS, NO_STAFF, WorkloadReport
 
 
 def _year(summary: OfficeSummary) -> int:

@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from cityhall.core.decorators import role_required
+from cityhall.core.htmx import render_page_or_fragment
 from cityhall.core.permissions import ADD, CHANGE, allowed
 from cityhall.core.records import record_type_for
 
-from . import reports, selectors
+from . import reports, selectors, workload
 from .models import Position, WorkloadCategory, WorkloadTask
 
 CHART_WIDTH = 640
@@ -176,9 +177,14 @@ def department(request, code: str):
         else None,
     }
     status = 400 if problem else 200
-    if request.htmx and request.htmx.target == "programs":
-        return render(request, "organisation/partials/programs.html", context, status=status)
-    return render(request, "organisation/department.html", context, status=status)
+    return render_page_or_fragment(
+        request,
+        "organisation/department.html",
+        "organisation/partials/programs.html",
+        context,
+        status=status,
+        target="programs",
+    )
 
 
 @role_required
@@ -224,27 +230,27 @@ def _workload_settings(request) -> tuple[dict, str]:
         if raw:
             values[name] = raw[:12]
     try:
-        selectors.check_workload_settings(
+        workload.check_workload_settings(
             values.get("hours", 1),
-            values.get("over", selectors.DEFAULT_OVER),
-            values.get("under", selectors.DEFAULT_UNDER),
+            values.get("over", workload.DEFAULT_OVER),
+            values.get("under", workload.DEFAULT_UNDER),
         )
-    except selectors.WorkloadError as exc:
+    except workload.WorkloadError as exc:
         return {}, str(exc)
     return values, ""
 
 
-def workload_report_for(request) -> tuple[selectors.WorkloadReport, str]:
+def workload_report_for(request) -> tuple[workload.WorkloadReport, str]:
     values, problem = _workload_settings(request)
-    report = selectors.workload_report(
+    report = workload.workload_report(
         hours_per_person_year=values.get("hours"),
-        over=values.get("over", selectors.DEFAULT_OVER),
-        under=values.get("under", selectors.DEFAULT_UNDER),
+        over=values.get("over", workload.DEFAULT_OVER),
+        under=values.get("under", workload.DEFAULT_UNDER),
     )
     return report, problem
 
 
-def workload_chart(report: selectors.WorkloadReport) -> dict:
+def workload_chart(report: workload.WorkloadReport) -> dict:
     """Required person-years (소요인력) per team beside its current staff, as a two-series chart."""
     rows = [
         (

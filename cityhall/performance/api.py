@@ -1,9 +1,9 @@
 """성과관리 API beyond the generated CRUD: the incentive allocation of a year, computed (read-only)."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from ninja import Router, Schema, Status
 
-from cityhall.core.permissions import scope_of
+from cityhall.core.permissions import require_role
 
 from . import services
 
@@ -40,8 +40,7 @@ class ProblemsOut(Schema):
     summary="성과급 배분 계산 (읽기 전용, 산출 근거 포함)",
 )
 def allocation(request, year: int):
-    if not scope_of(request.user).any_role:
-        raise PermissionDenied("역할이 없는 사용자는 조회할 수 없습니다.")
+    require_role(request.user)
     try:
         result = services.incentive_allocation(year=year)
     except ValidationError as exc:

@@ -18,11 +18,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from cityhall.core import audit
+from cityhall.core.permissions import has_permission
 from cityhall.core.records import REGISTRY
 from cityhall.core.services import record_create, record_update
 from cityhall.organisation import selectors as org_selectors
 from cityhall.organisation.models import OrgUnit
-from cityhall.organisation.selectors import is_planning_staff
+from cityhall.organisation.selectors import PLANNING_STAFF
 
 from .models import (
     DepartmentScore,
@@ -59,12 +60,6 @@ def _fmt(value: Decimal | int) -> str:
     if normal == normal.to_integral_value():
         return f"{int(normal):,}"
     return f"{normal:,f}"
-
-
-# -- permissions ----------------------------------------------------------------------------------
-
-
-is_planning = is_planning_staff  # the planning side advances cycles and fixes allocations
 
 
 # -- achievement ------------------------------------------------------------------------------------
@@ -321,7 +316,7 @@ def incentive_allocation(*, year: int) -> Allocation:
 def incentive_allocate(*, year: int, actor: audit.Actor) -> list[DepartmentScore]:
     """Compute the allocation and store it as the cycle's department scores (replacing earlier ones),
     audited. Planning side only. Nothing is written when the computation fails."""
-    if actor.user is not None and not is_planning(actor.user):
+    if actor.user is not None and not has_permission(actor.user, PLANNING_STAFF):
         raise PermissionDenied("성과급 배분은 정책기획과 또는 실장만 확정할 수 있습니다.")
     cycle = EvaluationCycle.objects.select_for_update().filter(year=year).first()
     if cycle is None:
@@ -358,7 +353,7 @@ NEXT_STAGE = {
 @transaction.atomic
 def evaluation_cycle_advance(*, cycle: EvaluationCycle, actor: audit.Actor) -> EvaluationCycle:
     """Move the cycle to its next stage (계획 → 실행 → 평가 → 환류); planning side only; audited."""
-    if actor.user is not None and not is_planning(actor.user):
+    if actor.user is not None and not has_permission(actor.user, PLANNING_STAFF):
         raise PermissionDenied("평가 단계는 정책기획과 또는 실장만 넘길 수 있습니다.")
     cycle = EvaluationCycle.objects.select_for_update().get(pk=cycle.pk)
     following = NEXT_STAGE.get(cycle.stage)
@@ -398,7 +393,7 @@ def indicator_grade_set(
     *, indicator: Indicator, grade: str, note: str = "", actor: audit.Actor
 ) -> IndicatorGrade:
     """Record the province's grade (S/A/B/…) for an indicator: planning side only; audited."""
-    if actor.user is not None and not is_planning(actor.user):
+    if actor.user is not None and not has_permission(actor.user, PLANNING_STAFF):
         raise PermissionDenied("시군종합평가 등급은 정책기획과 또는 실장만 입력할 수 있습니다.")
     if grade not in Grade.values:
         raise ValidationError(f"등급 '{grade}'은(는) 없는 등급입니다. ({', '.join(Grade.values)})")

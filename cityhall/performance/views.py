@@ -16,9 +16,10 @@ from cityhall.core.audit import Actor
 from cityhall.core.decorators import role_required
 from cityhall.core.exports import Sheet, xlsx_response
 from cityhall.core.money import format_thousand_won
-from cityhall.core.permissions import ADD, allowed
+from cityhall.core.permissions import ADD, allowed, has_permission
 from cityhall.core.records import REGISTRY
 from cityhall.core.services import RecordInvalid
+from cityhall.organisation.selectors import PLANNING_STAFF
 
 from . import selectors, services
 from .forms import ActualForm
@@ -44,7 +45,7 @@ def overview(request):
         "years": selectors.years(),
         "groups": groups,
         "cycle": selectors.cycle(year),
-        "can_advance": services.is_planning(request.user),
+        "can_advance": has_permission(request.user, PLANNING_STAFF),
         "indicator_count": len(rows),
         "provincial_count": sum(1 for r in rows if r.indicator.source == "provincial"),
         "not_s_count": sum(1 for r in rows if r.not_s),
@@ -72,7 +73,7 @@ def _detail(request, indicator, form, status=200):
         "chart": selectors.chart(indicator),
         "form": form,
         "can_record": _can_record(request.user, indicator),
-        "can_grade": services.is_planning(request.user),
+        "can_grade": has_permission(request.user, PLANNING_STAFF),
         "grades": Grade.values,
     }
     return render(request, "performance/indicator_detail.html", context, status=status)
@@ -161,7 +162,7 @@ def incentives(request, year):
         "errors": errors,
         "stored": stored,
         "cycle": selectors.cycle(year),
-        "can_allocate": services.is_planning(request.user),
+        "can_allocate": has_permission(request.user, PLANNING_STAFF),
     }
     return render(request, "performance/incentives.html", context, status=200)
 

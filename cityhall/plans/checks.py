@@ -2,13 +2,14 @@
 against their totals, percentages against their counts, counts against the lists they count, and
 restatements of one fact — is recomputed and compared (``cityhall check-plan``).
 
-Figures carry a small check expression (docs/dataset-format.md); funding splits and program parts are
-checked by the rules at the end of this module.
+Figures carry a small check expression (docs/dataset-format.md); records are checked by the rules their
+apps register (``register_rule``), e.g. the budget app's funding splits and program parts.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -287,86 +288,20 @@ def _describe(rule: dict[str, Any], evaluator: _Evaluator) -> str:
 
 # -- record rules -----------------------------------------------------------------------------
 
-
-def _money_mismatch(
-    rule: str, program, source, label: str, stated: int, expected: int, message: str
-) -> Mismatch:
-    """A mismatch between two amounts of a program, ``source`` being the record whose line is cited."""
-    return Mismatch(
-        rule=rule,
-        key=f"programs.{program.code}",
-        label=label,
-        section=source.section,
-        line=source.line,
-        stated=f"{format_thousand_won(stated)}천원",
-        expected=f"{format_thousand_won(expected)}천원",
-        message=message,
-    )
+# Checks of records beyond the figures (e.g. a program's funding split against its budget): the app that
+# owns the records registers its rule in AppConfig.ready; each returns its mismatches.
+RecordRule = Callable[[], list[Mismatch]]
+RULES: list[RecordRule] = []
 
 
-def check_programs() -> list[Mismatch]:
-    """Funding shares against the budget, percent shares against their amount, parts against the whole."""
-    from cityhall.budget.models import Program  # read through the budget app's models
-
-    found: list[Mismatch] = []
-    for program in Program.objects.prefetch_related("shares", "parts"):
-        shares = list(program.shares.all())
-        amounts = [s for s in shares if s.amount is not None]
-        total = sum(s.amount for s in amounts)
-        several_sources = len({s.source for s in amounts}) >= 2
-        if (
-            program.budget is not None
-            and amounts
-            and (total > program.budget or (several_sources and total != program.budget))
-        ):
-            parts = " + ".join(f"{s.get_source_display()} {format_thousand_won(s.amount)}" for s in amounts)
-            found.append(
-                _money_mismatch(
-                    "funding-split",
-                    program,
-                    program,
-                    f"{program.name} 재원",
-                    program.budget,
-                    total,
-                    f"재원의 합({parts})이 사업비와 다릅니다.",
-                )
-            )
-        for share in shares:
-            if share.amount is None or share.percent is None or program.budget is None:
-                continue
-            expected = Decimal(program.budget) * share.percent / 100
-            if abs(expected - share.amount) >= 1000:  # the documents write 천원
-                label = f"{program.name} {share.get_source_display()} {share.percent.normalize()}%"
-                found.append(
-                    _money_mismatch(
-                        "share-percent",
-                        program,
-                        share,
-                        label,
-                        share.amount,
-                        int(round(expected, -3)),  # shown in 천원, as the documents write it
-                        "비율로 계산한 금액과 다릅니다.",
-                    )
-                )
-        parts = list(program.parts.all())
-        if parts and program.budget is not None and all(p.budget is not None for p in parts):
-            parts_total = sum(p.budget for p in parts)
-            if parts_total != program.budget:
-                found.append(
-                    _money_mismatch(
-                        "parts-sum",
-                        program,
-                        program,
-                        f"{program.name} 세부사업",
-                        program.budget,
-                        parts_total,
-                        "세부사업 사업비의 합이 사업비와 다릅니다.",
-                    )
-                )
-    return found
+def register_rule(rule: RecordRule) -> None:
+    if rule not in RULES:
+        RULES.append(rule)
 
 
 def check_plan() -> list[Mismatch]:
     """Every inconsistency of the loaded plan, in source order."""
-    found = check_figures() + check_programs()
+    found = check_figures()
+    for rule in RULES:
+        found += rule()
     return sorted(found, key=lambda m: (m.line or 0, m.rule, m.key))

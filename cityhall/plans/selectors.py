@@ -18,10 +18,22 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cityhall.core.selectors import count_by
 from cityhall.core.transfer import DATASETS_DIR, source_text
 from cityhall.organisation.models import OrgUnit
 
-from .models import Figure, Milestone, PlanDocument, TaskItem, TaskOwner, WorkPlanTask
+from .models import (
+    Achievement,
+    AchievementItem,
+    CoreTask,
+    Figure,
+    Milestone,
+    PlanDocument,
+    TaskItem,
+    TaskOwner,
+    Vision,
+    WorkPlanTask,
+)
 
 MONTH_LABELS = [format_lazy(_("{month}월"), month=m) for m in range(1, 13)]
 
@@ -34,7 +46,7 @@ class UnknownDepartment(LookupError):
 
 
 def plan_document() -> PlanDocument | None:
-    return PlanDocument.objects.only("code", "year", "title").first()
+    return PlanDocument.objects.only("code", "year", "title", "city").first()
 
 
 def stated_figure(key: str) -> Figure | None:
@@ -48,7 +60,7 @@ def plan_year(document: PlanDocument | None, today: date) -> int:
 
 
 def departments() -> list[OrgUnit]:
-    return list(OrgUnit.objects.filter(kind=OrgUnit.Kind.DEPARTMENT).order_by("order", "id"))
+    return list(OrgUnit.objects.departments())
 
 
 def department_from_filter(code: str | None, units: Sequence[OrgUnit]) -> OrgUnit | None:
@@ -649,4 +661,50 @@ def department_plan(department: OrgUnit, *, today: date) -> DepartmentPlan:
         year=year,
         tasks=tasks,
         programs=sorted(program_list, key=order),
+    )
+
+
+# -- the plan as the office pages show it (organisation's department, team and office pages) ----------
+
+
+def visions() -> list[Vision]:
+    return list(Vision.objects.order_by("id"))
+
+
+def task_counts() -> dict[int, int]:
+    """department id -> number of its work-plan tasks."""
+    return count_by(WorkPlanTask.objects.all(), "department_id")
+
+
+def department_tasks(unit: OrgUnit) -> list[WorkPlanTask]:
+    return list(
+        WorkPlanTask.objects.filter(department=unit)
+        .select_related("department")
+        .prefetch_related(_owners_prefetch())
+        .order_by("number")
+    )
+
+
+def core_tasks_of(unit: OrgUnit) -> list[CoreTask]:
+    return list(CoreTask.objects.filter(department=unit).select_related("department").order_by("order"))
+
+
+def achievements_of(unit: OrgUnit) -> list[Achievement]:
+    items = AchievementItem.objects.order_by("order")
+    return list(
+        Achievement.objects.filter(department=unit)
+        .select_related("department")
+        .prefetch_related(Prefetch("items", queryset=items))
+        .order_by("year", "order")
+    )
+
+
+def team_tasks(unit: OrgUnit) -> list[WorkPlanTask]:
+    """The tasks a team's people own, in the office's order."""
+    return list(
+        WorkPlanTask.objects.filter(owners__person__org_unit=unit)
+        .distinct()
+        .select_related("department")
+        .prefetch_related(_owners_prefetch())
+        .order_by("department__order", "number")
     )

@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -16,6 +15,7 @@ from cityhall.core import clock
 from cityhall.core.audit import Actor
 from cityhall.core.decorators import role_required
 from cityhall.core.exports import XLSX, download, hwpx_response
+from cityhall.core.htmx import render_page_or_fragment, wants_fragment
 from cityhall.core.permissions import CHANGE, allowed
 from cityhall.core.records import REGISTRY
 from cityhall.core.services import RecordInvalid, record_update
@@ -34,13 +34,7 @@ def _department_filter(request, units):
 
 
 def _render_filtered(request, page: str, partial: str, context: dict, *, error: str):
-    """The full page, or only its results for an htmx filter request (not for htmx's history
-    restore, which needs the whole page). ``Vary`` keeps caches from mixing the two."""
-    htmx = request.htmx
-    template = partial if htmx and not htmx.history_restore_request else page
-    response = render(request, template, context, status=400 if error else 200)
-    patch_vary_headers(response, ("HX-Request",))
-    return response
+    return render_page_or_fragment(request, page, partial, context, status=400 if error else 200)
 
 
 def _annotate_permissions(user, milestones):
@@ -112,7 +106,7 @@ def milestone_done(request, code, pk):
         milestone = record_update(rtype=rtype, obj=milestone, data=data, actor=Actor.for_user(request.user))
     except RecordInvalid as exc:
         return HttpResponseBadRequest("; ".join(m for ms in exc.errors.values() for m in ms))
-    if not request.htmx:
+    if not wants_fragment(request):
         return redirect(reverse("plans:task", args=[code]) + "#milestones")
     # The row keeps its number on the timeline: place the task's milestones on it again.
     document = selectors.plan_document()

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
 from cityhall.core.audit import Actor
-from cityhall.core.permissions import scope_of
+from cityhall.core.permissions import require_role
 
 from . import selectors, services
 from .models import CheckinRound, Pledge, PledgeCheckin
@@ -96,14 +95,9 @@ def _checkin_out(c: PledgeCheckin) -> dict:
     }
 
 
-def _require_role(request) -> None:
-    if not scope_of(request.user).any_role:
-        raise PermissionDenied("역할이 없는 사용자는 조회할 수 없습니다.")
-
-
 @router.get("/portfolio/summary", response=SummaryOut, summary="공약 추진상황 요약")
 def summary(request):
-    _require_role(request)
+    require_role(request.user)
     s = selectors.portfolio_summary()
     return {
         "total": s.total,
@@ -137,7 +131,7 @@ def round_close(request, round_id: int):
 
 @router.get("/rounds/{round_id}/missing", response=list[MissingOut], summary="미제출 공약(부서별)")
 def missing(request, round_id: int):
-    _require_role(request)
+    require_role(request.user)
     r = get_object_or_404(CheckinRound, pk=round_id)
     return [
         {"department": unit.code, "pledges": [p.number for p in pledges]}

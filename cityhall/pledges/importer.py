@@ -33,8 +33,10 @@ from openpyxl import load_workbook
 from cityhall.core import audit
 from cityhall.core.audit import Actor
 from cityhall.core.money import MoneyError, parse_money
+from cityhall.core.permissions import has_permission
 from cityhall.core.records import REGISTRY
 from cityhall.organisation.models import OrgUnit
+from cityhall.organisation.selectors import PLANNING_STAFF
 
 from . import services
 from .models import STATUSES_NEEDING_REASON, Pledge, Status
@@ -208,7 +210,7 @@ def _check(records: list[tuple[int, dict[str, Any]]]) -> tuple[list[Row], list[s
 @transaction.atomic
 def pledge_import_xlsx(file: BinaryIO, actor: Actor) -> int:
     """Import the real pledge list (see the module's column table); returns how many were written."""
-    if actor.user is not None and not services.is_planning_team(actor.user):
+    if actor.user is not None and not has_permission(actor.user, PLANNING_STAFF):
         raise PermissionDenied("공약 목록은 정책기획과(편집자·관리자)나 실장·관리자만 가져올 수 있습니다.")
     _, records = _read(file)
     rows, errors = _check(records)

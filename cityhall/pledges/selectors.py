@@ -86,10 +86,6 @@ def portfolio_summary(queryset: QuerySet[Pledge] | None = None) -> PortfolioSumm
     return PortfolioSummary(total, by_category, statuses, average)
 
 
-def departments() -> list[OrgUnit]:
-    return list(OrgUnit.objects.filter(kind=OrgUnit.Kind.DEPARTMENT).order_by("order", "id"))
-
-
 def rounds() -> QuerySet[CheckinRound]:
     return CheckinRound.objects.all()
 

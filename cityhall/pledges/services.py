@@ -13,20 +13,16 @@ from django.utils import timezone
 
 from cityhall.core import audit, clock
 from cityhall.core.audit import Actor
-from cityhall.core.permissions import CHANGE, allowed
+from cityhall.core.permissions import CHANGE, allowed, has_permission
 from cityhall.core.records import REGISTRY
 from cityhall.organisation.models import OrgUnit
-from cityhall.organisation.selectors import is_planning_staff
+from cityhall.organisation.selectors import PLANNING_STAFF
 
 from .models import STATUSES_NEEDING_REASON, Category, CheckinRound, Pledge, PledgeCheckin, Status
 
 
 class PledgeError(Exception):
     """A workflow rule refused the action; the message is Korean and shown to the user."""
-
-
-# 기획팀 reviews the rounds: the office's planning staff.
-is_planning_team = is_planning_staff
 
 
 def _rtype(name: str):
@@ -39,7 +35,7 @@ def can_submit(user, pledge: Pledge) -> bool:
 
 
 def _require_planning(actor: Actor) -> None:
-    if actor.user is not None and not is_planning_team(actor.user):
+    if actor.user is not None and not has_permission(actor.user, PLANNING_STAFF):
         raise PermissionDenied("공약 점검은 정책기획과(편집자·관리자)나 실장·관리자만 관리할 수 있습니다.")
 
 

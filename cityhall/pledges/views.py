@@ -15,7 +15,10 @@ from cityhall.core import clock
 from cityhall.core.audit import Actor
 from cityhall.core.decorators import role_required
 from cityhall.core.exports import XLSX, download, hwpx_response
+from cityhall.core.htmx import wants_fragment
+from cityhall.core.permissions import has_permission
 from cityhall.organisation.models import OrgUnit
+from cityhall.organisation.selectors import PLANNING_STAFF
 
 from . import reports, selectors, services
 from .forms import CheckinForm, ImportForm, ReviewForm, RoundOpenForm
@@ -36,7 +39,7 @@ def pledge_list(request):
         {
             "summary": selectors.portfolio_summary(),
             "pledges": selectors.pledges(),
-            "planning": services.is_planning_team(request.user),
+            "planning": has_permission(request.user, PLANNING_STAFF),
             "open_round": selectors.open_round(),
         },
     )
@@ -58,7 +61,7 @@ def pledge_detail(request, code):
 @require_http_methods(["GET", "POST"])
 @role_required
 def pledge_import(request):
-    if not services.is_planning_team(request.user):
+    if not has_permission(request.user, PLANNING_STAFF):
         raise PermissionDenied(_("공약 목록은 정책기획과만 가져올 수 있습니다."))
     form = ImportForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
@@ -78,7 +81,7 @@ def pledge_import(request):
 @require_http_methods(["GET", "POST"])
 @role_required
 def round_list(request):
-    planning = services.is_planning_team(request.user)
+    planning = has_permission(request.user, PLANNING_STAFF)
     today = clock.today()
     form = RoundOpenForm(
         request.POST or None, initial={"year": today.year, "quarter": (today.month - 1) // 3 + 1}
@@ -115,7 +118,7 @@ def round_detail(request, pk):
             "round": round_,
             "groups": groups,
             "missing": [(g.department, g.missing) for g in groups if g.missing],
-            "planning": services.is_planning_team(request.user),
+            "planning": has_permission(request.user, PLANNING_STAFF),
             "my_departments": {
                 g.department.pk
                 for g in groups
@@ -190,7 +193,7 @@ def checkin_submit(request, pk, pledge_pk):
     else:
         error = " ".join(m for ms in form.errors.values() for m in ms)
     checkin = PledgeCheckin.objects.filter(round=round_, pledge=pledge).first()
-    if request.htmx:
+    if wants_fragment(request):
         context = _row_context(round_, pledge, checkin, True, form=form if error else None, error=error)
         # 200 even with an error: htmx swaps only 2xx answers, and the card shows the error (role=alert).
         return render(request, "pledges/partials/checkin_row.html", context)
@@ -204,7 +207,7 @@ def checkin_submit(request, pk, pledge_pk):
 @require_GET
 @role_required
 def review(request, pk):
-    if not services.is_planning_team(request.user):
+    if not has_permission(request.user, PLANNING_STAFF):
         raise PermissionDenied(_("검토는 정책기획과만 할 수 있습니다."))
     round_ = _round(pk)
     checkins = (
@@ -218,7 +221,7 @@ def review(request, pk):
 @require_POST
 @role_required
 def checkin_review(request, pk, checkin_pk):
-    if not services.is_planning_team(request.user):
+    if not has_permission(request.user, PLANNING_STAFF):
         raise PermissionDenied(_("검토는 정책기획과만 할 수 있습니다."))
     checkin = get_object_or_404(
         PledgeCheckin.objects.select_related("round", "pledge"), pk=checkin_pk, round_id=pk
@@ -234,7 +237,7 @@ def checkin_review(request, pk, checkin_pk):
             error = str(exc)
     else:
         error = _("검토 결과를 고르세요.")
-    if request.htmx:
+    if wants_fragment(request):
         checkin.refresh_from_db()
         return render(
             request,

@@ -11,12 +11,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from ninja import Field as NinjaField
 from ninja import Query, Router, Schema
 
-from cityhall.core.permissions import scope_of
+from cityhall.core.permissions import require_role
 
 from . import ngsi, selectors
 
@@ -36,11 +35,6 @@ def _problem(kind: str, title: str, detail: str, status: int) -> HttpResponse:
     return _json(body, status=status, content_type="application/json")
 
 
-def _require_role(request) -> None:
-    if not scope_of(request.user).any_role:
-        raise PermissionDenied("역할이 없는 사용자는 조회할 수 없습니다.")
-
-
 class EntityQuery(Schema):
     type: str | None = NinjaField(None, description="Streetlight, StreetlightControlCabinet (쉼표로 여럿)")
     limit: int = NinjaField(20, ge=0, le=MAX_LIMIT, description="최대 개수 (NGSI-LD 기본 20)")
@@ -54,7 +48,7 @@ class EntityQuery(Schema):
     response={200: list[dict[str, Any]], 400: dict[str, Any]},
 )
 def query_entities(request, params: Query[EntityQuery]):
-    _require_role(request)
+    require_role(request.user)
     if not params.type:
         return _problem(
             "BadRequestData", "type이 필요합니다", "type 매개변수(엔티티 유형)를 주어야 합니다.", 400
@@ -96,7 +90,7 @@ def query_entities(request, params: Query[EntityQuery]):
     response={200: dict[str, Any], 404: dict[str, Any]},
 )
 def retrieve_entity(request, entity_id: str):
-    _require_role(request)
+    require_role(request.user)
     parsed = ngsi.parse_entity_id(entity_id)
     if parsed is not None:
         kind, code = parsed

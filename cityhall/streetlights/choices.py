@@ -2,6 +2,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+# The audit action of a command sent to field devices (registered with core in StreetlightsConfig.ready).
+AUDIT_COMMAND = "command"
+AUDIT_COMMAND_LABEL = _("제어")
+
 
 class StationState(models.TextChoices):
     ACTIVE = "active", pgettext_lazy("device state", "운영")

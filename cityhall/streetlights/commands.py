@@ -18,7 +18,7 @@ import logging
 import re
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -30,12 +30,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cityhall.core import audit
-from cityhall.core.models import AuditEvent
-from cityhall.core.permissions import CHANGE, allowed
+from cityhall.core.permissions import CHANGE, VIEW, allowed, restrict
 from cityhall.core.records import record_type_for
 
-from .choices import CommandAction, CommandStatus, LightState
-from .models import Command, Streetlight
+from .choices import AUDIT_COMMAND, CommandAction, CommandStatus, LightState
+from .models import Command, Streetlight, StreetlightSite
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +54,48 @@ DISPATCH_CHUNK = 100  # rows per transaction: the write lock is held while they 
 # for each PUBACK in turn (a site-wide command is a few hundred messages).
 Publish = Callable[[list[tuple[str, bytes]]], list[bool]]
 AckMessage = tuple[str, bytes, datetime]  # (topic, payload, received_at), as the ingester hands them
+
+
+MAX_LIGHTS_PER_COMMAND = 1000  # lights named in one command; a whole site is sent as its site
+
+
+class CommandTargetError(ValueError):
+    """The lights named for a command cannot all be commanded: ``kind`` is one of EMPTY, TOO_MANY,
+    UNKNOWN (then ``codes`` are the names that are no light in service)."""
+
+    EMPTY, TOO_MANY, UNKNOWN = "empty", "too_many", "unknown"
+
+    def __init__(self, kind: str, codes: Sequence[str] = ()):
+        super().__init__(kind)
+        self.kind = kind
+        self.codes = list(codes)
+
+
+def command_lights(*, user, site: StreetlightSite | None = None, codes: Iterable[str] | None = None):
+    """The lights a command goes to, by code: the lights in service that ``user`` may see, all those of
+    ``site`` or those named by ``codes`` (within ``site`` when given; at most MAX_LIGHTS_PER_COMMAND).
+
+    Raises CommandTargetError when ``codes`` names none, too many, or lights not in service."""
+    in_service = restrict(
+        Streetlight.objects.exclude(state=LightState.RETIRED).select_related("site"),
+        user,
+        VIEW,
+        record_type_for(Streetlight),
+    )
+    if site is not None:
+        in_service = in_service.filter(site=site)
+    if codes is None:
+        return list(in_service.order_by("code"))
+    wanted = list(dict.fromkeys(codes))
+    if not wanted:
+        raise CommandTargetError(CommandTargetError.EMPTY)
+    if len(wanted) > MAX_LIGHTS_PER_COMMAND:
+        raise CommandTargetError(CommandTargetError.TOO_MANY)
+    lights = list(in_service.filter(code__in=wanted).order_by("code"))
+    unknown = sorted(set(wanted) - {light.code for light in lights})
+    if unknown:
+        raise CommandTargetError(CommandTargetError.UNKNOWN, unknown)
+    return lights
 
 
 def command_issue(
@@ -97,7 +138,7 @@ def command_issue(
         Command.objects.bulk_create(commands)
         audit.record(
             actor,
-            AuditEvent.Action.COMMAND,
+            AUDIT_COMMAND,
             rtype,
             lights[0],
             after={

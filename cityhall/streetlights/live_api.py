@@ -14,23 +14,26 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from ninja import Field as NinjaField
 from ninja import Router, Schema, Status
 from pydantic import ConfigDict, StrictInt
 
 from cityhall.core.audit import Actor
-from cityhall.core.permissions import VIEW, restrict, scope_of
+from cityhall.core.permissions import VIEW, require_role, restrict
 from cityhall.core.records import record_type_for
 
 from . import live_selectors as live
-from .choices import LightState
-from .commands import command_issue
+from .commands import MAX_LIGHTS_PER_COMMAND, CommandTargetError, command_issue, command_lights
 from .models import Command, Streetlight
 
 router = Router(tags=["스마트가로등 실시간"])
 
-MAX_LIGHTS_PER_COMMAND = 1000
+_TARGET_ERRORS = {
+    CommandTargetError.EMPTY: "가로등 코드를 하나 이상 보내야 합니다.",
+    CommandTargetError.TOO_MANY: f"한 번에 가로등 {MAX_LIGHTS_PER_COMMAND:,}대까지 보낼 수 있습니다.",
+    CommandTargetError.UNKNOWN: "운영 중인 가로등이 아닙니다: {codes}",
+}
 
 
 class Problem(Schema):
@@ -100,11 +103,6 @@ class CommandOut(Schema):
     result: str
 
 
-def _require_role(request) -> None:
-    if not scope_of(request.user).any_role:
-        raise PermissionDenied("역할이 없는 사용자는 조회할 수 없습니다.")
-
-
 def _problems(errors: dict[str, str]) -> Status:
     return Status(
         422, {"detail": [{"loc": ["body", f], "msg": m, "type": "value_error"} for f, m in errors.items()]}
@@ -128,7 +126,7 @@ def _command_out(command: Command, code: str) -> dict:
 
 @router.get("/live/sites", response=list[SiteLiveOut], summary="지역별 실시간 현황")
 def live_sites(request):
-    _require_role(request)
+    require_role(request.user)
     return [
         {
             "code": row.site.code,
@@ -157,7 +155,7 @@ def live_sites(request):
     summary="가로등 실시간 상태 (지역·상태로 거르기)",
 )
 def live_lights(request, site: str | None = None, state: str | None = None):
-    _require_role(request)
+    require_role(request.user)
     errors: dict[str, str] = {}
     site_obj = None
     if site:
@@ -196,30 +194,19 @@ def live_lights(request, site: str | None = None, state: str | None = None):
     summary="가로등 제어 명령 (점등·소등·밝기 조절·스케줄 복귀)",
 )
 def commands_create(request, body: CommandIn):
-    _require_role(request)
+    require_role(request.user)
     if (body.lights is None) == (body.site is None):
         return _problems({"lights": "lights(가로등 코드 목록)와 site(지역 코드) 중 하나만 보내야 합니다."})
-    in_service = restrict(
-        Streetlight.objects.exclude(state=LightState.RETIRED).select_related("site"),
-        request.user,
-        VIEW,
-        record_type_for(Streetlight),
-    )
     if body.site is not None:
         site = live.sites_visible(request.user).filter(code=body.site).first()
         if site is None:
             return _problems({"site": f"지역 코드 '{body.site}'이(가) 없습니다."})
-        lights = list(in_service.filter(site=site).order_by("code"))
+        lights = command_lights(user=request.user, site=site)
     else:
-        codes = list(dict.fromkeys(body.lights or []))
-        if not codes:
-            return _problems({"lights": "가로등 코드를 하나 이상 보내야 합니다."})
-        if len(codes) > MAX_LIGHTS_PER_COMMAND:
-            return _problems({"lights": f"한 번에 가로등 {MAX_LIGHTS_PER_COMMAND:,}대까지 보낼 수 있습니다."})
-        lights = list(in_service.filter(code__in=codes).order_by("code"))
-        unknown = sorted(set(codes) - {light.code for light in lights})
-        if unknown:
-            return _problems({"lights": f"운영 중인 가로등이 아닙니다: {', '.join(unknown[:5])}"})
+        try:
+            lights = command_lights(user=request.user, codes=body.lights or [])
+        except CommandTargetError as exc:
+            return _problems({"lights": _TARGET_ERRORS[exc.kind].format(codes=", ".join(exc.codes[:5]))})
     try:
         issued = command_issue(
             lights=lights, action=body.action, level=body.level, actor=Actor.for_user(request.user)
@@ -234,7 +221,7 @@ def commands_create(request, body: CommandIn):
     "/commands/{batch}", response={200: list[CommandOut], 404: Message}, summary="일괄 명령의 전송·응답 상태"
 )
 def commands_batch(request, batch: uuid.UUID):
-    _require_role(request)
+    require_role(request.user)
     visible = restrict(Streetlight.objects.all(), request.user, VIEW, record_type_for(Streetlight))
     commands = list(
         Command.objects.filter(batch=batch, light__in=visible).select_related("light").order_by("light__code")

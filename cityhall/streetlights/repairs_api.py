@@ -7,14 +7,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from cityhall.core.audit import Actor
-from cityhall.core.permissions import scope_of
+from cityhall.core.permissions import require_role
 from cityhall.core.services import RecordInvalid
 
 from . import repairs
@@ -115,13 +114,8 @@ def _out(order: RepairOrder, now: datetime | None = None) -> dict:
     }
 
 
-def _require_role(request) -> None:
-    if not scope_of(request.user).any_role:
-        raise PermissionDenied("역할이 없는 사용자는 조회할 수 없습니다.")
-
-
 def _get(request, number: str) -> RepairOrder:
-    _require_role(request)
+    require_role(request.user)
     order = repairs.repair_order_get(request.user, number)
     if order is None:
         raise Http404(f"보수 요청 {number}을(를) 찾을 수 없습니다.")
@@ -137,7 +131,7 @@ def _query_error(exc: RecordInvalid):
 
 @router.get("/", response={200: list[RepairOrderOut], 422: dict}, summary="보수 요청 목록 (처리 기한 순)")
 def repair_list(request, params: Query[ListQuery]):
-    _require_role(request)
+    require_role(request.user)
     now = timezone.now()
     try:
         qs = repairs.repair_orders(
@@ -155,7 +149,7 @@ def repair_list(request, params: Query[ListQuery]):
 
 @router.post("/", response={201: RepairOrderOut}, summary="보수 요청 접수 (신고)")
 def repair_open(request, body: OpenIn):
-    _require_role(request)
+    require_role(request.user)
     order = repairs.repair_order_open(actor=Actor.for_user(request.user), **body.dict())
     return Status(201, _out(order))
 

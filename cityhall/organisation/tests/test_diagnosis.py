@@ -14,7 +14,7 @@ from django.utils import translation
 from cityhall.core import audit
 from cityhall.core.models import AuditEvent
 from cityhall.core.services import RecordInvalid
-from cityhall.organisation import selectors, services
+from cityhall.organisation import services, workload
 from cityhall.organisation.models import OrgUnit, TeamStaffing, WorkloadAnalysis, WorkloadTask
 
 
@@ -35,8 +35,8 @@ def task(team: str, name: str, volume: int, hours: str, category: str = "plannin
     )
 
 
-def line(report: selectors.WorkloadReport, code: str) -> selectors.TeamLoad:
-    found = selectors.team_workload(report, code)
+def line(report: workload.WorkloadReport, code: str) -> workload.TeamLoad:
+    found = workload.team_workload(report, code)
     assert found is not None
     return found
 
@@ -57,7 +57,7 @@ def test_required_person_years_and_ratio(db, current, ratio, classification):
     staff("planning", current)
     task("planning", "a", 488, "4")
     task("planning", "b", 61, "32")
-    report = selectors.workload_report()
+    report = workload.workload_report()
     t = line(report, "planning")
     assert t.hours == Decimal("3904")
     assert t.required_shown == Decimal("2.00")
@@ -71,13 +71,13 @@ def test_hours_per_person_year_is_a_setting(db):
     # 1,500 / 1,952 = 0.768… → 0.77. Staff 1 → ratios 1.00 (balanced) and 0.77 (underloaded).
     staff("planning", 1)
     task("planning", "a", 1000, "1.5")
-    set_hours = selectors.workload_report(hours_per_person_year=1500)
+    set_hours = workload.workload_report(hours_per_person_year=1500)
     assert line(set_hours, "planning").ratio_shown == Decimal("1.00")
-    default = line(selectors.workload_report(), "planning")
+    default = line(workload.workload_report(), "planning")
     assert (default.required_shown, default.classification) == (Decimal("0.77"), "underloaded")
     # A saved analysis setting is used when no hours are given: 1,500 h → 1.00.
     WorkloadAnalysis.objects.create(code="w-2025", year=2025, hours_per_person_year=1500)
-    assert line(selectors.workload_report(), "planning").ratio_shown == Decimal("1.00")
+    assert line(workload.workload_report(), "planning").ratio_shown == Decimal("1.00")
 
 
 @pytest.mark.parametrize(
@@ -85,15 +85,15 @@ def test_hours_per_person_year_is_a_setting(db):
     [("1.1", "balanced"), ("1.11", "overloaded"), ("0.9", "balanced"), ("0.89", "underloaded")],
 )
 def test_thresholds_are_strict(ratio, expected):
-    assert selectors.classify(Decimal(ratio)) == expected
+    assert workload.classify(Decimal(ratio)) == expected
 
 
 def test_thresholds_are_parameters(db):
     # 2,196 h / 1,952 = 1.125 person-years; staff 1 → 1.125: overloaded at 1.1, balanced at 1.2.
     staff("planning", 1)
     task("planning", "a", 61, "36")
-    assert line(selectors.workload_report(), "planning").classification == "overloaded"
-    relaxed = selectors.workload_report(over=Decimal("1.2"), under=Decimal("0.8"))
+    assert line(workload.workload_report(), "planning").classification == "overloaded"
+    relaxed = workload.workload_report(over=Decimal("1.2"), under=Decimal("0.8"))
     assert line(relaxed, "planning").classification == "balanced"
 
 
@@ -103,7 +103,7 @@ def test_department_roll_up(db):
     staff("organisation", 4)
     task("planning", "a", 488, "4")
     task("organisation", "b", 976, "4")
-    report = selectors.workload_report()
+    report = workload.workload_report()
     department = next(d for d in report.departments if d.unit.code == "policy-planning")
     assert (department.required_shown, department.current, department.ratio_shown) == (
         Decimal("3.00"),
@@ -124,7 +124,7 @@ def test_similar_teams_by_category(db):
     task("organisation", "s", 300, "2", "admin")
     task("performance", "s", 200, "2", "admin")
     task("planning", "p", 10, "10", "planning")  # another category: not in the admin group
-    report = selectors.workload_report()
+    report = workload.workload_report()
     admin = next(c for c in report.categories if c.category == "admin")
     assert admin.median == Decimal("300.0")
     assert [(m.team.team.code, m.per_person, m.deviation) for m in admin.members] == [
@@ -136,8 +136,8 @@ def test_similar_teams_by_category(db):
 
 
 def test_median_of_an_even_group():
-    assert selectors.median([Decimal(1), Decimal(4), Decimal(2), Decimal(3)]) == Decimal("2.5")
-    assert selectors.median([]) is None
+    assert workload.median([Decimal(1), Decimal(4), Decimal(2), Decimal(3)]) == Decimal("2.5")
+    assert workload.median([]) is None
 
 
 # -- bad input -----------------------------------------------------------------------------------
@@ -146,20 +146,20 @@ def test_median_of_an_even_group():
 def test_zero_staff_is_flagged_not_a_crash(db):
     staff("planning", 0)
     task("planning", "a", 488, "4")
-    t = line(selectors.workload_report(), "planning")
+    t = line(workload.workload_report(), "planning")
     assert t.ratio is None and t.percent is None
     assert t.classification == "no_staff"
     assert t.label == "현원 0명: 비율 계산 불가"
     assert "현원 0명: 비율 계산 불가" in t.problems
     # In a category comparison the team has hours but no per-person figure.
-    planning = selectors.workload_report().categories[0]
+    planning = workload.workload_report().categories[0]
     assert planning.members[0].per_person is None and planning.median is None
 
 
 def test_missing_staffing_and_missing_tasks(db):
     task("planning", "a", 488, "4")
     staff("organisation", 3)
-    report = selectors.workload_report()
+    report = workload.workload_report()
     assert line(report, "planning").classification == "no_staffing"
     assert "팀 현원이 입력되지 않았습니다." in line(report, "planning").problems
     assert line(report, "organisation").classification == "no_tasks"
@@ -169,11 +169,11 @@ def test_missing_staffing_and_missing_tasks(db):
 @translation.override("ko")
 def test_rows_that_slipped_past_validation_are_flagged_and_left_out():
     # The database refuses such rows (below); rows from elsewhere are flagged rather than counted.
-    load = selectors.task_load(WorkloadTask(name="x", annual_volume=-5, standard_hours=Decimal("2")))
+    load = workload.task_load(WorkloadTask(name="x", annual_volume=-5, standard_hours=Decimal("2")))
     assert (load.hours, load.problem) == (Decimal(0), "연간 업무량이 음수입니다: 계산에서 뺐습니다.")
-    load = selectors.task_load(WorkloadTask(name="x", annual_volume=5, standard_hours=Decimal("0")))
+    load = workload.task_load(WorkloadTask(name="x", annual_volume=5, standard_hours=Decimal("0")))
     assert load.problem == "표준시간이 0 이하입니다: 계산에서 뺐습니다."
-    load = selectors.task_load(WorkloadTask(name="x", annual_volume=None, standard_hours=Decimal("1")))
+    load = workload.task_load(WorkloadTask(name="x", annual_volume=None, standard_hours=Decimal("1")))
     assert load.problem == "연간 업무량 또는 표준시간이 비어 있습니다."
 
 
@@ -188,8 +188,8 @@ def test_rows_that_slipped_past_validation_are_flagged_and_left_out():
     ],
 )
 def test_bad_settings_are_refused(db, hours, over, under, message):
-    with pytest.raises(selectors.WorkloadError, match=message):
-        selectors.workload_report(hours_per_person_year=hours, over=over, under=under)
+    with pytest.raises(workload.WorkloadError, match=message):
+        workload.workload_report(hours_per_person_year=hours, over=over, under=under)
 
 
 def test_the_database_refuses_negative_volume_and_zero_time(db):
@@ -285,7 +285,7 @@ def test_analysis_create(roles):
     analysis = services.workload_analysis_create(
         year=2025, hours_per_person_year=1920, actor=audit.Actor.for_user(roles["director"])
     )
-    assert (analysis.code, analysis.created_by, selectors.latest_workload_analysis()) == (
+    assert (analysis.code, analysis.created_by, workload.latest_workload_analysis()) == (
         "workload-2025",
         roles["director"],
         analysis,
@@ -301,7 +301,7 @@ def test_sample_loads_labelled_and_reproducible(db):
     assert not TeamStaffing.objects.filter(is_sample=False).exists()
     assert services.workload_load_sample() == {"staffing": 18, "tasks": 56, "analyses": 0}  # again
     assert (WorkloadTask.objects.count(), TeamStaffing.objects.count()) == (56, 18)
-    report = selectors.workload_report()
+    report = workload.workload_report()
     assert report.has_sample
     assert report.hours_per_person_year == Decimal(1952)
     counts = [(c, n) for c, _label, n in report.counts]

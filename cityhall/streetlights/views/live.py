@@ -20,13 +20,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cityhall.core import audit
 from cityhall.core.decorators import role_required
+from cityhall.core.htmx import wants_fragment
 from cityhall.core.permissions import CHANGE, VIEW, allowed, restrict
 from cityhall.core.records import record_type_for
 
 from .. import live_selectors as live
 from .. import schedules
 from ..choices import CommandAction, LightState, RepairStatus
-from ..commands import command_issue
+from ..commands import MAX_LIGHTS_PER_COMMAND, CommandTargetError, command_issue, command_lights
 from ..models import BaseStation, Command, RepairOrder, Streetlight, StreetlightSite
 
 LIGHTS_PER_PAGE = 50
@@ -189,22 +190,24 @@ def _parse_command(request, site: StreetlightSite) -> tuple[dict, dict[str, str]
                 "value": data["level"]
             }
     lights: list[Streetlight] = []
-    in_service = (
-        Streetlight.objects.filter(site=site).exclude(state=LightState.RETIRED).select_related("site")
-    )
     if data["scope"] == "selected":
-        codes = list(dict.fromkeys(c.strip() for c in data["lights"] if c.strip()))
-        if not codes:
-            errors["lights"] = _("명령을 보낼 가로등을 표에서 하나 이상 고르세요.")
-        else:
-            lights = list(in_service.filter(code__in=codes))
-            unknown = sorted(set(codes) - {light.code for light in lights})
-            if unknown:
+        try:
+            lights = command_lights(
+                user=request.user, site=site, codes=[c.strip() for c in data["lights"] if c.strip()]
+            )
+        except CommandTargetError as exc:
+            if exc.kind == CommandTargetError.EMPTY:
+                errors["lights"] = _("명령을 보낼 가로등을 표에서 하나 이상 고르세요.")
+            elif exc.kind == CommandTargetError.TOO_MANY:
+                errors["lights"] = _("한 번에 가로등 %(max)s대까지 보낼 수 있습니다.") % {
+                    "max": f"{MAX_LIGHTS_PER_COMMAND:,}"
+                }
+            else:
                 errors["lights"] = _("이 지역에서 운영 중인 가로등이 아닙니다: %(codes)s") % {
-                    "codes": ", ".join(unknown[:5])
+                    "codes": ", ".join(exc.codes[:5])
                 }
     elif data["scope"] == "site":
-        lights = list(in_service)
+        lights = command_lights(user=request.user, site=site)
     else:
         errors["scope"] = _("대상은 '지역 전체' 또는 '선택한 가로등'이어야 합니다.")
     return data, errors, lights
@@ -237,7 +240,7 @@ def site_command(request, code: str):
             "action": label,
             "n": len(issued),
         }
-        if request.htmx:
+        if wants_fragment(request):
             response = render(
                 request,
                 "streetlights/_command_panel.html",
@@ -248,7 +251,7 @@ def site_command(request, code: str):
         messages.success(request, text)
         return redirect("streetlights:site", code=site.code)
     command = {**data, "errors": errors}
-    if request.htmx:
+    if wants_fragment(request):
         # 200, not 422: htmx does not swap error responses by default, and the form must show them.
         return render(request, "streetlights/_command_panel.html", {**panel, "command": command})
     return _site_page(request, site, command=command, status=422)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cityhall.core.audit import Actor
 from cityhall.core.decorators import role_required
 from cityhall.core.exports import Sheet, xlsx_response
+from cityhall.core.htmx import render_page_or_fragment
 from cityhall.core.permissions import ADD, CHANGE, allowed
 from cityhall.core.records import record_type_for
 from cityhall.core.services import RecordInvalid
@@ -126,8 +127,9 @@ def repair_list(request):
         "counts": repairs.repair_order_counts(request.user, now),
         "can_add": allowed(request.user, ADD, record_type_for(RepairOrder)),
     }
-    template = "streetlights/repair_table.html" if request.htmx else "streetlights/repair_list.html"
-    return render(request, template, context, status=status)
+    return render_page_or_fragment(
+        request, "streetlights/repair_list.html", "streetlights/repair_table.html", context, status=status
+    )
 
 
 def _local(moment) -> str:
