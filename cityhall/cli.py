@@ -126,7 +126,7 @@ def _start_live():
     and jobs in threads of this process, next to the web server (ADR 0009)."""
     import signal
 
-    from cityhall.streetlights.live import LiveRuntime
+    from cityhall.streetlights.operations.runtime import LiveRuntime
     from cityhall.telemetry.broker import BrokerStartError
 
     try:
@@ -154,7 +154,7 @@ def _load_samples(actor) -> None:
     from cityhall.organisation.services import workload_load_sample
     from cityhall.performance.services import performance_load_sample
     from cityhall.pledges.services import pledges_load_sample
-    from cityhall.streetlights.services import registry_build_from_seed
+    from cityhall.streetlights.registry.services import registry_build_from_seed
 
     pledges_load_sample(actor=actor)
     performance_load_sample(actor=actor)

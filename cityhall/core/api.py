@@ -71,13 +71,27 @@ api = NinjaAPI(
 )
 
 
-def _error(field: str, message: str) -> dict[str, Any]:
-    return {"loc": ["body", field], "msg": message, "type": "value_error"}
+class Problem(Schema):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class Problems(Schema):
+    """The one 422 answer of the whole API (services raise ``RecordInvalid``; schema errors alike)."""
+
+    detail: list[Problem]
+
+
+def _error(where: str, field: str, message: str) -> dict[str, Any]:
+    return {"loc": [where, field], "msg": message, "type": "value_error"}
 
 
 @api.exception_handler(services.RecordInvalid)
 def _invalid(request, exc: services.RecordInvalid):
-    detail = [_error(f, m) for f, messages in exc.errors.items() for m in messages]
+    # A read is parameterised by its query, a write by its body.
+    where = "query" if request.method == "GET" else "body"
+    detail = [_error(where, f, m) for f, messages in exc.errors.items() for m in messages]
     return api.create_response(request, {"detail": detail}, status=422)
 
 
@@ -232,7 +246,7 @@ def _router(rtype: RecordType) -> Router:
                 data[name] = mask_name(data[name])
         return data
 
-    @router.get("/", response=list[Out], summary=f"{rtype.label} 목록")
+    @router.get("/", response=list[Out], summary=f"{rtype.label} 목록")  # type: ignore[valid-type]
     @paginate(LimitOffsetPagination)
     def list_records(request, filters: Query[Filter]):  # type: ignore[valid-type]
         qs = _apply_filters(rtype, visible(request), filters)
@@ -262,9 +276,8 @@ def _router(rtype: RecordType) -> Router:
 
     @router.post("/", response={201: Out}, summary=f"{rtype.label} 만들기")
     def create_record(request, payload: In):  # type: ignore[valid-type]
-        obj = services.record_create(
-            rtype=rtype, data=payload.dict(exclude_unset=True), actor=audit.Actor.for_user(request.user)
-        )
+        data = payload.dict(exclude_unset=True)  # type: ignore[attr-defined]
+        obj = services.record_create(rtype=rtype, data=data, actor=audit.Actor.for_user(request.user))
         return Status(201, out(rtype.queryset().get(pk=obj.pk)))
 
     @router.patch("/{int:record_id}", response=Out, summary=f"{rtype.label} 고치기")
@@ -273,7 +286,7 @@ def _router(rtype: RecordType) -> Router:
         services.record_update(
             rtype=rtype,
             obj=obj,
-            data=payload.dict(exclude_unset=True),
+            data=payload.dict(exclude_unset=True),  # type: ignore[attr-defined]
             actor=audit.Actor.for_user(request.user),
         )
         return out(rtype.queryset().get(pk=obj.pk))

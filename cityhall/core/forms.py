@@ -78,7 +78,7 @@ def _form_field(spec: FieldSpec) -> forms.Field:
     if spec.is_ref:
         target = REGISTRY[spec.target]
         choices = [("", "---------")] + [
-            (getattr(obj, target.key), f"{obj} ({getattr(obj, target.key)})")
+            (getattr(obj, target.code_field), f"{obj} ({getattr(obj, target.code_field)})")
             for obj in target.model._default_manager.all()
         ]
         return forms.ChoiceField(choices=choices, **common)

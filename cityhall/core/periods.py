@@ -81,7 +81,7 @@ def parse_period(text: str, default_year: int = DEFAULT_YEAR) -> Period:
         if not right:
             return Period(start, None, recurrence)
         y2, m2, d2 = _side(right, y1)
-        if m2 is None:
+        if m2 is None or y2 is None:
             raise PeriodError(f"기간 '{raw}'에 끝 달이 없습니다.")
         end = date(y2, m2, d2 or calendar.monthrange(y2, m2)[1])
     except PeriodError:

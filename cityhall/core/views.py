@@ -42,9 +42,9 @@ def _visible(request: HttpRequest, rtype: RecordType) -> models.QuerySet:
     return restrict(rtype.queryset(), request.user, VIEW, rtype)
 
 
-def _display(rtype: RecordType, obj: models.Model, *, masked: bool) -> list[tuple[str, str, object]]:
+def _display(rtype: RecordType, obj: models.Model, *, masked: bool) -> list[tuple[str, object, str | None]]:
     """(label, shown value, link) for each field of a record."""
-    rows = []
+    rows: list[tuple[str, object, str | None]] = []
     for spec in rtype.fields:
         value = getattr(obj, spec.name)
         link = None
@@ -103,9 +103,9 @@ def _filter_controls(rtype: RecordType, active: dict) -> list[dict]:
         choices = None
         if spec.is_ref:
             target = REGISTRY[spec.target]
-            choices = [(getattr(o, target.key), str(o)) for o in target.model._default_manager.all()]
+            choices = [(getattr(o, target.code_field), str(o)) for o in target.model._default_manager.all()]
         elif spec.field.choices:
-            choices = list(spec.field.choices)
+            choices = [(value, str(label)) for value, label in spec.field.flatchoices]
         controls.append(
             {
                 "name": name,

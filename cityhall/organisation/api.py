@@ -10,6 +10,7 @@ from typing import Any
 
 from ninja import Router, Schema, Status
 
+from cityhall.core.api import Problems
 from cityhall.core.permissions import require_role
 
 from . import workload
@@ -35,7 +36,7 @@ def me(request):
 
 @router.get(
     "/workload-analysis",
-    response={200: dict[str, Any], 422: dict[str, Any]},
+    response={200: dict[str, Any], 422: Problems},
     summary="팀별 업무량 분석 (소요인력 대비 현원)",
 )
 def workload_analysis(
@@ -47,8 +48,5 @@ def workload_analysis(
     """소요인력 = Σ(연간 업무량 × 단위당 표준시간) ÷ 1인 연간 근무시간 (``hours``, 기본: 최근 분석 기준 또는
     1,952); 비율 = 소요인력 ÷ 현원; 비율 > ``over`` 과부하, < ``under`` 여유."""
     require_role(request.user)
-    try:
-        report = workload.workload_report(hours_per_person_year=hours, over=str(over), under=str(under))
-    except workload.WorkloadError as exc:
-        return Status(422, {"detail": str(exc)})
+    report = workload.workload_report(hours_per_person_year=hours, over=str(over), under=str(under))
     return Status(200, workload.workload_data(report))

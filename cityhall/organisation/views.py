@@ -16,6 +16,7 @@ from cityhall.core.decorators import role_required
 from cityhall.core.htmx import render_page_or_fragment
 from cityhall.core.permissions import ADD, CHANGE, allowed
 from cityhall.core.records import record_type_for
+from cityhall.core.services import RecordInvalid
 
 from . import reports, selectors, workload
 from .models import Position, WorkloadCategory, WorkloadTask
@@ -235,7 +236,7 @@ def _workload_settings(request) -> tuple[dict, str]:
             values.get("over", workload.DEFAULT_OVER),
             values.get("under", workload.DEFAULT_UNDER),
         )
-    except workload.WorkloadError as exc:
+    except RecordInvalid as exc:
         return {}, str(exc)
     return values, ""
 

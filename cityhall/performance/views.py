@@ -4,7 +4,7 @@ allocation (with XLSX) and the cycle's stage. Thin: reads via ``selectors``, wri
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -122,7 +122,7 @@ def grade_set(request, code):
             note=request.POST.get("note", "")[:200],
             actor=Actor.for_user(request.user),
         )
-    except ValidationError as exc:
+    except RecordInvalid as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("등급을 저장했습니다."))
@@ -137,7 +137,7 @@ def cycle_advance(request, year):
         raise Http404(_("평가 주기가 없습니다."))
     try:
         services.evaluation_cycle_advance(cycle=cycle, actor=Actor.for_user(request.user))
-    except ValidationError as exc:
+    except RecordInvalid as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("평가 단계를 넘겼습니다."))
@@ -147,7 +147,7 @@ def cycle_advance(request, year):
 def _allocation(year: int):
     try:
         return services.incentive_allocation(year=year), []
-    except ValidationError as exc:
+    except RecordInvalid as exc:
         return None, exc.messages
 
 
@@ -172,7 +172,7 @@ def incentives(request, year):
 def incentives_allocate(request, year):
     try:
         services.incentive_allocate(year=year, actor=Actor.for_user(request.user))
-    except ValidationError as exc:
+    except RecordInvalid as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("성과급 배분 결과를 확정해 저장했습니다."))

@@ -11,6 +11,8 @@ from cityhall.core.models import Sourced
 from cityhall.core.money import MoneyError, parse_money
 from cityhall.organisation.models import OrgUnit, Person, code_validator
 
+from .expressions import CheckError, validate_check
+
 DEPARTMENTS = {"kind": OrgUnit.Kind.DEPARTMENT}
 
 
@@ -269,8 +271,6 @@ class Figure(Sourced):
         return f"{self.label} {self.value.normalize():f}{self.unit}"
 
     def clean(self) -> None:
-        from .checks import CheckError, validate_check
-
         try:
             validate_check(self.rule)
         except CheckError as exc:

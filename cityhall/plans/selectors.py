@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -318,11 +318,9 @@ def group_items(items: Sequence[TaskItem], source: Sequence[str]) -> list[ItemKi
 
 def task_detail(code: str) -> WorkPlanTask | None:
     """One task with everything its page shows, in seven queries."""
-    from cityhall.budget.models import FundingShare, Program  # budget refers to plans, not back
+    from cityhall.budget.selectors import programs_with_shares  # budget refers to plans, not back
 
-    programs = Program.objects.select_related("org_unit").prefetch_related(
-        Prefetch("shares", queryset=FundingShare.objects.order_by("id"))
-    )
+    programs = programs_with_shares()
     return (
         WorkPlanTask.objects.select_related("department")
         .prefetch_related(
@@ -617,7 +615,7 @@ class DepartmentPlan:
 def department_plan(department: OrgUnit, *, today: date) -> DepartmentPlan:
     """A department's tasks with items, milestones, owners and partners, and its programs: those of
     the department and its teams, and those linked to its tasks. Seven queries."""
-    from cityhall.budget.models import FundingShare, Program
+    from cityhall.budget.selectors import department_programs
 
     document = plan_document()
     tasks = list(
@@ -633,13 +631,7 @@ def department_plan(department: OrgUnit, *, today: date) -> DepartmentPlan:
     )
     for task in tasks:
         _annotate_owners(task)
-    program_list = list(
-        Program.objects.filter(
-            Q(org_unit=department) | Q(org_unit__parent=department) | Q(task__department=department)
-        )
-        .select_related("org_unit", "task")
-        .prefetch_related(Prefetch("shares", queryset=FundingShare.objects.order_by("id")))
-    )
+    program_list = department_programs(department)
     year = plan_year(document, today)
     task_numbers = {t.pk: t.number for t in tasks}
 

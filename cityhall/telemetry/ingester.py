@@ -224,7 +224,7 @@ def run_ingester(
                 # only after both are stored.
                 with transaction.atomic():
                     report = ingest_batch(readings, known_devices=devices.get(), gateways=gateway_map.get())
-                    if acks:
+                    if acks and ack_handler is not None:
                         ack_handler(acks)
                 break
             except Exception:
@@ -260,7 +260,7 @@ def run_ingester(
                     deadline = time.monotonic() + flush_s
             except queue.Empty:
                 pass
-            if batch and (weight[0] >= batch_size or time.monotonic() >= deadline):
+            if batch and (weight[0] >= batch_size or (deadline is not None and time.monotonic() >= deadline)):
                 flush()
                 deadline = None
         # Stopping: store and acknowledge what has arrived, then leave.

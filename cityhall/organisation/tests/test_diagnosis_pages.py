@@ -133,7 +133,15 @@ def test_api_returns_the_analysis(roles, sample):
 def test_api_bad_settings(roles, sample):
     response = client_for(roles["viewer"]).get(API, {"hours": 0})
     assert response.status_code == 422
-    assert response.json() == {"detail": "1인 연간 근무시간은 0보다 커야 합니다."}
+    assert response.json() == {
+        "detail": [
+            {
+                "loc": ["query", "hours"],
+                "msg": "1인 연간 근무시간은 0보다 커야 합니다.",
+                "type": "value_error",
+            }
+        ]
+    }
     response = client_for(roles["viewer"]).get(API, {"over": 0.5, "under": 0.9})
     assert response.status_code == 422
 

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 
 from cityhall.core.audit import Actor
 from cityhall.core.models import AuditEvent
+from cityhall.core.services import RecordInvalid
 from cityhall.pledges import selectors, services
 from cityhall.pledges.models import CheckinRound, Pledge, PledgeCheckin, Status
 
@@ -55,7 +56,7 @@ def test_sample_spreads_over_the_four_departments_and_is_idempotent(sample):
 
 def test_sample_refused_when_the_real_list_exists(sample):
     Pledge.objects.filter(code="sample-01").update(sample=False)
-    with pytest.raises(services.PledgeError, match="실제 공약"):
+    with pytest.raises(RecordInvalid, match="실제 공약"):
         services.pledges_load_sample()
 
 
@@ -127,7 +128,7 @@ def test_full_round(sample, roles):
     assert AuditEvent.objects.filter(record_type="pledges", record_id=pledge.pk, action="update").count() == 1
     assert selectors.portfolio_summary().count(Status.DUE_THIS_YEAR) == 10
 
-    with pytest.raises(services.PledgeError, match="마감"):
+    with pytest.raises(RecordInvalid, match="마감"):
         services.checkin_submit(
             round_=round_,
             pledge=pledge,
@@ -194,7 +195,7 @@ def test_bad_submission_is_refused_and_nothing_written(
     sample, roles, status, progress, evidence, reason, message
 ):
     round_ = open_q2(roles)
-    with pytest.raises(services.PledgeError, match=message):
+    with pytest.raises(RecordInvalid, match=message):
         services.checkin_submit(
             round_=round_,
             pledge=smart_city_pledge(),
@@ -210,7 +211,7 @@ def test_bad_submission_is_refused_and_nothing_written(
 def test_submission_after_the_deadline_is_refused(sample, roles, monkeypatch):
     round_ = open_q2(roles)
     monkeypatch.setenv("CITYHALL_TODAY", "2025-05-01")
-    with pytest.raises(services.PledgeError, match="제출기한\\(2025-04-30\\)이 지났습니다"):
+    with pytest.raises(RecordInvalid, match="제출기한\\(2025-04-30\\)이 지났습니다"):
         services.checkin_submit(
             round_=round_,
             pledge=smart_city_pledge(),
@@ -222,12 +223,12 @@ def test_submission_after_the_deadline_is_refused(sample, roles, monkeypatch):
 
 
 def test_round_rules(sample, roles):
-    with pytest.raises(services.PledgeError, match="분기는 1에서 4"):
+    with pytest.raises(RecordInvalid, match="분기는 1에서 4"):
         services.round_open(year=2025, quarter=5, closes_on=date(2025, 5, 1), actor=actor(roles["director"]))
-    with pytest.raises(services.PledgeError, match="제출기한은 개시일 이후"):
+    with pytest.raises(RecordInvalid, match="제출기한은 개시일 이후"):
         services.round_open(year=2025, quarter=2, closes_on=date(2025, 4, 1), actor=actor(roles["director"]))
     open_q2(roles)
-    with pytest.raises(services.PledgeError, match="진행 중인 점검 회차"):
+    with pytest.raises(RecordInvalid, match="진행 중인 점검 회차"):
         services.round_open(year=2025, quarter=3, closes_on=date(2025, 9, 1), actor=actor(roles["director"]))
     assert CheckinRound.objects.count() == 1
 
@@ -243,12 +244,12 @@ def test_return_needs_a_comment_and_accepted_is_final(sample, roles):
         evidence="x",
         actor=actor(roles["editor"]),
     )
-    with pytest.raises(services.PledgeError, match="검토 의견"):
+    with pytest.raises(RecordInvalid, match="검토 의견"):
         services.checkin_review(checkin=checkin, decision="return", comment=" ", actor=pp)
     services.checkin_review(checkin=checkin, decision="accept", actor=pp)
-    with pytest.raises(services.PledgeError, match="제출 상태인 것만"):
+    with pytest.raises(RecordInvalid, match="제출 상태인 것만"):
         services.checkin_review(checkin=checkin, decision="accept", actor=pp)
-    with pytest.raises(services.PledgeError, match="이미 확인된"):
+    with pytest.raises(RecordInvalid, match="이미 확인된"):
         services.checkin_submit(
             round_=round_,
             pledge=smart_city_pledge(),

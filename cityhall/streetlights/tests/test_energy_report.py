@@ -10,9 +10,10 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from cityhall.streetlights import energy, reports
+from cityhall.streetlights.energy import model as energy
+from cityhall.streetlights.energy import reports
 from cityhall.streetlights.models import SiteSchedule, Streetlight
-from cityhall.streetlights.operation import DEFAULT_SCHEDULE, parse_schedule
+from cityhall.streetlights.operations.dimming import DEFAULT_SCHEDULE, parse_schedule
 from cityhall.telemetry.models import DailyRollup
 
 KST = ZoneInfo("Asia/Seoul")

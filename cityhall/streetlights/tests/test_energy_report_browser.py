@@ -15,7 +15,7 @@ from cityhall.core.tests.browser import (  # noqa: F401 - the fixtures register 
     sync_api,
 )
 from cityhall.organisation.models import Role
-from cityhall.streetlights.services import registry_build_from_seed
+from cityhall.streetlights.registry.services import registry_build_from_seed
 
 pytestmark = requires_chromium
 expect = sync_api.expect

@@ -10,9 +10,9 @@ from django.test import Client
 from django.utils import timezone
 
 from cityhall.core.models import AuditEvent
-from cityhall.streetlights import live_selectors as live
 from cityhall.streetlights.choices import CommandStatus, FaultKind, LightState
 from cityhall.streetlights.models import Command, RepairOrder, SiteSchedule, Streetlight, StreetlightSite
+from cityhall.streetlights.operations import selectors as live
 from cityhall.telemetry.models import DeviceState, Reading
 
 API = "/api/v1/streetlights"

@@ -9,8 +9,8 @@ from django.test import Client
 from cityhall.core.audit import Actor
 from cityhall.core.models import ApiToken
 from cityhall.streetlights.models import Streetlight
-from cityhall.streetlights.ngsi import CONTEXT, parse_entity_id
-from cityhall.streetlights.services import streetlight_retire
+from cityhall.streetlights.registry.ngsi import CONTEXT, parse_entity_id
+from cityhall.streetlights.registry.services import streetlight_retire
 from cityhall.telemetry.models import DeviceState
 
 BASE = "/api/v1/streetlights/ngsi-ld/v1/entities"

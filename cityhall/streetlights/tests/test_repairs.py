@@ -12,9 +12,9 @@ from django.core.management import CommandError, call_command
 from cityhall.core.audit import Actor
 from cityhall.core.models import AuditEvent
 from cityhall.core.services import RecordInvalid
-from cityhall.streetlights import repairs
 from cityhall.streetlights.choices import FaultKind, LightState, RepairStatus
 from cityhall.streetlights.models import RepairOrder, Streetlight
+from cityhall.streetlights.repairs import services as repairs
 from cityhall.telemetry.models import DeviceState
 
 NOW = datetime(2025, 6, 1, 13, 0, tzinfo=UTC)

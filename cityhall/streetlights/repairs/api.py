@@ -16,8 +16,8 @@ from cityhall.core.audit import Actor
 from cityhall.core.permissions import require_role
 from cityhall.core.services import RecordInvalid
 
-from . import repairs
-from .models import RepairOrder
+from ..models import RepairOrder
+from . import services as repairs
 
 router = Router(tags=["스마트가로등 보수 요청"])
 

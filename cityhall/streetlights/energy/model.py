@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
-from . import solar
-from .operation import DimmingSchedule, NightSegment, night_plan, parse_schedule
+from ..operations import solar
+from ..operations.dimming import DimmingSchedule, NightSegment, night_plan, parse_schedule
 
 #: ASSUMPTION (가정): the seed gives no rated power for Gimpo's 638 lights. 100 W is a typical
 #: rating for a road LED luminaire; replace it with the registry's per-device value when it exists.

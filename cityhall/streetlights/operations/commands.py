@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce, Greatest
@@ -32,9 +32,10 @@ from django.utils.translation import gettext as _
 from cityhall.core import audit
 from cityhall.core.permissions import CHANGE, VIEW, allowed, restrict
 from cityhall.core.records import record_type_for
+from cityhall.core.services import RecordInvalid
 
-from .choices import AUDIT_COMMAND, CommandAction, CommandStatus, LightState
-from .models import Command, Streetlight, StreetlightSite
+from ..choices import AUDIT_COMMAND, CommandAction, CommandStatus, LightState
+from ..models import Command, Streetlight, StreetlightSite
 
 log = logging.getLogger(__name__)
 
@@ -59,16 +60,25 @@ AckMessage = tuple[str, bytes, datetime]  # (topic, payload, received_at), as th
 MAX_LIGHTS_PER_COMMAND = 1000  # lights named in one command; a whole site is sent as its site
 
 
-class CommandTargetError(ValueError):
-    """The lights named for a command cannot all be commanded: ``kind`` is one of EMPTY, TOO_MANY,
-    UNKNOWN (then ``codes`` are the names that are no light in service)."""
+class CommandTargetError(RecordInvalid):
+    """The lights named for a command cannot all be commanded (an error of the field ``lights``):
+    ``kind`` is one of EMPTY, TOO_MANY, UNKNOWN (then ``codes`` are the names that are no light in
+    service), for a page that words it its own way."""
 
     EMPTY, TOO_MANY, UNKNOWN = "empty", "too_many", "unknown"
 
     def __init__(self, kind: str, codes: Sequence[str] = ()):
-        super().__init__(kind)
         self.kind = kind
         self.codes = list(codes)
+        if kind == self.EMPTY:
+            message = _("가로등 코드를 하나 이상 보내야 합니다.")
+        elif kind == self.TOO_MANY:
+            message = _("한 번에 가로등 %(max)s대까지 보낼 수 있습니다.") % {
+                "max": f"{MAX_LIGHTS_PER_COMMAND:,}"
+            }
+        else:
+            message = _("운영 중인 가로등이 아닙니다: %(codes)s") % {"codes": ", ".join(self.codes[:5])}
+        super().__init__(message, field="lights")
 
 
 def command_lights(*, user, site: StreetlightSite | None = None, codes: Iterable[str] | None = None):
@@ -103,26 +113,24 @@ def command_issue(
 ) -> list[Command]:
     """One pending command per light (one ``batch``); the actor must be able to change each light.
 
-    Raises ``ValidationError`` (Korean, per field) for a bad action or level and for retired lights,
+    Raises ``RecordInvalid`` (Korean, per field) for a bad action or level and for retired lights,
     ``PermissionDenied`` when the actor may not control one of the lights. Audited once per batch.
     """
     lights = list(lights)
     if action not in CommandAction.values:
-        raise ValidationError({"action": _("알 수 없는 명령입니다: %(action)s") % {"action": action}})
+        raise RecordInvalid(_("알 수 없는 명령입니다: %(action)s") % {"action": action}, field="action")
     if action == CommandAction.DIM:
         if level is None or isinstance(level, bool) or not isinstance(level, int) or not 0 <= level <= 100:
-            raise ValidationError({"level": _("밝기는 0~100 사이의 정수(%)여야 합니다.")})
+            raise RecordInvalid(_("밝기는 0~100 사이의 정수(%)여야 합니다."), field="level")
     elif level is not None:
-        raise ValidationError({"level": _("밝기는 밝기 조절 명령에만 지정합니다.")})
+        raise RecordInvalid(_("밝기는 밝기 조절 명령에만 지정합니다."), field="level")
     if not lights:
-        raise ValidationError({"lights": _("명령을 보낼 가로등이 없습니다.")})
+        raise RecordInvalid(_("명령을 보낼 가로등이 없습니다."), field="lights")
     retired = [light.code for light in lights if light.state == LightState.RETIRED]
     if retired:
-        raise ValidationError(
-            {
-                "lights": _("철거된 가로등에는 명령을 보낼 수 없습니다: %(codes)s")
-                % {"codes": ", ".join(retired[:5])}
-            }
+        raise RecordInvalid(
+            _("철거된 가로등에는 명령을 보낼 수 없습니다: %(codes)s") % {"codes": ", ".join(retired[:5])},
+            field="lights",
         )
     rtype = record_type_for(Streetlight)
     if actor.user is not None and not all(allowed(actor.user, CHANGE, rtype, light) for light in lights):
@@ -410,11 +418,6 @@ def commands_acknowledge(messages: Iterable[AckMessage]) -> AckReport:
                 report.failed += 1
     report.rejected = dict(sorted(rejected.items()))
     return report
-
-
-def command_acknowledge(*, topic: str, payload: bytes, received_at: datetime | None = None) -> AckReport:
-    """One ack (see ``commands_acknowledge``)."""
-    return commands_acknowledge([(topic, payload, received_at or timezone.now())])
 
 
 def commands_expire(

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .choices import LightState
-from .models import BaseStation, Streetlight
+from ..choices import LightState
+from ..models import BaseStation, Streetlight
 
 CONTEXT = "https://raw.githubusercontent.com/smart-data-models/dataModel.Streetlighting/master/context.jsonld"
 CONTENT_TYPE = "application/ld+json"

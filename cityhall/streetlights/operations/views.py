@@ -3,13 +3,13 @@ dimming schedule) and one light (state, 24 h power chart, commands, repair order
 
 The live parts are htmx partials polled every few seconds; the full pages render the same partials
 once, so a page without JavaScript still shows the state at load time. Reads through
-``live_selectors``, writes through ``commands.command_issue`` and ``schedules.schedule_save``.
+``operations.selectors``, writes through ``commands.command_issue`` and ``schedules.schedule_save``.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -23,12 +23,13 @@ from cityhall.core.decorators import role_required
 from cityhall.core.htmx import wants_fragment
 from cityhall.core.permissions import CHANGE, VIEW, allowed, restrict
 from cityhall.core.records import record_type_for
+from cityhall.core.services import RecordInvalid
 
-from .. import live_selectors as live
-from .. import schedules
 from ..choices import CommandAction, LightState, RepairStatus
-from ..commands import MAX_LIGHTS_PER_COMMAND, CommandTargetError, command_issue, command_lights
 from ..models import BaseStation, Command, RepairOrder, Streetlight, StreetlightSite
+from . import schedules
+from . import selectors as live
+from .commands import CommandTargetError, command_issue, command_lights
 
 LIGHTS_PER_PAGE = 50
 SCHEDULE_SPARE_ROWS = 2
@@ -198,14 +199,12 @@ def _parse_command(request, site: StreetlightSite) -> tuple[dict, dict[str, str]
         except CommandTargetError as exc:
             if exc.kind == CommandTargetError.EMPTY:
                 errors["lights"] = _("명령을 보낼 가로등을 표에서 하나 이상 고르세요.")
-            elif exc.kind == CommandTargetError.TOO_MANY:
-                errors["lights"] = _("한 번에 가로등 %(max)s대까지 보낼 수 있습니다.") % {
-                    "max": f"{MAX_LIGHTS_PER_COMMAND:,}"
-                }
-            else:
+            elif exc.kind == CommandTargetError.UNKNOWN:
                 errors["lights"] = _("이 지역에서 운영 중인 가로등이 아닙니다: %(codes)s") % {
                     "codes": ", ".join(exc.codes[:5])
                 }
+            else:
+                errors["lights"] = str(exc)
     elif data["scope"] == "site":
         lights = command_lights(user=request.user, site=site)
     else:
@@ -230,8 +229,8 @@ def site_command(request, code: str):
             issued = command_issue(
                 lights=lights, action=data["action"], level=level, actor=audit.Actor.for_user(request.user)
             )
-        except ValidationError as exc:
-            errors = {f: " ".join(m) for f, m in exc.message_dict.items()}
+        except RecordInvalid as exc:
+            errors = {f: " ".join(m) for f, m in exc.errors.items()}
     if issued:
         label = dict(CommandAction.choices)[data["action"]]
         text = _(

@@ -14,12 +14,12 @@ from django.db.models import Count
 
 from cityhall.core import audit
 from cityhall.core.periods import PeriodError, parse_period
-from cityhall.core.records import record_type_for
+from cityhall.core.records import Errors, record_type_for
 from cityhall.core.services import RecordInvalid, record_create, record_update
 from cityhall.facilities.models import Equipment
 
-from .choices import LightState, StationState
-from .models import BaseStation, Streetlight, StreetlightSite
+from ..choices import LightState, StationState
+from ..models import BaseStation, Streetlight, StreetlightSite
 
 LIGHT_KIND = "가로등"
 STATION_KIND = "기지국"
@@ -233,8 +233,23 @@ def _least_loaded_station(site: StreetlightSite) -> BaseStation:
 def _check_station(site: StreetlightSite, station: BaseStation) -> None:
     if station.site_id != site.pk:
         raise RecordInvalid({"base_station": [f"기지국 {station.code}은(는) {site.name}에 있지 않습니다."]})
-    if station.state != StationState.ACTIVE:
-        raise RecordInvalid({"base_station": [f"기지국 {station.code}은(는) 철거되었습니다."]})
+
+
+def streetlight_rules(light: Streetlight, before: dict[str, Any] | None) -> Errors:
+    """The registry's rules for a light, checked on every write (record pages, API, these services):
+    a retired light stays where it was; a light is placed (new, moved or back in service) only on a
+    base station in service."""
+    placed = (light.site.code, light.base_station.code)
+    if before is not None and before.get("state") == LightState.RETIRED and light.state == LightState.RETIRED:
+        if (before.get("site"), before.get("base_station")) != placed:
+            return {"state": [f"가로등 {light.code}은(는) 철거되어 옮길 수 없습니다."]}
+        return {}
+    moved = before is None or (before.get("site"), before.get("base_station")) != placed
+    returning = before is not None and before.get("state") == LightState.RETIRED
+    if light.state != LightState.RETIRED and (moved or returning):
+        if light.base_station.state != StationState.ACTIVE:
+            return {"base_station": [f"기지국 {light.base_station.code}은(는) 철거되었습니다."]}
+    return {}
 
 
 @transaction.atomic

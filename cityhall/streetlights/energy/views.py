@@ -10,7 +10,7 @@ from cityhall.core import clock
 from cityhall.core.decorators import role_required
 from cityhall.core.exports import xlsx_response
 
-from .. import reports
+from . import reports
 
 
 def _year_or_error(request):

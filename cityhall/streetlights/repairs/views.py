@@ -24,9 +24,9 @@ from cityhall.core.permissions import ADD, CHANGE, allowed
 from cityhall.core.records import record_type_for
 from cityhall.core.services import RecordInvalid
 
-from .. import repairs
 from ..choices import FaultKind, RepairStatus
 from ..models import RepairOrder, StreetlightSite
+from . import services as repairs
 
 PAGE_SIZE = 50
 

@@ -9,8 +9,8 @@ from django.db.models import Count, Q, QuerySet
 from cityhall.core.permissions import VIEW, restrict
 from cityhall.core.records import record_type_for
 
-from .choices import LightState, StationState
-from .models import BaseStation, Streetlight
+from ..choices import LightState, StationState
+from ..models import BaseStation, Streetlight
 
 
 def lights_in_service(user) -> QuerySet[Streetlight]:

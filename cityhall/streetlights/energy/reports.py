@@ -31,10 +31,11 @@ from cityhall.core.permissions import VIEW, restrict
 from cityhall.core.records import record_type_for
 from cityhall.telemetry.rollups import max_gap, rollups_by_day
 
-from . import energy, solar
-from .choices import LightState
-from .models import SiteSchedule, Streetlight, StreetlightSite
-from .operation import DEFAULT_SCHEDULE, SEOUL, DimmingSchedule
+from ..choices import LightState
+from ..models import SiteSchedule, Streetlight, StreetlightSite
+from ..operations import solar
+from ..operations.dimming import DEFAULT_SCHEDULE, SEOUL, DimmingSchedule
+from . import model as energy
 
 #: ASSUMPTION (가정): the seed gives no electricity price. 130 원/kWh is about what a city pays for
 #: metered street lighting (가로등(을) 전력량요금 plus the usual surcharges) in 2024–2025; set

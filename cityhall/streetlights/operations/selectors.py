@@ -20,10 +20,11 @@ from django.utils.translation import gettext_lazy as _
 from cityhall.core.permissions import VIEW, restrict
 from cityhall.core.records import record_type_for
 
-from . import operation, solar
-from .choices import CommandStatus, LightState, RepairStatus
-from .faults import OFFLINE_AFTER
-from .models import Command, RepairOrder, SiteSchedule, Streetlight, StreetlightSite
+from ..choices import CommandStatus, LightState, RepairStatus
+from ..models import Command, RepairOrder, SiteSchedule, Streetlight, StreetlightSite
+from ..repairs.faults import OFFLINE_AFTER
+from . import dimming as operation
+from . import solar
 
 _CODES_PER_QUERY = 500
 
@@ -386,7 +387,7 @@ def command_batches(
         .order_by("-issued_at")[:limit]
     )
     labels = dict(CommandStatus.choices)
-    from .choices import CommandAction
+    from ..choices import CommandAction
 
     actions = dict(CommandAction.choices)
     batches = []

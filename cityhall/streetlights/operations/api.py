@@ -4,7 +4,7 @@
 - ``POST commands`` (``{"lights": [codes]} | {"site": code}`` with ``action`` and ``level``) → 201 with
   the pending commands; ``GET commands/{batch}``: what became of them.
 
-Thin: reads through ``live_selectors``, writes through ``commands.command_issue`` (which checks the
+Thin: reads through ``operations.selectors``, writes through ``commands.command_issue`` (which checks the
 same permission as the pages and audits). Errors follow the API's shape: 422
 ``{"detail": [{"loc": ["body", field], "msg": ...}]}``, 403 ``{"detail": ...}``.
 """
@@ -14,36 +14,22 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from ninja import Field as NinjaField
 from ninja import Router, Schema, Status
 from pydantic import ConfigDict, StrictInt
 
+from cityhall.core.api import Problems
 from cityhall.core.audit import Actor
 from cityhall.core.permissions import VIEW, require_role, restrict
 from cityhall.core.records import record_type_for
+from cityhall.core.services import RecordInvalid
 
-from . import live_selectors as live
-from .commands import MAX_LIGHTS_PER_COMMAND, CommandTargetError, command_issue, command_lights
-from .models import Command, Streetlight
+from ..models import Command, Streetlight
+from . import selectors as live
+from .commands import command_issue, command_lights
 
 router = Router(tags=["스마트가로등 실시간"])
-
-_TARGET_ERRORS = {
-    CommandTargetError.EMPTY: "가로등 코드를 하나 이상 보내야 합니다.",
-    CommandTargetError.TOO_MANY: f"한 번에 가로등 {MAX_LIGHTS_PER_COMMAND:,}대까지 보낼 수 있습니다.",
-    CommandTargetError.UNKNOWN: "운영 중인 가로등이 아닙니다: {codes}",
-}
-
-
-class Problem(Schema):
-    loc: list[str | int]
-    msg: str
-    type: str = "value_error"
-
-
-class Problems(Schema):
-    detail: list[Problem]
 
 
 class Message(Schema):
@@ -101,12 +87,6 @@ class CommandOut(Schema):
     sent_at: datetime | None
     acked_at: datetime | None
     result: str
-
-
-def _problems(errors: dict[str, str]) -> Status:
-    return Status(
-        422, {"detail": [{"loc": ["body", f], "msg": m, "type": "value_error"} for f, m in errors.items()]}
-    )
 
 
 def _command_out(command: Command, code: str) -> dict:
@@ -196,23 +176,19 @@ def live_lights(request, site: str | None = None, state: str | None = None):
 def commands_create(request, body: CommandIn):
     require_role(request.user)
     if (body.lights is None) == (body.site is None):
-        return _problems({"lights": "lights(가로등 코드 목록)와 site(지역 코드) 중 하나만 보내야 합니다."})
+        raise RecordInvalid(
+            _("lights(가로등 코드 목록)와 site(지역 코드) 중 하나만 보내야 합니다."), field="lights"
+        )
     if body.site is not None:
         site = live.sites_visible(request.user).filter(code=body.site).first()
         if site is None:
-            return _problems({"site": f"지역 코드 '{body.site}'이(가) 없습니다."})
+            raise RecordInvalid(_("지역 코드 '%(code)s'이(가) 없습니다.") % {"code": body.site}, field="site")
         lights = command_lights(user=request.user, site=site)
     else:
-        try:
-            lights = command_lights(user=request.user, codes=body.lights or [])
-        except CommandTargetError as exc:
-            return _problems({"lights": _TARGET_ERRORS[exc.kind].format(codes=", ".join(exc.codes[:5]))})
-    try:
-        issued = command_issue(
-            lights=lights, action=body.action, level=body.level, actor=Actor.for_user(request.user)
-        )
-    except ValidationError as exc:
-        return _problems({f: " ".join(m) for f, m in exc.message_dict.items()})
+        lights = command_lights(user=request.user, codes=body.lights or [])
+    issued = command_issue(
+        lights=lights, action=body.action, level=body.level, actor=Actor.for_user(request.user)
+    )
     codes_by_id = {light.pk: light.code for light in lights}
     return Status(201, [_command_out(c, codes_by_id[c.light_id]) for c in issued])
 

@@ -25,9 +25,9 @@ from cityhall.core.records import record_type_for
 from cityhall.core.services import RecordInvalid
 from cityhall.organisation.models import Role, RoleAssignment
 
+from ..choices import FaultKind, LightState, RepairStatus, StationState
+from ..models import BaseStation, RepairOrder, Streetlight
 from . import faults
-from .choices import FaultKind, LightState, RepairStatus, StationState
-from .models import BaseStation, RepairOrder, Streetlight
 
 CONTRACTOR_MAX = RepairOrder._meta.get_field("contractor").max_length
 DETAIL_MAX = 2000

@@ -103,9 +103,3 @@ def retrieve_entity(request, entity_id: str):
             if station is not None:
                 return _json(ngsi.cabinet_entity(station, station.n_lights))
     return _problem("ResourceNotFound", "엔티티가 없습니다", f"엔티티 {entity_id}이(가) 없습니다.", 404)
-
-
-router.add_router("", __import__("cityhall.streetlights.live_api", fromlist=["router"]).router)
-router.add_router(
-    "/repairs", __import__("cityhall.streetlights.repairs_api", fromlist=["router"]).router
-)  # repair orders

@@ -33,10 +33,11 @@ from django.utils.translation import gettext as _
 from cityhall.core import audit
 from cityhall.core.records import record_type_for
 
-from . import operation, solar
-from .choices import CommandAction, CommandStatus, FaultKind, LightState, RepairStatus, StationState
-from .energy import Luminaire
-from .models import BaseStation, Command, RepairOrder, SiteSchedule, Streetlight
+from ..choices import CommandAction, CommandStatus, FaultKind, LightState, RepairStatus, StationState
+from ..energy.model import Luminaire
+from ..models import BaseStation, Command, RepairOrder, SiteSchedule, Streetlight
+from ..operations import dimming as operation
+from ..operations import solar
 
 # -- thresholds (settings may override each; see docs/streetlights.md) --------------------------------
 
@@ -455,7 +456,7 @@ def faults_evaluate(*, now: datetime | None = None, actor: audit.Actor = RULES_A
 
 
 def _sites(site_ids: list[int]):
-    from .models import StreetlightSite
+    from ..models import StreetlightSite
 
     return StreetlightSite.objects.filter(pk__in=set(site_ids))
 

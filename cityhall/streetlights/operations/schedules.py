@@ -19,8 +19,8 @@ from cityhall.core.models import AuditEvent
 from cityhall.core.permissions import CHANGE, allowed
 from cityhall.core.records import record_type_for
 
-from . import operation
-from .models import SiteSchedule, StreetlightSite
+from ..models import SiteSchedule, StreetlightSite
+from . import dimming as operation
 
 NAME_MAX = SiteSchedule._meta.get_field("name").max_length
 _WHERE = re.compile(r"^구간 (\d+)(?: (시작|종료|밝기))?$")

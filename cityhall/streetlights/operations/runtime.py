@@ -15,7 +15,6 @@ from __future__ import annotations
 import importlib
 import logging
 import os
-import signal
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -26,7 +25,8 @@ from django.db import close_old_connections, connection
 from cityhall.telemetry.ingester import run_ingester
 from cityhall.telemetry.mqtt import broker_from_url, new_client
 
-from . import commands, selectors
+from ..registry import selectors
+from . import commands
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ STOP_TIMEOUT_S = 30.0
 # The periodic jobs, imported when they run: a module that fails to import (or is not there yet)
 # is logged and retried at the next round, and never stops the others.
 DEFAULT_JOBS: tuple[tuple[str, str], ...] = (
-    ("cityhall.streetlights.faults", "faults_evaluate"),
+    ("cityhall.streetlights.repairs.faults", "faults_evaluate"),
     ("cityhall.telemetry.rollups", "rollup_recent"),
 )
 
@@ -53,7 +53,7 @@ class LiveStats:
 
 
 class LiveRuntime:
-    """Start with ``start()``, stop with ``stop()`` (idempotent); or ``run_until_signal()``.
+    """Start with ``start()``, stop with ``stop()`` (idempotent).
 
     ``url=None`` starts the embedded amqtt broker on ``embedded_port`` (0 = any free port) and uses
     it; a URL is used as it is (Mosquitto in production). ``simulate`` runs
@@ -144,19 +144,6 @@ class LiveRuntime:
     def running(self) -> list[str]:
         """Names of the threads that are alive."""
         return sorted(name for name, thread in self._threads.items() if thread.is_alive())
-
-    def run_until_signal(self) -> None:
-        """Start, block until SIGINT/SIGTERM (main thread only), then stop cleanly."""
-        stop = threading.Event()
-        previous = {sig: signal.signal(sig, lambda signum, frame: stop.set()) for sig in _SIGNALS}
-        try:
-            self.start()
-            while not stop.wait(1.0):
-                pass
-        finally:
-            self.stop()
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
 
     def describe(self) -> str:
         """One Korean line: what runs where (without the broker password)."""
@@ -264,9 +251,6 @@ class LiveRuntime:
                 close_old_connections()
 
     def _run_simulator(self) -> None:
-        from .simulator import run_simulator
+        from ..simulator import run_simulator
 
         run_simulator(self.url, stop_event=self._stop_simulator, **self.simulator_options)
-
-
-_SIGNALS = (signal.SIGINT, signal.SIGTERM)
