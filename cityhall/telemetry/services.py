@@ -363,7 +363,7 @@ def _update_states(changed: list[tuple[int, ParsedReading | None, datetime]], ad
     if not changed:
         return
     kept = ("last_ts", "last_message_id", *_STATE_FIELDS, "faults")
-    rows = []
+    rows: list[list[Any]] = []
     for key, reading, heard in changed:
         if reading is None:
             rows.append([adapt.datetime(heard), *([None] * len(kept)), key])
