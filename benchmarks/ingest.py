@@ -57,6 +57,7 @@ MOSQUITTO = "/usr/sbin/mosquitto"
 LOOPBACK = "127.0.0.1"
 DEFAULT_N = 50_000
 DEFAULT_RUNS = 3
+SMOKE_N = 400  # --smoke: readings per phase
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/cityhall"
 WARMUP_MAX = 5_000  # messages per phase in the discarded warm-up round
 PACED_SHARE = 4  # the paced pipeline phase publishes N / 4 readings (at half the sustained rate)
@@ -322,7 +323,7 @@ def _backend_pid() -> int | None:
 
 def _gateways() -> dict[str, str]:
     """Each light's base station (its gateway), as ``cityhall manage telemetry_ingest`` reads it."""
-    from cityhall.streetlights.selectors import light_gateways
+    from cityhall.streetlights.registry.selectors import light_gateways
 
     return light_gateways()
 
@@ -333,8 +334,8 @@ def _prepare_database() -> list[str]:
 
     from cityhall.core.audit import Actor
     from cityhall.core.transfer import import_document, read_dataset
-    from cityhall.streetlights.selectors import known_device_ids
-    from cityhall.streetlights.services import registry_build_from_seed
+    from cityhall.streetlights.registry.selectors import known_device_ids
+    from cityhall.streetlights.registry.services import registry_build_from_seed
 
     call_command("migrate", interactive=False, verbosity=0)
     import_document(read_dataset(DATASET), actor=Actor.system("bench:ingest"))
@@ -625,7 +626,7 @@ def _pipeline_thread(
 ):
     """The real ingester (``run_ingester``) in a thread of this process."""
     import cityhall.telemetry.ingester as ingester_module
-    from cityhall.streetlights.selectors import known_device_ids
+    from cityhall.streetlights.registry.selectors import known_device_ids
 
     real = ingester_module.ingest_batch
     observer = _Observer(real, n)
@@ -743,7 +744,7 @@ def ingest_child(argv: list[str]) -> int:
     logging.getLogger("cityhall.telemetry").setLevel(logging.WARNING)
     logging.getLogger("paho.mqtt").setLevel(logging.CRITICAL)
     import cityhall.telemetry.ingester as ingester_module
-    from cityhall.streetlights.selectors import known_device_ids
+    from cityhall.streetlights.registry.selectors import known_device_ids
 
     observer = _Observer(ingester_module.ingest_batch)
     ingester_module.ingest_batch = observer
@@ -1150,6 +1151,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=WARMUP_MAX,
         help=f"readings per phase in the warm-up round (0: none; {WARMUP_MAX:,})",
     )
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help=f"check that every phase runs: {SMOKE_N} readings, one run, no warm-up (figures are not worth "
+        "reading); any failure, or a database that cannot be reached, fails the run",
+    )
     parser.add_argument("--json", action="store_true", help="print machine-readable results")
     return parser
 
@@ -1168,6 +1175,8 @@ def main(argv: list[str] | None = None) -> int:
         print_table(results, argparse.Namespace(**saved), saved)
         return 0
     args = build_parser().parse_args(argv)
+    if args.smoke:
+        args.n, args.runs, args.warmup = SMOKE_N, 1, 0
     if args.ingesters > 1 and args.protocol != "5":
         build_parser().error("--ingesters > 1 needs MQTT 5 (a shared subscription)")
     from benchmarks.run import Target, parse_target
@@ -1191,6 +1200,7 @@ def main(argv: list[str] | None = None) -> int:
         if target.skipped:
             log(f"{target.label}: {target.skipped}; skipping it.")
             results[target.label] = {"skipped": target.skipped}
+            failed = failed or args.smoke  # a smoke run checks every database it is asked for
             continue
         log(f"ingest on {target.display()}")
         try:

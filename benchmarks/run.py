@@ -5,10 +5,13 @@ Every measured database runs in its own subprocess with its own environment (set
 throwaway database (created and dropped here) for PostgreSQL. All traffic stays on the loopback
 interface.
 
-    cityhall bench load [--runs N] [--database-url URL ...] [--json]
-    cityhall bench api [--requests N] [--database-url URL ...] [--json]
-    cityhall bench pages [--requests N] [--database-url URL ...] [--json]
-    cityhall bench all [--runs N] [--requests N] [--database-url URL ...] [--json]
+    cityhall bench load [--runs N] [--database-url URL ...] [--smoke] [--json]
+    cityhall bench api [--requests N] [--scale N ...] [--database-url URL ...] [--smoke] [--json]
+    cityhall bench pages [--requests N] [--scale N ...] [--database-url URL ...] [--smoke] [--json]
+    cityhall bench all [--runs N] [--requests N] [--scale N ...] [--database-url URL ...] [--smoke] [--json]
+
+``--scale N``: the demo plus N times the data (benchmarks/synthetic.py); ``--smoke``: every step once
+at tiny sizes, failing on any error or answer other than 200 (run by .ci/run).
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ import os
 import platform
 import re
 import secrets
+import shutil
+import signal
 import socket
 import sqlite3
 import statistics
@@ -54,8 +59,10 @@ FIGURES_QUERY = "정원"  # matches the staffing figures (label "… 정원 …"
 BASELINE = "me"
 API_REQUESTS = 500  # default requests per API endpoint
 PAGE_REQUESTS = 100  # default requests per web page
+API_USER = "admin"  # a demo account that may read every record type
 PAGE_USER = "director"  # a demo account (password: cityhall.organisation.demo.DEMO_PASSWORD)
 LOGIN_PATH = "/accounts/login/"  # the pages' baseline: a template render without data
+READY_PATH = LOGIN_PATH  # public, so readiness does not depend on what signing in unlocks
 PROGRAM_QUERY = "스마트가로등"  # finds the program below through the API
 PROGRAM_CODE = "smart-city-p1"  # 스마트가로등 운영
 SEARCH_QUERY = "가로등"
@@ -152,17 +159,22 @@ class Target:
             self.skipped = f"PostgreSQL is unreachable: {reason}"
 
     @contextlib.contextmanager
-    def database(self) -> Iterator[str | None]:
-        """A fresh, empty database for one run: yields its DATABASE_URL (None for SQLite, whose
-        fresh file lives in the run's temporary data directory). A PostgreSQL one is dropped after."""
+    def database(self, template: str | None = None) -> Iterator[str | None]:
+        """A fresh database for one run, empty or a copy of the database ``template`` (a URL from an
+        earlier call): yields its DATABASE_URL (None for SQLite, whose fresh file lives in the run's
+        temporary data directory). A PostgreSQL one is dropped after."""
         if self.url is None:
             yield None
             return
         from psycopg import sql
 
         name = f"{self._prefix()}_bench_{os.getpid()}_{secrets.token_hex(4)}"
+        create = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+        if template:
+            source = sql.Identifier(urlsplit(template).path.lstrip("/"))
+            create = sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), source)
         with self._admin() as conn:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            conn.execute(create)
         try:
             yield self._with_database(name)
         finally:
@@ -287,11 +299,11 @@ def load_worker(argv: list[str]) -> int:
     return 0
 
 
-def bench_load(target: Target, runs: int) -> dict[str, Any]:
+def bench_load(target: Target, runs: int, *, warmup: bool = True) -> dict[str, Any]:
     """``runs`` measured runs (plus one discarded warm-up run), each a fresh process and database."""
     samples: dict[str, list[float]] = {"setup": [], "migrate": [], "parse": [], "import": [], "load": []}
     last: dict[str, Any] = {}
-    for i in range(runs + 1):
+    for i in range(0 if warmup else 1, runs + 1):
         final = i == runs
         label = "warm-up" if i == 0 else f"run {i}/{runs}"
         log(f"  [{target.label}] load {label}")
@@ -313,6 +325,7 @@ def bench_load(target: Target, runs: int) -> dict[str, Any]:
         last = result
     return {
         "runs": runs,
+        "warmup": warmup,
         "records": last["records"],
         "exported_records": last["exported_records"],
         "check_plan_mismatches": last["mismatches"],
@@ -413,7 +426,8 @@ def wait_ready(server: subprocess.Popen, port: int, log_path: Path) -> None:
                 text = log_path.read_text(encoding="utf-8", errors="replace")
                 raise BenchError(f"the server exited ({server.returncode}):\n{_tail(text)}")
             try:
-                status, _ = probe.get("/api/v1/openapi.json")
+                # The login form is public and renders a template: the server is up and Django answers.
+                status, _ = probe.get(READY_PATH)
                 if status == 200:
                     return
             except OSError:
@@ -472,15 +486,46 @@ class DemoServer:
     cwd: Path
 
 
+# Per database, the data directory and database where ``cityhall demo --no-serve`` ran once in this
+# process: every benchmark server starts from a copy of it. Removed when ``main`` ends.
+DEMO_TEMPLATES: dict[str, tuple[Path, str | None]] = {}
+CLEANUP = contextlib.ExitStack()
+SQLITE_FILES = ("cityhall.sqlite3", "cityhall.sqlite3-wal", "secret_key")
+
+
+def demo_template(target: Target) -> tuple[Path, str | None]:
+    if target.label not in DEMO_TEMPLATES:
+        tmp = Path(CLEANUP.enter_context(tempfile.TemporaryDirectory(prefix="cityhall-bench-demo-")))
+        url = CLEANUP.enter_context(target.database())
+        log(f"  [{target.label}] cityhall demo --no-serve (copied for every server)")
+        run_cli(["demo", "--no-serve"], env=clean_env(tmp, url), cwd=tmp)
+        DEMO_TEMPLATES[target.label] = (tmp, url)
+    return DEMO_TEMPLATES[target.label]
+
+
 @contextlib.contextmanager
-def demo_server(target: Target, suite: str, username: str) -> Iterator[DemoServer]:
-    """A temporary data directory and a fresh database, ``cityhall demo --no-serve`` there, an API
-    token for ``username``, then the server. On exit the server is terminated and the rest removed."""
-    with tempfile.TemporaryDirectory(prefix=f"cityhall-bench-{suite}-") as tmp, target.database() as url:
+def demo_server(target: Target, suite: str, username: str, scale: int = 1) -> Iterator[DemoServer]:
+    """A temporary data directory and a fresh copy of the demo database (``cityhall demo --no-serve``),
+    the synthetic data of ``scale`` (benchmarks/synthetic.py), an API token for ``username``, then the
+    server. On exit the server is terminated and the rest removed."""
+    template_dir, template_url = demo_template(target)
+    with (
+        tempfile.TemporaryDirectory(prefix=f"cityhall-bench-{suite}-") as tmp,
+        target.database(template=template_url) as url,
+    ):
         cwd = Path(tmp)
         env = clean_env(cwd, url)
-        log(f"  [{target.label}] {suite}: cityhall demo --no-serve")
-        run_cli(["demo", "--no-serve"], env=env, cwd=cwd)
+        for name in SQLITE_FILES:  # the SQLite database (and the key that signs its sessions)
+            if (template_dir / name).exists():
+                shutil.copy2(template_dir / name, cwd / name)
+        t = time.perf_counter()
+        out = run_python(
+            ["-m", "benchmarks.synthetic", "--scale", str(scale)],
+            env=env,
+            cwd=cwd,
+            what=f"synthetic x{scale}",
+        )
+        log(f"  [{target.label}] {suite}: scale {scale}: {out.strip()} ({time.perf_counter() - t:.1f} s)")
         token = run_cli(["token", username, "--name", "bench"], env=env, cwd=cwd).strip().splitlines()[-1]
         with running_server(env, cwd) as port:
             yield DemoServer(port=port, token=token, env=env, cwd=cwd)
@@ -488,6 +533,18 @@ def demo_server(target: Target, suite: str, username: str) -> Iterator[DemoServe
 
 def warmup_for(requests: int) -> int:
     return max(10, min(requests // 10, 100))
+
+
+@dataclass
+class Sizes:
+    """How much to ask: requests per endpoint or page, warm-up requests, and the data's scale."""
+
+    requests: int
+    warmup: int
+    scale: int = 1
+
+
+OPENAPI = "openapi.json (signed in)"
 
 
 def endpoints(client: Client) -> dict[str, str]:
@@ -501,7 +558,7 @@ def endpoints(client: Client) -> dict[str, str]:
         "program detail": f"/api/v1/programs/{program}",
         "work-plan-task detail": f"/api/v1/work-plan-tasks/{task}",
         f"figures search (q={FIGURES_QUERY})": f"/api/v1/figures/?q={quote(FIGURES_QUERY)}",
-        "openapi.json": "/api/v1/openapi.json",
+        OPENAPI: "/api/v1/openapi.json",
     }
 
 
@@ -590,24 +647,29 @@ def measure(
     return out
 
 
-def bench_api(target: Target, requests: int) -> dict[str, Any]:
-    warmup = warmup_for(requests)
-    with demo_server(target, "api", "admin") as server:
+def bench_api(target: Target, sizes: Sizes) -> dict[str, Any]:
+    requests, warmup = sizes.requests, sizes.warmup
+    with demo_server(target, "api", API_USER, sizes.scale) as server:
         client = Client(server.port, server.token)
+        # The schema is for signed-in staff: asked with a session, as the API's own docs page does.
+        session = Client(server.port, cookies=True)
         try:
             paths = endpoints(client)
+            log_in(session, API_USER, demo_password(server))
             log(
                 f"  [{target.label}] api: {len(paths)} endpoints x ({warmup} warm-up + {requests}) "
-                f"requests on 127.0.0.1:{server.port}"
+                f"requests on 127.0.0.1:{server.port}, scale {sizes.scale}"
             )
-            routes = {name: (client, path) for name, path in paths.items()}
+            routes = {name: (session if name == OPENAPI else client, path) for name, path in paths.items()}
             results = measure(routes, requests, warmup)
         finally:
             client.close()
+            session.close()
     return {
         "requests": requests,
         "warmup": warmup,
-        "connections": client.connections,
+        "scale": sizes.scale,
+        "connections": client.connections + session.connections,
         "baseline": BASELINE,
         "endpoints": results,
     }
@@ -617,11 +679,13 @@ def bench_api(target: Target, requests: int) -> dict[str, Any]:
 
 HTML_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
-# The measured pages as a person reads them ({program}: the id of PROGRAM_CODE), in this order.
+# The measured pages as a person reads them, in this order. {placeholders}: ids and codes of records
+# the API finds (see ``pages``): {program} is PROGRAM_CODE, the others the first of their list.
 PAGES = (
     LOGIN_PATH,
     "/",
     "/organisation/",
+    "/organisation/diagnosis/",
     "/departments/smart-city/",
     "/departments/budget-legal/",
     "/teams/traffic-info/",
@@ -632,21 +696,53 @@ PAGES = (
     "/records/programs/",
     "/records/programs/{program}/",
     "/records/programs/{program}/history/",
+    "/records/pledge-checkins/",
+    "/records/repair-orders/",
+    "/pledges/",
+    "/pledges/{pledge}/",
+    "/pledges/rounds/",
+    "/pledges/rounds/{round}/",
+    "/pledges/rounds/{round}/review/",
+    "/performance/",
+    "/streetlights/",
+    "/streetlights/sites/{site}/",
+    "/streetlights/lights/{light}/",
+    "/streetlights/repairs/",
+    "/streetlights/repairs/?status=all",
+    "/streetlights/repairs/{repair}/",
+    "/streetlights/energy/",
     "/public/",
+    "/public/pledges/",
     "/reports/office-summary.xlsx",
     "/reports/departments/smart-city-plan.xlsx",
     "/records/programs/?format=xlsx",
 )
-ANONYMOUS_PAGES = frozenset({"/public/"})  # asked without cookies, on a connection of their own
+ANONYMOUS_PAGES = frozenset(
+    {"/public/", "/public/pledges/"}
+)  # asked without cookies, on a connection of their own
+# placeholder → (API list, the field of its first item); the program is looked up by PROGRAM_QUERY
+FIRST_OF = {
+    "pledge": ("/api/v1/pledges/?limit=1", "code"),
+    "round": ("/api/v1/checkin-rounds/?limit=1", "id"),
+    "site": ("/api/v1/streetlight-sites/?limit=1", "code"),
+    "light": ("/api/v1/streetlights/?limit=1", "code"),
+    "repair": ("/api/v1/repair-orders/?limit=1", "number"),
+}
 
 
 def pages(api: Client) -> dict[str, str]:
-    """Name (the page as a person reads it) → path as sent; the program's id comes from the API."""
+    """Name (the page as a person reads it) → path as sent; ids and codes come from the API."""
     found = api.get_json(f"/api/v1/programs/?q={quote(PROGRAM_QUERY)}")["items"]
     ids = [item["id"] for item in found if item.get("code") == PROGRAM_CODE]
     if not ids:
         raise BenchError(f"/api/v1/programs/?q={PROGRAM_QUERY} did not find the program {PROGRAM_CODE}")
-    names = [page.format(program=ids[0]) for page in PAGES]
+    values: dict[str, Any] = {"program": ids[0]}
+    for key, (path, field) in FIRST_OF.items():
+        items = api.get_json(path)["items"]
+        if not items:
+            raise BenchError(f"{path} found nothing: the page with {{{key}}} cannot be measured")
+        values[key] = items[0][field]
+    names = [page.format(**values) for page in PAGES]
     return {name: quote(name, safe="/?=&") for name in names}
 
 
@@ -683,9 +779,9 @@ def log_in(client: Client, username: str, password: str) -> None:
         )
 
 
-def bench_pages(target: Target, requests: int) -> dict[str, Any]:
-    warmup = warmup_for(requests)
-    with demo_server(target, "pages", PAGE_USER) as server:
+def bench_pages(target: Target, sizes: Sizes) -> dict[str, Any]:
+    requests, warmup = sizes.requests, sizes.warmup
+    with demo_server(target, "pages", PAGE_USER, sizes.scale) as server:
         password = demo_password(server)
         api = Client(server.port, server.token)
         session = Client(server.port, accept=HTML_ACCEPT, cookies=True)
@@ -695,7 +791,7 @@ def bench_pages(target: Target, requests: int) -> dict[str, Any]:
             log_in(session, PAGE_USER, password)
             log(
                 f"  [{target.label}] pages: {len(paths)} pages x ({warmup} warm-up + {requests}) "
-                f"requests on 127.0.0.1:{server.port}, logged in as {PAGE_USER}"
+                f"requests on 127.0.0.1:{server.port}, logged in as {PAGE_USER}, scale {sizes.scale}"
             )
             client_for = {name: anonymous if name in ANONYMOUS_PAGES else session for name in paths}
             routes = {name: (client_for[name], path) for name, path in paths.items()}
@@ -710,6 +806,7 @@ def bench_pages(target: Target, requests: int) -> dict[str, Any]:
     return {
         "requests": requests,
         "warmup": warmup,
+        "scale": sizes.scale,
         "user": PAGE_USER,
         "connections": {"session": session.connections, "anonymous": anonymous.connections},
         "baseline": LOGIN_PATH,
@@ -778,7 +875,8 @@ def print_load(target: Target, result: dict[str, Any]) -> None:
         f"check_plan mismatches {result['check_plan_mismatches']} (findings in the data, not errors)"
     )
     print(
-        f"  each run: a fresh process and database; one warm-up run discarded; export/check_plan "
+        f"  each run: a fresh process and database; "
+        f"{'one warm-up run discarded' if result['warmup'] else 'no warm-up run'}; export/check_plan "
         f"timed {result['runs']}x after one warm-up call on the last run's database"
     )
 
@@ -795,7 +893,7 @@ def latency_cells(r: dict[str, Any]) -> list[str]:
 
 
 def print_api(target: Target, result: dict[str, Any]) -> None:
-    print(f"\nAPI over HTTP (waitress, loopback): {target.display()}")
+    print(f"\nAPI over HTTP (waitress, loopback), scale {result['scale']}: {target.display()}")
     if not_measured(result):
         return
     rows = []
@@ -816,7 +914,7 @@ def print_api(target: Target, result: dict[str, Any]) -> None:
 
 
 def print_pages(target: Target, result: dict[str, Any]) -> None:
-    print(f"\nWeb pages over HTTP (waitress, loopback): {target.display()}")
+    print(f"\nWeb pages over HTTP (waitress, loopback), scale {result['scale']}: {target.display()}")
     if not_measured(result):
         return
     slow_ms = result["slow_ms"]
@@ -872,11 +970,22 @@ def meta(targets: list[Target]) -> dict[str, Any]:
 
 # -- command line -----------------------------------------------------------------------------------
 
+SMOKE_REQUESTS = 2  # --smoke: every endpoint and page answers, nothing worth timing
+SMOKE_WARMUP = 1
+MAX_SCALE = 1000
+
 
 def count(value: str) -> int:
     n = int(value)
     if not 1 <= n <= MAX_COUNT:
         raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_COUNT:,}")
+    return n
+
+
+def scale_factor(value: str) -> int:
+    n = int(value)
+    if not 1 <= n <= MAX_SCALE:
+        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_SCALE:,}")
     return n
 
 
@@ -892,6 +1001,13 @@ def build_parser() -> argparse.ArgumentParser:
         "PostgreSQL gets throwaway databases NAME_bench_* that are dropped afterwards",
     )
     shared.add_argument("--json", action="store_true", help="print machine-readable results")
+    shared.add_argument(
+        "--smoke",
+        action="store_true",
+        help=f"check that every step runs: one load run, {SMOKE_REQUESTS} requests per endpoint or page "
+        f"after {SMOKE_WARMUP} warm-up; any failure or answer other than 200 fails the run (figures "
+        "are not worth reading)",
+    )
     runs = argparse.ArgumentParser(add_help=False)
     runs.add_argument("--runs", type=count, default=5, help="load runs per database (default 5)")
     reqs = argparse.ArgumentParser(add_help=False)
@@ -899,6 +1015,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--requests",
         type=count,
         help=f"requests per endpoint or page (default {API_REQUESTS:,} for api, {PAGE_REQUESTS:,} for pages)",
+    )
+    reqs.add_argument(
+        "--scale",
+        type=scale_factor,
+        nargs="+",
+        default=[1],
+        metavar="N",
+        help="measure with N times the data (the seed replicated as synthetic departments, years, "
+        "pledges, repair orders, audit history and telemetry roll-ups; benchmarks/synthetic.py); "
+        "several values: one fresh database each, and the growth factor of each figure (default 1)",
     )
 
     parser = argparse.ArgumentParser(prog="cityhall bench", description="cityhall benchmarks")
@@ -910,13 +1036,93 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def sizes(args: argparse.Namespace, default_requests: int, scale: int) -> Sizes:
+    if args.smoke:
+        return Sizes(requests=args.requests or SMOKE_REQUESTS, warmup=SMOKE_WARMUP, scale=scale)
+    requests = args.requests or default_requests
+    return Sizes(requests=requests, warmup=warmup_for(requests), scale=scale)
+
+
+def run_scaled(
+    bench: Callable[[Target, Sizes], dict[str, Any]], default_requests: int
+) -> Callable[[Target, argparse.Namespace], dict[str, Any]]:
+    """One fresh database per ``--scale`` value; the results keyed by scale."""
+
+    def run(target: Target, args: argparse.Namespace) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for scale in args.scale:
+            out[str(scale)] = bench(target, sizes(args, default_requests, scale))
+        return {"scales": out}
+
+    return run
+
+
+def failures(suite: str, result: dict[str, Any]) -> list[str]:
+    """What went wrong in one suite's result on one database: errors and answers other than 200."""
+    if "error" in result:
+        return [result["error"]]
+    found = []
+    for scale, r in result.get("scales", {}).items():
+        named = r.get("pages") or r.get("endpoints") or {}
+        found += [
+            f"{suite} x{scale}: {name} HTTP {x['status']}" for name, x in named.items() if x["status"] != 200
+        ]
+    return found
+
+
+def print_scaled(printer: Printer, key: str) -> Printer:
+    def show(target: Target, result: dict[str, Any]) -> None:
+        if not_measured(result):
+            return
+        for r in result["scales"].values():
+            printer(target, r)
+        if len(result["scales"]) > 1:
+            print_growth(target, result["scales"], key)
+
+    return show
+
+
+def print_growth(target: Target, scales: dict[str, dict[str, Any]], key: str) -> None:
+    """Median/p95/p99 per scale and the growth factor (largest scale / smallest) of each."""
+    labels = list(scales)
+    first, last = labels[0], labels[-1]
+    print(
+        f"\nGrowth with the data ({key}, {target.label}): ms at scale {', '.join(labels)}; x{last}/x{first}"
+    )
+    headers = [key]
+    for label in labels:
+        headers += [f"x{label} med", f"x{label} p95", f"x{label} p99"]
+    headers += ["growth med", "growth p95"]
+    rows = []
+    for name in scales[first][key]:
+        cells = [name]
+        measured = [scales[label][key].get(name, {}) for label in labels]
+        for r in measured:
+            ok = r.get("status") == 200
+            cells += [ms(r[f]) if ok else "-" for f in ("median_ms", "p95_ms", "p99_ms")]
+        a, b = measured[0], measured[-1]
+        if a.get("status") == 200 and b.get("status") == 200:
+            cells += [f"{b['median_ms'] / a['median_ms']:.2f}", f"{b['p95_ms'] / a['p95_ms']:.2f}"]
+        else:
+            cells += ["-", "-"]
+        rows.append(cells)
+    print(table(headers, rows))
+
+
 # suite → (run it on one database, print its result), in the order ``all`` runs them
 Runner = Callable[[Target, argparse.Namespace], dict[str, Any]]
 Printer = Callable[[Target, dict[str, Any]], None]
 SUITES: dict[str, tuple[Runner, Printer]] = {
-    "load": (lambda target, args: bench_load(target, args.runs), print_load),
-    "api": (lambda target, args: bench_api(target, args.requests or API_REQUESTS), print_api),
-    "pages": (lambda target, args: bench_pages(target, args.requests or PAGE_REQUESTS), print_pages),
+    "load": (
+        lambda target, args: (
+            bench_load(target, args.runs, warmup=True)
+            if not args.smoke
+            else bench_load(target, 1, warmup=False)
+        ),
+        print_load,
+    ),
+    "api": (run_scaled(bench_api, API_REQUESTS), print_scaled(print_api, "endpoints")),
+    "pages": (run_scaled(bench_pages, PAGE_REQUESTS), print_scaled(print_pages, "pages")),
 }
 
 
@@ -925,6 +1131,8 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["_load-worker"]:
         return load_worker(argv[1:])
     args = build_parser().parse_args(argv)
+    # A terminated benchmark still stops its servers and drops its databases (the finally blocks).
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     global LOADAVG_START
     LOADAVG_START = loadavg()
     targets: list[Target] = args.targets or [Target(label="sqlite")]
@@ -937,24 +1145,33 @@ def main(argv: list[str] | None = None) -> int:
         if target.skipped:
             log(f"{target.label}: {target.skipped}; skipping it.")
 
+    with CLEANUP:
+        return run_suites(args, targets)
+
+
+def run_suites(args: argparse.Namespace, targets: list[Target]) -> int:
     suites = list(SUITES) if args.suite == "all" else [args.suite]
     results: dict[str, dict[str, Any]] = {suite: {} for suite in suites}
-    failed = False
+    failed: list[str] = []
     for suite in suites:
         for target in targets:
             if target.skipped:
                 results[suite][target.label] = {"skipped": target.skipped}
+                if args.smoke:  # a smoke run checks every database it is given
+                    failed.append(f"{suite} on {target.label}: {target.skipped}")
                 continue
             log(f"{suite} on {target.display()}")
             try:
                 results[suite][target.label] = SUITES[suite][0](target, args)
             except Exception as exc:  # one failing database or suite does not hide the others' results
-                failed = True
                 log(f"  FAILED: {exc}")
                 results[suite][target.label] = {"error": f"{type(exc).__name__}: {exc}"}
+            failed += [
+                f"{suite} on {target.label}: {f}" for f in failures(suite, results[suite][target.label])
+            ]
 
     if args.json:
-        print(json.dumps({"meta": meta(targets), **results}, ensure_ascii=False, indent=1))
+        print(json.dumps({"meta": meta(targets), **results, "failed": failed}, ensure_ascii=False, indent=1))
     else:
         info = meta(targets)
         print(
@@ -964,6 +1181,8 @@ def main(argv: list[str] | None = None) -> int:
         for suite in suites:
             for target in targets:
                 SUITES[suite][1](target, results[suite][target.label])
+    for failure in failed:
+        log(f"FAILED: {failure}")
     return 1 if failed else 0
 
 

@@ -94,3 +94,19 @@ def group_programs(programs: Iterable[Program]) -> list[ProgramGroup]:
         for code, items in grouped.items()
     ]
     return sorted(groups, key=lambda g: (order.get(g.code, len(order)), g.code))
+
+
+def programs_with_shares() -> QuerySet[Program]:
+    """Programs with their org unit and funding shares (in order), e.g. to prefetch under a task."""
+    return Program.objects.select_related("org_unit").prefetch_related(
+        Prefetch("shares", queryset=FundingShare.objects.order_by("id"))
+    )
+
+
+def department_programs(department: OrgUnit) -> list[Program]:
+    """The programs of a department and its teams, and those linked to its tasks."""
+    return list(
+        programs_with_shares()
+        .filter(Q(org_unit=department) | Q(org_unit__parent=department) | Q(task__department=department))
+        .select_related("task")
+    )

@@ -51,10 +51,6 @@ def parse_money(value: object) -> tuple[int, int]:
     return int(won), precision
 
 
-def to_won(value: object) -> int:
-    return parse_money(value)[0]
-
-
 def thousand_won(won: int | None) -> int | Decimal | None:
     """Won as a 천원 number, for a report's cell: an int when it divides evenly (``750548000`` → ``750548``),
     else the exact Decimal (``1500`` → ``Decimal("1.5")``); ``None`` stays ``None``."""

@@ -65,6 +65,8 @@ def scope_of(user) -> Scope:
     for role, department_id in _role_rows(user) if _role_rows else ():
         if role in OFFICE_ROLES:
             office_wide = True
+        if department_id is None:
+            continue  # an office-wide role
         for action in DEPARTMENT_ROLE_ACTIONS.get(role, ()):
             departments[action].add(department_id)
     scope = Scope(office_wide, {a: frozenset(ids) for a, ids in departments.items()})
@@ -131,7 +133,7 @@ def owner_department_id(rtype: RecordType, obj: models.Model) -> int | None:
     if kind == "department":
         return unit.pk
     if kind == "team":
-        return unit.parent_id
+        return getattr(unit, "parent_id", None)
     return None
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from typing import Any
 
@@ -23,17 +23,20 @@ from .periods import PeriodError, parse_period
 
 Errors = dict[str, list[str]]
 Resolver = Callable[["RecordType", str], models.Model | None]
+# An app's domain rules for one record type (kept in its services module): given the record as it would
+# be saved and its data before the change (None when new), the errors by field.
+Rules = Callable[[models.Model, "dict[str, Any] | None"], Errors]
 
 
 @dataclass(frozen=True)
 class FieldSpec:
     name: str
     field: models.Field
-    target: str | None = None  # record type of a reference
+    target: str = ""  # record type of a reference ("" for a plain field)
 
     @property
     def is_ref(self) -> bool:
-        return self.target is not None
+        return bool(self.target)
 
     @property
     def is_money(self) -> bool:
@@ -65,7 +68,16 @@ class RecordType:
     # The URL name of the app's own page where these records change (their rules — state changes,
     # clocks — live in that app's services); the generic pages and API then only read them.
     managed_at: str = ""
+    # Checked on every write through core.services (record pages, API, the app's own services).
+    rules: Rules | None = None
     fields: list[FieldSpec] = field(default_factory=list)
+
+    @property
+    def code_field(self) -> str:
+        """The field a reference names a record of this type by (only types with a code are referred to)."""
+        if self.key is None:
+            raise LookupError(f"{self.name} has no code to be referred to by")
+        return self.key
 
     @property
     def label(self) -> str:
@@ -208,6 +220,8 @@ def plain(value: Any) -> Any:
         return int(normal) if normal == normal.to_integral_value() else float(normal)
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, time):
+        return value.isoformat(timespec="minutes")  # "14:00", as plans write hours
     return value
 
 
@@ -225,6 +239,7 @@ def register(
     personal: Iterable[str] = (),
     columns: Iterable[str] = (),
     managed_at: str = "",
+    rules: Rules | None = None,
 ) -> RecordType:
     """Register a record type. Call in dependency order (referenced types first)."""
     rtype = RecordType(
@@ -236,6 +251,7 @@ def register(
         personal=tuple(personal),
         columns=tuple(columns),
         managed_at=managed_at,
+        rules=rules,
     )
     REGISTRY[name] = rtype
     _BY_MODEL[model] = rtype
@@ -250,14 +266,15 @@ def finalise() -> None:
             if f.primary_key or f.name in {"user"}:
                 continue
             if f.is_relation:
-                target = _BY_MODEL.get(f.related_model)
+                related = f.related_model
+                target = _BY_MODEL.get(related) if isinstance(related, type) else None
                 if target is None:
                     continue
                 specs.append(FieldSpec(f.name, f, target.name))
             else:
                 specs.append(FieldSpec(f.name, f))
         # Where a record came from reads best last, after what it says.
-        rtype.fields = sorted(specs, key=lambda s: s.name in {"section", "line"})
+        rtype.fields = sorted(specs, key=lambda s: s.name in {"section", "line", "lines", "derived"})
 
 
 def is_registered(model: type[models.Model]) -> bool:

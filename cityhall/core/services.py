@@ -10,18 +10,35 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, models, router, transaction
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
+from django.utils.functional import Promise
 
 from . import audit
 from .permissions import ADD, CHANGE, DELETE, allowed
 from .records import Errors, RecordType, is_registered, record_type_for
 
+NON_FIELD = "__all__"
+
 
 class RecordInvalid(Exception):
-    """The data does not make a valid record; ``errors`` maps field names to Korean messages."""
+    """The one domain error: what is wrong, by field (``errors`` maps each field name, or ``__all__`` for
+    the whole, to its Korean messages, translated through gettext). Pages show the messages beside their
+    fields; the API answers 422 ``{"detail": [{"loc": ["body", field], "msg": …}]}``.
 
-    def __init__(self, errors: Errors):
+    ``RecordInvalid("message")`` is a problem of the whole; ``RecordInvalid("message", field="x")`` one
+    of field ``x``."""
+
+    def __init__(self, errors: Errors | str | Promise, *, field: str = NON_FIELD):
+        if isinstance(errors, (str, Promise)):  # a message, maybe translated lazily
+            errors = {field: [str(errors)]}
         super().__init__(errors)
-        self.errors = errors
+        self.errors: Errors = {name: [str(m) for m in messages] for name, messages in errors.items()}
+
+    @property
+    def messages(self) -> list[str]:
+        return [m for messages in self.errors.values() for m in messages]
+
+    def __str__(self) -> str:
+        return " ".join(self.messages)
 
 
 class RecordInUse(Exception):
@@ -34,11 +51,15 @@ def resolve_saved(rtype: RecordType, key: str) -> models.Model | None:
     return rtype.model._default_manager.filter(**{rtype.key: key}).first()
 
 
-def _save(rtype: RecordType, obj: models.Model, data: dict[str, Any], *, partial: bool) -> None:
+def _save(
+    rtype: RecordType, obj: models.Model, data: dict[str, Any], *, partial: bool, before: dict | None = None
+) -> None:
     errors = rtype.fill(obj, data, resolve_saved, partial=partial)
     if errors:
         raise RecordInvalid(errors)
     errors = rtype.validate(obj, saved_refs=True)
+    if not errors and rtype.rules is not None:
+        errors = rtype.rules(obj, before)
     if errors:
         raise RecordInvalid(errors)
     try:
@@ -81,7 +102,7 @@ def record_update(
     if actor.user is not None and not allowed(actor.user, CHANGE, rtype, obj):
         raise PermissionDenied("이 기록을 고칠 권한이 없습니다.")
     before = rtype.to_data(obj)
-    _save(rtype, obj, data, partial=True)
+    _save(rtype, obj, data, partial=True, before=before)
     # Moving a record to another department needs the right to change records there as well.
     if actor.user is not None and not allowed(actor.user, CHANGE, rtype, obj):
         raise PermissionDenied("이 부서로 기록을 옮길 권한이 없습니다.")

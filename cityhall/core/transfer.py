@@ -54,7 +54,7 @@ def _document_model() -> type[models.Model]:
 
 def export_document() -> dict[str, Any]:
     """Every record of the loaded plan, references by code and money in won."""
-    document = _document_model().objects.first()
+    document = _document_model()._default_manager.first()
     out: dict[str, Any] = {
         "format": FORMAT,
         "document": {f: getattr(document, f) for f in DOCUMENT_FIELDS} if document else None,
@@ -71,7 +71,7 @@ def export_document() -> dict[str, Any]:
 
 def database_is_empty() -> bool:
     return not any(rtype.model._default_manager.exists() for rtype in REGISTRY.values()) and not (
-        _document_model().objects.exists()
+        _document_model()._default_manager.exists()
     )
 
 
@@ -90,8 +90,8 @@ def _self_ref_levels(rtype: RecordType, objs: list[models.Model]) -> list[list[m
     def level(obj: models.Model, seen: frozenset[int] = frozenset()) -> int:
         if id(obj) in depth:
             return depth[id(obj)]
-        parents = [getattr(obj, n, None) for n in self_refs]
-        parents = [p for p in parents if p is not None and p.pk is None]
+        refs = [getattr(obj, n, None) for n in self_refs]
+        parents: list[models.Model] = [p for p in refs if p is not None and p.pk is None]
         if id(obj) in seen:
             raise PlanImportError([f"{rtype.name}: 상위 참조가 순환합니다 ({obj})"])
         d = 1 + max((level(p, seen | {id(obj)}) for p in parents), default=-1)
@@ -145,7 +145,7 @@ def validate_document(doc: Any) -> tuple[dict[str, list[models.Model]], list[str
     # Pass 2: fill and validate each record; check unique constraints within the document.
     result: dict[str, list[models.Model]] = {}
     for name, rtype in REGISTRY.items():
-        uniques = [c.fields for c in rtype.model._meta.total_unique_constraints]
+        uniques = [tuple(c.fields) for c in rtype.model._meta.total_unique_constraints]
         seen: dict[tuple, set] = defaultdict(set)
         objs = []
         for i, r, obj in built[name]:
@@ -179,7 +179,7 @@ def import_document(doc: Any, *, actor: audit.Actor) -> ImportReport:
     report = ImportReport()
     with transaction.atomic():
         if doc.get("document"):
-            _document_model().objects.create(**doc["document"])
+            _document_model()._default_manager.create(**doc["document"])
         events = []
         for name, rtype in REGISTRY.items():
             # bulk_create takes each reference's id from its target, saved by an earlier level/type.

@@ -9,6 +9,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.translation import gettext_lazy as _
 
+from cityhall.core.services import RecordInvalid
+
 from .models import (
     DEFAULT_HOURS_PER_PERSON_YEAR,
     OrgUnit,
@@ -41,24 +43,20 @@ DEFAULT_UNDER = Decimal("0.9")
 TWO_PLACES = Decimal("0.01")
 
 
-class WorkloadError(ValueError):
-    """The analysis cannot be computed with these settings (a Korean message for the user)."""
-
-
 def _d(value) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
 def check_workload_settings(hours_per_person_year, over, under) -> tuple[Decimal, Decimal, Decimal]:
-    """The analysis settings as Decimals, or WorkloadError with what is wrong."""
+    """The analysis settings as Decimals, or RecordInvalid saying which is wrong."""
     try:
         hours, over, under = _d(hours_per_person_year), _d(over), _d(under)
     except (InvalidOperation, ValueError, TypeError) as exc:
-        raise WorkloadError(str(_("분석 기준은 숫자로 적어야 합니다."))) from exc
+        raise RecordInvalid(_("분석 기준은 숫자로 적어야 합니다.")) from exc
     if not hours.is_finite() or hours <= 0:
-        raise WorkloadError(str(_("1인 연간 근무시간은 0보다 커야 합니다.")))
+        raise RecordInvalid(_("1인 연간 근무시간은 0보다 커야 합니다."), field="hours")
     if not (over.is_finite() and under.is_finite()) or under <= 0 or over < under:
-        raise WorkloadError(str(_("판정 기준은 0 < 여유 기준 ≤ 과부하 기준이어야 합니다.")))
+        raise RecordInvalid(_("판정 기준은 0 < 여유 기준 ≤ 과부하 기준이어야 합니다."), field="over")
     return hours, over, under
 
 
@@ -311,7 +309,7 @@ def workload_report(
     """The analysis of every team (in the office's order), rolled up by department.
 
     Without ``hours_per_person_year`` the given or latest ``WorkloadAnalysis`` sets it, else 1,952.
-    Raises WorkloadError for settings that cannot give a result (zero hours, thresholds upside down).
+    Raises RecordInvalid for settings that cannot give a result (zero hours, thresholds upside down).
     """
     if analysis is None:
         analysis = latest_workload_analysis()

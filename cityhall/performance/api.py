@@ -1,8 +1,8 @@
 """성과관리 API beyond the generated CRUD: the incentive allocation of a year, computed (read-only)."""
 
-from django.core.exceptions import ValidationError
-from ninja import Router, Schema, Status
+from ninja import Router, Schema
 
+from cityhall.core.api import Problems
 from cityhall.core.permissions import require_role
 
 from . import services
@@ -30,21 +30,14 @@ class AllocationOut(Schema):
     departments: list[AllocationRowOut]
 
 
-class ProblemsOut(Schema):
-    detail: list[str]
-
-
 @router.get(
     "/allocation/{year}",
-    response={200: AllocationOut, 422: ProblemsOut},
+    response={200: AllocationOut, 422: Problems},
     summary="성과급 배분 계산 (읽기 전용, 산출 근거 포함)",
 )
 def allocation(request, year: int):
     require_role(request.user)
-    try:
-        result = services.incentive_allocation(year=year)
-    except ValidationError as exc:
-        return Status(422, {"detail": exc.messages})
+    result = services.incentive_allocation(year=year)
     return {
         "year": result.year,
         "pool": result.rule.pool,

@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
-
-from cityhall.organisation import selectors as org_selectors
+from cityhall.core.services import RecordInvalid
 from cityhall.organisation.models import OrgUnit
 
 from .models import EvaluationCycle, Indicator, IndicatorActual
@@ -47,7 +45,7 @@ def indicator_row(indicator: Indicator) -> IndicatorRow:
     if indicator.kind == Indicator.Kind.QUANTITATIVE and latest is not None:
         try:
             rate = achievement(indicator, latest.value)
-        except ValidationError as exc:
+        except RecordInvalid as exc:
             problem = " ".join(exc.messages)
     elif indicator.kind == Indicator.Kind.QUANTITATIVE and indicator.target is None:
         problem = "목표값 없음"
@@ -62,11 +60,13 @@ def overview(year: int) -> list[DepartmentIndicators]:
         .prefetch_related("actuals")
         .order_by("code")
     )
-    groups = {u.pk: DepartmentIndicators(u) for u in org_selectors.departments()}
+    groups: dict[int, DepartmentIndicators] = {}
     for indicator in indicators:
         group = groups.setdefault(indicator.department_id, DepartmentIndicators(indicator.department))
         group.rows.append(indicator_row(indicator))
-    return [g for g in groups.values() if g.rows]
+    # The plan's department order (OrgUnit.objects.departments()), read from the indicators' own
+    # departments: not every unit with its teams and positions, most of which have no indicator.
+    return sorted(groups.values(), key=lambda g: (g.department.order, g.department.pk))
 
 
 def indicator(code: str) -> Indicator | None:

@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from cityhall.core import audit
 from cityhall.core.permissions import has_permission
 from cityhall.core.records import REGISTRY
-from cityhall.core.services import record_create, record_update
+from cityhall.core.services import NON_FIELD, RecordInvalid, record_create, record_update
 from cityhall.organisation import selectors as org_selectors
 from cityhall.organisation.models import OrgUnit
 from cityhall.organisation.selectors import PLANNING_STAFF
@@ -79,18 +79,16 @@ def achievement(indicator: Indicator, value: Decimal) -> Decimal:
     when lower is better (e.g. zero incidents): 실적 0 → 100, otherwise 0.
     """
     if indicator.target is None:
-        raise ValidationError(
+        raise RecordInvalid(
             f"지표 '{indicator.name}'({indicator.code})에 목표값이 없어 달성률을 계산할 수 없습니다."
         )
     target = Decimal(indicator.target)
     value = Decimal(value)
     if target < 0 or value < 0:
-        raise ValidationError(
-            f"지표 '{indicator.name}'({indicator.code})의 목표와 실적은 음수일 수 없습니다."
-        )
+        raise RecordInvalid(f"지표 '{indicator.name}'({indicator.code})의 목표와 실적은 음수일 수 없습니다.")
     if indicator.direction == Indicator.Direction.HIGHER:
         if target == 0:
-            raise ValidationError(
+            raise RecordInvalid(
                 f"지표 '{indicator.name}'({indicator.code})의 목표가 0이라 "
                 "'높을수록 좋음' 달성률을 계산할 수 없습니다."
             )
@@ -145,7 +143,7 @@ class _Problems:
 
     def raise_if_any(self) -> None:
         if self.messages:
-            raise ValidationError(self.messages)
+            raise RecordInvalid({NON_FIELD: self.messages})
 
 
 def _grade_points(rule: IncentiveRule) -> dict[str, Decimal]:
@@ -181,7 +179,7 @@ def indicator_points(
         return None
     try:
         rate = achievement(indicator, actual.value)
-    except ValidationError as exc:
+    except RecordInvalid as exc:
         problems.messages.extend(exc.messages)
         return None
     points = min(rate, cap)
@@ -241,7 +239,7 @@ def split_largest_remainder(pool: int, factors: list[Decimal]) -> tuple[list[int
     the amounts sum exactly to ``pool``."""
     total = sum(factors, Decimal("0"))
     if total <= 0:
-        raise ValidationError("배분 기준값의 합이 0이라 배분할 수 없습니다.")
+        raise RecordInvalid("배분 기준값의 합이 0이라 배분할 수 없습니다.")
     exact = [Decimal(pool) * f / total for f in factors]
     floors = [int(e) for e in exact]  # exact >= 0, so int() floors
     left = pool - sum(floors)
@@ -254,11 +252,11 @@ def split_largest_remainder(pool: int, factors: list[Decimal]) -> tuple[list[int
 
 def incentive_allocation(*, year: int) -> Allocation:
     """성과급 배분 (read-only): the year's rule applied to the department scores, with an explanation
-    per department in Korean. Raises ValidationError listing every problem (no rule, missing
+    per department in Korean. Raises RecordInvalid listing every problem (no rule, missing
     target or actual, zero staff, …)."""
     rule = IncentiveRule.objects.filter(year=year).first()
     if rule is None:
-        raise ValidationError(f"{year}년 성과급 배분 기준이 없습니다.")
+        raise RecordInvalid(f"{year}년 성과급 배분 기준이 없습니다.")
     problems = _Problems()
     if rule.pool is None or rule.pool < 0:
         problems.add("배분 총액은 0원 이상이어야 합니다.")
@@ -320,7 +318,7 @@ def incentive_allocate(*, year: int, actor: audit.Actor) -> list[DepartmentScore
         raise PermissionDenied("성과급 배분은 정책기획과 또는 실장만 확정할 수 있습니다.")
     cycle = EvaluationCycle.objects.select_for_update().filter(year=year).first()
     if cycle is None:
-        raise ValidationError(f"{year}년 평가 주기가 없습니다.")
+        raise RecordInvalid(f"{year}년 평가 주기가 없습니다.")
     allocation = incentive_allocation(year=year)
     rtype = REGISTRY["department_scores"]
     events = []
@@ -358,7 +356,7 @@ def evaluation_cycle_advance(*, cycle: EvaluationCycle, actor: audit.Actor) -> E
     cycle = EvaluationCycle.objects.select_for_update().get(pk=cycle.pk)
     following = NEXT_STAGE.get(cycle.stage)
     if following is None:
-        raise ValidationError("환류 단계가 마지막 단계입니다.")
+        raise RecordInvalid("환류 단계가 마지막 단계입니다.")
     rtype = REGISTRY["evaluation_cycles"]
     before = rtype.to_data(cycle)
     cycle.stage = following
@@ -367,6 +365,7 @@ def evaluation_cycle_advance(*, cycle: EvaluationCycle, actor: audit.Actor) -> E
     return cycle
 
 
+@transaction.atomic
 @transaction.atomic
 def indicator_actual_record(
     *,
@@ -379,6 +378,9 @@ def indicator_actual_record(
     """Record (or correct) an indicator's actual for a quarter — editors of the owning department
     (through the permission choke point), audited. Bad values raise RecordInvalid (Korean)."""
     rtype = REGISTRY["indicator_actuals"]
+    # Two people recording the same quarter at once: the indicator's row lock makes the second a
+    # correction of the first rather than a second insert the unique constraint would refuse.
+    Indicator.objects.select_for_update().filter(pk=indicator.pk).first()
     existing = IndicatorActual.objects.filter(indicator=indicator, quarter=quarter).first()
     data = {"value": value, "evidence": evidence, "recorded_by": actor.name}
     if existing is not None:
@@ -396,9 +398,12 @@ def indicator_grade_set(
     if actor.user is not None and not has_permission(actor.user, PLANNING_STAFF):
         raise PermissionDenied("시군종합평가 등급은 정책기획과 또는 실장만 입력할 수 있습니다.")
     if grade not in Grade.values:
-        raise ValidationError(f"등급 '{grade}'은(는) 없는 등급입니다. ({', '.join(Grade.values)})")
+        raise RecordInvalid(f"등급 '{grade}'은(는) 없는 등급입니다. ({', '.join(Grade.values)})")
     rtype = REGISTRY["indicator_grades"]
-    existing = IndicatorGrade.objects.select_for_update().filter(indicator=indicator).first()
+    # Lock the indicator, not the grade: with no grade yet, locking it would lock nothing and two
+    # first grades would both insert (the one-to-one would refuse the second with an error).
+    Indicator.objects.select_for_update().filter(pk=indicator.pk).first()
+    existing = IndicatorGrade.objects.filter(indicator=indicator).first()
     if existing is None:
         saved = IndicatorGrade.objects.create(indicator=indicator, grade=grade, note=note)
         audit.record(actor, "create", rtype, saved, after=rtype.to_data(saved))

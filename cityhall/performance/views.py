@@ -4,14 +4,15 @@ allocation (with XLSX) and the cycle's stage. Thin: reads via ``selectors``, wri
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from cityhall.core import clock
+from cityhall.core import clock, params
 from cityhall.core.audit import Actor
 from cityhall.core.decorators import role_required
 from cityhall.core.exports import Sheet, xlsx_response
@@ -27,15 +28,15 @@ from .models import DepartmentScore, Grade, IndicatorActual
 
 
 def _year(request) -> int:
-    raw = request.GET.get("year", "")
-    if raw.isdigit():
-        return int(raw)
+    if request.query.year is not None:
+        return request.query.year
     known = selectors.years()
     return known[-1] if known else clock.today().year
 
 
 @require_GET
 @role_required
+@params.page(year=params.Year(label=gettext_lazy("연도")))
 def overview(request):
     year = _year(request)
     groups = selectors.overview(year)
@@ -122,7 +123,7 @@ def grade_set(request, code):
             note=request.POST.get("note", "")[:200],
             actor=Actor.for_user(request.user),
         )
-    except ValidationError as exc:
+    except RecordInvalid as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("등급을 저장했습니다."))
@@ -137,7 +138,7 @@ def cycle_advance(request, year):
         raise Http404(_("평가 주기가 없습니다."))
     try:
         services.evaluation_cycle_advance(cycle=cycle, actor=Actor.for_user(request.user))
-    except ValidationError as exc:
+    except RecordInvalid as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("평가 단계를 넘겼습니다."))
@@ -147,7 +148,7 @@ def cycle_advance(request, year):
 def _allocation(year: int):
     try:
         return services.incentive_allocation(year=year), []
-    except ValidationError as exc:
+    except RecordInvalid as exc:
         return None, exc.messages
 
 
@@ -172,7 +173,7 @@ def incentives(request, year):
 def incentives_allocate(request, year):
     try:
         services.incentive_allocate(year=year, actor=Actor.for_user(request.user))
-    except ValidationError as exc:
+    except RecordInvalid as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("성과급 배분 결과를 확정해 저장했습니다."))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -253,10 +253,11 @@ def dataset_lines(document: PlanDocument | None) -> tuple[str, ...]:
     return _dataset_lines(document.code)
 
 
-def source_ref(records: Iterable, source: Sequence[str], *, extra_lines: Iterable[int] = ()) -> SourceRef:
+def source_ref(records: Iterable, source: Sequence[str]) -> SourceRef:
     """The section and the exact source lines of ``records`` (each a ``Sourced``)."""
     records = list(records)
-    lines = sorted({r.line for r in records if r.line} | {n for n in extra_lines if n})
+    cited = {n for r in records for n in getattr(r, "cited_lines", [r.line] if r.line else [])}
+    lines = sorted(cited)
     sections = [r.section for r in records if r.section]
     ref = SourceRef(section=sections[0] if sections else "", lines=lines)
     ref.text = [SourceLine(n, source[n - 1]) for n in lines if 0 < n <= len(source)]
@@ -318,11 +319,9 @@ def group_items(items: Sequence[TaskItem], source: Sequence[str]) -> list[ItemKi
 
 def task_detail(code: str) -> WorkPlanTask | None:
     """One task with everything its page shows, in seven queries."""
-    from cityhall.budget.models import FundingShare, Program  # budget refers to plans, not back
+    from cityhall.budget.selectors import programs_with_shares  # budget refers to plans, not back
 
-    programs = Program.objects.select_related("org_unit").prefetch_related(
-        Prefetch("shares", queryset=FundingShare.objects.order_by("id"))
-    )
+    programs = programs_with_shares()
     return (
         WorkPlanTask.objects.select_related("department")
         .prefetch_related(
@@ -368,7 +367,7 @@ def task_page(task: WorkPlanTask, *, document: PlanDocument | None, today: date)
         program.share_list = list(program.shares.all())
     sources = {
         "task": source_ref([task], source),
-        "goals": source_ref([task], source, extra_lines=_goal_lines(task, source)),
+        "goals": _goals_ref(task, source),
         "milestones": source_ref(milestones, source),
         "owners": source_ref(owners, source),
         "partners": source_ref(partners, source),
@@ -388,18 +387,12 @@ def task_page(task: WorkPlanTask, *, document: PlanDocument | None, today: date)
     )
 
 
-def _goal_lines(task: WorkPlanTask, source: Sequence[str]) -> list[int]:
-    """The ❖ lines under the task's title line (goals keep no line of their own)."""
-    if not task.line or not source:
-        return []
-    found = []
-    for number in range(task.line + 1, min(len(source), task.line + 8) + 1):
-        text = source[number - 1].strip()
-        if text.startswith("❖"):
-            found.append(number)
-        elif text.startswith("□"):
-            break
-    return found
+def _goals_ref(task: WorkPlanTask, source: Sequence[str]) -> SourceRef:
+    """The ❖ lines the task's goals cite (they stand under its title line)."""
+    lines = task.lines_of("goals")
+    ref = SourceRef(section=task.section, lines=sorted(lines))
+    ref.text = [SourceLine(n, source[n - 1]) for n in ref.lines if 0 < n <= len(source)]
+    return ref
 
 
 # -- timeline -------------------------------------------------------------------------------------
@@ -617,7 +610,7 @@ class DepartmentPlan:
 def department_plan(department: OrgUnit, *, today: date) -> DepartmentPlan:
     """A department's tasks with items, milestones, owners and partners, and its programs: those of
     the department and its teams, and those linked to its tasks. Seven queries."""
-    from cityhall.budget.models import FundingShare, Program
+    from cityhall.budget.selectors import department_programs
 
     document = plan_document()
     tasks = list(
@@ -633,13 +626,7 @@ def department_plan(department: OrgUnit, *, today: date) -> DepartmentPlan:
     )
     for task in tasks:
         _annotate_owners(task)
-    program_list = list(
-        Program.objects.filter(
-            Q(org_unit=department) | Q(org_unit__parent=department) | Q(task__department=department)
-        )
-        .select_related("org_unit", "task")
-        .prefetch_related(Prefetch("shares", queryset=FundingShare.objects.order_by("id")))
-    )
+    program_list = department_programs(department)
     year = plan_year(document, today)
     task_numbers = {t.pk: t.number for t in tasks}
 

@@ -7,19 +7,18 @@ from __future__ import annotations
 from datetime import date
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
+from cityhall.core.api import Problems
 from cityhall.core.audit import Actor
 from cityhall.core.permissions import require_role
+from cityhall.core.services import RecordInvalid
 
 from . import selectors, services
 from .models import CheckinRound, Pledge, PledgeCheckin
 
 router = Router(tags=["공약"])
-
-
-class Error(Schema):
-    detail: str
 
 
 class RoundOpenIn(Schema):
@@ -109,22 +108,16 @@ def summary(request):
     }
 
 
-@router.post("/rounds/open", response={201: RoundOut, 422: Error}, summary="점검 회차 열기")
+@router.post("/rounds/open", response={201: RoundOut, 422: Problems}, summary="점검 회차 열기")
 def round_open(request, body: RoundOpenIn):
-    try:
-        r = services.round_open(**body.dict(), actor=Actor.for_user(request.user))
-    except services.PledgeError as exc:
-        return Status(422, {"detail": str(exc)})
+    r = services.round_open(**body.dict(), actor=Actor.for_user(request.user))
     return Status(201, _round_out(r))
 
 
-@router.post("/rounds/{round_id}/close", response={200: RoundOut, 422: Error}, summary="점검 회차 마감")
+@router.post("/rounds/{round_id}/close", response={200: RoundOut, 422: Problems}, summary="점검 회차 마감")
 def round_close(request, round_id: int):
     r = get_object_or_404(CheckinRound, pk=round_id)
-    try:
-        services.round_close(round_=r, actor=Actor.for_user(request.user))
-    except services.PledgeError as exc:
-        return Status(422, {"detail": str(exc)})
+    services.round_close(round_=r, actor=Actor.for_user(request.user))
     r.refresh_from_db()
     return _round_out(r)
 
@@ -139,25 +132,21 @@ def missing(request, round_id: int):
     ]
 
 
-@router.post("/rounds/{round_id}/checkins", response={200: CheckinOut, 422: Error}, summary="추진현황 제출")
+@router.post(
+    "/rounds/{round_id}/checkins", response={200: CheckinOut, 422: Problems}, summary="추진현황 제출"
+)
 def checkin_submit(request, round_id: int, body: CheckinIn):
     r = get_object_or_404(CheckinRound, pk=round_id)
     data = body.dict()
     pledge = Pledge.objects.select_related("lead_department").filter(code=data.pop("pledge")).first()
     if pledge is None:
-        return Status(422, {"detail": "공약 코드를 찾을 수 없습니다."})
-    try:
-        c = services.checkin_submit(round_=r, pledge=pledge, actor=Actor.for_user(request.user), **data)
-    except services.PledgeError as exc:
-        return Status(422, {"detail": str(exc)})
+        raise RecordInvalid(_("공약 코드를 찾을 수 없습니다."), field="pledge")
+    c = services.checkin_submit(round_=r, pledge=pledge, actor=Actor.for_user(request.user), **data)
     return _checkin_out(c)
 
 
-@router.post("/checkins/{checkin_id}/review", response={200: CheckinOut, 422: Error}, summary="제출 검토")
+@router.post("/checkins/{checkin_id}/review", response={200: CheckinOut, 422: Problems}, summary="제출 검토")
 def checkin_review(request, checkin_id: int, body: ReviewIn):
     c = get_object_or_404(PledgeCheckin.objects.select_related("round", "pledge"), pk=checkin_id)
-    try:
-        c = services.checkin_review(checkin=c, actor=Actor.for_user(request.user), **body.dict())
-    except services.PledgeError as exc:
-        return Status(422, {"detail": str(exc)})
+    c = services.checkin_review(checkin=c, actor=Actor.for_user(request.user), **body.dict())
     return _checkin_out(c)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Sum
 
 from cityhall.organisation.models import OrgUnit
 
@@ -69,14 +69,18 @@ def checkin_history(pledge: Pledge) -> QuerySet[PledgeCheckin]:
 
 
 def portfolio_summary(queryset: QuerySet[Pledge] | None = None) -> PortfolioSummary:
+    # Counted and summed in the database: one row per (category, status), however many pledges.
     rows = list(
-        (queryset if queryset is not None else Pledge.objects.all()).values("category", "status", "progress")
+        (queryset if queryset is not None else Pledge.objects.all())
+        .order_by()
+        .values("category", "status")
+        .annotate(n=Count("pk"), progress=Sum("progress"))
     )
-    total = len(rows)
-    by_category = {c.value: sum(1 for r in rows if r["category"] == c.value) for c in Category}
+    total = sum(r["n"] for r in rows)
+    by_category = {c.value: sum(r["n"] for r in rows if r["category"] == c.value) for c in Category}
     statuses = []
     for status in Status:
-        count = sum(1 for r in rows if r["status"] == status.value)
+        count = sum(r["n"] for r in rows if r["status"] == status.value)
         statuses.append(StatusCount(status.value, str(status.label), count, share(count, total)))
     average = (
         (Decimal(sum(r["progress"] for r in rows)) / total).quantize(Decimal("0.1"))

@@ -6,17 +6,19 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cityhall.core import clock
+from cityhall.core import clock, params
 from cityhall.core.audit import Actor
 from cityhall.core.decorators import role_required
 from cityhall.core.exports import XLSX, download, hwpx_response
 from cityhall.core.htmx import wants_fragment
 from cityhall.core.permissions import has_permission
+from cityhall.core.services import RecordInvalid
 from cityhall.organisation.models import OrgUnit
 from cityhall.organisation.selectors import PLANNING_STAFF
 
@@ -25,6 +27,13 @@ from .forms import CheckinForm, ImportForm, ReviewForm, RoundOpenForm
 from .importer import PledgeImportError, pledge_import_xlsx
 from .models import CheckinRound, PledgeCheckin
 
+PAGE_SIZE = 100  # pledges or check-ins per page (a term's pledges fit on one)
+
+
+def _page(request, queryset):
+    """One page of ``queryset``, read with LIMIT/OFFSET: the page costs the same however long the list."""
+    return Paginator(queryset, PAGE_SIZE).get_page(request.query.page)
+
 
 def _round(pk: int) -> CheckinRound:
     return get_object_or_404(CheckinRound, pk=pk)
@@ -32,13 +41,14 @@ def _round(pk: int) -> CheckinRound:
 
 @require_GET
 @role_required
+@params.page(page=params.PAGE)
 def pledge_list(request):
     return render(
         request,
         "pledges/pledge_list.html",
         {
             "summary": selectors.portfolio_summary(),
-            "pledges": selectors.pledges(),
+            "pledges": _page(request, selectors.pledges()),
             "planning": has_permission(request.user, PLANNING_STAFF),
             "open_round": selectors.open_round(),
         },
@@ -93,7 +103,7 @@ def round_list(request):
         if form.is_valid():
             try:
                 round_ = services.round_open(**form.cleaned_data, actor=Actor.for_user(request.user))
-            except services.PledgeError as exc:
+            except RecordInvalid as exc:
                 error = str(exc)
             else:
                 messages.success(request, _("%(round)s을(를) 열었습니다.") % {"round": round_})
@@ -188,7 +198,7 @@ def checkin_submit(request, pk, pledge_pk):
             services.checkin_submit(
                 round_=round_, pledge=pledge, actor=Actor.for_user(request.user), **form.cleaned_data
             )
-        except services.PledgeError as exc:
+        except RecordInvalid as exc:
             error = str(exc)
     else:
         error = " ".join(m for ms in form.errors.values() for m in ms)
@@ -206,6 +216,7 @@ def checkin_submit(request, pk, pledge_pk):
 
 @require_GET
 @role_required
+@params.page(page=params.PAGE)
 def review(request, pk):
     if not has_permission(request.user, PLANNING_STAFF):
         raise PermissionDenied(_("검토는 정책기획과만 할 수 있습니다."))
@@ -215,7 +226,7 @@ def review(request, pk):
         .select_related("pledge__lead_department", "submitted_by", "reviewed_by")
         .order_by("review", "pledge__number")
     )
-    return render(request, "pledges/review.html", {"round": round_, "checkins": checkins})
+    return render(request, "pledges/review.html", {"round": round_, "checkins": _page(request, checkins)})
 
 
 @require_POST
@@ -233,7 +244,7 @@ def checkin_review(request, pk, checkin_pk):
             checkin = services.checkin_review(
                 checkin=checkin, actor=Actor.for_user(request.user), **form.cleaned_data
             )
-        except services.PledgeError as exc:
+        except RecordInvalid as exc:
             error = str(exc)
     else:
         error = _("검토 결과를 고르세요.")
@@ -255,7 +266,7 @@ def round_close(request, pk):
     round_ = _round(pk)
     try:
         count = services.round_close(round_=round_, actor=Actor.for_user(request.user))
-    except services.PledgeError as exc:
+    except RecordInvalid as exc:
         messages.error(request, str(exc))
     else:
         messages.success(
@@ -287,11 +298,12 @@ def report_hwpx(request, pk):
 
 
 @require_GET
+@params.page(page=params.PAGE)
 def public_pledges(request):
     """Citizens' page: no login; only public pledges, their status and progress (no comments or evidence)."""
     pledges = selectors.pledges(public_only=True)
     return render(
         request,
         "pledges/public.html",
-        {"summary": selectors.portfolio_summary(pledges), "pledges": pledges},
+        {"summary": selectors.portfolio_summary(pledges), "pledges": _page(request, pledges)},
     )

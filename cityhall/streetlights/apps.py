@@ -9,9 +9,16 @@ class StreetlightsConfig(AppConfig):
     def ready(self) -> None:
         from cityhall.core import api
         from cityhall.core.models import register_audit_action
+        from cityhall.telemetry import devices
 
-        from . import api as own_api
         from .choices import AUDIT_COMMAND, AUDIT_COMMAND_LABEL
+        from .operations import api as operations_api
+        from .registry import api as registry_api
+        from .registry.selectors import known_device_ids, light_gateways
+        from .repairs import api as repairs_api
 
         register_audit_action(AUDIT_COMMAND, AUDIT_COMMAND_LABEL)
-        api.mount("/streetlights", own_api.router)
+        devices.register_registry(known=known_device_ids, device_gateways=light_gateways)
+        api.mount("/streetlights", registry_api.router)  # NGSI-LD
+        api.mount("/streetlights", operations_api.router)  # live state and commands
+        api.mount("/streetlights/repairs", repairs_api.router)

@@ -15,9 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from cityhall.core.models import Sourced
 from cityhall.organisation.models import OrgUnit
 
-from . import operation
 from .choices import CommandAction, CommandStatus, FaultKind, LightState, RepairStatus, StationState
-from .energy import DEFAULT_RATED_W
+from .energy.model import DEFAULT_RATED_W
+from .operations import dimming as operation
 
 CODE_MAX = 32  # = telemetry's DEVICE_ID_MAX: a light's code is its device id on the wire
 

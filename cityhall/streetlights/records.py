@@ -1,6 +1,7 @@
 from cityhall.core.records import register
 
 from .models import BaseStation, RepairOrder, SiteSchedule, Streetlight, StreetlightSite
+from .registry.services import streetlight_rules
 
 register(
     "streetlight_sites",
@@ -25,6 +26,7 @@ register(
     search=("code", "model"),
     filters=("site", "base_station", "state"),
     columns=("code", "site", "base_station", "state", "rated_power_w"),
+    rules=streetlight_rules,
 )
 register(
     "site_schedules",

@@ -35,9 +35,10 @@ from datetime import time as clock
 
 from cityhall.telemetry.validation import TOPIC_PREFIX, telemetry_topic
 
-from . import operation, solar
 from .choices import FaultKind
-from .energy import Luminaire, energy_wh
+from .energy.model import Luminaire, energy_wh
+from .operations import dimming as operation
+from .operations import solar
 
 log = logging.getLogger(__name__)
 
@@ -588,7 +589,7 @@ def fleet_from_registry(
 ) -> Fleet:
     """A :class:`Fleet` of the registry's lights whose meters start at the modelled count, or at the
     last count the platform stored for the light if that is higher (never backwards on a restart)."""
-    from .selectors import device_states
+    from .registry.selectors import device_states
 
     sites, specs, stations = load_registry(lights)
     if not specs:

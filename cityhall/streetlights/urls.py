@@ -4,8 +4,8 @@ app_name = "streetlights"
 
 urlpatterns = []
 
-# Live operations (views/live.py)
-from .views import live  # noqa: E402
+# Live operations (operations/views.py)
+from .operations import views as live  # noqa: E402
 
 urlpatterns += [
     path("", live.overview, name="live"),
@@ -18,8 +18,8 @@ urlpatterns += [
     path("lights/<str:code>/", live.light_detail, name="light"),
 ]
 
-# Repair orders (views/repairs.py)
-from .views import repairs  # noqa: E402
+# Repair orders (repairs/views.py)
+from .repairs import views as repairs  # noqa: E402
 
 urlpatterns += [
     path("repairs/", repairs.repair_list, name="repairs"),
@@ -31,8 +31,8 @@ urlpatterns += [
     path("repairs/<str:number>/reopen/", repairs.repair_reopen, name="repair_reopen"),
 ]
 
-# Energy report (views/energy.py)
-from .views import energy  # noqa: E402
+# Energy report (energy/views.py)
+from .energy import views as energy  # noqa: E402
 
 urlpatterns += [
     path("energy/", energy.energy_report, name="energy"),

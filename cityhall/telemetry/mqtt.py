@@ -28,7 +28,7 @@ class Broker:
     port: int
     username: str | None = None
     password: str | None = None
-    protocol: int = mqtt.MQTTv5
+    protocol: mqtt.MQTTProtocolVersion = mqtt.MQTTv5
 
     @property
     def v5(self) -> bool:

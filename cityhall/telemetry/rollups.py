@@ -27,6 +27,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -260,7 +261,7 @@ def _relink(
     window_start, window_end = min(lows), max(last_changed.values())
     rows: dict[str, dict[date, DailyRollup]] = defaultdict(dict)
     for chunk in _chunks(sorted(first_changed), _DEVICE_CHUNK):
-        stored_rows = []
+        stored_rows: list[DailyRollup] = []
         if window_start <= window_end:
             stored_rows += DailyRollup.objects.filter(
                 device_id__in=chunk, day__gte=window_start, day__lte=window_end
@@ -316,7 +317,7 @@ def _save(rollups: list[DailyRollup]) -> None:
     the roll-up itself here); new ones are upserted on (device_id, day)."""
     stored = sorted((r for r in rollups if r.pk is not None), key=lambda r: r.pk)
     if stored:
-        fields = [DailyRollup._meta.get_field(name) for name in _UPDATE_FIELDS]
+        fields = [cast(models.Field, DailyRollup._meta.get_field(name)) for name in _UPDATE_FIELDS]
         quote = connection.ops.quote_name
         assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
         # Only our own column names, quoted; every value is a parameter.
@@ -354,12 +355,12 @@ def _apply(rows: Sequence[_Row], devices: Sequence[str], now: datetime, report: 
     late: list[tuple[str, date]] = []
     for pair, new in by_pair.items():
         new.sort(key=lambda r: (r.ts, r.id))
-        stored = existing.get(pair)
-        if stored is not None and stored.raw_pruned:
+        found = existing.get(pair)
+        if found is not None and found.raw_pruned:
             report.final_skipped += len(new)
-        elif stored is not None and new[0].ts > stored.last_ts:
-            _extend(stored, new, gap)
-            changed[pair] = stored
+        elif found is not None and new[0].ts > found.last_ts:
+            _extend(found, new, gap)
+            changed[pair] = found
             report.merged += 1
         else:
             late.append(pair)
@@ -569,9 +570,9 @@ def rollups_by_day(device_ids: Iterable[str], first: date, last: date) -> dict[d
             DailyRollup.objects.filter(device_id__in=chunk, day__gte=first, day__lte=last)
             .values("day")
             .annotate(
-                n=Count("id"),
+                n=Count("day"),  # columns of the covering index only (not "id")
                 wh=Sum("energy_wh"),
-                sim=Count("id", filter=Q(simulated=True)),
+                sim=Count("day", filter=Q(simulated=True)),
                 start=Min("first_ts"),
                 end=Max("last_ts"),
             )

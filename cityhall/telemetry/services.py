@@ -14,12 +14,12 @@ import json
 import weakref
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from .choices import Reason
@@ -58,7 +58,9 @@ def _existing_pairs(pairs: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
     found: set[tuple[str, str]] = set()
     quote = connection.ops.quote_name
     meta = Reading._meta
-    device, message = (quote(meta.get_field(name).column) for name in ("device_id", "message_id"))
+    device, message = (
+        quote(cast(models.Field, meta.get_field(name)).column) for name in ("device_id", "message_id")
+    )
     with connection.cursor() as cursor:
         for start in range(0, len(pairs), _LOOKUP_CHUNK):
             chunk = pairs[start : start + _LOOKUP_CHUNK]
@@ -100,7 +102,7 @@ def _columns(model, names: Sequence[str]) -> list[str]:
 _staged: weakref.WeakKeyDictionary[object, set[str]] = weakref.WeakKeyDictionary()
 
 
-def _stage(model, names: Sequence[str], rows: list[list[object]]) -> tuple[str, str]:
+def _stage(model, names: Sequence[str], rows: Sequence[Sequence[Any]]) -> tuple[str, str]:
     """PostgreSQL: ``COPY`` the rows into a session-local temporary table with these columns of
     ``model``; return its name and the column list. The caller's statement takes them out again
     with ``WITH batch AS (DELETE FROM stage RETURNING …)``. COPY is the fastest way into PostgreSQL
@@ -195,7 +197,7 @@ def _copy_readings(rows: list[list[object]]) -> bool:
 
 
 def _insert_ignoring_conflicts(
-    model, names: Sequence[str], rows: list[list[object]], *, returning: Sequence[str] = ()
+    model, names: Sequence[str], rows: Sequence[Sequence[Any]], *, returning: Sequence[str] = ()
 ) -> list[tuple]:
     """``INSERT … ON CONFLICT DO NOTHING`` of ready database values, without building model
     instances, in the order of the first two columns (the key). SQLite runs one prepared statement
@@ -240,7 +242,7 @@ class _Adapter:
     them (datetimes in UTC, JSON as text), cached where values repeat."""
 
     def __init__(self) -> None:
-        self.datetime = connection.ops.adapt_datetimefield_value
+        self.datetime: Callable[[datetime], Any] = connection.ops.adapt_datetimefield_value
         if connection.vendor == "sqlite" and connection.timezone == UTC:
             self.datetime = _sqlite_datetime
         self.json: dict[tuple[str, ...], str] = {}
@@ -361,7 +363,7 @@ def _update_states(changed: list[tuple[int, ParsedReading | None, datetime]], ad
     if not changed:
         return
     kept = ("last_ts", "last_message_id", *_STATE_FIELDS, "faults")
-    rows = []
+    rows: list[list[Any]] = []
     for key, reading, heard in changed:
         if reading is None:
             rows.append([adapt.datetime(heard), *([None] * len(kept)), key])

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import msgspec
 
@@ -513,7 +513,7 @@ def _split_array(text: str) -> list[tuple[str, Any]] | None:
     """The elements of the JSON array ``text`` as (their own text, their value), with the same decoder
     as single messages; None if ``text`` is not exactly one JSON array (the caller then says why).
     Stops early past ``MAX_BATCH_READINGS`` elements (the list is then one element longer)."""
-    skip = _WHITESPACE.match
+    skip = cast(Callable[[str, int], re.Match[str]], _WHITESPACE.match)  # matches everywhere (may be empty)
     scan = _DECODER.raw_decode
     index = skip(text, 0).end()
     if text[index : index + 1] != "[":

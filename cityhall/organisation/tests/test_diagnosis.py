@@ -188,7 +188,7 @@ def test_rows_that_slipped_past_validation_are_flagged_and_left_out():
     ],
 )
 def test_bad_settings_are_refused(db, hours, over, under, message):
-    with pytest.raises(workload.WorkloadError, match=message):
+    with pytest.raises(RecordInvalid, match=message):
         workload.workload_report(hours_per_person_year=hours, over=over, under=under)
 
 

@@ -40,7 +40,10 @@ def test_allocation_errors_in_korean(client, roles, db):
     client.force_login(roles["viewer"])
     response = client.get("/api/v1/performance/allocation/2031")
     assert response.status_code == 422
-    assert response.json() == {"detail": ["2031년 성과급 배분 기준이 없습니다."]}
+    message = "2031년 성과급 배분 기준이 없습니다."
+    assert response.json() == {
+        "detail": [{"loc": ["query", "__all__"], "msg": message, "type": "value_error"}]
+    }
 
 
 def test_generated_api_actuals_permissions(client, roles, db):

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 
 from cityhall.core.audit import Actor
 from cityhall.core.models import AuditEvent
@@ -35,16 +35,16 @@ def test_achievement_zero_target(db):
     assert services.achievement(lower, Decimal("0")) == Decimal("100")
     assert services.achievement(lower, Decimal("3")) == Decimal("0")
     higher = indicator("zero-higher", "smart-city", target=0)
-    with pytest.raises(ValidationError, match="목표가 0이라"):
+    with pytest.raises(RecordInvalid, match="목표가 0이라"):
         services.achievement(higher, Decimal("5"))
 
 
 def test_achievement_missing_target_and_negative_value(db):
     ind = indicator("x", "smart-city")
-    with pytest.raises(ValidationError, match="목표값이 없어"):
+    with pytest.raises(RecordInvalid, match="목표값이 없어"):
         services.achievement(ind, Decimal("5"))
     ind = indicator("y", "smart-city", target=10)
-    with pytest.raises(ValidationError, match="음수일 수 없습니다"):
+    with pytest.raises(RecordInvalid, match="음수일 수 없습니다"):
         services.achievement(ind, Decimal("-1"))
 
 
@@ -97,7 +97,7 @@ def test_largest_remainder_sums_exactly_and_breaks_ties_by_order():
     amounts, _ = services.split_largest_remainder(10, [Decimal(1), Decimal(2), Decimal(3)])
     # 1.67 / 3.33 / 5 → floors 1, 3, 5 (9); the 1 left → .67 (first)
     assert amounts == [2, 3, 5]
-    with pytest.raises(ValidationError, match="합이 0"):
+    with pytest.raises(RecordInvalid, match="합이 0"):
         services.split_largest_remainder(10, [Decimal(0)])
 
 
@@ -121,7 +121,7 @@ def test_missing_target_is_reported_and_nothing_written(db, roles):
     example()
     ind = indicator("sc-no-target", "smart-city")
     actual(ind, 4, 5)
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(RecordInvalid) as exc:
         services.incentive_allocate(year=YEAR, actor=Actor.for_user(roles["director"]))
     assert exc.value.messages == ["지표 '지표 sc-no-target'(sc-no-target)에 목표값이 없습니다."]
     assert _nothing_written()
@@ -130,19 +130,19 @@ def test_missing_target_is_reported_and_nothing_written(db, roles):
 def test_zero_staff_is_reported_and_nothing_written(db, roles):
     example()
     Position.objects.filter(org_unit__code="smart-city").update(current=0)
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(RecordInvalid) as exc:
         services.incentive_allocate(year=YEAR, actor=Actor.for_user(roles["director"]))
     assert exc.value.messages == ["스마트도시과의 현원이 0명이라 성과급을 배분할 수 없습니다."]
     assert _nothing_written()
 
 
 def test_missing_actual_grade_and_rule_are_reported(db):
-    with pytest.raises(ValidationError, match="2030년 성과급 배분 기준이 없습니다"):
+    with pytest.raises(RecordInvalid, match="2030년 성과급 배분 기준이 없습니다"):
         services.incentive_allocation(year=YEAR)
     example()
     indicator("sc-no-actual", "smart-city", target=3)
     indicator("sc-no-grade", "smart-city", kind="qualitative")
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(RecordInvalid) as exc:
         services.incentive_allocation(year=YEAR)
     assert exc.value.messages == [
         "지표 '지표 sc-no-actual'(sc-no-actual)에 실적이 없습니다.",
@@ -188,7 +188,7 @@ def test_cycle_advance_through_stages_audited(db, roles):
     actor = Actor.for_user(roles["other_editor"])
     stages = [services.evaluation_cycle_advance(cycle=cycle, actor=actor).stage for _ in range(3)]
     assert stages == ["execute", "evaluate", "feedback"]
-    with pytest.raises(ValidationError, match="마지막 단계"):
+    with pytest.raises(RecordInvalid, match="마지막 단계"):
         services.evaluation_cycle_advance(cycle=cycle, actor=actor)
     events = AuditEvent.objects.filter(record_type="evaluation_cycles", record_id=cycle.pk).order_by("id")
     assert [(e.before["stage"], e.after["stage"]) for e in events] == [

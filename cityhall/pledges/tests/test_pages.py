@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from cityhall.core.audit import Actor
 from cityhall.pledges import services
 from cityhall.pledges.models import CheckinRound, Pledge, PledgeCheckin
+from cityhall.pledges.selectors import portfolio_summary
 
 API = "/api/v1/pledges"
 
@@ -248,7 +249,13 @@ def test_api_workflow_and_permissions(client, roles, sample):
     assert post(client, f"{API}/rounds/{rid}/checkins", body).status_code == 403  # not the lead department
     client.force_login(roles["editor"])
     assert post(client, f"{API}/rounds/{rid}/checkins", body | {"progress": 120}).json() == {
-        "detail": "진척률은 0에서 100 사이의 정수여야 합니다."
+        "detail": [
+            {
+                "loc": ["body", "progress"],
+                "msg": "진척률은 0에서 100 사이의 정수여야 합니다.",
+                "type": "value_error",
+            }
+        ]
     }
     response = post(client, f"{API}/rounds/{rid}/checkins", body)
     assert response.status_code == 200 and response.json()["review"] == "submitted"
@@ -261,7 +268,16 @@ def test_api_workflow_and_permissions(client, roles, sample):
     } in missing
     client.force_login(roles["other_editor"])
     response = post(client, f"{API}/checkins/{cid}/review", {"decision": "return"})
-    assert response.status_code == 422 and "검토 의견" in response.json()["detail"]
+    assert (response.status_code, response.json()["detail"]) == (
+        422,
+        [
+            {
+                "loc": ["body", "comment"],
+                "msg": "보완요청에는 검토 의견을 적어야 합니다.",
+                "type": "value_error",
+            }
+        ],
+    )
     assert post(client, f"{API}/checkins/{cid}/review", {"decision": "accept"}).json()["review"] == "accepted"
     client.force_login(roles["manager"])
     assert post(client, f"{API}/rounds/{rid}/close", {}).status_code == 403
@@ -323,3 +339,40 @@ def test_review_error_is_shown_in_the_row(client, roles, round_):
     )
     checkin.refresh_from_db()
     assert checkin.review == "submitted"
+
+
+# -- long lists: pages of PAGE_SIZE, read with LIMIT/OFFSET ----------------------------------------
+
+
+def more_pledges(n):
+    lead = Pledge.objects.get(number=1).lead_department
+    Pledge.objects.bulk_create(
+        Pledge(
+            code=f"extra-{i}",
+            number=100 + i,
+            title=f"추가 공약 {i}",
+            category="department",
+            lead_department=lead,
+        )
+        for i in range(n)
+    )
+
+
+def test_the_pledge_list_pages_by_100_and_counts_all(client, sample, roles):
+    more_pledges(50)  # 56 + 50 = 106
+    client.force_login(roles["viewer"])
+    first = client.get("/pledges/").content.decode()
+    assert first.count('href="/pledges/sample-') + first.count('href="/pledges/extra-') == 100
+    assert "1 / 2" in first and "?page=2" in first
+    assert ">추가 공약 43<" in first and ">추가 공약 44<" not in first
+    second = client.get("/pledges/?page=2").content.decode()
+    assert second.count('href="/pledges/extra-') == 6 and 'href="/pledges/sample-' not in second
+    assert ">추가 공약 44<" in second and ">추가 공약 49<" in second
+    summary = portfolio_summary()
+    assert (summary.total, summary.by_category) == (106, {"flagship": 15, "department": 91})
+
+
+def test_the_public_page_pages_too_and_an_unknown_page_is_the_last(client, sample):
+    more_pledges(50)
+    body = client.get("/public/pledges/?page=99").content.decode()
+    assert "2 / 2" in body and ">추가 공약 44<" in body and ">추가 공약 43<" not in body

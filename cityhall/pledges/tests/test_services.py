@@ -5,9 +5,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
 
 from cityhall.core.audit import Actor
 from cityhall.core.models import AuditEvent
+from cityhall.core.records import REGISTRY
+from cityhall.core.services import RecordInvalid, record_create
 from cityhall.pledges import selectors, services
 from cityhall.pledges.models import CheckinRound, Pledge, PledgeCheckin, Status
 
@@ -55,7 +58,7 @@ def test_sample_spreads_over_the_four_departments_and_is_idempotent(sample):
 
 def test_sample_refused_when_the_real_list_exists(sample):
     Pledge.objects.filter(code="sample-01").update(sample=False)
-    with pytest.raises(services.PledgeError, match="실제 공약"):
+    with pytest.raises(RecordInvalid, match="실제 공약"):
         services.pledges_load_sample()
 
 
@@ -127,7 +130,7 @@ def test_full_round(sample, roles):
     assert AuditEvent.objects.filter(record_type="pledges", record_id=pledge.pk, action="update").count() == 1
     assert selectors.portfolio_summary().count(Status.DUE_THIS_YEAR) == 10
 
-    with pytest.raises(services.PledgeError, match="마감"):
+    with pytest.raises(RecordInvalid, match="마감"):
         services.checkin_submit(
             round_=round_,
             pledge=pledge,
@@ -194,7 +197,7 @@ def test_bad_submission_is_refused_and_nothing_written(
     sample, roles, status, progress, evidence, reason, message
 ):
     round_ = open_q2(roles)
-    with pytest.raises(services.PledgeError, match=message):
+    with pytest.raises(RecordInvalid, match=message):
         services.checkin_submit(
             round_=round_,
             pledge=smart_city_pledge(),
@@ -210,7 +213,7 @@ def test_bad_submission_is_refused_and_nothing_written(
 def test_submission_after_the_deadline_is_refused(sample, roles, monkeypatch):
     round_ = open_q2(roles)
     monkeypatch.setenv("CITYHALL_TODAY", "2025-05-01")
-    with pytest.raises(services.PledgeError, match="제출기한\\(2025-04-30\\)이 지났습니다"):
+    with pytest.raises(RecordInvalid, match="제출기한\\(2025-04-30\\)이 지났습니다"):
         services.checkin_submit(
             round_=round_,
             pledge=smart_city_pledge(),
@@ -222,14 +225,48 @@ def test_submission_after_the_deadline_is_refused(sample, roles, monkeypatch):
 
 
 def test_round_rules(sample, roles):
-    with pytest.raises(services.PledgeError, match="분기는 1에서 4"):
+    with pytest.raises(RecordInvalid, match="분기는 1에서 4"):
         services.round_open(year=2025, quarter=5, closes_on=date(2025, 5, 1), actor=actor(roles["director"]))
-    with pytest.raises(services.PledgeError, match="제출기한은 개시일 이후"):
+    with pytest.raises(RecordInvalid, match="제출기한은 개시일 이후"):
         services.round_open(year=2025, quarter=2, closes_on=date(2025, 4, 1), actor=actor(roles["director"]))
     open_q2(roles)
-    with pytest.raises(services.PledgeError, match="진행 중인 점검 회차"):
+    with pytest.raises(RecordInvalid, match="진행 중인 점검 회차"):
         services.round_open(year=2025, quarter=3, closes_on=date(2025, 9, 1), actor=actor(roles["director"]))
     assert CheckinRound.objects.count() == 1
+
+
+def test_the_database_keeps_one_open_round(sample, roles):
+    open_q2(roles)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CheckinRound.objects.create(
+            code="2025-q3", year=2025, quarter=3, opened_on=date(2025, 7, 1), closes_on=date(2025, 9, 1)
+        )
+    CheckinRound.objects.create(  # closed rounds are not limited
+        code="2024-q4",
+        year=2024,
+        quarter=4,
+        opened_on=date(2024, 10, 1),
+        closes_on=date(2024, 12, 1),
+        state="closed",
+    )
+    # The generic record pages and API meet the same rule, as a field error.
+    with pytest.raises(RecordInvalid) as caught:
+        record_create(
+            rtype=REGISTRY["checkin_rounds"],
+            data={
+                "code": "2025-q3",
+                "year": 2025,
+                "quarter": 3,
+                "opened_on": "2025-07-01",
+                "closes_on": "2025-09-01",
+            },
+            actor=actor(roles["director"]),
+        )
+    assert caught.value.errors == {"__all__": ["진행 중인 점검 회차가 있습니다. 먼저 마감하세요."]}
+    assert sorted(CheckinRound.objects.values_list("code", "state")) == [
+        ("2024-q4", "closed"),
+        ("2025-q2", "open"),
+    ]
 
 
 def test_return_needs_a_comment_and_accepted_is_final(sample, roles):
@@ -243,12 +280,12 @@ def test_return_needs_a_comment_and_accepted_is_final(sample, roles):
         evidence="x",
         actor=actor(roles["editor"]),
     )
-    with pytest.raises(services.PledgeError, match="검토 의견"):
+    with pytest.raises(RecordInvalid, match="검토 의견"):
         services.checkin_review(checkin=checkin, decision="return", comment=" ", actor=pp)
     services.checkin_review(checkin=checkin, decision="accept", actor=pp)
-    with pytest.raises(services.PledgeError, match="제출 상태인 것만"):
+    with pytest.raises(RecordInvalid, match="제출 상태인 것만"):
         services.checkin_review(checkin=checkin, decision="accept", actor=pp)
-    with pytest.raises(services.PledgeError, match="이미 확인된"):
+    with pytest.raises(RecordInvalid, match="이미 확인된"):
         services.checkin_submit(
             round_=round_,
             pledge=smart_city_pledge(),

@@ -1,7 +1,7 @@
 import pytest
 
 from cityhall.core.audit import Actor
-from cityhall.streetlights.services import registry_build_from_seed
+from cityhall.streetlights.registry.services import registry_build_from_seed
 
 
 @pytest.fixture

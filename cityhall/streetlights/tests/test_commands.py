@@ -15,9 +15,10 @@ import pytest
 from django.utils import timezone
 
 from cityhall.core.audit import Actor
-from cityhall.streetlights import commands
 from cityhall.streetlights.choices import CommandStatus
-from cityhall.streetlights.commands import (
+from cityhall.streetlights.models import Command, Streetlight
+from cityhall.streetlights.operations import commands
+from cityhall.streetlights.operations.commands import (
     command_ack_topic,
     command_issue,
     command_topic,
@@ -25,7 +26,6 @@ from cityhall.streetlights.commands import (
     commands_dispatch,
     commands_expire,
 )
-from cityhall.streetlights.models import Command, Streetlight
 
 NOW = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
 SYSTEM = Actor.system("test:commands")

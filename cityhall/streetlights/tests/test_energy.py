@@ -4,8 +4,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from cityhall.streetlights import solar
-from cityhall.streetlights.energy import (
+from cityhall.streetlights.energy.model import (
     DEFAULT_RATED_W,
     Luminaire,
     baseline_wh,
@@ -15,7 +14,8 @@ from cityhall.streetlights.energy import (
     savings,
     segments_wh,
 )
-from cityhall.streetlights.operation import DEFAULT_SCHEDULE, NightSegment, parse_schedule
+from cityhall.streetlights.operations import solar
+from cityhall.streetlights.operations.dimming import DEFAULT_SCHEDULE, NightSegment, parse_schedule
 
 KST = ZoneInfo("Asia/Seoul")
 

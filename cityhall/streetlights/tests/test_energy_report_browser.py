@@ -15,7 +15,7 @@ from cityhall.core.tests.browser import (  # noqa: F401 - the fixtures register 
     sync_api,
 )
 from cityhall.organisation.models import Role
-from cityhall.streetlights.services import registry_build_from_seed
+from cityhall.streetlights.registry.services import registry_build_from_seed
 
 pytestmark = requires_chromium
 expect = sync_api.expect
@@ -37,7 +37,7 @@ def test_read_the_report_fix_a_bad_year_and_download(page, site, make_user):
 
     page.get_by_label("연도").fill("24년")
     page.get_by_role("button", name="보기").click()
-    expect(page.get_by_role("alert")).to_contain_text("연도 '24년'은(는) 숫자가 아닙니다")
+    expect(page.get_by_role("alert")).to_contain_text("연도(year): '24년'은(는) 정수가 아닙니다.")
     expect(page.get_by_label("연도")).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_label("연도")).to_have_value("24년")
 

@@ -8,10 +8,11 @@ from django.db.models import Q
 
 from cityhall.core.models import AuditEvent
 from cityhall.core.tests.test_postgres import postgres_url  # noqa: F401 - the fixture
-from cityhall.streetlights import faults, operation
 from cityhall.streetlights.choices import CommandAction, CommandStatus, FaultKind, LightState, RepairStatus
-from cityhall.streetlights.faults import faults_evaluate
 from cityhall.streetlights.models import Command, RepairOrder, SiteSchedule, Streetlight
+from cityhall.streetlights.operations import dimming as operation
+from cityhall.streetlights.repairs import faults
+from cityhall.streetlights.repairs.faults import faults_evaluate
 from cityhall.telemetry.models import DeviceState, Reading
 
 NIGHT = datetime(2025, 6, 1, 13, 0, tzinfo=UTC)  # 22:00 KST: the default schedule says on at 100 %
@@ -477,8 +478,8 @@ import django
 django.setup()
 from datetime import UTC, datetime, timedelta
 from cityhall.core.audit import Actor
-from cityhall.streetlights import repairs
-from cityhall.streetlights.faults import faults_evaluate
+from cityhall.streetlights.repairs import services as repairs
+from cityhall.streetlights.repairs.faults import faults_evaluate
 from cityhall.streetlights.models import RepairOrder, Streetlight
 from cityhall.telemetry.models import DeviceState
 NIGHT = datetime(2025, 6, 1, 13, 0, tzinfo=UTC)
@@ -487,7 +488,7 @@ NIGHT = datetime(2025, 6, 1, 13, 0, tzinfo=UTC)
 PG_PREPARE = """
 from django.core.management import call_command
 from cityhall.core.transfer import import_document, read_dataset
-from cityhall.streetlights.services import registry_build_from_seed
+from cityhall.streetlights.registry.services import registry_build_from_seed
 call_command("migrate", verbosity=0)
 import_document(read_dataset("gimpo-2025"), actor=Actor.system("test"))
 registry_build_from_seed(actor=Actor.system("test"))

@@ -23,10 +23,10 @@ from django.db import OperationalError
 from cityhall.core.audit import Actor
 from cityhall.core.transfer import database_is_empty, import_document, read_dataset
 from cityhall.streetlights.choices import CommandStatus
-from cityhall.streetlights.commands import command_ack_topic, command_issue, command_topic
-from cityhall.streetlights.live import LiveRuntime
 from cityhall.streetlights.models import Command, Streetlight
-from cityhall.streetlights.services import registry_build_from_seed
+from cityhall.streetlights.operations.commands import command_ack_topic, command_issue, command_topic
+from cityhall.streetlights.operations.runtime import LiveRuntime
+from cityhall.streetlights.registry.services import registry_build_from_seed
 from cityhall.telemetry.models import DeviceState
 from cityhall.telemetry.mqtt import broker_from_url, new_client
 from cityhall.telemetry.tests.factories import payload
@@ -274,7 +274,7 @@ import json, os, sys, time
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 import django
 django.setup()
-from cityhall.streetlights.commands import commands_dispatch
+from cityhall.streetlights.operations.commands import commands_dispatch
 
 out = open(sys.argv[1], "a", encoding="utf-8")
 ready = sys.argv[2]
@@ -303,7 +303,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 import django
 django.setup()
 from cityhall.core.audit import Actor
-from cityhall.streetlights.commands import command_issue
+from cityhall.streetlights.operations.commands import command_issue
 from cityhall.streetlights.models import Streetlight
 
 print(len(command_issue(lights=Streetlight.objects.all(), action="off", actor=Actor.system("test"))))

@@ -26,10 +26,9 @@ from cityhall.core.tests.browser import (  # noqa: F401 - the fixtures register 
 from cityhall.organisation.models import Role
 from cityhall.streetlights.choices import CommandStatus
 from cityhall.streetlights.models import Command
-from cityhall.streetlights.services import registry_build_from_seed
+from cityhall.streetlights.registry.services import registry_build_from_seed
+from cityhall.streetlights.tests.test_live_pages import put_state
 from cityhall.telemetry.models import Reading
-
-from .test_live_pages import put_state
 
 pytestmark = requires_chromium
 expect = sync_api.expect

@@ -10,9 +10,9 @@ from django.test import Client
 from django.utils import timezone
 
 from cityhall.core.models import AuditEvent
-from cityhall.streetlights import live_selectors as live
 from cityhall.streetlights.choices import CommandStatus, FaultKind, LightState
 from cityhall.streetlights.models import Command, RepairOrder, SiteSchedule, Streetlight, StreetlightSite
+from cityhall.streetlights.operations import selectors as live
 from cityhall.telemetry.models import DeviceState, Reading
 
 API = "/api/v1/streetlights"
@@ -401,7 +401,10 @@ class TestApi:
         response = client_for(roles["viewer"]).get(f"{API}/live/lights?site=NOWHERE&state=burning")
         assert response.status_code == 422
         assert [d["loc"] for d in response.json()["detail"]] == [["query", "site"], ["query", "state"]]
-        assert "지역 코드 'NOWHERE'이(가) 없습니다." == response.json()["detail"][0]["msg"]
+        assert response.json()["detail"][0]["msg"] == (
+            "'NOWHERE'은(는) 고를 수 있는 값이 아닙니다. "
+            "가능한 값: DAEGOT, HAGUN41, HAGUN6, HASEONG, PUNGMU, YANGCHON"
+        )
 
     def test_command_then_batch(self, field, roles):
         client = client_for(roles["editor"])

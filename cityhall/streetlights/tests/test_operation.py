@@ -3,8 +3,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from cityhall.streetlights import solar
-from cityhall.streetlights.operation import (
+from cityhall.streetlights.operations import solar
+from cityhall.streetlights.operations.dimming import (
     DEFAULT_SCHEDULE,
     DimPeriod,
     ScheduleError,

@@ -87,8 +87,8 @@ def test_repair_orders_change_only_through_their_own_services(registry, roles):
     from cityhall.core import services
     from cityhall.core.audit import Actor
     from cityhall.core.records import record_type_for
-    from cityhall.streetlights import repairs
     from cityhall.streetlights.models import RepairOrder
+    from cityhall.streetlights.repairs import services as repairs
 
     order = repairs.repair_order_open(
         actor=Actor.system("test"), kind="lamp_failure", light="SL-HAGUN6-012", detail="민원"

@@ -11,8 +11,8 @@ from cityhall.core.models import AuditEvent
 from cityhall.core.services import RecordInvalid
 from cityhall.facilities.models import Equipment
 from cityhall.streetlights.models import BaseStation, Streetlight, StreetlightSite
-from cityhall.streetlights.selectors import known_device_ids
-from cityhall.streetlights.services import (
+from cityhall.streetlights.registry.selectors import known_device_ids
+from cityhall.streetlights.registry.services import (
     BuildResult,
     RegistryMismatch,
     registry_build_from_seed,
@@ -236,3 +236,82 @@ class TestMoveAndRetire:
                 "type": "value_error",
             }
         ]
+
+
+class TestRulesOnEveryWritePath:
+    """The registry's rules hold on the record pages and the generic API too, not only in the services."""
+
+    @pytest.fixture
+    def retired_station(self, registry):
+        BaseStation.objects.filter(code="BS-HAGUN6-06").update(state="retired")
+        return BaseStation.objects.get(code="BS-HAGUN6-06")
+
+    def _edit_form(self, client, pk: int) -> dict:
+        form = client.get(f"/records/streetlights/{pk}/edit/").context["form"]
+        return {k: ("" if v is None else v) for k, v in form.initial.items()}
+
+    def test_record_page_refuses_a_retired_base_station(self, client, roles, retired_station):
+        client.force_login(roles["editor"])
+        target = light("SL-HAGUN6-001")
+        response = client.post(
+            f"/records/streetlights/{target.pk}/edit/",
+            self._edit_form(client, target.pk) | {"base_station": "BS-HAGUN6-06"},
+        )
+        assert response.status_code == 400
+        assert response.context["form"].errors["base_station"] == [
+            "기지국 BS-HAGUN6-06은(는) 철거되었습니다."
+        ]
+        assert light("SL-HAGUN6-001").base_station.code == "BS-HAGUN6-01"
+        assert not AuditEvent.objects.filter(record_type="streetlights", action="update").exists()
+
+    def test_record_page_new_light_on_a_retired_base_station_is_refused(self, client, roles, retired_station):
+        client.force_login(roles["editor"])
+        data = {"code": "SL-HAGUN6-900", "site": "HAGUN6", "base_station": "BS-HAGUN6-06", "state": "active"}
+        data |= {"rated_power_w": "100", "model": "", "installed": ""}
+        response = client.post("/records/streetlights/new/", data)
+        assert response.status_code == 400
+        assert response.context["form"].errors["base_station"] == [
+            "기지국 BS-HAGUN6-06은(는) 철거되었습니다."
+        ]
+        assert not Streetlight.objects.filter(code="SL-HAGUN6-900").exists()
+
+    def test_api_refuses_a_retired_base_station_and_moving_a_retired_light(
+        self, client, roles, retired_station
+    ):
+        client.force_login(roles["editor"])
+        pk = light("SL-HAGUN6-001").pk
+        response = client.patch(
+            f"/api/v1/streetlights/{pk}",
+            data={"base_station": "BS-HAGUN6-06"},
+            content_type="application/json",
+        )
+        assert (response.status_code, response.json()["detail"]) == (
+            422,
+            [
+                {
+                    "loc": ["body", "base_station"],
+                    "msg": "기지국 BS-HAGUN6-06은(는) 철거되었습니다.",
+                    "type": "value_error",
+                }
+            ],
+        )
+        streetlight_retire(light=light("SL-HAGUN6-001"), actor=Actor.for_user(roles["editor"]))
+        response = client.patch(
+            f"/api/v1/streetlights/{pk}",
+            data={"base_station": "BS-HAGUN6-02"},
+            content_type="application/json",
+        )
+        assert (response.status_code, response.json()["detail"][0]["msg"]) == (
+            422,
+            "가로등 SL-HAGUN6-001은(는) 철거되어 옮길 수 없습니다.",
+        )
+        assert light("SL-HAGUN6-001").base_station.code == "BS-HAGUN6-01"
+
+    def test_a_light_already_on_a_retired_station_can_still_be_edited(self, client, roles, registry):
+        BaseStation.objects.filter(code="BS-HAGUN6-01").update(state="retired")
+        client.force_login(roles["editor"])
+        pk = light("SL-HAGUN6-001").pk
+        response = client.patch(
+            f"/api/v1/streetlights/{pk}", data={"model": "LED-100"}, content_type="application/json"
+        )
+        assert (response.status_code, response.json()["model"]) == (200, "LED-100")

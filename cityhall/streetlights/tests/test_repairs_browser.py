@@ -18,11 +18,11 @@ from cityhall.core.tests.browser import (  # noqa: F401 - the fixtures register 
     sync_api,
 )
 from cityhall.organisation.models import Role
-from cityhall.streetlights import repairs
 from cityhall.streetlights.choices import FaultKind, LightState, RepairStatus
-from cityhall.streetlights.faults import faults_evaluate
 from cityhall.streetlights.models import RepairOrder, Streetlight
-from cityhall.streetlights.services import registry_build_from_seed
+from cityhall.streetlights.registry.services import registry_build_from_seed
+from cityhall.streetlights.repairs import services as repairs
+from cityhall.streetlights.repairs.faults import faults_evaluate
 from cityhall.telemetry.models import DeviceState
 
 pytestmark = requires_chromium

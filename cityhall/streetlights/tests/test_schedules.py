@@ -6,9 +6,9 @@ from django.core.exceptions import PermissionDenied
 
 from cityhall.core.audit import Actor
 from cityhall.core.models import AuditEvent
-from cityhall.streetlights import operation
 from cityhall.streetlights.models import SiteSchedule, StreetlightSite
-from cityhall.streetlights.schedules import RowProblem, ScheduleInvalid, can_edit, schedule_save
+from cityhall.streetlights.operations import dimming as operation
+from cityhall.streetlights.operations.schedules import RowProblem, ScheduleInvalid, can_edit, schedule_save
 
 
 @pytest.fixture

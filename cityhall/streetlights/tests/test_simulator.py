@@ -12,9 +12,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from cityhall.streetlights import energy, operation, solar
+from cityhall.streetlights.energy import model as energy
 from cityhall.streetlights.models import Streetlight
-from cityhall.streetlights.selectors import known_device_ids
+from cityhall.streetlights.operations import dimming as operation
+from cityhall.streetlights.operations import solar
+from cityhall.streetlights.registry.selectors import known_device_ids
 from cityhall.streetlights.simulator import (
     ABNORMAL_POWER,
     FLICKER,
@@ -630,8 +632,8 @@ def test_schedules_are_read_per_site_and_refreshed_while_running(registry):
 )
 def test_the_dispatchers_commands_are_applied_and_their_acks_close_them(registry, action, level, state):
     """The platform's own ``cmd`` payload (``"dim": null`` unless dimming) and ack parser."""
-    from cityhall.streetlights.commands import ack_parse, command_payload
     from cityhall.streetlights.models import Command
+    from cityhall.streetlights.operations.commands import ack_parse, command_payload
 
     model = fleet_from_registry(["SL-HASEONG-001"], now=NOON, faults=QUIET)
     run(model, NOON, 10.0)

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from cityhall.streetlights import solar
+from cityhall.streetlights.operations import solar
 
 KST = ZoneInfo("Asia/Seoul")
 SEOUL = (37.5665, 126.9780)

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from cityhall.core.audit import Actor
+from cityhall.core.services import RecordInvalid
 from cityhall.pledges import services
 
 
@@ -12,6 +13,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         try:
             count = services.pledges_load_sample(actor=Actor.system("command:pledges_load_sample"))
-        except services.PledgeError as exc:
+        except RecordInvalid as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"예시 공약 {count}건을 불러왔습니다.")

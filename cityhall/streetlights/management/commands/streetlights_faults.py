@@ -7,7 +7,7 @@ import threading
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
-from cityhall.streetlights.faults import faults_evaluate
+from ...repairs.faults import faults_evaluate
 
 
 class Command(BaseCommand):

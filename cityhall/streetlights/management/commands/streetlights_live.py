@@ -8,8 +8,9 @@ import threading
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cityhall.streetlights.live import JOBS_INTERVAL_S, LiveRuntime
 from cityhall.telemetry.mqtt import broker_from_url, broker_url
+
+from ...operations.runtime import JOBS_INTERVAL_S, LiveRuntime
 
 
 class Command(BaseCommand):

@@ -9,6 +9,7 @@ import threading
 
 from django.core.management.base import BaseCommand, CommandError
 
+from cityhall.telemetry import devices
 from cityhall.telemetry.ingester import DEFAULT_CLIENT_ID, run_ingester
 from cityhall.telemetry.mqtt import broker_from_url
 
@@ -51,9 +52,7 @@ class Command(BaseCommand):
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
         known = gateways = None
         if not any_device:
-            from cityhall.streetlights.selectors import known_device_ids, light_gateways
-
-            known, gateways = known_device_ids, light_gateways
+            known, gateways = devices.known_devices, devices.gateways
         stop = threading.Event()
 
         def request_stop(signum, frame):

@@ -1,0 +1,1 @@
+"""Energy: the luminaire power model and the energy saving report."""

@@ -1,0 +1,1 @@
+"""Running the lights: dimming schedules, sun times, commands and the live runtime."""

@@ -1,0 +1,1 @@
+"""Faults and repair orders: the fault rules, the SLA clock, the operators' workflow."""

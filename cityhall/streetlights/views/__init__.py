@@ -1,1 +1,0 @@
-"""Pages of streetlight operations: live overview and control, repair orders, the energy report."""
