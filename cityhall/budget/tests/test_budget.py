@@ -66,7 +66,7 @@ def test_funding_share_constraints_hold_in_the_database(fields, constraint):
     count = FundingShare.objects.count()
     with pytest.raises(IntegrityError, match=constraint), transaction.atomic():
         FundingShare.objects.bulk_create([FundingShare(program=program(SC_P1), source="city", **fields)])
-    assert FundingShare.objects.count() == count == 30
+    assert FundingShare.objects.count() == count == 31
 
 
 def test_deleting_a_program_deletes_its_shares_but_not_a_parent_with_parts():
@@ -90,8 +90,8 @@ def test_deleting_a_program_deletes_its_shares_but_not_a_parent_with_parts():
 
 
 def test_the_seed_programs_and_shares():
-    assert Program.objects.count() == 56
-    assert FundingShare.objects.count() == 30
+    assert Program.objects.count() == 57
+    assert FundingShare.objects.count() == 31
     p1 = program(SC_P1)
     assert (p1.name, p1.budget, p1.org_unit.code, p1.section, p1.line) == (
         "스마트가로등 운영",
@@ -114,8 +114,8 @@ def test_registry_declares_owner_search_and_filters():
 
 def test_api_lists_filter_and_search_with_the_seed_counts(roles):
     client = client_for(roles["viewer"])
-    assert client.get("/api/v1/programs/").json()["count"] == 56
-    assert client.get("/api/v1/programs/", {"org_unit": "smart-city"}).json()["count"] == 23
+    assert client.get("/api/v1/programs/").json()["count"] == 57
+    assert client.get("/api/v1/programs/", {"org_unit": "smart-city"}).json()["count"] == 24
     found = client.get("/api/v1/programs/", {"q": "가로등"}).json()
     assert [item["code"] for item in found["items"]] == [SC_P1]
     assert found["items"][0]["budget"] == 18_054_000
@@ -128,7 +128,7 @@ def test_api_lists_filter_and_search_with_the_seed_counts(roles):
 def test_record_pages_show_the_seed_values(roles):
     client = client_for(roles["viewer"])
     listing = client.get("/records/programs/", {"org_unit": "smart-city"}).content.decode()
-    assert '<p class="muted" aria-live="polite">23건</p>' in listing
+    assert '<p class="muted" aria-live="polite">24건</p>' in listing
     detail = client.get(f"/records/programs/{program(SC_P1).pk}/").content.decode()
     assert '<h1 id="page-h">스마트가로등 운영</h1>' in detail
     assert "18,054천원" in detail
