@@ -1,10 +1,12 @@
 """The streetlight energy report (스마트가로등 전력 절감 보고): per site and month, the energy used, the
 full-power baseline, the saving in kWh, won and percent; charts; the XLSX.
 
-- **Measured (측정 / 모의)**: from the telemetry's daily roll-ups (``telemetry.rollups``). Used is the
-  lights' metered energy; the baseline is, for each day a light reported, its rated power × that
-  day's dark hours (``energy.baseline_wh`` over the local day), so a partly covered month compares
-  like with like. A month with any simulated device-day is 모의.
+- **Measured (측정 / 모의)**: from the telemetry's daily roll-ups, summed per site, rated power and
+  day by the roll-up job (``SiteEnergyDay``, see ``energy.daily``). Used is the lights' metered
+  energy; the baseline is, for each day a light reported, its rated power × that day's dark hours
+  (``energy.baseline_wh`` over the local day), so a partly covered month compares like with like. A
+  month with any simulated device-day is 모의. A light's day counts toward the site and rating it had
+  when that day was rolled up.
 - **Estimated (추정)**: a month (up to today) without any roll-up gets the model's figure,
   ``energy.energy_wh`` / ``energy.baseline_wh`` with the site's schedule and the registry's rated
   powers of the lights installed by then.
@@ -29,10 +31,10 @@ from django.utils.translation import gettext as _
 
 from cityhall.core.permissions import VIEW, restrict
 from cityhall.core.records import record_type_for
-from cityhall.telemetry.rollups import max_gap, rollups_by_day
+from cityhall.telemetry.rollups import max_gap
 
 from ..choices import LightState
-from ..models import SiteSchedule, Streetlight, StreetlightSite
+from ..models import SiteEnergyDay, SiteSchedule, Streetlight, StreetlightSite
 from ..operations import solar
 from ..operations.dimming import DEFAULT_SCHEDULE, SEOUL, DimmingSchedule
 from . import model as energy
@@ -245,20 +247,35 @@ def _site_schedule(site: StreetlightSite) -> tuple[DimmingSchedule, str]:
     return stored.as_schedule(), stored.name or _("사용자 지정")
 
 
-def _measured(lights: list[Streetlight], year: int, lat: float, lon: float, price: Decimal) -> list[Cell]:
-    """12 month cells from the roll-ups of ``lights`` (all of them, retired included: they reported)."""
+def _site_days(site_ids: list[int], year: int) -> dict[int, list[SiteEnergyDay]]:
+    """The per-site daily totals of ``year``, per site, in day order."""
+    out: dict[int, list[SiteEnergyDay]] = defaultdict(list)
+    rows = SiteEnergyDay.objects.filter(
+        site_id__in=site_ids, day__gte=date(year, 1, 1), day__lte=date(year, 12, 31)
+    ).order_by("site_id", "day", "rated_power_w")
+    for row in rows:
+        out[row.site_id].append(row)
+    return out
+
+
+def _measured(
+    days: list[SiteEnergyDay], lights: list[Streetlight], lat: float, lon: float, price: Decimal
+) -> list[Cell]:
+    """12 month cells from a site's daily totals of a year (every light that reported, retired too)."""
     cells = [Cell(price=price) for _ in range(12)]
-    by_rating: dict[int, list[str]] = defaultdict(list)
-    for light in lights:
-        by_rating[light.rated_power_w].append(light.code)
+    by_rating: dict[int, list[SiteEnergyDay]] = {light.rated_power_w: [] for light in lights}
+    for row in days:
+        by_rating.setdefault(row.rated_power_w, []).append(row)
     days_seen: list[set[date]] = [set() for _ in range(12)]
-    for rated_w, codes in by_rating.items():
-        for day, totals in rollups_by_day(codes, date(year, 1, 1), date(year, 12, 31)).items():
+    # Ratings in the lights' code order, each in day order: the sums add up as they always have.
+    for rated_w, rows in by_rating.items():
+        for totals in rows:
+            day = totals.day
             cell = cells[day.month - 1]
             cell.used_wh += totals.energy_wh
             cell.baseline_wh += totals.devices * rated_w * _covered_dark_hours(day, totals, lat, lon)
             cell.light_days += totals.devices
-            cell.sources.add(SIMULATED if totals.simulated else MEASURED)
+            cell.sources.add(SIMULATED if totals.simulated_devices else MEASURED)
             days_seen[day.month - 1].add(day)
     for cell, seen in zip(cells, days_seen, strict=True):
         cell.days = len(seen)
@@ -304,6 +321,7 @@ def energy_report(*, year: int, user, today: date) -> EnergyReport:
         by_site[light.site_id].append(light)
     sites = list(StreetlightSite.objects.select_related("schedule").filter(pk__in=list(by_site)))
     sites.sort(key=lambda s: (s.installed_start or date.max, s.code))
+    site_days = _site_days([site.pk for site in sites], year)
     rows: list[SiteRow] = []
     months = [Cell(price=price) for _ in range(12)]
     total = Cell(price=price)
@@ -312,7 +330,7 @@ def energy_report(*, year: int, user, today: date) -> EnergyReport:
         lights = by_site[site.pk]
         lat, lon = _coords(site)
         schedule, schedule_name = _site_schedule(site)
-        cells = _measured(lights, year, lat, lon, price)
+        cells = _measured(site_days[site.pk], lights, lat, lon, price)
         for index in range(12):
             first, last = _month_days(year, index + 1)
             model = _estimate(lights, schedule, first, last, lat, lon, price)
