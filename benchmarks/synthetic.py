@@ -381,6 +381,7 @@ def generate(scale: int, *, today: date | None = None, rollup_days: int = 365) -
     from django.utils import timezone
 
     from cityhall.core.models import AuditEvent
+    from cityhall.streetlights.energy.daily import refresh_days
     from cityhall.streetlights.models import Streetlight
     from cityhall.telemetry.models import DailyRollup
 
@@ -406,6 +407,11 @@ def generate(scale: int, *, today: date | None = None, rollup_days: int = 365) -
         devices = Streetlight.objects.order_by("code").values_list("code", flat=True)
         rows = rollup_rows(list(devices), rollup_days, today, now)
         counts["telemetry.DailyRollup"] = insert(DailyRollup, ROLLUP_COLUMNS, rows)
+        # The energy report's per-site daily totals, as the roll-up job keeps them (bulk upserts).
+        first = today - timedelta(days=rollup_days)
+        counts["streetlights.SiteEnergyDay"] = refresh_days(
+            first + timedelta(days=d) for d in range(rollup_days)
+        )
     if connection.vendor == "postgresql" and connection.get_autocommit():
         # What autovacuum would soon do: the planner sees the tables as they now are.
         with connection.cursor() as cursor:
