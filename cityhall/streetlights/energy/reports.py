@@ -211,12 +211,13 @@ def _dark_hours(day: date, lat: float, lon: float) -> float:
     return energy.dark_hours(_local_midnight(day), _local_midnight(day + timedelta(days=1)), lat, lon)
 
 
-def _covered_dark_hours(day: date, totals, lat: float, lon: float) -> float:
+def _covered_dark_hours(day: date, totals, lat: float, lon: float, slack: timedelta | None = None) -> float:
     """Dark hours of ``day`` that the readings cover: the whole day's once they span it (give or take a
     reporting interval), else only from the first to the last reading — today, or the day reporting
     began, must not be compared with a whole night's full-power baseline."""
     start, end = _local_midnight(day), _local_midnight(day + timedelta(days=1))
-    slack = timedelta(seconds=max_gap())  # a reading's state holds that long at most
+    if slack is None:
+        slack = timedelta(seconds=max_gap())  # a reading's state holds that long at most
     if totals.first_ts - start <= slack and end - totals.last_ts <= slack:
         return _dark_hours(day, lat, lon)
     return energy.dark_hours(max(start, totals.first_ts), min(end, totals.last_ts), lat, lon)
@@ -247,33 +248,38 @@ def _site_schedule(site: StreetlightSite) -> tuple[DimmingSchedule, str]:
     return stored.as_schedule(), stored.name or _("사용자 지정")
 
 
-def _site_days(site_ids: list[int], year: int) -> dict[int, list[SiteEnergyDay]]:
-    """The per-site daily totals of ``year``, per site, in day order."""
-    out: dict[int, list[SiteEnergyDay]] = defaultdict(list)
-    rows = SiteEnergyDay.objects.filter(
-        site_id__in=site_ids, day__gte=date(year, 1, 1), day__lte=date(year, 12, 31)
-    ).order_by("site_id", "day", "rated_power_w")
+def _site_days(site_ids: list[int], year: int) -> dict[int, list]:
+    """The per-site daily totals of ``year``, per site, in day order (named tuples: a model instance
+    per row costs more than the report's arithmetic)."""
+    out: dict[int, list] = defaultdict(list)
+    fields = ("site_id", "day", "rated_power_w", "devices", "energy_wh", "simulated_devices")
+    rows = (
+        SiteEnergyDay.objects.filter(
+            site_id__in=site_ids, day__gte=date(year, 1, 1), day__lte=date(year, 12, 31)
+        )
+        .order_by("site_id", "day", "rated_power_w")
+        .values_list(*fields, "first_ts", "last_ts", named=True)
+    )
     for row in rows:
         out[row.site_id].append(row)
     return out
 
 
-def _measured(
-    days: list[SiteEnergyDay], lights: list[Streetlight], lat: float, lon: float, price: Decimal
-) -> list[Cell]:
+def _measured(days: list, lights: list[Streetlight], lat: float, lon: float, price: Decimal) -> list[Cell]:
     """12 month cells from a site's daily totals of a year (every light that reported, retired too)."""
     cells = [Cell(price=price) for _ in range(12)]
-    by_rating: dict[int, list[SiteEnergyDay]] = {light.rated_power_w: [] for light in lights}
+    by_rating: dict[int, list] = {light.rated_power_w: [] for light in lights}
     for row in days:
         by_rating.setdefault(row.rated_power_w, []).append(row)
     days_seen: list[set[date]] = [set() for _ in range(12)]
+    slack = timedelta(seconds=max_gap())
     # Ratings in the lights' code order, each in day order: the sums add up as they always have.
     for rated_w, rows in by_rating.items():
         for totals in rows:
             day = totals.day
             cell = cells[day.month - 1]
             cell.used_wh += totals.energy_wh
-            cell.baseline_wh += totals.devices * rated_w * _covered_dark_hours(day, totals, lat, lon)
+            cell.baseline_wh += totals.devices * rated_w * _covered_dark_hours(day, totals, lat, lon, slack)
             cell.light_days += totals.devices
             cell.sources.add(SIMULATED if totals.simulated_devices else MEASURED)
             days_seen[day.month - 1].add(day)
