@@ -16,7 +16,8 @@ adds:
   every repair order (opened, assigned, closed);
 - telemetry roll-ups: one ``DailyRollup`` per light and day for the year up to yesterday (모의), at
   every scale: the energy report shows one year, and millions of older rows would only make the
-  generation slow (the report's query reads a day range through the (device, day) index).
+  generation slow; and the energy report's per-site daily totals of those days (``SiteEnergyDay``,
+  upserted in bulk by ``streetlights.energy.daily.refresh_days``, as the roll-up job keeps them).
 
 Everything is written in bulk (``bulk_create``; PostgreSQL ``COPY`` for the roll-ups and audit events)
 and labelled, so it cannot be mistaken for the plan: names start with 합성, repair orders and roll-ups
