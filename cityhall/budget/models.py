@@ -41,6 +41,9 @@ class Program(Sourced):
     )
     executing_unit = models.CharField(_("시행 부서"), max_length=100, blank=True)
     budget = MoneyField(_("사업비"), null=True, blank=True, validators=[MinValueValidator(0)])
+    budget_approximate = models.BooleanField(
+        _("사업비 약"), default=False, help_text=_("원문이 '약'으로 적은 금액")
+    )
     non_budget = models.BooleanField(_("비예산"), default=False)
     period = models.CharField(_("사업기간"), max_length=50, blank=True)
     period_start = models.DateField(_("시작"), null=True, editable=False)
@@ -85,6 +88,9 @@ class FundingShare(Sourced):
     )
     source = models.CharField(_("재원"), max_length=32, choices=Source.choices)
     amount = MoneyField(_("금액"), null=True, blank=True, validators=[MinValueValidator(0)])
+    amount_approximate = models.BooleanField(
+        _("금액 약"), default=False, help_text=_("원문이 '약'으로 적은 금액")
+    )
     percent = models.DecimalField(_("비율(%)"), max_digits=6, decimal_places=2, null=True, blank=True)
     note = models.CharField(_("비고"), max_length=200, blank=True)
 

@@ -2,6 +2,7 @@
 browser with the same rules as the API: the form parses what a person types (천원/억원, one list item
 per line), and the service validates, checks permission and audits."""
 
+import copy
 import json
 from decimal import Decimal
 from typing import Any
@@ -32,7 +33,7 @@ class MoneyFormField(forms.CharField):
     def to_python(self, value):
         value = super().to_python(value)
         if value in self.empty_values:
-            return None
+            return copy.copy(self.empty)
         try:
             return parse_money(value)[0]
         except MoneyError as exc:
@@ -54,6 +55,10 @@ class LinesField(forms.CharField):
 class JSONTextField(forms.CharField):
     widget = forms.Textarea(attrs={"rows": 3})
 
+    def __init__(self, *, empty: Any = None, **kwargs):
+        self.empty = empty  # what a blank box means: None, or {} for a field that defaults to an object
+        super().__init__(**kwargs)
+
     def prepare_value(self, value):
         return (
             ""
@@ -63,7 +68,7 @@ class JSONTextField(forms.CharField):
 
     def to_python(self, value):
         if value in self.empty_values:
-            return None
+            return copy.copy(self.empty)
         try:
             return json.loads(value)
         except json.JSONDecodeError as exc:
@@ -92,7 +97,7 @@ def _form_field(spec: FieldSpec) -> forms.Field:
         return (
             LinesField(**common)
             if isinstance(f.default, type) and f.default is list
-            else JSONTextField(**common)
+            else JSONTextField(empty={} if f.default is dict else None, **common)
         )
     if isinstance(f, (models.IntegerField, models.BigIntegerField)):
         return forms.IntegerField(**common)
@@ -100,6 +105,8 @@ def _form_field(spec: FieldSpec) -> forms.Field:
         return forms.DecimalField(max_digits=f.max_digits, decimal_places=f.decimal_places, **common)
     if isinstance(f, models.DateField):
         return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+    if isinstance(f, models.TimeField):
+        return forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"), **common)
     if isinstance(f, models.TextField):
         return forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), **common)
     return forms.CharField(max_length=getattr(f, "max_length", None), **common)

@@ -8,6 +8,7 @@ import secrets
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -17,11 +18,44 @@ class MoneyField(models.BigIntegerField):
     """An amount in integer won. Shown as 천원; input may carry a unit (see core.money)."""
 
 
+DERIVED_RULES = ("merged_cell", "sum", "difference", "children_sum", "inferred")
+
+
+def validate_value_lines(value: object) -> None:
+    """``lines``: a field name → a line number or a list of them (values standing off the record's line)."""
+    if not isinstance(value, dict):
+        raise ValidationError(gettext("값별 출처 행은 {필드: 행} 객체여야 합니다."))
+    for field, lines in value.items():
+        numbers = [lines] if not isinstance(lines, list) else lines
+        if not numbers or not all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in numbers):
+            raise ValidationError(
+                gettext("%(field)s: 출처 행은 양의 정수나 그 목록이어야 합니다.") % {"field": field}
+            )
+
+
+def validate_derived(value: object) -> None:
+    """``derived``: a field name → ``{rule, reason, …}`` for a value the dataset infers (format doc)."""
+    if not isinstance(value, dict):
+        raise ValidationError(gettext("추론한 값은 {필드: 규칙} 객체여야 합니다."))
+    for field, rule in value.items():
+        if not isinstance(rule, dict) or rule.get("rule") not in DERIVED_RULES:
+            raise ValidationError(
+                gettext("%(field)s: 규칙(rule)은 %(rules)s 중 하나여야 합니다.")
+                % {"field": field, "rules": ", ".join(DERIVED_RULES)}
+            )
+        if not str(rule.get("reason") or "").strip():
+            raise ValidationError(gettext("%(field)s: 추론 근거(reason)가 필요합니다.") % {"field": field})
+
+
 class Sourced(models.Model):
-    """A record that came from a document keeps where it came from (section and line)."""
+    """A record that came from a document keeps where it came from: its section and line, the lines
+    of values that stand elsewhere (``lines``) and the values the dataset infers, with the rule
+    (``derived``)."""
 
     section = models.CharField(_("출처 절"), max_length=32, blank=True)
     line = models.PositiveIntegerField(_("출처 행"), null=True, blank=True)
+    lines = models.JSONField(_("값별 출처 행"), default=dict, blank=True, validators=[validate_value_lines])
+    derived = models.JSONField(_("추론한 값"), default=dict, blank=True, validators=[validate_derived])
 
     class Meta:
         abstract = True
@@ -32,6 +66,26 @@ class Sourced(models.Model):
             return ""
         line = gettext("%(line)s행") % {"line": self.line}
         return f"{self.section} · {line}" if self.section else line
+
+    @property
+    def cited_lines(self) -> list[int]:
+        """Every source line the record cites: its own and those of its values, in order."""
+        numbers = {self.line} if self.line else set()
+        for lines in (self.lines or {}).values():
+            numbers.update(lines if isinstance(lines, list) else [lines])
+        for rule in (self.derived or {}).values():
+            if isinstance(rule, dict) and isinstance(rule.get("line"), int):
+                numbers.add(rule["line"])
+            if isinstance(rule, dict) and isinstance(rule.get("lines"), list):
+                numbers.update(n for n in rule["lines"] if isinstance(n, int))
+        return sorted(n for n in numbers if isinstance(n, int) and n > 0)
+
+    def lines_of(self, field: str) -> list[int]:
+        """The lines a value stands on: its own entry in ``lines``, else the record's line."""
+        cited = (self.lines or {}).get(field)
+        if cited is None:
+            return [self.line] if self.line else []
+        return list(cited) if isinstance(cited, list) else [cited]
 
 
 # What an audit event may record: the record writes every app shares, plus the actions apps add in their

@@ -59,8 +59,19 @@ def parse_period(text: str, default_year: int = DEFAULT_YEAR) -> Period:
         if word in compact:
             recurrence = name
             compact = compact.replace(word, "")
+    # "'25.8월부터": from that month on, open-ended; "'25.7월까지": by that month (kept as the month).
+    open_ended = compact.endswith("부터") and "~" not in compact
     for suffix in ("까지", "부터"):
         compact = compact.replace(suffix, "")
+    if open_ended:
+        compact += "~"
+    # "2023~2024년": whole years
+    years = re.fullmatch(r"(\d{4})년?~(\d{4})년?", compact)
+    if years:
+        first, last = int(years.group(1)), int(years.group(2))
+        if last < first:
+            raise PeriodError(f"기간 '{raw}'의 끝이 시작보다 앞섭니다.")
+        return Period(date(first, 1, 1), date(last, 12, 31), recurrence)
     if not re.fullmatch(r"[\d.'~\-월일]*", compact):
         raise PeriodError(f"기간 '{raw}'을(를) 읽을 수 없습니다. 예: 2025. 3. ~ 8., '25. 4. ~ 11., 연 중")
     left, _, right = compact.partition("~")

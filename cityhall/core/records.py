@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from typing import Any
 
@@ -220,6 +220,8 @@ def plain(value: Any) -> Any:
         return int(normal) if normal == normal.to_integral_value() else float(normal)
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, time):
+        return value.isoformat(timespec="minutes")  # "14:00", as plans write hours
     return value
 
 
@@ -272,7 +274,7 @@ def finalise() -> None:
             else:
                 specs.append(FieldSpec(f.name, f))
         # Where a record came from reads best last, after what it says.
-        rtype.fields = sorted(specs, key=lambda s: s.name in {"section", "line"})
+        rtype.fields = sorted(specs, key=lambda s: s.name in {"section", "line", "lines", "derived"})
 
 
 def is_registered(model: type[models.Model]) -> bool:

@@ -6,19 +6,20 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import audit, services
+from . import audit, filters, params, services
 from .api import mask_name
 from .decorators import role_required
 from .exports import Sheet, xlsx_response
+from .filters import record_filters
 from .forms import cleaned_to_data, initial_for, record_form_class
 from .htmx import render_page_or_fragment
+from .models import Sourced
 from .money import format_thousand_won
 from .permissions import ADD, CHANGE, DELETE, VIEW, allowed, restrict
 from .records import REGISTRY, RecordType
@@ -51,9 +52,16 @@ def _display(rtype: RecordType, obj: models.Model, *, masked: bool) -> list[tupl
         if spec.is_ref and value is not None:
             link = reverse("core:record_detail", args=[spec.target.replace("_", "-"), value.pk])
         elif spec.is_money:
-            value = _("%(amount)s천원") % {"amount": format_thousand_won(value)} if value is not None else "-"
+            if value is None:
+                value = "-"
+            else:
+                value = _("%(amount)s천원") % {"amount": format_thousand_won(value)}
+                if getattr(obj, f"{spec.name}_approximate", False):
+                    value = _("약 %(amount)s") % {"amount": value}
         elif spec.field.choices:
             value = getattr(obj, f"get_{spec.name}_display")()
+        elif spec.name in {"lines", "derived"} and isinstance(value, dict):
+            value = _provenance_text(rtype, spec.name, value)
         elif isinstance(value, list):
             value = " · ".join(map(str, value))
         if masked and spec.name in rtype.personal and value:
@@ -68,32 +76,22 @@ def record_index(request):
     return render(request, "core/record_index.html", {"types": types})
 
 
-def _filtered(request: HttpRequest, rtype: RecordType) -> tuple[models.QuerySet, dict, list[str]]:
+def _list_params(rtype: RecordType) -> dict[str, params.Param]:
+    return {**record_filters(rtype.name), "page": params.PAGE, "format": params.Choice(choices=("xlsx",))}
+
+
+def _filtered(
+    request: HttpRequest, rtype: RecordType
+) -> tuple[models.QuerySet, dict, list[str], params.Parsed]:
+    """The visible records narrowed by the list's filters (the same definition as the API's); a
+    value that does not parse shows no records and the problem, named."""
     qs = _visible(request, rtype)
-    active: dict[str, str] = {}
-    problems: list[str] = []
-    for name in rtype.filters:
-        value = request.GET.get(name, "").strip()
-        if not value:
-            continue
-        spec = rtype.spec(name)
-        active[name] = value
-        if spec.is_ref:
-            qs = qs.filter(**{f"{name}__{REGISTRY[spec.target].key}": value})
-        elif isinstance(spec.field, (models.IntegerField, models.BigIntegerField)):
-            if not value.lstrip("-").isdecimal():
-                problems.append(_("%(field)s: 숫자를 입력하세요.") % {"field": spec.field.verbose_name})
-                continue
-            qs = qs.filter(**{name: int(value)})
-        else:
-            qs = qs.filter(**{name: value})
-    text = request.GET.get("q", "").strip()
-    if text and rtype.search:
-        condition = Q()
-        for name in rtype.search:
-            condition |= Q(**{f"{name}__icontains": text})
-        qs = qs.filter(condition)
-    return qs, active, problems
+    active = {name: params.typed(request, name).strip() for name in rtype.filters}
+    try:
+        values = params.parse(request.GET, _list_params(rtype))
+    except params.ParamError as exc:
+        return qs.none(), active, exc.messages(), params.Parsed({"page": 1, "format": None})
+    return filters.apply(rtype, qs, values), active, [], values
 
 
 def _filter_controls(rtype: RecordType, active: dict) -> list[dict]:
@@ -120,13 +118,13 @@ def _filter_controls(rtype: RecordType, active: dict) -> list[dict]:
 @role_required
 def record_list(request, type_slug: str):
     rtype = _rtype(type_slug)
-    qs, active, problems = _filtered(request, rtype)
+    qs, active, problems, values = _filtered(request, rtype)
     columns = [rtype.spec(n) for n in rtype.columns] or [
         s for s in rtype.fields if s.name not in {"section", "line"}
     ][:7]
-    if request.GET.get("format") == "xlsx":
+    if values.format == "xlsx" and not problems:
         return _xlsx(rtype, qs)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(qs, PAGE_SIZE).get_page(values.page)
     rows = [
         (
             obj,
@@ -145,7 +143,7 @@ def record_list(request, type_slug: str):
         "rows": rows,
         "page": page,
         "controls": _filter_controls(rtype, active),
-        "q": request.GET.get("q", ""),
+        "q": params.typed(request, "q"),
         "problems": problems,
         "can_add": not rtype.managed_at and allowed(request.user, ADD, rtype),
         "query": _query_without(request, "page", "format"),
@@ -157,6 +155,10 @@ def record_list(request, type_slug: str):
         context,
         status=400 if problems else 200,
     )
+
+
+# The list's parameters depend on the record type in the path.
+record_list.query_params = lambda type_slug: _list_params(_rtype(type_slug))
 
 
 def _query_without(request: HttpRequest, *names: str) -> str:
@@ -187,15 +189,63 @@ def _cell(value):
     return value
 
 
+def _provenance_text(rtype: RecordType, name: str, value: dict) -> str:
+    """``lines`` as '2025년 예산 37행 · 주요업무 37행'; ``derived`` as the fields (reasons are below)."""
+    order = {spec.name: i for i, spec in enumerate(rtype.fields)}
+    fields = sorted(value, key=lambda field: order.get(field, len(order)))
+    if name == "derived":
+        return " · ".join(_field_label(rtype, field) for field in fields)
+    parts = []
+    for field in fields:
+        lines = value[field]
+        numbers = ", ".join(str(n) for n in (lines if isinstance(lines, list) else [lines]))
+        parts.append(_("%(field)s %(lines)s행") % {"field": _field_label(rtype, field), "lines": numbers})
+    return " · ".join(parts)
+
+
+def _field_label(rtype: RecordType, name: str) -> str:
+    try:
+        return str(rtype.spec(name).field.verbose_name)
+    except KeyError:
+        return name
+
+
+def _source_lines(rtype: RecordType, obj: Sourced, text: list[str]) -> list[tuple[int, str, bool, str]]:
+    """(number, text, cited, which values stand there) for the record's line with one line of context
+    around it and every other line its values cite."""
+    own = obj.line or 0
+    by_line: dict[int, list[str]] = {}
+    for name, lines in (obj.lines or {}).items():
+        for n in lines if isinstance(lines, list) else [lines]:
+            by_line.setdefault(n, []).append(_field_label(rtype, name))
+    for name, rule in (obj.derived or {}).items():
+        if isinstance(rule, dict) and isinstance(rule.get("line"), int):
+            by_line.setdefault(rule["line"], []).append(_field_label(rtype, name))
+    order = {str(spec.field.verbose_name): i for i, spec in enumerate(rtype.fields)}
+    for labels in by_line.values():
+        labels.sort(key=lambda label: order.get(label, len(order)))
+    cited = set(obj.cited_lines)
+    numbers = set(range(max(1, own - 1), min(len(text), own + 2) + 1)) | cited
+    return [
+        (n, text[n - 1], n in cited, ", ".join(by_line.get(n, [])))
+        for n in sorted(numbers)
+        if 0 < n <= len(text)
+    ]
+
+
+def _derived(rtype: RecordType, obj: models.Model) -> list[tuple[str, str]]:
+    """(field, reason) for each value the dataset infers rather than reads."""
+    derived = getattr(obj, "derived", None) or {}
+    return [(_field_label(rtype, name), str(rule.get("reason", ""))) for name, rule in derived.items()]
+
+
 @role_required
 def record_detail(request, type_slug: str, pk: int):
     rtype = _rtype(type_slug)
     obj = get_object_or_404(_visible(request, rtype), pk=pk)
-    source_lines = []
     line = getattr(obj, "line", None)
-    if line:
-        text = source_text(settings.CITYHALL_DATASET)
-        source_lines = [(n, text[n - 1]) for n in range(max(1, line - 1), min(len(text), line + 2) + 1)]
+    cited = line and isinstance(obj, Sourced)
+    source_lines = _source_lines(rtype, obj, source_text(settings.CITYHALL_DATASET)) if cited else []
     return render(
         request,
         "core/record_detail.html",
@@ -205,6 +255,7 @@ def record_detail(request, type_slug: str, pk: int):
             "obj": obj,
             "fields": _display(rtype, obj, masked=False),
             "source_lines": source_lines,
+            "derived": _derived(rtype, obj),
             "line": line,
             "can_change": not rtype.managed_at and allowed(request.user, CHANGE, rtype, obj),
             "can_delete": not rtype.managed_at and allowed(request.user, DELETE, rtype, obj),

@@ -6,13 +6,15 @@ Thin views: the reads are in ``selectors``; permissions go through ``cityhall.co
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from cityhall.core import params
 from cityhall.core.clock import today
 from cityhall.core.decorators import role_required
 from cityhall.core.htmx import render_page_or_fragment
 from cityhall.core.permissions import CHANGE, allowed, scope_of
 from cityhall.core.records import REGISTRY
-from cityhall.plans.checks import check_plan
+from cityhall.plans.checks import check_plan, plan_notes
 
 from . import selectors
 
@@ -58,16 +60,22 @@ def dashboard(request):
 def plan_check(request):
     """The plan-consistency findings. The dashboard loads this panel with htmx after the page (the
     check recomputes every stated figure, ~100 queries); opened directly it is a page of its own."""
-    findings = check_plan()
+    findings, notes = check_plan(), plan_notes()
     return render_page_or_fragment(
-        request, "dashboard/plan_check.html", "dashboard/partials/plan_check.html", {"findings": findings}
+        request,
+        "dashboard/plan_check.html",
+        "dashboard/partials/plan_check.html",
+        {"findings": findings, "notes": notes},
     )
 
 
 @role_required
+@params.page(q=params.Text(label=gettext_lazy("검색어"), max_length=1000))
 def search(request):
-    """Search every record type's text fields (partial match), grouped by type."""
-    q = selectors.clean_query(request.GET.get("q"))
+    """Search every record type's text fields (partial match), grouped by type. Over
+    ``SEARCH_MAX`` characters is a hint beside the search box; the parameter's own bound keeps
+    pasted pages out."""
+    q = selectors.clean_query(request.query.q)
     hint, groups = "", []
     if len(q) < selectors.SEARCH_MIN:
         hint = _("검색어를 두 글자 이상 입력하세요. 예: 가로등, 법률")

@@ -10,10 +10,11 @@ from typing import Any
 
 from ninja import Router, Schema, Status
 
+from cityhall.core import params
 from cityhall.core.api import Problems
 from cityhall.core.permissions import require_role
 
-from . import workload
+from . import filters, workload
 from .models import RoleAssignment
 
 router = Router(tags=["조직진단"])
@@ -38,15 +39,17 @@ def me(request):
     "/workload-analysis",
     response={200: dict[str, Any], 422: Problems},
     summary="팀별 업무량 분석 (소요인력 대비 현원)",
+    openapi_extra={"parameters": params.openapi_parameters(filters.WORKLOAD_PARAMS)},
 )
-def workload_analysis(
-    request,
-    hours: int | None = None,
-    over: float = float(workload.DEFAULT_OVER),
-    under: float = float(workload.DEFAULT_UNDER),
-):
+@params.api(**filters.WORKLOAD_PARAMS)
+def workload_analysis(request):
     """소요인력 = Σ(연간 업무량 × 단위당 표준시간) ÷ 1인 연간 근무시간 (``hours``, 기본: 최근 분석 기준 또는
     1,952); 비율 = 소요인력 ÷ 현원; 비율 > ``over`` 과부하, < ``under`` 여유."""
     require_role(request.user)
-    report = workload.workload_report(hours_per_person_year=hours, over=str(over), under=str(under))
+    values = request.query.given()
+    report = workload.workload_report(
+        hours_per_person_year=values.get("hours"),
+        over=values.get("over", workload.DEFAULT_OVER),
+        under=values.get("under", workload.DEFAULT_UNDER),
+    )
     return Status(200, workload.workload_data(report))

@@ -10,15 +10,17 @@ from django.db import models
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from cityhall.core import params
 from cityhall.core.decorators import role_required
 from cityhall.core.htmx import render_page_or_fragment
 from cityhall.core.permissions import ADD, CHANGE, allowed
 from cityhall.core.records import record_type_for
 from cityhall.core.services import RecordInvalid
 
-from . import reports, selectors, workload
+from . import filters, reports, selectors, workload
 from .models import Position, WorkloadCategory, WorkloadTask
 
 CHART_WIDTH = 640
@@ -135,18 +137,22 @@ def index(request):
     )
 
 
+GROUP = params.Text(label=gettext_lazy("사업 구분"), max_length=50)
+
+
 def _program_filter(request, page: selectors.DepartmentPage) -> tuple[str, str]:
-    """The ``group`` filter of the programs section: (value, error message)."""
-    group = request.GET.get("group", "").strip()
+    """The ``group`` filter of the programs section: (value, error message); the groups are the
+    department's own, so they are checked here rather than in the parameter's definition."""
+    group = request.query.group or ""
     if group and group not in page.group_codes:
-        return "", _("사업 구분 '%(group)s'은(는) 이 부서에 없습니다. 목록에서 고르세요.") % {
-            "group": group[:50]
-        }
+        problem = _("'%(group)s'은(는) 이 부서에 없습니다. 목록에서 고르세요.") % {"group": group[:50]}
+        return "", params.ParamError({"group": problem}, {"group": str(GROUP.label)}).messages()[0]
     return group, ""
 
 
 @role_required
 @require_GET
+@params.page(group=GROUP)
 def department(request, code: str):
     unit = selectors.department(code)
     if unit is None:
@@ -223,26 +229,16 @@ def summary_hwpx(request):
 # -- 조직진단 (organisation diagnosis) -------------------------------------------------------------
 
 
-def _workload_settings(request) -> tuple[dict, str]:
-    """The analysis settings from the query string (hours, over, under) and an error message."""
-    values: dict = {}
-    for name in ("hours", "over", "under"):
-        raw = request.GET.get(name, "").strip().replace(",", "")
-        if raw:
-            values[name] = raw[:12]
+def workload_report_for(request, problem: str = "") -> tuple[workload.WorkloadReport, str]:
+    """The analysis with the parsed settings; with a problem (the settings' own or ``problem``) the
+    analysis with the defaults, beside the message."""
+    values = {} if problem else request.query.given()
+    over = values.get("over", workload.DEFAULT_OVER)
+    under = values.get("under", workload.DEFAULT_UNDER)
     try:
-        workload.check_workload_settings(
-            values.get("hours", 1),
-            values.get("over", workload.DEFAULT_OVER),
-            values.get("under", workload.DEFAULT_UNDER),
-        )
+        workload.check_workload_settings(values.get("hours", 1), over, under)
     except RecordInvalid as exc:
-        return {}, str(exc)
-    return values, ""
-
-
-def workload_report_for(request) -> tuple[workload.WorkloadReport, str]:
-    values, problem = _workload_settings(request)
+        values, problem = {}, str(exc)
     report = workload.workload_report(
         hours_per_person_year=values.get("hours"),
         over=values.get("over", workload.DEFAULT_OVER),
@@ -297,10 +293,8 @@ def workload_chart(report: workload.WorkloadReport) -> dict:
     }
 
 
-@role_required
-@require_GET
-def diagnosis(request):
-    report, problem = workload_report_for(request)
+def _diagnosis_page(request, problem: str = ""):
+    report, problem = workload_report_for(request, problem)
     units = selectors.departments()
     rows = [selectors.staffing_row(u) for u in units]
     staffing = [{"unit": u, "staffing": r} for u, r in zip(units, rows, strict=True)]
@@ -316,9 +310,9 @@ def diagnosis(request):
         "chart": workload_chart(report),
         "can_add": allowed(request.user, ADD, task_type),
         "settings": {
-            "hours": request.GET.get("hours", "")[:12],
-            "over": request.GET.get("over", "")[:12],
-            "under": request.GET.get("under", "")[:12],
+            "hours": params.typed(request, "hours", 12),
+            "over": params.typed(request, "over", 12),
+            "under": params.typed(request, "under", 12),
         },
         "query": request.GET.urlencode() if not problem else "",
         "categories": WorkloadCategory.choices,
@@ -328,6 +322,17 @@ def diagnosis(request):
 
 @role_required
 @require_GET
+@params.page(
+    on_error=lambda request, error: _diagnosis_page(request, " ".join(error.messages())),
+    **filters.WORKLOAD_PARAMS,
+)
+def diagnosis(request):
+    return _diagnosis_page(request)
+
+
+@role_required
+@require_GET
+@params.page(**filters.WORKLOAD_PARAMS)
 def diagnosis_xlsx(request):
     report, problem = workload_report_for(request)
     if problem:

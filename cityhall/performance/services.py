@@ -366,6 +366,7 @@ def evaluation_cycle_advance(*, cycle: EvaluationCycle, actor: audit.Actor) -> E
 
 
 @transaction.atomic
+@transaction.atomic
 def indicator_actual_record(
     *,
     indicator: Indicator,
@@ -377,6 +378,9 @@ def indicator_actual_record(
     """Record (or correct) an indicator's actual for a quarter — editors of the owning department
     (through the permission choke point), audited. Bad values raise RecordInvalid (Korean)."""
     rtype = REGISTRY["indicator_actuals"]
+    # Two people recording the same quarter at once: the indicator's row lock makes the second a
+    # correction of the first rather than a second insert the unique constraint would refuse.
+    Indicator.objects.select_for_update().filter(pk=indicator.pk).first()
     existing = IndicatorActual.objects.filter(indicator=indicator, quarter=quarter).first()
     data = {"value": value, "evidence": evidence, "recorded_by": actor.name}
     if existing is not None:
@@ -396,7 +400,10 @@ def indicator_grade_set(
     if grade not in Grade.values:
         raise RecordInvalid(f"등급 '{grade}'은(는) 없는 등급입니다. ({', '.join(Grade.values)})")
     rtype = REGISTRY["indicator_grades"]
-    existing = IndicatorGrade.objects.select_for_update().filter(indicator=indicator).first()
+    # Lock the indicator, not the grade: with no grade yet, locking it would lock nothing and two
+    # first grades would both insert (the one-to-one would refuse the second with an error).
+    Indicator.objects.select_for_update().filter(pk=indicator.pk).first()
+    existing = IndicatorGrade.objects.filter(indicator=indicator).first()
     if existing is None:
         saved = IndicatorGrade.objects.create(indicator=indicator, grade=grade, note=note)
         audit.record(actor, "create", rtype, saved, after=rtype.to_data(saved))

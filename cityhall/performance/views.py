@@ -9,9 +9,10 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from cityhall.core import clock
+from cityhall.core import clock, params
 from cityhall.core.audit import Actor
 from cityhall.core.decorators import role_required
 from cityhall.core.exports import Sheet, xlsx_response
@@ -27,15 +28,15 @@ from .models import DepartmentScore, Grade, IndicatorActual
 
 
 def _year(request) -> int:
-    raw = request.GET.get("year", "")
-    if raw.isdigit():
-        return int(raw)
+    if request.query.year is not None:
+        return request.query.year
     known = selectors.years()
     return known[-1] if known else clock.today().year
 
 
 @require_GET
 @role_required
+@params.page(year=params.Year(label=gettext_lazy("연도")))
 def overview(request):
     year = _year(request)
     groups = selectors.overview(year)

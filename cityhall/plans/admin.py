@@ -19,6 +19,7 @@ register_audited(m.TaskOwner, list_display=("task", "role", "person"))
 register_audited(m.TaskPartner, list_display=("task", "name"))
 register_audited(m.Achievement, list_display=("department", "order", "title"), list_filter=("department",))
 register_audited(m.AchievementItem, list_display=("achievement", "order", "text"))
+register_audited(m.Award, list_display=("achievement", "kind", "name", "result", "evaluator", "year"))
 register_audited(
     m.Figure, list_display=("key", "label", "value", "unit", "line"), search_fields=("key", "label")
 )

@@ -10,24 +10,27 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+from dataclasses import asdict, dataclass, replace
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
 
 from cityhall.core.money import format_thousand_won
-from cityhall.core.records import REGISTRY, RecordType
+from cityhall.core.records import REGISTRY
 
+from .expressions import (
+    FIGURE_OPS,
+    NOTE,
+    RECORD_OPS,
+    CheckError,
+    decimal_of,
+    record_target,
+    validate_check,
+    where_lookups,
+)
 from .models import Figure
-
-RECORD_OPS = {"count", "sum", "value"}
-FIGURE_OPS = {"sum_of", "difference", "percent", "product"}
-
-
-class CheckError(ValueError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,7 @@ class Mismatch:
     stated: str
     expected: str
     message: str
+    severity: str = "error"  # or "note": reported for a reader, never a failure of the check
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -48,102 +52,6 @@ class Mismatch:
         where = f"{self.line}행" if self.line else "-"
         values = f"기재 {self.stated}, 계산 {self.expected}"
         return f"[{where} {self.section}] {self.label}: {values} — {self.message}"
-
-
-# -- the check expression ------------------------------------------------------------------------
-
-
-def _lookup(rtype: RecordType, name: str) -> str:
-    """Translate a format-level field name (refs by code, ``ref__field``) to an ORM lookup."""
-    head, _, rest = name.partition("__")
-    try:
-        spec = rtype.spec(head)
-    except KeyError as exc:
-        raise CheckError(f"{rtype.name}에 '{head}' 필드가 없습니다.") from exc
-    if not spec.is_ref:
-        if rest:
-            raise CheckError(f"'{name}': 참조가 아닌 필드 '{head}' 뒤에는 __를 쓸 수 없습니다.")
-        return head
-    target = REGISTRY[spec.target]
-    inner = rest or target.key
-    if inner is None:
-        raise CheckError(f"'{name}': {target.name}에는 코드가 없습니다.")
-    try:
-        inner_spec = target.spec(inner)
-    except KeyError as exc:
-        raise CheckError(f"{target.name}에 '{inner}' 필드가 없습니다.") from exc
-    if inner_spec.is_ref:
-        raise CheckError(f"'{name}': 참조는 한 단계만 따라갈 수 있습니다.")
-    return f"{head}__{inner}"
-
-
-def _where(rtype: RecordType, where: Any) -> dict[str, Any]:
-    if where is None:
-        return {}
-    if not isinstance(where, dict):
-        raise CheckError("where는 객체여야 합니다.")
-    lookups = {}
-    for name, value in where.items():
-        base, in_list = (name[:-4], True) if name.endswith("__in") else (name, False)
-        if in_list and not isinstance(value, list):
-            raise CheckError(f"'{name}'에는 목록을 씁니다.")
-        lookups[_lookup(rtype, base) + ("__in" if in_list else "")] = value
-    return lookups
-
-
-def _record_target(expr: str, op: str) -> tuple[RecordType, str | None]:
-    if not isinstance(expr, str):
-        raise CheckError(f"{op}: 기록 유형 이름이 필요합니다.")
-    type_name, _, field = expr.partition(".")
-    rtype = REGISTRY.get(type_name)
-    if rtype is None:
-        raise CheckError(f"{op}: 알 수 없는 기록 유형 '{type_name}'")
-    if op == "count":
-        if field:
-            raise CheckError("count에는 필드를 쓰지 않습니다.")
-        return rtype, None
-    if not field:
-        raise CheckError(f"{op}: '<기록 유형>.<필드>' 형식이어야 합니다.")
-    return rtype, _lookup(rtype, field)
-
-
-def validate_check(check: Any) -> None:
-    """Raise CheckError unless ``check`` is a well-formed expression (figure keys are checked later)."""
-    if check is None:
-        return
-    if not isinstance(check, dict):
-        raise CheckError("검증식은 객체여야 합니다.")
-    ops = set(check) & (RECORD_OPS | FIGURE_OPS)
-    if len(ops) != 1:
-        raise CheckError(f"검증식에는 {', '.join(sorted(RECORD_OPS | FIGURE_OPS))} 중 하나만 씁니다.")
-    op = ops.pop()
-    extra = set(check) - {op, "where"}
-    if extra or ("where" in check and op not in RECORD_OPS):
-        raise CheckError(f"검증식에 쓸 수 없는 항목: {', '.join(sorted(extra or {'where'}))}")
-    arg = check[op]
-    if op in RECORD_OPS:
-        rtype, _ = _record_target(arg, op)
-        _where(rtype, check.get("where"))
-        return
-    if op == "sum_of":
-        if not (isinstance(arg, list) and arg and all(isinstance(k, str) for k in arg)):
-            raise CheckError("sum_of에는 수치 키의 목록을 씁니다.")
-    elif op in {"difference", "percent"}:
-        if not (isinstance(arg, list) and len(arg) == 2 and all(isinstance(k, str) for k in arg)):
-            raise CheckError(f"{op}에는 수치 키 두 개를 씁니다.")
-    elif op == "product":
-        if not (isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str)):
-            raise CheckError("product에는 [수치 키, 곱할 수]를 씁니다.")
-        _decimal(arg[1])
-
-
-def _decimal(value: Any) -> Decimal:
-    if isinstance(value, bool):
-        raise CheckError("숫자가 아닙니다.")
-    try:
-        return Decimal(str(value))
-    except InvalidOperation as exc:
-        raise CheckError(f"'{value}'은(는) 숫자가 아닙니다.") from exc
 
 
 class _Evaluator:
@@ -164,8 +72,8 @@ class _Evaluator:
         op = next(iter(set(check) & (RECORD_OPS | FIGURE_OPS)))
         arg = check[op]
         if op in RECORD_OPS:
-            rtype, field = _record_target(arg, op)
-            qs = rtype.model._default_manager.filter(**_where(rtype, check.get("where")))
+            rtype, field = record_target(arg, op)
+            qs = rtype.model._default_manager.filter(**where_lookups(rtype, check.get("where")))
             if op == "count":
                 return Decimal(qs.count())
             if op == "sum":
@@ -183,7 +91,7 @@ class _Evaluator:
             if whole == 0:
                 raise CheckError("percent: 전체가 0입니다.")
             return Decimal(100) * self.figure_value(arg[0]) / whole
-        return self.figure_value(arg[0]) * _decimal(arg[1])
+        return self.figure_value(arg[0]) * decimal_of(arg[1])
 
 
 def agrees(stated: Decimal, computed: Decimal, precision: Decimal, *, approximate: bool = False) -> bool:
@@ -242,7 +150,7 @@ def check_figures() -> list[Mismatch]:
                         f"{reference.line}행에 같은 수치가 다르게 적혀 있습니다.",
                     )
                 )
-            if figure.rule is None:
+            if figure.rule is None or is_note(figure.rule):
                 continue
             try:
                 computed = evaluator.evaluate(figure.rule)
@@ -267,7 +175,7 @@ def _describe(rule: dict[str, Any], evaluator: _Evaluator) -> str:
         rtype = REGISTRY[type_name]
         head = field.split("__")[0]
         name = str(rtype.spec(head).field.verbose_name) if field else ""
-        counted = rtype.model._default_manager.filter(**_where(rtype, rule.get("where"))).count()
+        counted = rtype.model._default_manager.filter(**where_lookups(rtype, rule.get("where"))).count()
         what = {"count": "건수", "sum": f"'{name}' 합계", "value": f"'{name}' 값"}[op]
         return f"해당 {rtype.label} {counted}건의 {what}와(과) 다릅니다."
 
@@ -304,4 +212,36 @@ def check_plan() -> list[Mismatch]:
     found = check_figures()
     for rule in RULES:
         found += rule()
+    return sorted(found, key=lambda m: (m.line or 0, m.rule, m.key))
+
+
+# -- notes ----------------------------------------------------------------------------------------
+
+
+def is_note(rule: Any) -> bool:
+    return isinstance(rule, dict) and rule.get("severity") == NOTE
+
+
+def plan_notes() -> list[Mismatch]:
+    """Statements the plan makes that differ for a reason it does not give (주민참여예산 위원회's 45
+    members beside the 42 of its 3rd term): reported beside the check, never making it fail."""
+    evaluator = _Evaluator()
+    found: list[Mismatch] = []
+    for statements in evaluator.by_key.values():
+        for figure in statements:
+            if not is_note(figure.rule):
+                continue
+            try:
+                computed = evaluator.evaluate(figure.rule)
+            except (CheckError, ValidationError) as exc:
+                found.append(_figure_mismatch("invalid-check", figure, "-", f"검증식 오류: {exc}"))
+                continue
+            if not agrees(figure.value, computed, figure.precision, approximate=figure.approximate):
+                mismatch = _figure_mismatch(
+                    NOTE,
+                    figure,
+                    _show(computed, figure.unit),
+                    _describe(figure.rule, evaluator) + " 오류가 아니라 참고로 알립니다.",
+                )
+                found.append(replace(mismatch, severity=NOTE))
     return sorted(found, key=lambda m: (m.line or 0, m.rule, m.key))

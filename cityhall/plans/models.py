@@ -11,6 +11,8 @@ from cityhall.core.models import Sourced
 from cityhall.core.money import MoneyError, parse_money
 from cityhall.organisation.models import OrgUnit, Person, code_validator
 
+from .expressions import CheckError, validate_check
+
 DEPARTMENTS = {"kind": OrgUnit.Kind.DEPARTMENT}
 
 
@@ -235,6 +237,37 @@ class AchievementItem(Sourced):
         return self.text[:60]
 
 
+class Award(Sourced):
+    """수상·평가 등급: an award, a grade, a selection or a commendation an achievement reports —
+    what it was (``name`` as written), the result (장려상, S등급), who gave it and when."""
+
+    class Kind(models.TextChoices):
+        AWARD = "award", _("수상")
+        GRADE = "grade", _("평가 등급")
+        SELECTION = "selection", _("선정")
+        COMMENDATION = "commendation", _("표창")
+
+    code = models.CharField(_("코드"), max_length=64, unique=True, validators=[code_validator])
+    achievement = models.ForeignKey(
+        Achievement, verbose_name=_("성과"), on_delete=models.CASCADE, related_name="awards"
+    )
+    kind = models.CharField(_("구분"), max_length=16, choices=Kind.choices)
+    name = models.CharField(_("평가·시상명"), max_length=200)
+    result = models.CharField(_("결과"), max_length=100, help_text=_("원문 그대로: 장려상, 대상, S등급 …"))
+    evaluator = models.CharField(_("평가·시상 기관"), max_length=100, blank=True)
+    year = models.PositiveSmallIntegerField(_("연도"))
+    count = models.PositiveSmallIntegerField(_("건수"), null=True, blank=True, help_text=_("지표 4건 등"))
+    note = models.CharField(_("비고"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("수상·평가 등급")
+        verbose_name_plural = _("수상·평가 등급")
+        ordering = ["achievement__department__order", "achievement__order", "line", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.result}"
+
+
 class Figure(Sourced):
     """기재 수치: a number the document states, and how it can be recomputed (see docs/dataset-format.md).
 
@@ -269,8 +302,6 @@ class Figure(Sourced):
         return f"{self.label} {self.value.normalize():f}{self.unit}"
 
     def clean(self) -> None:
-        from .checks import CheckError, validate_check
-
         try:
             validate_check(self.rule)
         except CheckError as exc:

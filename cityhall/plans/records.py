@@ -28,5 +28,12 @@ register(
     filters=("achievement",),
 )
 register(
+    "awards",
+    m.Award,
+    owner="achievement__department",
+    search=("name", "result", "evaluator"),
+    filters=("achievement", "kind", "year"),
+)
+register(
     "figures", m.Figure, owner="department", search=("label", "key"), filters=("department", "key", "year")
 )

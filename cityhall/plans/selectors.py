@@ -253,10 +253,11 @@ def dataset_lines(document: PlanDocument | None) -> tuple[str, ...]:
     return _dataset_lines(document.code)
 
 
-def source_ref(records: Iterable, source: Sequence[str], *, extra_lines: Iterable[int] = ()) -> SourceRef:
+def source_ref(records: Iterable, source: Sequence[str]) -> SourceRef:
     """The section and the exact source lines of ``records`` (each a ``Sourced``)."""
     records = list(records)
-    lines = sorted({r.line for r in records if r.line} | {n for n in extra_lines if n})
+    cited = {n for r in records for n in getattr(r, "cited_lines", [r.line] if r.line else [])}
+    lines = sorted(cited)
     sections = [r.section for r in records if r.section]
     ref = SourceRef(section=sections[0] if sections else "", lines=lines)
     ref.text = [SourceLine(n, source[n - 1]) for n in lines if 0 < n <= len(source)]
@@ -366,7 +367,7 @@ def task_page(task: WorkPlanTask, *, document: PlanDocument | None, today: date)
         program.share_list = list(program.shares.all())
     sources = {
         "task": source_ref([task], source),
-        "goals": source_ref([task], source, extra_lines=_goal_lines(task, source)),
+        "goals": _goals_ref(task, source),
         "milestones": source_ref(milestones, source),
         "owners": source_ref(owners, source),
         "partners": source_ref(partners, source),
@@ -386,18 +387,12 @@ def task_page(task: WorkPlanTask, *, document: PlanDocument | None, today: date)
     )
 
 
-def _goal_lines(task: WorkPlanTask, source: Sequence[str]) -> list[int]:
-    """The ❖ lines under the task's title line (goals keep no line of their own)."""
-    if not task.line or not source:
-        return []
-    found = []
-    for number in range(task.line + 1, min(len(source), task.line + 8) + 1):
-        text = source[number - 1].strip()
-        if text.startswith("❖"):
-            found.append(number)
-        elif text.startswith("□"):
-            break
-    return found
+def _goals_ref(task: WorkPlanTask, source: Sequence[str]) -> SourceRef:
+    """The ❖ lines the task's goals cite (they stand under its title line)."""
+    lines = task.lines_of("goals")
+    ref = SourceRef(section=task.section, lines=sorted(lines))
+    ref.text = [SourceLine(n, source[n - 1]) for n in ref.lines if 0 < n <= len(source)]
+    return ref
 
 
 # -- timeline -------------------------------------------------------------------------------------

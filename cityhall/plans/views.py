@@ -9,9 +9,10 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from cityhall.core import clock
+from cityhall.core import clock, params
 from cityhall.core.audit import Actor
 from cityhall.core.decorators import role_required
 from cityhall.core.exports import XLSX, download, hwpx_response
@@ -24,13 +25,17 @@ from . import feeds, reports, selectors
 from .models import Milestone
 
 
+def _department_codes() -> list[str]:
+    return [unit.code for unit in selectors.departments()]
+
+
+# ``?department=``: one of the departments' codes.
+DEPARTMENT = params.Choice(label=gettext_lazy("부서"), choices=_department_codes)
+
+
 def _department_filter(request, units):
-    """``(department, error)`` from ``?department=``; error is a Korean message for a bad code."""
-    code = request.GET.get("department", "").strip()
-    try:
-        return selectors.department_from_filter(code, units), ""
-    except selectors.UnknownDepartment:
-        return None, _("'%(code)s'(이)라는 부서가 없습니다. 목록에서 부서를 고르세요.") % {"code": code[:40]}
+    """``(department, "")`` from the parsed ``?department=`` (a code ``DEPARTMENT`` accepted)."""
+    return selectors.department_from_filter(request.query.department, units), ""
 
 
 def _render_filtered(request, page: str, partial: str, context: dict, *, error: str):
@@ -44,8 +49,22 @@ def _annotate_permissions(user, milestones):
     return milestones
 
 
+def _bad_department(page: str, partial: str):
+    """A department filter that does not parse, shown beside the filter form (400)."""
+
+    def render_error(request, error: params.ParamError):
+        context = {"units": selectors.departments(), "department": None, "error": " ".join(error.messages())}
+        return _render_filtered(request, page, partial, context, error=context["error"])
+
+    return render_error
+
+
 @require_GET
 @role_required
+@params.page(
+    on_error=_bad_department("plans/task_list.html", "plans/partials/task_results.html"),
+    department=DEPARTMENT,
+)
 def task_list(request):
     today = clock.today()
     units = selectors.departments()
@@ -124,6 +143,10 @@ def milestone_done(request, code, pk):
 
 @require_GET
 @role_required
+@params.page(
+    on_error=_bad_department("plans/calendar.html", "plans/partials/calendar_results.html"),
+    department=DEPARTMENT,
+)
 def calendar(request):
     today = clock.today()
     units = selectors.departments()
@@ -151,17 +174,15 @@ def calendar(request):
 
 
 @require_GET
+@params.page(department=DEPARTMENT)
 def calendar_feed(request, token):
     """The iCalendar feed behind a per-user secret URL (no session: calendar clients have none)."""
     user = feeds.user_for_token(token)
     if user is None:
         raise Http404(_("구독 주소가 올바르지 않습니다."))
     department = None
-    code = request.GET.get("department", "").strip()
-    if code:
-        department = selectors.department_by_code(code)
-        if department is None:
-            raise Http404(_("부서를 찾을 수 없습니다."))
+    if request.query.department:
+        department = selectors.department_by_code(request.query.department)
     document = selectors.plan_document()
     body = feeds.calendar_feed(
         selectors.calendar_milestones(department=department),

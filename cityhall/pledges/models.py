@@ -125,6 +125,14 @@ class CheckinRound(models.Model):
                 name="checkin_round_unique_quarter",
                 violation_error_message=_("이 연도·분기의 점검 회차가 이미 있습니다."),
             ),
+            # One open round at a time, decided by the database: two planners opening rounds at the
+            # same moment cannot both succeed (a lock on "no open round" would lock nothing).
+            models.UniqueConstraint(
+                fields=["state"],
+                condition=Q(state="open"),
+                name="checkin_round_one_open",
+                violation_error_message=_("진행 중인 점검 회차가 있습니다. 먼저 마감하세요."),
+            ),
             models.CheckConstraint(
                 condition=Q(quarter__gte=1) & Q(quarter__lte=4),
                 name="checkin_round_quarter_1_4",

@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -111,7 +111,8 @@ def round_open(
         errors["year"] = [_("연도가 올바르지 않습니다.")]
     if closes_on < opened_on:
         errors["closes_on"] = [_("제출기한은 개시일 이후여야 합니다.")]
-    if CheckinRound.objects.select_for_update().filter(state=CheckinRound.State.OPEN).exists():
+    # A first answer for the usual case; the database's unique indexes decide the race (below).
+    if CheckinRound.objects.filter(state=CheckinRound.State.OPEN).exists():
         errors[NON_FIELD] = [_("진행 중인 점검 회차가 있습니다. 먼저 마감하세요.")]
     if not errors and CheckinRound.objects.filter(year=year, quarter=quarter).exists():
         errors[NON_FIELD] = [
@@ -122,8 +123,27 @@ def round_open(
     round_ = CheckinRound(
         code=f"{year}-q{quarter}", year=year, quarter=quarter, opened_on=opened_on, closes_on=closes_on
     )
-    _save_audited(actor, "checkin_rounds", round_, None)
+    try:
+        with transaction.atomic():
+            _save_audited(actor, "checkin_rounds", round_, None)
+    except (IntegrityError, ValidationError):
+        # Another planner opened a round (or this quarter's) since the check above, and the unique
+        # indexes (``checkin_round_one_open``, the quarter's) refused this one: say which.
+        raise RecordInvalid(
+            {NON_FIELD: _round_conflicts(year, quarter) or [_("점검 회차를 열 수 없습니다.")]}
+        ) from None
     return round_
+
+
+def _round_conflicts(year: int, quarter: int) -> list:
+    """What stands in the way of opening a round: an open round, else this quarter's round."""
+    if CheckinRound.objects.filter(state=CheckinRound.State.OPEN).exists():
+        return [_("진행 중인 점검 회차가 있습니다. 먼저 마감하세요.")]
+    if CheckinRound.objects.filter(year=year, quarter=quarter).exists():
+        return [
+            _("%(year)s년 %(quarter)s분기 점검 회차가 이미 있습니다.") % {"year": year, "quarter": quarter}
+        ]
+    return []
 
 
 def _require_open(round_: CheckinRound) -> None:

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cityhall.core import clock
+from cityhall.core import clock, params
 from cityhall.core.audit import Actor
 from cityhall.core.decorators import role_required
 from cityhall.core.exports import XLSX, download, hwpx_response
@@ -32,7 +32,7 @@ PAGE_SIZE = 100  # pledges or check-ins per page (a term's pledges fit on one)
 
 def _page(request, queryset):
     """One page of ``queryset``, read with LIMIT/OFFSET: the page costs the same however long the list."""
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return Paginator(queryset, PAGE_SIZE).get_page(request.query.page)
 
 
 def _round(pk: int) -> CheckinRound:
@@ -41,6 +41,7 @@ def _round(pk: int) -> CheckinRound:
 
 @require_GET
 @role_required
+@params.page(page=params.PAGE)
 def pledge_list(request):
     return render(
         request,
@@ -215,6 +216,7 @@ def checkin_submit(request, pk, pledge_pk):
 
 @require_GET
 @role_required
+@params.page(page=params.PAGE)
 def review(request, pk):
     if not has_permission(request.user, PLANNING_STAFF):
         raise PermissionDenied(_("검토는 정책기획과만 할 수 있습니다."))
@@ -296,6 +298,7 @@ def report_hwpx(request, pk):
 
 
 @require_GET
+@params.page(page=params.PAGE)
 def public_pledges(request):
     """Citizens' page: no login; only public pledges, their status and progress (no comments or evidence)."""
     pledges = selectors.pledges(public_only=True)

@@ -1,3 +1,3 @@
-"""Smart streetlights (스마트가로등): domain functions shared by the simulator, the rules and the energy
-report — solar times, dimming schedules, the luminaire power model. Plain Python for now; this package
-becomes a Django app when the device registry is added (see docs/streetlights.md)."""
+"""Smart streetlights (스마트가로등): the device registry (``registry``), running the lights — schedules,
+sun times, commands, the live runtime (``operations``), faults and repair orders (``repairs``), the
+energy model and report (``energy``), and the field simulator (see docs/streetlights.md)."""

@@ -1,6 +1,7 @@
 """Template filters for the office's conventions: money in 천원, dates in Asia/Seoul."""
 
 from django import template
+from django.utils.translation import pgettext
 
 from cityhall.core.money import format_thousand_won
 
@@ -13,6 +14,12 @@ def won(value):
     if value in (None, ""):
         return "-"
     return format_thousand_won(int(value))
+
+
+@register.filter
+def approx(obj, field):
+    """'약 ' before an amount the source states as approximate (the record's ``<field>_approximate``)."""
+    return pgettext("amount", "약") + " " if getattr(obj, f"{field}_approximate", False) else ""
 
 
 @register.filter

@@ -5,7 +5,9 @@ import json
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from cityhall.budget.models import FundingShare, Program
 from cityhall.committees.models import Committee
@@ -832,7 +834,7 @@ class TestLists:
     def test_pagination(self, roles):
         client = client_for(roles["viewer"])
         total = Program.objects.count()
-        assert total == 56
+        assert total == 57
 
         everything = client.get(f"{API}/programs/", {"limit": 1000}).json()
         assert everything["count"] == total
@@ -862,6 +864,32 @@ class TestLists:
         response = client_for(roles["viewer"]).get(f"{API}/programs/", query)
         assert response.status_code == 422
 
+    @pytest.mark.parametrize("name", list(REGISTRY))
+    def test_a_page_of_100_costs_the_queries_of_a_page_of_5(self, roles, name):
+        """Paginated in the database: the page (LIMIT/OFFSET) and the total (COUNT), whatever the
+        page size — not the whole table read and serialised for every page."""
+        client = client_for(roles["director"])
+        url = f"{API}/{name.replace('_', '-')}/"
+        client.get(url)  # the session and roles, once
+        counts = {}
+        for limit in (5, 100):
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url, {"limit": limit})
+            assert response.status_code == 200
+            counts[limit] = len(queries)
+            sql = [q["sql"] for q in queries.captured_queries]
+            assert sum("COUNT(" in q for q in sql) == 1, sql
+            assert sum(f"LIMIT {limit}" in q for q in sql) == 1, sql
+        assert counts[100] == counts[5], counts
+
+    def test_page_items_and_count_from_the_database(self, roles):
+        client = client_for(roles["viewer"])
+        everything = client.get(f"{API}/people/", {"limit": 1000}).json()
+        page = client.get(f"{API}/people/", {"limit": 5, "offset": 60}).json()
+        assert everything["count"] == page["count"] == 63
+        assert page["items"] == everything["items"][60:]
+        assert client.get(f"{API}/people/", {"offset": 63}).json() == {"items": [], "count": 63}
+
     def test_order_is_stable(self, roles):
         client = client_for(roles["viewer"])
         first = [i["id"] for i in client.get(f"{API}/programs/", {"limit": 1000}).json()["items"]]
@@ -874,7 +902,7 @@ class TestLists:
         )
         data = response.json()
         expected = set(Program.objects.filter(org_unit__code="smart-city").values_list("code", flat=True))
-        assert data["count"] == len(expected) == 23
+        assert data["count"] == len(expected) == 24
         assert {item["code"] for item in data["items"]} == expected
         assert {item["org_unit"] for item in data["items"]} == {"smart-city"}
 
@@ -904,10 +932,18 @@ class TestLists:
         assert response.status_code == 422, value
         assert response.json()["detail"][0]["loc"] == ["query", "year"]
 
-    def test_filter_on_integer_field_out_of_range_finds_nothing(self, roles):
+    def test_filter_on_integer_field_out_of_range_is_422(self, roles):
         response = client_for(roles["viewer"]).get(f"{API}/programs/", {"year": "9" * 30})
-        assert response.status_code == 200
-        assert response.json() == {"items": [], "count": 0}
+        assert response.status_code == 422
+        assert response.json() == {
+            "detail": [
+                {
+                    "loc": ["query", "year"],
+                    "msg": "99999999999999999999…은(는) 범위를 벗어납니다. 1900~2100 사이로 입력하세요.",
+                    "type": "value_error",
+                }
+            ]
+        }
 
     def test_filter_with_unknown_reference_finds_nothing(self, roles):
         data = client_for(roles["viewer"]).get(f"{API}/programs/", {"org_unit": "nowhere"}).json()
@@ -1010,7 +1046,7 @@ class TestTokens:
         client = Client()
         response = client.get(f"{API}/programs/", HTTP_X_API_TOKEN=raw)
         assert response.status_code == 200
-        assert response.json()["count"] == 56
+        assert response.json()["count"] == 57
         # A token gives its user's rights, no more.
         response = patch(client, program_url(SC_P1), {"budget": 1}, HTTP_X_API_TOKEN=raw)
         assert response.status_code == 403
@@ -1121,6 +1157,10 @@ class TestPlanCheck:
         assert [m["rule"] for m in data["mismatches"]] == ["figure", "figure", "funding-split"]
         assert data["mismatches"][2]["stated"] == "20,000천원"
         assert data["mismatches"][2]["expected"] == "40,000천원"
+        # 45 members of 주민참여예산 위원회 beside the 42 of its 3rd term: a note, not a mismatch
+        assert [(n["line"], n["stated"], n["expected"], n["severity"]) for n in data["notes"]] == [
+            (261, "42명", "45명", "note")
+        ]
 
     def test_plan_check_follows_a_fix(self, roles):
         share = FundingShare.objects.get(program__code="policy-planning-mas-5", source="city")
@@ -1140,6 +1180,59 @@ class TestOpenApi:
             response = Client().get(url)
             assert response.status_code == 302, url
             assert response["Location"].startswith("/accounts/login/")
+
+    def test_token_holders_read_the_schema(self, roles):
+        _, raw = ApiToken.issue(user=roles["viewer"], name="generator")
+        for headers in ({"HTTP_AUTHORIZATION": f"Bearer {raw}"}, {"HTTP_X_API_TOKEN": raw}):
+            response = Client().get(f"{API}/openapi.json", **headers)
+            assert response.status_code == 200, headers
+            assert response.json()["info"]["title"] == "cityhall API"
+        assert Client().get(f"{API}/docs", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
+
+    @pytest.mark.parametrize(
+        "headers", [{"HTTP_AUTHORIZATION": "Bearer wrong-token"}, {"HTTP_X_API_TOKEN": "wrong-token"}]
+    )
+    def test_a_wrong_token_is_401_not_a_login_page(self, headers):
+        response = Client().get(f"{API}/openapi.json", **headers)
+        assert response.status_code == 401
+        assert response.json() == {"detail": "로그인하거나 API 토큰을 보내야 합니다."}
+
+    def test_a_revoked_users_token_reads_nothing(self, roles):
+        _, raw = ApiToken.issue(user=roles["viewer"], name="generator")
+        roles["viewer"].is_active = False
+        roles["viewer"].save()
+        assert Client().get(f"{API}/openapi.json", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
+
+    def test_the_schema_is_built_once_per_language(self, roles, monkeypatch):
+        from ninja import NinjaAPI
+
+        from cityhall.core import api as api_module
+
+        built = []
+        original = NinjaAPI.get_openapi_schema
+
+        def counting(self, **kwargs):
+            built.append(kwargs.get("path_prefix"))
+            return original(self, **kwargs)
+
+        monkeypatch.setattr(NinjaAPI, "get_openapi_schema", counting)
+        monkeypatch.setattr(api_module, "_SCHEMAS", {})
+        client = client_for(roles["viewer"])
+        first = client.get(f"{API}/openapi.json").json()
+        assert client.get(f"{API}/openapi.json").json() == first
+        english = client.get(f"{API}/openapi.json", HTTP_ACCEPT_LANGUAGE="en").json()
+        client.get(f"{API}/openapi.json", HTTP_ACCEPT_LANGUAGE="en")
+        assert built == ["/api/v1/", "/api/v1/"]  # Korean once, English once
+        assert first["paths"].keys() == english["paths"].keys()
+
+    def test_every_operation_has_its_own_id(self, roles):
+        """Client generators name their methods after operationIds: the record types' shared handlers
+        must not collide (programs_list, streetlights_list, …)."""
+        schema = client_for(roles["viewer"]).get(f"{API}/openapi.json").json()
+        ids = [op["operationId"] for ops in schema["paths"].values() for op in ops.values()]
+        assert len(ids) == len(set(ids))
+        assert schema["paths"]["/api/v1/programs/"]["get"]["operationId"] == "programs_list"
+        assert schema["paths"]["/api/v1/programs/{record_id}"]["patch"]["operationId"] == "programs_update"
 
     def test_schema_lists_every_record_type(self, roles):
         response = client_for(roles["viewer"]).get(f"{API}/openapi.json")

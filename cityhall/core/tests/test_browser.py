@@ -80,7 +80,9 @@ def test_editor_sees_roles_and_the_dashboard_and_the_api_docs_load_from_this_ser
     page.get_by_role("link", name="API 문서 (OpenAPI)").click()
 
     assert path_of(page, site) == "/api/v1/docs"
-    sync_api.expect(page.locator(".swagger-ui .info .title")).to_contain_text("cityhall API")
+    # The first request builds the schema (seconds on a busy machine) and the UI then renders every
+    # path: wait for it rather than for the default 5 s.
+    sync_api.expect(page.locator(".swagger-ui .info .title")).to_contain_text("cityhall API", timeout=30_000)
     sync_api.expect(page.locator(".swagger-ui .opblock").first).to_be_visible()
     page.wait_for_load_state("networkidle")
     screenshot(page, "api-docs.png", full_page=False)  # the whole spec is ~14,000 px tall

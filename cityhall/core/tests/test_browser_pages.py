@@ -109,7 +109,7 @@ def test_editor_clicks_from_the_dashboard_through_each_kind_of_page(editor, site
     tasks.get_by_role("link", name="시민 안전 긴급차량 우선신호시스템 운영", exact=True).click()
     expect(page).to_have_url(f"{site}/tasks/smart-city-2/")
     expect(page.get_by_role("heading", level=1)).to_have_text("2. 시민 안전 긴급차량 우선신호시스템 운영")
-    milestones = page.get_by_role("region", name="추진일정 4건")
+    milestones = page.get_by_role("region", name="추진일정 6건")
     expect(row_headed(milestones, "2025. 3. ~ 4.")).to_contain_text("교통신호제어기 온라인신호 전환")
     programs = page.get_by_role("region", name="관련 사업 (단위: 천원)")
     expect(row_headed(programs, "긴급차량 우선신호 시스템 운영")).to_contain_text("223,032")
@@ -128,11 +128,11 @@ def test_editor_clicks_from_the_dashboard_through_each_kind_of_page(editor, site
     open_menu(page, "전체 기록")
     expect(page).to_have_url(f"{site}/records/")
     programs_type = page.get_by_role("row").filter(has=page.get_by_role("link", name="사업", exact=True))
-    expect(programs_type).to_contain_text("56")
+    expect(programs_type).to_contain_text("57")
     programs_type.get_by_role("link", name="사업", exact=True).click()
     expect(page).to_have_url(f"{site}/records/programs/")
     expect(page.get_by_role("heading", level=1)).to_have_text("사업")
-    expect(page.locator("#record-table")).to_contain_text("56건")
+    expect(page.locator("#record-table")).to_contain_text("57건")
     expect(page.get_by_role("row").filter(has_text="smart-city-p1")).to_contain_text("18,054천원")
 
 
@@ -260,7 +260,7 @@ def test_exports_download_as_xlsx_files_that_open(editor, site, tmp_path):
     assert rows[0][0] == "금액 단위: 원"
     headers = rows[1]
     assert headers[:3] == ("ID", "코드", "사업명")
-    assert len(rows) - 2 == Program.objects.count() == 56
+    assert len(rows) - 2 == Program.objects.count() == 57
     smart_lights = next(r for r in rows[2:] if r[1] == "smart-city-p1")
     assert smart_lights[headers.index("사업비")] == 18_054_000
 

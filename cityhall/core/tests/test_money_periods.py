@@ -50,6 +50,9 @@ def test_format_thousand_won():
         ("2023. 12.", date(2023, 12, 1), date(2023, 12, 31), ""),
         ("2024. 12. 31.", date(2024, 12, 31), date(2024, 12, 31), ""),
         ("2025. 11. ~ 2026. 2.", date(2025, 11, 1), date(2026, 2, 28), ""),
+        ("'25.7월까지", date(2025, 7, 1), date(2025, 7, 31), ""),  # by July: the month it ends in
+        ("'25.8월부터", date(2025, 8, 1), None, ""),  # from August on
+        ("2023~2024년", date(2023, 1, 1), date(2024, 12, 31), ""),
     ],
 )
 def test_parse_period(text, start, end, recurrence):
@@ -57,7 +60,7 @@ def test_parse_period(text, start, end, recurrence):
 
 
 @pytest.mark.parametrize(
-    "text", ["", "2025. 13.", "언젠가", "2025. 8. ~ 3.", "2025. 2. 30.", "2025. 1. 2. 3."]
+    "text", ["", "2025. 13.", "언젠가", "2025. 8. ~ 3.", "2025. 2. 30.", "2025. 1. 2. 3.", "2025~2023년"]
 )
 def test_parse_period_rejects_with_korean_message(text):
     with pytest.raises(PeriodError, match="기간"):

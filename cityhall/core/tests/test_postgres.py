@@ -58,10 +58,11 @@ def test_load_export_and_check_on_postgresql(db, postgres_url, tmp_path):
     assert json.loads(exported.stdout) == export_document()
     checked = run(postgres_url, tmp_path, "check-plan", "--json")
     assert checked.returncode == 1
-    assert [(m["line"], m["expected"]) for m in json.loads(checked.stdout)] == [
-        (586, "252,000천원"),
-        (586, "252,000천원"),
-        (591, "40,000천원"),
+    assert [(m["line"], m["expected"], m["severity"]) for m in json.loads(checked.stdout)] == [
+        (586, "252,000천원", "error"),
+        (586, "252,000천원", "error"),
+        (591, "40,000천원", "error"),
+        (261, "45명", "note"),
     ]
 
 

@@ -139,19 +139,19 @@ def test_funding_sources(client, roles):
     response = client.get(URL)
     funding = response.context["funding"]
     assert [(s.label, s.amount, s.programs) for s in funding.sources] == [
-        ("국비", 290_000_000, 2),
+        ("국비", 2_702_000_000, 3),  # with the ITS phase-2 project's 24.12억
         ("도비", 276_000_000, 10),
         ("시비", 588_000_000, 12),
         ("국·도비", 36_000_000, 1),
         ("특별교부세", 800_000_000, 3),
         ("특별조정교부금", 980_000_000, 2),
     ]
-    assert funding.total == 2_970_000_000
-    assert (funding.programs_total, funding.without_shares, funding.without_shares_non_budget) == (56, 37, 3)
+    assert funding.total == 5_382_000_000
+    assert (funding.programs_total, funding.without_shares, funding.without_shares_non_budget) == (57, 37, 3)
     content = section(html(response), "funding-h")
     assert '<td class="num">588,000' in content
-    assert "<strong>2,970,000</strong>" in content
-    assert "사업 56건 중 재원이 기록되지 않은 사업 37건 (비예산 3건)." in content
+    assert "<strong>5,382,000</strong>" in content
+    assert "사업 57건 중 재원이 기록되지 않은 사업 37건 (비예산 3건)." in content
 
 
 def test_milestones_this_month_and_overdue(client, roles, pinned_today):
@@ -191,8 +191,10 @@ def test_milestones_long_after_the_plan_year(client, roles, monkeypatch):
     monkeypatch.setenv("CITYHALL_TODAY", "2026-11-25")
     client.force_login(roles["viewer"])
     milestones = client.get(URL).context["milestones"]
-    assert len(milestones.overdue) == Milestone.objects.filter(stage="plan", done=False).count() == 21
-    assert [m.period for m in milestones.this_month] == ["2024. ~"]
+    # every planned step is overdue but the full operation from '25.8, which has no end
+    assert len(milestones.overdue) == 22
+    assert Milestone.objects.filter(stage="plan", done=False).count() == 23
+    assert [m.period for m in milestones.this_month] == ["2024. ~", "'25.8월부터"]
 
 
 def test_committees_per_department(client, roles):
@@ -283,6 +285,8 @@ def test_plan_check_partial_lists_each_finding(client, roles):
     assert content.count('<td class="num">252,000천원</td>') == 2
     assert '<td class="num">20,000천원</td>' in content and '<td class="num">40,000천원</td>' in content
     assert "군부대 주변지역 지원사업 시비 합계" in content
+    assert "참고 1건: 오류는 아니지만 함께 읽을 수치입니다." in content
+    assert "261행 II.2 · 제3기 주민참여예산위원회 위원 수: 기재 42명, 비교 45명" in content
 
 
 def test_plan_check_as_a_page(client, roles):

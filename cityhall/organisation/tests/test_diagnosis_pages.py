@@ -1,5 +1,6 @@
 """조직진단 pages, the XLSX export and the read-only API: who may see them and the exact figures."""
 
+from html import unescape
 from io import BytesIO
 
 import pytest
@@ -76,7 +77,12 @@ def test_settings_in_the_query_string(roles, sample):
     assert "4.00" in row and "1.00" in row and "적정" in row
     response = client.get(PAGE, {"hours": "0"})
     assert response.status_code == 400
-    assert "1인 연간 근무시간은 0보다 커야 합니다." in response.content.decode()
+    assert "1인 연간 근무시간(hours): 0은(는) 범위를 벗어납니다. 1~8784 사이로 입력하세요." in (
+        unescape(response.content.decode())
+    )
+    response = client.get(PAGE, {"over": "0.8"})  # below the underload threshold (0.9)
+    assert response.status_code == 400
+    assert "판정 기준은 0 &lt; 여유 기준 ≤ 과부하 기준이어야 합니다." in response.content.decode()
 
 
 def test_zero_staff_shows_the_flag(roles, sample):
@@ -137,7 +143,7 @@ def test_api_bad_settings(roles, sample):
         "detail": [
             {
                 "loc": ["query", "hours"],
-                "msg": "1인 연간 근무시간은 0보다 커야 합니다.",
+                "msg": "0은(는) 범위를 벗어납니다. 1~8784 사이로 입력하세요.",
                 "type": "value_error",
             }
         ]

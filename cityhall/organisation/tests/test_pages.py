@@ -171,7 +171,7 @@ def test_program_filter(roles):
     response = client.get("/departments/smart-city/", {"group": "achievement"})
     html = response.content.decode()
     assert 'id="group-achievement"' in html and 'id="group-main"' not in html
-    assert "2,347,000" in html  # the four 2024 programs
+    assert "6,367,000" in html  # the five 2024 programs (2,347,000 and ITS phase 2 4,020,000)
 
 
 def test_program_filter_partial_for_htmx(roles):

@@ -1,5 +1,6 @@
 """The office calendar page and its per-user iCalendar feed (Gimpo 2025, today pinned to 2025-04-15)."""
 
+import html
 from datetime import date
 
 import pytest
@@ -62,11 +63,11 @@ def test_access(client, roles, url):
 
 def test_calendar_selector_places_every_milestone(db):
     cal = selectors.office_calendar(department=None, year=2025, today=date(2025, 4, 15))
-    assert (cal.total, cal.overdue_count, cal.this_month_count) == (29, 6, 11)
+    assert (cal.total, cal.overdue_count, cal.this_month_count) == (31, 6, 11)
     assert len(cal.earlier) == 8  # the 2023–2024 추진현황 entries
     assert (cal.later, cal.undated) == ([], [])
     in_months = {m.pk for month in cal.months for m in month.starting}
-    assert len(in_months) == 21
+    assert len(in_months) == 23  # with the preemption system's trial and full operation
     april = cal.months[3]
     assert april.is_current and not cal.months[2].is_current
     assert april.starting[0].action == "보상금 지급대상 및 보상금액 결정(지역소음대책심의위원회)"
@@ -86,7 +87,7 @@ def test_calendar_page_months_highlights_and_earlier_entries(viewer_client):
     for month in range(1, 13):
         assert f'id="month-{month}-h">{month}월' in html
     assert '<section class="month current" aria-labelledby="month-4-h">' in html
-    assert '<p class="figure">29</p>' in html and '<p class="figure bad">6</p>' in html
+    assert '<p class="figure">31</p>' in html and '<p class="figure bad">6</p>' in html
     assert '<span class="badge bad">지연</span>' in html
     assert '<span class="badge this-month">이번 달</span>' in html
     assert "이전 추진현황 (2025년 이전에 시작)" in html
@@ -100,17 +101,20 @@ def test_calendar_page_months_highlights_and_earlier_entries(viewer_client):
 def test_calendar_filter_by_department(viewer_client):
     html = viewer_client.get("/calendar/?department=smart-city").content.decode()
     assert "[정책기획과]" not in html
-    assert '<p class="figure">12</p>' in html
+    assert '<p class="figure">14</p>' in html
     assert 'href="/reports/departments/smart-city-plan.hwpx"' in html
     partial = viewer_client.get("/calendar/?department=smart-city", HTTP_HX_REQUEST="true").content.decode()
-    assert "<html" not in partial and '<p class="figure">12</p>' in partial
+    assert "<html" not in partial and '<p class="figure">14</p>' in partial
 
 
 @pytest.mark.parametrize("value", ["nope", "../../etc", "정책기획과"])
 def test_calendar_unknown_department_is_a_korean_400(viewer_client, value):
     response = viewer_client.get("/calendar/", {"department": value})
     assert response.status_code == 400
-    assert "부서가 없습니다" in response.content.decode()
+    shown = value if len(value) <= 20 else value[:20] + "…"
+    assert f"부서(department): '{shown}'은(는) 고를 수 있는 값이 아닙니다." in html.unescape(
+        response.content.decode()
+    )
 
 
 def test_calendar_query_count_is_bounded(viewer_client, django_assert_max_num_queries):
@@ -144,7 +148,7 @@ def test_feed_has_exact_all_day_events(client, roles):
     assert str(cal["X-WR-TIMEZONE"]) == "Asia/Seoul"
     assert [str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")] == ["Asia/Seoul"]
     events = events_by_uid(cal)
-    assert len(events) == 29
+    assert len(events) == 31
     m = Milestone.objects.get(task__code="smart-city-2", order=3)
     event = events[f"milestone-{m.pk}@gimpo-2025.cityhall"]
     assert event.decoded("DTSTART") == date(2025, 3, 1)
@@ -177,9 +181,9 @@ def test_feed_filtered_by_department(client, roles):
     cal = parse(client.get(feed_url(roles["viewer"], department="smart-city")))
     assert str(cal["X-WR-CALNAME"]) == "기획조정실 추진일정 · 스마트도시과"
     summaries = [str(e["SUMMARY"]) for e in cal.walk("VEVENT")]
-    assert len(summaries) == 12
+    assert len(summaries) == 14
     assert all(s.startswith("[스마트도시과] ") for s in summaries)
-    assert client.get(feed_url(roles["viewer"], department="nope")).status_code == 404
+    assert client.get(feed_url(roles["viewer"], department="nope")).status_code == 400
 
 
 def test_bad_or_tampered_token_is_404(client, roles):

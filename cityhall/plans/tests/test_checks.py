@@ -7,7 +7,7 @@ import pytest
 
 from cityhall import cli
 from cityhall.budget.models import FundingShare
-from cityhall.plans.checks import agrees, check_plan
+from cityhall.plans.checks import CheckError, agrees, check_plan, plan_notes, validate_check
 from cityhall.plans.models import Figure
 
 GIMPO_MISMATCHES = [
@@ -15,6 +15,13 @@ GIMPO_MISMATCHES = [
     ("figure", 586, "군부대 주변지역 지원사업 도비 합계", "242,000천원", "252,000천원"),
     ("funding-split", 591, "용정1리 배수로 정비 사업 재원", "20,000천원", "40,000천원"),
 ]
+
+
+NOTE_OUTPUT = (
+    "참고 1건:\n"
+    "  [261행 II.2] 제3기 주민참여예산위원회 위원 수: 기재 42명, 계산 45명 — "
+    "해당 위원회 1건의 '위원수' 값와(과) 다릅니다. 오류가 아니라 참고로 알립니다.\n"
+)
 
 
 def test_gimpo_plan_has_exactly_the_military_area_support_typo(db):
@@ -70,21 +77,30 @@ def test_check_plan_command_reports_lines_and_values(db, capsys):
     assert cli.main(["check-plan"]) == 1
     out = capsys.readouterr().out
     assert out.splitlines()[0] == "계획 수치 불일치 3건:"
+    assert out.endswith(NOTE_OUTPUT)  # the notes follow the errors
     assert "[591행 IV.1.6] 용정1리 배수로 정비 사업 재원: 기재 20,000천원, 계산 40,000천원" in out
 
 
 def test_check_plan_command_json(db, capsys):
     assert cli.main(["check-plan", "--json"]) == 1
     data = json.loads(capsys.readouterr().out)
-    assert [(d["line"], d["stated"], d["expected"]) for d in data] == [
-        (586, "242,000천원", "252,000천원"),
-        (586, "242,000천원", "252,000천원"),
-        (591, "20,000천원", "40,000천원"),
+    assert [(d["line"], d["stated"], d["expected"], d["severity"]) for d in data] == [
+        (586, "242,000천원", "252,000천원", "error"),
+        (586, "242,000천원", "252,000천원", "error"),
+        (591, "20,000천원", "40,000천원", "error"),
+        (261, "42명", "45명", "note"),
     ]
 
 
-def test_check_plan_command_is_silent_on_a_consistent_plan(db, capsys):
+def test_check_plan_command_passes_a_consistent_plan_and_prints_only_its_notes(db, capsys):
     FundingShare.objects.filter(program__code="policy-planning-mas-5").update(amount=10_000_000)
+    assert cli.main(["check-plan"]) == 0
+    assert capsys.readouterr().out == NOTE_OUTPUT
+
+
+def test_check_plan_command_is_silent_with_neither_errors_nor_notes(db, capsys):
+    FundingShare.objects.filter(program__code="policy-planning-mas-5").update(amount=10_000_000)
+    Figure.objects.filter(key="budget-legal.participatory-budget.committee-members.2024").update(value=45)
     assert cli.main(["check-plan"]) == 0
     assert capsys.readouterr().out == ""
 
@@ -103,3 +119,51 @@ def test_parts_that_do_not_add_up_to_their_program_are_reported(db):
     Program.objects.filter(code="smart-city-cctv-2").update(budget=130_000_000)
     found = [(m.rule, m.stated, m.expected) for m in check_plan() if m.key == "programs.smart-city-p12"]
     assert found == [("parts-sum", "520,000천원", "530,000천원")]
+
+
+# -- notes: differences the plan may mean -----------------------------------------------------
+
+
+def test_the_participatory_budget_committee_is_a_note_not_an_error(db):
+    """주민참여예산 위원회 has 45 members (I.3, line 90); its 3rd term was formed with 42 (II.2, line 261)."""
+    notes = [(m.rule, m.severity, m.line, m.section, m.label, m.stated, m.expected) for m in plan_notes()]
+    assert notes == [("note", "note", 261, "II.2", "제3기 주민참여예산위원회 위원 수", "42명", "45명")]
+    assert all(m.severity == "error" for m in check_plan())
+
+
+def test_a_note_rule_is_validated_like_any_rule():
+    validate_check({"value": "committees.member_count", "where": {"code": "x"}, "severity": "note"})
+    with pytest.raises(CheckError, match="severity"):
+        validate_check({"value": "committees.member_count", "severity": "warning"})
+
+
+def test_a_note_that_agrees_is_not_reported(db):
+    from cityhall.committees.models import Committee
+
+    Committee.objects.filter(code="budget-legal-c6").update(member_count=42)
+    assert plan_notes() == []
+
+
+# -- sums the seed states without a total row ------------------------------------------------
+
+
+def test_new_cctv_sites_14_are_10_plus_4(db):
+    """I.3 line 141: 신규설치 14개소 = IV.4.5 북부권 10개소 (1161) + 확대설치 4개소 (1162)."""
+    total = Figure.objects.get(key="smart-city.cctv-expansion.new-sites")
+    assert (total.value, total.line, total.rule) == (
+        14,
+        141,
+        {"sum_of": ["smart-city.cctv-expansion.northern.sites", "smart-city.cctv-expansion.expansion.sites"]},
+    )
+    Figure.objects.filter(key="smart-city.cctv-expansion.northern.sites").update(value=11)
+    found = [(m.rule, m.line, m.stated, m.expected) for m in check_plan() if m.key == total.key]
+    assert found == [("figure", 141, "14개소", "15개소")]
+
+
+def test_intelligent_cctv_licences_1400_are_400_plus_1000(db):
+    """I.3 line 140: 라이선스 1,400조 = IV.4.5 지능형 관제 S/W 400개 (1163) + 방법형 1,000개 (1164)."""
+    total = Figure.objects.get(key="smart-city.intelligent-cctv.licenses")
+    assert (total.value, total.line) == (1400, 140)
+    Figure.objects.filter(key="smart-city.intelligent-cctv.expansion.units").update(value=900)
+    found = [(m.rule, m.line, m.stated, m.expected) for m in check_plan() if m.key == total.key]
+    assert found == [("figure", 140, "1,400조", "1,300조")]

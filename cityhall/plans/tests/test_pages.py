@@ -1,5 +1,7 @@
 """The work-plan pages: task list and task page, with the milestone done toggle (Gimpo 2025, today pinned)."""
 
+import html
+
 import pytest
 from django.urls import reverse
 
@@ -82,7 +84,7 @@ def test_task_list_counts_milestones_next_and_overdue(db):
     tasks = {t.code: t for g in groups for t in g.tasks}
     assert len(tasks) == 24
     task = tasks["smart-city-2"]
-    assert (task.milestone_count, task.overdue_count) == (4, 1)
+    assert (task.milestone_count, task.overdue_count) == (6, 1)
     assert task.next_milestone.action == "교통신호제어기 온라인신호 전환"
     assert [o.person.name for o in task.department_heads] == ["이미화"]
     assert [o.person.name for o in task.team_leads] == ["최은경"]
@@ -139,7 +141,10 @@ def test_htmx_history_restore_gets_the_whole_page(viewer_client):
 def test_task_list_unknown_department_is_a_korean_400(viewer_client, value):
     response = viewer_client.get("/tasks/", {"department": value})
     assert response.status_code == 400
-    assert "부서가 없습니다" in response.content.decode()
+    shown = value if len(value) <= 20 else value[:20] + "…"
+    assert f"부서(department): '{shown}'은(는) 고를 수 있는 값이 아닙니다." in html.unescape(
+        response.content.decode()
+    )
 
 
 def test_task_list_query_count_is_bounded(viewer_client, django_assert_max_num_queries):
@@ -163,7 +168,7 @@ def test_task_page_shows_goals_items_and_sources(viewer_client):
     task = WorkPlanTask.objects.get(code="smart-city-2")
     assert f'<a class="source" href="/records/work-plan-tasks/{task.pk}/">IV.4.2 · 1052행</a>' in html
     # source lines: labels and the exact text of the seed's lines
-    assert "출처 IV.4.2 · 1072–1075행" in html
+    assert "출처 IV.4.2 · 1060–1075행" in html  # the trial and full operation stand on 1060
     assert "원문 보기" in html
     line_1074 = "- 2025. 3. ~ 4. : 교통신호제어기 온라인신호 전환"
     assert f'<span class="ln">1074</span> <span class="lt">{line_1074}</span>' in html
@@ -173,7 +178,7 @@ def test_task_page_shows_goals_items_and_sources(viewer_client):
 def test_task_page_timeline_and_milestone_table(viewer_client):
     html = viewer_client.get("/tasks/smart-city-2/").content.decode()
     assert '<svg class="chart timeline"' in html and 'role="img"' in html
-    assert "2025년 추진일정 3건: 2025. 1. ~ 2. 온라인신호 전환 용역 발주(협상에 의한 계약) (지연)" in html
+    assert "2025년 추진일정 5건: 2025. 1. ~ 2. 온라인신호 전환 용역 발주(협상에 의한 계약) (지연)" in html
     assert 'class="today"' in html and "2025-04-15" in html
     # bars: March–April starts at the March line and spans two of twelve 64-px months
     assert '<rect x="172.0" y="56" width="128.0" height="18" rx="3">' in html
@@ -312,3 +317,15 @@ def test_every_task_page_renders(viewer_client):
         response = viewer_client.get(f"/tasks/{code}/")
         assert response.status_code == 200, code
         assert response.content.decode().count("<h1") == 1
+
+
+def test_task_page_cites_the_lines_of_goals_and_program_values(viewer_client):
+    html = viewer_client.get("/tasks/policy-planning-6/").content.decode()
+    assert "출처 IV.1.6 · 560행" in html  # the goal stands under the title line (558)
+    # the compensation's scale and budget (564–565), the merged 부서 cells and the tables' rows
+    assert "출처 IV.1.6 · 562–594행" in html
+    assert (
+        '<span class="ln">565</span> <span class="lt">- 소요예산 : 약 40,000천원 (국비 100%)</span>' in html
+    )
+    assert '<td class="num">약 40,000</td>' in html
+    assert "국비 약 40,000 (100%)" in html

@@ -91,7 +91,7 @@ def test_xlsx_holds_the_department_plan(viewer_client, django_assert_max_num_que
 
     milestones = rows(book["추진일정"])
     assert milestones[0] == ("과제 번호", "기간", "시작", "종료", "내용", "단계", "완료", "완료일", "출처")
-    assert len(milestones) == 1 + 12
+    assert len(milestones) == 1 + 14
     assert (
         2,
         "2025. 3. ~ 4.",
@@ -107,7 +107,7 @@ def test_xlsx_holds_the_department_plan(viewer_client, django_assert_max_num_que
     programs = rows(book["사업"])
     assert programs[0][0] == "(단위 : 천원)"
     assert programs[1][:6] == ("연번", "사업명", "부서", "업무계획 과제", "연도", "사업비")
-    assert len(programs) == 2 + 23
+    assert len(programs) == 2 + 24  # with the 2024 ITS phase-2 project
     assert programs[2][:6] == (
         1,
         "스마트가로등 운영",
@@ -177,7 +177,7 @@ def test_hwpx_holds_the_department_plan(viewer_client):
 
     summary = cells(tables[0])
     assert summary[0] == ["번호", "과제명", "추진일정", "과장", "팀장"]
-    assert summary[2] == ["2", "시민 안전 긴급차량 우선신호시스템 운영", "4건", "이미화", "최은경"]
+    assert summary[2] == ["2", "시민 안전 긴급차량 우선신호시스템 운영", "6건", "이미화", "최은경"]
     assert len(summary) == 6
     all_cells = [cells(t) for t in tables]
     assert ["2025. 3. ~ 4.", "교통신호제어기 온라인신호 전환", "추진계획", ""] in [

@@ -5,10 +5,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
 
 from cityhall.core.audit import Actor
 from cityhall.core.models import AuditEvent
-from cityhall.core.services import RecordInvalid
+from cityhall.core.records import REGISTRY
+from cityhall.core.services import RecordInvalid, record_create
 from cityhall.pledges import selectors, services
 from cityhall.pledges.models import CheckinRound, Pledge, PledgeCheckin, Status
 
@@ -231,6 +233,40 @@ def test_round_rules(sample, roles):
     with pytest.raises(RecordInvalid, match="진행 중인 점검 회차"):
         services.round_open(year=2025, quarter=3, closes_on=date(2025, 9, 1), actor=actor(roles["director"]))
     assert CheckinRound.objects.count() == 1
+
+
+def test_the_database_keeps_one_open_round(sample, roles):
+    open_q2(roles)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CheckinRound.objects.create(
+            code="2025-q3", year=2025, quarter=3, opened_on=date(2025, 7, 1), closes_on=date(2025, 9, 1)
+        )
+    CheckinRound.objects.create(  # closed rounds are not limited
+        code="2024-q4",
+        year=2024,
+        quarter=4,
+        opened_on=date(2024, 10, 1),
+        closes_on=date(2024, 12, 1),
+        state="closed",
+    )
+    # The generic record pages and API meet the same rule, as a field error.
+    with pytest.raises(RecordInvalid) as caught:
+        record_create(
+            rtype=REGISTRY["checkin_rounds"],
+            data={
+                "code": "2025-q3",
+                "year": 2025,
+                "quarter": 3,
+                "opened_on": "2025-07-01",
+                "closes_on": "2025-09-01",
+            },
+            actor=actor(roles["director"]),
+        )
+    assert caught.value.errors == {"__all__": ["진행 중인 점검 회차가 있습니다. 먼저 마감하세요."]}
+    assert sorted(CheckinRound.objects.values_list("code", "state")) == [
+        ("2024-q4", "closed"),
+        ("2025-q2", "open"),
+    ]
 
 
 def test_return_needs_a_comment_and_accepted_is_final(sample, roles):

@@ -64,29 +64,6 @@ def tariff() -> Decimal:
     return price
 
 
-class YearError(ValueError):
-    """A bad ``year``: the message says what is wrong, in Korean."""
-
-
-def parse_year(raw: str | None, *, today: date) -> int:
-    """The report year from the query string: blank means this year."""
-    text = (raw or "").strip()
-    if not text:
-        return today.year
-    if not text.isascii() or not text.isdigit():
-        raise YearError(
-            _("연도 '%(value)s'은(는) 숫자가 아닙니다. 2024처럼 네 자리 연도를 입력하세요.")
-            % {"value": text[:20]}
-        )
-    year = int(text)
-    if not YEAR_MIN <= year <= YEAR_MAX:
-        raise YearError(
-            _("연도 %(year)s은(는) 범위를 벗어납니다. %(min)s~%(max)s년 사이로 입력하세요.")
-            % {"year": text[:20], "min": YEAR_MIN, "max": YEAR_MAX}
-        )
-    return year
-
-
 @dataclass
 class Cell:
     """Energy of one site-month, a site's year, a month of all sites, or the grand total."""

@@ -4,34 +4,39 @@ the same figures."""
 from __future__ import annotations
 
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from cityhall.core import clock
+from cityhall.core import clock, params
 from cityhall.core.decorators import role_required
 from cityhall.core.exports import xlsx_response
 
 from . import reports
 
-
-def _year_or_error(request):
-    today = clock.today()
-    try:
-        return reports.parse_year(request.GET.get("year"), today=today), today, None
-    except reports.YearError as exc:
-        return None, today, str(exc)
+YEAR = params.Year(label=gettext_lazy("연도"), min=reports.YEAR_MIN, max=reports.YEAR_MAX)
 
 
-def _bad_year(request, today, error):
-    context = {"error": error, "value": request.GET.get("year", "")[:20], "year": today.year}
+def _bad_year(request, error: params.ParamError):
+    """The report page with the year form and what is wrong with the year (400)."""
+    context = {
+        "error": " ".join(error.messages()),
+        "value": params.typed(request, "year", 20),
+        "year": clock.today().year,
+    }
     return render(request, "streetlights/energy.html", context, status=400)
+
+
+def _year(request):
+    """The report year: blank means this year."""
+    today = clock.today()
+    return request.query.year or today.year, today
 
 
 @require_GET
 @role_required
+@params.page(on_error=_bad_year, year=YEAR)
 def energy_report(request):
-    year, today, error = _year_or_error(request)
-    if error:
-        return _bad_year(request, today, error)
+    year, today = _year(request)
     report = reports.energy_report(year=year, user=request.user, today=today)
     context = {
         "report": report,
@@ -46,9 +51,8 @@ def energy_report(request):
 
 @require_GET
 @role_required
+@params.page(on_error=_bad_year, year=YEAR)
 def energy_xlsx(request):
-    year, today, error = _year_or_error(request)
-    if error:
-        return _bad_year(request, today, error)
+    year, today = _year(request)
     report = reports.energy_report(year=year, user=request.user, today=today)
     return xlsx_response(f"스마트가로등_전력절감_{year}.xlsx", reports.xlsx_sheets(report))

@@ -19,12 +19,14 @@ from ninja import Field as NinjaField
 from ninja import Router, Schema, Status
 from pydantic import ConfigDict, StrictInt
 
+from cityhall.core import params
 from cityhall.core.api import Problems
 from cityhall.core.audit import Actor
 from cityhall.core.permissions import VIEW, require_role, restrict
 from cityhall.core.records import record_type_for
 from cityhall.core.services import RecordInvalid
 
+from .. import filters
 from ..models import Command, Streetlight
 from . import selectors as live
 from .commands import command_issue, command_lights
@@ -133,23 +135,20 @@ def live_sites(request):
     "/live/lights",
     response={200: list[LightLiveOut], 422: Problems},
     summary="가로등 실시간 상태 (지역·상태로 거르기)",
+    openapi_extra={"parameters": params.openapi_parameters(filters.LIVE_LIGHTS)},
 )
-def live_lights(request, site: str | None = None, state: str | None = None):
+@params.api(**filters.LIVE_LIGHTS)
+def live_lights(request):
     require_role(request.user)
-    errors: dict[str, str] = {}
+    site, state = request.query.site, request.query.state
     site_obj = None
     if site:
         site_obj = live.sites_visible(request.user).filter(code=site).first()
-        if site_obj is None:
-            errors["site"] = f"지역 코드 '{site}'이(가) 없습니다."
-    if state and state not in live.STATE_FILTERS:
-        errors["state"] = f"상태 '{state}'은(는) {', '.join(live.STATE_FILTERS)} 중 하나여야 합니다."
-    if errors:
-        return Status(
-            422,
-            {"detail": [{"loc": ["query", f], "msg": m, "type": "value_error"} for f, m in errors.items()]},
-        )
-    lights = live.lights_live(request.user, site=site_obj, state=state or None)
+        if site_obj is None:  # a site this user may not see: as if it did not exist
+            visible = ", ".join(live.sites_visible(request.user).values_list("code", flat=True))
+            message = _("'%(value)s'은(는) 고를 수 있는 값이 아닙니다. 가능한 값: %(choices)s")
+            raise params.ParamError({"site": message % {"value": site, "choices": visible}})
+    lights = live.lights_live(request.user, site=site_obj, state=state)
     codes = dict(live.sites_visible(request.user).values_list("pk", "code"))
     return [
         {

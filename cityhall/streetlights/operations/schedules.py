@@ -96,7 +96,10 @@ def schedule_save(
     stored = [[start, end, int(level.removesuffix("%").strip())] for start, end, level in periods]
     rtype = record_type_for(SiteSchedule)
     with transaction.atomic():
-        schedule = SiteSchedule.objects.select_for_update().filter(site=site).first()
+        # The site's row, not the schedule's: a site without a schedule yet has nothing to lock,
+        # and two first saves would both insert.
+        StreetlightSite.objects.select_for_update().filter(pk=site.pk).first()
+        schedule = SiteSchedule.objects.filter(site=site).first()
         before = {"name": schedule.name, "periods": schedule.periods} if schedule else None
         if schedule is None:
             schedule = SiteSchedule(site=site)

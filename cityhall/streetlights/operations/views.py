@@ -18,13 +18,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from cityhall.core import audit
+from cityhall.core import audit, params
 from cityhall.core.decorators import role_required
 from cityhall.core.htmx import wants_fragment
 from cityhall.core.permissions import CHANGE, VIEW, allowed, restrict
 from cityhall.core.records import record_type_for
 from cityhall.core.services import RecordInvalid
 
+from .. import filters
 from ..choices import CommandAction, LightState, RepairStatus
 from ..models import BaseStation, Command, RepairOrder, Streetlight, StreetlightSite
 from . import schedules
@@ -72,12 +73,10 @@ def overview_panel(request):
 
 
 def _lights_context(request, site: StreetlightSite) -> dict:
-    state = request.GET.get("state", "")
-    station = request.GET.get("station", "")
-    if state and state not in live.STATE_FILTERS:
-        state = ""
+    state = request.query.state or ""
+    station = request.query.station or ""
     summary, lights = live.site_live(request.user, site, state=state or None, base_station=station)
-    page = Paginator(lights, LIGHTS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(lights, LIGHTS_PER_PAGE).get_page(request.query.page)
     return {
         "summary": summary,
         "page": page,
@@ -151,12 +150,14 @@ def _site_page(request, site: StreetlightSite, *, command=None, schedule=None, s
 
 @require_GET
 @role_required
+@params.page(**filters.SITE_LIGHTS)
 def site_detail(request, code: str):
     return _site_page(request, _site(request.user, code))
 
 
 @require_GET
 @role_required
+@params.page(**filters.SITE_LIGHTS)
 def site_panel(request, code: str):
     site = _site(request.user, code)
     return render(request, "streetlights/_site_panel.html", {"site": site, **_lights_context(request, site)})
@@ -214,6 +215,7 @@ def _parse_command(request, site: StreetlightSite) -> tuple[dict, dict[str, str]
 
 @require_POST
 @role_required
+@params.page(**filters.SITE_LIGHTS)  # the re-rendered page lists the lights as filtered
 def site_command(request, code: str):
     site = _site(request.user, code)
     if not can_command(request.user, site):
@@ -258,6 +260,7 @@ def site_command(request, code: str):
 
 @require_POST
 @role_required
+@params.page(**filters.SITE_LIGHTS)  # the re-rendered page lists the lights as filtered
 def site_schedule(request, code: str):
     site = _site(request.user, code)
     if not schedules.can_edit(request.user, site):

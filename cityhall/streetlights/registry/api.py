@@ -12,9 +12,9 @@ import json
 from typing import Any
 
 from django.http import HttpResponse
-from ninja import Field as NinjaField
-from ninja import Query, Router, Schema
+from ninja import Router
 
+from cityhall.core import params
 from cityhall.core.permissions import require_role
 
 from . import ngsi, selectors
@@ -35,32 +35,40 @@ def _problem(kind: str, title: str, detail: str, status: int) -> HttpResponse:
     return _json(body, status=status, content_type="application/json")
 
 
-class EntityQuery(Schema):
-    type: str | None = NinjaField(None, description="Streetlight, StreetlightControlCabinet (쉼표로 여럿)")
-    limit: int = NinjaField(20, ge=0, le=MAX_LIMIT, description="최대 개수 (NGSI-LD 기본 20)")
-    offset: int = NinjaField(0, ge=0)
-    count: bool = NinjaField(False, description="true면 전체 개수를 NGSILD-Results-Count 헤더로 보냅니다")
+ENTITY_QUERY = {
+    "type": params.Text(
+        label="엔티티 유형 (Streetlight, StreetlightControlCabinet; 쉼표로 여럿)", max_length=200
+    ),
+    "limit": params.Int(label="최대 개수", default=20, min=0, max=MAX_LIMIT),
+    "offset": params.Int(label="건너뛸 개수", default=0, min=0, max=10**9),
+    "count": params.Bool(label="전체 개수 (NGSILD-Results-Count 헤더)", default=False),
+}
 
 
 @router.get(
     "/ngsi-ld/v1/entities",
     summary="NGSI-LD 엔티티 조회 (가로등·기지국)",
     response={200: list[dict[str, Any]], 400: dict[str, Any]},
+    openapi_extra={"parameters": params.openapi_parameters(ENTITY_QUERY)},
 )
-def query_entities(request, params: Query[EntityQuery]):
+def query_entities(request):
     require_role(request.user)
-    if not params.type:
+    try:
+        query = params.parse(request.GET, ENTITY_QUERY)
+    except params.ParamError as exc:  # NGSI-LD's own error shape
+        return _problem("BadRequestData", "잘못된 매개변수", " ".join(exc.messages()), 400)
+    if not query.type:
         return _problem(
             "BadRequestData", "type이 필요합니다", "type 매개변수(엔티티 유형)를 주어야 합니다.", 400
         )
-    kinds = [k.strip() for k in params.type.split(",") if k.strip()]
+    kinds = [k.strip() for k in query.type.split(",") if k.strip()]
     unknown = [k for k in kinds if k not in ngsi.TYPES]
     if unknown:
         # NGSI-LD answers an empty list for types it has no entities of.
         kinds = [k for k in kinds if k in ngsi.TYPES]
     entities: list[dict[str, Any]] = []
     total = 0
-    end = params.offset + params.limit
+    end = query.offset + query.limit
     for kind in ngsi.TYPES:
         if kind not in kinds:
             continue
@@ -70,7 +78,7 @@ def query_entities(request, params: Query[EntityQuery]):
             else selectors.stations_in_service(request.user)
         )
         n = qs.count()
-        start, stop = max(params.offset - total, 0), max(end - total, 0)
+        start, stop = max(query.offset - total, 0), max(end - total, 0)
         page = list(qs[start:stop]) if stop > start and start < n else []
         total += n
         if kind == ngsi.LIGHT_TYPE:
@@ -79,9 +87,12 @@ def query_entities(request, params: Query[EntityQuery]):
         else:
             entities += [ngsi.cabinet_entity(station, station.n_lights) for station in page]
     response = _json(entities)
-    if params.count:
+    if query.count:
         response["NGSILD-Results-Count"] = str(total)
     return response
+
+
+query_entities.query_params = ENTITY_QUERY  # parsed in the handler: errors in NGSI-LD's shape
 
 
 @router.get(

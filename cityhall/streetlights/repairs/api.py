@@ -9,13 +9,14 @@ from datetime import datetime
 
 from django.http import Http404
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
+from cityhall.core import params
 from cityhall.core.audit import Actor
 from cityhall.core.permissions import require_role
-from cityhall.core.services import RecordInvalid
 
+from .. import filters
 from ..models import RepairOrder
 from . import services as repairs
 
@@ -54,15 +55,11 @@ class RepairOrderOut(Schema):
     sla: SlaOut
 
 
-class ListQuery(Schema):
-    status: str = Field("active", description="active(접수·배정) / open / assigned / closed / all")
-    kind: str = Field(
-        "", description="lamp_failure / light_offline / station_offline / abnormal_power / flicker"
-    )
-    site: str = Field("", description="설치 지역 코드 (예: HAGUN6)")
-    overdue: bool = Field(False, description="true면 기한이 지난 미완료 건만")
-    limit: int = Field(100, ge=1, le=1000)
-    offset: int = Field(0, ge=0)
+LIST_PARAMS = {
+    **filters.REPAIR_LIST,
+    "limit": params.Int(label="개수", default=100, min=1, max=1000),
+    "offset": params.Int(label="건너뛸 개수", default=0, min=0, max=10**9),
+}
 
 
 class OpenIn(Body):
@@ -122,29 +119,26 @@ def _get(request, number: str) -> RepairOrder:
     return order
 
 
-def _query_error(exc: RecordInvalid):
-    detail = [
-        {"loc": ["query", f], "msg": m, "type": "value_error"} for f, msgs in exc.errors.items() for m in msgs
-    ]
-    return Status(422, {"detail": detail})
-
-
-@router.get("/", response={200: list[RepairOrderOut], 422: dict}, summary="보수 요청 목록 (처리 기한 순)")
-def repair_list(request, params: Query[ListQuery]):
+@router.get(
+    "/",
+    response={200: list[RepairOrderOut], 422: dict},
+    summary="보수 요청 목록 (처리 기한 순)",
+    openapi_extra={"parameters": params.openapi_parameters(LIST_PARAMS)},
+)
+@params.api(**LIST_PARAMS)
+def repair_list(request):
     require_role(request.user)
     now = timezone.now()
-    try:
-        qs = repairs.repair_orders(
-            request.user,
-            status=params.status,
-            kind=params.kind,
-            site=params.site,
-            overdue=params.overdue,
-            now=now,
-        )
-    except RecordInvalid as exc:
-        return _query_error(exc)
-    return [_out(o, now) for o in qs[params.offset : params.offset + params.limit]]
+    query = request.query
+    qs = repairs.repair_orders(
+        request.user,
+        status=query.status,
+        kind=query.kind,
+        site=query.site,
+        overdue=query.overdue,
+        now=now,
+    )
+    return [_out(o, now) for o in qs[query.offset : query.offset + query.limit]]
 
 
 @router.post("/", response={201: RepairOrderOut}, summary="보수 요청 접수 (신고)")

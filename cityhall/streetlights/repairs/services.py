@@ -146,6 +146,9 @@ def repair_order_close(
     order.save(update_fields=["status", "closed_at", "resolution"])
     audit.record(actor, "update", _rtype(), order, before=before, after=_snapshot(order))
     if order.light_id is not None:
+        # Two of the light's orders closed at once must not each see the other still open: the
+        # light's row lock makes the second close see the first.
+        Streetlight.objects.select_for_update().filter(pk=order.light_id).first()
         others = RepairOrder.objects.filter(light_id=order.light_id).exclude(status=RepairStatus.CLOSED)
         if not others.exists():
             faults.light_state_set(order.light, LightState.ACTIVE, actor, only_from=LightState.FAULT)

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cityhall.core import params
 from cityhall.core.audit import Actor
 from cityhall.core.decorators import role_required
 from cityhall.core.exports import Sheet, xlsx_response
@@ -24,6 +25,7 @@ from cityhall.core.permissions import ADD, CHANGE, allowed
 from cityhall.core.records import record_type_for
 from cityhall.core.services import RecordInvalid
 
+from .. import filters
 from ..choices import FaultKind, RepairStatus
 from ..models import RepairOrder, StreetlightSite
 from . import services as repairs
@@ -99,24 +101,19 @@ def _add_errors(form: forms.Form, exc: RecordInvalid) -> None:
             form.add_error(field if field in form.fields else None, msg)
 
 
+def _list_filters(request) -> dict:
+    return {name: request.query[name] for name in filters.REPAIR_LIST}
+
+
 @require_GET
 @role_required
+@params.page(**filters.REPAIR_LIST, page=params.PAGE)
 def repair_list(request):
-    form = FilterForm(request.GET or None)
-    filters = {"status": "active", "kind": "", "site": "", "overdue": False}
-    status = 200
-    if form.is_bound:
-        if form.is_valid():
-            filters.update({k: v for k, v in form.cleaned_data.items() if v not in (None, "")})
-        else:
-            status = 400
+    values = _list_filters(request)
+    form = FilterForm(initial=values)  # shows the filters; parsing is ``filters.REPAIR_LIST``'s
     now = timezone.now()
-    orders = (
-        repairs.repair_orders(request.user, now=now, **filters)
-        if status == 200
-        else RepairOrder.objects.none()
-    )
-    page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
+    orders = repairs.repair_orders(request.user, now=now, **values)
+    page = Paginator(orders, PAGE_SIZE).get_page(request.query.page)
     rows = [(order, repairs.sla_clock(order, now)) for order in page.object_list]
     query = urlencode({k: v for k, v in request.GET.items() if k != "page"})
     context = {
@@ -128,7 +125,7 @@ def repair_list(request):
         "can_add": allowed(request.user, ADD, record_type_for(RepairOrder)),
     }
     return render_page_or_fragment(
-        request, "streetlights/repair_list.html", "streetlights/repair_table.html", context, status=status
+        request, "streetlights/repair_list.html", "streetlights/repair_table.html", context
     )
 
 
@@ -138,19 +135,11 @@ def _local(moment) -> str:
 
 @require_GET
 @role_required
+@params.page(**filters.REPAIR_LIST)
 def repair_export(request):
     """The list as filtered, as XLSX: one row per order, and SLA compliance per kind."""
-    form = FilterForm(request.GET or None)
-    filters = {"status": "active", "kind": "", "site": "", "overdue": False}
-    if form.is_bound:
-        if not form.is_valid():
-            problems = "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items())
-            return HttpResponseBadRequest(
-                _("검색 조건을 확인해 주세요. %(problems)s") % {"problems": problems}
-            )
-        filters.update({k: v for k, v in form.cleaned_data.items() if v not in (None, "")})
     now = timezone.now()
-    orders = list(repairs.repair_orders(request.user, now=now, **filters))
+    orders = list(repairs.repair_orders(request.user, now=now, **_list_filters(request)))
     rows = []
     for order in orders:
         clock = repairs.sla_clock(order, now)
@@ -322,10 +311,11 @@ def repair_reopen(request, number):
 
 @require_http_methods(["GET", "POST"])
 @role_required
+@params.page(light=params.Text(label=gettext_lazy("가로등 코드"), max_length=50))  # prefills the form
 def repair_new(request):
     if not allowed(request.user, ADD, record_type_for(RepairOrder)):
         raise PermissionDenied(_("보수 요청을 접수할 권한이 없습니다."))
-    form = OpenForm(request.POST or None, initial={"light": request.GET.get("light", "")})
+    form = OpenForm(request.POST or None, initial={"light": request.query.light or ""})
     if request.method == "POST" and form.is_valid():
         try:
             order = repairs.repair_order_open(actor=Actor.for_user(request.user), **form.cleaned_data)

@@ -173,11 +173,11 @@ def test_page_shows_the_report(client, measured, roles, pinned_today):
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("abc", "연도 'abc'은(는) 숫자가 아닙니다"),
-        ("1999", "연도 1999은(는) 범위를 벗어납니다"),
-        ("20245", "범위를 벗어납니다"),
-        ("２０２４", "숫자가 아닙니다"),
-        ("-1", "숫자가 아닙니다"),
+        ("abc", "연도(year): 'abc'은(는) 정수가 아닙니다."),
+        ("1999", "연도(year): 1999은(는) 범위를 벗어납니다. 2000~2100 사이로 입력하세요."),
+        ("20245", "연도(year): 20245은(는) 범위를 벗어납니다. 2000~2100 사이로 입력하세요."),
+        ("-1", "연도(year): '-1': 부호(+, -) 없이 숫자만 입력하세요."),
+        ("２０２４년", "연도(year): '２０２４년'은(는) 정수가 아닙니다."),
     ],
 )
 def test_bad_year_is_a_korean_error_not_a_500(client, registry, roles, value, message, pinned_today):
@@ -188,6 +188,13 @@ def test_bad_year_is_a_korean_error_not_a_500(client, registry, roles, value, me
         html = unescape(response.content.decode())
         assert message in html and 'role="alert"' in html
         assert f'value="{value}"' in html  # the input is kept to be corrected
+
+
+def test_full_width_digits_read_as_the_year(client, registry, roles, pinned_today):
+    client.force_login(roles["viewer"])
+    response = client.get(reverse("streetlights:energy"), {"year": "２０２４"})
+    assert response.status_code == 200
+    assert "139,324 kWh" in response.content.decode()
 
 
 def test_who_may_see(client, registry, roles, pinned_today):

@@ -37,7 +37,7 @@ def test_read_the_report_fix_a_bad_year_and_download(page, site, make_user):
 
     page.get_by_label("연도").fill("24년")
     page.get_by_role("button", name="보기").click()
-    expect(page.get_by_role("alert")).to_contain_text("연도 '24년'은(는) 숫자가 아닙니다")
+    expect(page.get_by_role("alert")).to_contain_text("연도(year): '24년'은(는) 정수가 아닙니다.")
     expect(page.get_by_label("연도")).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_label("연도")).to_have_value("24년")
 

@@ -401,7 +401,10 @@ class TestApi:
         response = client_for(roles["viewer"]).get(f"{API}/live/lights?site=NOWHERE&state=burning")
         assert response.status_code == 422
         assert [d["loc"] for d in response.json()["detail"]] == [["query", "site"], ["query", "state"]]
-        assert "지역 코드 'NOWHERE'이(가) 없습니다." == response.json()["detail"][0]["msg"]
+        assert response.json()["detail"][0]["msg"] == (
+            "'NOWHERE'은(는) 고를 수 있는 값이 아닙니다. "
+            "가능한 값: DAEGOT, HAGUN41, HAGUN6, HASEONG, PUNGMU, YANGCHON"
+        )
 
     def test_command_then_batch(self, field, roles):
         client = client_for(roles["editor"])

@@ -160,7 +160,13 @@ class TestQuery:
         assert body(viewer.get(BASE, {"type": "Device"})) == []
 
     def test_limit_is_bounded(self, viewer):
-        assert viewer.get(BASE, {"type": "Streetlight", "limit": 1001}).status_code == 422
+        response = viewer.get(BASE, {"type": "Streetlight", "limit": 1001})
+        assert response.status_code == 400
+        assert response.json() == {
+            "type": "https://uri.etsi.org/ngsi-ld/errors/BadRequestData",
+            "title": "잘못된 매개변수",
+            "detail": "최대 개수(limit): 1001은(는) 범위를 벗어납니다. 0~1000 사이로 입력하세요.",
+        }
 
 
 class TestAuth:

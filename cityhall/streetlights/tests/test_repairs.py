@@ -416,7 +416,8 @@ class TestPages:
         response = client.get("/streetlights/repairs/?kind=broken&status=late")
         assert response.status_code == 400
         text = response.content.decode()
-        assert "유형: " in text and "상태: " in text and "broken" in text
+        assert "유형(kind): &#x27;broken&#x27;은(는) 고를 수 있는 값이 아닙니다." in text
+        assert "상태(status): &#x27;late&#x27;은(는) 고를 수 있는 값이 아닙니다." in text
 
     def test_htmx_gets_only_the_table(self, client, registry, roles):
         open_order()
@@ -510,7 +511,12 @@ class TestApi:
         assert response.status_code == 422
         assert response.json() == {
             "detail": [
-                {"loc": ["query", "kind"], "msg": "알 수 없는 유형입니다: broken", "type": "value_error"}
+                {
+                    "loc": ["query", "kind"],
+                    "msg": "'broken'은(는) 고를 수 있는 값이 아닙니다. "
+                    "가능한 값: lamp_failure, light_offline, station_offline, abnormal_power, flicker",
+                    "type": "value_error",
+                }
             ]
         }
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('streetlights', '0002_siteschedule_command_repairorder'),
+        ('streetlights', '0003_value_provenance'),
     ]
 
     operations = [
