@@ -16,7 +16,8 @@ adds:
   every repair order (opened, assigned, closed);
 - telemetry roll-ups: one ``DailyRollup`` per light and day for the year up to yesterday (모의), at
   every scale: the energy report shows one year, and millions of older rows would only make the
-  generation slow (the report's query reads a day range through the (device, day) index).
+  generation slow; and the energy report's per-site daily totals of those days (``SiteEnergyDay``,
+  upserted in bulk by ``streetlights.energy.daily.refresh_days``, as the roll-up job keeps them).
 
 Everything is written in bulk (``bulk_create``; PostgreSQL ``COPY`` for the roll-ups and audit events)
 and labelled, so it cannot be mistaken for the plan: names start with 합성, repair orders and roll-ups
@@ -381,6 +382,7 @@ def generate(scale: int, *, today: date | None = None, rollup_days: int = 365) -
     from django.utils import timezone
 
     from cityhall.core.models import AuditEvent
+    from cityhall.streetlights.energy.daily import refresh_days
     from cityhall.streetlights.models import Streetlight
     from cityhall.telemetry.models import DailyRollup
 
@@ -406,6 +408,11 @@ def generate(scale: int, *, today: date | None = None, rollup_days: int = 365) -
         devices = Streetlight.objects.order_by("code").values_list("code", flat=True)
         rows = rollup_rows(list(devices), rollup_days, today, now)
         counts["telemetry.DailyRollup"] = insert(DailyRollup, ROLLUP_COLUMNS, rows)
+        # The energy report's per-site daily totals, as the roll-up job keeps them (bulk upserts).
+        first = today - timedelta(days=rollup_days)
+        counts["streetlights.SiteEnergyDay"] = refresh_days(
+            first + timedelta(days=d) for d in range(rollup_days)
+        )
     if connection.vendor == "postgresql" and connection.get_autocommit():
         # What autovacuum would soon do: the planner sees the tables as they now are.
         with connection.cursor() as cursor:

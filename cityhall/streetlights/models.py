@@ -290,3 +290,37 @@ class RepairOrder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.get_kind_display()}"
+
+
+class SiteEnergyDay(models.Model):
+    """일별 지역 전력 집계: one site's lights of one rated power on one local day, summed from the
+    telemetry's daily roll-ups (``energy.daily.refresh_days`` keeps it; the energy report reads it).
+
+    A light counts toward the site and rating it has when its day is rolled up (refreshed): a light
+    moved to another site leaves its past days with the old one, unless those days are rolled up
+    again (``telemetry_rollup --from``) or the table is rebuilt (``streetlights_energy_refresh``).
+    """
+
+    site = models.ForeignKey(
+        StreetlightSite, verbose_name=_("설치 지역"), on_delete=models.CASCADE, related_name="energy_days"
+    )
+    day = models.DateField(_("날짜"))
+    rated_power_w = models.PositiveIntegerField(_("정격 전력(W)"))
+    devices = models.PositiveIntegerField(_("보고한 등 수"))
+    energy_wh = models.BigIntegerField(_("사용 전력량(Wh)"))
+    simulated_devices = models.PositiveIntegerField(_("모의 자료가 있는 등 수"))
+    first_ts = models.DateTimeField(_("첫 측정 시각"))
+    last_ts = models.DateTimeField(_("마지막 측정 시각"))
+
+    class Meta:
+        verbose_name = _("일별 지역 전력 집계")
+        verbose_name_plural = _("일별 지역 전력 집계")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "day", "rated_power_w"], name="streetlights_energy_day_site_day_rating"
+            ),
+        ]
+        indexes = [models.Index(fields=["day"], name="streetlights_energy_day_day")]
+
+    def __str__(self) -> str:
+        return f"{self.site_id} {self.day} {self.rated_power_w} W"

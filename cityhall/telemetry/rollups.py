@@ -12,6 +12,9 @@ readings only for the retention period (ADR 0007, "Storage").
   changes nothing: a reading is only ever *added* when it is later than the day's last one, so one
   already in the roll-up cannot be counted twice.
 - ``rollup_days(start, end)`` recomputes whole days from the raw rows (backfill, repair).
+- ``on_days_saved(listener)``: an app that keeps its own totals of the roll-ups (the streetlights'
+  per-site daily energy) registers a function here; it is called with the local days whose roll-ups
+  a run stored, inside the same transaction. This app knows nothing of who listens.
 - ``readings_prune(older_than_days=...)`` deletes raw readings older than the retention period, only
   for device-days whose roll-up holds exactly the raw rows there are (so a late reading that is not
   rolled up yet is kept), in chunks; and dead letters older than 90 days.
@@ -24,7 +27,7 @@ visible would never be rolled up. With batches that commit within a second, a mi
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import cast
@@ -56,6 +59,16 @@ _UPDATE_FIELDS = [
     for f in DailyRollup._meta.concrete_fields
     if f.name not in ("id", "device_id", "day", "raw_pruned")
 ]
+
+
+#: Called with the days whose roll-ups were just stored (see ``on_days_saved``).
+_day_listeners: list[Callable[[set[date]], object]] = []
+
+
+def on_days_saved(listener: Callable[[set[date]], object]) -> None:
+    """Register ``listener(days)`` to run after every store of roll-ups (once per function)."""
+    if listener not in _day_listeners:
+        _day_listeners.append(listener)
 
 
 def setting(name: str) -> int:
@@ -339,6 +352,10 @@ def _save(rollups: list[DailyRollup]) -> None:
             unique_fields=["device_id", "day"],
             update_fields=_UPDATE_FIELDS,
         )
+    days = {r.day for r in rollups}
+    if days:
+        for listener in _day_listeners:
+            listener(days)
 
 
 def _apply(rows: Sequence[_Row], devices: Sequence[str], now: datetime, report: RollupReport) -> None:

@@ -4,6 +4,7 @@ labelled, on top of the Gimpo plan and the demo's samples."""
 from datetime import date
 
 import pytest
+from django.db.models import Sum
 
 from benchmarks import synthetic
 from cityhall.budget.models import Program
@@ -13,7 +14,7 @@ from cityhall.organisation.models import OrgUnit
 from cityhall.plans.models import Achievement, WorkPlanTask
 from cityhall.pledges.models import CheckinRound, Pledge, PledgeCheckin
 from cityhall.pledges.services import pledges_load_sample
-from cityhall.streetlights.models import RepairOrder
+from cityhall.streetlights.models import RepairOrder, SiteEnergyDay, Streetlight
 from cityhall.streetlights.registry.services import registry_build_from_seed
 from cityhall.telemetry.models import DailyRollup
 
@@ -43,6 +44,16 @@ def test_scale_one_adds_rounds_repairs_and_a_year_of_rollups_but_no_copies(demo)
     assert AuditEvent.objects.count() - events == 4 + 224 + 300 + 2 * 297
     assert counts["core.AuditEvent"] == 4 + 224 + 300 + 2 * 297
     assert counts["telemetry.DailyRollup"] == 1914
+    # the energy report's per-site daily totals of the same days: every light is one site's, 100 W
+    sites = Streetlight.objects.values("site").distinct().count()
+    assert counts["streetlights.SiteEnergyDay"] == SiteEnergyDay.objects.count() == sites * 3
+    assert SiteEnergyDay.objects.aggregate(
+        n=Sum("devices"), wh=Sum("energy_wh"), sim=Sum("simulated_devices")
+    ) == {
+        "n": 1914,
+        "wh": DailyRollup.objects.aggregate(wh=Sum("energy_wh"))["wh"],
+        "sim": 1914,
+    }
 
 
 def test_scale_two_copies_the_office_as_labelled_synthetic_departments_a_year_earlier(demo):

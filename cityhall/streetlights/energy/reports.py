@@ -1,10 +1,12 @@
 """The streetlight energy report (스마트가로등 전력 절감 보고): per site and month, the energy used, the
 full-power baseline, the saving in kWh, won and percent; charts; the XLSX.
 
-- **Measured (측정 / 모의)**: from the telemetry's daily roll-ups (``telemetry.rollups``). Used is the
-  lights' metered energy; the baseline is, for each day a light reported, its rated power × that
-  day's dark hours (``energy.baseline_wh`` over the local day), so a partly covered month compares
-  like with like. A month with any simulated device-day is 모의.
+- **Measured (측정 / 모의)**: from the telemetry's daily roll-ups, summed per site, rated power and
+  day by the roll-up job (``SiteEnergyDay``, see ``energy.daily``). Used is the lights' metered
+  energy; the baseline is, for each day a light reported, its rated power × that day's dark hours
+  (``energy.baseline_wh`` over the local day), so a partly covered month compares like with like. A
+  month with any simulated device-day is 모의. A light's day counts toward the site and rating it had
+  when that day was rolled up.
 - **Estimated (추정)**: a month (up to today) without any roll-up gets the model's figure,
   ``energy.energy_wh`` / ``energy.baseline_wh`` with the site's schedule and the registry's rated
   powers of the lights installed by then.
@@ -29,10 +31,10 @@ from django.utils.translation import gettext as _
 
 from cityhall.core.permissions import VIEW, restrict
 from cityhall.core.records import record_type_for
-from cityhall.telemetry.rollups import max_gap, rollups_by_day
+from cityhall.telemetry.rollups import max_gap
 
 from ..choices import LightState
-from ..models import SiteSchedule, Streetlight, StreetlightSite
+from ..models import SiteEnergyDay, SiteSchedule, Streetlight, StreetlightSite
 from ..operations import solar
 from ..operations.dimming import DEFAULT_SCHEDULE, SEOUL, DimmingSchedule
 from . import model as energy
@@ -186,12 +188,13 @@ def _dark_hours(day: date, lat: float, lon: float) -> float:
     return energy.dark_hours(_local_midnight(day), _local_midnight(day + timedelta(days=1)), lat, lon)
 
 
-def _covered_dark_hours(day: date, totals, lat: float, lon: float) -> float:
+def _covered_dark_hours(day: date, totals, lat: float, lon: float, slack: timedelta | None = None) -> float:
     """Dark hours of ``day`` that the readings cover: the whole day's once they span it (give or take a
     reporting interval), else only from the first to the last reading — today, or the day reporting
     began, must not be compared with a whole night's full-power baseline."""
     start, end = _local_midnight(day), _local_midnight(day + timedelta(days=1))
-    slack = timedelta(seconds=max_gap())  # a reading's state holds that long at most
+    if slack is None:
+        slack = timedelta(seconds=max_gap())  # a reading's state holds that long at most
     if totals.first_ts - start <= slack and end - totals.last_ts <= slack:
         return _dark_hours(day, lat, lon)
     return energy.dark_hours(max(start, totals.first_ts), min(end, totals.last_ts), lat, lon)
@@ -222,20 +225,40 @@ def _site_schedule(site: StreetlightSite) -> tuple[DimmingSchedule, str]:
     return stored.as_schedule(), stored.name or _("사용자 지정")
 
 
-def _measured(lights: list[Streetlight], year: int, lat: float, lon: float, price: Decimal) -> list[Cell]:
-    """12 month cells from the roll-ups of ``lights`` (all of them, retired included: they reported)."""
+def _site_days(site_ids: list[int], year: int) -> dict[int, list]:
+    """The per-site daily totals of ``year``, per site, in day order (named tuples: a model instance
+    per row costs more than the report's arithmetic)."""
+    out: dict[int, list] = defaultdict(list)
+    fields = ("site_id", "day", "rated_power_w", "devices", "energy_wh", "simulated_devices")
+    rows = (
+        SiteEnergyDay.objects.filter(
+            site_id__in=site_ids, day__gte=date(year, 1, 1), day__lte=date(year, 12, 31)
+        )
+        .order_by("site_id", "day", "rated_power_w")
+        .values_list(*fields, "first_ts", "last_ts", named=True)
+    )
+    for row in rows:
+        out[row.site_id].append(row)
+    return out
+
+
+def _measured(days: list, lights: list[Streetlight], lat: float, lon: float, price: Decimal) -> list[Cell]:
+    """12 month cells from a site's daily totals of a year (every light that reported, retired too)."""
     cells = [Cell(price=price) for _ in range(12)]
-    by_rating: dict[int, list[str]] = defaultdict(list)
-    for light in lights:
-        by_rating[light.rated_power_w].append(light.code)
+    by_rating: dict[int, list] = {light.rated_power_w: [] for light in lights}
+    for row in days:
+        by_rating.setdefault(row.rated_power_w, []).append(row)
     days_seen: list[set[date]] = [set() for _ in range(12)]
-    for rated_w, codes in by_rating.items():
-        for day, totals in rollups_by_day(codes, date(year, 1, 1), date(year, 12, 31)).items():
+    slack = timedelta(seconds=max_gap())
+    # Ratings in the lights' code order, each in day order: the sums add up as they always have.
+    for rated_w, rows in by_rating.items():
+        for totals in rows:
+            day = totals.day
             cell = cells[day.month - 1]
             cell.used_wh += totals.energy_wh
-            cell.baseline_wh += totals.devices * rated_w * _covered_dark_hours(day, totals, lat, lon)
+            cell.baseline_wh += totals.devices * rated_w * _covered_dark_hours(day, totals, lat, lon, slack)
             cell.light_days += totals.devices
-            cell.sources.add(SIMULATED if totals.simulated else MEASURED)
+            cell.sources.add(SIMULATED if totals.simulated_devices else MEASURED)
             days_seen[day.month - 1].add(day)
     for cell, seen in zip(cells, days_seen, strict=True):
         cell.days = len(seen)
@@ -281,6 +304,7 @@ def energy_report(*, year: int, user, today: date) -> EnergyReport:
         by_site[light.site_id].append(light)
     sites = list(StreetlightSite.objects.select_related("schedule").filter(pk__in=list(by_site)))
     sites.sort(key=lambda s: (s.installed_start or date.max, s.code))
+    site_days = _site_days([site.pk for site in sites], year)
     rows: list[SiteRow] = []
     months = [Cell(price=price) for _ in range(12)]
     total = Cell(price=price)
@@ -289,7 +313,7 @@ def energy_report(*, year: int, user, today: date) -> EnergyReport:
         lights = by_site[site.pk]
         lat, lon = _coords(site)
         schedule, schedule_name = _site_schedule(site)
-        cells = _measured(lights, year, lat, lon, price)
+        cells = _measured(site_days[site.pk], lights, lat, lon, price)
         for index in range(12):
             first, last = _month_days(year, index + 1)
             model = _estimate(lights, schedule, first, last, lat, lon, price)

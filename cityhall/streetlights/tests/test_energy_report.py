@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from cityhall.streetlights.energy import model as energy
 from cityhall.streetlights.energy import reports
+from cityhall.streetlights.energy.daily import refresh_days
 from cityhall.streetlights.models import SiteSchedule, Streetlight
 from cityhall.streetlights.operations.dimming import DEFAULT_SCHEDULE, parse_schedule
 from cityhall.telemetry.models import DailyRollup
@@ -40,11 +41,17 @@ def rollup(code: str, day: date, wh: int, *, simulated=False, until: datetime | 
     )  # fmt: skip
 
 
+def store(rollups: list[DailyRollup]) -> None:
+    """Store roll-ups and the per-site totals of their days, as the roll-up job does."""
+    DailyRollup.objects.bulk_create(rollups)
+    refresh_days({r.day for r in rollups})
+
+
 @pytest.fixture
 def measured(registry):
     """June 2025 at 학운 4-1: two lights on two days (one rated 200 W); 풍무동 simulated on one day."""
     Streetlight.objects.filter(code="SL-HAGUN41-002").update(rated_power_w=200)
-    DailyRollup.objects.bulk_create(
+    store(
         [
             rollup("SL-HAGUN41-001", date(2025, 6, 1), 500),
             rollup("SL-HAGUN41-002", date(2025, 6, 1), 900),
@@ -82,7 +89,7 @@ def test_a_partly_reported_day_compares_only_its_covered_dark_hours(registry, ro
     """Today, reported since the morning: the night still to come is not in the baseline."""
     day = date(2025, 6, 1)
     until = midnight(day).astimezone(UTC) + timedelta(hours=22)  # 22:00 KST, two hours after sunset
-    DailyRollup.objects.bulk_create([rollup("SL-HAGUN41-001", day, 150, until=until)])
+    store([rollup("SL-HAGUN41-001", day, 150, until=until)])
     june = row_of(reports.energy_report(year=2025, user=roles["viewer"], today=TODAY), "HAGUN41").months[5]
     covered = energy.dark_hours(midnight(day) + timedelta(minutes=1), until)
     assert june.baseline_wh == pytest.approx(100 * covered, rel=1e-12)
