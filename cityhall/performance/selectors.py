@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from cityhall.core.services import RecordInvalid
 from cityhall.organisation.models import OrgUnit
 
@@ -48,7 +50,7 @@ def indicator_row(indicator: Indicator) -> IndicatorRow:
         except RecordInvalid as exc:
             problem = " ".join(exc.messages)
     elif indicator.kind == Indicator.Kind.QUANTITATIVE and indicator.target is None:
-        problem = "목표값 없음"
+        problem = _("목표값 없음")
     grade = getattr(indicator, "grade", None)
     return IndicatorRow(indicator, latest, rate, problem, grade.grade if grade else "")
 
@@ -110,7 +112,7 @@ def chart(indicator: Indicator, *, width: int = 480, height: int = 200, pad: int
         "points": points,
         "polyline": " ".join(f"{p.x},{p.y}" for p in points),
         "target_y": y(indicator.target) if indicator.target is not None else None,
-        "axis": [{"x": x(q), "label": f"{q}분기"} for q in range(1, 5)],
+        "axis": [{"x": x(q), "label": _("%(quarter)s분기") % {"quarter": q}} for q in range(1, 5)],
         "baseline": height - pad,
         "left": pad,
         "right": width - pad,

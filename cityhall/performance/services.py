@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from cityhall.core import audit
 from cityhall.core.permissions import has_permission
@@ -80,17 +81,21 @@ def achievement(indicator: Indicator, value: Decimal) -> Decimal:
     """
     if indicator.target is None:
         raise RecordInvalid(
-            f"지표 '{indicator.name}'({indicator.code})에 목표값이 없어 달성률을 계산할 수 없습니다."
+            _("지표 '%(name)s'(%(code)s)에 목표값이 없어 달성률을 계산할 수 없습니다.")
+            % {"name": indicator.name, "code": indicator.code}
         )
     target = Decimal(indicator.target)
     value = Decimal(value)
     if target < 0 or value < 0:
-        raise RecordInvalid(f"지표 '{indicator.name}'({indicator.code})의 목표와 실적은 음수일 수 없습니다.")
+        raise RecordInvalid(
+            _("지표 '%(name)s'(%(code)s)의 목표와 실적은 음수일 수 없습니다.")
+            % {"name": indicator.name, "code": indicator.code}
+        )
     if indicator.direction == Indicator.Direction.HIGHER:
         if target == 0:
             raise RecordInvalid(
-                f"지표 '{indicator.name}'({indicator.code})의 목표가 0이라 "
-                "'높을수록 좋음' 달성률을 계산할 수 없습니다."
+                _("지표 '%(name)s'(%(code)s)의 목표가 0이라 '높을수록 좋음' 달성률을 계산할 수 없습니다.")
+                % {"name": indicator.name, "code": indicator.code}
             )
         return _round(value / target * HUNDRED)
     if target == 0:
@@ -162,20 +167,29 @@ def indicator_points(
     if indicator.kind == Indicator.Kind.QUALITATIVE:
         grade = getattr(indicator, "grade", None)
         if grade is None:
-            problems.add(f"정성지표 '{indicator.name}'({indicator.code})에 등급이 없습니다.")
+            problems.add(
+                _("정성지표 '%(name)s'(%(code)s)에 등급이 없습니다.")
+                % {"name": indicator.name, "code": indicator.code}
+            )
             return None
         if grade.grade not in grade_points:
-            problems.add(f"등급 '{grade.grade}'의 점수가 배분 기준에 없습니다.")
+            problems.add(_("등급 '%(grade)s'의 점수가 배분 기준에 없습니다.") % {"grade": grade.grade})
             return None
-        return IndicatorPoints(
-            indicator, grade_points[grade.grade], f"{grade.grade}등급 {_fmt(grade_points[grade.grade])}점"
-        )
+        points = grade_points[grade.grade]
+        basis = _("%(grade)s등급 %(points)s점") % {"grade": grade.grade, "points": _fmt(points)}
+        return IndicatorPoints(indicator, points, basis)
     actual = latest_actual(indicator)
     if indicator.target is None:
-        problems.add(f"지표 '{indicator.name}'({indicator.code})에 목표값이 없습니다.")
+        problems.add(
+            _("지표 '%(name)s'(%(code)s)에 목표값이 없습니다.")
+            % {"name": indicator.name, "code": indicator.code}
+        )
         return None
     if actual is None:
-        problems.add(f"지표 '{indicator.name}'({indicator.code})에 실적이 없습니다.")
+        problems.add(
+            _("지표 '%(name)s'(%(code)s)에 실적이 없습니다.")
+            % {"name": indicator.name, "code": indicator.code}
+        )
         return None
     try:
         rate = achievement(indicator, actual.value)
@@ -183,11 +197,14 @@ def indicator_points(
         problems.messages.extend(exc.messages)
         return None
     points = min(rate, cap)
-    capped = f", 상한 {_fmt(cap)}% 적용" if rate > cap else ""
-    basis = (
-        f"실적 {_fmt(actual.value)}{indicator.unit} / 목표 {_fmt(indicator.target)}{indicator.unit}"
-        f" → 달성률 {_fmt(rate)}%{capped}"
-    )
+    capped = _(", 상한 %(cap)s%% 적용") % {"cap": _fmt(cap)} if rate > cap else ""
+    basis = _("실적 %(actual)s%(unit)s / 목표 %(target)s%(unit)s → 달성률 %(rate)s%%%(capped)s") % {
+        "actual": _fmt(actual.value),
+        "target": _fmt(indicator.target),
+        "unit": indicator.unit,
+        "rate": _fmt(rate),
+        "capped": capped,
+    }
     return IndicatorPoints(indicator, points, basis)
 
 
@@ -211,7 +228,9 @@ def department_results(year: int, rule: IncentiveRule, problems: _Problems) -> l
             continue
         staff = org_selectors.staffing_row(unit).current
         if staff <= 0:
-            problems.add(f"{unit.name}의 현원이 0명이라 성과급을 배분할 수 없습니다.")
+            problems.add(
+                _("%(department)s의 현원이 0명이라 성과급을 배분할 수 없습니다.") % {"department": unit.name}
+            )
         items = [
             p
             for i in mine
@@ -239,7 +258,7 @@ def split_largest_remainder(pool: int, factors: list[Decimal]) -> tuple[list[int
     the amounts sum exactly to ``pool``."""
     total = sum(factors, Decimal("0"))
     if total <= 0:
-        raise RecordInvalid("배분 기준값의 합이 0이라 배분할 수 없습니다.")
+        raise RecordInvalid(_("배분 기준값의 합이 0이라 배분할 수 없습니다."))
     exact = [Decimal(pool) * f / total for f in factors]
     floors = [int(e) for e in exact]  # exact >= 0, so int() floors
     left = pool - sum(floors)
@@ -256,15 +275,15 @@ def incentive_allocation(*, year: int) -> Allocation:
     target or actual, zero staff, …)."""
     rule = IncentiveRule.objects.filter(year=year).first()
     if rule is None:
-        raise RecordInvalid(f"{year}년 성과급 배분 기준이 없습니다.")
+        raise RecordInvalid(_("%(year)s년 성과급 배분 기준이 없습니다.") % {"year": year})
     problems = _Problems()
     if rule.pool is None or rule.pool < 0:
-        problems.add("배분 총액은 0원 이상이어야 합니다.")
+        problems.add(_("배분 총액은 0원 이상이어야 합니다."))
     if rule.kind not in IncentiveRule.Kind.values:
-        problems.add(f"알 수 없는 배분 방식입니다: {rule.kind}")
+        problems.add(_("알 수 없는 배분 방식입니다: %(kind)s") % {"kind": rule.kind})
     results = department_results(year, rule, problems)
     if not results:
-        problems.add(f"{year}년 성과지표가 없습니다.")
+        problems.add(_("%(year)s년 성과지표가 없습니다.") % {"year": year})
     problems.raise_if_any()
 
     tiered = rule.kind == IncentiveRule.Kind.TIERED
@@ -280,30 +299,53 @@ def incentive_allocation(*, year: int) -> Allocation:
     for r, amount, bonus in zip(results, amounts, bonuses, strict=True):
         r.amount, r.remainder_bonus = amount, bonus
         lines = [
-            f"{p.indicator.name} (가중치 {_fmt(p.indicator.weight)}): {p.basis} → {_fmt(p.points)}점"
+            _("%(indicator)s (가중치 %(weight)s): %(basis)s → %(points)s점")
+            % {
+                "indicator": p.indicator.name,
+                "weight": _fmt(p.indicator.weight),
+                "basis": p.basis,
+                "points": _fmt(p.points),
+            }
             for p in r.items
         ]
         weighted = " + ".join(f"{_fmt(p.indicator.weight)}×{_fmt(p.points)}" for p in r.items)
         weights = sum((p.indicator.weight for p in r.items), Decimal("0"))
-        lines.append(f"성과점수 = ({weighted}) ÷ {_fmt(weights)} = {_fmt(r.score)}점")
+        lines.append(
+            _("성과점수 = (%(weighted)s) ÷ %(weights)s = %(score)s점")
+            % {"weighted": weighted, "weights": _fmt(weights), "score": _fmt(r.score)}
+        )
         if tiered:
             rate, floor = r._tier  # type: ignore[attr-defined]
-            lines.append(f"구간: {_fmt(floor)}점 이상 → 배분률 {_fmt(rate)}")
-            lines.append(f"배분 기준값 = 배분률 {_fmt(rate)} × 현원 {r.staff}명 = {_fmt(r.factor)}")
+            lines.append(
+                _("구간: %(floor)s점 이상 → 배분률 %(rate)s") % {"floor": _fmt(floor), "rate": _fmt(rate)}
+            )
+            lines.append(
+                _("배분 기준값 = 배분률 %(rate)s × 현원 %(staff)s명 = %(factor)s")
+                % {"rate": _fmt(rate), "staff": r.staff, "factor": _fmt(r.factor)}
+            )
         else:
-            lines.append(f"배분 기준값 = 성과점수 {_fmt(r.score)} × 현원 {r.staff}명 = {_fmt(r.factor)}")
+            lines.append(
+                _("배분 기준값 = 성과점수 %(score)s × 현원 %(staff)s명 = %(factor)s")
+                % {"score": _fmt(r.score), "staff": r.staff, "factor": _fmt(r.factor)}
+            )
         exact = Decimal(rule.pool) * r.factor / total_factor
         lines.append(
-            f"배분액 = 총액 {_fmt(rule.pool)}원 × {_fmt(r.factor)} ÷ {_fmt(total_factor)} = "
-            f"{_fmt(_round(exact))}원 → {_fmt(amount)}원"
-            + (" (끝수 처리: 나머지가 큰 순서로 1원 추가)" if bonus else "")
+            _("배분액 = 총액 %(pool)s원 × %(factor)s ÷ %(total)s = %(exact)s원 → %(amount)s원")
+            % {
+                "pool": _fmt(rule.pool),
+                "factor": _fmt(r.factor),
+                "total": _fmt(total_factor),
+                "exact": _fmt(_round(exact)),
+                "amount": _fmt(amount),
+            }
+            + (_(" (끝수 처리: 나머지가 큰 순서로 1원 추가)") if bonus else "")
         )
         r.explanation = "\n".join(lines)
     if tiered:
-        formula = "부서 배분액 = 총액 × (구간 배분률 × 현원) ÷ Σ(구간 배분률 × 현원)"
+        formula = _("부서 배분액 = 총액 × (구간 배분률 × 현원) ÷ Σ(구간 배분률 × 현원)")
     else:
-        formula = "부서 배분액 = 총액 × (성과점수 × 현원) ÷ Σ(성과점수 × 현원)"
-    formula += "; 원 미만은 버리고 남은 원은 나머지가 큰 부서부터 1원씩 더합니다."
+        formula = _("부서 배분액 = 총액 × (성과점수 × 현원) ÷ Σ(성과점수 × 현원)")
+    formula += _("; 원 미만은 버리고 남은 원은 나머지가 큰 부서부터 1원씩 더합니다.")
     return Allocation(year=year, rule=rule, results=results, formula=formula)
 
 
@@ -315,10 +357,10 @@ def incentive_allocate(*, year: int, actor: audit.Actor) -> list[DepartmentScore
     """Compute the allocation and store it as the cycle's department scores (replacing earlier ones),
     audited. Planning side only. Nothing is written when the computation fails."""
     if actor.user is not None and not has_permission(actor.user, PLANNING_STAFF):
-        raise PermissionDenied("성과급 배분은 정책기획과 또는 실장만 확정할 수 있습니다.")
+        raise PermissionDenied(_("성과급 배분은 정책기획과 또는 실장만 확정할 수 있습니다."))
     cycle = EvaluationCycle.objects.select_for_update().filter(year=year).first()
     if cycle is None:
-        raise RecordInvalid(f"{year}년 평가 주기가 없습니다.")
+        raise RecordInvalid(_("%(year)s년 평가 주기가 없습니다.") % {"year": year})
     allocation = incentive_allocation(year=year)
     rtype = REGISTRY["department_scores"]
     events = []
@@ -352,11 +394,11 @@ NEXT_STAGE = {
 def evaluation_cycle_advance(*, cycle: EvaluationCycle, actor: audit.Actor) -> EvaluationCycle:
     """Move the cycle to its next stage (계획 → 실행 → 평가 → 환류); planning side only; audited."""
     if actor.user is not None and not has_permission(actor.user, PLANNING_STAFF):
-        raise PermissionDenied("평가 단계는 정책기획과 또는 실장만 넘길 수 있습니다.")
+        raise PermissionDenied(_("평가 단계는 정책기획과 또는 실장만 넘길 수 있습니다."))
     cycle = EvaluationCycle.objects.select_for_update().get(pk=cycle.pk)
     following = NEXT_STAGE.get(cycle.stage)
     if following is None:
-        raise RecordInvalid("환류 단계가 마지막 단계입니다.")
+        raise RecordInvalid(_("환류 단계가 마지막 단계입니다."))
     rtype = REGISTRY["evaluation_cycles"]
     before = rtype.to_data(cycle)
     cycle.stage = following
@@ -396,9 +438,12 @@ def indicator_grade_set(
 ) -> IndicatorGrade:
     """Record the province's grade (S/A/B/…) for an indicator: planning side only; audited."""
     if actor.user is not None and not has_permission(actor.user, PLANNING_STAFF):
-        raise PermissionDenied("시군종합평가 등급은 정책기획과 또는 실장만 입력할 수 있습니다.")
+        raise PermissionDenied(_("시군종합평가 등급은 정책기획과 또는 실장만 입력할 수 있습니다."))
     if grade not in Grade.values:
-        raise RecordInvalid(f"등급 '{grade}'은(는) 없는 등급입니다. ({', '.join(Grade.values)})")
+        raise RecordInvalid(
+            _("등급 '%(grade)s'은(는) 없는 등급입니다. (%(grades)s)")
+            % {"grade": grade, "grades": ", ".join(Grade.values)}
+        )
     rtype = REGISTRY["indicator_grades"]
     # Lock the indicator, not the grade: with no grade yet, locking it would lock nothing and two
     # first grades would both insert (the one-to-one would refuse the second with an error).

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 
 from cityhall.core.audit import Actor
 from cityhall.core.models import AuditEvent
@@ -148,6 +149,26 @@ def test_missing_actual_grade_and_rule_are_reported(db):
         "지표 '지표 sc-no-actual'(sc-no-actual)에 실적이 없습니다.",
         "정성지표 '지표 sc-no-grade'(sc-no-grade)에 등급이 없습니다.",
     ]
+
+
+def test_messages_follow_the_active_language(db):
+    example()
+    no_target = indicator("sc-no-target", "smart-city")
+    actual(no_target, 4, 5)
+    with translation.override("en"):
+        with pytest.raises(RecordInvalid) as exc:
+            services.achievement(no_target, Decimal("5"))
+        assert exc.value.messages == [
+            "Indicator '지표 sc-no-target' (sc-no-target) has no target, "
+            "so its achievement rate cannot be computed."
+        ]
+        with pytest.raises(RecordInvalid) as exc:
+            services.incentive_allocation(year=YEAR)
+        assert exc.value.messages == ["Indicator '지표 sc-no-target' (sc-no-target) has no target."]
+    # Korean stays the default
+    with pytest.raises(RecordInvalid) as exc:
+        services.incentive_allocation(year=YEAR)
+    assert exc.value.messages == ["지표 '지표 sc-no-target'(sc-no-target)에 목표값이 없습니다."]
 
 
 def test_negative_actual_is_refused_and_nothing_written(db, roles):
