@@ -1,6 +1,8 @@
 """Shared fixtures: the Gimpo 2025 dataset is loaded once per test session (through the real import),
 and each test runs in a transaction that is rolled back."""
 
+import os
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -10,6 +12,20 @@ from cityhall.core.transfer import import_document, read_dataset
 from cityhall.organisation.models import OrgUnit, Role, RoleAssignment
 
 DATASET = "gimpo-2025"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--slow", action="store_true", help="also run the tests marked slow (.ci/run does)")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Slow tests (simulations, load) run in CI and on request; the default run stays quick."""
+    if config.getoption("--slow") or os.environ.get("CITYHALL_RUN_SLOW") == "1":
+        return
+    skip = pytest.mark.skip(reason="slow: run with --slow or CITYHALL_RUN_SLOW=1 (.ci/run does)")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")
