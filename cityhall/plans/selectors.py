@@ -55,6 +55,14 @@ def stated_figure(key: str) -> Figure | None:
     return Figure.objects.filter(key=key).order_by("line", "id").first()
 
 
+def stated_figures(keys: Sequence[str]) -> dict[str, Figure]:
+    """``stated_figure`` for several keys in one query: key → the first statement of each."""
+    found: dict[str, Figure] = {}
+    for figure in Figure.objects.filter(key__in=keys).order_by("-line", "-id"):
+        found[figure.key] = figure
+    return found
+
+
 def plan_year(document: PlanDocument | None, today: date) -> int:
     return document.year if document is not None else today.year
 

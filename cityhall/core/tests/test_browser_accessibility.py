@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from cityhall.budget.models import Program
 from cityhall.core.audit import Actor
+from cityhall.it.services import it_load_sample
 from cityhall.organisation.models import Role
 from cityhall.organisation.services import workload_load_sample
 from cityhall.performance.services import performance_load_sample
@@ -157,6 +158,8 @@ PAGE_KINDS = [
         "/streetlights/energy/?year=2024",
         "2024년 스마트가로등 전력 절감 보고",
     ),
+    PageKind("IT overview", "it:overview", "/it/?year=2024", "정보통신과 업무 현황"),
+    PageKind("IT project", "it:project", "/it/projects/sample-2024-37/", "예시 정보화사업 37"),
     PageKind("record types", "core:records", "/records/", "전체 기록"),
     PageKind("record list", "core:record_list", "/records/programs/", "사업"),
     PageKind("record", "core:record_detail", "/records/programs/{program}/", "스마트가로등 운영"),
@@ -252,6 +255,9 @@ NOT_PAGES = {
     "streetlights:repair_reopen": ACTION,
     "streetlights:energy_xlsx": DOWNLOAD,
     "core:record_delete": ACTION,
+    "it:advance": ACTION,
+    "it:review_request": ACTION,
+    "it:review_decide": ACTION,
     "set_language": ACTION,
     "password_change": "Django's admin page, not linked from the application",
     "password_change_done": "Django's admin page, not linked from the application",
@@ -305,6 +311,7 @@ def scenario(site, make_user, monkeypatch):
     performance_load_sample(actor=system)
     workload_load_sample(actor=system)
     registry_build_from_seed(actor=system)
+    it_load_sample(actor=system)
     put_state("SL-HAGUN41-001", on=True, power=100.0, simulated=True)
     put_state("SL-HAGUN41-002", on=False, power=0.0, faults=["LAMP_FAIL"], simulated=True)
     repair = repair_order_open(actor=system, kind="lamp_failure", detail="램프 불량", light="SL-HAGUN41-002")

@@ -123,6 +123,7 @@ def test_derived_values_are_marked_with_their_rule():
         + [("programs", "parent", "children_sum")] * 4
         + [("programs", "budget", "sum")]
         + [("figures", "rule", "inferred"), ("figures", "label", "inferred")]
+        + [("fibre_routes", "laid_year", "inferred")]
     )
     units = {
         r["line"]: r["derived"]["executing_unit"]["line"]

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class ItConfig(AppConfig):
+    name = "cityhall.it"
+    label = "it"
+    verbose_name = "정보통신"
+
+    def ready(self) -> None:
+        from cityhall.core import api, permissions
+
+        from . import api as own_api
+        from .selectors import it_department_id
+        from .services import IT_STAFF
+
+        permissions.declare_permission(IT_STAFF, department=it_department_id)
+        api.mount("/it", own_api.router)

@@ -1,0 +1,240 @@
+"""정보통신과 (seed I.3, II.3, IV.3): informatization projects and the reviews that gate their
+phases, and the office's IT assets and network — machine-room equipment, PCs with their replacement
+cycle, public Wi-Fi sites and the city's own fibre routes."""
+
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cityhall.core.models import MoneyField, Sourced
+from cityhall.organisation.models import OrgUnit, code_validator
+
+
+class Phase(models.TextChoices):
+    """정보화사업 전 단계 (seed II.3 line 298: 계획~구축~운영~성과~폐기)."""
+
+    PLAN = "plan", _("계획")
+    BUILD = "build", _("구축")
+    OPERATE = "operate", _("운영")
+    MEASURE = "measure", _("성과")
+    DISPOSE = "dispose", _("폐기")
+
+
+class ReviewKind(models.TextChoices):
+    """The reviews the seed counts (II.3 line 301–303), and the disposal review closing the cycle."""
+
+    FEASIBILITY = "feasibility", _("타당성심사")
+    TASK_REVIEW = "task_review", _("과업심의")
+    PRIOR_CONSULTATION = "prior_consultation", _("사전협의")
+    SECURITY_REVIEW = "security_review", _("보안성검토")
+    QUALITY = "quality", _("품질관리")
+    PERFORMANCE = "performance", _("성과측정")
+    IMPROVEMENT = "improvement", _("개선계획")
+    DISPOSAL = "disposal", _("폐기심의")
+
+
+class ReviewResult(models.TextChoices):
+    PENDING = "pending", _("검토 중")
+    PASSED = "passed", _("적합")
+    CONDITIONAL = "conditional", _("조건부 적합")
+    FAILED = "failed", _("부적합")
+    IMPROVE = "improve", _("개선 필요")
+
+
+class InformatizationProject(models.Model):
+    """정보화사업: one project of a department, moving through the phases only past its gates."""
+
+    code = models.CharField(_("코드"), max_length=64, unique=True, validators=[code_validator])
+    name = models.CharField(_("사업명"), max_length=200)
+    department = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("사업부서"),
+        on_delete=models.PROTECT,
+        related_name="informatization_projects",
+        limit_choices_to={"kind": OrgUnit.Kind.DEPARTMENT},
+    )
+    year = models.PositiveSmallIntegerField(_("사업연도"), validators=[MinValueValidator(2000)])
+    budget = MoneyField(_("사업비"), null=True, blank=True, validators=[MinValueValidator(0)])
+    software = models.BooleanField(
+        _("소프트웨어사업"), default=True, help_text=_("과업심의(소프트웨어사업 과업심의위원회) 대상")
+    )
+    needs_prior_consultation = models.BooleanField(
+        _("사전협의 대상"), default=False, help_text=_("행정안전부 정보화사업 사전협의 대상 여부")
+    )
+    phase = models.CharField(_("단계"), max_length=10, choices=Phase.choices, default=Phase.PLAN)
+    description = models.TextField(_("내용"), blank=True)
+    sample = models.BooleanField(_("예시 자료"), default=False)
+
+    class Meta:
+        verbose_name = _("정보화사업")
+        verbose_name_plural = _("정보화사업")
+        ordering = ["-year", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.year})"
+
+
+class ProjectReview(models.Model):
+    """One review of a project (타당성심사, 과업심의 …): requested, then decided with its findings."""
+
+    project = models.ForeignKey(
+        InformatizationProject, verbose_name=_("정보화사업"), on_delete=models.CASCADE, related_name="reviews"
+    )
+    kind = models.CharField(_("검토 구분"), max_length=20, choices=ReviewKind.choices)
+    requested_on = models.DateField(_("요청일"))
+    decided_on = models.DateField(_("결정일"), null=True, blank=True)
+    result = models.CharField(
+        _("결과"), max_length=12, choices=ReviewResult.choices, default=ReviewResult.PENDING
+    )
+    findings = models.TextField(_("검토 의견"), blank=True)
+
+    class Meta:
+        verbose_name = _("정보화사업 검토")
+        verbose_name_plural = _("정보화사업 검토")
+        ordering = ["project", "requested_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(result="pending", decided_on__isnull=True)
+                | (~Q(result="pending") & Q(decided_on__isnull=False)),
+                name="it_review_decided_has_date",
+                violation_error_message=_(
+                    "결과가 나온 검토에는 결정일이, 검토 중인 검토에는 결정일이 없어야 합니다."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(decided_on__isnull=True) | Q(decided_on__gte=models.F("requested_on")),
+                name="it_review_decided_after_request",
+                violation_error_message=_("결정일은 요청일보다 빠를 수 없습니다."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.name} · {self.get_kind_display()}"
+
+
+class AssetKind(models.TextChoices):
+    SERVER = "server", _("서버")
+    STORAGE = "storage", _("스토리지")
+    NETWORK = "network", _("네트워크 장비")
+    SECURITY = "security", _("정보보호시스템")
+    PC = "pc", _("PC")
+    LAPTOP = "laptop", _("노트북")
+    UPS = "ups", _("UPS")
+    COOLING = "cooling", _("항온항습기")
+    SOFTWARE = "software", _("소프트웨어")
+
+
+class AssetStatus(models.TextChoices):
+    IN_USE = "in_use", _("사용")
+    SPARE = "spare", _("예비")
+    DISPOSED = "disposed", _("불용")
+
+
+class Asset(models.Model):
+    """An IT asset (하드웨어·소프트웨어) in a department or a machine room (전산실·통신실)."""
+
+    code = models.CharField(_("자산번호"), max_length=64, unique=True, validators=[code_validator])
+    kind = models.CharField(_("구분"), max_length=10, choices=AssetKind.choices)
+    name = models.CharField(_("품명"), max_length=120)
+    department = models.ForeignKey(
+        OrgUnit, verbose_name=_("관리부서"), on_delete=models.PROTECT, related_name="it_assets"
+    )
+    room = models.CharField(
+        _("설치 장소"), max_length=40, blank=True, help_text=_("전산실·통신실 등 (시설물 이름)")
+    )
+    acquired_on = models.DateField(_("취득일"))
+    useful_life_years = models.PositiveSmallIntegerField(
+        _("내용연수(년)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text=_("비우면 구분별 기본값(설정)을 씁니다."),
+    )
+    status = models.CharField(
+        _("상태"), max_length=10, choices=AssetStatus.choices, default=AssetStatus.IN_USE
+    )
+    disposed_on = models.DateField(_("불용일"), null=True, blank=True)
+    sample = models.BooleanField(_("예시 자료"), default=False)
+
+    class Meta:
+        verbose_name = _("정보자산")
+        verbose_name_plural = _("정보자산")
+        ordering = ["kind", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(disposed_on__isnull=True) | Q(disposed_on__gte=models.F("acquired_on")),
+                name="it_asset_disposed_after_acquired",
+                violation_error_message=_("불용일은 취득일보다 빠를 수 없습니다."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class WifiStatus(models.TextChoices):
+    ACTIVE = "active", _("운영")
+    PLANNED = "planned", _("설치 예정")
+    REMOVED = "removed", _("철거")
+
+
+class WifiSite(models.Model):
+    """공공와이파이 설치 장소 (시민용): 592 at the end of 2024 (seed II.3 line 326)."""
+
+    code = models.CharField(_("코드"), max_length=64, unique=True, validators=[code_validator])
+    name = models.CharField(_("장소"), max_length=120)
+    department = models.ForeignKey(
+        OrgUnit, verbose_name=_("관리부서"), on_delete=models.PROTECT, related_name="wifi_sites"
+    )
+    district = models.CharField(_("읍면동"), max_length=20, blank=True)
+    installed_year = models.PositiveSmallIntegerField(_("설치연도"), validators=[MinValueValidator(2000)])
+    upgraded_year = models.PositiveSmallIntegerField(
+        _("성능개선 연도"), null=True, blank=True, validators=[MinValueValidator(2000)]
+    )
+    status = models.CharField(_("상태"), max_length=10, choices=WifiStatus.choices, default=WifiStatus.ACTIVE)
+    latitude = models.DecimalField(_("위도"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("경도"), max_digits=9, decimal_places=6, null=True, blank=True)
+    sample = models.BooleanField(_("예시 자료"), default=False)
+
+    class Meta:
+        verbose_name = _("공공와이파이")
+        verbose_name_plural = _("공공와이파이")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(upgraded_year__isnull=True) | Q(upgraded_year__gte=models.F("installed_year")),
+                name="it_wifi_upgraded_after_installed",
+                violation_error_message=_("성능개선 연도는 설치연도보다 빠를 수 없습니다."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FibreRoute(Sourced):
+    """자가통신망 광케이블 구간 (seed II.3 line 329: 하성면~월곶면 8.8km 48코어)."""
+
+    code = models.CharField(_("코드"), max_length=64, unique=True, validators=[code_validator])
+    name = models.CharField(_("구간"), max_length=120)
+    department = models.ForeignKey(
+        OrgUnit, verbose_name=_("관리부서"), on_delete=models.PROTECT, related_name="fibre_routes"
+    )
+    length_km = models.DecimalField(
+        _("길이(km)"), max_digits=7, decimal_places=3, validators=[MinValueValidator(Decimal("0.001"))]
+    )
+    cores = models.PositiveSmallIntegerField(_("코어 수"), validators=[MinValueValidator(1)])
+    laid_year = models.PositiveSmallIntegerField(_("포설연도"), validators=[MinValueValidator(1990)])
+    redundant = models.BooleanField(_("이중화"), default=False)
+    note = models.CharField(_("비고"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("광케이블 구간")
+        verbose_name_plural = _("광케이블 구간")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,49 @@
+"""정보통신과 record types. Reviews are written only through the review services (정보통신과 decides
+them and they move the gates), so their generic pages are read-only; a project's phase may be edited
+anywhere, but ``project_rules`` holds it to the gates."""
+
+from cityhall.core.records import register
+
+from .models import Asset, FibreRoute, InformatizationProject, ProjectReview, WifiSite
+from .services import project_rules
+
+register(
+    "informatization_projects",
+    InformatizationProject,
+    owner="department",
+    search=("code", "name"),
+    filters=("department", "year", "phase", "sample"),
+    columns=("code", "name", "department", "year", "phase", "budget"),
+    rules=project_rules,
+)
+register(
+    "project_reviews",
+    ProjectReview,
+    owner=None,
+    filters=("kind", "result"),
+    columns=("project", "kind", "requested_on", "decided_on", "result"),
+    managed_at="it:overview",
+)
+register(
+    "it_assets",
+    Asset,
+    owner="department",
+    search=("code", "name", "room"),
+    filters=("kind", "status", "department", "sample"),
+    columns=("code", "kind", "name", "department", "room", "acquired_on", "status"),
+)
+register(
+    "wifi_sites",
+    WifiSite,
+    owner="department",
+    search=("code", "name", "district"),
+    filters=("district", "status", "installed_year", "sample"),
+    columns=("code", "name", "district", "installed_year", "upgraded_year", "status"),
+)
+register(
+    "fibre_routes",
+    FibreRoute,
+    owner="department",
+    search=("name",),
+    columns=("name", "department", "length_km", "cores", "laid_year"),
+)

@@ -1,0 +1,181 @@
+"""Sample data (예시 자료) for what the seed only counts (II.3 line 298–335): informatization projects
+whose 2024 reviews add up to the seed's 타당성심사 53, 과업심의 38, 사전협의 5, 보안성검토 36, 품질관리 398,
+성과측정 8 and 개선계획 1; the 233 PCs replaced in 2024 (line 323) among older PCs that fall due later;
+and the 592 public Wi-Fi sites, 30 of them built in 2024 (line 326). Every name says 예시; real
+records replace them through the record pages, the API or an XLSX import."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from .models import AssetKind, Phase, ReviewKind, ReviewResult
+
+YEAR = 2024
+#: The seed's 2024 counts (II.3 line 302) that the sample projects reproduce.
+REVIEWS_2024 = {
+    ReviewKind.FEASIBILITY: 53,
+    ReviewKind.TASK_REVIEW: 38,
+    ReviewKind.PRIOR_CONSULTATION: 5,
+    ReviewKind.SECURITY_REVIEW: 36,
+    ReviewKind.QUALITY: 398,
+    ReviewKind.PERFORMANCE: 8,
+    ReviewKind.IMPROVEMENT: 1,
+}
+PCS_REPLACED_2024 = 233
+WIFI_TOTAL, WIFI_NEW_2024 = 592, 30
+DISTRICTS = [
+    "통진읍", "고촌읍", "양촌읍", "대곶면", "월곶면", "하성면", "김포본동",
+    "장기본동", "사우동", "풍무동", "장기동", "구래동", "마산동", "운양동",
+]  # fmt: skip
+
+
+@dataclass
+class SampleProject:
+    code: str
+    name: str
+    year: int
+    phase: str
+    software: bool
+    needs_prior_consultation: bool
+    reviews: list[tuple[str, date, str, str]] = field(default_factory=list)  # kind, decided, result, findings
+
+
+def _on(year: int, month: int, day: int = 15) -> date:
+    return date(year, month, day)
+
+
+def sample_projects() -> list[SampleProject]:
+    """53 projects planned in 2024 and 8 older ones measured in 2024.
+
+    Of the 53: 3 fail 타당성심사 and stay in 계획; 38 are software projects (과업심의), 5 of them also
+    subject to 사전협의; 36 pass 보안성검토 and move to 구축, where 398 품질관리 checks run (11 each, 12 for
+    the first two); the first 12 of those pass into 운영. The 8 older projects (2021) are in 성과: their
+    2024 성과측정 passed for 7 and asked for improvement for one, whose 개선계획 followed."""
+    projects: list[SampleProject] = []
+    feasibility = REVIEWS_2024[ReviewKind.FEASIBILITY]
+    for i in range(feasibility):
+        n = i + 1
+        failed = n > feasibility - 3
+        software = not failed and n <= REVIEWS_2024[ReviewKind.TASK_REVIEW]
+        p = SampleProject(
+            code=f"sample-2024-{n:02d}",
+            name=f"예시 정보화사업 {n:02d}",
+            year=YEAR,
+            phase=Phase.PLAN,
+            software=software,
+            needs_prior_consultation=software and n <= REVIEWS_2024[ReviewKind.PRIOR_CONSULTATION],
+        )
+        month = 1 + i % 6
+        if failed:
+            p.reviews.append(
+                (ReviewKind.FEASIBILITY, _on(YEAR, month), ReviewResult.FAILED, "예시: 사업 필요성 부족")
+            )
+            projects.append(p)
+            continue
+        p.reviews.append((ReviewKind.FEASIBILITY, _on(YEAR, month), ReviewResult.PASSED, ""))
+        if software:
+            p.reviews.append((ReviewKind.TASK_REVIEW, _on(YEAR, month + 1), ReviewResult.PASSED, ""))
+        if p.needs_prior_consultation:
+            p.reviews.append(
+                (ReviewKind.PRIOR_CONSULTATION, _on(YEAR, month + 1, 20), ReviewResult.PASSED, "")
+            )
+        # 36 of the 38 software projects pass the security review; the other two wait in 계획.
+        if software and n <= REVIEWS_2024[ReviewKind.SECURITY_REVIEW]:
+            p.reviews.append((ReviewKind.SECURITY_REVIEW, _on(YEAR, month + 2), ReviewResult.PASSED, ""))
+            p.phase = Phase.BUILD
+            checks = 12 if n <= 2 else 11
+            for c in range(checks):
+                p.reviews.append(
+                    (
+                        ReviewKind.QUALITY,
+                        _on(YEAR, month + 3 + c // 6, 1 + (c % 6) * 4),
+                        ReviewResult.PASSED,
+                        "",
+                    )
+                )
+            if n <= 12:
+                p.phase = Phase.OPERATE
+        projects.append(p)
+    for i in range(REVIEWS_2024[ReviewKind.PERFORMANCE]):
+        n = i + 1
+        p = SampleProject(
+            code=f"sample-2021-{n:02d}",
+            name=f"예시 운영 정보시스템 {n:02d}",
+            year=2021,
+            phase=Phase.MEASURE,
+            software=True,
+            needs_prior_consultation=False,
+        )
+        p.reviews += [
+            (ReviewKind.FEASIBILITY, _on(2021, 2), ReviewResult.PASSED, ""),
+            (ReviewKind.TASK_REVIEW, _on(2021, 3), ReviewResult.PASSED, ""),
+            (ReviewKind.SECURITY_REVIEW, _on(2021, 4), ReviewResult.PASSED, ""),
+            (ReviewKind.QUALITY, _on(2021, 10), ReviewResult.PASSED, ""),
+        ]
+        if n == 1:
+            p.reviews.append(
+                (ReviewKind.PERFORMANCE, _on(YEAR, 9), ReviewResult.IMPROVE, "예시: 이용률 목표 미달")
+            )
+            p.reviews.append((ReviewKind.IMPROVEMENT, _on(YEAR, 11), ReviewResult.PASSED, ""))
+        else:
+            p.reviews.append((ReviewKind.PERFORMANCE, _on(YEAR, 9), ReviewResult.PASSED, ""))
+        projects.append(p)
+    return projects
+
+
+#: PCs bought per year (the 2024 row is the seed's 233 replacements); older ones fall due later.
+PC_PURCHASES = {2018: 160, 2019: 210, 2020: 190, 2021: 180, 2022: 200, 2023: 220, 2024: PCS_REPLACED_2024}
+
+
+def sample_assets() -> list[dict]:
+    rows = []
+    for year, count in PC_PURCHASES.items():
+        for n in range(1, count + 1):
+            rows.append(
+                {
+                    "code": f"sample-pc-{year}-{n:03d}",
+                    "kind": AssetKind.PC,
+                    "name": f"예시 업무용 PC ({year}년 도입)",
+                    "acquired_on": date(year, 3 + n % 9, 1 + n % 27),
+                    "room": "",
+                }
+            )
+    machine_room = [
+        (AssetKind.SERVER, "예시 서버", 2017, 12),
+        (AssetKind.STORAGE, "예시 스토리지", 2019, 3),
+        (AssetKind.NETWORK, "예시 백본 스위치", 2016, 2),
+        (AssetKind.SECURITY, "예시 정보보호시스템", 2020, 31),
+        (AssetKind.UPS, "예시 UPS", 2018, 2),
+        (AssetKind.COOLING, "예시 항온항습기", 2015, 2),
+    ]
+    for kind, name, year, count in machine_room:
+        for n in range(1, count + 1):
+            rows.append(
+                {
+                    "code": f"sample-{kind}-{n:02d}",
+                    "kind": kind,
+                    "name": f"{name} {n:02d}",
+                    "acquired_on": date(year + n % 4, 6, 1),
+                    "room": "전산실",
+                }
+            )
+    return rows
+
+
+def sample_wifi_sites() -> list[dict]:
+    """592 sites: 562 built 2015–2023, 30 in 2024; spread over the 14 읍면동 in turn."""
+    rows = []
+    for i in range(WIFI_TOTAL):
+        n = i + 1
+        built_2024 = n > WIFI_TOTAL - WIFI_NEW_2024
+        district = DISTRICTS[i % len(DISTRICTS)]
+        rows.append(
+            {
+                "code": f"sample-wifi-{n:03d}",
+                "name": f"예시 공공와이파이 {n:03d} ({district})",
+                "district": district,
+                "installed_year": YEAR if built_2024 else 2015 + i % 9,
+            }
+        )
+    return rows
