@@ -169,7 +169,8 @@ def _load_samples(actor) -> None:
     it = it_load_sample(actor=actor)
     if any(it.values()):
         counts = f"정보화사업 {it['projects']}건·검토 {it['reviews']}건, 정보자산 {it['assets']}건"
-        print(f"정보통신 예시 자료({counts}, 공공와이파이 {it['wifi_sites']}개소)를 불러왔습니다.")
+        counts += f", 공공와이파이 {it['wifi_sites']}개소, 사용전검사 {it['inspections']}건"
+        print(f"정보통신 예시 자료({counts})를 불러왔습니다.")
     built = registry_build_from_seed(actor=actor)
     devices = f"스마트가로등 {built.lights}대, 기지국 {built.base_stations}개소"
     print(f"{devices}를 등록했습니다 (식별번호는 부여한 값).")

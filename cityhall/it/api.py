@@ -18,7 +18,9 @@ from cityhall.core.permissions import VIEW, allowed, require_role
 from cityhall.core.records import record_type_for
 
 from . import selectors, services
-from .models import InformatizationProject, ProjectReview
+from .inspections import selectors as inspection_selectors
+from .inspections import services as inspection_services
+from .models import InformatizationProject, ProjectReview, TelecomInspection
 
 router = Router(tags=["정보통신"])
 YEAR = params.Int(label=gettext_lazy("연도"), default=None, min=2000, max=2100)
@@ -169,3 +171,121 @@ def replacement_plan(request):
     require_role(request.user)
     first = request.query.year or clock.today().year + 1
     return [{"year": r.year, "due": r.due, "by_kind": r.by_kind} for r in selectors.replacement_plan(first)]
+
+
+# -- 사용전검사 ----------------------------------------------------------------------------------
+
+
+class InspectionIn(Schema):
+    building: str
+    address: str
+    applicant: str
+    applicant_contact: str = ""
+    received_on: date | None = None
+
+
+class InspectionStepIn(Schema):
+    day: date | None = None
+
+
+class InspectionDecideIn(Schema):
+    passed: bool
+    findings: str = ""
+    decided_on: date | None = None
+
+
+class InspectionOut(Schema):
+    code: str
+    building: str
+    status: str
+    received_on: date
+    due_on: date
+    due_rule: str
+    decided_on: date | None
+    certificate_number: str
+    reinspect_by: date | None
+
+
+class InspectionStatsOut(Schema):
+    year: int
+    cases: int
+    average_days: float | None
+    within_limit: int
+    stated_cases: float | None
+    stated_average_days: float | None
+
+
+def _inspection_out(case: TelecomInspection) -> dict:
+    return {
+        "code": case.code,
+        "building": case.building,
+        "status": case.status,
+        "received_on": case.received_on,
+        "due_on": case.due_on,
+        "due_rule": str(inspection_services.processing_deadline(case.received_on).rule.label),
+        "decided_on": case.decided_on,
+        "certificate_number": case.certificate_number,
+        "reinspect_by": case.reinspect_by,
+    }
+
+
+def _case(code: str) -> TelecomInspection:
+    return get_object_or_404(TelecomInspection, code=code)
+
+
+@router.get(
+    "/inspections/statistics",
+    response=InspectionStatsOut,
+    summary="사용전검사 연간 실적",
+    openapi_extra=QUERY_DOC,
+)
+@params.api(year=YEAR)
+def inspection_statistics(request):
+    require_role(request.user)
+    s = inspection_selectors.statistics(request.query.year or clock.today().year - 1)
+    return {
+        "year": s.year,
+        "cases": s.cases,
+        "average_days": float(s.average_days) if s.average_days is not None else None,
+        "within_limit": s.within_limit,
+        "stated_cases": float(s.stated_cases.value) if s.stated_cases else None,
+        "stated_average_days": float(s.stated_average.value) if s.stated_average else None,
+    }
+
+
+@router.post("/inspections", response={201: InspectionOut, 422: Problems}, summary="사용전검사 접수")
+def inspection_receive(request, body: InspectionIn):
+    case = inspection_services.inspection_receive(**body.dict(), actor=Actor.for_user(request.user))
+    return Status(201, _inspection_out(case))
+
+
+@router.post(
+    "/inspections/{code}/documents-checked",
+    response={200: InspectionOut, 422: Problems},
+    summary="서류 검토 완료",
+)
+def inspection_documents(request, code: str, body: InspectionStepIn):
+    case = inspection_services.inspection_check_documents(
+        inspection=_case(code), checked_on=body.day, actor=Actor.for_user(request.user)
+    )
+    return _inspection_out(case)
+
+
+@router.post(
+    "/inspections/{code}/inspected", response={200: InspectionOut, 422: Problems}, summary="현장 검사 완료"
+)
+def inspection_inspected(request, code: str, body: InspectionStepIn):
+    case = inspection_services.inspection_inspect(
+        inspection=_case(code), inspected_on=body.day, actor=Actor.for_user(request.user)
+    )
+    return _inspection_out(case)
+
+
+@router.post(
+    "/inspections/{code}/decide", response={200: InspectionOut, 422: Problems}, summary="합격·불합격"
+)
+def inspection_decide(request, code: str, body: InspectionDecideIn):
+    case = inspection_services.inspection_decide(
+        inspection=_case(code), actor=Actor.for_user(request.user), **body.dict()
+    )
+    return _inspection_out(case)

@@ -238,3 +238,69 @@ class FibreRoute(Sourced):
 
     def __str__(self) -> str:
         return self.name
+
+
+class InspectionStatus(models.TextChoices):
+    RECEIVED = "received", _("접수")
+    DOCUMENTS_CHECKED = "documents_checked", _("서류 검토 완료")
+    INSPECTED = "inspected", _("현장 검사 완료")
+    PASSED = "passed", _("합격")
+    FAILED = "failed", _("불합격")
+
+
+OPEN_INSPECTION_STATUSES = (
+    InspectionStatus.RECEIVED,
+    InspectionStatus.DOCUMENTS_CHECKED,
+    InspectionStatus.INSPECTED,
+)
+
+
+class TelecomInspection(models.Model):
+    """정보통신공사 사용전검사 (seed II.3 line 332–335): a building's telecom works inspected before use,
+    within the legal processing period counted as the civil-petition rules count it."""
+
+    code = models.CharField(_("접수번호"), max_length=20, unique=True)
+    building = models.CharField(_("건축물"), max_length=120)
+    address = models.CharField(_("소재지"), max_length=200)
+    applicant = models.CharField(_("신청인(공사업체)"), max_length=120)
+    applicant_contact = models.CharField(_("신청인 연락처"), max_length=40, blank=True)
+    received_on = models.DateField(_("접수일"))
+    due_on = models.DateField(_("처리기한"), editable=False)
+    status = models.CharField(
+        _("상태"), max_length=20, choices=InspectionStatus.choices, default=InspectionStatus.RECEIVED
+    )
+    documents_checked_on = models.DateField(_("서류 검토일"), null=True, blank=True)
+    inspected_on = models.DateField(_("현장 검사일"), null=True, blank=True)
+    decided_on = models.DateField(_("처리일"), null=True, blank=True)
+    findings = models.TextField(_("검사 의견"), blank=True)
+    certificate_number = models.CharField(_("필증 번호"), max_length=30, blank=True)
+    reinspection_of = models.OneToOneField(
+        "self",
+        verbose_name=_("재검사 대상"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reinspection",
+    )
+    reinspect_by = models.DateField(_("재검사 신청 기한"), null=True, blank=True)
+    sample = models.BooleanField(_("예시 자료"), default=False)
+
+    class Meta:
+        verbose_name = _("사용전검사")
+        verbose_name_plural = _("사용전검사")
+        ordering = ["-received_on", "-code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decided_on__isnull=True) | Q(decided_on__gte=models.F("received_on")),
+                name="it_inspection_decided_after_receipt",
+                violation_error_message=_("처리일은 접수일보다 빠를 수 없습니다."),
+            ),
+            models.CheckConstraint(
+                condition=Q(inspected_on__isnull=True) | Q(inspected_on__gte=models.F("received_on")),
+                name="it_inspection_inspected_after_receipt",
+                violation_error_message=_("현장 검사일은 접수일보다 빠를 수 없습니다."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.building}"

@@ -4,7 +4,7 @@ anywhere, but ``project_rules`` holds it to the gates."""
 
 from cityhall.core.records import register
 
-from .models import Asset, FibreRoute, InformatizationProject, ProjectReview, WifiSite
+from .models import Asset, FibreRoute, InformatizationProject, ProjectReview, TelecomInspection, WifiSite
 from .services import project_rules
 
 register(
@@ -46,4 +46,14 @@ register(
     owner="department",
     search=("name",),
     columns=("name", "department", "length_km", "cores", "laid_year"),
+)
+register(
+    "telecom_inspections",
+    TelecomInspection,
+    owner=None,
+    search=("code", "building", "applicant"),
+    filters=("status", "sample"),
+    personal=("applicant_contact",),
+    columns=("code", "building", "applicant", "received_on", "due_on", "status", "decided_on"),
+    managed_at="it:inspections",  # every step moves the legal clock's case along
 )

@@ -7,7 +7,7 @@ records replace them through the record pages, the API or an XLSX import."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from .models import AssetKind, Phase, ReviewKind, ReviewResult
 
@@ -176,6 +176,43 @@ def sample_wifi_sites() -> list[dict]:
                 "name": f"예시 공공와이파이 {n:03d} ({district})",
                 "district": district,
                 "installed_year": YEAR if built_2024 else 2015 + i % 9,
+            }
+        )
+    return rows
+
+
+INSPECTIONS_2024 = 291  # seed II.3 line 334
+#: 처리일 of the sample cases in turn: averages exactly 5.0 days over 291 cases (line 335).
+INSPECTION_DAYS_CYCLE = (3, 4, 5, 6, 7)
+
+
+def sample_inspections() -> list[dict]:
+    """291 cases received on the working days of 2024 in turn, each decided (합격) after 3–7 working
+    days, so that the average is the seed's 5.0."""
+    from cityhall.core import deadlines
+
+    working = [
+        d for d in (date(YEAR, 1, 2) + timedelta(days=n) for n in range(330)) if deadlines.is_working_day(d)
+    ]
+    rows = []
+    for i in range(INSPECTIONS_2024):
+        received = working[i * len(working) // INSPECTIONS_2024]
+        days = INSPECTION_DAYS_CYCLE[i % len(INSPECTION_DAYS_CYCLE)] if i < INSPECTIONS_2024 - 1 else 5
+        decided = received
+        while deadlines.working_days_between(received, decided) < days:
+            decided += timedelta(days=1)
+        rows.append(
+            {
+                "code": f"{YEAR}-{i + 1:04d}",
+                "building": f"예시 건축물 {i + 1:03d}",
+                "address": f"김포시 {DISTRICTS[i % len(DISTRICTS)]} (예시 주소)",
+                "applicant": f"예시 정보통신공사업체 {i % 17 + 1:02d}",
+                "received_on": received,
+                "documents_checked_on": received,
+                "inspected_on": decided,
+                "decided_on": decided,
+                "status": "passed",
+                "certificate_number": f"사용전검사-{YEAR}-{i + 1:04d}",
             }
         )
     return rows

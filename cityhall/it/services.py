@@ -164,11 +164,12 @@ def it_load_sample(*, actor: audit.Actor | None = None) -> dict[str, int]:
     (예시) once; a second call adds nothing. Returns how many records of each it wrote."""
     from cityhall.organisation.models import OrgUnit
 
-    from .models import Asset, WifiSite
-    from .samples import sample_assets, sample_projects, sample_wifi_sites
+    from .inspections.services import processing_deadline
+    from .models import Asset, TelecomInspection, WifiSite
+    from .samples import sample_assets, sample_inspections, sample_projects, sample_wifi_sites
 
     actor = actor or audit.Actor.system("it:load-sample")
-    written = {"projects": 0, "reviews": 0, "assets": 0, "wifi_sites": 0}
+    written = {"projects": 0, "reviews": 0, "assets": 0, "wifi_sites": 0, "inspections": 0}
     departments = list(OrgUnit.objects.departments().order_by("order", "code"))
     it_department = OrgUnit.objects.get(code=IT_DEPARTMENT)
     if not InformatizationProject.objects.filter(sample=True).exists():
@@ -211,4 +212,11 @@ def it_load_sample(*, actor: audit.Actor | None = None) -> dict[str, int]:
         sites = [WifiSite(department=it_department, sample=True, **row) for row in sample_wifi_sites()]
         _bulk_create_audited(actor, sites)
         written["wifi_sites"] = len(sites)
+    if not TelecomInspection.objects.filter(sample=True).exists():
+        cases = [
+            TelecomInspection(sample=True, due_on=processing_deadline(row["received_on"]).due_date, **row)
+            for row in sample_inspections()
+        ]
+        _bulk_create_audited(actor, cases)
+        written["inspections"] = len(cases)
     return written

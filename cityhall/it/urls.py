@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .inspections import views as inspections
 
 app_name = "it"
 PROJECT = "it/projects/<slug:code>"
@@ -11,4 +12,12 @@ urlpatterns = [
     path(f"{PROJECT}/advance/", views.project_advance, name="advance"),
     path(f"{PROJECT}/reviews/", views.review_request, name="review_request"),
     path(f"{PROJECT}/reviews/<int:review_id>/decide/", views.review_decide, name="review_decide"),
+    path("it/inspections/", inspections.inspection_list, name="inspections"),
+    path("it/inspections/<str:code>/", inspections.inspection_detail, name="inspection"),
+    path("it/inspections/<str:code>/step/", inspections.inspection_step, name="inspection_step"),
+    path(
+        "it/inspections/<str:code>/reinspect/",
+        inspections.inspection_reinspect,
+        name="inspection_reinspect",
+    ),
 ]

@@ -160,6 +160,10 @@ PAGE_KINDS = [
     ),
     PageKind("IT overview", "it:overview", "/it/?year=2024", "정보통신과 업무 현황"),
     PageKind("IT project", "it:project", "/it/projects/sample-2024-37/", "예시 정보화사업 37"),
+    PageKind("inspections", "it:inspections", "/it/inspections/", "정보통신공사 사용전검사"),
+    PageKind(
+        "inspection", "it:inspection", "/it/inspections/2024-0001/", "사용전검사 2024-0001 · 예시 건축물 001"
+    ),
     PageKind("record types", "core:records", "/records/", "전체 기록"),
     PageKind("record list", "core:record_list", "/records/programs/", "사업"),
     PageKind("record", "core:record_detail", "/records/programs/{program}/", "스마트가로등 운영"),
@@ -258,6 +262,8 @@ NOT_PAGES = {
     "it:advance": ACTION,
     "it:review_request": ACTION,
     "it:review_decide": ACTION,
+    "it:inspection_step": ACTION,
+    "it:inspection_reinspect": ACTION,
     "set_language": ACTION,
     "password_change": "Django's admin page, not linked from the application",
     "password_change_done": "Django's admin page, not linked from the application",

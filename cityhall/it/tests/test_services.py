@@ -47,7 +47,13 @@ def project(db):
 
 
 def test_the_samples_reproduce_the_seeds_2024_review_counts(sample):
-    assert sample == {"projects": 61, "reviews": 539 + 32, "assets": 1445, "wifi_sites": 592}
+    assert sample == {
+        "projects": 61,
+        "reviews": 539 + 32,
+        "assets": 1445,
+        "wifi_sites": 592,
+        "inspections": 291,
+    }
     rows = selectors.review_statistics(2024)
     assert [(r.label, r.count) for r in rows] == [
         ("타당성심사", 53),
@@ -81,6 +87,7 @@ def test_loading_the_samples_twice_adds_nothing(sample):
         "reviews": 0,
         "assets": 0,
         "wifi_sites": 0,
+        "inspections": 0,
     }
     assert ProjectReview.objects.count() == 571
 
