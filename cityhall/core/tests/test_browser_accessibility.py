@@ -17,6 +17,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
+from cityhall.bookings.tests.test_pages import booking_sample
 from cityhall.budget.models import Program
 from cityhall.core.audit import Actor
 from cityhall.organisation.models import Role
@@ -157,6 +158,7 @@ PAGE_KINDS = [
         "/streetlights/energy/?year=2024",
         "2024년 스마트가로등 전력 절감 보고",
     ),
+    PageKind("booking resources", "bookings:resources", "/bookings/", "예약 현황"),
     PageKind("record types", "core:records", "/records/", "전체 기록"),
     PageKind("record list", "core:record_list", "/records/programs/", "사업"),
     PageKind("record", "core:record_detail", "/records/programs/{program}/", "스마트가로등 운영"),
@@ -308,6 +310,7 @@ def scenario(site, make_user, monkeypatch):
     put_state("SL-HAGUN41-001", on=True, power=100.0, simulated=True)
     put_state("SL-HAGUN41-002", on=False, power=0.0, faults=["LAMP_FAIL"], simulated=True)
     repair = repair_order_open(actor=system, kind="lamp_failure", detail="램프 불량", light="SL-HAGUN41-002")
+    booking_sample(actor=system)
     return {
         "round": round_.pk,
         "repair": repair.number,
