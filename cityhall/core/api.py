@@ -371,6 +371,14 @@ def mask_name(name: str) -> str:
     return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
+def mask_phone(phone: str) -> str:
+    """Mask a phone number on lists: 010-1234-5678 → 010-****-5678."""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    if len(digits) < 8:
+        return "***"
+    return f"{digits[:3]}-****-{digits[-4:]}"
+
+
 for _rtype in REGISTRY.values():
     api.add_router(f"/{_rtype.name.replace('_', '-')}", _router(_rtype))
 

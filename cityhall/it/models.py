@@ -304,3 +304,195 @@ class TelecomInspection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.building}"
+
+
+class VenueKind(models.TextChoices):
+    """교육 방식 (seed IV.3.3 line 874–879)."""
+
+    MAIN = "main", _("주요 교육장")
+    EDU_BUS = "edu_bus", _("에듀 버스")
+    EXPERIENCE = "experience", _("체험존")
+    ONLINE = "online", _("온라인")
+
+
+class EducationVenue(models.Model):
+    """디지털 역량강화교육의 교육장 (주요 교육장, 에듀 버스 방문지, 체험존, 온라인)."""
+
+    code = models.CharField(_("코드"), max_length=64, unique=True, validators=[code_validator])
+    name = models.CharField(_("교육장"), max_length=120)
+    department = models.ForeignKey(
+        OrgUnit, verbose_name=_("관리부서"), on_delete=models.PROTECT, related_name="education_venues"
+    )
+    kind = models.CharField(_("구분"), max_length=12, choices=VenueKind.choices)
+    district = models.CharField(_("읍면동"), max_length=20, blank=True)
+    sample = models.BooleanField(_("예시 자료"), default=False)
+
+    class Meta:
+        verbose_name = _("교육장")
+        verbose_name_plural = _("교육장")
+        ordering = ["kind", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CourseLevel(models.TextChoices):
+    BASIC = "basic", _("기초")
+    INTERMEDIATE = "intermediate", _("중급")
+    ADVANCED = "advanced", _("활용")
+
+
+class Course(models.Model):
+    """수준별 디지털 역량강화 과정."""
+
+    code = models.CharField(_("코드"), max_length=64, unique=True, validators=[code_validator])
+    title = models.CharField(_("과정명"), max_length=120)
+    department = models.ForeignKey(
+        OrgUnit, verbose_name=_("관리부서"), on_delete=models.PROTECT, related_name="courses"
+    )
+    level = models.CharField(_("수준"), max_length=12, choices=CourseLevel.choices)
+    description = models.TextField(_("내용"), blank=True)
+    sample = models.BooleanField(_("예시 자료"), default=False)
+
+    class Meta:
+        verbose_name = _("교육 과정")
+        verbose_name_plural = _("교육 과정")
+        ordering = ["level", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.get_level_display()})"
+
+
+class CourseSession(models.Model):
+    """A run of a course at a venue; its seats and waiting list are a booking slot."""
+
+    code = models.CharField(_("코드"), max_length=64, unique=True, validators=[code_validator])
+    course = models.ForeignKey(
+        Course, verbose_name=_("과정"), on_delete=models.PROTECT, related_name="sessions"
+    )
+    venue = models.ForeignKey(
+        EducationVenue, verbose_name=_("교육장"), on_delete=models.PROTECT, related_name="sessions"
+    )
+    starts_on = models.DateField(_("시작일"))
+    ends_on = models.DateField(_("종료일"))
+    capacity = models.PositiveSmallIntegerField(_("정원"), validators=[MinValueValidator(1)])
+    slot = models.OneToOneField(
+        "bookings.Slot",
+        verbose_name=_("예약 시간대"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="course_session",
+    )
+    sample = models.BooleanField(_("예시 자료"), default=False)
+
+    class Meta:
+        verbose_name = _("교육 일정")
+        verbose_name_plural = _("교육 일정")
+        ordering = ["-starts_on", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="it_session_ends_after_start",
+                violation_error_message=_("종료일은 시작일보다 빠를 수 없습니다."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course.title} · {self.venue.name} · {self.starts_on:%Y-%m-%d}"
+
+
+class AgeGroup(models.TextChoices):
+    UNDER_20 = "under_20", _("19세 이하")
+    AGE_20S = "20s", _("20대")
+    AGE_30S = "30s", _("30대")
+    AGE_40S = "40s", _("40대")
+    AGE_50S = "50s", _("50대")
+    AGE_60S = "60s", _("60대")
+    OVER_70 = "70_plus", _("70세 이상")
+
+
+class Enrolment(models.Model):
+    """수강 신청: a citizen's place in a session (its seat or waiting place is the booking). Records
+    brought over from before the booking service (the 2024 samples) have no booking."""
+
+    session = models.ForeignKey(
+        CourseSession, verbose_name=_("교육 일정"), on_delete=models.PROTECT, related_name="enrolments"
+    )
+    booking = models.OneToOneField(
+        "bookings.Booking",
+        verbose_name=_("예약"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="enrolment",
+    )
+    name = models.CharField(_("이름"), max_length=40)
+    phone = models.CharField(_("연락처"), max_length=20)
+    age_group = models.CharField(_("연령대"), max_length=10, choices=AgeGroup.choices)
+    district = models.CharField(_("읍면동"), max_length=20, blank=True)
+    attended = models.BooleanField(_("출석"), null=True, blank=True)
+    completed = models.BooleanField(_("수료"), default=False)
+    created_at = models.DateTimeField(_("신청 시각"), auto_now_add=True)
+    sample = models.BooleanField(_("예시 자료"), default=False)
+
+    class Meta:
+        verbose_name = _("수강 신청")
+        verbose_name_plural = _("수강 신청")
+        ordering = ["session", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(completed=False) | Q(attended=True),
+                name="it_enrolment_completed_attended",
+                violation_error_message=_("출석하지 않은 수강생은 수료할 수 없습니다."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session} · {self.name}"
+
+
+class ZoneVisitDay(models.Model):
+    """체험존 하루 방문 인원."""
+
+    venue = models.ForeignKey(
+        EducationVenue, verbose_name=_("체험존"), on_delete=models.PROTECT, related_name="visit_days"
+    )
+    day = models.DateField(_("날짜"))
+    visitors = models.PositiveIntegerField(_("방문 인원"))
+    sample = models.BooleanField(_("예시 자료"), default=False)
+
+    class Meta:
+        verbose_name = _("체험존 방문")
+        verbose_name_plural = _("체험존 방문")
+        ordering = ["-day"]
+        constraints = [models.UniqueConstraint(fields=["venue", "day"], name="it_zone_visit_one_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.venue} {self.day:%Y-%m-%d}: {self.visitors}"
+
+
+class CampaignKind(models.TextChoices):
+    DISPATCH = "dispatch", _("파견교육")
+    CAMPAIGN = "campaign", _("캠페인")
+
+
+class DependenceCampaign(models.Model):
+    """지능정보서비스 과의존 예방 (seed IV.3.3 line 881–889): a dispatched class or a school campaign."""
+
+    kind = models.CharField(_("구분"), max_length=10, choices=CampaignKind.choices)
+    title = models.CharField(_("내용"), max_length=200)
+    department = models.ForeignKey(
+        OrgUnit, verbose_name=_("관리부서"), on_delete=models.PROTECT, related_name="dependence_campaigns"
+    )
+    held_on = models.DateField(_("일자"))
+    place = models.CharField(_("장소"), max_length=120)
+    participants = models.PositiveIntegerField(_("참여 인원"), default=0)
+
+    class Meta:
+        verbose_name = _("과의존 예방 활동")
+        verbose_name_plural = _("과의존 예방 활동")
+        ordering = ["-held_on"]
+
+    def __str__(self) -> str:
+        return f"{self.held_on:%Y-%m-%d} {self.title}"

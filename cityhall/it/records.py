@@ -4,7 +4,20 @@ anywhere, but ``project_rules`` holds it to the gates."""
 
 from cityhall.core.records import register
 
-from .models import Asset, FibreRoute, InformatizationProject, ProjectReview, TelecomInspection, WifiSite
+from .models import (
+    Asset,
+    Course,
+    CourseSession,
+    DependenceCampaign,
+    EducationVenue,
+    Enrolment,
+    FibreRoute,
+    InformatizationProject,
+    ProjectReview,
+    TelecomInspection,
+    WifiSite,
+    ZoneVisitDay,
+)
 from .services import project_rules
 
 register(
@@ -56,4 +69,39 @@ register(
     personal=("applicant_contact",),
     columns=("code", "building", "applicant", "received_on", "due_on", "status", "decided_on"),
     managed_at="it:inspections",  # every step moves the legal clock's case along
+)
+register("education_venues", EducationVenue, owner="department", search=("name",), filters=("kind", "sample"))
+register("courses", Course, owner="department", search=("title",), filters=("level", "sample"))
+register(
+    "course_sessions",
+    CourseSession,
+    owner=None,
+    filters=("course", "venue", "sample"),
+    columns=("code", "course", "venue", "starts_on", "ends_on", "capacity"),
+    managed_at="it:education",  # a session's seats are a booking slot, opened through the service
+)
+register(
+    "enrolments",
+    Enrolment,
+    owner=None,
+    search=("name",),
+    filters=("session", "age_group", "completed", "sample"),
+    personal=("name", "phone"),
+    columns=("session", "name", "phone", "age_group", "attended", "completed"),
+    managed_at="it:education",  # seats, waiting list and attendance move with the booking
+)
+register(
+    "zone_visits",
+    ZoneVisitDay,
+    owner="venue__department",
+    filters=("venue",),
+    columns=("venue", "day", "visitors"),
+)
+register(
+    "dependence_campaigns",
+    DependenceCampaign,
+    owner="department",
+    search=("title", "place"),
+    filters=("kind",),
+    columns=("held_on", "kind", "title", "place", "participants"),
 )

@@ -216,3 +216,76 @@ def sample_inspections() -> list[dict]:
             }
         )
     return rows
+
+
+#: 디지털 역량강화교육 (seed II.3 line 308): 6 main venues, 3,824 graduates; 1 experience zone, 1,814 visits.
+MAIN_VENUES, GRADUATES_2024, ZONE_VISITORS_2024 = 6, 3824, 1814
+SESSION_SEATS = 25
+COURSES = [
+    ("sample-smartphone-basic", "예시 스마트폰 기초", "basic"),
+    ("sample-kiosk", "예시 키오스크 이용", "basic"),
+    ("sample-public-apps", "예시 공공 앱 활용", "intermediate"),
+    ("sample-ai-life", "예시 생활 속 인공지능", "advanced"),
+]
+AGE_CYCLE = ("60s", "70_plus", "50s", "60s", "40s", "70_plus", "30s", "60s", "20s", "under_20")
+
+
+def sample_education() -> dict[str, list[dict]]:
+    """Venues, courses, the 2024 sessions at the main venues with their graduates (153 sessions: 152 of
+    25 and one of 24 = 3,824), and the experience zone's visits on 1,814 / 240 working days."""
+    venues = [
+        {
+            "code": f"sample-venue-{n}",
+            "name": f"예시 주요 교육장 {n} ({DISTRICTS[n * 2]})",
+            "kind": "main",
+            "district": DISTRICTS[n * 2],
+        }
+        for n in range(1, MAIN_VENUES + 1)
+    ]
+    venues += [
+        {"code": "sample-edu-bus", "name": "예시 에듀 버스", "kind": "edu_bus", "district": ""},
+        {"code": "sample-zone", "name": "예시 디지털 체험존", "kind": "experience", "district": "사우동"},
+        {"code": "sample-online", "name": "예시 온라인 교육", "kind": "online", "district": ""},
+    ]
+    courses = [{"code": c, "title": t, "level": lv} for c, t, lv in COURSES]
+    sessions, enrolments = [], []
+    full, rest = divmod(GRADUATES_2024, SESSION_SEATS)
+    for i in range(full + (1 if rest else 0)):
+        seats = SESSION_SEATS if i < full else rest
+        start = date(YEAR, 3 + i % 9, 1 + (i * 3) % 20)
+        code = f"sample-2024-session-{i + 1:03d}"
+        sessions.append(
+            {
+                "code": code,
+                "course": COURSES[i % len(COURSES)][0],
+                "venue": f"sample-venue-{i % MAIN_VENUES + 1}",
+                "starts_on": start,
+                "ends_on": start + timedelta(days=7),
+                "capacity": SESSION_SEATS,
+            }
+        )
+        for k in range(seats):
+            n = i * SESSION_SEATS + k
+            enrolments.append(
+                {
+                    "session": code,
+                    "name": f"예시 수강생 {n + 1:04d}",
+                    "phone": f"010-0000-{n % 10000:04d}",
+                    "age_group": AGE_CYCLE[n % len(AGE_CYCLE)],
+                    "district": DISTRICTS[n % len(DISTRICTS)],
+                }
+            )
+    from cityhall.core import deadlines
+
+    days = [
+        d for d in (date(YEAR, 1, 2) + timedelta(days=n) for n in range(364)) if deadlines.is_working_day(d)
+    ][:240]
+    base, extra = divmod(ZONE_VISITORS_2024, len(days))
+    visits = [{"day": d, "visitors": base + (1 if i < extra else 0)} for i, d in enumerate(days)]
+    return {
+        "venues": venues,
+        "courses": courses,
+        "sessions": sessions,
+        "enrolments": enrolments,
+        "visits": visits,
+    }

@@ -169,7 +169,7 @@ def it_load_sample(*, actor: audit.Actor | None = None) -> dict[str, int]:
     from .samples import sample_assets, sample_inspections, sample_projects, sample_wifi_sites
 
     actor = actor or audit.Actor.system("it:load-sample")
-    written = {"projects": 0, "reviews": 0, "assets": 0, "wifi_sites": 0, "inspections": 0}
+    written = {"projects": 0, "reviews": 0, "assets": 0, "wifi_sites": 0, "inspections": 0, "graduates": 0}
     departments = list(OrgUnit.objects.departments().order_by("order", "code"))
     it_department = OrgUnit.objects.get(code=IT_DEPARTMENT)
     if not InformatizationProject.objects.filter(sample=True).exists():
@@ -219,4 +219,62 @@ def it_load_sample(*, actor: audit.Actor | None = None) -> dict[str, int]:
         ]
         _bulk_create_audited(actor, cases)
         written["inspections"] = len(cases)
+    from .models import EducationVenue
+
+    if not EducationVenue.objects.filter(sample=True).exists():
+        written["graduates"] = _load_sample_education(actor)
     return written
+
+
+def _load_sample_education(actor: audit.Actor) -> int:
+    """The 2024 classes were held before the booking service: their enrolments have no booking."""
+    from cityhall.organisation.models import OrgUnit
+
+    from .models import Course, CourseSession, EducationVenue, Enrolment, ZoneVisitDay
+    from .samples import sample_education
+
+    data = sample_education()
+    it = OrgUnit.objects.get(code=IT_DEPARTMENT)
+    venues = {row["code"]: EducationVenue(department=it, sample=True, **row) for row in data["venues"]}
+    _bulk_create_audited(actor, list(venues.values()))
+    courses = {row["code"]: Course(department=it, sample=True, **row) for row in data["courses"]}
+    _bulk_create_audited(actor, list(courses.values()))
+    sessions = {
+        row["code"]: CourseSession(
+            sample=True, **{**row, "course": courses[row["course"]], "venue": venues[row["venue"]]}
+        )
+        for row in data["sessions"]
+    }
+    _bulk_create_audited(actor, list(sessions.values()))
+    enrolments = [
+        Enrolment(sample=True, attended=True, completed=True, **{**row, "session": sessions[row["session"]]})
+        for row in data["enrolments"]
+    ]
+    _bulk_create_audited(actor, enrolments)
+    zone = venues["sample-zone"]
+    _bulk_create_audited(actor, [ZoneVisitDay(venue=zone, sample=True, **row) for row in data["visits"]])
+    _open_sample_sessions(actor, list(courses.values()), [v for v in venues.values() if v.kind == "main"])
+    return len(enrolments)
+
+
+def _open_sample_sessions(actor: audit.Actor, courses: list, venues: list) -> None:
+    """Three classes opening in the coming weeks (by the real calendar, as bookings are), so a citizen
+    can enrol in the demo at once."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from .education.services import session_open
+    from .models import CourseSession
+
+    for n in range(3):
+        starts = timezone.localdate() + dt.timedelta(days=14 + 7 * n)
+        session = session_open(
+            course=courses[n % len(courses)],
+            venue=venues[n % len(venues)],
+            starts_on=starts,
+            ends_on=starts + dt.timedelta(days=4),
+            capacity=(20, 15, 2)[n],
+            actor=actor,
+        )
+        CourseSession.objects.filter(pk=session.pk).update(sample=True)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .education import views as education
 from .inspections import views as inspections
 
 app_name = "it"
@@ -20,4 +21,13 @@ urlpatterns = [
         inspections.inspection_reinspect,
         name="inspection_reinspect",
     ),
+    path("it/education/", education.education_overview, name="education"),
+    path("it/education/sessions/<slug:code>/", education.session_detail, name="session"),
+    path(
+        "it/education/sessions/<slug:code>/enrolments/<int:enrolment_id>/<slug:action>/",
+        education.enrolment_action,
+        name="enrolment_action",
+    ),
+    path("public/classes/", education.classes_public, name="classes"),
+    path("public/classes/<slug:code>/enrol/", education.classes_enrol, name="enrol"),
 ]

@@ -37,3 +37,19 @@ def comma(value):
     if value in (None, ""):
         return "-"
     return f"{int(value):,}"
+
+
+@register.filter(name="mask_name")
+def mask_name_filter(value):
+    """A person's name as lists show it: 홍길동 → 홍*동."""
+    from cityhall.core.api import mask_name
+
+    return mask_name(str(value)) if value else ""
+
+
+@register.filter(name="mask_phone")
+def mask_phone_filter(value):
+    """A phone number as lists show it: 010-****-5678."""
+    from cityhall.core.api import mask_phone
+
+    return mask_phone(str(value)) if value else ""

@@ -163,6 +163,14 @@ PAGE_KINDS = [
     PageKind("IT overview", "it:overview", "/it/?year=2024", "정보통신과 업무 현황"),
     PageKind("IT project", "it:project", "/it/projects/sample-2024-37/", "예시 정보화사업 37"),
     PageKind("inspections", "it:inspections", "/it/inspections/", "정보통신공사 사용전검사"),
+    PageKind("digital education", "it:education", "/it/education/?year=2024", "디지털 역량강화교육"),
+    PageKind(
+        "education session",
+        "it:session",
+        "/it/education/sessions/sample-2024-session-001/",
+        "예시 스마트폰 기초 · 예시 주요 교육장 1 (양촌읍)",
+    ),
+    PageKind("public classes", "it:classes", "/public/classes/", "디지털 역량강화교육 신청", who="anonymous"),
     PageKind(
         "inspection", "it:inspection", "/it/inspections/2024-0001/", "사용전검사 2024-0001 · 예시 건축물 001"
     ),
@@ -274,6 +282,8 @@ NOT_PAGES = {
     "it:review_decide": ACTION,
     "it:inspection_step": ACTION,
     "it:inspection_reinspect": ACTION,
+    "it:enrolment_action": ACTION,
+    "it:enrol": "POST only: its answer page is checked by the enrolment browser test",
     "set_language": ACTION,
     "password_change": "Django's admin page, not linked from the application",
     "password_change_done": "Django's admin page, not linked from the application",

@@ -53,6 +53,7 @@ def test_the_samples_reproduce_the_seeds_2024_review_counts(sample):
         "assets": 1445,
         "wifi_sites": 592,
         "inspections": 291,
+        "graduates": 3824,
     }
     rows = selectors.review_statistics(2024)
     assert [(r.label, r.count) for r in rows] == [
@@ -88,6 +89,7 @@ def test_loading_the_samples_twice_adds_nothing(sample):
         "assets": 0,
         "wifi_sites": 0,
         "inspections": 0,
+        "graduates": 0,
     }
     assert ProjectReview.objects.count() == 571
 
