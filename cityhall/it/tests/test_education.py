@@ -150,9 +150,7 @@ def test_the_public_page_enrols_without_an_account(session, client):
     )
     assert bad.status_code == 400
     html = bad.content.decode()
-    assert (
-        "휴대전화 번호를 010-1234-5678 형식으로 적어 주세요." in html and "필수 항목입니다." in html
-    )
+    assert "휴대전화 번호를 010-1234-5678 형식으로 적어 주세요." in html and "필수 항목입니다." in html
     ok = client.post(
         f"/public/classes/{session.code}/enrol/",
         {
