@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .education.services import PHONE
-from .models import AgeGroup, ReviewKind, ReviewResult
+from .models import AgeGroup, ApplicantKind, ReviewKind, ReviewResult
 
 
 class ReviewRequestForm(forms.Form):
@@ -82,3 +82,54 @@ class SessionOpenForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["course"].queryset = Course.objects.all()
         self.fields["venue"].queryset = EducationVenue.objects.all()
+
+
+class DestructionApplyForm(forms.Form):
+    applicant_kind = forms.ChoiceField(
+        label=_("신청인 구분"), choices=ApplicantKind.choices, initial="citizen"
+    )
+    applicant_name = forms.CharField(label=_("신청인 이름"), max_length=40)
+    company_name = forms.CharField(label=_("기업명(기업 신청 시)"), max_length=120, required=False)
+    phone = forms.RegexField(
+        label=_("휴대전화"),
+        max_length=20,
+        regex=PHONE,
+        error_messages={"invalid": _("휴대전화 번호를 010-1234-5678 형식으로 적어 주세요.")},
+    )
+    media = forms.CharField(
+        label=_("파기할 매체 (한 줄에 하나: 종류 일련번호)"),
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "HDD WD-WCC4N1234567\nSSD S3Z9NB0K123456"}),
+        max_length=4000,
+    )
+    slot = forms.TypedChoiceField(label=_("반입 일시"), coerce=int, choices=())
+    consent = forms.BooleanField(
+        label=_("개인정보(이름·휴대전화) 수집·이용에 동의합니다: 파기 안내용, 파기 후 1년 보관 뒤 파기"),
+        required=True,
+    )
+
+    def __init__(self, *args, slots=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slot"].choices = [("", "—")] + list(slots)
+
+
+class DestructionReceiveForm(forms.Form):
+    serials = forms.CharField(
+        label=_("반입된 매체의 일련번호 (한 줄에 하나)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+    )
+
+
+class DropoffSlotsForm(forms.Form):
+    day = forms.DateField(label=_("반입일"), widget=forms.DateInput(attrs={"type": "date"}))
+    hours = forms.CharField(label=_("시작 시각(시, 쉼표로)"), initial="10,11,14,15,16", max_length=60)
+    capacity = forms.IntegerField(label=_("시간당 인원"), min_value=1, max_value=50, initial=4)
+
+    def clean_hours(self):
+        try:
+            hours = sorted({int(h) for h in self.cleaned_data["hours"].split(",") if h.strip()})
+        except ValueError:
+            raise forms.ValidationError(_("시각은 9에서 17 사이의 정수를 쉼표로 나눠 적어 주세요.")) from None
+        if not hours or any(not 9 <= h <= 17 for h in hours):
+            raise forms.ValidationError(_("시각은 9에서 17 사이의 정수를 쉼표로 나눠 적어 주세요."))
+        return hours

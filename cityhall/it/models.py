@@ -496,3 +496,84 @@ class DependenceCampaign(models.Model):
 
     def __str__(self) -> str:
         return f"{self.held_on:%Y-%m-%d} {self.title}"
+
+
+class MediaType(models.TextChoices):
+    """파기 대상 (seed IV.3.4 line 913): PC·노트북용 하드디스크(HDD, SSD, M.2), 메모리 등."""
+
+    HDD = "hdd", _("HDD")
+    SSD = "ssd", _("SSD")
+    M2 = "m2", _("M.2")
+    MEMORY = "memory", _("메모리(USB 등)")
+
+
+class ApplicantKind(models.TextChoices):
+    CITIZEN = "citizen", _("시민")
+    COMPANY = "company", _("기업")
+
+
+class DestructionStatus(models.TextChoices):
+    APPLIED = "applied", _("신청")
+    RECEIVED = "received", _("접수(일련번호 확인)")
+    DESTROYED = "destroyed", _("파기 완료")
+    CANCELLED = "cancelled", _("취소")
+
+
+class MediaDestruction(models.Model):
+    """저장매체 파기 서비스 (seed IV.3.4): a citizen's or a company's application, the drop-off booking,
+    the serials checked on receipt, the shredding and the certificate. Personal data (name, phone) is
+    kept until ``purge_after`` and then erased; the certificate keeps what it states."""
+
+    code = models.CharField(_("접수번호"), max_length=20, unique=True)
+    applicant_kind = models.CharField(_("신청인 구분"), max_length=10, choices=ApplicantKind.choices)
+    applicant_name = models.CharField(_("신청인"), max_length=40)
+    company_name = models.CharField(_("기업명"), max_length=120, blank=True)
+    phone = models.CharField(_("연락처"), max_length=20)
+    booking = models.OneToOneField(
+        "bookings.Booking",
+        verbose_name=_("반입 예약"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="media_destruction",
+    )
+    status = models.CharField(
+        _("상태"), max_length=10, choices=DestructionStatus.choices, default=DestructionStatus.APPLIED
+    )
+    applied_at = models.DateTimeField(_("신청 시각"), auto_now_add=True)
+    received_on = models.DateField(_("접수일"), null=True, blank=True)
+    destroyed_on = models.DateField(_("파기일"), null=True, blank=True)
+    certificate_code = models.CharField(_("확인서 인증번호"), max_length=24, blank=True)
+    purge_after = models.DateField(_("개인정보 파기 예정일"), null=True, blank=True)
+    purged = models.BooleanField(_("개인정보 파기됨"), default=False)
+    sample = models.BooleanField(_("예시 자료"), default=False)
+
+    class Meta:
+        verbose_name = _("저장매체 파기")
+        verbose_name_plural = _("저장매체 파기")
+        ordering = ["-applied_at", "-code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class DestructionItem(models.Model):
+    """One storage medium of an application, with its serial as the applicant wrote it."""
+
+    destruction = models.ForeignKey(
+        MediaDestruction, verbose_name=_("파기 신청"), on_delete=models.CASCADE, related_name="items"
+    )
+    media_type = models.CharField(_("매체"), max_length=10, choices=MediaType.choices)
+    serial = models.CharField(_("일련번호"), max_length=60)
+    checked = models.BooleanField(_("일련번호 확인"), default=False)
+
+    class Meta:
+        verbose_name = _("파기 매체")
+        verbose_name_plural = _("파기 매체")
+        ordering = ["destruction", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["destruction", "serial"], name="it_destruction_serial_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_media_type_display()} {self.serial}"

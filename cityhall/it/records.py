@@ -9,10 +9,12 @@ from .models import (
     Course,
     CourseSession,
     DependenceCampaign,
+    DestructionItem,
     EducationVenue,
     Enrolment,
     FibreRoute,
     InformatizationProject,
+    MediaDestruction,
     ProjectReview,
     TelecomInspection,
     WifiSite,
@@ -104,4 +106,21 @@ register(
     search=("title", "place"),
     filters=("kind",),
     columns=("held_on", "kind", "title", "place", "participants"),
+)
+register(
+    "media_destructions",
+    MediaDestruction,
+    owner=None,
+    search=("code",),
+    filters=("status", "applicant_kind", "sample"),
+    personal=("applicant_name", "phone"),
+    columns=("code", "applicant_kind", "applicant_name", "status", "destroyed_on"),
+    managed_at="it:destructions",  # the serial check, the shredding and the certificate go together
+)
+register(
+    "destruction_items",
+    DestructionItem,
+    owner=None,
+    columns=("destruction", "media_type", "serial", "checked"),
+    managed_at="it:destructions",
 )

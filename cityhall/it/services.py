@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cityhall.core import audit, clock
+from cityhall.core import audit, clock, deadlines
 from cityhall.core.permissions import has_permission
 from cityhall.core.records import Errors, record_type_for
 from cityhall.core.services import RecordInvalid, record_update
@@ -223,6 +223,7 @@ def it_load_sample(*, actor: audit.Actor | None = None) -> dict[str, int]:
 
     if not EducationVenue.objects.filter(sample=True).exists():
         written["graduates"] = _load_sample_education(actor)
+        _open_sample_dropoff(actor)
     return written
 
 
@@ -278,3 +279,19 @@ def _open_sample_sessions(actor: audit.Actor, courses: list, venues: list) -> No
             actor=actor,
         )
         CourseSession.objects.filter(pk=session.pk).update(sample=True)
+
+
+def _open_sample_dropoff(actor: audit.Actor) -> None:
+    """Drop-off hours on the next five working days, so a citizen can apply in the demo at once."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from .destruction.services import dropoff_slots_open
+
+    day, opened = timezone.localdate(), 0
+    while opened < 5:
+        day += dt.timedelta(days=1)
+        if deadlines.is_working_day(day):
+            dropoff_slots_open(day=day, hours=[10, 11, 14, 15, 16], capacity=4, actor=actor)
+            opened += 1

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .destruction import views as destruction
 from .education import views as education
 from .inspections import views as inspections
 
@@ -30,4 +31,15 @@ urlpatterns = [
     ),
     path("public/classes/", education.classes_public, name="classes"),
     path("public/classes/<slug:code>/enrol/", education.classes_enrol, name="enrol"),
+    path("it/destruction/", destruction.destruction_list, name="destructions"),
+    path("it/destruction/<str:code>/", destruction.destruction_detail, name="destruction"),
+    path(
+        "it/destruction/<str:code>/certificate.pdf",
+        destruction.destruction_certificate,
+        name="destruction_pdf",
+    ),
+    path(
+        "it/destruction/<str:code>/<slug:action>/", destruction.destruction_action, name="destruction_action"
+    ),
+    path("public/media-destruction/", destruction.apply, name="destruction_apply"),
 ]

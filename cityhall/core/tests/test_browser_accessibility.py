@@ -172,6 +172,14 @@ PAGE_KINDS = [
         "예시 스마트폰 기초 · 예시 주요 교육장 1 (양촌읍)",
     ),
     PageKind("public classes", "it:classes", "/public/classes/", "디지털 역량강화교육 신청", who="anonymous"),
+    PageKind("media destructions", "it:destructions", "/it/destruction/", "저장매체 파기"),
+    PageKind(
+        "media destruction application",
+        "it:destruction_apply",
+        "/public/media-destruction/",
+        "저장매체 파기 신청",
+        who="anonymous",
+    ),
     PageKind(
         "inspection", "it:inspection", "/it/inspections/2024-0001/", "사용전검사 2024-0001 · 예시 건축물 001"
     ),
@@ -308,6 +316,9 @@ NOT_PAGES = {
     "it:inspection_step": ACTION,
     "it:inspection_reinspect": ACTION,
     "it:enrolment_action": ACTION,
+    "it:destruction_action": ACTION,
+    "it:destruction_pdf": DOWNLOAD,
+    "it:destruction": "a staff page shown by the destruction browser test (the scenario has no application)",
     "it:enrol": "POST only: its answer page is checked by the enrolment browser test",
     "set_language": ACTION,
     "password_change": "Django's admin page, not linked from the application",
