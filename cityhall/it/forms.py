@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .education.services import PHONE
-from .models import AgeGroup, ApplicantKind, ReviewKind, ReviewResult
+from .models import AgeGroup, ApplicantKind, FindingSource, ReviewKind, ReviewResult, Severity
 
 
 class ReviewRequestForm(forms.Form):
@@ -133,3 +133,17 @@ class DropoffSlotsForm(forms.Form):
         if not hours or any(not 9 <= h <= 17 for h in hours):
             raise forms.ValidationError(_("시각은 9에서 17 사이의 정수를 쉼표로 나눠 적어 주세요."))
         return hours
+
+
+class FindingForm(forms.Form):
+    source = forms.ChoiceField(label=_("출처"), choices=FindingSource.choices)
+    target = forms.CharField(label=_("대상"), max_length=120)
+    title = forms.CharField(label=_("취약점"), max_length=200)
+    severity = forms.ChoiceField(label=_("위험도"), choices=Severity.choices)
+    found_on = forms.DateField(
+        label=_("발견일"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class FindingFixForm(forms.Form):
+    fix = forms.CharField(label=_("조치 내용"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))

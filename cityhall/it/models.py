@@ -577,3 +577,170 @@ class DestructionItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_media_type_display()} {self.serial}"
+
+
+class Severity(models.TextChoices):
+    CRITICAL = "critical", _("긴급")
+    HIGH = "high", _("높음")
+    MEDIUM = "medium", _("보통")
+    LOW = "low", _("낮음")
+
+
+class FindingSource(models.TextChoices):
+    WEB = "web", _("웹사이트 취약점 점검")
+    SERVER = "server", _("서버 취약점 점검")
+    SELF = "self", _("분야별 자체 진단")
+    AUDIT = "audit", _("외부 감사·평가")
+
+
+class FindingStatus(models.TextChoices):
+    OPEN = "open", _("조치 중")
+    FIXED = "fixed", _("조치 완료")
+    VERIFIED = "verified", _("재점검 확인")
+
+
+class SecurityFinding(models.Model):
+    """취약점: found by a check, due by its severity, fixed, and confirmed by a re-check (IV.3.5)."""
+
+    code = models.CharField(_("코드"), max_length=30, unique=True)
+    source = models.CharField(_("출처"), max_length=10, choices=FindingSource.choices)
+    target = models.CharField(_("대상"), max_length=120)
+    asset = models.ForeignKey(
+        Asset,
+        verbose_name=_("정보자산"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="findings",
+    )
+    title = models.CharField(_("취약점"), max_length=200)
+    severity = models.CharField(_("위험도"), max_length=10, choices=Severity.choices)
+    found_on = models.DateField(_("발견일"))
+    due_on = models.DateField(_("조치 기한"), editable=False)
+    fix = models.TextField(_("조치 내용"), blank=True)
+    fixed_on = models.DateField(_("조치일"), null=True, blank=True)
+    rechecked_on = models.DateField(_("재점검일"), null=True, blank=True)
+    status = models.CharField(
+        _("상태"), max_length=10, choices=FindingStatus.choices, default=FindingStatus.OPEN
+    )
+
+    class Meta:
+        verbose_name = _("보안 취약점")
+        verbose_name_plural = _("보안 취약점")
+        ordering = ["status", "due_on", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fixed_on__isnull=True) | Q(fixed_on__gte=models.F("found_on")),
+                name="it_finding_fixed_after_found",
+                violation_error_message=_("조치일은 발견일보다 빠를 수 없습니다."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class IncidentKind(models.TextChoices):
+    MALWARE = "malware", _("악성코드·랜섬웨어")
+    PHISHING = "phishing", _("해킹 메일")
+    DDOS = "ddos", _("DDoS")
+    INTRUSION = "intrusion", _("전산망 침투")
+    LEAK = "leak", _("개인정보 유·노출")
+
+
+class SecurityIncident(models.Model):
+    """침해사고: what happened, when it was detected, reported and closed."""
+
+    kind = models.CharField(_("유형"), max_length=10, choices=IncidentKind.choices)
+    summary = models.CharField(_("요약"), max_length=200)
+    detected_at = models.DateTimeField(_("탐지 시각"))
+    reported_at = models.DateTimeField(_("보고 시각"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("종결 시각"), null=True, blank=True)
+    impact = models.TextField(_("영향·조치"), blank=True)
+    department = models.ForeignKey(
+        OrgUnit, verbose_name=_("관리부서"), on_delete=models.PROTECT, related_name="security_incidents"
+    )
+
+    class Meta:
+        verbose_name = _("침해사고")
+        verbose_name_plural = _("침해사고")
+        ordering = ["-detected_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True) | Q(closed_at__gte=models.F("detected_at")),
+                name="it_incident_closed_after_detected",
+                violation_error_message=_("종결 시각은 탐지 시각보다 빠를 수 없습니다."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.detected_at:%Y-%m-%d} {self.summary}"
+
+
+class DrillKind(models.TextChoices):
+    PHISHING = "phishing", _("해킹 메일 모의훈련")
+    DDOS = "ddos", _("DDoS 대응훈련")
+    INTRUSION = "intrusion", _("전산망 침투 대응훈련")
+
+
+class SecurityDrill(models.Model):
+    """모의훈련 (seed II.3 line 316): participants, and for mail drills who opened and who reported."""
+
+    kind = models.CharField(_("훈련"), max_length=10, choices=DrillKind.choices)
+    held_on = models.DateField(_("일자"))
+    participants = models.PositiveIntegerField(_("대상 인원"), validators=[MinValueValidator(1)])
+    clicked = models.PositiveIntegerField(_("열람·클릭 인원"), default=0)
+    reported = models.PositiveIntegerField(_("신고 인원"), default=0)
+    department = models.ForeignKey(
+        OrgUnit, verbose_name=_("관리부서"), on_delete=models.PROTECT, related_name="security_drills"
+    )
+
+    class Meta:
+        verbose_name = _("보안 모의훈련")
+        verbose_name_plural = _("보안 모의훈련")
+        ordering = ["-held_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(clicked__lte=models.F("participants"))
+                & Q(reported__lte=models.F("participants")),
+                name="it_drill_counts_within_participants",
+                violation_error_message=_("열람·신고 인원은 대상 인원보다 많을 수 없습니다."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.held_on:%Y-%m-%d} {self.get_kind_display()}"
+
+    @property
+    def click_rate(self) -> Decimal:
+        return (Decimal(100) * self.clicked / self.participants).quantize(Decimal("0.1"))
+
+    @property
+    def report_rate(self) -> Decimal:
+        return (Decimal(100) * self.reported / self.participants).quantize(Decimal("0.1"))
+
+
+class PersonalDataFile(models.Model):
+    """개인정보파일 (개인정보 보호법 §32): who keeps it, why, on what basis, how long, and whether it is
+    given to third parties or entrusted — checked yearly by 정보통신과."""
+
+    code = models.CharField(_("코드"), max_length=64, unique=True, validators=[code_validator])
+    name = models.CharField(_("개인정보파일"), max_length=120)
+    department = models.ForeignKey(
+        OrgUnit, verbose_name=_("보유 부서"), on_delete=models.PROTECT, related_name="personal_data_files"
+    )
+    purpose = models.CharField(_("보유 목적"), max_length=200)
+    legal_basis = models.CharField(_("법적 근거"), max_length=200)
+    records = models.PositiveIntegerField(_("정보주체 수"), default=0)
+    retention_years = models.PositiveSmallIntegerField(_("보유 기간(년)"), validators=[MinValueValidator(1)])
+    third_party = models.CharField(_("제3자 제공처"), max_length=200, blank=True)
+    entrusted_to = models.CharField(_("처리 위탁 업체"), max_length=200, blank=True)
+    last_checked_on = models.DateField(_("최근 점검일"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("개인정보파일")
+        verbose_name_plural = _("개인정보파일")
+        ordering = ["department", "code"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -15,7 +15,11 @@ from .models import (
     FibreRoute,
     InformatizationProject,
     MediaDestruction,
+    PersonalDataFile,
     ProjectReview,
+    SecurityDrill,
+    SecurityFinding,
+    SecurityIncident,
     TelecomInspection,
     WifiSite,
     ZoneVisitDay,
@@ -123,4 +127,36 @@ register(
     owner=None,
     columns=("destruction", "media_type", "serial", "checked"),
     managed_at="it:destructions",
+)
+register(
+    "security_findings",
+    SecurityFinding,
+    owner=None,
+    search=("code", "target", "title"),
+    filters=("source", "severity", "status"),
+    columns=("code", "target", "title", "severity", "due_on", "status"),
+    managed_at="it:security",  # the due date follows the severity; fix and re-check are steps
+)
+register(
+    "security_incidents",
+    SecurityIncident,
+    owner="department",
+    search=("summary",),
+    filters=("kind",),
+    columns=("detected_at", "kind", "summary", "closed_at"),
+)
+register(
+    "security_drills",
+    SecurityDrill,
+    owner="department",
+    filters=("kind",),
+    columns=("held_on", "kind", "participants", "clicked", "reported"),
+)
+register(
+    "personal_data_files",
+    PersonalDataFile,
+    owner="department",
+    search=("code", "name", "purpose"),
+    filters=("department",),
+    columns=("code", "name", "department", "retention_years", "last_checked_on"),
 )

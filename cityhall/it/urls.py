@@ -4,6 +4,7 @@ from . import views
 from .destruction import views as destruction
 from .education import views as education
 from .inspections import views as inspections
+from .security import views as security
 
 app_name = "it"
 PROJECT = "it/projects/<slug:code>"
@@ -42,4 +43,6 @@ urlpatterns = [
         "it/destruction/<str:code>/<slug:action>/", destruction.destruction_action, name="destruction_action"
     ),
     path("public/media-destruction/", destruction.apply, name="destruction_apply"),
+    path("it/security/", security.security, name="security"),
+    path("it/security/findings/<str:code>/<slug:action>/", security.finding_action, name="finding_action"),
 ]

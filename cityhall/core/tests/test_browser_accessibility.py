@@ -173,6 +173,7 @@ PAGE_KINDS = [
     ),
     PageKind("public classes", "it:classes", "/public/classes/", "디지털 역량강화교육 신청", who="anonymous"),
     PageKind("media destructions", "it:destructions", "/it/destruction/", "저장매체 파기"),
+    PageKind("IT security", "it:security", "/it/security/", "정보보호 운영"),
     PageKind(
         "media destruction application",
         "it:destruction_apply",
@@ -317,6 +318,7 @@ NOT_PAGES = {
     "it:inspection_reinspect": ACTION,
     "it:enrolment_action": ACTION,
     "it:destruction_action": ACTION,
+    "it:finding_action": ACTION,
     "it:destruction_pdf": DOWNLOAD,
     "it:destruction": "a staff page shown by the destruction browser test (the scenario has no application)",
     "it:enrol": "POST only: its answer page is checked by the enrolment browser test",
