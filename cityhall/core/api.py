@@ -25,8 +25,9 @@ from pydantic import ConfigDict, StrictFloat, StrictInt, create_model
 
 from . import audit, filters, params, services
 from .filters import record_filters
+from .masking import mask_fields
 from .models import ApiToken, MoneyField
-from .permissions import VIEW, require_role, restrict
+from .permissions import CHANGE, VIEW, allowed, require_role, restrict
 from .records import REGISTRY, FieldSpec, RecordType
 
 
@@ -285,10 +286,7 @@ def _router(rtype: RecordType) -> Router:
         return data
 
     def mask(data: dict[str, Any]) -> dict[str, Any]:
-        for name in rtype.personal:
-            if data.get(name):
-                data[name] = mask_name(data[name])
-        return data
+        return mask_fields(data, rtype.personal) or data
 
     @router.get(
         "/",
@@ -307,7 +305,9 @@ def _router(rtype: RecordType) -> Router:
 
     @router.get("/{int:record_id}", response=Out, summary=f"{rtype.label} 조회", operation_id=f"{op}_get")
     def get_record(request, record_id: int):
-        return out(get_object_or_404(visible(request), pk=record_id))
+        obj = get_object_or_404(visible(request), pk=record_id)
+        # Personal data in full only for those who may change the record.
+        return out(obj) if allowed(request.user, CHANGE, rtype, obj) else mask(out(obj))
 
     @router.get(
         "/{int:record_id}/history",
@@ -360,23 +360,6 @@ def _router(rtype: RecordType) -> Router:
         return Status(204, None)
 
     return router
-
-
-def mask_name(name: str) -> str:
-    """Mask a person's name on lists: 홍길동 → 홍*동, 김철 → 김*."""
-    if len(name) <= 1:
-        return "*"
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
-
-
-def mask_phone(phone: str) -> str:
-    """Mask a phone number on lists: 010-1234-5678 → 010-****-5678."""
-    digits = "".join(ch for ch in phone if ch.isdigit())
-    if len(digits) < 8:
-        return "***"
-    return f"{digits[:3]}-****-{digits[-4:]}"
 
 
 for _rtype in REGISTRY.values():

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import models
 
+from .masking import mask_fields
 from .models import AuditEvent
 from .records import RecordType
 
@@ -50,8 +51,9 @@ def event(
         record_type=rtype.name,
         record_id=obj.pk,
         record_repr=rtype.describe(obj),
-        before=before,
-        after=after,
+        # The trail keeps who changed what, not the person's data (erased when its retention ends).
+        before=mask_fields(before, rtype.personal),
+        after=mask_fields(after, rtype.personal),
     )
 
 

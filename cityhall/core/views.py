@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import audit, filters, params, services
-from .api import mask_name
 from .decorators import role_required
 from .exports import Sheet, xlsx_response
 from .filters import record_filters
 from .forms import cleaned_to_data, initial_for, record_form_class
 from .htmx import render_page_or_fragment
+from .masking import mask_name
 from .models import Sourced
 from .money import format_thousand_won
 from .permissions import ADD, CHANGE, DELETE, VIEW, allowed, restrict
@@ -253,7 +253,8 @@ def record_detail(request, type_slug: str, pk: int):
             "rtype": rtype,
             "slug": _slug(rtype),
             "obj": obj,
-            "fields": _display(rtype, obj, masked=False),
+            # Personal data in full only for those who may change the record.
+            "fields": _display(rtype, obj, masked=not allowed(request.user, CHANGE, rtype, obj)),
             "source_lines": source_lines,
             "derived": _derived(rtype, obj),
             "line": line,

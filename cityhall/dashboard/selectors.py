@@ -18,7 +18,7 @@ from django.db.models import Count, Q, Sum
 
 from cityhall.budget.models import FundingShare, Program
 from cityhall.committees.models import Committee
-from cityhall.core.api import mask_name
+from cityhall.core.masking import mask_name
 from cityhall.core.money import format_thousand_won
 from cityhall.core.permissions import VIEW, restrict
 from cityhall.core.records import REGISTRY, RecordType

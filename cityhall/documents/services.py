@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from cityhall.core import audit
-from cityhall.core.api import mask_name
+from cityhall.core.masking import mask_name
 from cityhall.core.records import record_type_for
 from cityhall.core.services import RecordInvalid
 

@@ -13,7 +13,7 @@ class ItConfig(AppConfig):
         from . import api as own_api
         from .education.services import RESOURCE, on_promoted
         from .selectors import it_department_id
-        from .services import IT_STAFF
+        from .writes import IT_STAFF
 
         permissions.declare_permission(IT_STAFF, department=it_department_id)
         bookings.register_listener(RESOURCE, on_promoted=on_promoted)

@@ -428,7 +428,7 @@ class Enrolment(models.Model):
         related_name="enrolment",
     )
     name = models.CharField(_("이름"), max_length=40)
-    phone = models.CharField(_("연락처"), max_length=20)
+    phone = models.CharField(_("연락처"), max_length=20, blank=True)  # erased when retention ends
     age_group = models.CharField(_("연령대"), max_length=10, choices=AgeGroup.choices)
     district = models.CharField(_("읍면동"), max_length=20, blank=True)
     attended = models.BooleanField(_("출석"), null=True, blank=True)
@@ -528,7 +528,7 @@ class MediaDestruction(models.Model):
     applicant_kind = models.CharField(_("신청인 구분"), max_length=10, choices=ApplicantKind.choices)
     applicant_name = models.CharField(_("신청인"), max_length=40)
     company_name = models.CharField(_("기업명"), max_length=120, blank=True)
-    phone = models.CharField(_("연락처"), max_length=20)
+    phone = models.CharField(_("연락처"), max_length=20, blank=True)  # erased when retention ends
     booking = models.OneToOneField(
         "bookings.Booking",
         verbose_name=_("반입 예약"),

@@ -31,7 +31,8 @@ from .models import (
     WifiSite,
     WifiStatus,
 )
-from .services import IT_DEPARTMENT, project_facts
+from .services import project_facts
+from .writes import IT_DEPARTMENT
 
 #: The plan's figure keys for each review kind's yearly count (``<key>.<year>``, seed II.3 line 302).
 REVIEW_FIGURE_KEYS = {

@@ -8,21 +8,21 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cityhall.core import audit, clock, deadlines
-from cityhall.core.permissions import has_permission
 from cityhall.core.records import Errors, record_type_for
 from cityhall.core.services import RecordInvalid, record_update
 
 from . import gates
 from .models import InformatizationProject, Phase, ProjectReview, ReviewKind, ReviewResult
+from .writes import IT_DEPARTMENT, require_it_staff, save_audited
 
-#: The permission to review projects: 정보통신과 editors and managers, the director and administrators.
-IT_STAFF = "it_staff"
-IT_DEPARTMENT = "info-comm"
+REVIEWS_STAFF_ONLY = gettext_lazy(
+    "정보화사업 검토는 정보통신과(편집자·관리자)나 실장·관리자만 기록할 수 있습니다."
+)
 
 
 def project_facts(project: InformatizationProject, *, phase: str | None = None) -> gates.ProjectFacts:
@@ -47,13 +47,6 @@ def project_rules(project: InformatizationProject, before: dict[str, Any] | None
     return {"phase": [message]} if message else {}
 
 
-def _require_it_staff(actor: audit.Actor) -> None:
-    if actor.user is not None and not has_permission(actor.user, IT_STAFF):
-        raise PermissionDenied(
-            _("정보화사업 검토는 정보통신과(편집자·관리자)나 실장·관리자만 기록할 수 있습니다.")
-        )
-
-
 @transaction.atomic
 def project_advance(*, project: InformatizationProject, actor: audit.Actor) -> InformatizationProject:
     """다음 단계로: the project's department moves it on once its gate is complete (record permission:
@@ -69,23 +62,6 @@ def project_advance(*, project: InformatizationProject, actor: audit.Actor) -> I
     return updated
 
 
-def _save_review(actor: audit.Actor, review: ProjectReview, before: dict | None) -> None:
-    rtype = record_type_for(ProjectReview)
-    try:
-        review.full_clean()
-    except Exception as exc:  # ValidationError: field and constraint messages, in Korean
-        errors = getattr(exc, "message_dict", None) or {
-            "__all__": [str(m) for m in getattr(exc, "messages", [])]
-        }
-        raise RecordInvalid(errors) from None
-    review.save()
-    after = rtype.to_data(review)
-    if before is None:
-        audit.record(actor, "create", rtype, review, after=after)
-    elif before != after:
-        audit.record(actor, "update", rtype, review, before=before, after=after)
-
-
 @transaction.atomic
 def review_request(
     *,
@@ -95,7 +71,7 @@ def review_request(
     requested_on: date | None = None,
 ) -> ProjectReview:
     """Record that a review was requested (검토 요청). One open request per kind at a time."""
-    _require_it_staff(actor)
+    require_it_staff(actor, REVIEWS_STAFF_ONLY)
     project = InformatizationProject.objects.select_for_update().get(pk=project.pk)
     if kind not in ReviewKind.values:
         raise RecordInvalid({"kind": [_("검토 구분 '%(kind)s'은(는) 없습니다.") % {"kind": kind}]})
@@ -103,8 +79,11 @@ def review_request(
         raise RecordInvalid(
             {"kind": [_("%(kind)s 요청이 이미 검토 중입니다.") % {"kind": ReviewKind(kind).label}]}
         )
-    review = ProjectReview(project=project, kind=kind, requested_on=requested_on or clock.today())
-    _save_review(actor, review, None)
+    requested_on = requested_on or clock.today()
+    if requested_on > clock.today():
+        raise RecordInvalid({"requested_on": [_("요청일이 미래입니다.")]})
+    review = ProjectReview(project=project, kind=kind, requested_on=requested_on)
+    save_audited(actor, review, None)
     return review
 
 
@@ -119,7 +98,7 @@ def review_decide(
 ) -> ProjectReview:
     """Decide a pending review: 적합, 조건부 적합 (with its conditions), 부적합 (with the reasons), or —
     for 성과측정 — 개선 필요, which makes a 개선계획 part of the project's last gate."""
-    _require_it_staff(actor)
+    require_it_staff(actor, REVIEWS_STAFF_ONLY)
     review = ProjectReview.objects.select_for_update().select_related("project").get(pk=review.pk)
     rtype = record_type_for(ProjectReview)
     before = rtype.to_data(review)
@@ -134,6 +113,8 @@ def review_decide(
         errors.setdefault("result", []).append(
             _("결과는 다음 중 하나여야 합니다: %(results)s") % {"results": labels}
         )
+    if decided_on is not None and decided_on > clock.today():
+        errors["decided_on"] = [_("결정일이 미래입니다.")]
     findings = (findings or "").strip()
     if result in (ReviewResult.CONDITIONAL, ReviewResult.FAILED, ReviewResult.IMPROVE) and not findings:
         errors["findings"] = [_("조건부 적합·부적합·개선 필요에는 검토 의견(조건이나 사유)을 적어야 합니다.")]
@@ -142,7 +123,7 @@ def review_decide(
     review.result = result
     review.findings = findings
     review.decided_on = decided_on or clock.today()
-    _save_review(actor, review, before)
+    save_audited(actor, review, before)
     return review
 
 

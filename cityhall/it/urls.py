@@ -43,6 +43,11 @@ urlpatterns = [
         "it/destruction/<str:code>/<slug:action>/", destruction.destruction_action, name="destruction_action"
     ),
     path("public/media-destruction/", destruction.apply, name="destruction_apply"),
+    path(
+        "public/media-destruction/certificates/<str:certificate>.pdf",
+        destruction.public_certificate,
+        name="destruction_certificate",
+    ),
     path("it/security/", security.security, name="security"),
     path("it/security/findings/<str:code>/<slug:action>/", security.finding_action, name="finding_action"),
 ]

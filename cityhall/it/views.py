@@ -22,6 +22,7 @@ from cityhall.core.services import RecordInvalid
 from . import selectors, services
 from .forms import ReviewDecideForm, ReviewRequestForm
 from .models import InformatizationProject, ProjectReview, ReviewResult
+from .writes import IT_STAFF
 
 YEAR = params.Int(label=gettext_lazy("연도"), default=None, min=2000, max=2100)
 
@@ -57,7 +58,7 @@ def _project(request, code: str) -> InformatizationProject:
 
 
 def _project_page(request, project, *, request_form=None, decide_forms=None, error="", status=200):
-    it_staff = has_permission(request.user, services.IT_STAFF)
+    it_staff = has_permission(request.user, IT_STAFF)
     reviews = list(selectors.project_reviews(project))
     decide_forms = decide_forms or {}
     return render(

@@ -42,7 +42,7 @@ def comma(value):
 @register.filter(name="mask_name")
 def mask_name_filter(value):
     """A person's name as lists show it: 홍길동 → 홍*동."""
-    from cityhall.core.api import mask_name
+    from cityhall.core.masking import mask_name
 
     return mask_name(str(value)) if value else ""
 
@@ -50,6 +50,6 @@ def mask_name_filter(value):
 @register.filter(name="mask_phone")
 def mask_phone_filter(value):
     """A phone number as lists show it: 010-****-5678."""
-    from cityhall.core.api import mask_phone
+    from cityhall.core.masking import mask_phone
 
     return mask_phone(str(value)) if value else ""

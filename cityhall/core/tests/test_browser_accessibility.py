@@ -320,6 +320,7 @@ NOT_PAGES = {
     "it:destruction_action": ACTION,
     "it:finding_action": ACTION,
     "it:destruction_pdf": DOWNLOAD,
+    "it:destruction_certificate": DOWNLOAD,
     "it:destruction": "a staff page shown by the destruction browser test (the scenario has no application)",
     "it:enrol": "POST only: its answer page is checked by the enrolment browser test",
     "set_language": ACTION,

@@ -3,6 +3,7 @@ on lookups."""
 
 import pytest
 
+from cityhall.core import throttle
 from cityhall.core.audit import Actor
 from cityhall.documents import services, views
 
@@ -85,4 +86,4 @@ def test_lookups_are_limited(client, cert, monkeypatch):
 def test_client_address_behind_proxies(rf, settings, proxies, forwarded, expected):
     settings.CITYHALL_PROXY_COUNT = proxies
     request = rf.get("/verify/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR="127.0.0.1")
-    assert views.client_address(request) == expected
+    assert throttle.client_address(request) == expected

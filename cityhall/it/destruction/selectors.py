@@ -37,6 +37,13 @@ def application(code: str) -> MediaDestruction | None:
     )
 
 
+def application_by_certificate(code: str) -> MediaDestruction | None:
+    """The destroyed application whose certificate has ``code`` (exactly, as issued)."""
+    if not code or len(code) > 24:
+        return None
+    return MediaDestruction.objects.filter(certificate_code=code, status=DestructionStatus.DESTROYED).first()
+
+
 def year_summary(year: int) -> dict[str, int]:
     done = MediaDestruction.objects.filter(status=DestructionStatus.DESTROYED, destroyed_on__year=year)
     return done.aggregate(

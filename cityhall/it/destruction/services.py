@@ -10,14 +10,15 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from cityhall.bookings import selectors as booking_selectors
 from cityhall.bookings import services as bookings
 from cityhall.bookings.choices import BookingStatus
-from cityhall.core import audit, clock
-from cityhall.core.permissions import has_permission
+from cityhall.core import audit, clock, deadlines
 from cityhall.core.records import Errors, record_type_for
 from cityhall.core.services import RecordInvalid
 from cityhall.documents import services as documents
@@ -26,10 +27,13 @@ from cityhall.organisation.models import OrgUnit
 
 from ..education.services import PHONE, person_ref
 from ..models import ApplicantKind, DestructionItem, DestructionStatus, MediaDestruction, MediaType
-from ..services import IT_DEPARTMENT, IT_STAFF
+from ..writes import IT_DEPARTMENT, create_numbered, require_it_staff, save_audited
+
+STAFF_ONLY = gettext_lazy("저장매체 파기는 정보통신과(편집자·관리자)나 실장·관리자만 처리할 수 있습니다.")
 
 RESOURCE = "it.media-dropoff"
 CERTIFICATE_KIND = "it.media_destruction"
+CERTIFICATE_PATH = "/public/media-destruction/certificates/"  # + code + ".pdf" (the public download)
 MAX_ITEMS = 50
 SERIAL = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._/-]{2,59}$")
 #: Days the applicant's name and phone are kept after the media are destroyed (or the application is
@@ -89,34 +93,10 @@ def parse_media(text: str) -> list[Medium]:
     return media
 
 
-def _require_staff(actor: audit.Actor) -> None:
-    if actor.user is not None and not has_permission(actor.user, IT_STAFF):
-        raise PermissionDenied(
-            _("저장매체 파기는 정보통신과(편집자·관리자)나 실장·관리자만 처리할 수 있습니다.")
-        )
-
-
-def _audit_save(actor: audit.Actor, obj: MediaDestruction, before: dict | None) -> None:
-    obj.save()
-    rtype = record_type_for(MediaDestruction)
-    after = rtype.to_data(obj)
-    audit.record(actor, "create" if before is None else "update", rtype, obj, before=before, after=after)
-
-
-def _next_code(year: int) -> str:
-    last = (
-        MediaDestruction.objects.filter(code__startswith=f"D{year}-")
-        .order_by("-code")
-        .values_list("code", flat=True)
-        .first()
-    )
-    return f"D{year}-{int(last.split('-')[1]) + 1 if last else 1:04d}"
-
-
 @transaction.atomic
 def dropoff_slots_open(*, day: dt.date, hours: list[int], capacity: int, actor: audit.Actor) -> list:
     """Drop-off windows at the 정보통신과 counter: one hour each, ``capacity`` applicants per hour."""
-    _require_staff(actor)
+    require_it_staff(actor, STAFF_ONLY)
     import zoneinfo
 
     seoul = zoneinfo.ZoneInfo("Asia/Seoul")
@@ -126,6 +106,12 @@ def dropoff_slots_open(*, day: dt.date, hours: list[int], capacity: int, actor: 
         org_unit=OrgUnit.objects.filter(code=IT_DEPARTMENT).first(),
         actor=actor,
     )
+    if not deadlines.is_working_day(day):
+        raise RecordInvalid({"day": [_("%(day)s은(는) 근무일이 아닙니다.") % {"day": day.isoformat()}]})
+    taken = {timezone.localtime(s.starts_at).hour for s in booking_selectors.slots(RESOURCE, day, day)}
+    if taken & set(hours):
+        hours_text = ", ".join(f"{h}시" for h in sorted(taken & set(hours)))
+        raise RecordInvalid({"hours": [_("이미 열린 시각입니다: %(hours)s") % {"hours": hours_text}]})
     slots = []
     for hour in hours:
         start = dt.datetime.combine(day, dt.time(hour), seoul)
@@ -168,19 +154,27 @@ def destruction_apply(
         errors.update(exc.errors)
     if errors:
         raise RecordInvalid(errors)
+    if (
+        booking_selectors.slot_view(slot) is None
+        or booking_selectors.slot_view(slot).resource_key != RESOURCE
+    ):
+        raise RecordInvalid({"slot": [_("반입 일시를 다시 골라 주세요.")]})
+    if MediaDestruction.objects.filter(phone=phone.strip(), status=DestructionStatus.APPLIED).exists():
+        raise RecordInvalid(
+            {"phone": [_("이 연락처로 접수 대기 중인 신청이 있습니다. 그 신청을 먼저 마쳐 주세요.")]}
+        )
     try:
         booking = bookings.slot_book(slot=slot, holder_ref=person_ref(phone), actor=actor, waitlist=False)
     except RecordInvalid as exc:
         raise RecordInvalid({"slot": exc.messages}) from None
     application = MediaDestruction(
-        code=_next_code(clock.today().year),
         applicant_kind=applicant_kind,
         applicant_name=applicant_name.strip(),
         company_name=(company_name or "").strip()[:120],
         phone=phone.strip(),
         booking=booking,
     )
-    _audit_save(actor, application, None)
+    create_numbered(actor, application, f"D{clock.today().year}-")
     DestructionItem.objects.bulk_create(
         DestructionItem(destruction=application, media_type=m.media_type, serial=m.serial) for m in parsed
     )
@@ -209,7 +203,7 @@ def destruction_receive(
     *, application: MediaDestruction, checked_serials: list[str], actor: audit.Actor
 ) -> MediaDestruction:
     """접수: staff check every serial on the media brought in; all must match the application."""
-    _require_staff(actor)
+    require_it_staff(actor, STAFF_ONLY)
     application, before = _locked(application)
     if application.status != DestructionStatus.APPLIED:
         raise RecordInvalid({"status": [_("신청 상태에서만 접수할 수 있습니다.")]})
@@ -232,7 +226,7 @@ def destruction_receive(
             bookings.booking_mark(booking=application.booking_id, status=BookingStatus.ATTENDED, actor=actor)
         except RecordInvalid:
             pass  # brought in before the booked hour: the booking stays as it is
-    _audit_save(actor, application, before)
+    save_audited(actor, application, before)
     return application
 
 
@@ -243,7 +237,7 @@ def _retention_days() -> int:
 @transaction.atomic
 def destruction_complete(*, application: MediaDestruction, actor: audit.Actor) -> MediaDestruction:
     """파쇄 완료: the certificate (with the serials and a verification code) is issued and sent."""
-    _require_staff(actor)
+    require_it_staff(actor, STAFF_ONLY)
     application, before = _locked(application)
     if application.status != DestructionStatus.RECEIVED:
         raise RecordInvalid({"status": [_("일련번호를 확인해 접수한 뒤에 파기할 수 있습니다.")]})
@@ -269,10 +263,15 @@ def destruction_complete(*, application: MediaDestruction, actor: audit.Actor) -
     application.destroyed_on = today
     application.certificate_code = cert.code
     application.purge_after = today + dt.timedelta(days=_retention_days())
-    _audit_save(actor, application, before)
+    save_audited(actor, application, before)
     notifications.notify(
         template="it/destruction_done",
-        context={"name": application.applicant_name, "code": application.code, "certificate": cert.code},
+        context={
+            "name": application.applicant_name,
+            "code": application.code,
+            "certificate": cert.code,
+            "pdf_url": f"{settings.CITYHALL_PUBLIC_URL.rstrip('/')}{CERTIFICATE_PATH}{cert.code}.pdf",
+        },
         kind="certificates",
         to_phone=application.phone,
         actor=actor,
@@ -283,7 +282,7 @@ def destruction_complete(*, application: MediaDestruction, actor: audit.Actor) -
 @transaction.atomic
 def destruction_cancel(*, application: MediaDestruction, actor: audit.Actor) -> MediaDestruction:
     """취소 before receipt: frees the drop-off place."""
-    _require_staff(actor)
+    require_it_staff(actor, STAFF_ONLY)
     application, before = _locked(application)
     if application.status != DestructionStatus.APPLIED:
         raise RecordInvalid({"status": [_("신청 상태에서만 취소할 수 있습니다.")]})
@@ -291,7 +290,7 @@ def destruction_cancel(*, application: MediaDestruction, actor: audit.Actor) -> 
         bookings.booking_cancel(booking=application.booking_id, actor=actor, reason="파기 신청 취소")
     application.status = DestructionStatus.CANCELLED
     application.purge_after = clock.today() + dt.timedelta(days=_retention_days())
-    _audit_save(actor, application, before)
+    save_audited(actor, application, before)
     return application
 
 
@@ -303,8 +302,8 @@ def destruction_purge_expired(*, actor: audit.Actor, today: dt.date | None = Non
     due = list(MediaDestruction.objects.select_for_update().filter(purged=False, purge_after__lt=today))
     for application in due:
         before = record_type_for(MediaDestruction).to_data(application)
-        application.applicant_name = "(파기됨)"
+        application.applicant_name = str(_("(파기됨)"))
         application.phone = ""
         application.purged = True
-        _audit_save(actor, application, before)
+        save_audited(actor, application, before)
     return len(due)

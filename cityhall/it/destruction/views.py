@@ -18,12 +18,13 @@ from cityhall.core.audit import Actor
 from cityhall.core.decorators import role_required
 from cityhall.core.permissions import has_permission
 from cityhall.core.services import RecordInvalid
+from cityhall.core.throttle import over_limit
 from cityhall.documents import selectors as document_selectors
 from cityhall.documents import services as documents
 
 from ..forms import DestructionApplyForm, DestructionReceiveForm, DropoffSlotsForm
 from ..models import DestructionStatus
-from ..services import IT_STAFF
+from ..writes import IT_STAFF
 from . import selectors, services
 
 LIST = {"status": params.Choice(label=gettext_lazy("상태"), choices=DestructionStatus.values, default="")}
@@ -42,11 +43,19 @@ def _add_errors(form, exc: RecordInvalid) -> None:
             form.add_error(field if field in form.fields else None, problem)
 
 
+PUBLIC_LIMIT, PUBLIC_WINDOW = 20, 600  # applications and certificate downloads per address
+
+
 @require_http_methods(["GET", "POST"])
 def apply(request):
     """Public: no account needed; the answer gives the application number and the drop-off time."""
     slots = _slot_choices()
     form = DestructionApplyForm(request.POST or None, slots=slots)
+    if request.method == "POST" and over_limit(
+        request, "it:destruction", limit=PUBLIC_LIMIT, window=PUBLIC_WINDOW
+    ):
+        context = {"form": form, "no_slots": not slots, "throttled": True}
+        return render(request, "it/destruction_apply.html", context, status=429)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "consent"}
         try:
@@ -145,15 +154,30 @@ def destruction_action(request, code, action):
 
 
 @require_http_methods(["GET"])
+def public_certificate(request, certificate):
+    """The applicant's certificate as a PDF, for whoever holds its unguessable code (sent to the
+    applicant by text message); limited per address like the verify page."""
+    if over_limit(request, "it:certificate", limit=PUBLIC_LIMIT, window=PUBLIC_WINDOW):
+        raise Http404(_("확인서를 찾을 수 없습니다."))
+    application = selectors.application_by_certificate(certificate)
+    if application is None:
+        raise Http404(_("확인서를 찾을 수 없습니다."))
+    return _pdf(application)
+
+
+def _pdf(application) -> HttpResponse:
+    issued = document_selectors.certificates_of(f"it.destruction:{application.pk}")
+    cert = issued.get(code=application.certificate_code)
+    response = HttpResponse(documents.certificate_pdf(cert), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="media-destruction-{application.code}.pdf"'
+    return response
+
+
+@require_http_methods(["GET"])
 @role_required
 def destruction_certificate(request, code):
     """The certificate as a PDF, for staff to print or send."""
     application = _application(code)
     if not has_permission(request.user, IT_STAFF) or not application.certificate_code:
         raise Http404(_("확인서가 없습니다."))
-    cert = document_selectors.certificates_of(f"it.destruction:{application.pk}").get(
-        code=application.certificate_code
-    )
-    response = HttpResponse(documents.certificate_pdf(cert), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="media-destruction-{application.code}.pdf"'
-    return response
+    return _pdf(application)

@@ -9,54 +9,37 @@ import datetime as dt
 import hashlib
 import hmac
 import re
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cityhall.bookings import services as bookings
 from cityhall.bookings.choices import BookingStatus
 from cityhall.core import audit, clock
-from cityhall.core.permissions import has_permission
 from cityhall.core.records import Errors, record_type_for
 from cityhall.core.services import RecordInvalid
 from cityhall.notifications import services as notifications
 from cityhall.organisation.models import OrgUnit
 
 from ..models import AgeGroup, Course, CourseSession, EducationVenue, Enrolment, ZoneVisitDay
-from ..services import IT_DEPARTMENT, IT_STAFF
+from ..writes import IT_DEPARTMENT, require_it_staff, save_audited
+
+STAFF_ONLY = gettext_lazy(
+    "교육 일정과 수강생은 정보통신과(편집자·관리자)나 실장·관리자만 관리할 수 있습니다."
+)
 
 SEOUL = ZoneInfo("Asia/Seoul")
 #: One bookable resource for every class; each session is one of its slots.
 RESOURCE = "it.education"
 PHONE = re.compile(r"^01[016789]-?\d{3,4}-?\d{4}$")
 NAME_MAX = 40
+#: Classes one phone number may hold (a seat or a place in line) at a time.
+MAX_UPCOMING = 3
 #: Class hours of a session day (the slot's span on its first day); the seats are what counts.
 CLASS_START, CLASS_END = dt.time(10), dt.time(12)
-
-
-def _require_staff(actor: audit.Actor) -> None:
-    if actor.user is not None and not has_permission(actor.user, IT_STAFF):
-        raise PermissionDenied(
-            _("교육 일정과 수강생은 정보통신과(편집자·관리자)나 실장·관리자만 관리할 수 있습니다.")
-        )
-
-
-def _save(actor: audit.Actor, obj, before: dict[str, Any] | None) -> None:
-    rtype = record_type_for(type(obj))
-    try:
-        obj.full_clean()
-    except ValidationError as exc:
-        raise RecordInvalid(exc.message_dict) from None
-    obj.save()
-    after = rtype.to_data(obj)
-    if before is None:
-        audit.record(actor, "create", rtype, obj, after=after)
-    elif before != after:
-        audit.record(actor, "update", rtype, obj, before=before, after=after)
 
 
 def person_ref(phone: str) -> str:
@@ -79,7 +62,7 @@ def session_open(
     code: str | None = None,
 ) -> CourseSession:
     """Open a session for enrolment: a booking slot with ``capacity`` seats and a waiting list."""
-    _require_staff(actor)
+    require_it_staff(actor, STAFF_ONLY)
     errors: Errors = {}
     if not isinstance(capacity, int) or isinstance(capacity, bool) or not 1 <= capacity <= 500:
         errors["capacity"] = [_("정원은 1명에서 500명 사이여야 합니다.")]
@@ -116,7 +99,7 @@ def session_open(
         capacity=capacity,
         slot=slot,
     )
-    _save(actor, session, None)
+    save_audited(actor, session, None)
     return session
 
 
@@ -148,6 +131,13 @@ def enrol(
     phone number) and session; the last seat goes to one person only (the booking service locks the
     slot). The applicant gets a text message saying which."""
     errors = _check_person(name, phone, age_group)
+    upcoming = Enrolment.objects.filter(
+        phone=(phone or "").strip(),
+        session__ends_on__gte=clock.today(),
+        booking__status__in=[BookingStatus.BOOKED, BookingStatus.WAITLISTED],
+    )
+    if not errors and upcoming.count() >= MAX_UPCOMING:
+        errors["phone"] = [_("한 사람이 동시에 신청할 수 있는 교육은 %(n)d개입니다.") % {"n": MAX_UPCOMING}]
     if session.slot_id is None:
         errors.setdefault("session", []).append(_("이 교육 일정은 신청을 받지 않습니다."))
     if errors:
@@ -166,7 +156,7 @@ def enrol(
         age_group=age_group,
         district=(district or "").strip()[:20],
     )
-    _save(actor, enrolment, None)
+    save_audited(actor, enrolment, None)
     _tell(enrolment, booking.status, getattr(booking, "position", None), actor)
     return enrolment
 
@@ -201,7 +191,7 @@ def on_promoted(booking) -> None:
 @transaction.atomic
 def enrolment_cancel(*, enrolment: Enrolment, actor: audit.Actor, reason: str = "") -> Enrolment:
     """수강 취소 (by staff, at the applicant's request): frees the seat for the first in line."""
-    _require_staff(actor)
+    require_it_staff(actor, STAFF_ONLY)
     if enrolment.booking_id is None:
         raise RecordInvalid(_("예약 없이 옮겨 온 기록은 취소할 수 없습니다."))
     bookings.booking_cancel(booking=enrolment.booking_id, actor=actor, reason=reason)
@@ -211,7 +201,7 @@ def enrolment_cancel(*, enrolment: Enrolment, actor: audit.Actor, reason: str = 
 @transaction.atomic
 def enrolment_attend(*, enrolment: Enrolment, attended: bool, actor: audit.Actor) -> Enrolment:
     """출석 or 결석, once the session has started; marked on the booking too."""
-    _require_staff(actor)
+    require_it_staff(actor, STAFF_ONLY)
     enrolment = Enrolment.objects.select_for_update().select_related("session").get(pk=enrolment.pk)
     before = record_type_for(Enrolment).to_data(enrolment)
     if enrolment.session.starts_on > clock.today():
@@ -220,6 +210,10 @@ def enrolment_attend(*, enrolment: Enrolment, attended: bool, actor: audit.Actor
         status = enrolment.booking.status
         if status not in (BookingStatus.BOOKED, BookingStatus.ATTENDED, BookingStatus.NO_SHOW):
             raise RecordInvalid(_("자리를 배정받은 수강생만 출석을 기록합니다."), field="attended")
+        if status == BookingStatus.NO_SHOW and attended:
+            raise RecordInvalid(
+                _("결석으로 처리한 예약입니다. 출석으로 바꾸려면 예약을 확인해 주세요."), field="attended"
+            )
         if status == BookingStatus.BOOKED:
             bookings.booking_mark(
                 booking=enrolment.booking_id,
@@ -229,20 +223,20 @@ def enrolment_attend(*, enrolment: Enrolment, attended: bool, actor: audit.Actor
     enrolment.attended = attended
     if not attended:
         enrolment.completed = False
-    _save(actor, enrolment, before)
+    save_audited(actor, enrolment, before)
     return enrolment
 
 
 @transaction.atomic
 def enrolment_complete(*, enrolment: Enrolment, actor: audit.Actor) -> Enrolment:
     """수료: only an enrolment that attended."""
-    _require_staff(actor)
+    require_it_staff(actor, STAFF_ONLY)
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     before = record_type_for(Enrolment).to_data(enrolment)
     if enrolment.attended is not True:
         raise RecordInvalid(_("출석하지 않은 수강생은 수료할 수 없습니다."), field="completed")
     enrolment.completed = True
-    _save(actor, enrolment, before)
+    save_audited(actor, enrolment, before)
     return enrolment
 
 
@@ -251,7 +245,7 @@ def zone_visits_record(
     *, venue: EducationVenue, day: dt.date, visitors: int, actor: audit.Actor
 ) -> ZoneVisitDay:
     """체험존 하루 방문 인원 (a second entry for the day replaces the first)."""
-    _require_staff(actor)
+    require_it_staff(actor, STAFF_ONLY)
     errors: Errors = {}
     if venue.kind != "experience":
         errors["venue"] = [_("체험존에만 방문 인원을 기록합니다.")]
@@ -265,5 +259,28 @@ def zone_visits_record(
     before = record_type_for(ZoneVisitDay).to_data(row) if row else None
     row = row or ZoneVisitDay(venue=venue, day=day, visitors=0)
     row.visitors = visitors
-    _save(actor, row, before)
+    save_audited(actor, row, before)
     return row
+
+
+#: Days a learner's name and phone are kept after the class ends (the consent text says one year):
+#: ``IT_ENROLMENT_RETENTION_DAYS``.
+DEFAULT_RETENTION_DAYS = 365
+
+
+@transaction.atomic
+def enrolments_purge_expired(*, actor: audit.Actor, today: dt.date | None = None) -> int:
+    """Erase name and phone of enrolments whose class ended more than the retention period ago; the
+    age group, 읍면동 and completion stay for the statistics. Returns how many."""
+    today = today or clock.today()
+    days = int(getattr(settings, "IT_ENROLMENT_RETENTION_DAYS", DEFAULT_RETENTION_DAYS))
+    due = Enrolment.objects.select_for_update().filter(session__ends_on__lt=today - dt.timedelta(days=days))
+    due = due.exclude(phone="")
+    rtype = record_type_for(Enrolment)
+    count = 0
+    for enrolment in due:
+        before = rtype.to_data(enrolment)
+        enrolment.name, enrolment.phone = str(_("(파기됨)")), ""
+        save_audited(actor, enrolment, before)
+        count += 1
+    return count

@@ -16,25 +16,28 @@ from cityhall.core.audit import Actor
 from cityhall.core.decorators import role_required
 from cityhall.core.permissions import has_permission
 from cityhall.core.services import RecordInvalid
+from cityhall.core.throttle import over_limit
 
 from ..forms import EnrolForm, SessionOpenForm
 from ..models import CourseSession, Enrolment
-from ..services import IT_STAFF
+from ..writes import IT_STAFF
 from . import selectors, services
 
+PUBLIC_LIMIT, PUBLIC_WINDOW = 20, 600  # enrolments per address
 YEAR = params.Int(label=gettext_lazy("연도"), default=None, min=2000, max=2100)
 
 
-def _public_page(request, *, forms=None, status=200):
+def _public_page(request, *, forms=None, status=200, throttled=False):
     sessions = selectors.open_sessions(clock.today())
     forms = forms or {}
     return render(
         request,
         "it/classes_public.html",
         {
+            "throttled": throttled,
             "sessions": [
                 (s, forms.get(s.session.pk) or EnrolForm(prefix=f"s{s.session.pk}")) for s in sessions
-            ]
+            ],
         },
         status=status,
     )
@@ -50,6 +53,8 @@ def classes_enrol(request, code):
     """A citizen enrols; the answer says whether they have a seat or their place in the waiting list."""
     session = get_object_or_404(CourseSession.objects.select_related("course", "venue"), code=code)
     form = EnrolForm(request.POST, prefix=f"s{session.pk}")
+    if over_limit(request, "it:enrol", limit=PUBLIC_LIMIT, window=PUBLIC_WINDOW):
+        return _public_page(request, forms={session.pk: form}, status=429, throttled=True)
     if form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "consent"}
         try:
@@ -121,7 +126,7 @@ ACTIONS = {
     "attended": lambda e, actor: services.enrolment_attend(enrolment=e, attended=True, actor=actor),
     "absent": lambda e, actor: services.enrolment_attend(enrolment=e, attended=False, actor=actor),
     "complete": lambda e, actor: services.enrolment_complete(enrolment=e, actor=actor),
-    "cancel": lambda e, actor: services.enrolment_cancel(enrolment=e, actor=actor, reason="신청인 요청"),
+    "cancel": lambda e, actor: services.enrolment_cancel(enrolment=e, actor=actor, reason=_("신청인 요청")),
 }
 
 

@@ -9,17 +9,18 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cityhall.core import audit, clock, deadlines
-from cityhall.core.permissions import has_permission
 from cityhall.core.records import Errors, record_type_for
 from cityhall.core.services import NON_FIELD, RecordInvalid
 
 from ..models import OPEN_INSPECTION_STATUSES, InspectionStatus, TelecomInspection
-from ..services import IT_STAFF
+from ..writes import create_numbered, require_it_staff, save_audited
+
+STAFF_ONLY = gettext_lazy("사용전검사는 정보통신과(편집자·관리자)나 실장·관리자만 처리할 수 있습니다.")
 
 #: 법정 처리기일 (seed II.3 line 335), counted as 민원처리법 §19② counts periods of six days or more.
 PROCESSING_DAYS = 14
@@ -45,30 +46,6 @@ def processing_days(received_on: dt.date, decided_on: dt.date) -> int:
     return deadlines.working_days_between(received_on, decided_on)
 
 
-def _require_staff(actor: audit.Actor) -> None:
-    if actor.user is not None and not has_permission(actor.user, IT_STAFF):
-        raise PermissionDenied(
-            _("사용전검사는 정보통신과(편집자·관리자)나 실장·관리자만 처리할 수 있습니다.")
-        )
-
-
-def _save(actor: audit.Actor, inspection: TelecomInspection, before: dict[str, Any] | None) -> None:
-    rtype = record_type_for(TelecomInspection)
-    try:
-        inspection.full_clean()
-        with transaction.atomic():
-            inspection.save()
-    except ValidationError as exc:
-        raise RecordInvalid(exc.message_dict) from None
-    except IntegrityError:
-        raise RecordInvalid(_("같은 접수번호가 이미 있습니다."), field="code") from None
-    after = rtype.to_data(inspection)
-    if before is None:
-        audit.record(actor, "create", rtype, inspection, after=after)
-    else:
-        audit.record(actor, "update", rtype, inspection, before=before, after=after)
-
-
 def _locked(inspection: TelecomInspection) -> tuple[TelecomInspection, dict[str, Any]]:
     locked = TelecomInspection.objects.select_for_update().get(pk=inspection.pk)
     return locked, record_type_for(TelecomInspection).to_data(locked)
@@ -85,16 +62,6 @@ def _check_day(day: Any, field: str, label: str, *, not_before: dt.date, errors:
         errors.setdefault(field, []).append(_("%(label)s이(가) 미래입니다.") % {"label": label})
 
 
-def _next_number(year: int) -> str:
-    last = (
-        TelecomInspection.objects.filter(code__startswith=f"{year}-")
-        .order_by("-code")
-        .values_list("code", flat=True)
-        .first()
-    )
-    return f"{year}-{int(last.split('-')[1]) + 1 if last else 1:04d}"
-
-
 @transaction.atomic
 def inspection_receive(
     *,
@@ -107,7 +74,7 @@ def inspection_receive(
     reinspection_of: TelecomInspection | None = None,
 ) -> TelecomInspection:
     """접수: a new application (or the re-inspection of a failed one, within its period)."""
-    _require_staff(actor)
+    require_it_staff(actor, STAFF_ONLY)
     received_on = received_on or clock.today()
     errors: Errors = {}
     for field, value, label in (
@@ -134,7 +101,6 @@ def inspection_receive(
     if errors:
         raise RecordInvalid(errors)
     inspection = TelecomInspection(
-        code=_next_number(received_on.year),
         building=building.strip(),
         address=address.strip(),
         applicant=applicant.strip(),
@@ -143,7 +109,7 @@ def inspection_receive(
         due_on=processing_deadline(received_on).due_date,
         reinspection_of=reinspection_of,
     )
-    _save(actor, inspection, None)
+    create_numbered(actor, inspection, f"{received_on.year}-")
     return inspection
 
 
@@ -164,7 +130,7 @@ def inspection_check_documents(
     *, inspection: TelecomInspection, actor: audit.Actor, checked_on: dt.date | None = None
 ) -> TelecomInspection:
     """서류 검토 완료."""
-    _require_staff(actor)
+    require_it_staff(actor, STAFF_ONLY)
     inspection, before = _locked(inspection)
     _require_status(inspection, InspectionStatus.RECEIVED)
     checked_on = checked_on or clock.today()
@@ -176,7 +142,7 @@ def inspection_check_documents(
         raise RecordInvalid(errors)
     inspection.documents_checked_on = checked_on
     inspection.status = InspectionStatus.DOCUMENTS_CHECKED
-    _save(actor, inspection, before)
+    save_audited(actor, inspection, before)
     return inspection
 
 
@@ -185,7 +151,7 @@ def inspection_inspect(
     *, inspection: TelecomInspection, actor: audit.Actor, inspected_on: dt.date | None = None
 ) -> TelecomInspection:
     """현장 검사 완료."""
-    _require_staff(actor)
+    require_it_staff(actor, STAFF_ONLY)
     inspection, before = _locked(inspection)
     _require_status(inspection, InspectionStatus.DOCUMENTS_CHECKED)
     inspected_on = inspected_on or clock.today()
@@ -201,7 +167,7 @@ def inspection_inspect(
         raise RecordInvalid(errors)
     inspection.inspected_on = inspected_on
     inspection.status = InspectionStatus.INSPECTED
-    _save(actor, inspection, before)
+    save_audited(actor, inspection, before)
     return inspection
 
 
@@ -215,7 +181,7 @@ def inspection_decide(
     decided_on: dt.date | None = None,
 ) -> TelecomInspection:
     """합격 (with the certificate's code) or 불합격 (with the reasons and the re-inspection period)."""
-    _require_staff(actor)
+    require_it_staff(actor, STAFF_ONLY)
     inspection, before = _locked(inspection)
     _require_status(inspection, InspectionStatus.INSPECTED)
     decided_on = decided_on or clock.today()
@@ -240,7 +206,7 @@ def inspection_decide(
     else:
         inspection.status = InspectionStatus.FAILED
         inspection.reinspect_by = reinspection_deadline(decided_on).due_date
-    _save(actor, inspection, before)
+    save_audited(actor, inspection, before)
     return inspection
 
 

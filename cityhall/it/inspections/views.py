@@ -19,7 +19,7 @@ from cityhall.core.services import RecordInvalid
 
 from ..forms import InspectionReceiveForm, InspectionStepForm
 from ..models import InspectionStatus, TelecomInspection
-from ..services import IT_STAFF
+from ..writes import IT_STAFF
 from . import selectors, services
 
 LIST_PARAMS = {
@@ -83,6 +83,7 @@ def inspection_list(request):
             "form": form,
             "error": error,
             "rule": services.processing_deadline(today),
+            "today": today,
         },
         status=400 if error or form.errors else 200,
     )

@@ -5,14 +5,21 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 
 from ..models import FindingStatus, PersonalDataFile, SecurityDrill, SecurityFinding, SecurityIncident
 from .services import CHECK_EVERY_DAYS
 
 
 def findings():
-    return SecurityFinding.objects.select_related("asset").order_by("status", "due_on", "code")
+    """Open first (nearest due date first), then fixed awaiting a re-check, then verified."""
+    rank = Case(
+        When(status=FindingStatus.OPEN, then=Value(0)),
+        When(status=FindingStatus.FIXED, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return SecurityFinding.objects.select_related("asset").order_by(rank, "due_on", "code")
 
 
 def finding_counts(today: dt.date) -> dict[str, int]:

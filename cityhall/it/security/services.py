@@ -5,20 +5,20 @@ files are plain records (the record pages, with their rules)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cityhall.core import audit, clock
-from cityhall.core.permissions import has_permission
 from cityhall.core.records import Errors, record_type_for
 from cityhall.core.services import RecordInvalid
 
 from ..models import FindingSource, FindingStatus, SecurityFinding, Severity
-from ..services import IT_STAFF
+from ..writes import create_numbered, require_it_staff, save_audited
+
+STAFF_ONLY = gettext_lazy("취약점은 정보통신과(편집자·관리자)나 실장·관리자만 기록할 수 있습니다.")
 
 #: Days to fix a finding by severity: the city's own standard (``IT_FINDING_DAYS`` overrides any).
 DEFAULT_FIX_DAYS = {Severity.CRITICAL: 7, Severity.HIGH: 30, Severity.MEDIUM: 60, Severity.LOW: 90}
@@ -35,38 +35,6 @@ def due_on(severity: str, found_on: dt.date) -> dt.date:
     return found_on + dt.timedelta(days=fix_days(severity))
 
 
-def _require_staff(actor: audit.Actor) -> None:
-    if actor.user is not None and not has_permission(actor.user, IT_STAFF):
-        raise PermissionDenied(_("취약점은 정보통신과(편집자·관리자)나 실장·관리자만 기록할 수 있습니다."))
-
-
-def _save(actor: audit.Actor, finding: SecurityFinding, before: dict[str, Any] | None) -> None:
-    try:
-        finding.full_clean()
-    except ValidationError as exc:
-        raise RecordInvalid(exc.message_dict) from None
-    finding.save()
-    rtype = record_type_for(SecurityFinding)
-    audit.record(
-        actor,
-        "create" if before is None else "update",
-        rtype,
-        finding,
-        before=before,
-        after=rtype.to_data(finding),
-    )
-
-
-def _next_code(year: int) -> str:
-    last = (
-        SecurityFinding.objects.filter(code__startswith=f"V{year}-")
-        .order_by("-code")
-        .values_list("code", flat=True)
-        .first()
-    )
-    return f"V{year}-{int(last.split('-')[1]) + 1 if last else 1:04d}"
-
-
 @transaction.atomic
 def finding_record(
     *,
@@ -78,7 +46,7 @@ def finding_record(
     found_on: dt.date | None = None,
     asset=None,
 ) -> SecurityFinding:
-    _require_staff(actor)
+    require_it_staff(actor, STAFF_ONLY)
     found_on = found_on or clock.today()
     errors: Errors = {}
     if source not in FindingSource.values:
@@ -94,7 +62,6 @@ def finding_record(
     if errors:
         raise RecordInvalid(errors)
     finding = SecurityFinding(
-        code=_next_code(found_on.year),
         source=source,
         target=target.strip(),
         title=title.strip(),
@@ -103,7 +70,7 @@ def finding_record(
         due_on=due_on(severity, found_on),
         asset=asset,
     )
-    _save(actor, finding, None)
+    create_numbered(actor, finding, f"V{found_on.year}-")
     return finding
 
 
@@ -111,7 +78,7 @@ def finding_record(
 def finding_fix(
     *, finding: SecurityFinding, fix: str, actor: audit.Actor, fixed_on: dt.date | None = None
 ) -> SecurityFinding:
-    _require_staff(actor)
+    require_it_staff(actor, STAFF_ONLY)
     finding = SecurityFinding.objects.select_for_update().get(pk=finding.pk)
     before = record_type_for(SecurityFinding).to_data(finding)
     if finding.status != FindingStatus.OPEN:
@@ -123,7 +90,7 @@ def finding_fix(
         fixed_on or clock.today(),
         FindingStatus.FIXED,
     )
-    _save(actor, finding, before)
+    save_audited(actor, finding, before)
     return finding
 
 
@@ -132,7 +99,7 @@ def finding_verify(
     *, finding: SecurityFinding, still_open: bool, actor: audit.Actor, rechecked_on: dt.date | None = None
 ) -> SecurityFinding:
     """재점검: confirmed fixed, or found still open (back to 조치 중, the due date unchanged)."""
-    _require_staff(actor)
+    require_it_staff(actor, STAFF_ONLY)
     finding = SecurityFinding.objects.select_for_update().get(pk=finding.pk)
     before = record_type_for(SecurityFinding).to_data(finding)
     if finding.status != FindingStatus.FIXED:
@@ -142,5 +109,5 @@ def finding_verify(
         raise RecordInvalid(_("재점검일은 조치일보다 빠를 수 없습니다."), field="rechecked_on")
     finding.rechecked_on = rechecked_on
     finding.status = FindingStatus.OPEN if still_open else FindingStatus.VERIFIED
-    _save(actor, finding, before)
+    save_audited(actor, finding, before)
     return finding

@@ -18,7 +18,7 @@ from cityhall.core.services import RecordInvalid
 
 from ..forms import FindingFixForm, FindingForm
 from ..models import SecurityFinding, Severity
-from ..services import IT_STAFF
+from ..writes import IT_STAFF
 from . import selectors, services
 
 
@@ -26,6 +26,9 @@ from . import selectors, services
 @role_required
 def security(request):
     staff = has_permission(request.user, IT_STAFF)
+    if not staff:
+        # Unpatched vulnerabilities and incidents are for 정보통신과 and the office's leadership only.
+        raise PermissionDenied(_("정보보호 현황은 정보통신과와 실장·관리자만 볼 수 있습니다."))
     form = FindingForm(request.POST or None)
     if request.method == "POST":
         if not staff:
@@ -68,7 +71,9 @@ def finding_action(request, code, action):
     try:
         if action == "fix":
             form = FindingFixForm(request.POST)
-            services.finding_fix(finding=finding, fix=form.data.get("fix", ""), actor=actor)
+            if not form.is_valid():
+                raise RecordInvalid(form.errors.get("fix", [_("조치 내용을 적어 주세요.")])[0])
+            services.finding_fix(finding=finding, fix=form.cleaned_data["fix"], actor=actor)
         elif action in ("verify", "reopen"):
             services.finding_verify(finding=finding, still_open=action == "reopen", actor=actor)
         else:

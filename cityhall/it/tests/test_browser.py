@@ -4,6 +4,7 @@ it, and anyone verifies the certificate; a pre-use inspection passes within its 
 
 import datetime as dt
 
+from cityhall.core import deadlines
 from cityhall.core.audit import Actor
 from cityhall.core.tests.browser import (  # noqa: F401 - the fixtures register by being imported
     browser_fixture,
@@ -48,7 +49,7 @@ def test_a_citizen_enrols_in_a_class_on_a_phone(browser, site):
 
 
 def test_a_disk_from_application_to_the_verified_certificate(page, browser, site, make_user):
-    destruction.dropoff_slots_open(day=SOON, hours=[10], capacity=3, actor=SYSTEM)
+    destruction.dropoff_slots_open(day=deadlines.next_working_day(SOON), hours=[10], capacity=3, actor=SYSTEM)
     make_user("ic-editor", Role.EDITOR, "info-comm")
     citizen = browser.new_context(locale="ko-KR").new_page()
     citizen.goto(f"{site}/public/media-destruction/")

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from cityhall.bookings.selectors import slot_view
+from cityhall.core import deadlines
 from cityhall.core.audit import Actor
 from cityhall.core.services import RecordInvalid
 from cityhall.core.tests.record_matrix import client_for
@@ -17,7 +18,7 @@ from cityhall.it.models import MediaDestruction
 from cityhall.organisation.models import Role
 
 PUBLIC = Actor.system("public:media-destruction")
-DAY = dt.date.today() + dt.timedelta(days=7)
+DAY = deadlines.next_working_day(dt.date.today() + dt.timedelta(days=7))
 
 
 @pytest.fixture
@@ -191,3 +192,51 @@ def test_the_selectors_count_the_year(slot, staff):
     from cityhall.core import clock
 
     assert selectors.year_summary(clock.today().year) == {"applications": 1, "media": 3, "companies": 1}
+
+
+def test_the_applicant_downloads_the_certificate_with_its_code_and_the_message_links_it(
+    slot, staff, client, django_capture_on_commit_callbacks
+):
+    from cityhall.notifications.models import Notification
+
+    application = apply(slot)
+    services.destruction_receive(
+        application=application,
+        checked_serials=["WD-WCC4N1234567", "S3Z9NB0K123456", "USB-0001"],
+        actor=staff,
+    )
+    done = services.destruction_complete(application=application, actor=staff)
+    url = f"/public/media-destruction/certificates/{done.certificate_code}.pdf"
+    assert url in Notification.objects.order_by("-id").first().body
+    pdf = client.get(url)
+    assert (pdf.status_code, pdf["Content-Type"]) == (200, "application/pdf")
+    assert client.get("/public/media-destruction/certificates/AAAA-BBBB-CCCC-DDDD.pdf").status_code == 404
+
+
+def test_one_open_application_per_phone_and_the_public_form_is_throttled(slot, client, settings):
+    apply(slot)
+    with pytest.raises(RecordInvalid) as exc:
+        apply(slot)
+    assert list(exc.value.errors) == ["phone"]
+    from cityhall.it.destruction import views
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"}
+    }
+    form = {"applicant_kind": "citizen"}
+    codes = [
+        client.post("/public/media-destruction/", form).status_code for _ in range(views.PUBLIC_LIMIT + 1)
+    ]
+    assert codes[:-1] == [400] * views.PUBLIC_LIMIT and codes[-1] == 429
+
+
+def test_learners_and_applicants_personal_data_is_masked_in_the_trail_and_for_other_roles(slot, roles):
+    from cityhall.core.models import AuditEvent
+
+    application = apply(slot)
+    event = AuditEvent.objects.filter(record_type="media_destructions", record_id=application.pk).first()
+    assert (event.after["applicant_name"], event.after["phone"]) == ("홍*동", "010-****-5678")
+    api = client_for(roles["viewer"]).get(f"/api/v1/media-destructions/{application.pk}").json()
+    assert (api["applicant_name"], api["phone"]) == ("홍*동", "010-****-5678")
+    page = client_for(roles["viewer"]).get(f"/records/media_destructions/{application.pk}/").content.decode()
+    assert "010-1234-5678" not in page and "홍길동" not in page

@@ -1,0 +1,39 @@
+"""How personal data (개인정보) shows where the law asks it be hidden: names and phone numbers partly
+masked on lists, on pages and API answers for those who may not change the record, and in the audit
+trail (which keeps who changed what, not the person's data)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def mask_name(name: str) -> str:
+    """홍길동 → 홍*동, 김철 → 김*."""
+    if len(name) <= 1:
+        return "*"
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def mask_phone(phone: str) -> str:
+    """010-1234-5678 → 010-****-5678."""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    if len(digits) < 8:
+        return "***"
+    return f"{digits[:3]}-****-{digits[-4:]}"
+
+
+def mask_personal(value: Any) -> Any:
+    """A personal field's value masked by what it looks like (a phone number or a name)."""
+    if not isinstance(value, str) or not value:
+        return value
+    digits = sum(ch.isdigit() for ch in value)
+    return mask_phone(value) if digits >= 8 else mask_name(value)
+
+
+def mask_fields(data: dict[str, Any] | None, personal: tuple[str, ...]) -> dict[str, Any] | None:
+    """A copy of ``data`` with its personal fields masked."""
+    if not data or not personal:
+        return data
+    return {k: mask_personal(v) if k in personal else v for k, v in data.items()}
