@@ -24,10 +24,19 @@ def mask_phone(phone: str) -> str:
     return f"{digits[:3]}-****-{digits[-4:]}"
 
 
+def mask_email(address: str) -> str:
+    """hong@example.kr → ho***@example.kr."""
+    local, _sep, domain = address.partition("@")
+    return f"{local[:2]}***@{domain}"
+
+
 def mask_personal(value: Any) -> Any:
-    """A personal field's value masked by what it looks like (a phone number or a name)."""
-    if not isinstance(value, str) or not value:
+    """A personal field's value masked by what it looks like (an e-mail address, a phone number or a
+    name); a value already masked stays as it is."""
+    if not isinstance(value, str) or not value or "*" in value:
         return value
+    if "@" in value:
+        return mask_email(value)
     digits = sum(ch.isdigit() for ch in value)
     return mask_phone(value) if digits >= 8 else mask_name(value)
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cityhall.core.models import MoneyField, Sourced
@@ -265,7 +266,7 @@ class TelecomInspection(models.Model):
     applicant = models.CharField(_("신청인(공사업체)"), max_length=120)
     applicant_contact = models.CharField(_("신청인 연락처"), max_length=40, blank=True)
     received_on = models.DateField(_("접수일"))
-    due_on = models.DateField(_("처리기한"), editable=False)
+    due_on = models.DateField(_("처리기한"))  # counted by the service (managed record type)
     status = models.CharField(
         _("상태"), max_length=20, choices=InspectionStatus.choices, default=InspectionStatus.RECEIVED
     )
@@ -433,7 +434,7 @@ class Enrolment(models.Model):
     district = models.CharField(_("읍면동"), max_length=20, blank=True)
     attended = models.BooleanField(_("출석"), null=True, blank=True)
     completed = models.BooleanField(_("수료"), default=False)
-    created_at = models.DateTimeField(_("신청 시각"), auto_now_add=True)
+    created_at = models.DateTimeField(_("신청 시각"), default=timezone.now)
     sample = models.BooleanField(_("예시 자료"), default=False)
 
     class Meta:
@@ -540,7 +541,7 @@ class MediaDestruction(models.Model):
     status = models.CharField(
         _("상태"), max_length=10, choices=DestructionStatus.choices, default=DestructionStatus.APPLIED
     )
-    applied_at = models.DateTimeField(_("신청 시각"), auto_now_add=True)
+    applied_at = models.DateTimeField(_("신청 시각"), default=timezone.now)
     received_on = models.DateField(_("접수일"), null=True, blank=True)
     destroyed_on = models.DateField(_("파기일"), null=True, blank=True)
     certificate_code = models.CharField(_("확인서 인증번호"), max_length=24, blank=True)
@@ -616,7 +617,7 @@ class SecurityFinding(models.Model):
     title = models.CharField(_("취약점"), max_length=200)
     severity = models.CharField(_("위험도"), max_length=10, choices=Severity.choices)
     found_on = models.DateField(_("발견일"))
-    due_on = models.DateField(_("조치 기한"), editable=False)
+    due_on = models.DateField(_("조치 기한"))  # follows the severity (managed record type)
     fix = models.TextField(_("조치 내용"), blank=True)
     fixed_on = models.DateField(_("조치일"), null=True, blank=True)
     rechecked_on = models.DateField(_("재점검일"), null=True, blank=True)
