@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "cityhall.streetlights",
     "cityhall.pledges",
     "cityhall.performance",
+    "cityhall.legal",
     "cityhall.dashboard",
 ]
 
