@@ -2,7 +2,6 @@
 browser with the same rules as the API: the form parses what a person types (천원/억원, one list item
 per line), and the service validates, checks permission and audits."""
 
-import copy
 import json
 from decimal import Decimal
 from typing import Any
@@ -33,7 +32,7 @@ class MoneyFormField(forms.CharField):
     def to_python(self, value):
         value = super().to_python(value)
         if value in self.empty_values:
-            return copy.copy(self.empty)
+            return None  # a blank amount is no amount (the model field decides whether it may be)
         try:
             return parse_money(value)[0]
         except MoneyError as exc:
@@ -68,7 +67,7 @@ class JSONTextField(forms.CharField):
 
     def to_python(self, value):
         if value in self.empty_values:
-            return copy.copy(self.empty)
+            return None  # a blank amount is no amount (the model field decides whether it may be)
         try:
             return json.loads(value)
         except json.JSONDecodeError as exc:

@@ -90,6 +90,10 @@ class LegalDeadline:
         return self.days_left is not None and self.days_left < 0
 
     @property
+    def days_over(self) -> int:
+        return -self.days_left if self.overdue else 0
+
+    @property
     def warning(self) -> bool:
         """Within a week of passing (the page shows it first and marks it)."""
         return self.days_left is not None and 0 <= self.days_left <= 7

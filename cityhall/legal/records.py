@@ -1,6 +1,7 @@
 """Legal record types. Revisions and their versions change only through the pipeline services
 (``services.revision_*``), so their generic pages only read them; cases and council requests are kept on
-the generic pages under the app's rules, read by their department and the legal team only."""
+the generic pages under the app's rules, read by their department and the legal team only. Answer
+attachments are files, not records: their upload is audited on the request they answer."""
 
 from cityhall.core.records import register
 
@@ -12,7 +13,6 @@ from .models import (
     CaseEvent,
     CouncilSession,
     DataRequest,
-    DataRequestAttachment,
     Regulation,
     RegulationVersion,
     Revision,
@@ -58,13 +58,6 @@ register(
     filters=("kind", "status", "department", "session", "sample"),
     columns=("subject", "kind", "member", "department", "due_on", "status"),
     rules=services.data_request_rules,
-    readers=services.LEGAL_STAFF,
-)
-register(
-    "data_request_attachments",
-    DataRequestAttachment,
-    owner="request__department",
-    managed_at="legal:requests",
     readers=services.LEGAL_STAFF,
 )
 register(

@@ -511,10 +511,16 @@ def data_request_answer(
         raise RecordInvalid(errors)
     _audited_save(actor, "data_requests", request, before)
     for name, content_type, content in files:
-        attachment = DataRequestAttachment(
+        DataRequestAttachment.objects.create(
             request=request, name=name[:200], content_type=content_type, content=content, size=len(content)
         )
-        _audited_save(actor, "data_request_attachments", attachment, None)
+        audit.record(
+            actor,
+            "update",
+            rtype,
+            request,
+            after={"attachment": name[:200], "content_type": content_type, "size": len(content)},
+        )
     return request
 
 
@@ -708,8 +714,8 @@ def legal_load_sample(*, actor: Actor | None = None, today: date | None = None) 
                 )
             )
     open_cases = [
-        ("civil", "손해배상(기) 청구 (예시)", 6, {"judgment_served_on": 6, "judgment_on": 9}),
-        ("administrative", "영업정지처분 취소 (예시)", 40, {"judgment_served_on": 2, "judgment_on": 5}),
+        ("civil", "손해배상(기) 청구 (예시)", 160, {"judgment_served_on": 6, "judgment_on": 9}),
+        ("administrative", "영업정지처분 취소 (예시)", 200, {"judgment_served_on": 2, "judgment_on": 5}),
         ("appeal", "정보공개 거부처분 취소심판 (예시)", 5, {}),
         ("advisory", "공유재산 사용허가 관련 자문 (예시)", 3, {}),
         ("taxpayer", "재산세 부과 고충민원 (예시)", 2, {}),
