@@ -11,6 +11,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from cityhall.core import deadlines as calendar
+
 
 @dataclass(frozen=True)
 class LegalRule:
@@ -18,7 +20,8 @@ class LegalRule:
     label: Any  # lazily translated
     source: str  # the law that sets it
     calendar_rule: str  # the calendar's counting rule
-    amount: int  # days
+    amount: int
+    unit: str = "days"
 
 
 RULES: dict[str, LegalRule] = {
@@ -30,7 +33,8 @@ RULES: dict[str, LegalRule] = {
             _("상소기간 (판결 송달 후 2주)"),
             "민사소송법 §396①·§425, 행정소송법 §8②",
             "civil_code",
-            14,
+            2,
+            "weeks",
         ),
         # 피청구인은 심판청구서를 받은 날부터 10일 이내에 답변서를 위원회에 보내야 한다.
         LegalRule("appeal_answer", _("행정심판 답변서 제출 (10일)"), "행정심판법 §24①", "civil_code", 10),
@@ -55,7 +59,7 @@ RULES: dict[str, LegalRule] = {
             "legislative_notice",
             _("입법예고 기간 (20일 이상)"),
             "행정절차법 §43",
-            "calendar_days_inclusive",
+            "civil_code",
             20,
         ),
         # 지방의회의 의결사항을 이송받으면 20일 이내에 공포.
@@ -99,21 +103,11 @@ class LegalDeadline:
         return self.days_left is not None and 0 <= self.days_left <= 7
 
 
-def calendar_available() -> bool:
-    try:
-        from cityhall.core import deadlines  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 def compute(rule_code: str, start: date, *, today: date | None = None) -> LegalDeadline:
     """The deadline of ``rule_code`` counted from ``start`` by the office calendar."""
-    from cityhall.core import deadlines as calendar
-
     rule = RULES[rule_code]
-    result = calendar.due(rule.calendar_rule, start, rule.amount)
-    due = result.due.date() if hasattr(result.due, "date") and callable(result.due.date) else result.due
+    result = calendar.due(rule.calendar_rule, start, rule.amount, rule.unit)
+    due = result.due_date
     days_left = None
     if today is not None:
         days_left = (due - today).days

@@ -50,7 +50,6 @@ def overview(request):
             "stats": selectors.year_statistics(year),
             "counts": selectors.case_counts(year),
             "upcoming": selectors.upcoming_deadlines(user=request.user, today=clock.today(), limit=10),
-            "calendar": selectors.deadlines.calendar_available(),
             "legal_staff": services.is_legal_staff(request.user),
         },
     )
@@ -369,7 +368,6 @@ def case_detail(request, code):
             "deadlines": found,
             "next": next((d for d in found if not d.overdue), None),
             "overdue": [d for d in found if d.overdue],
-            "calendar": selectors.deadlines.calendar_available(),
             "today": today,
         },
     )

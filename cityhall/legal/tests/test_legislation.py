@@ -234,3 +234,39 @@ def test_the_2024_statistics_reproduce_the_seed(db):
     # Loading again replaces the sample.
     services.legal_load_sample(today=date(2025, 3, 4))
     assert selectors.year_statistics(2024).total == 120
+
+
+def test_the_whole_pipeline_writes_a_new_version(regulation, staff):
+    actor = Actor.for_user(staff)
+    revision = _open(regulation)
+    draft = [dict(a) for a in ARTICLES]
+    draft[1]["text"] = "시장은 65세 이상인 시민에게 교통비를 지원한다."
+    services.revision_update_draft(revision=revision, draft=draft, actor=actor)
+    steps = [
+        (Stage.CONSULTATION, date(2025, 3, 4)),
+        (Stage.LEGAL_REVIEW, date(2025, 3, 5)),
+        (Stage.NOTICE, date(2025, 3, 10)),  # 20 days → Sun 3-30 → Mon 3-31 (민법 §161)
+    ]
+    for stage, on in steps:
+        services.revision_advance(revision=revision, to_stage=stage, on=on, actor=actor)
+    revision.refresh_from_db()
+    assert (revision.notice_starts_on, revision.notice_ends_on) == (date(2025, 3, 10), date(2025, 3, 31))
+    with pytest.raises(services.RecordInvalid, match=r"입법예고 기간\(2025-03-31까지\)"):
+        services.revision_advance(
+            revision=revision, to_stage=Stage.DELIBERATION, on=date(2025, 3, 31), actor=actor
+        )
+    for stage, on in [
+        (Stage.DELIBERATION, date(2025, 4, 3)),
+        (Stage.COUNCIL, date(2025, 4, 18)),
+        (Stage.PROMULGATION, date(2025, 4, 25)),
+        (Stage.IN_FORCE, date(2025, 5, 1)),
+    ]:
+        services.revision_advance(revision=revision, to_stage=stage, on=on, actor=actor)
+    revision.refresh_from_db()
+    assert revision.stage == Stage.IN_FORCE
+    version = services.current_version(regulation)
+    assert (version.number, version.effective_on, version.articles) == (2, date(2025, 5, 1), draft)
+    # Promulgated: the table now compares version 1 with version 2.
+    rows = services.revision_comparison(revision)
+    assert [s.text for s in rows[0].old if s.marked] == ["만"]
+    assert services.next_stages(revision) == []
