@@ -135,7 +135,7 @@ def sample_revisions() -> list[dict]:
                     "n": n,
                     "regulation_kind": reg_kind,
                     "kind": rev_kind,
-                    "title": f"{title} 제{n}호" if rev_kind == "enact" else title + f" ({n})",
+                    "title": f"{title} (예시 {n})",
                     "age_bulk": age,
                     "meeting": meeting,
                     "index": i,

@@ -19,6 +19,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from cityhall.budget.models import Program
 from cityhall.core.audit import Actor
+from cityhall.legal.models import DataRequest
+from cityhall.legal.services import legal_load_sample
 from cityhall.organisation.models import Role
 from cityhall.organisation.services import workload_load_sample
 from cityhall.performance.services import performance_load_sample
@@ -157,6 +159,26 @@ PAGE_KINDS = [
         "/streetlights/energy/?year=2024",
         "2024년 스마트가로등 전력 절감 보고",
     ),
+    PageKind("legal overview", "legal:overview", "/legal/?year=2024", "의회·법무"),
+    PageKind("regulations", "legal:regulations", "/legal/regulations/?q=65세", "자치법규"),
+    PageKind(
+        "regulation",
+        "legal:regulation",
+        "/legal/regulations/sample-reg-021/",
+        "김포시 아동 돌봄 지원 조례 (예시 21)",
+    ),
+    PageKind("revisions", "legal:revisions", "/legal/revisions/?year=2024", "자치법규 제·개정"),
+    PageKind(
+        "revision",
+        "legal:revision",
+        "/legal/revisions/sample-2024-021/",
+        "김포시 아동 돌봄 지원 조례 (예시 21) 개정",
+    ),
+    PageKind("bulk revision", "legal:bulk", "/legal/bulk/sample-2024-age/", "'만 나이' 규정 일괄개정 (예시)"),
+    PageKind("council requests", "legal:requests", "/legal/requests/", "의회 요구자료"),
+    PageKind("council request", "legal:request", "/legal/requests/{request}/", "최근 3년간 위원회 운영 현황"),
+    PageKind("legal cases", "legal:cases", "/legal/cases/?year=2024", "법무 사건"),
+    PageKind("legal case", "legal:case", "/legal/cases/sample-open-1/", "손해배상(기) 청구 (예시)"),
     PageKind("record types", "core:records", "/records/", "전체 기록"),
     PageKind("record list", "core:record_list", "/records/programs/", "사업"),
     PageKind("record", "core:record_detail", "/records/programs/{program}/", "스마트가로등 운영"),
@@ -251,6 +273,12 @@ NOT_PAGES = {
     "streetlights:repair_close": ACTION,
     "streetlights:repair_reopen": ACTION,
     "streetlights:energy_xlsx": DOWNLOAD,
+    "legal:statistics_xlsx": DOWNLOAD,
+    "legal:bulk_new": ACTION,
+    "legal:comparison_xlsx": DOWNLOAD,
+    "legal:comparison_hwpx": DOWNLOAD,
+    "legal:attachment": DOWNLOAD,
+    "legal:cases_xlsx": DOWNLOAD,
     "core:record_delete": ACTION,
     "set_language": ACTION,
     "password_change": "Django's admin page, not linked from the application",
@@ -308,7 +336,9 @@ def scenario(site, make_user, monkeypatch):
     put_state("SL-HAGUN41-001", on=True, power=100.0, simulated=True)
     put_state("SL-HAGUN41-002", on=False, power=0.0, faults=["LAMP_FAIL"], simulated=True)
     repair = repair_order_open(actor=system, kind="lamp_failure", detail="램프 불량", light="SL-HAGUN41-002")
+    legal_load_sample(actor=system)
     return {
+        "request": DataRequest.objects.get(code="sample-request-1").pk,
         "round": round_.pk,
         "repair": repair.number,
         "program": Program.objects.get(code="smart-city-p1").pk,
