@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("cityhall.performance.urls")),
     path("streetlights/", include("cityhall.streetlights.urls")),
     path("legal/", include("cityhall.legal.urls")),
+    path("public/legal-consultation/", include("cityhall.legal.public_urls")),
     path("", include("cityhall.core.urls")),
 ]

@@ -469,3 +469,81 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} {self.get_kind_display()} {self.on}"
+
+
+# -- 무료법률상담 ------------------------------------------------------------------------------------
+
+
+class Eligibility(models.TextChoices):
+    """상담대상 (행 734): 김포시민 및 거소자, 관내 기업체 및 공공기관 종사자."""
+
+    RESIDENT = "resident", _("김포시민 (주민등록)")
+    DWELLER = "dweller", _("거소자 (김포시에 거주)")
+    COMPANY = "company", _("관내 기업체 종사자")
+    PUBLIC_BODY = "public_body", _("관내 공공기관 종사자")
+
+
+class ConsultationTopic(models.TextChoices):
+    """상담범위 (행 735): 행정·민사·형사·가사."""
+
+    ADMINISTRATIVE = "administrative", _("행정")
+    CIVIL = "civil", _("민사")
+    CRIMINAL = "criminal", _("형사")
+    FAMILY = "family", _("가사")
+
+
+class Consultation(models.Model):
+    """무료법률상담 신청: a citizen's request for a consultation on a day, with the seat (or place in line)
+    the shared bookings hold for it. The person's data lives here only, masked on lists and erased when
+    its retention period ends (``purge_after``)."""
+
+    class Status(models.TextChoices):
+        BOOKED = "booked", _("예약")
+        WAITLISTED = "waitlisted", _("대기")
+        CANCELLED = "cancelled", _("취소")
+        ATTENDED = "attended", _("상담 완료")
+        NO_SHOW = "no_show", _("불참")
+
+    code = models.CharField(_("신청 번호"), max_length=20, unique=True)
+    booking = models.OneToOneField(
+        "bookings.Booking",
+        verbose_name=_("예약"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="legal_consultation",
+    )
+    day = models.DateField(_("상담일"))
+    starts_at = models.DateTimeField(_("상담 시각"), null=True, blank=True)
+    lawyer = models.CharField(_("상담 변호사"), max_length=50, blank=True)
+    status = models.CharField(_("상태"), max_length=12, choices=Status.choices)
+    name = models.CharField(_("성명"), max_length=50, blank=True)
+    phone = models.CharField(_("연락처"), max_length=20, blank=True)
+    email = models.EmailField(_("이메일"), blank=True)
+    holder_key = models.CharField(_("신청인 식별값"), max_length=64, blank=True)  # HMAC of the phone
+    eligibility = models.CharField(_("상담대상 구분"), max_length=12, choices=Eligibility.choices)
+    topic = models.CharField(_("상담 분야"), max_length=16, choices=ConsultationTopic.choices)
+    summary = models.TextField(_("상담 요지"), blank=True)
+    notes = models.TextField(_("상담 기록"), blank=True)  # kept by the lawyer
+    recorded_by = models.CharField(_("기록자"), max_length=150, blank=True)
+    purge_after = models.DateField(_("개인정보 파기 예정일"), null=True, blank=True)
+    purged = models.BooleanField(_("개인정보 파기됨"), default=False)
+    created_at = models.DateTimeField(_("신청 시각"), auto_now_add=True)
+    sample = models.BooleanField(_("예시 자료"), default=False)
+
+    class Meta:
+        verbose_name = _("무료법률상담")
+        verbose_name_plural = _("무료법률상담")
+        ordering = ["-day", "starts_at", "id"]
+        constraints = [
+            # One active request per person per day, whatever the slot (bookings keep one per slot).
+            models.UniqueConstraint(
+                fields=["day", "holder_key"],
+                condition=Q(status__in=["booked", "waitlisted"]) & ~Q(holder_key=""),
+                name="legal_one_consultation_per_person_day",
+                violation_error_message=_("같은 날 이미 신청한 상담이 있습니다."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.day}"

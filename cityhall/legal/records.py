@@ -11,6 +11,7 @@ from .models import (
     BulkRevision,
     Case,
     CaseEvent,
+    Consultation,
     CouncilSession,
     DataRequest,
     Regulation,
@@ -83,7 +84,18 @@ register(
 register(
     "case_events",
     CaseEvent,
+    Consultation,
     owner="case__department",
     filters=("kind",),
+    readers=services.LEGAL_STAFF,
+)
+register(
+    "consultations",
+    Consultation,
+    owner=None,
+    filters=("status", "day", "topic", "eligibility", "sample"),
+    personal=("name", "phone", "email"),
+    columns=("code", "day", "lawyer", "status", "topic"),
+    managed_at="legal:consultations",
     readers=services.LEGAL_STAFF,
 )

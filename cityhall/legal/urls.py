@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .consultations import views as consultation_views
 
 app_name = "legal"
 
@@ -21,4 +22,7 @@ urlpatterns = [
     path("cases/", views.case_list, name="cases"),
     path("cases/export.xlsx", views.cases_xlsx, name="cases_xlsx"),
     path("cases/<slug:code>/", views.case_detail, name="case"),
+    path("consultations/", consultation_views.staff_list, name="consultations"),
+    path("consultations/purge/", consultation_views.staff_purge, name="consultations_purge"),
+    path("consultations/<str:code>/", consultation_views.staff_detail, name="consultation"),
 ]
