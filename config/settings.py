@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "cityhall.plans",
     "cityhall.budget",
     "cityhall.committees",
+    "cityhall.bookings",
     "cityhall.facilities",
     "cityhall.telemetry",
     "cityhall.streetlights",

@@ -16,5 +16,6 @@ urlpatterns = [
     path("streetlights/", include("cityhall.streetlights.urls")),
     path("legal/", include("cityhall.legal.urls")),
     path("public/legal-consultation/", include("cityhall.legal.public_urls")),
+    path("", include("cityhall.bookings.urls")),
     path("", include("cityhall.core.urls")),
 ]

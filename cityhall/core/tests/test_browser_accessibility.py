@@ -17,6 +17,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
+from cityhall.bookings.tests.test_pages import booking_sample
 from cityhall.budget.models import Program
 from cityhall.core.audit import Actor
 from cityhall.legal.models import DataRequest
@@ -179,6 +180,7 @@ PAGE_KINDS = [
     PageKind("council request", "legal:request", "/legal/requests/{request}/", "최근 3년간 위원회 운영 현황"),
     PageKind("legal cases", "legal:cases", "/legal/cases/?year=2024", "법무 사건"),
     PageKind("legal case", "legal:case", "/legal/cases/sample-open-1/", "손해배상(기) 청구 (예시)"),
+    PageKind("booking resources", "bookings:resources", "/bookings/", "예약 현황"),
     PageKind("record types", "core:records", "/records/", "전체 기록"),
     PageKind("record list", "core:record_list", "/records/programs/", "사업"),
     PageKind("record", "core:record_detail", "/records/programs/{program}/", "스마트가로등 운영"),
@@ -337,6 +339,7 @@ def scenario(site, make_user, monkeypatch):
     put_state("SL-HAGUN41-002", on=False, power=0.0, faults=["LAMP_FAIL"], simulated=True)
     repair = repair_order_open(actor=system, kind="lamp_failure", detail="램프 불량", light="SL-HAGUN41-002")
     legal_load_sample(actor=system)
+    booking_sample(actor=system)
     return {
         "request": DataRequest.objects.get(code="sample-request-1").pk,
         "round": round_.pk,
