@@ -7,10 +7,13 @@ class LegalConfig(AppConfig):
     verbose_name = "의회·법무"
 
     def ready(self) -> None:
+        from cityhall.bookings import services as bookings
         from cityhall.core import api, permissions
 
         from . import api as own_api
+        from .consultations.services import RESOURCE_KEY, on_promoted
         from .services import LEGAL_STAFF, legal_department_id
 
         permissions.declare_permission(LEGAL_STAFF, department=legal_department_id)
         api.mount("/legal", own_api.router)
+        bookings.register_listener(RESOURCE_KEY, on_promoted=on_promoted)

@@ -84,7 +84,6 @@ register(
 register(
     "case_events",
     CaseEvent,
-    Consultation,
     owner="case__department",
     filters=("kind",),
     readers=services.LEGAL_STAFF,

@@ -142,3 +142,19 @@ def sample_revisions() -> list[dict]:
                 }
             )
     return rows
+
+
+CONSULTATION_DAYS_2024 = 48  # 행 281: 무료법률 상담실 운영 48회
+CONSULTATIONS_2024 = 247  # 행 281: 247건
+
+
+def consultation_days_2024(is_holiday) -> list[tuple[date, int]]:
+    """The 48 consultation days of 2024 (예시: the first 48 Tuesdays that are not public holidays) and the
+    consultations each held, 247 in all (5 a day, 6 on the first seven days)."""
+    days, day = [], date(2024, 1, 2)  # the first Tuesday of 2024
+    while len(days) < CONSULTATION_DAYS_2024:
+        if not is_holiday(day):
+            days.append(day)
+        day += timedelta(days=7)
+    extra = CONSULTATIONS_2024 - 5 * CONSULTATION_DAYS_2024
+    return [(d, 6 if i < extra else 5) for i, d in enumerate(days)]

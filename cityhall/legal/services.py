@@ -811,8 +811,38 @@ def legal_load_sample(*, actor: Actor | None = None, today: date | None = None) 
         submitted_on=today - timedelta(days=3),
         sample=True,
     )
+    counts["consultations"] = _load_sample_consultations()
     audit.record(actor, "create", REGISTRY["bulk_revisions"], bulk, after={"sample": counts})
     return counts
+
+
+def _load_sample_consultations() -> int:
+    """2024's consultations (행 281, 예시): held, without personal data (past their use for the sample)."""
+    from cityhall.core import deadlines as calendar
+
+    from . import samples
+    from .models import Consultation, ConsultationTopic, Eligibility
+
+    Consultation.objects.filter(sample=True).delete()
+    topics, eligibilities = ConsultationTopic.values, Eligibility.values
+    rows, n = [], 0
+    for day, count in samples.consultation_days_2024(calendar.is_holiday):
+        for i in range(count):
+            n += 1
+            rows.append(
+                Consultation(
+                    code=f"sample-lc-{n:03d}",
+                    day=day,
+                    lawyer=f"마을변호사 {1 + i % 2}",
+                    status=Consultation.Status.ATTENDED,
+                    eligibility=eligibilities[n % len(eligibilities)],
+                    topic=topics[n % len(topics)],
+                    purged=True,
+                    sample=True,
+                )
+            )
+    Consultation.objects.bulk_create(rows)
+    return len(rows)
 
 
 def samples_case_labels():

@@ -46,7 +46,9 @@ def mask_phone(phone: str) -> str:
     return phone[:3] + "-****-" + phone[-4:]
 
 
-def requests(*, day: dt.date | None = None, start: dt.date | None = None, end: dt.date | None = None) -> QuerySet[Consultation]:
+def requests(
+    *, day: dt.date | None = None, start: dt.date | None = None, end: dt.date | None = None
+) -> QuerySet[Consultation]:
     qs = Consultation.objects.all()
     if day:
         qs = qs.filter(day=day)

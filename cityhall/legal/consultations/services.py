@@ -93,7 +93,9 @@ def plan() -> ConsultationPlan:
     )
 
 
-def consultation_days(start: dt.date, end: dt.date, p: ConsultationPlan | None = None) -> list[tuple[dt.date, str | None]]:
+def consultation_days(
+    start: dt.date, end: dt.date, p: ConsultationPlan | None = None
+) -> list[tuple[dt.date, str | None]]:
     """Every consultation weekday between ``start`` and ``end``, with the holiday that closes it (or None)."""
     p = p or plan()
     day = start + dt.timedelta(days=(p.weekday - start.weekday()) % 7)
@@ -146,10 +148,14 @@ def consultation_month_open(*, year: int, month: int, actor: Actor) -> int:
 def holder_key(phone: str) -> str:
     """The person's key, the same for the same phone number, revealing nothing of it (HMAC)."""
     digits = re.sub(r"\D", "", phone)
-    return hmac.new(settings.SECRET_KEY.encode(), f"legal.consultation:{digits}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(
+        settings.SECRET_KEY.encode(), f"legal.consultation:{digits}".encode(), hashlib.sha256
+    ).hexdigest()
 
 
-def _check(name: str, phone: str, email: str, eligibility: str, topic: str, summary: str, consent: bool) -> Errors:
+def _check(
+    name: str, phone: str, email: str, eligibility: str, topic: str, summary: str, consent: bool
+) -> Errors:
     errors: Errors = {}
     if not name.strip() or len(name.strip()) > 50:
         errors["name"] = [_("성명을 1~50자로 입력하세요.")]
@@ -196,12 +202,17 @@ def consultation_book(
     if day.weekday() != p.weekday or not (p.start <= starts.time() < p.end):
         raise RecordInvalid(
             _("상담 시간(%(weekday)s %(start)s~%(end)s) 밖의 시간대입니다.")
-            % {"weekday": p.weekday_label, "start": p.start.strftime("%H:%M"), "end": p.end.strftime("%H:%M")},
+            % {
+                "weekday": p.weekday_label,
+                "start": p.start.strftime("%H:%M"),
+                "end": p.end.strftime("%H:%M"),
+            },
             field="slot",
         )
     if calendar.is_holiday(day):
         raise RecordInvalid(
-            _("%(day)s은(는) 공휴일(%(name)s)이라 상담하지 않습니다.") % {"day": day, "name": calendar.holiday_name(day)},
+            _("%(day)s은(는) 공휴일(%(name)s)이라 상담하지 않습니다.")
+            % {"day": day, "name": calendar.holiday_name(day)},
             field="slot",
         )
     key = holder_key(phone)
@@ -237,7 +248,13 @@ def consultation_book(
 
 def _public_data(c: Consultation) -> dict:
     """What the audit trail keeps of a request: no personal data."""
-    return {"code": c.code, "day": c.day.isoformat(), "lawyer": c.lawyer, "status": c.status, "topic": c.topic}
+    return {
+        "code": c.code,
+        "day": c.day.isoformat(),
+        "lawyer": c.lawyer,
+        "status": c.status,
+        "topic": c.topic,
+    }
 
 
 def _notify(consultation: Consultation, template: str, actor: Actor) -> None:
@@ -251,7 +268,9 @@ def _notify(consultation: Consultation, template: str, actor: Actor) -> None:
         context={
             "code": consultation.code,
             "day": consultation.day,
-            "time": consultation.starts_at.astimezone(SEOUL).strftime("%H:%M") if consultation.starts_at else "",
+            "time": consultation.starts_at.astimezone(SEOUL).strftime("%H:%M")
+            if consultation.starts_at
+            else "",
             "place": plan().place,
             "status": consultation.get_status_display(),
         },
@@ -275,12 +294,21 @@ def consultation_cancel(*, code: str, phone: str, actor: Actor, reason: str = ""
     """The citizen cancels (신청 번호 + 연락처); the first in line for the slot moves up."""
     consultation = _by_code_and_phone(code, phone)
     if consultation.status not in {"booked", "waitlisted"}:
-        raise RecordInvalid(_("취소할 수 없는 신청입니다 (%(s)s).") % {"s": consultation.get_status_display()}, field="code")
+        raise RecordInvalid(
+            _("취소할 수 없는 신청입니다 (%(s)s).") % {"s": consultation.get_status_display()}, field="code"
+        )
     bookings.booking_cancel(booking=consultation.booking_id, actor=actor, reason=reason[:200])
     before = _public_data(consultation)
     consultation.status = Consultation.Status.CANCELLED
     consultation.save(update_fields=["status"])
-    audit.record(actor, "update", REGISTRY["consultations"], consultation, before=before, after=_public_data(consultation))
+    audit.record(
+        actor,
+        "update",
+        REGISTRY["consultations"],
+        consultation,
+        before=before,
+        after=_public_data(consultation),
+    )
     return consultation
 
 
@@ -294,7 +322,14 @@ def on_promoted(booking) -> None:
         before = _public_data(consultation)
         consultation.status = Consultation.Status.BOOKED
         consultation.save(update_fields=["status"])
-        audit.record(actor, "update", REGISTRY["consultations"], consultation, before=before, after=_public_data(consultation))
+        audit.record(
+            actor,
+            "update",
+            REGISTRY["consultations"],
+            consultation,
+            before=before,
+            after=_public_data(consultation),
+        )
         _notify(consultation, "legal/consultation_promoted", actor)
 
 
@@ -311,7 +346,14 @@ def consultation_mark(*, consultation: Consultation, status: str, actor: Actor) 
     before = _public_data(consultation)
     consultation.status = status
     consultation.save(update_fields=["status"])
-    audit.record(actor, "update", REGISTRY["consultations"], consultation, before=before, after=_public_data(consultation))
+    audit.record(
+        actor,
+        "update",
+        REGISTRY["consultations"],
+        consultation,
+        before=before,
+        after=_public_data(consultation),
+    )
     return consultation
 
 
@@ -337,7 +379,9 @@ def consultation_purge(*, actor: Actor, today: dt.date | None = None) -> int:
     today = today or clock.today()
     rtype = REGISTRY["consultations"]
     due = list(Consultation.objects.select_for_update().filter(purged=False, purge_after__lt=today))
-    events = [audit.event(actor, "update", rtype, c, before=_public_data(c), after={"purged": True}) for c in due]
+    events = [
+        audit.event(actor, "update", rtype, c, before=_public_data(c), after={"purged": True}) for c in due
+    ]
     Consultation.objects.filter(pk__in=[c.pk for c in due]).update(
         name="", phone="", email="", summary="", notes="", holder_key="", purged=True
     )

@@ -107,14 +107,19 @@ def public_cancel(request):
     if request.method == "POST":
         try:
             services.consultation_cancel(
-                code=request.POST.get("code", ""), phone=request.POST.get("phone", ""), actor=_public_actor(request)
+                code=request.POST.get("code", ""),
+                phone=request.POST.get("phone", ""),
+                actor=_public_actor(request),
             )
             messages.success(request, _("상담 신청을 취소했습니다."))
             return redirect("legal_public:days")
         except RecordInvalid as exc:
             errors = exc.messages
     return render(
-        request, "legal/public_cancel.html", {"errors": errors, "data": request.POST}, status=422 if errors else 200
+        request,
+        "legal/public_cancel.html",
+        {"errors": errors, "data": request.POST},
+        status=422 if errors else 200,
     )
 
 
@@ -128,7 +133,9 @@ def _staff(request) -> None:
 
 @require_http_methods(["GET", "POST"])
 @role_required
-@params.page(day=params.Date(label=gettext_lazy("상담일")), year=params.Year(label=gettext_lazy("연도"), default=None))
+@params.page(
+    day=params.Date(label=gettext_lazy("상담일")), year=params.Year(label=gettext_lazy("연도"), default=None)
+)
 def staff_list(request):
     _staff(request)
     if request.method == "POST":
@@ -146,7 +153,11 @@ def staff_list(request):
         return redirect("legal:consultations")
     today = clock.today()
     day = request.query.day
-    rows = selectors.requests(day=day) if day else selectors.requests(start=today, end=today + dt.timedelta(weeks=8))
+    rows = (
+        selectors.requests(day=day)
+        if day
+        else selectors.requests(start=today, end=today + dt.timedelta(weeks=8))
+    )
     year = request.query.year or today.year - 1
     return render(
         request,
@@ -171,9 +182,13 @@ def staff_detail(request, code):
         actor = Actor.for_user(request.user)
         try:
             if request.POST.get("action") == "mark":
-                services.consultation_mark(consultation=consultation, status=request.POST.get("status", ""), actor=actor)
+                services.consultation_mark(
+                    consultation=consultation, status=request.POST.get("status", ""), actor=actor
+                )
             elif request.POST.get("action") == "record":
-                services.consultation_record(consultation=consultation, notes=request.POST.get("notes", ""), actor=actor)
+                services.consultation_record(
+                    consultation=consultation, notes=request.POST.get("notes", ""), actor=actor
+                )
             else:
                 raise RecordInvalid(_("알 수 없는 요청입니다."))
             messages.success(request, _("저장했습니다."))

@@ -1,4 +1,4 @@
-"""자치법규: the registry, the pipeline's refusals, the phrase search and bulk revision, the 2024 statistics."""
+"""자치법규: the registry, the pipeline's refusals, the phrase search, bulk revisions and 2024's figures."""
 
 from datetime import date
 
