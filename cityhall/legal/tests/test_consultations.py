@@ -60,9 +60,17 @@ def test_a_month_opens_without_its_holidays(db):
         (dt.date(2025, 5, 20), None),
         (dt.date(2025, 5, 27), None),
     ]
-    made = services.consultation_month_open(year=2025, month=5, actor=SYSTEM)
+    # September 2027: Tue 9-14 is 추석 전날; 7, 21, 28 open.
+    assert [d for d, closed in services.consultation_days(dt.date(2027, 9, 1), dt.date(2027, 9, 30))] == [
+        dt.date(2027, 9, 7),
+        dt.date(2027, 9, 14),
+        dt.date(2027, 9, 21),
+        dt.date(2027, 9, 28),
+    ]
+    made = services.consultation_month_open(year=2027, month=9, actor=SYSTEM)
     assert made == 3 * 4 * 2  # 3 days × 4 half hours × 2 lawyers
-    assert services.consultation_month_open(year=2025, month=5, actor=SYSTEM) == 0  # kept, not doubled
+    assert booking_selectors.slots(services.RESOURCE_KEY, dt.date(2027, 9, 14), dt.date(2027, 9, 14)) == []
+    assert services.consultation_month_open(year=2027, month=9, actor=SYSTEM) == 0  # kept, not doubled
 
 
 def test_month_opening_is_for_the_legal_team(db, make_user):
