@@ -96,7 +96,8 @@ def citizen(port: int, i: int, start: threading.Barrier, rng: random.Random, out
             "topic": "civil",
             "consent": "on",
         }
-        start.wait(timeout=120)
+        client.close()  # the server holds at most 100 connections: each citizen reconnects to post
+        start.wait(timeout=900)
         began = time.perf_counter()
         status, body = client.post_form(f"/public/legal-consultation/book/{slot}/", form)
         elapsed = time.perf_counter() - began
@@ -107,8 +108,11 @@ def citizen(port: int, i: int, start: threading.Barrier, rng: random.Random, out
         else:
             raise BenchError(f"POST booking: HTTP {status}: {body[:200].decode('utf-8', 'replace')}")
         out.append((elapsed, outcome, began, began + elapsed))
+    except threading.BrokenBarrierError:
+        out.append(BenchError("another citizen failed before the rush"))
     except Exception as exc:  # reported by the caller, never hidden
         out.append(exc)
+        start.abort()
     finally:
         client.close()
 
@@ -130,7 +134,12 @@ def bench_target(target, citizens: int) -> dict[str, Any]:
             ]
             for t in threads:
                 t.start()
-            barrier.wait(timeout=300)  # every citizen has the form open: the month opens now
+            try:
+                barrier.wait(timeout=900)  # every citizen has the form open: the month opens now
+            except threading.BrokenBarrierError:
+                for t in threads:
+                    t.join()
+                raise BenchError(f"a citizen failed before the rush: {next(iter(results), None)!r}") from None
             rush = time.perf_counter()
             for t in threads:
                 t.join()

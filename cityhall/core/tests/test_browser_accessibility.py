@@ -17,9 +17,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
+from cityhall.bookings.selectors import slots as booking_slots
 from cityhall.bookings.tests.test_pages import booking_sample
 from cityhall.budget.models import Program
 from cityhall.core.audit import Actor
+from cityhall.legal.consultations.services import RESOURCE_KEY, consultation_book, consultation_month_open
 from cityhall.legal.models import DataRequest
 from cityhall.legal.services import legal_load_sample
 from cityhall.organisation.models import Role
@@ -72,6 +74,25 @@ def wrong_password(page) -> None:
     expect(page.get_by_role("alert")).to_have_text(
         "아이디 또는 비밀번호가 맞지 않습니다. 다시 입력해 주세요."
     )
+
+
+def book_consultation(page) -> None:
+    page.get_by_label("성명", exact=True).fill("김시민")
+    page.get_by_label("휴대전화").fill("010-2345-6789")
+    page.get_by_label("상담대상 구분").select_option("resident")
+    page.get_by_label("상담 분야").select_option("civil")
+    page.get_by_role("checkbox").check()
+    page.get_by_role("button", name="신청하기").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("상담이 예약되었습니다")
+
+
+def bad_consultation(page) -> None:
+    page.get_by_label("성명", exact=True).fill("김시민")
+    page.get_by_label("휴대전화").fill("123")
+    page.get_by_label("상담대상 구분").select_option("resident")
+    page.get_by_label("상담 분야").select_option("civil")
+    page.get_by_role("button", name="신청하기").click()
+    expect(page.get_by_role("alert")).to_contain_text("입력을 확인해 주세요.")
 
 
 def log_out(page) -> None:
@@ -181,6 +202,51 @@ PAGE_KINDS = [
     PageKind("legal cases", "legal:cases", "/legal/cases/?year=2024", "법무 사건"),
     PageKind("legal case", "legal:case", "/legal/cases/sample-open-1/", "손해배상(기) 청구 (예시)"),
     PageKind("booking resources", "bookings:resources", "/bookings/", "예약 현황"),
+    PageKind(
+        "consultation days",
+        "legal_public:days",
+        "/public/legal-consultation/",
+        "무료법률상담 예약",
+        who="anonymous",
+    ),
+    PageKind(
+        "consultation form",
+        "legal_public:book",
+        "/public/legal-consultation/book/{slot}/",
+        "무료법률상담 신청",
+        who="anonymous",
+    ),
+    PageKind(
+        "consultation form with errors",
+        "legal_public:book",
+        "/public/legal-consultation/book/{slot}/",
+        "무료법률상담 신청",
+        who="anonymous",
+        then=bad_consultation,
+        status=200,
+    ),
+    PageKind(
+        "consultation booked",
+        "legal_public:done",
+        "/public/legal-consultation/book/{slot}/",
+        "상담이 예약되었습니다",
+        who="anonymous",
+        then=book_consultation,
+    ),
+    PageKind(
+        "consultation cancel",
+        "legal_public:cancel",
+        "/public/legal-consultation/cancel/",
+        "상담 신청 취소",
+        who="anonymous",
+    ),
+    PageKind("consultations", "legal:consultations", "/legal/consultations/", "무료법률상담 관리"),
+    PageKind(
+        "consultation",
+        "legal:consultation",
+        "/legal/consultations/{consultation}/",
+        "상담 신청 {consultation}",
+    ),
     PageKind("record types", "core:records", "/records/", "전체 기록"),
     PageKind("record list", "core:record_list", "/records/programs/", "사업"),
     PageKind("record", "core:record_detail", "/records/programs/{program}/", "스마트가로등 운영"),
@@ -281,6 +347,7 @@ NOT_PAGES = {
     "legal:comparison_hwpx": DOWNLOAD,
     "legal:attachment": DOWNLOAD,
     "legal:cases_xlsx": DOWNLOAD,
+    "legal:consultations_purge": ACTION,
     "core:record_delete": ACTION,
     "set_language": ACTION,
     "password_change": "Django's admin page, not linked from the application",
@@ -339,9 +406,22 @@ def scenario(site, make_user, monkeypatch):
     put_state("SL-HAGUN41-002", on=False, power=0.0, faults=["LAMP_FAIL"], simulated=True)
     repair = repair_order_open(actor=system, kind="lamp_failure", detail="램프 불량", light="SL-HAGUN41-002")
     legal_load_sample(actor=system)
+    consultation_month_open(year=2030, month=5, actor=system)
+    slots = booking_slots(RESOURCE_KEY, date(2030, 5, 7), date(2030, 5, 7))
+    consultation = consultation_book(
+        slot=slots[1].id,
+        name="홍길동",
+        phone="010-1234-5678",
+        eligibility="resident",
+        topic="civil",
+        consent=True,
+        actor=system,
+    )
     booking_sample(actor=system)
     return {
         "request": DataRequest.objects.get(code="sample-request-1").pk,
+        "slot": slots[0].id,
+        "consultation": consultation.code,
         "round": round_.pk,
         "repair": repair.number,
         "program": Program.objects.get(code="smart-city-p1").pk,
