@@ -91,3 +91,39 @@ def test_bulk_revision_draft_pipeline_and_comparison(page, site, make_user, monk
     with page.expect_download() as download:
         page.get_by_role("link", name="한글(HWPX) 내려받기").click()
     assert download.value.suggested_filename == "신구조문대비표_김포시 노인 교통비 지원 조례.hwpx"
+
+
+def test_two_citizens_race_for_the_last_seat(page, browser, site, settings):
+    """Both open the form of the last seat and submit together: one is booked, the other told why not."""
+    import datetime as dt
+
+    from cityhall.bookings import selectors as booking_selectors
+    from cityhall.legal.consultations import services as consultations
+    from cityhall.legal.models import Consultation
+
+    settings.CITYHALL_LEGAL_CONSULTATION = {"waitlist_limit": 0}
+    consultations.consultation_month_open(year=2030, month=5, actor=Actor.system("test"))
+    slot = booking_selectors.slots(consultations.RESOURCE_KEY, dt.date(2030, 5, 7), dt.date(2030, 5, 7))[0]
+    other = browser.new_context(locale="ko-KR").new_page()
+    for citizen, phone in ((page, "010-1111-2222"), (other, "010-3333-4444")):
+        citizen.goto(f"{site}/public/legal-consultation/book/{slot.id}/")
+        citizen.get_by_label("성명", exact=True).fill("김시민")
+        citizen.get_by_label("휴대전화").fill(phone)
+        citizen.get_by_label("상담대상 구분").select_option("resident")
+        citizen.get_by_label("상담 분야").select_option("civil")
+        citizen.get_by_role("checkbox").check()
+    page.get_by_role("button", name="신청하기").click(no_wait_after=True)
+    other.get_by_role("button", name="신청하기").click(no_wait_after=True)
+    outcomes = []
+    for citizen in (page, other):
+        answer = citizen.locator("h1:has-text('상담이 예약되었습니다'), [role=alert]").first
+        expect(answer).to_be_visible(timeout=15_000)
+        outcomes.append(answer.inner_text())
+    assert sorted(outcomes) == sorted(
+        ["상담이 예약되었습니다", outcomes[1] if outcomes[0] == "상담이 예약되었습니다" else outcomes[0]]
+    )
+    assert outcomes.count("상담이 예약되었습니다") == 1, outcomes
+    refused = next(o for o in outcomes if o != "상담이 예약되었습니다")
+    assert "이 시간대는 마감되었고 대기 인원도 찼습니다." in refused
+    assert Consultation.objects.filter(status="booked").count() == 1
+    other.context.close()

@@ -33,8 +33,8 @@ from cityhall.organisation.models import OrgUnit
 N = int(sys.argv[1])
 call_command("migrate", verbosity=0)
 unit = OrgUnit.objects.create(code="budget-legal", name="예산법무과", kind="department")
-Service.objects.create(code=services.SERVICE_CODE, org_unit=unit, name="무료법률상담실", place="별관 2층 상담실",
-                       weekday=1, start_time=dt.time(14), end_time=dt.time(16))
+Service.objects.create(code=services.SERVICE_CODE, org_unit=unit, name="무료법률상담실",
+                       place="별관 2층 상담실", weekday=1, start_time=dt.time(14), end_time=dt.time(16))
 actor = Actor.system("test:setup")
 services.consultation_month_open(year=2030, month=5, actor=actor)
 slots = booking_selectors.slots(services.RESOURCE_KEY, dt.date(2030, 5, 7), dt.date(2030, 5, 7))
@@ -64,8 +64,8 @@ def race(fn):
 
 
 def book(slot_id, phone):
-    c = services.consultation_book(slot=slot_id, name="시민", phone=phone, eligibility="resident", topic="civil",
-                                   consent=True, actor=Actor.system("citizen"))
+    c = services.consultation_book(slot=slot_id, name="시민", phone=phone, eligibility="resident",
+                                   topic="civil", consent=True, actor=Actor.system("citizen"))
     return [c.status, c.position]
 
 
