@@ -17,5 +17,7 @@ urlpatterns = [
     path("legal/", include("cityhall.legal.urls")),
     path("public/legal-consultation/", include("cityhall.legal.public_urls")),
     path("", include("cityhall.bookings.urls")),
+    path("", include("cityhall.notifications.urls")),
+    path("", include("cityhall.documents.urls")),
     path("", include("cityhall.core.urls")),
 ]

@@ -24,6 +24,8 @@ from cityhall.core.audit import Actor
 from cityhall.legal.consultations.services import RESOURCE_KEY, consultation_book, consultation_month_open
 from cityhall.legal.models import DataRequest
 from cityhall.legal.services import legal_load_sample
+from cityhall.documents.tests.test_pages import certificate_sample
+from cityhall.notifications.tests.test_pages import notification_sample
 from cityhall.organisation.models import Role
 from cityhall.organisation.services import workload_load_sample
 from cityhall.performance.services import performance_load_sample
@@ -247,6 +249,37 @@ PAGE_KINDS = [
         "/legal/consultations/{consultation}/",
         "상담 신청 {consultation}",
     ),
+    PageKind("notification outbox", "notifications:outbox", "/notifications/outbox/", "알림 발송함"),
+    PageKind(
+        "notification preferences",
+        "notifications:preferences",
+        "/notifications/preferences/",
+        "알림 수신 설정",
+    ),
+    PageKind("verify", "documents:verify", "/verify/", "증명서 진위 확인", who="anonymous"),
+    PageKind(
+        "verify with errors",
+        "documents:verify",
+        "/verify/?code=1234",
+        "증명서 진위 확인",
+        who="anonymous",
+        status=400,
+    ),
+    PageKind(
+        "verified certificate",
+        "documents:verify_result",
+        "/verify/{certificate}/",
+        "증명서 진위 확인",
+        who="anonymous",
+    ),
+    PageKind(
+        "invalid certificate",
+        "documents:verify_result",
+        "/verify/ABCD-EFGH-JKMN-PQRS/",
+        "증명서 진위 확인",
+        who="anonymous",
+        status=404,
+    ),
     PageKind("record types", "core:records", "/records/", "전체 기록"),
     PageKind("record list", "core:record_list", "/records/programs/", "사업"),
     PageKind("record", "core:record_detail", "/records/programs/{program}/", "스마트가로등 운영"),
@@ -418,12 +451,15 @@ def scenario(site, make_user, monkeypatch):
         actor=system,
     )
     booking_sample(actor=system)
+    notification_sample()
+    certificate = certificate_sample()
     return {
         "request": DataRequest.objects.get(code="sample-request-1").pk,
         "slot": slots[0].id,
         "consultation": consultation.code,
         "round": round_.pk,
         "repair": repair.number,
+        "certificate": certificate.code,
         "program": Program.objects.get(code="smart-city-p1").pk,
     }
 
