@@ -21,10 +21,10 @@ from cityhall.bookings.selectors import slots as booking_slots
 from cityhall.bookings.tests.test_pages import booking_sample
 from cityhall.budget.models import Program
 from cityhall.core.audit import Actor
+from cityhall.documents.tests.test_pages import certificate_sample
 from cityhall.legal.consultations.services import RESOURCE_KEY, consultation_book, consultation_month_open
 from cityhall.legal.models import DataRequest
 from cityhall.legal.services import legal_load_sample
-from cityhall.documents.tests.test_pages import certificate_sample
 from cityhall.notifications.tests.test_pages import notification_sample
 from cityhall.organisation.models import Role
 from cityhall.organisation.services import workload_load_sample
