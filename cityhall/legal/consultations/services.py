@@ -27,6 +27,7 @@ from cityhall.core.audit import Actor
 from cityhall.core.records import REGISTRY, Errors
 from cityhall.core.services import RecordInvalid
 from cityhall.facilities import selectors as facilities
+from cityhall.notifications import services as notifications
 
 from ..models import Consultation, ConsultationTopic, Eligibility
 from ..services import is_legal_staff
@@ -241,8 +242,8 @@ def consultation_book(
     except IntegrityError as exc:  # the same person at the same moment, another slot
         raise RecordInvalid(_("같은 날 이미 신청한 상담이 있습니다. 먼저 취소하세요."), field="slot") from exc
     audit.record(actor, "create", REGISTRY["consultations"], consultation, after=_public_data(consultation))
-    _notify(consultation, "legal/consultation_booked", actor)
     consultation.position = getattr(booking, "position", None)  # type: ignore[attr-defined]
+    _notify(consultation, "legal/consultation_booked", actor, consultation.position)
     return consultation
 
 
@@ -257,12 +258,8 @@ def _public_data(c: Consultation) -> dict:
     }
 
 
-def _notify(consultation: Consultation, template: str, actor: Actor) -> None:
-    """Through the shared notifications when they are installed (e-mail and SMS)."""
-    try:
-        from cityhall.notifications import services as notifications  # type: ignore[import-not-found]
-    except ImportError:
-        return
+def _notify(consultation: Consultation, template: str, actor: Actor, position: int | None = None) -> None:
+    """E-mail (when given) and SMS through the shared notifications, sent when the transaction commits."""
     notifications.notify(
         template=template,
         context={
@@ -273,6 +270,7 @@ def _notify(consultation: Consultation, template: str, actor: Actor) -> None:
             else "",
             "place": plan().place,
             "status": consultation.get_status_display(),
+            "position": position,
         },
         to_email=consultation.email,
         to_phone=consultation.phone,
@@ -389,8 +387,9 @@ def consultation_purge(*, actor: Actor, today: dt.date | None = None) -> int:
     return len(due)
 
 
+@transaction.atomic
 def consultation_remind(*, day: dt.date, actor: Actor) -> int:
-    """Remind everyone booked on ``day`` (run the day before)."""
+    """Remind everyone booked on ``day`` by e-mail and SMS (run the day before: ``legal_remind``)."""
     count = 0
     for consultation in Consultation.objects.filter(day=day, status=Consultation.Status.BOOKED, purged=False):
         _notify(consultation, "legal/consultation_reminder", actor)

@@ -175,3 +175,25 @@ def test_2024_sample_reproduces_48_days_and_247_consultations(db):
     legal.legal_load_sample(today=dt.date(2025, 3, 4))
     figures = selectors.year_figures(2024)
     assert (figures.days, figures.consultations, figures.sample) == (48, 247, True)  # 행 281
+
+
+def test_booking_and_promotion_send_an_sms_and_reminders_go_the_day_before(
+    may_2030, django_capture_on_commit_callbacks
+):
+    from cityhall.notifications.models import Notification
+
+    slot = _slot(dt.date(2030, 5, 7), 14)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = _book(slot.id, phone="010-1111-1111", email="a@example.org")
+        _book(slot.id, phone="010-2222-2222")
+    sent = Notification.objects.order_by("id")
+    assert [(n.channel, n.template) for n in sent][:3] == [
+        ("email", "legal/consultation_booked"),
+        ("sms", "legal/consultation_booked"),
+        ("sms", "legal/consultation_booked"),
+    ]
+    assert "대기 1번째" not in sent[0].body and "신청 번호: " + first.code in sent[0].body
+    with django_capture_on_commit_callbacks(execute=True):
+        services.consultation_cancel(code=first.code, phone="010-1111-1111", actor=CITIZEN)
+    assert Notification.objects.filter(template="legal/consultation_promoted", channel="sms").count() == 1
+    assert services.consultation_remind(day=dt.date(2030, 5, 7), actor=SYSTEM) == 1
