@@ -156,6 +156,14 @@ class Revision(models.Model):
     notice_starts_on = models.DateField(_("입법예고 시작일"), null=True, blank=True)
     notice_ends_on = models.DateField(_("입법예고 종료일"), null=True, blank=True)
     deliberated_on = models.DateField(_("심의회 심의일"), null=True, blank=True)
+    deliberation_meeting = models.ForeignKey(
+        "committees.Meeting",
+        verbose_name=_("조례규칙심의회 회의"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="regulation_revisions",
+    )
     council_passed_on = models.DateField(_("의회 의결일"), null=True, blank=True)
     received_on = models.DateField(_("의결 이송 접수일"), null=True, blank=True)
     promulgated_on = models.DateField(_("공포일"), null=True, blank=True)

@@ -156,7 +156,7 @@ def year_statistics(year: int) -> YearStatistics:
     kinds = Counter(r[0] for r in rows)
     reg_kinds = Counter(r[1] for r in rows)
     cross = Counter((r[1], r[0]) for r in rows)
-    meetings = len({r[2] for r in rows if r[2] is not None and r[1] in DELIBERATED_KINDS})
+    meetings = _meetings(year, rows)
     return YearStatistics(
         year=year,
         total=len(rows),
@@ -169,6 +169,19 @@ def year_statistics(year: int) -> YearStatistics:
             for rk in RegulationKind
         ],
     )
+
+
+def _meetings(year: int, rows) -> int:
+    """조례규칙심의회 meetings of the year: the committee's meetings (the shared committee meetings), or,
+    without the committee, the days it deliberated a revision."""
+    from cityhall.committees import selectors as committee_selectors
+
+    from .services import deliberation_committee
+
+    committee = deliberation_committee()
+    if committee is not None:
+        return len(committee_selectors.meetings_of(committee, year))
+    return len({r[2] for r in rows if r[2] is not None and r[1] in DELIBERATED_KINDS})
 
 
 # -- council ---------------------------------------------------------------------------------------

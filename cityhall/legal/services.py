@@ -34,6 +34,7 @@ from .models import (
     Stage,
 )
 
+DELIBERATION_COMMITTEE = "budget-legal-c8"  # 조례규칙심의회 (seed I.3 line 92), a shared committee
 LEGAL_STAFF = "legal_staff"  # 예산법무과 (의회법무팀·소송지원팀): edits every legal record
 LEGAL_DEPARTMENT = "budget-legal"
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -345,6 +346,7 @@ def revision_advance(
         revision.notice_ends_on = deadlines.compute("legislative_notice", on).due
     elif to_stage == Stage.DELIBERATION:
         revision.deliberated_on = on
+        revision.deliberation_meeting = deliberation_meeting(on=on, agenda=[revision.title], actor=actor)
     elif to_stage == Stage.COUNCIL:
         revision.council_passed_on = on
         revision.received_on = on
@@ -371,6 +373,33 @@ def revision_advance(
     revision.stage = to_stage
     _audited_save(actor, "revisions", revision, before)
     return revision
+
+
+def deliberation_committee():
+    """The 조례규칙심의회 among the legal department's committees (the shared committees app), or None."""
+    from cityhall.committees import selectors as committee_selectors
+
+    unit = OrgUnit.objects.filter(code=LEGAL_DEPARTMENT).first()
+    if unit is None:
+        return None
+    return next(
+        (c for c in committee_selectors.committees_of([unit]) if c.code == DELIBERATION_COMMITTEE), None
+    )
+
+
+def deliberation_meeting(*, on: date, agenda: list[str], actor: Actor):
+    """The 심의회 meeting of ``on`` (the shared committee meetings), created with ``agenda`` when the
+    day has none yet; None without the committee."""
+    from cityhall.committees import selectors as committee_selectors
+    from cityhall.committees import services as committee_services
+
+    committee = deliberation_committee()
+    if committee is None:
+        return None
+    same_day = [m for m in committee_selectors.meetings_of(committee, on.year) if m.held_on == on]
+    if same_day:
+        return same_day[0]
+    return committee_services.meeting_create(committee=committee, held_on=on, agenda=agenda, actor=actor)
 
 
 def _promulgate(revision: Revision, on: date, actor: Actor) -> None:
@@ -599,6 +628,7 @@ def legal_load_sample(*, actor: Actor | None = None, today: date | None = None) 
     sample_revisions.delete()
     BulkRevision.objects.filter(pk__in=bulk_ids).delete()
     Regulation.objects.filter(sample=True).delete()
+    # The 심의회's meetings stay in the committee's record: a reload finds them by their day.
 
     bulk = BulkRevision.objects.create(
         code="sample-2024-age",
@@ -658,6 +688,15 @@ def legal_load_sample(*, actor: Actor | None = None, today: date | None = None) 
             versions.append(new)
         revisions.append((row, regulation, base, new, meeting, promulgated))
     RegulationVersion.objects.bulk_create(versions)
+    meetings = {}
+    agendas: dict = {}
+    for row, regulation, *_rest in revisions:
+        if row["meeting"]:
+            agendas.setdefault(row["meeting"], []).append(
+                f"{regulation.title} {dict(RevisionKind.choices)[row['kind']]}안"
+            )
+    for day, agenda in sorted(agendas.items()):
+        meetings[day] = deliberation_meeting(on=day, agenda=agenda, actor=actor)
     made = Revision.objects.bulk_create(
         [
             Revision(
@@ -673,6 +712,7 @@ def legal_load_sample(*, actor: Actor | None = None, today: date | None = None) 
                 notice_starts_on=meeting - timedelta(days=40),
                 notice_ends_on=meeting - timedelta(days=21),
                 deliberated_on=row["meeting"],
+                deliberation_meeting=meetings.get(row["meeting"]),
                 council_passed_on=meeting + timedelta(days=14)
                 if row["regulation_kind"] == "ordinance"
                 else None,

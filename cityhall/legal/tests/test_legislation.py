@@ -264,6 +264,10 @@ def test_the_whole_pipeline_writes_a_new_version(regulation, staff):
         services.revision_advance(revision=revision, to_stage=stage, on=on, actor=actor)
     revision.refresh_from_db()
     assert revision.stage == Stage.IN_FORCE
+    # The 심의회 met for it: a meeting of the shared committee, with the revision on its agenda.
+    meeting = revision.deliberation_meeting
+    assert (meeting.committee.code, meeting.held_on) == ("budget-legal-c8", date(2025, 4, 3))
+    assert [i.title for i in meeting.agenda_items.all()] == ["일부개정"]
     version = services.current_version(regulation)
     assert (version.number, version.effective_on, version.articles) == (2, date(2025, 5, 1), draft)
     # Promulgated: the table now compares version 1 with version 2.
