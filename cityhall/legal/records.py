@@ -92,7 +92,7 @@ register(
     "consultations",
     Consultation,
     owner=None,
-    filters=("status", "day", "topic", "eligibility", "sample"),
+    filters=("status", "topic", "eligibility", "sample"),
     personal=("name", "phone", "email"),
     columns=("code", "day", "lawyer", "status", "topic"),
     managed_at="legal:consultations",
