@@ -2,6 +2,7 @@
 browser with the same rules as the API: the form parses what a person types (천원/억원, one list item
 per line), and the service validates, checks permission and audits."""
 
+import copy
 import json
 from decimal import Decimal
 from typing import Any
@@ -67,7 +68,7 @@ class JSONTextField(forms.CharField):
 
     def to_python(self, value):
         if value in self.empty_values:
-            return None  # a blank amount is no amount (the model field decides whether it may be)
+            return copy.copy(self.empty)
         try:
             return json.loads(value)
         except json.JSONDecodeError as exc:

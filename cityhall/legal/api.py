@@ -145,9 +145,11 @@ def _revision(code: str):
 
 
 @router.get("/search", response={200: list[MatchOut], 422: Problems}, summary="자치법규 문구 검색")
-@params.api(q=params.Text(label="문구", required=True, max_length=200), regex=params.Bool(label="정규식"))
+@params.api(q=params.Text(label="문구", max_length=200), regex=params.Bool(label="정규식"))
 def search(request):
     require_role(request.user)
+    if not request.query.q:
+        return []
     try:
         hits = selectors.regulations_containing(request.query.q, regex=bool(request.query.regex))
     except Exception as exc:  # a bad regular expression
