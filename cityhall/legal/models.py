@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cityhall.core.models import MoneyField
@@ -110,7 +111,7 @@ class BulkRevision(models.Model):
     replacement = models.CharField(_("바꿀 문구"), max_length=200, blank=True)
     regex = models.BooleanField(_("정규식"), default=False)
     reason = models.TextField(_("개정 사유"), blank=True)
-    created_at = models.DateTimeField(_("만든 때"), auto_now_add=True)
+    created_at = models.DateTimeField(_("만든 때"), default=timezone.now)
 
     class Meta:
         verbose_name = _("일괄개정")
@@ -208,7 +209,7 @@ class RevisionTransition(models.Model):
     on = models.DateField(_("일자"))
     actor = models.CharField(_("처리자"), max_length=150)
     note = models.CharField(_("메모"), max_length=300, blank=True)
-    at = models.DateTimeField(_("기록 시각"), auto_now_add=True)
+    at = models.DateTimeField(_("기록 시각"), default=timezone.now)
 
     class Meta:
         verbose_name = _("단계 이동")
@@ -536,7 +537,7 @@ class Consultation(models.Model):
     recorded_by = models.CharField(_("기록자"), max_length=150, blank=True)
     purge_after = models.DateField(_("개인정보 파기 예정일"), null=True, blank=True)
     purged = models.BooleanField(_("개인정보 파기됨"), default=False)
-    created_at = models.DateTimeField(_("신청 시각"), auto_now_add=True)
+    created_at = models.DateTimeField(_("신청 시각"), default=timezone.now)
     sample = models.BooleanField(_("예시 자료"), default=False)
 
     class Meta:
