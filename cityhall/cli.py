@@ -157,6 +157,7 @@ def _load_samples(actor) -> None:
     """The seed lists no individual pledges, indicators or workloads: the demo adds labelled samples,
     and numbers the streetlights and base stations the seed counts per site."""
     from cityhall.it.services import it_load_sample
+    from cityhall.legal.services import legal_load_sample
     from cityhall.organisation.services import workload_load_sample
     from cityhall.performance.services import performance_load_sample
     from cityhall.pledges.services import pledges_load_sample
@@ -165,12 +166,13 @@ def _load_samples(actor) -> None:
     pledges_load_sample(actor=actor)
     performance_load_sample(actor=actor)
     workload_load_sample(actor=actor)
-    print("예시 자료(공약 56건, 성과지표, 업무량)를 불러왔습니다. 화면에 '예시'로 표시됩니다.")
     it = it_load_sample(actor=actor)
     if any(it.values()):
         counts = f"정보화사업 {it['projects']}건·검토 {it['reviews']}건, 정보자산 {it['assets']}건"
         counts += f", 공공와이파이 {it['wifi_sites']}개소, 사용전검사 {it['inspections']}건"
         print(f"정보통신 예시 자료({counts})를 불러왔습니다.")
+    legal_load_sample(actor=actor)
+    print("예시 자료(공약 56건, 성과지표, 업무량, 자치법규·법무)를 불러왔습니다. 화면에 '예시'로 표시됩니다.")
     built = registry_build_from_seed(actor=actor)
     devices = f"스마트가로등 {built.lights}대, 기지국 {built.base_stations}개소"
     print(f"{devices}를 등록했습니다 (식별번호는 부여한 값).")
@@ -235,6 +237,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from benchmarks.ingest import main as ingest_main  # type: ignore[import-not-found]
 
         return ingest_main(args.rest[1:])
+    if args.rest[:1] == ["booking"]:  # legal consultations booked at once over HTTP: benchmarks/booking.py
+        from benchmarks.booking import main as booking_main  # type: ignore[import-not-found]
+
+        return booking_main(args.rest[1:])
     if args.rest[:1] == ["shared"]:  # the shared parts per call: benchmarks/shared_parts.py
         from benchmarks.shared_parts import main as shared_main  # type: ignore[import-not-found]
 

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "cityhall.pledges",
     "cityhall.performance",
     "cityhall.it",
+    "cityhall.legal",
     "cityhall.dashboard",
 ]
 

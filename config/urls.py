@@ -15,6 +15,8 @@ urlpatterns = [
     path("", include("cityhall.performance.urls")),
     path("", include("cityhall.it.urls")),
     path("streetlights/", include("cityhall.streetlights.urls")),
+    path("legal/", include("cityhall.legal.urls")),
+    path("public/legal-consultation/", include("cityhall.legal.public_urls")),
     path("", include("cityhall.bookings.urls")),
     path("", include("cityhall.notifications.urls")),
     path("", include("cityhall.documents.urls")),

@@ -33,7 +33,7 @@ class MoneyFormField(forms.CharField):
     def to_python(self, value):
         value = super().to_python(value)
         if value in self.empty_values:
-            return copy.copy(self.empty)
+            return None  # a blank amount is no amount (the model field decides whether it may be)
         try:
             return parse_money(value)[0]
         except MoneyError as exc:

@@ -112,7 +112,10 @@ def restrict(queryset: models.QuerySet, user, action: str, rtype: RecordType) ->
     if scope.office_wide:
         return queryset
     if action == VIEW:
-        return queryset if scope.any_role else queryset.none()
+        if not scope.any_role:
+            return queryset.none()
+        if not rtype.readers or has_permission(user, rtype.readers):
+            return queryset
     departments = scope.departments[action]
     if not departments or rtype.owner is None:
         return queryset.none()
@@ -142,7 +145,10 @@ def allowed(user, action: str, rtype: RecordType, obj: models.Model | None = Non
     if scope.office_wide:
         return True
     if action == VIEW:
-        return scope.any_role
+        if not scope.any_role:
+            return False
+        if not rtype.readers or obj is None or has_permission(user, rtype.readers):
+            return True
     if obj is None:
         return bool(scope.departments[action])
     department = owner_department_id(rtype, obj)

@@ -70,6 +70,9 @@ class RecordType:
     managed_at: str = ""
     # Checked on every write through core.services (record pages, API, the app's own services).
     rules: Rules | None = None
+    # When set, only the owning department and holders of this named permission (office-wide roles
+    # too) may read the records (a department's legal cases); otherwise every role reads them.
+    readers: str = ""
     fields: list[FieldSpec] = field(default_factory=list)
 
     @property
@@ -240,6 +243,7 @@ def register(
     columns: Iterable[str] = (),
     managed_at: str = "",
     rules: Rules | None = None,
+    readers: str = "",
 ) -> RecordType:
     """Register a record type. Call in dependency order (referenced types first)."""
     rtype = RecordType(
@@ -252,6 +256,7 @@ def register(
         columns=tuple(columns),
         managed_at=managed_at,
         rules=rules,
+        readers=readers,
     )
     REGISTRY[name] = rtype
     _BY_MODEL[model] = rtype

@@ -66,3 +66,10 @@ def group_equipment(items: Iterable[Equipment]) -> list[EquipmentGroup]:
         EquipmentGroup(system, str(grouped[system][0].get_system_display()), grouped[system])
         for system in sorted(grouped, key=lambda s: order.get(s, len(order)))
     ]
+
+
+def service(code: str):
+    """A citizen service (무료법률상담실: place, weekday, hours), or None."""
+    from .models import Service
+
+    return Service.objects.filter(code=code).first()

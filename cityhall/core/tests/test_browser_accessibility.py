@@ -17,11 +17,15 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
+from cityhall.bookings.selectors import slots as booking_slots
 from cityhall.bookings.tests.test_pages import booking_sample
 from cityhall.budget.models import Program
 from cityhall.core.audit import Actor
 from cityhall.documents.tests.test_pages import certificate_sample
 from cityhall.it.services import it_load_sample
+from cityhall.legal.consultations.services import RESOURCE_KEY, consultation_book, consultation_month_open
+from cityhall.legal.models import DataRequest
+from cityhall.legal.services import legal_load_sample
 from cityhall.notifications.tests.test_pages import notification_sample
 from cityhall.organisation.models import Role
 from cityhall.organisation.services import workload_load_sample
@@ -73,6 +77,25 @@ def wrong_password(page) -> None:
     expect(page.get_by_role("alert")).to_have_text(
         "아이디 또는 비밀번호가 맞지 않습니다. 다시 입력해 주세요."
     )
+
+
+def book_consultation(page) -> None:
+    page.get_by_label("성명", exact=True).fill("김시민")
+    page.get_by_label("휴대전화").fill("010-2345-6789")
+    page.get_by_label("상담대상 구분").select_option("resident")
+    page.get_by_label("상담 분야").select_option("civil")
+    page.get_by_role("checkbox").check()
+    page.get_by_role("button", name="신청하기").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("상담이 예약되었습니다")
+
+
+def bad_consultation(page) -> None:
+    page.get_by_label("성명", exact=True).fill("김시민")
+    page.get_by_label("휴대전화").fill("123")
+    page.get_by_label("상담대상 구분").select_option("resident")
+    page.get_by_label("상담 분야").select_option("civil")
+    page.get_by_role("button", name="신청하기").click()
+    expect(page.get_by_role("alert")).to_contain_text("입력을 확인해 주세요.")
 
 
 def log_out(page) -> None:
@@ -184,7 +207,72 @@ PAGE_KINDS = [
     PageKind(
         "inspection", "it:inspection", "/it/inspections/2024-0001/", "사용전검사 2024-0001 · 예시 건축물 001"
     ),
+    PageKind("legal overview", "legal:overview", "/legal/?year=2024", "의회·법무"),
+    PageKind("regulations", "legal:regulations", "/legal/regulations/?q=65세", "자치법규"),
+    PageKind(
+        "regulation",
+        "legal:regulation",
+        "/legal/regulations/sample-reg-021/",
+        "김포시 아동 돌봄 지원 조례 (예시 21)",
+    ),
+    PageKind("revisions", "legal:revisions", "/legal/revisions/?year=2024", "자치법규 제·개정"),
+    PageKind(
+        "revision",
+        "legal:revision",
+        "/legal/revisions/sample-2024-021/",
+        "김포시 아동 돌봄 지원 조례 (예시 21) 개정",
+    ),
+    PageKind("bulk revision", "legal:bulk", "/legal/bulk/sample-2024-age/", "'만 나이' 규정 일괄개정 (예시)"),
+    PageKind("council requests", "legal:requests", "/legal/requests/", "의회 요구자료"),
+    PageKind("council request", "legal:request", "/legal/requests/{request}/", "최근 3년간 위원회 운영 현황"),
+    PageKind("legal cases", "legal:cases", "/legal/cases/?year=2024", "법무 사건"),
+    PageKind("legal case", "legal:case", "/legal/cases/sample-open-1/", "손해배상(기) 청구 (예시)"),
     PageKind("booking resources", "bookings:resources", "/bookings/", "예약 현황"),
+    PageKind(
+        "consultation days",
+        "legal_public:days",
+        "/public/legal-consultation/",
+        "무료법률상담 예약",
+        who="anonymous",
+    ),
+    PageKind(
+        "consultation form",
+        "legal_public:book",
+        "/public/legal-consultation/book/{slot}/",
+        "무료법률상담 신청",
+        who="anonymous",
+    ),
+    PageKind(
+        "consultation form with errors",
+        "legal_public:book",
+        "/public/legal-consultation/book/{slot}/",
+        "무료법률상담 신청",
+        who="anonymous",
+        then=bad_consultation,
+        status=200,
+    ),
+    PageKind(
+        "consultation booked",
+        "legal_public:done",
+        "/public/legal-consultation/book/{slot}/",
+        "상담이 예약되었습니다",
+        who="anonymous",
+        then=book_consultation,
+    ),
+    PageKind(
+        "consultation cancel",
+        "legal_public:cancel",
+        "/public/legal-consultation/cancel/",
+        "상담 신청 취소",
+        who="anonymous",
+    ),
+    PageKind("consultations", "legal:consultations", "/legal/consultations/", "무료법률상담 관리"),
+    PageKind(
+        "consultation",
+        "legal:consultation",
+        "/legal/consultations/{consultation}/",
+        "상담 신청 {consultation}",
+    ),
     PageKind("notification outbox", "notifications:outbox", "/notifications/outbox/", "알림 발송함"),
     PageKind(
         "notification preferences",
@@ -310,6 +398,13 @@ NOT_PAGES = {
     "streetlights:repair_close": ACTION,
     "streetlights:repair_reopen": ACTION,
     "streetlights:energy_xlsx": DOWNLOAD,
+    "legal:statistics_xlsx": DOWNLOAD,
+    "legal:bulk_new": ACTION,
+    "legal:comparison_xlsx": DOWNLOAD,
+    "legal:comparison_hwpx": DOWNLOAD,
+    "legal:attachment": DOWNLOAD,
+    "legal:cases_xlsx": DOWNLOAD,
+    "legal:consultations_purge": ACTION,
     "core:record_delete": ACTION,
     "it:advance": ACTION,
     "it:review_request": ACTION,
@@ -380,10 +475,25 @@ def scenario(site, make_user, monkeypatch):
     put_state("SL-HAGUN41-001", on=True, power=100.0, simulated=True)
     put_state("SL-HAGUN41-002", on=False, power=0.0, faults=["LAMP_FAIL"], simulated=True)
     repair = repair_order_open(actor=system, kind="lamp_failure", detail="램프 불량", light="SL-HAGUN41-002")
+    legal_load_sample(actor=system)
+    consultation_month_open(year=2030, month=5, actor=system)
+    slots = booking_slots(RESOURCE_KEY, date(2030, 5, 7), date(2030, 5, 7))
+    consultation = consultation_book(
+        slot=slots[1].id,
+        name="홍길동",
+        phone="010-1234-5678",
+        eligibility="resident",
+        topic="civil",
+        consent=True,
+        actor=system,
+    )
     booking_sample(actor=system)
     notification_sample()
     certificate = certificate_sample()
     return {
+        "request": DataRequest.objects.get(code="sample-request-1").pk,
+        "slot": slots[0].id,
+        "consultation": consultation.code,
         "round": round_.pk,
         "repair": repair.number,
         "certificate": certificate.code,
