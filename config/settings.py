@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "cityhall.telemetry",
     "cityhall.streetlights",
     "cityhall.pledges",
+    "cityhall.participation",
     "cityhall.performance",
     "cityhall.dashboard",
 ]

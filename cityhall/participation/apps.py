@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ParticipationConfig(AppConfig):
+    name = "cityhall.participation"
+    label = "participation"
+    verbose_name = "주민참여"
+
+    def ready(self) -> None:
+        from cityhall.core import permissions
+        from cityhall.core.models import register_audit_action
+
+        from .services import PARTICIPATION_STAFF, budget_department_id
+
+        permissions.declare_permission(PARTICIPATION_STAFF, department=budget_department_id)
+        register_audit_action("verify", _("본인 확인"))
