@@ -432,7 +432,7 @@ def census_load(*, rows: list[dict[str, Any]], actor: Actor) -> int:
     return len(entries)
 
 
-def _verify(
+def _verify(  # not atomic around the conflict: the queue entry stays when the request fails
     *, user, key: str, method: str, birth_year: int, district: str, resident: bool, actor: Actor
 ) -> Verification:
     existing = Verification.objects.filter(user=user).first()
@@ -469,11 +469,10 @@ def verify_census(*, user, identifier: str, birth_year: int, actor: Actor) -> Ve
     entry = CensusEntry.objects.filter(person_key=key).first()
     if entry is None or entry.birth_year != birth_year:
         raise RecordInvalid(_("주민 명부에서 찾을 수 없습니다. 식별번호와 출생 연도를 확인하세요."))
-    with transaction.atomic():
-        return _verify(
-            user=user, key=key, method=VerificationMethod.CENSUS, birth_year=entry.birth_year,
-            district=entry.district, resident=not entry.works_here, actor=actor,
-        )
+    return _verify(
+        user=user, key=key, method=VerificationMethod.CENSUS, birth_year=entry.birth_year,
+        district=entry.district, resident=not entry.works_here, actor=actor,
+    )
 
 
 def verify_in_person(
@@ -485,11 +484,10 @@ def verify_in_person(
         key = identity.person_key(identifier)
     except ValueError as exc:
         raise RecordInvalid(str(exc), field="identifier") from None
-    with transaction.atomic():
-        return _verify(
-            user=user, key=key, method=VerificationMethod.IN_PERSON, birth_year=birth_year,
-            district=district, resident=resident, actor=actor,
-        )
+    return _verify(
+        user=user, key=key, method=VerificationMethod.IN_PERSON, birth_year=birth_year,
+        district=district, resident=resident, actor=actor,
+    )
 
 
 def verify_with_provider(*, user, provider: str, data: dict[str, str], actor: Actor) -> Verification:
@@ -502,11 +500,10 @@ def verify_with_provider(*, user, provider: str, data: dict[str, str], actor: Ac
         key = identity.person_key(person.identifier)
     except ValueError as exc:
         raise RecordInvalid(str(exc)) from None
-    with transaction.atomic():
-        return _verify(
-            user=user, key=key, method=VerificationMethod.IDENTITY_PROVIDER, birth_year=person.birth_year,
-            district=person.district, resident=person.resident, actor=actor,
-        )
+    return _verify(
+        user=user, key=key, method=VerificationMethod.IDENTITY_PROVIDER, birth_year=person.birth_year,
+        district=person.district, resident=person.resident, actor=actor,
+    )
 
 
 @transaction.atomic
