@@ -138,7 +138,10 @@ def proposal_new(request, code):
     return render(
         request,
         "participation/proposal_new.html",
-        {"process": process, "errors": errors, "values": values, "districts": samples.DISTRICTS},
+        {
+            "process": process, "errors": errors, "general_errors": errors.get("__all__", []), "values": values,
+            "districts": samples.DISTRICTS,
+        },
         status=422 if errors else 200,
     )
 

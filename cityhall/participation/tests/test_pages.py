@@ -1,0 +1,125 @@
+"""Pages through Django's test client: public reads, the vote (bad input → 422 and nothing written),
+no stored XSS, who may see the staff pages."""
+
+import pytest
+
+from cityhall.core.audit import Actor
+from cityhall.participation import services
+from cityhall.participation.choices import PhaseKind
+from cityhall.participation.models import Ballot, Participation, Proposal
+
+from .factories import process, voter
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def proc():
+    return process()
+
+
+def test_public_pages_answer_without_login(client, proc):
+    for path in ("/participation/", f"/participation/{proc.code}/", f"/participation/{proc.code}/proposals/",
+                 f"/participation/{proc.code}/proposals/1/", f"/participation/{proc.code}/results/",
+                 f"/participation/{proc.code}/statistics/", f"/participation/{proc.code}/vote/"):
+        assert client.get(path).status_code == 200, path
+    export = client.get(f"/participation/{proc.code}/export.pb")
+    assert export["Content-Disposition"] == 'attachment; filename="pb-test.pb"'
+    assert export.content.decode().startswith("META\nkey;value\n")
+
+
+def test_bad_filter_is_a_400_in_korean(client, proc):
+    response = client.get(f"/participation/{proc.code}/proposals/?status=nope")
+    assert response.status_code == 400
+    assert "고를 수 있는 값이 아닙니다" in response.content.decode()
+
+
+def test_vote_change_and_an_invalid_ballot(client, make_user, proc):
+    user = voter(make_user)
+    client.force_login(user)
+    path = f"/participation/{proc.code}/vote/"
+    assert client.post(path, {"projects": ["1", "3"]}).status_code == 302
+    assert client.post(path, {"projects": ["2", "4"]}).status_code == 302
+    assert list(Ballot.objects.values_list("projects", flat=True)) == [[2, 4]]
+    response = client.post(path, {"projects": ["1", "2"]})
+    assert response.status_code == 422
+    assert "고른 사업의 합계 1,100천원이 예산 1,000천원을 넘습니다." in response.content.decode()
+    assert client.post(path, {"projects": ["x"]}).status_code == 422
+    assert list(Ballot.objects.values_list("projects", flat=True)) == [[2, 4]]
+    page = client.get(path).content.decode()
+    assert 'id="b-2" name="projects" value="2" data-cost="500000" checked' in page
+
+
+def test_verification_page_flow_and_bad_phone(client, make_user, proc):
+    user = make_user("citizen")
+    client.force_login(user)
+    path = f"/participation/{proc.code}/verify/"
+    response = client.post(path, {"method": "mock", "phone": "12", "birth_year": "1990"}, follow=True)
+    assert "휴대전화 번호는 010으로 시작하는" in response.content.decode()
+    client.post(path, {"method": "mock", "phone": "010-1111-2222", "birth_year": "1990"})
+    assert client.post(f"/participation/{proc.code}/vote/", {"projects": ["4"]}).status_code == 302
+    assert Participation.objects.count() == 1
+
+
+def test_citizen_text_is_escaped_everywhere(client, make_user):
+    accepting = process(code="acc", phase=PhaseKind.ACCEPTING, costs=())
+    author = make_user("author")
+    client.force_login(author)
+    response = client.post(
+        f"/participation/{accepting.code}/proposals/new/",
+        {"title": '<script>alert("x")</script>', "description": "<img src=x onerror=alert(1)>",
+         "estimated_cost": "10,000천원"},
+    )
+    assert response.status_code == 302
+    assert Proposal.objects.get(process=accepting).estimated_cost == 10_000_000
+    for path in (f"/participation/{accepting.code}/proposals/1/", f"/participation/{accepting.code}/proposals/"):
+        html = client.get(path).content.decode()
+        assert "<script>alert" not in html and "<img src=x" not in html
+        assert "&lt;script&gt;alert" in html
+
+
+def test_proposal_form_errors_in_korean_and_nothing_saved(client, make_user):
+    accepting = process(code="acc", phase=PhaseKind.ACCEPTING, costs=())
+    client.force_login(make_user("author"))
+    response = client.post(f"/participation/{accepting.code}/proposals/new/",
+                           {"title": "", "description": "x", "estimated_cost": "많이"})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "제목을 적으세요." in html and "추정 사업비는 0원보다 큰 금액이어야 합니다." in html
+    assert not Proposal.objects.filter(process=accepting).exists()
+
+
+def test_staff_pages_are_for_staff(client, make_user, proc):
+    citizen = make_user("citizen")
+    staff = make_user("pb-staff", "editor", "budget-legal")
+    other = make_user("other", "editor", "smart-city")
+    for path in (f"/participation/{proc.code}/review/", f"/participation/{proc.code}/tally.xlsx",
+                 "/participation/conflicts/"):
+        assert client.get(path).status_code == 302  # to the login page
+        for user in (citizen, other):
+            client.force_login(user)
+            assert client.get(path).status_code == 403, (path, user)
+        client.force_login(staff)
+        assert client.get(path).status_code == 200, path
+        client.logout()
+
+
+def test_department_reviews_from_its_queue(client, make_user):
+    from datetime import date
+
+    from cityhall.organisation.models import OrgUnit
+
+    reviewing = process(code="rev", phase=PhaseKind.REVIEWING, costs=())
+    staff = make_user("pb-staff", "editor", "budget-legal")
+    proposal = services.proposal_submit(process=reviewing, title="그늘막", description="설치",
+                                        estimated_cost=5_000_000, actor=Actor.for_user(staff))
+    services.proposal_assign(proposal=proposal, department=OrgUnit.objects.get(code="smart-city"),
+                             due=date(2025, 6, 30), actor=Actor.for_user(staff))
+    client.force_login(make_user("sc-editor", "editor", "smart-city"))
+    assert "그늘막" in client.get(f"/participation/{reviewing.code}/review/").content.decode()
+    client.post(f"/participation/{reviewing.code}/review/1/",
+                {"decision": "eligible", "reason": "설치 가능", "revised_cost": "4,000천원", "internal_note": "비밀"})
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.revised_cost) == ("eligible", 4_000_000)
+    public = client.get(f"/participation/{reviewing.code}/proposals/1/").content.decode()
+    assert "설치 가능" in public and "비밀" not in public
