@@ -15,6 +15,7 @@ from cityhall.core.tests.browser import (  # noqa: F401 - the fixtures register 
     site_fixture,
     sync_api,
 )
+from cityhall.core.tests.test_browser_accessibility import serious_violations
 from cityhall.participation import services
 from cityhall.participation.choices import PhaseKind
 from cityhall.participation.models import Ballot, Phase, Process
@@ -39,6 +40,7 @@ def test_sign_up_verify_vote_change_and_see_the_result(page, site):
     page.get_by_role("button", name="확인").first.click()
     expect(page.get_by_text("주민 확인을 마쳤습니다")).to_be_visible()
 
+    assert serious_violations(page) == []  # the ballot, on a phone (the page kinds check the rest)
     page.get_by_label("1. ", exact=False).first.check()
     page.get_by_label("2. ", exact=False).first.check()
     expect(page.locator("#ballot-total")).not_to_have_text("0")
@@ -67,3 +69,4 @@ def test_sign_up_verify_vote_change_and_see_the_result(page, site):
     expect(rows).to_have_count(24)
     expect(rows.first.locator("td").last).to_contain_text("선정")
     expect(page.locator("table.pb-results")).to_contain_text("미선정")
+    assert serious_violations(page) == []
