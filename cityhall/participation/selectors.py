@@ -63,9 +63,8 @@ def ballot_paper(heading: Heading) -> list[Proposal]:
     return list(heading.proposals.filter(status=ProposalStatus.ELIGIBLE).select_related("category").order_by("number"))
 
 
-def my_ballot(process: Process, user) -> list[int] | None:
-    """The signed-in voter's current choices, found again through the keyed hash (ADR 0011)."""
-    verification = Verification.objects.filter(user=user).first() if user.is_authenticated else None
+def my_ballot(process: Process, verification: Verification | None) -> list[int] | None:
+    """The verified voter's current choices, found again through the keyed hash (ADR 0011)."""
     if verification is None:
         return None
     from .identity import ballot_key

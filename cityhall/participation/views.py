@@ -154,8 +154,6 @@ def vote(request, code):
     verification = selectors.verification(request.user)
     heading = process.headings.order_by("code").first()
     errors: list[str] = []
-    chosen = selectors.my_ballot(process, request.user) or []
-    had_ballot = bool(chosen)
     if request.method == "POST":
         if verification is None:
             raise PermissionDenied(_("먼저 주민 확인을 하세요."))
@@ -164,13 +162,19 @@ def vote(request, code):
         try:
             replaced = services.ballot_cast(
                 process=process, heading=heading, projects=chosen if len(chosen) == len(raw) else [-1],
-                actor=Actor.for_user(request.user),
+                actor=Actor.for_user(request.user), verification=verification,
             )
         except RecordInvalid as exc:
             errors = exc.messages
         else:
             messages.success(request, _("투표를 바꿨습니다.") if replaced else _("투표했습니다."))
             return redirect("participation:vote", code=process.code)
+    else:
+        chosen = selectors.my_ballot(process, verification) or []
+    if request.method == "GET":
+        had_ballot = bool(chosen)
+    else:  # a rejected ballot: the earlier one, if any, still stands
+        had_ballot = selectors.my_ballot(process, verification) is not None
     paper = selectors.ballot_paper(heading) if heading else []
     return render(
         request,

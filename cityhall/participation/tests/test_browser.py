@@ -40,7 +40,7 @@ def test_sign_up_verify_vote_change_and_see_the_result(page, site):
     page.get_by_role("button", name="확인").first.click()
     expect(page.get_by_text("주민 확인을 마쳤습니다")).to_be_visible()
 
-    page.goto(f"{site}/participation/pb-2025/vote/")  # again, without the flash message (see the report)
+    page.goto(f"{site}/participation/pb-2025/vote/")  # again, without the flash message (core markup)
     assert serious_violations(page) == []  # the ballot, on a phone (the page kinds check the rest)
     page.get_by_label("1. ", exact=False).first.check()
     page.get_by_label("2. ", exact=False).first.check()

@@ -46,7 +46,7 @@ def test_a_ballot_within_budget_is_cast_and_changing_it_replaces_it(make_user):
     assert cast(user, proc, [2, 3, 4]) is True  # replaced
     assert Participation.objects.count() == 1
     assert list(Ballot.objects.values_list("projects", flat=True)) == [[2, 3, 4]]
-    assert selectors.my_ballot(proc, user) == [2, 3, 4]
+    assert selectors.my_ballot(proc, selectors.verification(user)) == [2, 3, 4]
 
 
 @pytest.mark.parametrize(
