@@ -166,6 +166,9 @@ class Browser:
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         self.cookies = {"sessionid": session}
 
+    def close(self) -> None:
+        self.connection.close()  # waitress serves at most 100 connections: none may linger
+
     def request(self, method: str, path: str, form: list[tuple[str, str]] | None = None) -> int:
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()), "Host": "127.0.0.1"}
         body = None
@@ -210,11 +213,12 @@ def _drive(port: int, setup: dict, voters: list[dict], concurrency: int, double:
         browser = Browser(port, session)
         browser.request("GET", VOTE_PATH)
         if barrier is not None:
-            barrier.wait()
+            barrier.wait(timeout=120)
         started = time.perf_counter()
         status = browser.request("POST", VOTE_PATH, [("projects", str(n)) for n in choice])
         elapsed = time.perf_counter() - started
         browser.request("GET", VOTE_PATH)  # the confirmation
+        browser.close()
         return status, elapsed
 
     def one(plan) -> None:
@@ -227,6 +231,7 @@ def _drive(port: int, setup: dict, voters: list[dict], concurrency: int, double:
                 "POST", VERIFY_PATH,
                 [("method", "mock"), ("phone", f"010{9000_0000 + index:08d}"), ("birth_year", "1985")],
             )
+            browser.close()
             if status != 302:
                 raise RuntimeError(f"verify {status}")
             if len(choices) == 1:

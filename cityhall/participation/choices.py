@@ -67,3 +67,19 @@ class ConflictKind(models.TextChoices):
 class ConflictState(models.TextChoices):
     OPEN = "open", _("처리 대기")
     RESOLVED = "resolved", _("처리 완료")
+
+
+class ProposerKind(models.TextChoices):
+    CITIZEN = "citizen", _("시민")
+    STAFF = "staff", _("공무원")
+
+
+class SuggestionGrade(models.TextChoices):
+    """창안등급 (제안심사위원회): the adopted grades; NOT_ADOPTED closes a suggestion without one."""
+
+    GOLD = "gold", _("금상")
+    SILVER = "silver", _("은상")
+    BRONZE = "bronze", _("동상")
+    ENCOURAGEMENT = "encouragement", _("장려상")
+    EFFORT = "effort", _("노력상")
+    NOT_ADOPTED = "not_adopted", _("불채택")

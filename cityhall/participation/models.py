@@ -23,6 +23,8 @@ from .choices import (
     PhaseKind,
     ProcessKind,
     ProposalStatus,
+    ProposerKind,
+    SuggestionGrade,
     VerificationMethod,
 )
 
@@ -52,6 +54,10 @@ class Process(Sourced):
         _("투표 자격"), max_length=16, choices=Eligibility.choices, default=Eligibility.RESIDENTS
     )
     min_age = models.PositiveIntegerField(_("최소 나이"), default=14)
+    # The department's decision deadline, counted by a named rule of the shared calendar
+    # (국민제안 규정: 30일; configurable as the ordinance says).
+    review_days = models.PositiveIntegerField(_("검토 기간(일)"), default=30)
+    review_rule = models.CharField(_("검토 기한 계산 규칙"), max_length=32, default="civil_petition_days")
     scorers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, verbose_name=_("심사 위원"))
     sample = models.BooleanField(_("예시"), default=False)
 
@@ -146,6 +152,11 @@ class Proposal(models.Model):
     review_due = models.DateField(_("검토 기한"), null=True, blank=True)
     review_reason = models.TextField(_("검토 의견(공개)"), blank=True)
     internal_note = models.TextField(_("내부 메모(비공개)"), blank=True)
+    proposer_kind = models.CharField(
+        _("제안자 구분"), max_length=8, choices=ProposerKind.choices, default=ProposerKind.CITIZEN
+    )
+    grade = models.CharField(_("창안등급"), max_length=16, choices=SuggestionGrade.choices, blank=True)
+    award = models.BigIntegerField(_("부상금(원)"), default=0)
     sample = models.BooleanField(_("예시"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -148,3 +148,24 @@ def proposals_2025() -> list[dict]:
             }
         )
     return rows
+
+
+# 제안제도 2024 (finished): "제안심사위원회 개최(3회) … 제안 채택에 따른 부상금 지급 : 540만원" (III.1,
+# lines 229–231). Twelve sample suggestions, eight adopted with awards adding up to 5,400,000원.
+SUGGESTION_SECTION, SUGGESTION_LINE = "III.1", 231
+AWARDS_2024 = 5_400_000
+SUGGESTIONS_2024 = (
+    # (title, proposer kind, grade, award)
+    ("[예시] 운양도서관 명칭 제안", "citizen", "gold", 1_500_000),
+    ("[예시] 대학생 시정 제안: 통학버스 시간표 공개", "citizen", "silver", 1_000_000),
+    ("[예시] 인구정책 슬로건 제안", "citizen", "silver", 1_000_000),
+    ("[예시] 생명존중 인구정책 홍보 제안", "citizen", "bronze", 500_000),
+    ("[예시] 민원서류 무인발급기 안내 개선", "staff", "bronze", 500_000),
+    ("[예시] 경로당 안전점검 일정 공유", "staff", "encouragement", 300_000),
+    ("[예시] 공원 화장실 위치 안내판", "citizen", "encouragement", 300_000),
+    ("[예시] 불법주정차 신고 안내 문자", "citizen", "encouragement", 300_000),
+    ("[예시] 시청 주차장 요일제 운영", "citizen", "not_adopted", 0),
+    ("[예시] 축제 셔틀버스 증편", "citizen", "not_adopted", 0),
+    ("[예시] 행정복지센터 야간 운영", "staff", "not_adopted", 0),
+    ("[예시] 하천 산책로 음악 방송", "citizen", "not_adopted", 0),
+)

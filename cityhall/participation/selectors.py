@@ -214,7 +214,20 @@ def statistics(process: Process) -> dict[str, Any]:
     for birth_year in roll.values_list("birth_year", flat=True):
         age = process.year - birth_year
         bands[f"{min(age // 10 * 10, 70)}대" if age >= 20 else "10대"] += 1
-    return {
+    stats: dict[str, Any] = {}
+    if process.kind == "suggestion":
+        proposers = (
+            process.proposals.exclude(author=None).values("author__username").annotate(n=Count("id"))
+            .filter(n__gte=2).order_by("-n", "author__username")
+        )
+        adopted = process.proposals.exclude(grade="").exclude(grade="not_adopted")
+        stats["many_suggestions"] = [(row["author__username"], row["n"]) for row in proposers[:20]]
+        stats["adopting_departments"] = [
+            (row["department__name"] or "-", row["n"])
+            for row in adopted.values("department__name").annotate(n=Count("id")).order_by("-n", "department__name")
+        ]
+        stats["awards"] = sum(adopted.values_list("award", flat=True))
+    return stats | {
         "voters": roll.count(),
         "by_channel": dict(roll.values_list("channel").annotate(n=Count("id")).order_by("channel")),
         "by_age": dict(sorted(bands.items())),

@@ -15,11 +15,13 @@ from django.db.models import Avg, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cityhall.core import deadlines
 from cityhall.core.audit import Actor
 from cityhall.core.models import AuditEvent
 from cityhall.core.permissions import CHANGE, has_permission, scope_of
 from cityhall.core.records import Errors
 from cityhall.core.services import NON_FIELD, RecordInvalid
+from cityhall.notifications import services as notifications
 from cityhall.organisation.models import OrgUnit
 from cityhall.organisation.selectors import PLANNING_STAFF
 
@@ -34,6 +36,8 @@ from .choices import (
     PhaseKind,
     ProcessKind,
     ProposalStatus,
+    ProposerKind,
+    SuggestionGrade,
     VerificationMethod,
 )
 from .models import (
@@ -120,6 +124,8 @@ def process_create(
     vote_weight: int = 100,
     eligibility: str = Eligibility.RESIDENTS,
     min_age: int = 14,
+    review_days: int = 30,
+    review_rule: str = "civil_petition_days",
     description: str = "",
     headings: list[tuple[str, str, int]] | None = None,
     categories: list[str] = (),  # type: ignore[assignment]
@@ -141,6 +147,8 @@ def process_create(
     if counting_rule == CountingRule.COMBINED and committee_weight + vote_weight != 100:
         errors["committee_weight"] = [_("위원회 점수와 투표 비중의 합은 100%여야 합니다.")]
     headings = headings or [("city", _("시 전체"), budget)]
+    if review_rule not in deadlines.RULES:
+        errors["review_rule"] = [_("알 수 없는 기한 계산 규칙입니다.")]
     if sum(h[2] for h in headings) > budget:
         errors["headings"] = [_("예산 구분의 한도 합계가 절차의 예산 한도를 넘습니다.")]
     if errors:
@@ -150,6 +158,7 @@ def process_create(
         counting_rule=counting_rule, max_projects=max_projects, min_projects=min_projects,
         min_budget_percent=min_budget_percent, committee_weight=committee_weight, vote_weight=vote_weight,
         eligibility=eligibility, min_age=min_age, description=description, sample=sample,
+        review_days=review_days, review_rule=review_rule,
         section=section, line=line,
     )
     process.full_clean()
@@ -225,7 +234,8 @@ def _proposal_errors(
         errors["description"] = [_("내용을 적으세요.")]
     elif len(description) > DESCRIPTION_MAX:
         errors["description"] = [_("내용은 %(max)s자 이내로 적으세요.") % {"max": DESCRIPTION_MAX}]
-    if isinstance(estimated_cost, bool) or not isinstance(estimated_cost, int) or estimated_cost <= 0:
+    free = process.kind == ProcessKind.SUGGESTION  # a suggestion need not cost anything
+    if isinstance(estimated_cost, bool) or not isinstance(estimated_cost, int) or estimated_cost < (0 if free else 1):
         errors["estimated_cost"] = [_("추정 사업비는 0원보다 큰 금액이어야 합니다.")]
     elif estimated_cost > MAX_COST:
         errors["estimated_cost"] = [_("추정 사업비가 너무 큽니다 (1,000억원 이하).")]
@@ -252,6 +262,7 @@ def proposal_submit(
     sample: bool = False,
     status: str = ProposalStatus.SUBMITTED,
     at: datetime | None = None,
+    proposer_kind: str = ProposerKind.CITIZEN,
 ) -> Proposal:
     """A citizen's proposal, while the accepting phase is open (staff may enter one at any time,
     e.g. from a paper form)."""
@@ -274,6 +285,7 @@ def proposal_submit(
         process=process, heading=heading, category=category, number=number, title=title.strip(),
         description=description.strip(), district=district, latitude=latitude, longitude=longitude,
         estimated_cost=estimated_cost, author=actor.user if actor.user is not None else None, sample=sample,
+        proposer_kind=proposer_kind,
     )
     proposal.full_clean()
     proposal.save()
@@ -311,10 +323,13 @@ def proposal_edit(
 
 
 @transaction.atomic
-def proposal_assign(*, proposal: Proposal, department: OrgUnit, due: date, actor: Actor) -> Proposal:
-    """Send a proposal to the responsible department's review queue, with a deadline."""
+def proposal_assign(*, proposal: Proposal, department: OrgUnit, actor: Actor, due: date | None = None) -> Proposal:
+    """Send a proposal to the responsible department's review queue, with a deadline: given, or
+    counted from the day it was received by the process's rule (shared calendar)."""
     proposal = Proposal.objects.select_for_update().select_related("process").get(pk=proposal.pk)
     _require_staff(actor, proposal.process)
+    if due is None:
+        due = review_deadline(proposal).due_date
     if proposal.status not in (ProposalStatus.SUBMITTED, ProposalStatus.REVIEWING):
         raise RecordInvalid(_("접수되었거나 검토 중인 제안만 부서에 보낼 수 있습니다."))
     proposal.department, proposal.review_due = department, due
@@ -323,6 +338,24 @@ def proposal_assign(*, proposal: Proposal, department: OrgUnit, due: date, actor
     proposal.save()
     _audit(actor, "update", "participation_proposals", proposal.pk, str(proposal), {"department": department.code})
     return proposal
+
+
+def review_deadline(proposal: Proposal) -> deadlines.Deadline:
+    """The decision deadline: ``review_days`` from receipt under the process's named rule."""
+    received = timezone.localdate(proposal.created_at) if proposal.created_at else timezone.localdate()
+    return deadlines.due(proposal.process.review_rule, received, proposal.process.review_days)
+
+
+def _tell_author(proposal: Proposal, template: str, context: dict[str, Any], actor: Actor) -> None:
+    """The proposer hears of decisions on their proposal (e-mail, through the shared notifications)."""
+    author = proposal.author
+    if author is None or not getattr(author, "email", ""):
+        return
+    notifications.notify(
+        template=f"participation/{template}", kind="proposers", user=author, actor=actor,
+        context={"name": author.get_username(), "number": proposal.number, "title": proposal.title,
+                 "process": proposal.process.title, **context},
+    )
 
 
 def can_review(user, proposal: Proposal) -> bool:
@@ -354,6 +387,7 @@ def proposal_review(
         proposal.revised_cost = revised_cost
     _status(proposal, ProposalStatus.ELIGIBLE if eligible else ProposalStatus.NOT_ELIGIBLE, reason.strip())
     proposal.save()
+    _tell_author(proposal, "reviewed", {"decision": proposal.get_status_display(), "reason": reason.strip()}, actor)
     _audit(actor, "update", "participation_proposals", proposal.pk, str(proposal), {"eligible": eligible})
     return proposal
 
@@ -372,6 +406,53 @@ def proposal_merge(*, proposal: Proposal, into: Proposal, reason: str, actor: Ac
         "number": into.number, "reason": reason})
     proposal.save()
     _audit(actor, "update", "participation_proposals", proposal.pk, str(proposal), {"merged_into": into.number})
+    return proposal
+
+
+# -- suggestions (제안제도) ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def suggestion_grade(
+    *, proposal: Proposal, grade: str, actor: Actor, award: int = 0, reason: str = ""
+) -> Proposal:
+    """제안심사위원회's decision on an eligible suggestion: a 창안등급 with award money (부상금) from
+    the round's award budget (``Process.budget``), or 불채택. The round's row is locked, so two
+    decisions at once cannot overspend the budget."""
+    process = Process.objects.select_for_update().get(pk=proposal.process_id)
+    _require_staff(actor, process)
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    errors: Errors = {}
+    if process.kind != ProcessKind.SUGGESTION:
+        errors[NON_FIELD] = [_("창안등급은 제안제도 절차에서만 정합니다.")]
+    if proposal.status not in (ProposalStatus.ELIGIBLE, ProposalStatus.SELECTED, ProposalStatus.NOT_SELECTED):
+        errors[NON_FIELD] = [_("검토에서 적격 판정을 받은 제안만 등급을 정합니다.")]
+    if grade not in SuggestionGrade.values:
+        errors["grade"] = [_("알 수 없는 창안등급입니다.")]
+    if isinstance(award, bool) or not isinstance(award, int) or award < 0:
+        errors["award"] = [_("부상금은 0원 이상이어야 합니다.")]
+    elif grade == SuggestionGrade.NOT_ADOPTED and award:
+        errors["award"] = [_("불채택 제안에는 부상금을 줄 수 없습니다.")]
+    else:
+        others = sum(process.proposals.exclude(pk=proposal.pk).values_list("award", flat=True))
+        if others + award > process.budget:
+            errors["award"] = [
+                _("부상금 합계 %(total)s원이 예산 %(budget)s원을 넘습니다.")
+                % {"total": f"{others + award:,}", "budget": f"{process.budget:,}"}
+            ]
+    if errors:
+        raise RecordInvalid(errors)
+    proposal.grade, proposal.award = grade, award
+    adopted = grade != SuggestionGrade.NOT_ADOPTED
+    label = SuggestionGrade(grade).label
+    _status(
+        proposal, ProposalStatus.SELECTED if adopted else ProposalStatus.NOT_SELECTED,
+        (_("창안등급 %(grade)s, 부상금 %(award)s원") % {"grade": label, "award": f"{award:,}"}) if adopted
+        else (_("불채택: %(reason)s") % {"reason": reason}),
+    )
+    proposal.save()
+    _audit(actor, "update", "participation_proposals", proposal.pk, str(proposal), {"grade": grade, "award": award})
+    _tell_author(proposal, "graded", {"decision": label, "award": f"{award:,}"}, actor)
     return proposal
 
 
@@ -763,6 +844,9 @@ def tally_count(*, process: Process, actor: Actor, at: datetime | None = None) -
                     "rule": CountingRule(process.counting_rule).label, "rank": outcome.explanations[number].rank}
                 _status(proposal, target, reason, at)
                 proposal.save(update_fields=["status"])
+                if not proposal.sample:
+                    _tell_author(proposal, "counted", {"decision": proposal.get_status_display(), "reason": reason},
+                                 actor)
     _audit(actor, "update", "participation_processes", process.pk, str(process), {"counted": True})
     return tallies
 
@@ -880,4 +964,48 @@ def participation_load_sample(*, actor: Actor | None = None) -> dict[str, int]:
                         reason=_("예시 심사 점수"),
                     )
         loaded["pb-2025"] = len(rows)
+    if not Process.objects.filter(code="sg-2024").exists():
+        loaded["sg-2024"] = _load_sample_suggestions(actor)
     return loaded
+
+
+def _load_sample_suggestions(actor: Actor) -> int:
+    from django.contrib.auth import get_user_model
+
+    from . import samples
+
+    process = process_create(
+        code="sg-2024", kind=ProcessKind.SUGGESTION, title=_("2024년 제안제도 (예시)"), year=2024,
+        budget=samples.AWARDS_2024, actor=actor, phases=samples.phases(2024),
+        description=_("제안심사위원회 3회, 채택 제안 부상금 540만원. 제안 내용은 예시 자료입니다."),
+        sample=True, section=samples.SUGGESTION_SECTION, line=samples.SUGGESTION_LINE,
+    )
+    heading = process.headings.get()
+    User = get_user_model()
+    proposers = []
+    for i in (1, 2, 3):
+        user, created = User.objects.get_or_create(username=f"sample-proposer-{i}")
+        if created:
+            user.set_unusable_password()
+            user.save()
+        proposers.append(user)
+    departments = list(OrgUnit.objects.filter(kind=OrgUnit.Kind.DEPARTMENT).order_by("order")[:4])
+    at = samples.phases(2024)["scoring"][0]
+    for number, (title, kind, grade, award) in enumerate(samples.SUGGESTIONS_2024, start=1):
+        adopted = grade != SuggestionGrade.NOT_ADOPTED
+        proposal = Proposal.objects.create(
+            process=process, heading=heading, number=number, title=title,
+            description=_("예시 자료입니다."), estimated_cost=0, proposer_kind=kind,
+            author=proposers[number % 3], department=departments[number % len(departments)] if departments else None,
+            status=ProposalStatus.SUBMITTED, grade=grade, award=award, sample=True,
+        )
+        StatusChange.objects.create(proposal=proposal, to_status=ProposalStatus.SUBMITTED, at=at)
+        _status(proposal, ProposalStatus.ELIGIBLE, _("예시: 실무심의회 상정"), at)
+        label = SuggestionGrade(grade).label
+        _status(
+            proposal, ProposalStatus.SELECTED if adopted else ProposalStatus.NOT_SELECTED,
+            (_("창안등급 %(grade)s, 부상금 %(award)s원") % {"grade": label, "award": f"{award:,}"}) if adopted
+            else _("불채택: 예시"), at,
+        )
+        proposal.save()
+    return len(samples.SUGGESTIONS_2024)
