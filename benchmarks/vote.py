@@ -91,7 +91,8 @@ for user in User.objects.filter(username__startswith="bench-").order_by("usernam
         s.create()
         keys.append(s.session_key)
     voters.append({"user": user.pk, "sessions": keys})
-json.dump({"voters": voters, "paper": paper, "budget": heading.budget, "max": process.max_projects}, open(sys.argv[2], "w"))
+setup = {"voters": voters, "paper": paper, "budget": heading.budget, "max": process.max_projects}
+json.dump(setup, open(sys.argv[2], "w"))
 """
 
 READBACK = r"""
@@ -103,7 +104,8 @@ from cityhall.participation.identity import ballot_key
 from cityhall.participation.models import Ballot, Participation, Process, Verification
 sent = json.load(open(sys.argv[1]))  # user id -> list of accepted choices
 process = Process.objects.get(code="pb-2025")
-keys = dict(Verification.objects.filter(user_id__in=[int(u) for u in sent]).values_list("user_id", "person_key"))
+verified = Verification.objects.filter(user_id__in=[int(u) for u in sent])
+keys = dict(verified.values_list("user_id", "person_key"))
 ballots = {b.ballot_key: b.projects for b in Ballot.objects.filter(heading__process=process)}
 roll = Participation.objects.filter(process=process)
 lost = 0
@@ -203,7 +205,9 @@ def _drive(port: int, setup: dict, voters: list[dict], concurrency: int, double:
     plans = []
     for index, voter in enumerate(voters):
         twice = rng.random() < double
-        choices = [_choice(rng, setup["paper"], setup["budget"], setup["max"]) for _ in range(2 if twice else 1)]
+        choices = [
+            _choice(rng, setup["paper"], setup["budget"], setup["max"]) for _ in range(2 if twice else 1)
+        ]
         plans.append((index, voter, choices))
     ballot_latency, flow_latency, errors = [], [], []
     accepted: dict[str, list[list[int]]] = {}
@@ -228,7 +232,8 @@ def _drive(port: int, setup: dict, voters: list[dict], concurrency: int, double:
             browser = Browser(port, voter["sessions"][0])
             browser.request("GET", VOTE_PATH)
             status = browser.request(
-                "POST", VERIFY_PATH,
+                "POST",
+                VERIFY_PATH,
                 [("method", "mock"), ("phone", f"010{9000_0000 + index:08d}"), ("birth_year", "1985")],
             )
             browser.close()
@@ -239,9 +244,13 @@ def _drive(port: int, setup: dict, voters: list[dict], concurrency: int, double:
             else:
                 barrier = threading.Barrier(2)
                 with ThreadPoolExecutor(2) as pair:
-                    results = list(pair.map(lambda a: cast(a[0], a[1], barrier), zip(voter["sessions"], choices)))
+                    results = list(
+                        pair.map(
+                            lambda a: cast(a[0], a[1], barrier), zip(voter["sessions"], choices, strict=True)
+                        )
+                    )
             with lock:
-                for (status, elapsed), choice in zip(results, choices):
+                for (status, elapsed), choice in zip(results, choices, strict=True):
                     ballot_latency.append(elapsed)
                     if status == 302:
                         accepted.setdefault(str(voter["user"]), []).append(choice)
@@ -256,7 +265,13 @@ def _drive(port: int, setup: dict, voters: list[dict], concurrency: int, double:
     with ThreadPoolExecutor(concurrency) as pool:
         list(pool.map(one, plans))
     wall = time.perf_counter() - started
-    return {"wall": wall, "ballot": ballot_latency, "flow": flow_latency, "errors": errors, "accepted": accepted}
+    return {
+        "wall": wall,
+        "ballot": ballot_latency,
+        "flow": flow_latency,
+        "errors": errors,
+        "accepted": accepted,
+    }
 
 
 def _quantiles(values: list[float]) -> dict[str, float]:
@@ -282,7 +297,10 @@ def _wait_for(port: int, server: subprocess.Popen, timeout: float = 120) -> None
 
 def run_one(kind: str, args) -> dict:
     voters = 40 if args.smoke else args.voters
-    with tempfile.TemporaryDirectory(prefix="cityhall-bench-vote-") as data, _database(kind, args.database_url) as url:
+    with (
+        tempfile.TemporaryDirectory(prefix="cityhall-bench-vote-") as data,
+        _database(kind, args.database_url) as url,
+    ):
         env = {**os.environ, "CITYHALL_DATA_DIR": data, "CITYHALL_ALLOWED_HOSTS": "127.0.0.1"}
         env.pop("DATABASE_URL", None)
         if url:
@@ -294,7 +312,10 @@ def run_one(kind: str, args) -> dict:
         port = _free_port()
         server = subprocess.Popen(  # noqa: S603
             [sys.executable, "-m", "cityhall.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         try:
             _wait_for(port, server)
@@ -338,11 +359,14 @@ def main(argv: list[str]) -> int:
         print(json.dumps(results, ensure_ascii=False, indent=2))
     else:
         for r in results:
+            ballot, flow = r["ballot_ms"], r["flow_ms"]
             print(
-                f"[{r['db']}] 투표자 {r['voters']:,}명 (동시 {args.concurrency}), 투표 {r['accepted']:,}건 수락, "
-                f"{r['votes_per_s']:,}건/초 | 투표 POST p50 {r['ballot_ms']['p50']}ms p95 {r['ballot_ms']['p95']}ms "
-                f"p99 {r['ballot_ms']['p99']}ms | 전체 흐름 p50 {r['flow_ms']['p50']}ms p95 {r['flow_ms']['p95']}ms | "
-                f"유실 {r['lost']} 중복 {r['doubled']} 오류 {r['errors']} (명부 {r['roll']}, 투표지 {r['ballots']})"
+                f"[{r['db']}] 투표자 {r['voters']:,}명 (동시 {args.concurrency}), "
+                f"투표 {r['accepted']:,}건 수락, {r['votes_per_s']:,}건/초 | "
+                f"투표 POST p50 {ballot['p50']}ms p95 {ballot['p95']}ms p99 {ballot['p99']}ms | "
+                f"전체 흐름 p50 {flow['p50']}ms p95 {flow['p95']}ms | "
+                f"유실 {r['lost']} 중복 {r['doubled']} 오류 {r['errors']} "
+                f"(명부 {r['roll']}, 투표지 {r['ballots']})"
             )
     bad = any(r["lost"] or r["doubled"] or r["errors"] for r in results)
     return 1 if bad else 0

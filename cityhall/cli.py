@@ -166,7 +166,10 @@ def _load_samples(actor) -> None:
     participation_load_sample(actor=actor)
     performance_load_sample(actor=actor)
     workload_load_sample(actor=actor)
-    print("예시 자료(공약 56건, 성과지표, 업무량, 주민참여예산 2024·2025)를 불러왔습니다. 화면에 '예시'로 표시됩니다.")
+    print(
+        "예시 자료(공약 56건, 성과지표, 업무량, 주민참여예산·제안제도)를 불러왔습니다. "
+        "화면에 '예시'로 표시됩니다."
+    )
     built = registry_build_from_seed(actor=actor)
     devices = f"스마트가로등 {built.lights}대, 기지국 {built.base_stations}개소"
     print(f"{devices}를 등록했습니다 (식별번호는 부여한 값).")
@@ -271,7 +274,10 @@ def cmd_pb(args: argparse.Namespace) -> int:
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
     for part in data["headings"]:
-        print(f"[{part['heading']}] 예산 {part['budget']:,}원, 투표 {part['ballots']:,}명, 선정 {len(part['winners'])}건")
+        print(
+            f"[{part['heading']}] 예산 {part['budget']:,}원, 투표 {part['ballots']:,}명, "
+            f"선정 {len(part['winners'])}건"
+        )
         for row in part["projects"]:
             mark = "●" if row["won"] else "○"
             print(f"{mark} {row['rank']:>3} #{row['number']} {row['title']} — {row['explanation']}")

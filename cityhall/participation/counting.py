@@ -118,7 +118,14 @@ def _explain_greedy(rule: str, projects: Sequence[Project], budget: int, score, 
             shortfall = max(0, project.cost - before[project.number])
             needed = _needed(projects, budget, project, score, candidates(project))
         outcome.explanations[project.number] = Explanation(
-            project.number, project.number in won, rank, value, before[project.number], shortfall, needed, reason
+            project.number,
+            project.number in won,
+            rank,
+            value,
+            before[project.number],
+            shortfall,
+            needed,
+            reason,
         )
     return outcome
 
@@ -157,8 +164,10 @@ def combined(projects: Sequence[Project], budget: int, weights: Weights, ballots
         projects,
         budget,
         score,
-        lambda p: [combined_score(Project(p.number, p.cost, v, p.committee_score), weights, ballots)
-                   for v in range(p.votes + 1, max(top, ballots) + 1)],
+        lambda p: [
+            combined_score(Project(p.number, p.cost, v, p.committee_score), weights, ballots)
+            for v in range(p.votes + 1, max(top, ballots) + 1)
+        ],
     )
     # Report the votes needed rather than the score: invert the combined score.
     for explanation in outcome.explanations.values():
@@ -209,8 +218,9 @@ def equal_shares(projects: Sequence[Project], budget: int, ballots: Sequence[Seq
         candidates = [p for p in candidates if p.number != number]
     spent = sum(by_number[n].cost for n in winners)
     outcome = Outcome(EQUAL_SHARES, budget, winners, spent)
-    order = winners + sorted((p.number for p in projects if p.number not in rank_of),
-                             key=lambda k: (-len(supporters[k]), k))
+    order = winners + sorted(
+        (p.number for p in projects if p.number not in rank_of), key=lambda k: (-len(supporters[k]), k)
+    )
     for rank, number in enumerate(order, start=1):
         project = by_number[number]
         held = money_at_turn.get(number, Fraction(0))
@@ -230,8 +240,14 @@ def equal_shares(projects: Sequence[Project], budget: int, ballots: Sequence[Seq
         if not won and n and project.cost <= budget:
             needed = Fraction(len(supporters[number]) + -(-(project.cost - held) // Fraction(budget, n)))
         outcome.explanations[number] = Explanation(
-            number, won, rank, rho_of.get(number, Fraction(len(supporters[number]))),
-            int(held) if not won else 0, shortfall, needed, reason,
+            number,
+            won,
+            rank,
+            rho_of.get(number, Fraction(len(supporters[number]))),
+            int(held) if not won else 0,
+            shortfall,
+            needed,
+            reason,
         )
     return outcome
 

@@ -194,6 +194,9 @@ class StatusChange(models.Model):
     class Meta:
         ordering = ["proposal", "at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.proposal_id} {self.from_status} → {self.to_status}"
+
 
 class CommitteeScore(models.Model):
     """One committee member's score sheet line for a proposal; a recused member gives no score."""
@@ -214,6 +217,9 @@ class CommitteeScore(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.proposal_id} · {self.member_id}"
+
 
 class CensusEntry(models.Model):
     """One eligible person on the city's list: a keyed hash (HMAC-SHA256 with the census secret) of
@@ -224,6 +230,9 @@ class CensusEntry(models.Model):
     district = models.CharField(max_length=40, blank=True)
     works_here = models.BooleanField(default=False)
     loaded_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.person_key[:12]
 
 
 class Verification(models.Model):
@@ -237,6 +246,9 @@ class Verification(models.Model):
     resident = models.BooleanField(default=True)  # False: works (or studies) in the city only
     verified_by = models.CharField(max_length=150, blank=True)
     verified_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.user_id} ({self.method})"
 
 
 class Conflict(models.Model):
@@ -256,6 +268,9 @@ class Conflict(models.Model):
     class Meta:
         ordering = ["state", "-created_at"]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_state_display()})"
+
 
 class Participation(models.Model):
     """Who voted (the roll): one row per person and heading, with no trace of the choices."""
@@ -273,6 +288,9 @@ class Participation(models.Model):
             models.UniqueConstraint(fields=["heading", "person_key"], name="participation_once_per_person")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.process_id} · {self.person_key[:12]}"
+
 
 class Ballot(models.Model):
     """What was chosen, with nothing that names the voter: a random id, no time, no user; the
@@ -287,6 +305,9 @@ class Ballot(models.Model):
 
     class Meta:
         ordering = ["heading", "ballot_key"]
+
+    def __str__(self) -> str:
+        return str(self.id)
 
 
 class PaperEntry(models.Model):
@@ -305,6 +326,9 @@ class PaperEntry(models.Model):
             models.UniqueConstraint(fields=["heading", "sheet", "entry"], name="paper_entry_once"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.sheet}#{self.entry}"
+
 
 class Tally(models.Model):
     """The count of a heading under the process's rule: winners and the explanation, frozen."""
@@ -314,3 +338,6 @@ class Tally(models.Model):
     ballots = models.PositiveIntegerField()
     result = models.JSONField()
     counted_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.heading_id} ({self.rule})"

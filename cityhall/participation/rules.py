@@ -49,11 +49,13 @@ def ballot_problems(rules: BallotRules, chosen: list[int], costs: Mapping[int, i
     count, total = len(set(chosen)), sum(costs[n] for n in set(chosen))
     if rules.max_projects is not None and count > rules.max_projects:
         problems.append(
-            _("최대 %(max)s개까지 고를 수 있습니다 (%(count)s개 고름).") % {"max": rules.max_projects, "count": count}
+            _("최대 %(max)s개까지 고를 수 있습니다 (%(count)s개 고름).")
+            % {"max": rules.max_projects, "count": count}
         )
     if count < rules.min_projects:
         problems.append(
-            _("최소 %(min)s개를 골라야 합니다 (%(count)s개 고름).") % {"min": rules.min_projects, "count": count}
+            _("최소 %(min)s개를 골라야 합니다 (%(count)s개 고름).")
+            % {"min": rules.min_projects, "count": count}
         )
     if rules.kind == BallotKind.KNAPSACK:
         if total > rules.budget:

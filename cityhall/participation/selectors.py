@@ -34,8 +34,9 @@ def open_phase(process: Process) -> str | None:
     return services.open_phase(process)
 
 
-def proposals(process: Process, *, status: str = "", category: int | None = None, district: str = "",
-              text: str = "") -> QuerySet[Proposal]:
+def proposals(
+    process: Process, *, status: str = "", category: int | None = None, district: str = "", text: str = ""
+) -> QuerySet[Proposal]:
     queryset = process.proposals.select_related("category", "heading", "department").filter(
         status__in=PUBLIC_STATUSES
     )
@@ -60,7 +61,9 @@ def proposal(process: Process, number: int) -> Proposal | None:
 
 
 def ballot_paper(heading: Heading) -> list[Proposal]:
-    return list(heading.proposals.filter(status=ProposalStatus.ELIGIBLE).select_related("category").order_by("number"))
+    return list(
+        heading.proposals.filter(status=ProposalStatus.ELIGIBLE).select_related("category").order_by("number")
+    )
 
 
 def my_ballot(process: Process, verification: Verification | None) -> list[int] | None:
@@ -102,25 +105,37 @@ def _explain(rule: str, row: dict[str, Any]) -> str:
     cost, before, needed = row["cost"], row["remaining_before"], row["needed"]
     if row["won"]:
         return _("선정: 차례가 왔을 때 남은 예산 %(before)s천원 안에 사업비 %(cost)s천원이 들어감") % {
-            "before": format_thousand_won(before), "cost": format_thousand_won(cost)}
+            "before": format_thousand_won(before),
+            "cost": format_thousand_won(cost),
+        }
     if row["reason"] == "over_ceiling":
         return _("미선정: 사업비가 예산 한도보다 큼 (어떤 득표로도 선정 불가)")
     if rule == CountingRule.EQUAL_SHARES:
-        text = _("미선정: 지지자들에게 남은 몫 %(held)s천원으로 사업비 %(cost)s천원을 낼 수 없음 (%(short)s천원 부족)") % {
-            "held": format_thousand_won(before), "cost": format_thousand_won(cost),
-            "short": format_thousand_won(row["shortfall"])}
+        held = _(
+            "미선정: 지지자들에게 남은 몫 %(held)s천원으로 사업비 %(cost)s천원을 낼 수 없음 (%(short)s천원 부족)"  # noqa: E501
+        )
+        text = held % {
+            "held": format_thousand_won(before),
+            "cost": format_thousand_won(cost),
+            "short": format_thousand_won(row["shortfall"]),
+        }
         if needed is not None:
             text += _("; 지지자가 최소 %(needed)s명이었다면 선정 가능") % {"needed": needed}
         return text
     text = _("미선정: 차례가 왔을 때 남은 예산 %(before)s천원, 사업비 %(cost)s천원 (%(short)s천원 부족)") % {
-        "before": format_thousand_won(before), "cost": format_thousand_won(cost),
-        "short": format_thousand_won(row["shortfall"])}
+        "before": format_thousand_won(before),
+        "cost": format_thousand_won(cost),
+        "short": format_thousand_won(row["shortfall"]),
+    }
     if needed is not None:
         from fractions import Fraction
         from math import ceil
 
         votes = ceil(Fraction(needed))
-        text += _("; %(needed)s표(지금보다 %(more)s표 더)였다면 선정") % {"needed": f"{votes:,}", "more": f"{votes - row['votes']:,}"}
+        text += _("; %(needed)s표(지금보다 %(more)s표 더)였다면 선정") % {
+            "needed": f"{votes:,}",
+            "more": f"{votes - row['votes']:,}",
+        }
     return text
 
 
@@ -135,8 +150,14 @@ def results(process: Process) -> list[dict[str, Any]]:
         titles = dict(heading.proposals.values_list("number", "title"))
         rows = [
             ResultRow(
-                number=row["number"], title=titles.get(row["number"], ""), cost=row["cost"], votes=row["votes"],
-                won=row["won"], rank=row["rank"], explanation=_explain(tally.rule, row), score=row["score"],
+                number=row["number"],
+                title=titles.get(row["number"], ""),
+                cost=row["cost"],
+                votes=row["votes"],
+                won=row["won"],
+                rank=row["rank"],
+                explanation=_explain(tally.rule, row),
+                score=row["score"],
             )
             for row in sorted(tally.result["projects"], key=lambda r: r["rank"])
         ]
@@ -167,24 +188,36 @@ def pabulib_export(process: Process, heading: Heading | None = None) -> str:
     """One heading's election as a ``.pb`` file (the first heading unless named)."""
     heading = heading or process.headings.order_by("code").first()
     assert heading is not None
-    ballots = list(Ballot.objects.filter(heading=heading).order_by("ballot_key").values_list("projects", flat=True))
+    ballots = list(
+        Ballot.objects.filter(heading=heading).order_by("ballot_key").values_list("projects", flat=True)
+    )
     votes = Counter(n for ballot in ballots for n in ballot)
-    tally = getattr(heading, "tally", None) if Heading.objects.filter(pk=heading.pk, tally__isnull=False).exists() else None
+    tally = (
+        getattr(heading, "tally", None)
+        if Heading.objects.filter(pk=heading.pk, tally__isnull=False).exists()
+        else None
+    )
     winners = set(tally.result["winners"]) if tally else None
     proposals_on_ballot = heading.proposals.filter(
         status__in=(ProposalStatus.ELIGIBLE, ProposalStatus.SELECTED, ProposalStatus.NOT_SELECTED)
     ).select_related("category")
     projects = [
         pabulib.ExportProject(
-            number=p.number, cost=p.cost, votes=votes.get(p.number, 0), name=p.title,
+            number=p.number,
+            cost=p.cost,
+            votes=votes.get(p.number, 0),
+            name=p.title,
             category=p.category.name if p.category else "",
             selected=None if winners is None else p.number in winners,
         )
         for p in proposals_on_ballot
     ]
     voting = process.phases.filter(kind=PhaseKind.VOTING).first()
-    rule = {CountingRule.GREEDY: "greedy", CountingRule.EQUAL_SHARES: "equalshares",
-            CountingRule.COMBINED: "combined"}[CountingRule(process.counting_rule)]
+    rule = {
+        CountingRule.GREEDY: "greedy",
+        CountingRule.EQUAL_SHARES: "equalshares",
+        CountingRule.COMBINED: "combined",
+    }[CountingRule(process.counting_rule)]
     meta: dict[str, object] = {
         "description": process.title,
         "country": "South Korea",
@@ -217,14 +250,19 @@ def statistics(process: Process) -> dict[str, Any]:
     stats: dict[str, Any] = {}
     if process.kind == "suggestion":
         proposers = (
-            process.proposals.exclude(author=None).values("author__username").annotate(n=Count("id"))
-            .filter(n__gte=2).order_by("-n", "author__username")
+            process.proposals.exclude(author=None)
+            .values("author__username")
+            .annotate(n=Count("id"))
+            .filter(n__gte=2)
+            .order_by("-n", "author__username")
         )
         adopted = process.proposals.exclude(grade="").exclude(grade="not_adopted")
         stats["many_suggestions"] = [(row["author__username"], row["n"]) for row in proposers[:20]]
         stats["adopting_departments"] = [
             (row["department__name"] or "-", row["n"])
-            for row in adopted.values("department__name").annotate(n=Count("id")).order_by("-n", "department__name")
+            for row in adopted.values("department__name")
+            .annotate(n=Count("id"))
+            .order_by("-n", "department__name")
         ]
         stats["awards"] = sum(adopted.values_list("award", flat=True))
     return stats | {
@@ -238,9 +276,11 @@ def statistics(process: Process) -> dict[str, Any]:
 
 def review_queue(user, process: Process) -> QuerySet[Proposal]:
     """What this user may review: all for the process's staff, their departments' otherwise."""
-    queryset = process.proposals.filter(
-        status__in=(ProposalStatus.SUBMITTED, ProposalStatus.REVIEWING)
-    ).select_related("department", "category").order_by("review_due", "number")
+    queryset = (
+        process.proposals.filter(status__in=(ProposalStatus.SUBMITTED, ProposalStatus.REVIEWING))
+        .select_related("department", "category")
+        .order_by("review_due", "number")
+    )
     if services.is_staff(user, process):
         return queryset
     from cityhall.core.permissions import CHANGE, scope_of

@@ -42,8 +42,8 @@ from .choices import (
 )
 from .models import (
     Ballot,
-    CensusEntry,
     Category,
+    CensusEntry,
     CommitteeScore,
     Conflict,
     Heading,
@@ -81,7 +81,9 @@ def _require_staff(actor: Actor, process: Process | None = None) -> None:
         raise PermissionDenied(_("참여 절차는 담당 부서(예산법무과·정책기획과)만 관리할 수 있습니다."))
 
 
-def _audit(actor: Actor, action: str, record_type: str, pk: Any, label: str, after: dict | None = None) -> None:
+def _audit(
+    actor: Actor, action: str, record_type: str, pk: Any, label: str, after: dict | None = None
+) -> None:
     AuditEvent.objects.create(
         user=actor.user if actor.user is not None and actor.user.pk else None,
         actor=actor.name[:150],
@@ -98,9 +100,7 @@ def _now() -> datetime:
 
 
 def open_phase(process: Process, now: datetime | None = None) -> str | None:
-    return rules.open_phase(
-        ((p.kind, p.starts_at, p.ends_at) for p in process.phases.all()), now or _now()
-    )
+    return rules.open_phase(((p.kind, p.starts_at, p.ends_at) for p in process.phases.all()), now or _now())
 
 
 # -- processes ----------------------------------------------------------------------------------
@@ -154,12 +154,26 @@ def process_create(
     if errors:
         raise RecordInvalid(errors)
     process = Process(
-        code=code, kind=kind, title=title, year=year, budget=budget, ballot_kind=ballot_kind,
-        counting_rule=counting_rule, max_projects=max_projects, min_projects=min_projects,
-        min_budget_percent=min_budget_percent, committee_weight=committee_weight, vote_weight=vote_weight,
-        eligibility=eligibility, min_age=min_age, description=description, sample=sample,
-        review_days=review_days, review_rule=review_rule,
-        section=section, line=line,
+        code=code,
+        kind=kind,
+        title=title,
+        year=year,
+        budget=budget,
+        ballot_kind=ballot_kind,
+        counting_rule=counting_rule,
+        max_projects=max_projects,
+        min_projects=min_projects,
+        min_budget_percent=min_budget_percent,
+        committee_weight=committee_weight,
+        vote_weight=vote_weight,
+        eligibility=eligibility,
+        min_age=min_age,
+        description=description,
+        sample=sample,
+        review_days=review_days,
+        review_rule=review_rule,
+        section=section,
+        line=line,
     )
     process.full_clean()
     process.save()
@@ -187,16 +201,22 @@ def process_set_rule(
     process = Process.objects.select_for_update().get(pk=process.pk)
     voting = process.phases.filter(kind=PhaseKind.VOTING).first()
     if process.rule_locked_at or (voting and voting.starts_at <= _now()):
-        raise RecordInvalid(_("집계 방식은 투표가 시작되기 전에 확정되어 더 바꿀 수 없습니다."), field="counting_rule")
+        raise RecordInvalid(
+            _("집계 방식은 투표가 시작되기 전에 확정되어 더 바꿀 수 없습니다."), field="counting_rule"
+        )
     if counting_rule not in CountingRule.values:
         raise RecordInvalid(_("알 수 없는 집계 방식입니다."), field="counting_rule")
     if counting_rule == CountingRule.COMBINED and committee_weight + vote_weight != 100:
         raise RecordInvalid(_("위원회 점수와 투표 비중의 합은 100%여야 합니다."), field="committee_weight")
     process.counting_rule, process.committee_weight, process.vote_weight = (
-        counting_rule, committee_weight, vote_weight
+        counting_rule,
+        committee_weight,
+        vote_weight,
     )
     process.save()
-    _audit(actor, "update", "participation_processes", process.pk, str(process), {"counting_rule": counting_rule})
+    _audit(
+        actor, "update", "participation_processes", process.pk, str(process), {"counting_rule": counting_rule}
+    )
     return process
 
 
@@ -222,7 +242,12 @@ def _status(proposal: Proposal, to: str, reason: str, at: datetime | None = None
 
 
 def _proposal_errors(
-    process: Process, *, title: str, description: str, estimated_cost: Any, heading: Heading | None,
+    process: Process,
+    *,
+    title: str,
+    description: str,
+    estimated_cost: Any,
+    heading: Heading | None,
     category: Category | None,
 ) -> Errors:
     errors: Errors = {}
@@ -235,7 +260,11 @@ def _proposal_errors(
     elif len(description) > DESCRIPTION_MAX:
         errors["description"] = [_("내용은 %(max)s자 이내로 적으세요.") % {"max": DESCRIPTION_MAX}]
     free = process.kind == ProcessKind.SUGGESTION  # a suggestion need not cost anything
-    if isinstance(estimated_cost, bool) or not isinstance(estimated_cost, int) or estimated_cost < (0 if free else 1):
+    if (
+        isinstance(estimated_cost, bool)
+        or not isinstance(estimated_cost, int)
+        or estimated_cost < (0 if free else 1)
+    ):
         errors["estimated_cost"] = [_("추정 사업비는 0원보다 큰 금액이어야 합니다.")]
     elif estimated_cost > MAX_COST:
         errors["estimated_cost"] = [_("추정 사업비가 너무 큽니다 (1,000억원 이하).")]
@@ -272,7 +301,11 @@ def proposal_submit(
     process = Process.objects.select_for_update().get(pk=process.pk)  # numbers in order
     heading = heading or process.headings.order_by("code").first()
     errors = _proposal_errors(
-        process, title=title, description=description, estimated_cost=estimated_cost, heading=heading,
+        process,
+        title=title,
+        description=description,
+        estimated_cost=estimated_cost,
+        heading=heading,
         category=category,
     )
     staff = actor.user is None or is_staff(actor.user, process)
@@ -282,9 +315,18 @@ def proposal_submit(
         raise RecordInvalid(errors)
     number = (process.proposals.aggregate(m=Max("number"))["m"] or 0) + 1
     proposal = Proposal(
-        process=process, heading=heading, category=category, number=number, title=title.strip(),
-        description=description.strip(), district=district, latitude=latitude, longitude=longitude,
-        estimated_cost=estimated_cost, author=actor.user if actor.user is not None else None, sample=sample,
+        process=process,
+        heading=heading,
+        category=category,
+        number=number,
+        title=title.strip(),
+        description=description.strip(),
+        district=district,
+        latitude=latitude,
+        longitude=longitude,
+        estimated_cost=estimated_cost,
+        author=actor.user if actor.user is not None else None,
+        sample=sample,
         proposer_kind=proposer_kind,
     )
     proposal.full_clean()
@@ -300,22 +342,36 @@ def proposal_submit(
 
 @transaction.atomic
 def proposal_edit(
-    *, proposal: Proposal, title: str, description: str, estimated_cost: int, actor: Actor,
-    category: Category | None = None, district: str = "",
+    *,
+    proposal: Proposal,
+    title: str,
+    description: str,
+    estimated_cost: int,
+    actor: Actor,
+    category: Category | None = None,
+    district: str = "",
 ) -> Proposal:
     """The author edits until the accepting phase ends, while nobody has reviewed it yet."""
     proposal = Proposal.objects.select_for_update().select_related("process").get(pk=proposal.pk)
     if actor.user is None or proposal.author_id != actor.user.pk:
         raise PermissionDenied(_("제안한 사람만 고칠 수 있습니다."))
     errors = _proposal_errors(
-        proposal.process, title=title, description=description, estimated_cost=estimated_cost,
-        heading=proposal.heading, category=category,
+        proposal.process,
+        title=title,
+        description=description,
+        estimated_cost=estimated_cost,
+        heading=proposal.heading,
+        category=category,
     )
     if open_phase(proposal.process) != PhaseKind.ACCEPTING or proposal.status != ProposalStatus.SUBMITTED:
         errors[NON_FIELD] = [_("제안 접수 기간이 끝났거나 검토가 시작되어 고칠 수 없습니다.")]
     if errors:
         raise RecordInvalid(errors)
-    proposal.title, proposal.description, proposal.estimated_cost = title.strip(), description.strip(), estimated_cost
+    proposal.title, proposal.description, proposal.estimated_cost = (
+        title.strip(),
+        description.strip(),
+        estimated_cost,
+    )
     proposal.category, proposal.district = category, district
     proposal.save()
     _audit(actor, "update", "participation_proposals", proposal.pk, str(proposal))
@@ -323,7 +379,9 @@ def proposal_edit(
 
 
 @transaction.atomic
-def proposal_assign(*, proposal: Proposal, department: OrgUnit, actor: Actor, due: date | None = None) -> Proposal:
+def proposal_assign(
+    *, proposal: Proposal, department: OrgUnit, actor: Actor, due: date | None = None
+) -> Proposal:
     """Send a proposal to the responsible department's review queue, with a deadline: given, or
     counted from the day it was received by the process's rule (shared calendar)."""
     proposal = Proposal.objects.select_for_update().select_related("process").get(pk=proposal.pk)
@@ -333,10 +391,20 @@ def proposal_assign(*, proposal: Proposal, department: OrgUnit, actor: Actor, du
     if proposal.status not in (ProposalStatus.SUBMITTED, ProposalStatus.REVIEWING):
         raise RecordInvalid(_("접수되었거나 검토 중인 제안만 부서에 보낼 수 있습니다."))
     proposal.department, proposal.review_due = department, due
-    _status(proposal, ProposalStatus.REVIEWING, _("%(department)s 검토 (기한 %(due)s)") % {
-        "department": department.name, "due": due.isoformat()})
+    _status(
+        proposal,
+        ProposalStatus.REVIEWING,
+        _("%(department)s 검토 (기한 %(due)s)") % {"department": department.name, "due": due.isoformat()},
+    )
     proposal.save()
-    _audit(actor, "update", "participation_proposals", proposal.pk, str(proposal), {"department": department.code})
+    _audit(
+        actor,
+        "update",
+        "participation_proposals",
+        proposal.pk,
+        str(proposal),
+        {"department": department.code},
+    )
     return proposal
 
 
@@ -352,9 +420,17 @@ def _tell_author(proposal: Proposal, template: str, context: dict[str, Any], act
     if author is None or not getattr(author, "email", ""):
         return
     notifications.notify(
-        template=f"participation/{template}", kind="proposers", user=author, actor=actor,
-        context={"name": author.get_username(), "number": proposal.number, "title": proposal.title,
-                 "process": proposal.process.title, **context},
+        template=f"participation/{template}",
+        kind="proposers",
+        user=author,
+        actor=actor,
+        context={
+            "name": author.get_username(),
+            "number": proposal.number,
+            "title": proposal.title,
+            "process": proposal.process.title,
+            **context,
+        },
     )
 
 
@@ -366,7 +442,12 @@ def can_review(user, proposal: Proposal) -> bool:
 
 @transaction.atomic
 def proposal_review(
-    *, proposal: Proposal, eligible: bool, reason: str, actor: Actor, revised_cost: int | None = None,
+    *,
+    proposal: Proposal,
+    eligible: bool,
+    reason: str,
+    actor: Actor,
+    revised_cost: int | None = None,
     internal_note: str = "",
 ) -> Proposal:
     """The department's decision: eligible (maybe with a revised cost) or not, with a public reason."""
@@ -387,7 +468,9 @@ def proposal_review(
         proposal.revised_cost = revised_cost
     _status(proposal, ProposalStatus.ELIGIBLE if eligible else ProposalStatus.NOT_ELIGIBLE, reason.strip())
     proposal.save()
-    _tell_author(proposal, "reviewed", {"decision": proposal.get_status_display(), "reason": reason.strip()}, actor)
+    _tell_author(
+        proposal, "reviewed", {"decision": proposal.get_status_display(), "reason": reason.strip()}, actor
+    )
     _audit(actor, "update", "participation_proposals", proposal.pk, str(proposal), {"eligible": eligible})
     return proposal
 
@@ -397,15 +480,24 @@ def proposal_merge(*, proposal: Proposal, into: Proposal, reason: str, actor: Ac
     """A duplicate joins another proposal; its history says into which, and why."""
     proposal = Proposal.objects.select_for_update().select_related("process").get(pk=proposal.pk)
     _require_staff(actor, proposal.process)
-    if into.pk == proposal.pk or into.process_id != proposal.process_id or into.status == ProposalStatus.MERGED:
+    if (
+        into.pk == proposal.pk
+        or into.process_id != proposal.process_id
+        or into.status == ProposalStatus.MERGED
+    ):
         raise RecordInvalid(_("같은 절차의 다른 (병합되지 않은) 제안에만 합칠 수 있습니다."), field="into")
     if proposal.status in (ProposalStatus.SELECTED, ProposalStatus.NOT_SELECTED, ProposalStatus.MERGED):
         raise RecordInvalid(_("집계가 끝났거나 이미 병합된 제안은 합칠 수 없습니다."))
     proposal.merged_into = into
-    _status(proposal, ProposalStatus.MERGED, _("%(number)s번 제안과 중복: %(reason)s") % {
-        "number": into.number, "reason": reason})
+    _status(
+        proposal,
+        ProposalStatus.MERGED,
+        _("%(number)s번 제안과 중복: %(reason)s") % {"number": into.number, "reason": reason},
+    )
     proposal.save()
-    _audit(actor, "update", "participation_proposals", proposal.pk, str(proposal), {"merged_into": into.number})
+    _audit(
+        actor, "update", "participation_proposals", proposal.pk, str(proposal), {"merged_into": into.number}
+    )
     return proposal
 
 
@@ -446,12 +538,21 @@ def suggestion_grade(
     adopted = grade != SuggestionGrade.NOT_ADOPTED
     label = SuggestionGrade(grade).label
     _status(
-        proposal, ProposalStatus.SELECTED if adopted else ProposalStatus.NOT_SELECTED,
-        (_("창안등급 %(grade)s, 부상금 %(award)s원") % {"grade": label, "award": f"{award:,}"}) if adopted
+        proposal,
+        ProposalStatus.SELECTED if adopted else ProposalStatus.NOT_SELECTED,
+        (_("창안등급 %(grade)s, 부상금 %(award)s원") % {"grade": label, "award": f"{award:,}"})
+        if adopted
         else (_("불채택: %(reason)s") % {"reason": reason}),
     )
     proposal.save()
-    _audit(actor, "update", "participation_proposals", proposal.pk, str(proposal), {"grade": grade, "award": award})
+    _audit(
+        actor,
+        "update",
+        "participation_proposals",
+        proposal.pk,
+        str(proposal),
+        {"grade": grade, "award": award},
+    )
     _tell_author(proposal, "graded", {"decision": label, "award": f"{award:,}"}, actor)
     return proposal
 
@@ -477,10 +578,18 @@ def score_submit(
     elif isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= 100:
         raise RecordInvalid(_("점수는 0에서 100 사이의 정수여야 합니다."), field="score")
     line, _created = CommitteeScore.objects.update_or_create(
-        proposal=proposal, member=user, defaults={"score": score, "recused": recused, "reason": reason.strip()}
+        proposal=proposal,
+        member=user,
+        defaults={"score": score, "recused": recused, "reason": reason.strip()},
     )
-    _audit(actor, "update", "participation_proposals", proposal.pk, str(proposal),
-           {"score": score, "recused": recused})
+    _audit(
+        actor,
+        "update",
+        "participation_proposals",
+        proposal.pk,
+        str(proposal),
+        {"score": score, "recused": recused},
+    )
     return line
 
 
@@ -502,8 +611,11 @@ def census_load(*, rows: list[dict[str, Any]], actor: Actor) -> int:
             errors.append(_("%(row)s행: %(problem)s") % {"row": index, "problem": exc})
             continue
         entries[key] = CensusEntry(
-            person_key=key, birth_year=year, district=str(row.get("district", "")),
-            works_here=bool(row.get("works_here", False)), loaded_at=now,
+            person_key=key,
+            birth_year=year,
+            district=str(row.get("district", "")),
+            works_here=bool(row.get("works_here", False)),
+            loaded_at=now,
         )
     if errors:
         raise RecordInvalid({"rows": errors[:20]})
@@ -524,20 +636,34 @@ def _verify(  # not atomic around the conflict: the queue entry stays when the r
     try:
         with transaction.atomic():
             verification = Verification.objects.create(
-                user=user, person_key=key, method=method, birth_year=birth_year, district=district,
-                resident=resident, verified_by=actor.name if method == VerificationMethod.IN_PERSON else "",
+                user=user,
+                person_key=key,
+                method=method,
+                birth_year=birth_year,
+                district=district,
+                resident=resident,
+                verified_by=actor.name if method == VerificationMethod.IN_PERSON else "",
                 verified_at=_now(),
             )
     except IntegrityError:
         Conflict.objects.create(
-            kind=ConflictKind.TWO_ACCOUNTS, person_key=key, user=user, created_at=_now(),
+            kind=ConflictKind.TWO_ACCOUNTS,
+            person_key=key,
+            user=user,
+            created_at=_now(),
             detail=_("이미 다른 계정으로 확인된 사람이 이 계정으로도 확인을 요청했습니다."),
         )
         raise RecordInvalid(
             _("이미 다른 계정으로 확인된 주민입니다. 관리자에게 확인을 요청했습니다 (한 사람 한 표).")
         ) from None
-    _audit(actor, "verify", "participation_verifications", verification.pk, user.get_username(),
-           {"method": method})
+    _audit(
+        actor,
+        "verify",
+        "participation_verifications",
+        verification.pk,
+        user.get_username(),
+        {"method": method},
+    )
     return verification
 
 
@@ -551,8 +677,13 @@ def verify_census(*, user, identifier: str, birth_year: int, actor: Actor) -> Ve
     if entry is None or entry.birth_year != birth_year:
         raise RecordInvalid(_("주민 명부에서 찾을 수 없습니다. 식별번호와 출생 연도를 확인하세요."))
     return _verify(
-        user=user, key=key, method=VerificationMethod.CENSUS, birth_year=entry.birth_year,
-        district=entry.district, resident=not entry.works_here, actor=actor,
+        user=user,
+        key=key,
+        method=VerificationMethod.CENSUS,
+        birth_year=entry.birth_year,
+        district=entry.district,
+        resident=not entry.works_here,
+        actor=actor,
     )
 
 
@@ -566,8 +697,13 @@ def verify_in_person(
     except ValueError as exc:
         raise RecordInvalid(str(exc), field="identifier") from None
     return _verify(
-        user=user, key=key, method=VerificationMethod.IN_PERSON, birth_year=birth_year,
-        district=district, resident=resident, actor=actor,
+        user=user,
+        key=key,
+        method=VerificationMethod.IN_PERSON,
+        birth_year=birth_year,
+        district=district,
+        resident=resident,
+        actor=actor,
     )
 
 
@@ -582,13 +718,20 @@ def verify_with_provider(*, user, provider: str, data: dict[str, str], actor: Ac
     except ValueError as exc:
         raise RecordInvalid(str(exc)) from None
     return _verify(
-        user=user, key=key, method=VerificationMethod.IDENTITY_PROVIDER, birth_year=person.birth_year,
-        district=person.district, resident=person.resident, actor=actor,
+        user=user,
+        key=key,
+        method=VerificationMethod.IDENTITY_PROVIDER,
+        birth_year=person.birth_year,
+        district=person.district,
+        resident=person.resident,
+        actor=actor,
     )
 
 
 @transaction.atomic
-def conflict_resolve(*, conflict: Conflict, resolution: str, actor: Actor, revoke_verification: bool = False) -> Conflict:
+def conflict_resolve(
+    *, conflict: Conflict, resolution: str, actor: Actor, revoke_verification: bool = False
+) -> Conflict:
     """An administrator decides; revoking moves the verification off the older account."""
     _require_staff(actor)
     conflict = Conflict.objects.select_for_update().get(pk=conflict.pk)
@@ -598,10 +741,20 @@ def conflict_resolve(*, conflict: Conflict, resolution: str, actor: Actor, revok
         raise RecordInvalid(_("처리 내용을 적으세요."), field="resolution")
     if revoke_verification and conflict.person_key:
         Verification.objects.filter(person_key=conflict.person_key).delete()
-    conflict.state, conflict.resolution, conflict.resolved_at = ConflictState.RESOLVED, resolution.strip(), _now()
+    conflict.state, conflict.resolution, conflict.resolved_at = (
+        ConflictState.RESOLVED,
+        resolution.strip(),
+        _now(),
+    )
     conflict.save()
-    _audit(actor, "update", "participation_conflicts", conflict.pk, conflict.get_kind_display(),
-           {"resolution": conflict.resolution})
+    _audit(
+        actor,
+        "update",
+        "participation_conflicts",
+        conflict.pk,
+        conflict.get_kind_display(),
+        {"resolution": conflict.resolution},
+    )
     return conflict
 
 
@@ -610,8 +763,11 @@ def conflict_resolve(*, conflict: Conflict, resolution: str, actor: Actor, revok
 
 def ballot_rules(process: Process, heading: Heading) -> rules.BallotRules:
     return rules.BallotRules(
-        kind=process.ballot_kind, budget=heading.budget, max_projects=process.max_projects,
-        min_projects=process.min_projects, min_budget_percent=process.min_budget_percent,
+        kind=process.ballot_kind,
+        budget=heading.budget,
+        max_projects=process.max_projects,
+        min_projects=process.min_projects,
+        min_budget_percent=process.min_budget_percent,
     )
 
 
@@ -619,24 +775,31 @@ def ballot_costs(heading: Heading) -> dict[int, int]:
     """The ballot paper: the heading's eligible proposals and their (revised) costs."""
     return {
         number: revised if revised is not None else estimated
-        for number, revised, estimated in heading.proposals.filter(status=ProposalStatus.ELIGIBLE).values_list(
-            "number", "revised_cost", "estimated_cost"
-        )
+        for number, revised, estimated in heading.proposals.filter(
+            status=ProposalStatus.ELIGIBLE
+        ).values_list("number", "revised_cost", "estimated_cost")
     }
 
 
 def _eligibility_problem(process: Process, birth_year: int, resident: bool) -> str | None:
     if rules.age_in(process.year, birth_year) < process.min_age:
         return _("%(age)s세 이상(%(year)s년 기준)만 투표할 수 있습니다.") % {
-            "age": process.min_age, "year": process.year}
+            "age": process.min_age,
+            "year": process.year,
+        }
     if process.eligibility == Eligibility.RESIDENTS and not resident:
         return _("이 절차는 김포시 주민만 투표할 수 있습니다.")
     return None
 
 
 def ballot_cast(
-    *, process: Process, heading: Heading, projects: list[int], actor: Actor,
-    verification: Verification | None = None, costs: dict[int, int] | None = None,
+    *,
+    process: Process,
+    heading: Heading,
+    projects: list[int],
+    actor: Actor,
+    verification: Verification | None = None,
+    costs: dict[int, int] | None = None,
 ) -> bool:
     """Cast or replace the voter's ballot; True when it replaced an earlier one.
 
@@ -650,15 +813,29 @@ def ballot_cast(
     if verification is None:
         raise RecordInvalid(_("투표하려면 먼저 주민 확인(본인 확인)을 하세요."))
     return _cast(
-        process=process, heading=heading, projects=projects, person_key=verification.person_key,
-        birth_year=verification.birth_year, district=verification.district, resident=verification.resident,
-        channel=Channel.ONLINE, costs=costs,
+        process=process,
+        heading=heading,
+        projects=projects,
+        person_key=verification.person_key,
+        birth_year=verification.birth_year,
+        district=verification.district,
+        resident=verification.resident,
+        channel=Channel.ONLINE,
+        costs=costs,
     )
 
 
 def _cast(
-    *, process: Process, heading: Heading, projects: list[int], person_key: str, birth_year: int,
-    district: str, resident: bool, channel: str, costs: dict[int, int] | None = None,
+    *,
+    process: Process,
+    heading: Heading,
+    projects: list[int],
+    person_key: str,
+    birth_year: int,
+    district: str,
+    resident: bool,
+    channel: str,
+    costs: dict[int, int] | None = None,
     replace: bool = True,
 ) -> bool:
     if heading.process_id != process.pk:
@@ -668,7 +845,9 @@ def _cast(
     problem = _eligibility_problem(process, birth_year, resident)
     if problem:
         raise RecordInvalid(problem)
-    if not isinstance(projects, list) or not all(isinstance(n, int) and not isinstance(n, bool) for n in projects):
+    if not isinstance(projects, list) or not all(
+        isinstance(n, int) and not isinstance(n, bool) for n in projects
+    ):
         raise RecordInvalid(_("사업 번호가 올바르지 않습니다."), field="projects")
     costs = costs if costs is not None else ballot_costs(heading)
     problems = rules.ballot_problems(ballot_rules(process, heading), projects, costs)
@@ -702,8 +881,13 @@ def _roll_entry(process, heading, person_key, channel, birth_year, district) -> 
     try:
         with transaction.atomic():
             return Participation.objects.create(
-                process=process, heading=heading, person_key=person_key, channel=channel,
-                first_voted_at=_now(), birth_year=birth_year, district=district,
+                process=process,
+                heading=heading,
+                person_key=person_key,
+                channel=channel,
+                first_voted_at=_now(),
+                birth_year=birth_year,
+                district=district,
             ), True
     except IntegrityError:  # the voter's other session wrote it first
         return Participation.objects.get(process=process, person_key=person_key), False
@@ -726,14 +910,21 @@ def paper_enter(
         key = identity.person_key(identifier)
     except ValueError as exc:
         raise RecordInvalid(str(exc), field="identifier") from None
-    other = PaperEntry.objects.select_for_update().filter(heading=heading, sheet=sheet, entry=3 - entry).first()
+    other = (
+        PaperEntry.objects.select_for_update().filter(heading=heading, sheet=sheet, entry=3 - entry).first()
+    )
     if other is not None and other.entered_by == actor.name:
         raise RecordInvalid(_("두 번째 입력은 다른 직원이 해야 합니다 (이중 입력)."))
     try:
         with transaction.atomic():
             PaperEntry.objects.create(
-                heading=heading, sheet=sheet, entry=entry, person_key=key, projects=sorted(projects),
-                entered_by=actor.name, entered_at=_now(),
+                heading=heading,
+                sheet=sheet,
+                entry=entry,
+                person_key=key,
+                projects=sorted(projects),
+                entered_by=actor.name,
+                entered_at=_now(),
             )
     except IntegrityError:
         raise RecordInvalid(_("이 투표지의 %(entry)s차 입력이 이미 있습니다.") % {"entry": entry}) from None
@@ -742,7 +933,10 @@ def paper_enter(
         return "waiting"
     if other.person_key != key or sorted(other.projects) != sorted(projects):
         Conflict.objects.create(
-            kind=ConflictKind.PAPER_MISMATCH, process=process, person_key=key, created_at=_now(),
+            kind=ConflictKind.PAPER_MISMATCH,
+            process=process,
+            person_key=key,
+            created_at=_now(),
             detail=_("투표지 %(sheet)s: 1차·2차 입력이 다릅니다.") % {"sheet": sheet},
         )
         return "conflict"
@@ -751,14 +945,24 @@ def paper_enter(
         raise RecordInvalid(_("주민 명부에 없는 사람의 투표지입니다."), field="identifier")
     try:
         _cast(
-            process=process, heading=heading, projects=sorted(projects), person_key=key,
-            birth_year=census.birth_year, district=census.district, resident=not census.works_here,
-            channel=Channel.PAPER, replace=False,
+            process=process,
+            heading=heading,
+            projects=sorted(projects),
+            person_key=key,
+            birth_year=census.birth_year,
+            district=census.district,
+            resident=not census.works_here,
+            channel=Channel.PAPER,
+            replace=False,
         )
     except _AlreadyVoted:
         Conflict.objects.create(
-            kind=ConflictKind.PAPER_AFTER_ONLINE, process=process, person_key=key, created_at=_now(),
-            detail=_("투표지 %(sheet)s: 이미 투표한 사람의 종이 투표지입니다 (반영하지 않음).") % {"sheet": sheet},
+            kind=ConflictKind.PAPER_AFTER_ONLINE,
+            process=process,
+            person_key=key,
+            created_at=_now(),
+            detail=_("투표지 %(sheet)s: 이미 투표한 사람의 종이 투표지입니다 (반영하지 않음).")
+            % {"sheet": sheet},
         )
         return "conflict"
     return "cast"
@@ -783,7 +987,9 @@ def count_heading(process: Process, heading: Heading) -> tuple[counting.Outcome,
                 votes[number] += 1
     projects = [
         counting.Project(
-            number, p.cost, votes[number],
+            number,
+            p.cost,
+            votes[number],
             Fraction(p.mean_score).limit_denominator(10_000) if p.mean_score is not None else Fraction(0),
         )
         for number, p in proposals.items()
@@ -800,9 +1006,16 @@ def count_heading(process: Process, heading: Heading) -> tuple[counting.Outcome,
 
 def _explanation_json(e: counting.Explanation, votes: int, cost: int) -> dict[str, Any]:
     return {
-        "number": e.number, "won": e.won, "rank": e.rank, "votes": votes, "cost": cost,
-        "score": str(e.score), "remaining_before": e.remaining_before, "shortfall": e.shortfall,
-        "needed": None if e.needed is None else str(e.needed), "reason": e.reason,
+        "number": e.number,
+        "won": e.won,
+        "rank": e.rank,
+        "votes": votes,
+        "cost": cost,
+        "score": str(e.score),
+        "remaining_before": e.remaining_before,
+        "shortfall": e.shortfall,
+        "needed": None if e.needed is None else str(e.needed),
+        "reason": e.reason,
     }
 
 
@@ -828,12 +1041,18 @@ def tally_count(*, process: Process, actor: Actor, at: datetime | None = None) -
             "spent": outcome.spent,
             "winners": outcome.winners,
             "projects": [
-                _explanation_json(e, votes[n], proposals[n].cost) for n, e in sorted(outcome.explanations.items())
+                _explanation_json(e, votes[n], proposals[n].cost)
+                for n, e in sorted(outcome.explanations.items())
             ],
         }
         tally, _created = Tally.objects.update_or_create(
             heading=heading,
-            defaults={"rule": process.counting_rule, "ballots": ballots, "result": result, "counted_at": at or _now()},
+            defaults={
+                "rule": process.counting_rule,
+                "ballots": ballots,
+                "result": result,
+                "counted_at": at or _now(),
+            },
         )
         tallies.append(tally)
         for number, proposal in proposals.items():
@@ -841,12 +1060,18 @@ def tally_count(*, process: Process, actor: Actor, at: datetime | None = None) -
             target = ProposalStatus.SELECTED if won else ProposalStatus.NOT_SELECTED
             if proposal.status != target:
                 reason = _("%(rule)s 집계 %(rank)s위") % {
-                    "rule": CountingRule(process.counting_rule).label, "rank": outcome.explanations[number].rank}
+                    "rule": CountingRule(process.counting_rule).label,
+                    "rank": outcome.explanations[number].rank,
+                }
                 _status(proposal, target, reason, at)
                 proposal.save(update_fields=["status"])
                 if not proposal.sample:
-                    _tell_author(proposal, "counted", {"decision": proposal.get_status_display(), "reason": reason},
-                                 actor)
+                    _tell_author(
+                        proposal,
+                        "counted",
+                        {"decision": proposal.get_status_display(), "reason": reason},
+                        actor,
+                    )
     _audit(actor, "update", "participation_processes", process.pk, str(process), {"counted": True})
     return tallies
 
@@ -854,12 +1079,20 @@ def tally_count(*, process: Process, actor: Actor, at: datetime | None = None) -
 # -- sample processes (예시) ---------------------------------------------------------------------
 
 
-def _sample_proposal(process: Process, heading: Heading, categories: dict[str, Category], row: dict,
-                     at: datetime) -> Proposal:
+def _sample_proposal(
+    process: Process, heading: Heading, categories: dict[str, Category], row: dict, at: datetime
+) -> Proposal:
     proposal = Proposal.objects.create(
-        process=process, heading=heading, category=categories[row["category"]], number=row["number"],
-        title=row["title"], description=row["description"], district=row["district"],
-        estimated_cost=row["cost"], sample=True, status=ProposalStatus.SUBMITTED,
+        process=process,
+        heading=heading,
+        category=categories[row["category"]],
+        number=row["number"],
+        title=row["title"],
+        description=row["description"],
+        district=row["district"],
+        estimated_cost=row["cost"],
+        sample=True,
+        status=ProposalStatus.SUBMITTED,
     )
     StatusChange.objects.create(proposal=proposal, to_status=ProposalStatus.SUBMITTED, at=at)
     if row["status"] != ProposalStatus.MERGED:
@@ -884,11 +1117,22 @@ def participation_load_sample(*, actor: Actor | None = None) -> dict[str, int]:
     loaded: dict[str, int] = {}
     if not Process.objects.filter(code="pb-2024").exists():
         process = process_create(
-            code="pb-2024", title=_("2024년 주민참여예산 (2025년 예산 반영, 예시)"), year=2024,
-            budget=samples.FUNDED_COST_2024, actor=actor, ballot_kind=BallotKind.APPROVAL, max_projects=10,
-            counting_rule=CountingRule.GREEDY, categories=list(samples.CATEGORIES), phases=samples.phases(2024),
-            description=_("제안접수 139건 중 36건(1,545,150천원) 2025년 예산 반영. 제안·투표는 예시 자료입니다."),
-            sample=True, section=samples.SEED_SECTION, line=samples.SEED_LINE,
+            code="pb-2024",
+            title=_("2024년 주민참여예산 (2025년 예산 반영, 예시)"),
+            year=2024,
+            budget=samples.FUNDED_COST_2024,
+            actor=actor,
+            ballot_kind=BallotKind.APPROVAL,
+            max_projects=10,
+            counting_rule=CountingRule.GREEDY,
+            categories=list(samples.CATEGORIES),
+            phases=samples.phases(2024),
+            description=_(
+                "제안접수 139건 중 36건(1,545,150천원) 2025년 예산 반영. 제안·투표는 예시 자료입니다."
+            ),
+            sample=True,
+            section=samples.SEED_SECTION,
+            line=samples.SEED_LINE,
         )
         heading = process.headings.get()
         categories = {c.name: c for c in process.categories.all()}
@@ -901,23 +1145,37 @@ def participation_load_sample(*, actor: Actor | None = None) -> dict[str, int]:
             if row["status"] == ProposalStatus.MERGED:
                 proposal = by_number[row["number"]]
                 proposal.merged_into = by_number[row["merged_into"]]
-                _status(proposal, ProposalStatus.MERGED, _("%(number)s번 제안과 중복: %(reason)s") % {
-                    "number": row["merged_into"], "reason": row["reason"]}, at)
+                _status(
+                    proposal,
+                    ProposalStatus.MERGED,
+                    _("%(number)s번 제안과 중복: %(reason)s")
+                    % {"number": row["merged_into"], "reason": row["reason"]},
+                    at,
+                )
                 proposal.save()
         voted_at = samples.phases(2024)["voting"][0]
         Participation.objects.bulk_create(
             [
-                Participation(process=process, heading=heading, person_key=identity.person_key(f"SAMPLE2024{i:05d}"),
-                              channel=Channel.ONLINE, first_voted_at=voted_at, birth_year=1950 + i % 55,
-                              district=samples.DISTRICTS[i % len(samples.DISTRICTS)])
+                Participation(
+                    process=process,
+                    heading=heading,
+                    person_key=identity.person_key(f"SAMPLE2024{i:05d}"),
+                    channel=Channel.ONLINE,
+                    first_voted_at=voted_at,
+                    birth_year=1950 + i % 55,
+                    district=samples.DISTRICTS[i % len(samples.DISTRICTS)],
+                )
                 for i in range(len(ballots))
             ],
             batch_size=500,
         )
         Ballot.objects.bulk_create(
             [
-                Ballot(heading=heading, projects=sorted(ballot),
-                       ballot_key=identity.ballot_key(process.pk, identity.person_key(f"SAMPLE2024{i:05d}")))
+                Ballot(
+                    heading=heading,
+                    projects=sorted(ballot),
+                    ballot_key=identity.ballot_key(process.pk, identity.person_key(f"SAMPLE2024{i:05d}")),
+                )
                 for i, ballot in enumerate(ballots)
             ],
             batch_size=500,
@@ -928,9 +1186,17 @@ def participation_load_sample(*, actor: Actor | None = None) -> dict[str, int]:
         now = _now().replace(microsecond=0)
         day = timedelta(days=1)
         process = process_create(
-            code="pb-2025", title=_("2025년 주민참여예산 (2026년 예산 편성, 예시)"), year=2025,
-            budget=samples.BUDGET_2025, actor=actor, ballot_kind=BallotKind.KNAPSACK, max_projects=10,
-            min_projects=1, counting_rule=CountingRule.COMBINED, committee_weight=50, vote_weight=50,
+            code="pb-2025",
+            title=_("2025년 주민참여예산 (2026년 예산 편성, 예시)"),
+            year=2025,
+            budget=samples.BUDGET_2025,
+            actor=actor,
+            ballot_kind=BallotKind.KNAPSACK,
+            max_projects=10,
+            min_projects=1,
+            counting_rule=CountingRule.COMBINED,
+            committee_weight=50,
+            vote_weight=50,
             categories=list(samples.CATEGORIES),
             phases={
                 PhaseKind.ACCEPTING: (now - 120 * day, now - 60 * day),
@@ -960,7 +1226,9 @@ def participation_load_sample(*, actor: Actor | None = None) -> dict[str, int]:
             if row["status"] == ProposalStatus.ELIGIBLE:
                 for offset, scorer in enumerate(scorers):
                     CommitteeScore.objects.create(
-                        proposal=proposal, member=scorer, score=min(100, row["score"] + offset - 1),
+                        proposal=proposal,
+                        member=scorer,
+                        score=min(100, row["score"] + offset - 1),
                         reason=_("예시 심사 점수"),
                     )
         loaded["pb-2025"] = len(rows)
@@ -975,10 +1243,17 @@ def _load_sample_suggestions(actor: Actor) -> int:
     from . import samples
 
     process = process_create(
-        code="sg-2024", kind=ProcessKind.SUGGESTION, title=_("2024년 제안제도 (예시)"), year=2024,
-        budget=samples.AWARDS_2024, actor=actor, phases=samples.phases(2024),
+        code="sg-2024",
+        kind=ProcessKind.SUGGESTION,
+        title=_("2024년 제안제도 (예시)"),
+        year=2024,
+        budget=samples.AWARDS_2024,
+        actor=actor,
+        phases=samples.phases(2024),
         description=_("제안심사위원회 3회, 채택 제안 부상금 540만원. 제안 내용은 예시 자료입니다."),
-        sample=True, section=samples.SUGGESTION_SECTION, line=samples.SUGGESTION_LINE,
+        sample=True,
+        section=samples.SUGGESTION_SECTION,
+        line=samples.SUGGESTION_LINE,
     )
     heading = process.headings.get()
     User = get_user_model()
@@ -994,18 +1269,30 @@ def _load_sample_suggestions(actor: Actor) -> int:
     for number, (title, kind, grade, award) in enumerate(samples.SUGGESTIONS_2024, start=1):
         adopted = grade != SuggestionGrade.NOT_ADOPTED
         proposal = Proposal.objects.create(
-            process=process, heading=heading, number=number, title=title,
-            description=_("예시 자료입니다."), estimated_cost=0, proposer_kind=kind,
-            author=proposers[number % 3], department=departments[number % len(departments)] if departments else None,
-            status=ProposalStatus.SUBMITTED, grade=grade, award=award, sample=True,
+            process=process,
+            heading=heading,
+            number=number,
+            title=title,
+            description=_("예시 자료입니다."),
+            estimated_cost=0,
+            proposer_kind=kind,
+            author=proposers[number % 3],
+            department=departments[number % len(departments)] if departments else None,
+            status=ProposalStatus.SUBMITTED,
+            grade=grade,
+            award=award,
+            sample=True,
         )
         StatusChange.objects.create(proposal=proposal, to_status=ProposalStatus.SUBMITTED, at=at)
         _status(proposal, ProposalStatus.ELIGIBLE, _("예시: 실무심의회 상정"), at)
         label = SuggestionGrade(grade).label
         _status(
-            proposal, ProposalStatus.SELECTED if adopted else ProposalStatus.NOT_SELECTED,
-            (_("창안등급 %(grade)s, 부상금 %(award)s원") % {"grade": label, "award": f"{award:,}"}) if adopted
-            else _("불채택: 예시"), at,
+            proposal,
+            ProposalStatus.SELECTED if adopted else ProposalStatus.NOT_SELECTED,
+            (_("창안등급 %(grade)s, 부상금 %(award)s원") % {"grade": label, "award": f"{award:,}"})
+            if adopted
+            else _("불채택: 예시"),
+            at,
         )
         proposal.save()
     return len(samples.SUGGESTIONS_2024)

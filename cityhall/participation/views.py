@@ -69,7 +69,10 @@ def proposal_list(request, code):
     process = _process(code)
     query = request.query
     found = selectors.proposals(
-        process, status=query.status or "", category=query.category, district=query.district or "",
+        process,
+        status=query.status or "",
+        category=query.category,
+        district=query.district or "",
         text=query.q or "",
     )
     return render(
@@ -121,12 +124,17 @@ def proposal_new(request, code):
     values = {"title": "", "description": "", "estimated_cost": "", "district": "", "category": ""}
     if request.method == "POST":
         values = {name: request.POST.get(name, "") for name in values}
-        category = process.categories.filter(pk=values["category"]).first() if values["category"].isdigit() else None
+        category = (
+            process.categories.filter(pk=values["category"]).first() if values["category"].isdigit() else None
+        )
         cost = _money(values["estimated_cost"])
         try:
             proposal = services.proposal_submit(
-                process=process, title=values["title"], description=values["description"],
-                estimated_cost=cost if cost is not None else -1, category=category,
+                process=process,
+                title=values["title"],
+                description=values["description"],
+                estimated_cost=cost if cost is not None else -1,
+                category=category,
                 district=values["district"] if values["district"] in samples.DISTRICTS else "",
                 actor=Actor.for_user(request.user),
             )
@@ -139,7 +147,10 @@ def proposal_new(request, code):
         request,
         "participation/proposal_new.html",
         {
-            "process": process, "errors": errors, "general_errors": errors.get("__all__", []), "values": values,
+            "process": process,
+            "errors": errors,
+            "general_errors": errors.get("__all__", []),
+            "values": values,
             "districts": samples.DISTRICTS,
         },
         status=422 if errors else 200,
@@ -161,8 +172,11 @@ def vote(request, code):
         chosen = [int(n) for n in raw if n.isdigit() and len(n) < 7]
         try:
             replaced = services.ballot_cast(
-                process=process, heading=heading, projects=chosen if len(chosen) == len(raw) else [-1],
-                actor=Actor.for_user(request.user), verification=verification,
+                process=process,
+                heading=heading,
+                projects=chosen if len(chosen) == len(raw) else [-1],
+                actor=Actor.for_user(request.user),
+                verification=verification,
             )
         except RecordInvalid as exc:
             errors = exc.messages
@@ -204,12 +218,15 @@ def verify(request, code):
         if method == "census":
             year = request.POST.get("birth_year", "")
             services.verify_census(
-                user=request.user, identifier=request.POST.get("identifier", ""),
-                birth_year=int(year) if year.isdigit() else 0, actor=Actor.for_user(request.user),
+                user=request.user,
+                identifier=request.POST.get("identifier", ""),
+                birth_year=int(year) if year.isdigit() else 0,
+                actor=Actor.for_user(request.user),
             )
         else:
             services.verify_with_provider(
-                user=request.user, provider=method,
+                user=request.user,
+                provider=method,
                 data={k: request.POST.get(k, "") for k in ("phone", "birth_year", "district")},
                 actor=Actor.for_user(request.user),
             )
@@ -224,7 +241,9 @@ def verify(request, code):
 @require_GET
 def results(request, code):
     process = _process(code)
-    return render(request, "participation/results.html", {"process": process, "parts": selectors.results(process)})
+    return render(
+        request, "participation/results.html", {"process": process, "parts": selectors.results(process)}
+    )
 
 
 @require_GET
@@ -261,7 +280,10 @@ def signup(request):
 def _require_reviewer(request, process):
     if not request.user.is_authenticated:
         raise PermissionDenied(_("로그인하세요."))
-    if not services.is_staff(request.user, process) and not selectors.review_queue(request.user, process).exists():
+    if (
+        not services.is_staff(request.user, process)
+        and not selectors.review_queue(request.user, process).exists()
+    ):
         raise PermissionDenied(_("검토할 권한이 없습니다."))
 
 
@@ -290,15 +312,20 @@ def review_submit(request, code, number):
         if revised and revised_cost is None:
             raise RecordInvalid(_("검토 사업비를 금액으로 적으세요 (예: 12,000천원)."), field="revised_cost")
         services.proposal_review(
-            proposal=proposal, eligible=request.POST.get("decision") == "eligible",
-            reason=request.POST.get("reason", ""), revised_cost=revised_cost,
-            internal_note=request.POST.get("internal_note", ""), actor=Actor.for_user(request.user),
+            proposal=proposal,
+            eligible=request.POST.get("decision") == "eligible",
+            reason=request.POST.get("reason", ""),
+            revised_cost=revised_cost,
+            internal_note=request.POST.get("internal_note", ""),
+            actor=Actor.for_user(request.user),
         )
     except RecordInvalid as exc:
         for message in exc.messages:
             messages.error(request, f"{proposal.number}번: {message}")
     else:
-        messages.success(request, _("%(number)s번 제안의 검토 의견을 저장했습니다.") % {"number": proposal.number})
+        messages.success(
+            request, _("%(number)s번 제안의 검토 의견을 저장했습니다.") % {"number": proposal.number}
+        )
     return redirect("participation:review", code=process.code)
 
 
@@ -322,8 +349,10 @@ def tally_xlsx(request, code):
             Sheet(
                 title=part["heading"].name[:31],
                 headers=[_("순위"), _("번호"), _("사업명"), _("사업비(원)"), _("득표"), _("선정"), _("설명")],
-                rows=[[r.rank, r.number, r.title, r.cost, r.votes, _("선정") if r.won else "", r.explanation]
-                      for r in part["rows"]],
+                rows=[
+                    [r.rank, r.number, r.title, r.cost, r.votes, _("선정") if r.won else "", r.explanation]
+                    for r in part["rows"]
+                ],
             )
         )
     return xlsx_response(f"{process.code}-tally.xlsx", sheets)

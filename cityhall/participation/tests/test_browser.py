@@ -59,13 +59,23 @@ def test_sign_up_verify_vote_change_and_see_the_result(page, site):
     process = Process.objects.get(code="pb-2025")
     now = timezone.now()
     Phase.objects.filter(process=process).delete()
-    Phase.objects.create(process=process, kind=PhaseKind.VOTING, starts_at=now - timedelta(days=2),
-                         ends_at=now - timedelta(seconds=1))
-    Phase.objects.create(process=process, kind=PhaseKind.FINISHED, starts_at=now - timedelta(seconds=1),
-                         ends_at=now + timedelta(days=30))
+    Phase.objects.create(
+        process=process,
+        kind=PhaseKind.VOTING,
+        starts_at=now - timedelta(days=2),
+        ends_at=now - timedelta(seconds=1),
+    )
+    Phase.objects.create(
+        process=process,
+        kind=PhaseKind.FINISHED,
+        starts_at=now - timedelta(seconds=1),
+        ends_at=now + timedelta(days=30),
+    )
     services.tally_count(process=process, actor=Actor.system("test:count"))
     page.goto(f"{site}/participation/pb-2025/results/")
-    expect(page.get_by_role("heading", name="결과: 2025년 주민참여예산 (2026년 예산 편성, 예시)")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="결과: 2025년 주민참여예산 (2026년 예산 편성, 예시)")
+    ).to_be_visible()
     rows = page.locator("table.pb-results tbody tr")
     expect(rows).to_have_count(24)
     expect(rows.first.locator("td").last).to_contain_text("선정")

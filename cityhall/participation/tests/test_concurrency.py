@@ -36,8 +36,8 @@ User = get_user_model()
 users = []
 for i in range(12):
     user = User.objects.create_user(username=f"v{i}", password="x")
-    services.verify_with_provider(user=user, provider="mock",
-                                  data={"phone": f"010{i:08d}", "birth_year": "1980"}, actor=Actor.for_user(user))
+    data = {"phone": f"010{i:08d}", "birth_year": "1980"}
+    services.verify_with_provider(user=user, provider="mock", data=data, actor=Actor.for_user(user))
     users.append(user)
 connection.close()
 
@@ -80,7 +80,7 @@ print(json.dumps({
     "ballots": Ballot.objects.count(),
     "replaced": sum(replaced),
     "mine": mine.projects,
-    "others": sorted(set(tuple(b) for b in Ballot.objects.exclude(pk=mine.pk).values_list("projects", flat=True))),
+    "others": sorted({tuple(b) for b in Ballot.objects.exclude(pk=mine.pk).values_list("projects", flat=1)}),
 }))
 """
 

@@ -74,7 +74,11 @@ def test_combined_score_published_weights():
     P2: score 60, 100 votes → 24 + 30 = 54 → tie, lower number first.
     P3: score 80, 20 votes → 32 + 6 = 38."""
     weights = Weights(committee=40, vote=60)
-    projects = [Project(1, 500, 60, Fraction(90)), Project(2, 500, 100, Fraction(60)), Project(3, 300, 20, Fraction(80))]
+    projects = [
+        Project(1, 500, 60, Fraction(90)),
+        Project(2, 500, 100, Fraction(60)),
+        Project(3, 300, 20, Fraction(80)),
+    ]
     assert [counting.combined_score(p, weights, 200) for p in projects] == [54, 54, 38]
     outcome = counting.combined(projects, 1000, weights, 200)
     assert outcome.winners == [1, 2]

@@ -19,9 +19,15 @@ def proc():
 
 
 def test_public_pages_answer_without_login(client, proc):
-    for path in ("/participation/", f"/participation/{proc.code}/", f"/participation/{proc.code}/proposals/",
-                 f"/participation/{proc.code}/proposals/1/", f"/participation/{proc.code}/results/",
-                 f"/participation/{proc.code}/statistics/", f"/participation/{proc.code}/vote/"):
+    for path in (
+        "/participation/",
+        f"/participation/{proc.code}/",
+        f"/participation/{proc.code}/proposals/",
+        f"/participation/{proc.code}/proposals/1/",
+        f"/participation/{proc.code}/results/",
+        f"/participation/{proc.code}/statistics/",
+        f"/participation/{proc.code}/vote/",
+    ):
         assert client.get(path).status_code == 200, path
     export = client.get(f"/participation/{proc.code}/export.pb")
     assert export["Content-Disposition"] == 'attachment; filename="pb-test.pb"'
@@ -67,12 +73,18 @@ def test_citizen_text_is_escaped_everywhere(client, make_user):
     client.force_login(author)
     response = client.post(
         f"/participation/{accepting.code}/proposals/new/",
-        {"title": '<script>alert("x")</script>', "description": "<img src=x onerror=alert(1)>",
-         "estimated_cost": "10,000천원"},
+        {
+            "title": '<script>alert("x")</script>',
+            "description": "<img src=x onerror=alert(1)>",
+            "estimated_cost": "10,000천원",
+        },
     )
     assert response.status_code == 302
     assert Proposal.objects.get(process=accepting).estimated_cost == 10_000_000
-    for path in (f"/participation/{accepting.code}/proposals/1/", f"/participation/{accepting.code}/proposals/"):
+    for path in (
+        f"/participation/{accepting.code}/proposals/1/",
+        f"/participation/{accepting.code}/proposals/",
+    ):
         html = client.get(path).content.decode()
         assert "<script>alert" not in html and "<img src=x" not in html
         assert "&lt;script&gt;alert" in html
@@ -81,8 +93,10 @@ def test_citizen_text_is_escaped_everywhere(client, make_user):
 def test_proposal_form_errors_in_korean_and_nothing_saved(client, make_user):
     accepting = process(code="acc", phase=PhaseKind.ACCEPTING, costs=())
     client.force_login(make_user("author"))
-    response = client.post(f"/participation/{accepting.code}/proposals/new/",
-                           {"title": "", "description": "x", "estimated_cost": "많이"})
+    response = client.post(
+        f"/participation/{accepting.code}/proposals/new/",
+        {"title": "", "description": "x", "estimated_cost": "많이"},
+    )
     assert response.status_code == 422
     html = response.content.decode()
     assert "제목을 적으세요." in html and "추정 사업비는 0원보다 큰 금액이어야 합니다." in html
@@ -93,8 +107,11 @@ def test_staff_pages_are_for_staff(client, make_user, proc):
     citizen = make_user("citizen")
     staff = make_user("pb-staff", "editor", "budget-legal")
     other = make_user("other", "editor", "smart-city")
-    for path in (f"/participation/{proc.code}/review/", f"/participation/{proc.code}/tally.xlsx",
-                 "/participation/conflicts/"):
+    for path in (
+        f"/participation/{proc.code}/review/",
+        f"/participation/{proc.code}/tally.xlsx",
+        "/participation/conflicts/",
+    ):
         assert client.get(path).status_code == 302  # to the login page
         for user in (citizen, other):
             client.force_login(user)
@@ -111,14 +128,25 @@ def test_department_reviews_from_its_queue(client, make_user):
 
     reviewing = process(code="rev", phase=PhaseKind.REVIEWING, costs=())
     staff = make_user("pb-staff", "editor", "budget-legal")
-    proposal = services.proposal_submit(process=reviewing, title="그늘막", description="설치",
-                                        estimated_cost=5_000_000, actor=Actor.for_user(staff))
-    services.proposal_assign(proposal=proposal, department=OrgUnit.objects.get(code="smart-city"),
-                             due=date(2025, 6, 30), actor=Actor.for_user(staff))
+    proposal = services.proposal_submit(
+        process=reviewing,
+        title="그늘막",
+        description="설치",
+        estimated_cost=5_000_000,
+        actor=Actor.for_user(staff),
+    )
+    services.proposal_assign(
+        proposal=proposal,
+        department=OrgUnit.objects.get(code="smart-city"),
+        due=date(2025, 6, 30),
+        actor=Actor.for_user(staff),
+    )
     client.force_login(make_user("sc-editor", "editor", "smart-city"))
     assert "그늘막" in client.get(f"/participation/{reviewing.code}/review/").content.decode()
-    client.post(f"/participation/{reviewing.code}/review/1/",
-                {"decision": "eligible", "reason": "설치 가능", "revised_cost": "4,000천원", "internal_note": "비밀"})
+    client.post(
+        f"/participation/{reviewing.code}/review/1/",
+        {"decision": "eligible", "reason": "설치 가능", "revised_cost": "4,000천원", "internal_note": "비밀"},
+    )
     proposal.refresh_from_db()
     assert (proposal.status, proposal.revised_cost) == ("eligible", 4_000_000)
     public = client.get(f"/participation/{reviewing.code}/proposals/1/").content.decode()

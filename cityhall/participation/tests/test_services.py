@@ -32,7 +32,9 @@ pytestmark = pytest.mark.django_db
 
 
 def cast(user, proc, numbers):
-    return services.ballot_cast(process=proc, heading=proc.headings.get(), projects=numbers, actor=Actor.for_user(user))
+    return services.ballot_cast(
+        process=proc, heading=proc.headings.get(), projects=numbers, actor=Actor.for_user(user)
+    )
 
 
 def nothing_written():
@@ -122,20 +124,32 @@ def test_ballot_is_not_linkable_to_the_voter():
 
 def test_census_holds_hashes_and_two_accounts_for_one_person_go_to_the_queue(make_user, settings):
     staff = make_user("pb-staff", "editor", "budget-legal")
-    services.census_load(rows=[{"identifier": "900101-1234567", "birth_year": 1990, "district": "사우동"}],
-                         actor=Actor.for_user(staff))
+    services.census_load(
+        rows=[{"identifier": "900101-1234567", "birth_year": 1990, "district": "사우동"}],
+        actor=Actor.for_user(staff),
+    )
     entry = CensusEntry.objects.get()
     assert "1234567" not in entry.person_key and len(entry.person_key) == 64
     first, second = make_user("first"), make_user("second")
-    services.verify_census(user=first, identifier="900101-1234567", birth_year=1990, actor=Actor.for_user(first))
+    services.verify_census(
+        user=first, identifier="900101-1234567", birth_year=1990, actor=Actor.for_user(first)
+    )
     with pytest.raises(RecordInvalid, match="이미 다른 계정으로 확인된 주민"):
-        services.verify_census(user=second, identifier="9001011234567", birth_year=1990, actor=Actor.for_user(second))
+        services.verify_census(
+            user=second, identifier="9001011234567", birth_year=1990, actor=Actor.for_user(second)
+        )
     conflict = Conflict.objects.get()
     assert (conflict.kind, conflict.user) == (ConflictKind.TWO_ACCOUNTS, second)
     with pytest.raises(RecordInvalid, match="찾을 수 없습니다"):
-        services.verify_census(user=second, identifier="900101-1234567", birth_year=1991, actor=Actor.for_user(second))
-    services.conflict_resolve(conflict=conflict, resolution="본인 확인 후 두 번째 계정으로 옮김", actor=Actor.for_user(staff),
-                              revoke_verification=True)
+        services.verify_census(
+            user=second, identifier="900101-1234567", birth_year=1991, actor=Actor.for_user(second)
+        )
+    services.conflict_resolve(
+        conflict=conflict,
+        resolution="본인 확인 후 두 번째 계정으로 옮김",
+        actor=Actor.for_user(staff),
+        revoke_verification=True,
+    )
     assert Verification.objects.count() == 0
 
 
@@ -144,9 +158,12 @@ def test_in_person_verification_needs_staff_and_is_audited(make_user):
 
     citizen, clerk = make_user("citizen"), make_user("clerk", "editor", "budget-legal")
     with pytest.raises(PermissionDenied):
-        services.verify_in_person(user=citizen, identifier="800101-2000000", birth_year=1980,
-                                  actor=Actor.for_user(citizen))
-    services.verify_in_person(user=citizen, identifier="800101-2000000", birth_year=1980, actor=Actor.for_user(clerk))
+        services.verify_in_person(
+            user=citizen, identifier="800101-2000000", birth_year=1980, actor=Actor.for_user(citizen)
+        )
+    services.verify_in_person(
+        user=citizen, identifier="800101-2000000", birth_year=1980, actor=Actor.for_user(clerk)
+    )
     event = AuditEvent.objects.get(action="verify")
     assert (event.actor, event.record_repr, event.after) == ("clerk", "citizen", {"method": "in_person"})
     assert Verification.objects.get().verified_by == "clerk"
@@ -156,28 +173,89 @@ def test_paper_ballot_needs_two_matching_entries_by_two_people(make_user):
     proc = process()
     heading = proc.headings.get()
     one, two = make_user("clerk1", "editor", "budget-legal"), make_user("clerk2", "editor", "budget-legal")
-    services.census_load(rows=[{"identifier": "700101-1111111", "birth_year": 1970},
-                               {"identifier": "700101-2222222", "birth_year": 1970}], actor=Actor.for_user(one))
-    assert services.paper_enter(heading=heading, sheet="A-1", entry=1, identifier="700101-1111111",
-                                projects=[1, 3], actor=Actor.for_user(one)) == "waiting"
+    services.census_load(
+        rows=[
+            {"identifier": "700101-1111111", "birth_year": 1970},
+            {"identifier": "700101-2222222", "birth_year": 1970},
+        ],
+        actor=Actor.for_user(one),
+    )
+    assert (
+        services.paper_enter(
+            heading=heading,
+            sheet="A-1",
+            entry=1,
+            identifier="700101-1111111",
+            projects=[1, 3],
+            actor=Actor.for_user(one),
+        )
+        == "waiting"
+    )
     with pytest.raises(RecordInvalid, match="다른 직원"):
-        services.paper_enter(heading=heading, sheet="A-1", entry=2, identifier="700101-1111111", projects=[1, 3],
-                             actor=Actor.for_user(one))
-    assert services.paper_enter(heading=heading, sheet="A-1", entry=2, identifier="700101-1111111",
-                                projects=[3, 1], actor=Actor.for_user(two)) == "cast"
+        services.paper_enter(
+            heading=heading,
+            sheet="A-1",
+            entry=2,
+            identifier="700101-1111111",
+            projects=[1, 3],
+            actor=Actor.for_user(one),
+        )
+    assert (
+        services.paper_enter(
+            heading=heading,
+            sheet="A-1",
+            entry=2,
+            identifier="700101-1111111",
+            projects=[3, 1],
+            actor=Actor.for_user(two),
+        )
+        == "cast"
+    )
     assert Participation.objects.get().channel == Channel.PAPER
     # A mismatch goes to the queue and casts nothing.
-    services.paper_enter(heading=heading, sheet="A-2", entry=1, identifier="700101-2222222", projects=[1],
-                         actor=Actor.for_user(one))
-    assert services.paper_enter(heading=heading, sheet="A-2", entry=2, identifier="700101-2222222", projects=[2],
-                                actor=Actor.for_user(two)) == "conflict"
+    services.paper_enter(
+        heading=heading,
+        sheet="A-2",
+        entry=1,
+        identifier="700101-2222222",
+        projects=[1],
+        actor=Actor.for_user(one),
+    )
+    assert (
+        services.paper_enter(
+            heading=heading,
+            sheet="A-2",
+            entry=2,
+            identifier="700101-2222222",
+            projects=[2],
+            actor=Actor.for_user(two),
+        )
+        == "conflict"
+    )
     # The same person again on paper: not counted, queued.
-    services.paper_enter(heading=heading, sheet="A-3", entry=1, identifier="700101-1111111", projects=[2],
-                         actor=Actor.for_user(one))
-    assert services.paper_enter(heading=heading, sheet="A-3", entry=2, identifier="700101-1111111", projects=[2],
-                                actor=Actor.for_user(two)) == "conflict"
+    services.paper_enter(
+        heading=heading,
+        sheet="A-3",
+        entry=1,
+        identifier="700101-1111111",
+        projects=[2],
+        actor=Actor.for_user(one),
+    )
+    assert (
+        services.paper_enter(
+            heading=heading,
+            sheet="A-3",
+            entry=2,
+            identifier="700101-1111111",
+            projects=[2],
+            actor=Actor.for_user(two),
+        )
+        == "conflict"
+    )
     assert sorted(Conflict.objects.values_list("kind", flat=True)) == [
-        ConflictKind.PAPER_AFTER_ONLINE, ConflictKind.PAPER_MISMATCH]
+        ConflictKind.PAPER_AFTER_ONLINE,
+        ConflictKind.PAPER_MISMATCH,
+    ]
     assert list(Ballot.objects.values_list("projects", flat=True)) == [[1, 3]]
 
 
@@ -185,44 +263,76 @@ def test_rule_is_locked_once_voting_opens(make_user):
     staff = make_user("pb-staff", "editor", "budget-legal")
     proc = process()
     with pytest.raises(RecordInvalid, match="더 바꿀 수 없습니다"):
-        services.process_set_rule(process=proc, counting_rule=CountingRule.EQUAL_SHARES, actor=Actor.for_user(staff))
+        services.process_set_rule(
+            process=proc, counting_rule=CountingRule.EQUAL_SHARES, actor=Actor.for_user(staff)
+        )
     early = process(code="early", phase=PhaseKind.REVIEWING)
-    services.process_set_rule(process=early, counting_rule=CountingRule.EQUAL_SHARES, actor=Actor.for_user(staff))
+    services.process_set_rule(
+        process=early, counting_rule=CountingRule.EQUAL_SHARES, actor=Actor.for_user(staff)
+    )
     services.process_lock_rule(process=early, actor=Actor.for_user(staff))
     with pytest.raises(RecordInvalid):
-        services.process_set_rule(process=early, counting_rule=CountingRule.GREEDY, actor=Actor.for_user(staff))
+        services.process_set_rule(
+            process=early, counting_rule=CountingRule.GREEDY, actor=Actor.for_user(staff)
+        )
 
 
 def test_proposal_submit_edit_review_merge_with_public_history(make_user):
     author, staff = make_user("author"), make_user("pb-staff", "editor", "budget-legal")
     proc = process(phase=PhaseKind.ACCEPTING, costs=())
-    proposal = services.proposal_submit(process=proc, title="<script>alert(1)</script> 그늘막", description="설치",
-                                        estimated_cost=10_000_000, actor=Actor.for_user(author))
-    services.proposal_edit(proposal=proposal, title="그늘막", description="설치", estimated_cost=12_000_000,
-                           actor=Actor.for_user(author))
+    proposal = services.proposal_submit(
+        process=proc,
+        title="<script>alert(1)</script> 그늘막",
+        description="설치",
+        estimated_cost=10_000_000,
+        actor=Actor.for_user(author),
+    )
+    services.proposal_edit(
+        proposal=proposal,
+        title="그늘막",
+        description="설치",
+        estimated_cost=12_000_000,
+        actor=Actor.for_user(author),
+    )
     with pytest.raises(PermissionDenied):
-        services.proposal_edit(proposal=proposal, title="x", description="y", estimated_cost=1,
-                               actor=Actor.for_user(staff))
+        services.proposal_edit(
+            proposal=proposal, title="x", description="y", estimated_cost=1, actor=Actor.for_user(staff)
+        )
     with pytest.raises(RecordInvalid) as caught:
-        services.proposal_submit(process=proc, title="", description="", estimated_cost=-5,
-                                 actor=Actor.for_user(author))
+        services.proposal_submit(
+            process=proc, title="", description="", estimated_cost=-5, actor=Actor.for_user(author)
+        )
     assert set(caught.value.errors) == {"title", "description", "estimated_cost"}
     department = OrgUnit.objects.get(code="policy-planning")
     from datetime import date
 
-    services.proposal_assign(proposal=proposal, department=department, due=date(2025, 6, 30),
-                             actor=Actor.for_user(staff))
+    services.proposal_assign(
+        proposal=proposal, department=department, due=date(2025, 6, 30), actor=Actor.for_user(staff)
+    )
     reviewer = make_user("pp-editor", "editor", "policy-planning")
     other = make_user("other-editor", "editor", "info-comm")
     with pytest.raises(PermissionDenied):
         services.proposal_review(proposal=proposal, eligible=True, reason="가능", actor=Actor.for_user(other))
-    services.proposal_review(proposal=proposal, eligible=True, reason="설치 가능", revised_cost=9_000_000,
-                             internal_note="예산 여유 확인 필요", actor=Actor.for_user(reviewer))
+    services.proposal_review(
+        proposal=proposal,
+        eligible=True,
+        reason="설치 가능",
+        revised_cost=9_000_000,
+        internal_note="예산 여유 확인 필요",
+        actor=Actor.for_user(reviewer),
+    )
     proposal.refresh_from_db()
     assert (proposal.status, proposal.cost) == (ProposalStatus.ELIGIBLE, 9_000_000)
-    duplicate = services.proposal_submit(process=proc, title="그늘막 설치", description="같은 곳",
-                                         estimated_cost=5_000_000, actor=Actor.for_user(author))
-    services.proposal_merge(proposal=duplicate, into=proposal, reason="같은 장소", actor=Actor.for_user(staff))
+    duplicate = services.proposal_submit(
+        process=proc,
+        title="그늘막 설치",
+        description="같은 곳",
+        estimated_cost=5_000_000,
+        actor=Actor.for_user(author),
+    )
+    services.proposal_merge(
+        proposal=duplicate, into=proposal, reason="같은 장소", actor=Actor.for_user(staff)
+    )
     history = list(StatusChange.objects.filter(proposal=duplicate).values_list("to_status", "reason"))
     assert history == [("submitted", ""), ("merged", "1번 제안과 중복: 같은 장소")]
 
@@ -233,8 +343,9 @@ def test_scoring_with_recusal(make_user):
     proc.scorers.add(member)
     proposal = proc.proposals.get(number=1)
     services.score_submit(proposal=proposal, score=80, actor=Actor.for_user(member))
-    line = services.score_submit(proposal=proposal, score=None, recused=True, reason="제안자와 친족",
-                                 actor=Actor.for_user(member))
+    line = services.score_submit(
+        proposal=proposal, score=None, recused=True, reason="제안자와 친족", actor=Actor.for_user(member)
+    )
     assert (line.score, line.recused) == (None, True)
     with pytest.raises(RecordInvalid, match="사유"):
         services.score_submit(proposal=proposal, score=None, recused=True, actor=Actor.for_user(member))
