@@ -288,6 +288,15 @@ def review_queue(user, process: Process) -> QuerySet[Proposal]:
     return queryset.filter(department_id__in=scope_of(user).departments[CHANGE])
 
 
+def score_sheet(process: Process, member) -> list[tuple[Proposal, Any]]:
+    """The eligible proposals and this member's line for each (None before scoring)."""
+    from .models import CommitteeScore
+
+    mine = {s.proposal_id: s for s in CommitteeScore.objects.filter(proposal__process=process, member=member)}
+    eligible = process.proposals.filter(status=ProposalStatus.ELIGIBLE).order_by("number")
+    return [(p, mine.get(p.pk)) for p in eligible]
+
+
 def conflicts() -> QuerySet[Conflict]:
     return Conflict.objects.select_related("process", "user").all()
 

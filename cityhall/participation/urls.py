@@ -20,5 +20,7 @@ urlpatterns = [
     path(f"{PROCESS}/export.pb", views.export_pb, name="export_pb"),
     path(f"{PROCESS}/review/", views.review_queue, name="review"),
     path(f"{PROCESS}/review/<int:number>/", views.review_submit, name="review_submit"),
+    path(f"{PROCESS}/scoring/", views.scoring, name="scoring"),
+    path(f"{PROCESS}/scoring/<int:number>/", views.scoring_submit, name="scoring_submit"),
     path(f"{PROCESS}/tally.xlsx", views.tally_xlsx, name="tally_xlsx"),
 ]

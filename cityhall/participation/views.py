@@ -356,3 +356,44 @@ def tally_xlsx(request, code):
             )
         )
     return xlsx_response(f"{process.code}-tally.xlsx", sheets)
+
+
+@require_GET
+@login_required
+def scoring(request, code):
+    """A committee member's score sheet: every eligible proposal, with their own line."""
+    process = _process(code)
+    if not process.scorers.filter(pk=request.user.pk).exists():
+        raise PermissionDenied(_("이 절차의 심사 위원만 채점표를 볼 수 있습니다."))
+    return render(
+        request,
+        "participation/scoring.html",
+        {"process": process, "sheet": selectors.score_sheet(process, request.user)},
+    )
+
+
+@require_POST
+@login_required
+def scoring_submit(request, code, number):
+    process = _process(code)
+    proposal = selectors.proposal(process, number)
+    if proposal is None:
+        raise Http404(_("제안을 찾을 수 없습니다."))
+    raw = request.POST.get("score", "").strip()
+    recused = request.POST.get("recused") == "on"
+    try:
+        if not recused and not raw.isdigit():
+            raise RecordInvalid(_("점수는 0에서 100 사이의 정수여야 합니다."), field="score")
+        services.score_submit(
+            proposal=proposal,
+            score=None if recused else int(raw),
+            recused=recused,
+            reason=request.POST.get("reason", ""),
+            actor=Actor.for_user(request.user),
+        )
+    except RecordInvalid as exc:
+        for message in exc.messages:
+            messages.error(request, f"{proposal.number}번: {message}")
+    else:
+        messages.success(request, _("%(number)s번 제안의 점수를 저장했습니다.") % {"number": proposal.number})
+    return redirect("participation:scoring", code=process.code)

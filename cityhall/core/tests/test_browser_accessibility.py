@@ -23,6 +23,7 @@ from cityhall.core.audit import Actor
 from cityhall.notifications.tests.test_pages import notification_sample
 from cityhall.organisation.models import Role
 from cityhall.organisation.services import workload_load_sample
+from cityhall.participation.models import Process as ParticipationProcess
 from cityhall.participation.services import participation_load_sample
 from cityhall.performance.services import performance_load_sample
 from cityhall.pledges import services as pledges
@@ -203,6 +204,12 @@ PAGE_KINDS = [
         "/participation/conflicts/",
         "관리자 확인 대기열",
     ),
+    PageKind(
+        "participation scoring",
+        "participation:scoring",
+        "/participation/pb-2025/scoring/",
+        "채점표: 2025년 주민참여예산 (2026년 예산 편성, 예시)",
+    ),
     PageKind("performance", "performance:overview", f"/performance/?year={YEAR}", "2025년 성과관리"),
     PageKind(
         "indicator",
@@ -316,6 +323,7 @@ NOT_PAGES = {
     "pledges:report_hwpx": DOWNLOAD,
     "participation:verify": ACTION,
     "participation:review_submit": ACTION,
+    "participation:scoring_submit": ACTION,
     "participation:export_pb": DOWNLOAD,
     "participation:tally_xlsx": DOWNLOAD,
     "performance:actual_record": ACTION,
@@ -386,6 +394,7 @@ def scenario(site, make_user, monkeypatch):
     )
     performance_load_sample(actor=system)
     participation_load_sample(actor=system)
+    ParticipationProcess.objects.get(code="pb-2025").scorers.add(director)
     workload_load_sample(actor=system)
     registry_build_from_seed(actor=system)
     put_state("SL-HAGUN41-001", on=True, power=100.0, simulated=True)

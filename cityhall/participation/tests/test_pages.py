@@ -151,3 +151,18 @@ def test_department_reviews_from_its_queue(client, make_user):
     assert (proposal.status, proposal.revised_cost) == ("eligible", 4_000_000)
     public = client.get(f"/participation/{reviewing.code}/proposals/1/").content.decode()
     assert "설치 가능" in public and "비밀" not in public
+
+
+def test_score_sheet_for_members_only(client, make_user, proc):
+    member, outsider = make_user("member"), make_user("outsider")
+    proc.scorers.add(member)
+    client.force_login(outsider)
+    assert client.get(f"/participation/{proc.code}/scoring/").status_code == 403
+    client.force_login(member)
+    assert "사업 1" in client.get(f"/participation/{proc.code}/scoring/").content.decode()
+    client.post(f"/participation/{proc.code}/scoring/1/", {"score": "85", "reason": "타당"})
+    client.post(f"/participation/{proc.code}/scoring/2/", {"recused": "on", "reason": "제안자와 친족"})
+    response = client.post(f"/participation/{proc.code}/scoring/3/", {"score": "abc"}, follow=True)
+    assert "점수는 0에서 100 사이의 정수여야 합니다." in response.content.decode()
+    lines = {s.proposal.number: (s.score, s.recused) for s in member.committeescore_set.all()}
+    assert lines == {1: (85, False), 2: (None, True)}
