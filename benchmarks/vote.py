@@ -285,7 +285,7 @@ def _wait_for(port: int, server: subprocess.Popen, timeout: float = 120) -> None
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError("the server stopped: " + (server.stderr.read() if server.stderr else ""))
+            raise RuntimeError("the server stopped (see its log)")
         with contextlib.suppress(OSError):
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
             connection.request("GET", "/participation/", headers={"Host": "127.0.0.1"})
@@ -310,11 +310,14 @@ def run_one(kind: str, args) -> dict:
         setup = json.loads(setup_file.read_text())
         setup["paper"] = {int(number): cost for number, cost in setup["paper"].items()}  # JSON keys are text
         port = _free_port()
+        # The server's log goes to a file: a pipe nobody reads fills up and then blocks every thread
+        # that logs (waitress warns of its queue depth under load).
+        server_log = (Path(data) / "server.log").open("w")
         server = subprocess.Popen(  # noqa: S603
             [sys.executable, "-m", "cityhall.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
             env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stdout=server_log,
+            stderr=subprocess.STDOUT,
             text=True,
         )
         try:
@@ -324,6 +327,7 @@ def run_one(kind: str, args) -> dict:
             server.terminate()
             with contextlib.suppress(subprocess.TimeoutExpired):
                 server.wait(timeout=30)
+            server_log.close()
         sent_file = Path(data) / "sent.json"
         sent_file.write_text(json.dumps(outcome["accepted"]))
         readback = json.loads(_run(READBACK, env, str(sent_file)).strip().splitlines()[-1])

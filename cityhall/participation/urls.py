@@ -9,6 +9,7 @@ urlpatterns = [
     path("participation/", views.process_list, name="index"),
     path("participation/signup/", views.signup, name="signup"),
     path("participation/conflicts/", views.conflict_list, name="conflicts"),
+    path("participation/conflicts/<int:pk>/resolve/", views.conflict_resolve, name="conflict_resolve"),
     path(f"{PROCESS}/", views.process_detail, name="process"),
     path(f"{PROCESS}/proposals/", views.proposal_list, name="proposals"),
     path(f"{PROCESS}/proposals/new/", views.proposal_new, name="proposal_new"),
@@ -22,5 +23,6 @@ urlpatterns = [
     path(f"{PROCESS}/review/<int:number>/", views.review_submit, name="review_submit"),
     path(f"{PROCESS}/scoring/", views.scoring, name="scoring"),
     path(f"{PROCESS}/scoring/<int:number>/", views.scoring_submit, name="scoring_submit"),
+    path(f"{PROCESS}/paper/", views.paper_entry, name="paper"),
     path(f"{PROCESS}/tally.xlsx", views.tally_xlsx, name="tally_xlsx"),
 ]

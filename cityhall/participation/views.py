@@ -397,3 +397,68 @@ def scoring_submit(request, code, number):
     else:
         messages.success(request, _("%(number)s번 제안의 점수를 저장했습니다.") % {"number": proposal.number})
     return redirect("participation:scoring", code=process.code)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def paper_entry(request, code):
+    """Staff type a paper ballot sheet; a second staff member types it again (double entry)."""
+    process = _process(code)
+    if not services.is_staff(request.user, process):
+        raise PermissionDenied(_("종이 투표지는 담당 부서 직원만 입력할 수 있습니다."))
+    heading = process.headings.order_by("code").first()
+    errors: list[str] = []
+    if request.method == "POST":
+        raw = request.POST.getlist("projects")
+        numbers = [int(n) for n in raw if n.isdigit() and len(n) < 7]
+        entry = request.POST.get("entry", "")
+        try:
+            outcome = services.paper_enter(
+                heading=heading,
+                sheet=request.POST.get("sheet", "").strip()[:40],
+                entry=int(entry) if entry in ("1", "2") else 0,
+                identifier=request.POST.get("identifier", ""),
+                projects=numbers if len(numbers) == len(raw) else [-1],
+                actor=Actor.for_user(request.user),
+            )
+        except RecordInvalid as exc:
+            errors = exc.messages
+        else:
+            messages.success(
+                request,
+                {
+                    "waiting": _("입력했습니다. 다른 직원의 두 번째 입력을 기다립니다."),
+                    "cast": _("두 입력이 같아 투표로 반영했습니다."),
+                    "conflict": _("두 입력이 다르거나 이미 투표한 사람이라 관리자 확인 대기열로 보냈습니다."),
+                }[outcome],
+            )
+            return redirect("participation:paper", code=process.code)
+    return render(
+        request,
+        "participation/paper.html",
+        {"process": process, "paper": selectors.ballot_paper(heading) if heading else [], "errors": errors},
+        status=422 if errors else 200,
+    )
+
+
+@require_POST
+@login_required
+def conflict_resolve(request, pk):
+    from .models import Conflict
+
+    conflict = Conflict.objects.filter(pk=pk).first()
+    if conflict is None:
+        raise Http404(_("확인할 건을 찾을 수 없습니다."))
+    try:
+        services.conflict_resolve(
+            conflict=conflict,
+            resolution=request.POST.get("resolution", ""),
+            revoke_verification=request.POST.get("revoke") == "on",
+            actor=Actor.for_user(request.user),
+        )
+    except RecordInvalid as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("처리했습니다."))
+    return redirect("participation:conflicts")

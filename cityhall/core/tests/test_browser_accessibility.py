@@ -210,6 +210,12 @@ PAGE_KINDS = [
         "/participation/pb-2025/scoring/",
         "채점표: 2025년 주민참여예산 (2026년 예산 편성, 예시)",
     ),
+    PageKind(
+        "participation paper",
+        "participation:paper",
+        "/participation/pb-2025/paper/",
+        "종이 투표지 입력: 2025년 주민참여예산 (2026년 예산 편성, 예시)",
+    ),
     PageKind("performance", "performance:overview", f"/performance/?year={YEAR}", "2025년 성과관리"),
     PageKind(
         "indicator",
@@ -324,6 +330,7 @@ NOT_PAGES = {
     "participation:verify": ACTION,
     "participation:review_submit": ACTION,
     "participation:scoring_submit": ACTION,
+    "participation:conflict_resolve": ACTION,
     "participation:export_pb": DOWNLOAD,
     "participation:tally_xlsx": DOWNLOAD,
     "performance:actual_record": ACTION,

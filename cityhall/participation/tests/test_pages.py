@@ -166,3 +166,34 @@ def test_score_sheet_for_members_only(client, make_user, proc):
     assert "점수는 0에서 100 사이의 정수여야 합니다." in response.content.decode()
     lines = {s.proposal.number: (s.score, s.recused) for s in member.committeescore_set.all()}
     assert lines == {1: (85, False), 2: (None, True)}
+
+
+def test_paper_entry_page_double_entry_and_the_conflict_queue(client, make_user, proc):
+    one, two = make_user("clerk1", "editor", "budget-legal"), make_user("clerk2", "editor", "budget-legal")
+    services.census_load(
+        rows=[{"identifier": "700101-1111111", "birth_year": 1970}], actor=Actor.for_user(one)
+    )
+    path = f"/participation/{proc.code}/paper/"
+    client.force_login(make_user("citizen"))
+    assert client.get(path).status_code == 403
+    client.force_login(one)
+    form = {"sheet": "A-1", "entry": "1", "identifier": "700101-1111111", "projects": ["1"]}
+    assert "다른 직원의 두 번째 입력" in client.post(path, form, follow=True).content.decode()
+    client.force_login(two)
+    assert "투표로 반영" in client.post(path, {**form, "entry": "2"}, follow=True).content.decode()
+    assert Participation.objects.get().channel == "paper"
+    mismatch = {"sheet": "A-2", "entry": "1", "identifier": "700101-1111111", "projects": ["2"]}
+    client.post(path, mismatch)
+    client.force_login(one)
+    client.post(path, {**mismatch, "entry": "2", "projects": ["3"]})
+    from cityhall.participation.models import Conflict
+
+    conflict = Conflict.objects.get()
+    assert (
+        client.post(f"/participation/conflicts/{conflict.pk}/resolve/", {"resolution": ""}).status_code == 302
+    )
+    conflict.refresh_from_db()
+    assert conflict.state == "open"
+    client.post(f"/participation/conflicts/{conflict.pk}/resolve/", {"resolution": "원본 투표지 확인: 무효"})
+    conflict.refresh_from_db()
+    assert conflict.state == "resolved"

@@ -381,3 +381,18 @@ def test_sample_2024_reproduces_the_seed_figures():
     assert (summary["proposals"], summary["selected"], summary["selected_cost"]) == (139, 36, 1_545_150_000)
     assert (proc.section, proc.line) == ("III.2", 263)
     assert selectors.open_phase(selectors.process("pb-2025")) == PhaseKind.VOTING
+
+
+def test_census_command_hashes_and_reports_bad_rows(tmp_path):
+    from django.core.management import CommandError, call_command
+
+    good = tmp_path / "census.csv"
+    good.write_text("identifier,birth_year,district\n900101-1234567,1990,사우동\n800101-2345678,1980,\n")
+    call_command("participation_census", str(good))
+    assert CensusEntry.objects.count() == 2
+    assert not CensusEntry.objects.filter(person_key__contains="900101").exists()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("identifier,birth_year\n12,1990\n")
+    with pytest.raises(CommandError, match="1행"):
+        call_command("participation_census", str(bad))
+    assert CensusEntry.objects.count() == 2  # nothing half-written
