@@ -341,3 +341,21 @@ class Tally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.heading_id} ({self.rule})"
+
+
+class Attachment(models.Model):
+    """A file attached to a proposal (a photo, a map, a PDF), kept in the database: small, few, and
+    then backed up with everything else. Only checked types (by content, not by name)."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="attachments")
+    name = models.CharField(max_length=120)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    content = models.BinaryField()
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["proposal", "pk"]
+
+    def __str__(self) -> str:
+        return self.name

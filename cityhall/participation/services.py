@@ -341,6 +341,42 @@ def proposal_submit(
 
 
 @transaction.atomic
+def proposal_attach(*, proposal: Proposal, files: list[tuple[str, bytes]], actor: Actor) -> int:
+    """Attach files (name, bytes) to the author's proposal while it can still be edited; every file is
+    checked first (``uploads.check``) and none is saved if one is refused."""
+    from . import uploads
+    from .models import Attachment
+
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if actor.user is None or proposal.author_id != actor.user.pk:
+        raise PermissionDenied(_("제안한 사람만 파일을 붙일 수 있습니다."))
+    if proposal.status != ProposalStatus.SUBMITTED:
+        raise RecordInvalid(_("검토가 시작된 제안에는 파일을 붙일 수 없습니다."), field="files")
+    if proposal.attachments.count() + len(files) > uploads.MAX_FILES:
+        raise RecordInvalid(
+            _("파일은 %(max)s개까지 붙일 수 있습니다.") % {"max": uploads.MAX_FILES}, field="files"
+        )
+    checked, problems = [], []
+    for name, data in files:
+        try:
+            checked.append((*uploads.check(name, data), data))
+        except ValueError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise RecordInvalid({"files": problems})
+    for name, content_type, data in checked:
+        Attachment.objects.create(
+            proposal=proposal,
+            name=name,
+            content_type=content_type,
+            size=len(data),
+            content=data,
+            uploaded_at=_now(),
+        )
+    return len(checked)
+
+
+@transaction.atomic
 def proposal_edit(
     *,
     proposal: Proposal,

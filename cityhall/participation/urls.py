@@ -14,6 +14,7 @@ urlpatterns = [
     path(f"{PROCESS}/proposals/", views.proposal_list, name="proposals"),
     path(f"{PROCESS}/proposals/new/", views.proposal_new, name="proposal_new"),
     path(f"{PROCESS}/proposals/<int:number>/", views.proposal_detail, name="proposal"),
+    path(f"{PROCESS}/proposals/<int:number>/files/<int:pk>/", views.attachment, name="attachment"),
     path(f"{PROCESS}/vote/", views.vote, name="vote"),
     path(f"{PROCESS}/verify/", views.verify, name="verify"),
     path(f"{PROCESS}/results/", views.results, name="results"),

@@ -5,12 +5,15 @@ reads through ``selectors``, writes through ``services``."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,7 +27,7 @@ from cityhall.core.exports import Sheet, xlsx_response
 from cityhall.core.money import MoneyError, parse_money
 from cityhall.core.services import RecordInvalid
 
-from . import identity, samples, selectors, services
+from . import identity, samples, selectors, services, uploads
 from .choices import ProposalStatus
 
 PAGE_SIZE = 50
@@ -128,16 +131,22 @@ def proposal_new(request, code):
             process.categories.filter(pk=values["category"]).first() if values["category"].isdigit() else None
         )
         cost = _money(values["estimated_cost"])
+        files = [(f.name, f.read(uploads.MAX_BYTES + 1)) for f in request.FILES.getlist("files")]
         try:
-            proposal = services.proposal_submit(
-                process=process,
-                title=values["title"],
-                description=values["description"],
-                estimated_cost=cost if cost is not None else -1,
-                category=category,
-                district=values["district"] if values["district"] in samples.DISTRICTS else "",
-                actor=Actor.for_user(request.user),
-            )
+            with transaction.atomic():  # the proposal and its files, or nothing
+                proposal = services.proposal_submit(
+                    process=process,
+                    title=values["title"],
+                    description=values["description"],
+                    estimated_cost=cost if cost is not None else -1,
+                    category=category,
+                    district=values["district"] if values["district"] in samples.DISTRICTS else "",
+                    actor=Actor.for_user(request.user),
+                )
+                if files:
+                    services.proposal_attach(
+                        proposal=proposal, files=files, actor=Actor.for_user(request.user)
+                    )
         except RecordInvalid as exc:
             errors = exc.errors
         else:
@@ -462,3 +471,20 @@ def conflict_resolve(request, pk):
     else:
         messages.success(request, _("처리했습니다."))
     return redirect("participation:conflicts")
+
+
+@require_GET
+def attachment(request, code, number, pk):
+    """An attachment, always as a download (never rendered inline), with its checked type."""
+    process = _process(code)
+    proposal = selectors.proposal(process, number)
+    if proposal is None or proposal.status == ProposalStatus.WITHDRAWN:
+        raise Http404(_("제안을 찾을 수 없습니다."))
+    found = proposal.attachments.filter(pk=pk).first()
+    if found is None:
+        raise Http404(_("파일을 찾을 수 없습니다."))
+    response = HttpResponse(bytes(found.content), content_type=found.content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(found.name)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

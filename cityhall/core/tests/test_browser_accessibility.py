@@ -332,6 +332,7 @@ NOT_PAGES = {
     "participation:scoring_submit": ACTION,
     "participation:conflict_resolve": ACTION,
     "participation:export_pb": DOWNLOAD,
+    "participation:attachment": DOWNLOAD,
     "participation:tally_xlsx": DOWNLOAD,
     "performance:actual_record": ACTION,
     "performance:grade_set": ACTION,

@@ -197,3 +197,36 @@ def test_paper_entry_page_double_entry_and_the_conflict_queue(client, make_user,
     client.post(f"/participation/conflicts/{conflict.pk}/resolve/", {"resolution": "원본 투표지 확인: 무효"})
     conflict.refresh_from_db()
     assert conflict.state == "resolved"
+
+
+def test_attachments_checked_by_content_and_served_as_downloads(client, make_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    accepting = process(code="acc", phase=PhaseKind.ACCEPTING, costs=())
+    client.force_login(make_user("author"))
+    path = f"/participation/{accepting.code}/proposals/new/"
+    form = {"title": "그늘막", "description": "설치", "estimated_cost": "10,000천원"}
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    refused = [
+        (SimpleUploadedFile("setup.exe", b"MZ\x90\x00"), "JPEG, PNG, PDF 파일만 올릴 수 있습니다."),
+        (SimpleUploadedFile("photo.pdf", png), "확장자가 내용(image/png)과 다릅니다."),
+        (
+            SimpleUploadedFile("doc.pdf", b"%PDF-1.7 /OpenAction << /JS (app.alert(1)) >>"),
+            "스크립트나 실행 동작",
+        ),
+        (SimpleUploadedFile("big.png", png + b"\x00" * (5 * 1024 * 1024)), "파일이 너무 큽니다"),
+        (SimpleUploadedFile("page.html", b"<script>alert(1)</script>"), "JPEG, PNG, PDF 파일만"),
+    ]
+    for upload, message in refused:
+        response = client.post(path, {**form, "files": [upload]})
+        assert response.status_code == 422, message
+        assert message in response.content.decode()
+        assert not Proposal.objects.filter(process=accepting).exists()  # nothing half-written
+    ok = client.post(path, {**form, "files": [SimpleUploadedFile("../../etc/map<1>.png", png)]})
+    assert ok.status_code == 302
+    attachment = Proposal.objects.get(process=accepting).attachments.get()
+    assert (attachment.name, attachment.content_type, attachment.size) == ("map_1_.png", "image/png", 72)
+    download = client.get(f"/participation/{accepting.code}/proposals/1/files/{attachment.pk}/")
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert download.content == png
