@@ -53,7 +53,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--voters", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=32, help="client threads (32)")
     parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
-    parser.add_argument("--database-url", default=DEFAULT_PG, help="PostgreSQL server (a throwaway database)")
+    parser.add_argument(
+        "--database-url", default=DEFAULT_PG, help="PostgreSQL server (a throwaway database is created on it)"
+    )
     parser.add_argument("--double", type=float, default=0.1, help="share of voters casting from two sessions")
     parser.add_argument("--smoke", action="store_true", help="40 voters, figures not meant to be read")
     parser.add_argument("--json", action="store_true")
@@ -147,7 +149,10 @@ def _database(kind: str, server: str):
         yield None
         return
     import psycopg
+    from urllib.parse import urlsplit
 
+    parts = urlsplit(server)  # a server, or a database URL whose server is used
+    server = f"{parts.scheme}://{parts.netloc}"
     admin = psycopg.connect(f"{server}/postgres", autocommit=True, connect_timeout=3)
     name = f"cityhall_bench_{uuid.uuid4().hex[:10]}"
     admin.execute(f'CREATE DATABASE "{name}"')
