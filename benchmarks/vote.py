@@ -148,8 +148,9 @@ def _database(kind: str, server: str):
     if kind == "sqlite":
         yield None
         return
-    import psycopg
     from urllib.parse import urlsplit
+
+    import psycopg
 
     parts = urlsplit(server)  # a server, or a database URL whose server is used
     server = f"{parts.scheme}://{parts.netloc}"
