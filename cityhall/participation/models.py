@@ -59,6 +59,9 @@ class Process(Sourced):
     review_days = models.PositiveIntegerField(_("검토 기간(일)"), default=30)
     review_rule = models.CharField(_("검토 기한 계산 규칙"), max_length=32, default="civil_petition_days")
     scorers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, verbose_name=_("심사 위원"))
+    committee = models.ForeignKey(
+        "committees.Committee", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("심의 위원회")
+    )
     sample = models.BooleanField(_("예시"), default=False)
 
     class Meta:

@@ -1,7 +1,7 @@
 """Sample processes (예시 자료) for the demo and tests.
 
 - 2024 주민참여예산 (finished): reproduces the seed's figures exactly — "제안접수 139건 중 36건
-  (1,545,150천원) 2025년 예산 반영" (III.2, line 263). The seed gives only these totals, so titles,
+  (1,545,150천원) 2025년 예산 반영" (II.2, line 263). The seed gives only these totals, so titles,
   costs, districts and the 2,400 ballots are made up (each title says 예시); the funded 36 cost
   1,545,150천원 in all, and greedy counting of the sample ballots within that ceiling funds exactly
   them. 139 = 124 on the ballot + 12 not eligible + 3 merged duplicates.
@@ -14,7 +14,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime
 
-SEED_SECTION, SEED_LINE = "III.2", 263
+SEED_SECTION, SEED_LINE = "II.2", 263
 PROPOSALS_2024, FUNDED_2024, FUNDED_COST_2024 = 139, 36, 1_545_150_000
 NOT_ELIGIBLE_2024, MERGED_2024 = 12, 3
 ON_BALLOT_2024 = PROPOSALS_2024 - NOT_ELIGIBLE_2024 - MERGED_2024  # 124
@@ -171,9 +171,9 @@ def proposals_2025() -> list[dict]:
     return rows
 
 
-# 제안제도 2024 (finished): "제안심사위원회 개최(3회) … 제안 채택에 따른 부상금 지급 : 540만원" (III.1,
+# 제안제도 2024 (finished): "제안심사위원회 개최(3회) … 제안 채택에 따른 부상금 지급 : 540만원" (II.1,
 # lines 229–231). Twelve sample suggestions, eight adopted with awards adding up to 5,400,000원.
-SUGGESTION_SECTION, SUGGESTION_LINE = "III.1", 231
+SUGGESTION_SECTION, SUGGESTION_LINE = "II.1", 231
 AWARDS_2024 = 5_400_000
 SUGGESTIONS_2024 = (
     # (title, proposer kind, grade, award)
@@ -190,3 +190,6 @@ SUGGESTIONS_2024 = (
     ("[예시] 행정복지센터 야간 운영", "staff", "not_adopted", 0),
     ("[예시] 하천 산책로 음악 방송", "citizen", "not_adopted", 0),
 )
+
+# The committees that decide (dataset codes; I.3 lines 60 and 90).
+PB_COMMITTEE, SUGGESTION_COMMITTEE = "budget-legal-c6", "policy-planning-c2"

@@ -129,6 +129,7 @@ def process_create(
     description: str = "",
     headings: list[tuple[str, str, int]] | None = None,
     categories: list[str] = (),  # type: ignore[assignment]
+    committee: Any = None,
     phases: dict[str, tuple[datetime, datetime]] | None = None,
     sample: bool = False,
     section: str = "",
@@ -172,6 +173,7 @@ def process_create(
         sample=sample,
         review_days=review_days,
         review_rule=review_rule,
+        committee=committee,
         section=section,
         line=line,
     )
@@ -591,6 +593,28 @@ def suggestion_grade(
     )
     _tell_author(proposal, "graded", {"decision": label, "award": f"{award:,}"}, actor)
     return proposal
+
+
+# -- the committee's meeting (shared committee meetings) ------------------------------------------
+
+
+def scoring_meeting_create(*, process: Process, held_on: date, actor: Actor):
+    """The deciding committee's meeting on this process's eligible proposals: one agenda item each,
+    through the committees app (attendance, quorum, decisions and minutes live there)."""
+    from cityhall.committees import services as committees
+
+    _require_staff(actor, process)
+    if process.committee is None:
+        raise RecordInvalid(_("이 절차에 심의 위원회가 정해져 있지 않습니다."), field="committee")
+    agenda = [
+        _("제안 %(number)s번 「%(title)s」 심사") % {"number": number, "title": title}
+        for number, title in process.proposals.filter(status=ProposalStatus.ELIGIBLE)
+        .order_by("number")
+        .values_list("number", "title")
+    ]
+    if not agenda:
+        raise RecordInvalid(_("심사할 적격 제안이 없습니다."))
+    return committees.meeting_create(committee=process.committee, held_on=held_on, agenda=agenda, actor=actor)
 
 
 # -- committee scoring --------------------------------------------------------------------------
@@ -1115,6 +1139,12 @@ def tally_count(*, process: Process, actor: Actor, at: datetime | None = None) -
 # -- sample processes (예시) ---------------------------------------------------------------------
 
 
+def _committee(code: str):
+    from cityhall.committees.models import Committee
+
+    return Committee.objects.filter(code=code).first()
+
+
 def _sample_proposal(
     process: Process, heading: Heading, categories: dict[str, Category], row: dict, at: datetime
 ) -> Proposal:
@@ -1168,6 +1198,7 @@ def participation_load_sample(*, actor: Actor | None = None) -> dict[str, int]:
             ),
             sample=True,
             section=samples.SEED_SECTION,
+            committee=_committee(samples.PB_COMMITTEE),
             line=samples.SEED_LINE,
         )
         heading = process.headings.get()
@@ -1244,6 +1275,7 @@ def participation_load_sample(*, actor: Actor | None = None) -> dict[str, int]:
             },
             description=_("투표 중인 예시 절차입니다. 모의 본인인증으로 주민 확인을 하고 투표해 보세요."),
             sample=True,
+            committee=_committee(samples.PB_COMMITTEE),
         )
         heading = process.headings.get()
         categories = {c.name: c for c in process.categories.all()}
@@ -1289,6 +1321,7 @@ def _load_sample_suggestions(actor: Actor) -> int:
         description=_("제안심사위원회 3회, 채택 제안 부상금 540만원. 제안 내용은 예시 자료입니다."),
         sample=True,
         section=samples.SUGGESTION_SECTION,
+        committee=_committee(samples.SUGGESTION_COMMITTEE),
         line=samples.SUGGESTION_LINE,
     )
     heading = process.headings.get()

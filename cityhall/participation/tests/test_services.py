@@ -374,12 +374,12 @@ def test_count_after_voting_marks_selected_with_reasons(make_user):
 
 
 def test_sample_2024_reproduces_the_seed_figures():
-    """III.2 line 263: 제안접수 139건 중 36건(1,545,150천원) 2025년 예산 반영."""
+    """II.2 line 263: 제안접수 139건 중 36건(1,545,150천원) 2025년 예산 반영."""
     services.participation_load_sample()
     proc = selectors.process("pb-2024")
     summary = selectors.process_summary(proc)
     assert (summary["proposals"], summary["selected"], summary["selected_cost"]) == (139, 36, 1_545_150_000)
-    assert (proc.section, proc.line) == ("III.2", 263)
+    assert (proc.section, proc.line) == ("II.2", 263)
     assert selectors.open_phase(selectors.process("pb-2025")) == PhaseKind.VOTING
 
 
@@ -396,3 +396,24 @@ def test_census_command_hashes_and_reports_bad_rows(tmp_path):
     with pytest.raises(CommandError, match="1행"):
         call_command("participation_census", str(bad))
     assert CensusEntry.objects.count() == 2  # nothing half-written
+
+
+def test_scoring_meeting_goes_to_the_committee_with_one_item_per_proposal(make_user):
+    from datetime import date
+
+    from cityhall.committees.models import Meeting
+
+    services.participation_load_sample()
+    staff = make_user("pb-staff", "editor", "budget-legal")
+    proc = selectors.process("pb-2025")
+    meeting = services.scoring_meeting_create(
+        process=proc, held_on=date(2025, 7, 10), actor=Actor.for_user(staff)
+    )
+    assert meeting.committee.name == "주민참여예산 위원회"
+    items = list(
+        Meeting.objects.get(pk=meeting.pk).agenda_items.order_by("order").values_list("title", flat=True)
+    )
+    assert len(items) == 24 and items[0].startswith("제안 1번 「[예시]")
+    other = process(code="no-committee")
+    with pytest.raises(RecordInvalid, match="심의 위원회"):
+        services.scoring_meeting_create(process=other, held_on=date(2025, 7, 10), actor=Actor.for_user(staff))

@@ -104,10 +104,10 @@ def test_grading_is_for_suggestion_rounds_only(make_user):
 
 
 def test_sample_round_reproduces_the_award_total():
-    """III.1 line 231: 제안 채택에 따른 부상금 지급 : 540만원."""
+    """II.1 line 231: 제안 채택에 따른 부상금 지급 : 540만원."""
     services.participation_load_sample()
     round_ = selectors.process("sg-2024")
     stats = selectors.statistics(round_)
     assert stats["awards"] == 5_400_000
-    assert (round_.section, round_.line) == ("III.1", 231)
+    assert (round_.section, round_.line) == ("II.1", 231)
     assert len(stats["many_suggestions"]) == 3
