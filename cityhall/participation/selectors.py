@@ -297,6 +297,13 @@ def score_sheet(process: Process, member) -> list[tuple[Proposal, Any]]:
     return [(p, mine.get(p.pk)) for p in eligible]
 
 
+def gradable(process: Process) -> QuerySet[Proposal]:
+    """A suggestion round's eligible and already graded suggestions."""
+    return process.proposals.filter(
+        status__in=(ProposalStatus.ELIGIBLE, ProposalStatus.SELECTED, ProposalStatus.NOT_SELECTED)
+    ).order_by("number")
+
+
 def conflicts() -> QuerySet[Conflict]:
     return Conflict.objects.select_related("process", "user").all()
 

@@ -25,5 +25,6 @@ urlpatterns = [
     path(f"{PROCESS}/scoring/", views.scoring, name="scoring"),
     path(f"{PROCESS}/scoring/<int:number>/", views.scoring_submit, name="scoring_submit"),
     path(f"{PROCESS}/paper/", views.paper_entry, name="paper"),
+    path(f"{PROCESS}/grading/", views.grading, name="grading"),
     path(f"{PROCESS}/tally.xlsx", views.tally_xlsx, name="tally_xlsx"),
 ]

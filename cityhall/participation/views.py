@@ -28,7 +28,7 @@ from cityhall.core.money import MoneyError, parse_money
 from cityhall.core.services import RecordInvalid
 
 from . import identity, samples, selectors, services, uploads
-from .choices import ProposalStatus
+from .choices import ProcessKind, ProposalStatus, SuggestionGrade
 
 PAGE_SIZE = 50
 
@@ -488,3 +488,45 @@ def attachment(request, code, number, pk):
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def grading(request, code):
+    """제안심사위원회's decisions: a 창안등급 and award for each eligible suggestion (정책기획과)."""
+    process = _process(code)
+    if process.kind != ProcessKind.SUGGESTION or not services.is_staff(request.user, process):
+        raise PermissionDenied(_("창안등급은 제안제도 담당(정책기획과)만 정할 수 있습니다."))
+    if request.method == "POST":
+        proposal = selectors.proposal(process, int(request.POST.get("number", "0") or 0))
+        award = _money(request.POST.get("award", "").strip() or "0")
+        try:
+            if proposal is None:
+                raise RecordInvalid(_("제안을 찾을 수 없습니다."))
+            if award is None:
+                raise RecordInvalid(_("부상금을 금액으로 적으세요 (예: 500,000원, 50만원)."), field="award")
+            services.suggestion_grade(
+                proposal=proposal,
+                grade=request.POST.get("grade", ""),
+                award=award,
+                reason=request.POST.get("reason", ""),
+                actor=Actor.for_user(request.user),
+            )
+        except RecordInvalid as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request, _("%(number)s번 제안의 창안등급을 정했습니다.") % {"number": proposal.number}
+            )
+        return redirect("participation:grading", code=process.code)
+    return render(
+        request,
+        "participation/grading.html",
+        {
+            "process": process,
+            "suggestions": selectors.gradable(process),
+            "grades": SuggestionGrade.choices,
+            "stats": selectors.statistics(process),
+        },
+    )

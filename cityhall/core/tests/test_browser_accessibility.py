@@ -217,6 +217,12 @@ PAGE_KINDS = [
         "/participation/pb-2025/paper/",
         "종이 투표지 입력: 2025년 주민참여예산 (2026년 예산 편성, 예시)",
     ),
+    PageKind(
+        "participation grading",
+        "participation:grading",
+        "/participation/sg-2024/grading/",
+        "창안등급 심사: 2024년 제안제도 (예시)",
+    ),
     PageKind("performance", "performance:overview", f"/performance/?year={YEAR}", "2025년 성과관리"),
     PageKind(
         "indicator",

@@ -111,3 +111,17 @@ def test_sample_round_reproduces_the_award_total():
     assert stats["awards"] == 5_400_000
     assert (round_.section, round_.line) == ("II.1", 231)
     assert len(stats["many_suggestions"]) == 3
+
+
+def test_grading_page_for_policy_planning(client, make_user):
+    services.participation_load_sample()
+    round_ = selectors.process("sg-2024")
+    path = f"/participation/{round_.code}/grading/"
+    client.force_login(make_user("bl-editor", "editor", "budget-legal"))
+    assert client.get(path).status_code == 403
+    client.force_login(make_user("pp-editor", "editor", "policy-planning"))
+    assert "부상금 예산 5,400,000원 중 5,400,000원을 정했습니다." in client.get(path).content.decode()
+    response = client.post(path, {"number": "9", "grade": "effort", "award": "100,000원"}, follow=True)
+    assert "부상금 합계 5,500,000원이 예산 5,400,000원을 넘습니다." in response.content.decode()
+    client.post(path, {"number": "1", "grade": "silver", "award": "100만원"})
+    assert round_.proposals.get(number=1).award == 1_000_000
