@@ -417,6 +417,25 @@ def proposal_edit(
 
 
 @transaction.atomic
+def proposal_withdraw(*, proposal: Proposal, reason: str, actor: Actor) -> Proposal:
+    """The proposer withdraws a proposal before the count; it leaves the ballot and the lists."""
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if actor.user is None or proposal.author_id != actor.user.pk:
+        raise PermissionDenied(_("제안한 사람만 철회할 수 있습니다."))
+    if proposal.status in (
+        ProposalStatus.SELECTED,
+        ProposalStatus.NOT_SELECTED,
+        ProposalStatus.MERGED,
+        ProposalStatus.WITHDRAWN,
+    ):
+        raise RecordInvalid(_("집계가 끝났거나 병합·철회된 제안은 철회할 수 없습니다."))
+    _status(proposal, ProposalStatus.WITHDRAWN, reason.strip())
+    proposal.save()
+    _audit(actor, "update", "participation_proposals", proposal.pk, str(proposal), {"withdrawn": True})
+    return proposal
+
+
+@transaction.atomic
 def proposal_assign(
     *, proposal: Proposal, department: OrgUnit, actor: Actor, due: date | None = None
 ) -> Proposal:

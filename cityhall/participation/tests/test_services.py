@@ -417,3 +417,19 @@ def test_scoring_meeting_goes_to_the_committee_with_one_item_per_proposal(make_u
     other = process(code="no-committee")
     with pytest.raises(RecordInvalid, match="심의 위원회"):
         services.scoring_meeting_create(process=other, held_on=date(2025, 7, 10), actor=Actor.for_user(staff))
+
+
+def test_withdrawn_proposal_leaves_the_ballot(make_user):
+    proc = process(costs=())
+    author = make_user("author")
+    proposal = services.proposal_submit(
+        process=proc, title="그늘막", description="설치", estimated_cost=100_000, actor=SYSTEM
+    )
+    Proposal.objects.filter(pk=proposal.pk).update(author=author, status=ProposalStatus.ELIGIBLE)
+    with pytest.raises(PermissionDenied):
+        services.proposal_withdraw(proposal=proposal, reason="", actor=Actor.for_user(make_user("other")))
+    services.proposal_withdraw(proposal=proposal, reason="다른 사업으로 해결", actor=Actor.for_user(author))
+    assert services.ballot_costs(proc.headings.get()) == {}
+    user = voter(make_user)
+    with pytest.raises(RecordInvalid, match="철회된 사업입니다: 1"):
+        cast(user, proc, [1])
