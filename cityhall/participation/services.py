@@ -771,6 +771,8 @@ def verify_in_person(
 ) -> Verification:
     """A staff member checked the person's ID card at a desk (audited with the staff member's name)."""
     _require_staff(actor)
+    if not 1900 <= birth_year <= 2100:
+        raise RecordInvalid(_("출생 연도는 네 자리 숫자여야 합니다."), field="birth_year")
     try:
         key = identity.person_key(identifier)
     except ValueError as exc:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("participation/", views.process_list, name="index"),
     path("participation/signup/", views.signup, name="signup"),
     path("participation/conflicts/", views.conflict_list, name="conflicts"),
+    path("participation/verify-in-person/", views.verify_in_person, name="verify_in_person"),
     path("participation/conflicts/<int:pk>/resolve/", views.conflict_resolve, name="conflict_resolve"),
     path(f"{PROCESS}/", views.process_detail, name="process"),
     path(f"{PROCESS}/proposals/", views.proposal_list, name="proposals"),

@@ -530,3 +530,42 @@ def grading(request, code):
             "stats": selectors.statistics(process),
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def verify_in_person(request):
+    """A desk: staff check an ID card and verify a citizen's account (audited with their name)."""
+    if not services.is_staff(request.user):
+        raise PermissionDenied(_("방문 확인은 예산법무과 직원만 할 수 있습니다."))
+    errors: list[str] = []
+    if request.method == "POST":
+        from django.contrib.auth import get_user_model
+
+        account = get_user_model().objects.filter(username=request.POST.get("username", "")[:150]).first()
+        year = request.POST.get("birth_year", "")
+        try:
+            if account is None:
+                raise RecordInvalid(_("그런 계정이 없습니다."), field="username")
+            services.verify_in_person(
+                user=account,
+                identifier=request.POST.get("identifier", ""),
+                birth_year=int(year) if year.isdigit() and len(year) == 4 else 0,
+                district=request.POST.get("district", "")
+                if request.POST.get("district") in samples.DISTRICTS
+                else "",
+                actor=Actor.for_user(request.user),
+            )
+        except RecordInvalid as exc:
+            errors = exc.messages
+        else:
+            messages.success(
+                request, _("%(name)s 계정의 주민 확인을 마쳤습니다.") % {"name": account.get_username()}
+            )
+            return redirect("participation:verify_in_person")
+    return render(
+        request,
+        "participation/verify_in_person.html",
+        {"errors": errors, "districts": samples.DISTRICTS},
+        status=422 if errors else 200,
+    )

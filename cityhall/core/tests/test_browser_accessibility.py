@@ -223,6 +223,12 @@ PAGE_KINDS = [
         "/participation/sg-2024/grading/",
         "창안등급 심사: 2024년 제안제도 (예시)",
     ),
+    PageKind(
+        "participation in-person check",
+        "participation:verify_in_person",
+        "/participation/verify-in-person/",
+        "방문 확인 (직원)",
+    ),
     PageKind("performance", "performance:overview", f"/performance/?year={YEAR}", "2025년 성과관리"),
     PageKind(
         "indicator",

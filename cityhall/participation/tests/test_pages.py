@@ -230,3 +230,26 @@ def test_attachments_checked_by_content_and_served_as_downloads(client, make_use
     assert download["Content-Disposition"].startswith("attachment;")
     assert download["X-Content-Type-Options"] == "nosniff"
     assert download.content == png
+
+
+def test_in_person_desk_is_staff_only_and_audited(client, make_user):
+    from cityhall.core.models import AuditEvent
+    from cityhall.participation.models import Verification
+
+    citizen = make_user("citizen")
+    client.force_login(citizen)
+    assert client.get("/participation/verify-in-person/").status_code == 403
+    client.force_login(make_user("clerk", "editor", "budget-legal"))
+    bad = client.post(
+        "/participation/verify-in-person/", {"username": "nobody", "identifier": "x", "birth_year": "x"}
+    )
+    assert bad.status_code == 422 and "그런 계정이 없습니다." in bad.content.decode()
+    form = {"username": "citizen", "identifier": "800101-2000000", "birth_year": "1980", "district": "사우동"}
+    assert client.post("/participation/verify-in-person/", form).status_code == 302
+    verification = Verification.objects.get(user=citizen)
+    assert (verification.method, verification.verified_by, verification.district) == (
+        "in_person",
+        "clerk",
+        "사우동",
+    )
+    assert AuditEvent.objects.filter(action="verify", actor="clerk").count() == 1
