@@ -159,11 +159,13 @@ def _load_samples(actor) -> None:
     from cityhall.it.services import it_load_sample
     from cityhall.legal.services import legal_load_sample
     from cityhall.organisation.services import workload_load_sample
+    from cityhall.participation.services import participation_load_sample
     from cityhall.performance.services import performance_load_sample
     from cityhall.pledges.services import pledges_load_sample
     from cityhall.streetlights.registry.services import registry_build_from_seed
 
     pledges_load_sample(actor=actor)
+    participation_load_sample(actor=actor)
     performance_load_sample(actor=actor)
     workload_load_sample(actor=actor)
     it = it_load_sample(actor=actor)
@@ -172,7 +174,10 @@ def _load_samples(actor) -> None:
         counts += f", 공공와이파이 {it['wifi_sites']}개소, 사용전검사 {it['inspections']}건"
         print(f"정보통신 예시 자료({counts})를 불러왔습니다.")
     legal_load_sample(actor=actor)
-    print("예시 자료(공약 56건, 성과지표, 업무량, 자치법규·법무)를 불러왔습니다. 화면에 '예시'로 표시됩니다.")
+    print(
+        "예시 자료(공약 56건, 성과지표, 업무량, 자치법규·법무, 주민참여예산·제안제도)를 불러왔습니다. "
+        "화면에 '예시'로 표시됩니다."
+    )
     built = registry_build_from_seed(actor=actor)
     devices = f"스마트가로등 {built.lights}대, 기지국 {built.base_stations}개소"
     print(f"{devices}를 등록했습니다 (식별번호는 부여한 값).")
@@ -241,6 +246,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from benchmarks.booking import main as booking_main  # type: ignore[import-not-found]
 
         return booking_main(args.rest[1:])
+    if args.rest[:1] == ["vote"]:  # concurrent voters over HTTP: benchmarks/vote.py
+        from benchmarks.vote import main as vote_main  # type: ignore[import-not-found]
+
+        return vote_main(args.rest[1:])
     if args.rest[:1] == ["shared"]:  # the shared parts per call: benchmarks/shared_parts.py
         from benchmarks.shared_parts import main as shared_main  # type: ignore[import-not-found]
 
@@ -252,6 +261,43 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from benchmarks.run import main as bench_main  # type: ignore[import-not-found]
 
     return bench_main(args.rest)
+
+
+def cmd_pb(args: argparse.Namespace) -> int:
+    """``cityhall pb list | export CODE -o FILE.pb | results CODE [--json]``: participation processes."""
+    from cityhall.participation import selectors
+
+    if args.action == "list":
+        for process in selectors.processes():
+            phase = selectors.open_phase(process)
+            label = phase or "-"
+            print(f"{process.code}\t{process.year}\t{label}\t{process.proposal_count}\t{process.title}")
+        return 0
+    process = selectors.process(args.code or "")
+    if process is None:
+        print(f"참여 절차가 없습니다: {args.code} ('cityhall pb list'로 코드를 확인하세요)", file=sys.stderr)
+        return 1
+    if args.action == "export":
+        text = selectors.pabulib_export(process)
+        if args.output:
+            Path(args.output).write_text(text, encoding="utf-8")
+            print(f"{args.output}에 저장했습니다.")
+        else:
+            sys.stdout.write(text)
+        return 0
+    data = selectors.results_json(process)
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    for part in data["headings"]:
+        print(
+            f"[{part['heading']}] 예산 {part['budget']:,}원, 투표 {part['ballots']:,}명, "
+            f"선정 {len(part['winners'])}건"
+        )
+        for row in part["projects"]:
+            mark = "●" if row["won"] else "○"
+            print(f"{mark} {row['rank']:>3} #{row['number']} {row['title']} — {row['explanation']}")
+    return 0
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
@@ -409,6 +455,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="성능을 측정합니다 (benchmarks/)", add_help=False)
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_bench)
+
+    p = sub.add_parser("pb", help="주민참여예산: 절차 목록, Pabulib 내보내기, 결과와 설명")
+    p.add_argument("action", choices=["list", "export", "results"])
+    p.add_argument("code", nargs="?", help="절차 코드 (예: pb-2024)")
+    p.add_argument("-o", "--output", help="export: 저장할 .pb 파일")
+    p.add_argument("--json", action="store_true", help="results: JSON으로")
+    p.set_defaults(func=cmd_pb)
 
     p = sub.add_parser("simulate", help="현장 장치를 MQTT로 모의합니다 (데이터에 '모의' 표시)")
     p.add_argument("system", choices=["streetlights"], help="모의할 시스템 (streetlights: 스마트가로등)")

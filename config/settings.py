@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "cityhall.telemetry",
     "cityhall.streetlights",
     "cityhall.pledges",
+    "cityhall.participation",
     "cityhall.performance",
     "cityhall.it",
     "cityhall.legal",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("cityhall.organisation.urls")),
     path("", include("cityhall.plans.urls")),
     path("", include("cityhall.pledges.urls")),
+    path("", include("cityhall.participation.urls")),
     path("", include("cityhall.performance.urls")),
     path("", include("cityhall.it.urls")),
     path("streetlights/", include("cityhall.streetlights.urls")),

@@ -29,6 +29,8 @@ from cityhall.legal.services import legal_load_sample
 from cityhall.notifications.tests.test_pages import notification_sample
 from cityhall.organisation.models import Role
 from cityhall.organisation.services import workload_load_sample
+from cityhall.participation.models import Process as ParticipationProcess
+from cityhall.participation.services import participation_load_sample
 from cityhall.performance.services import performance_load_sample
 from cityhall.pledges import services as pledges
 from cityhall.streetlights.registry.services import registry_build_from_seed
@@ -159,6 +161,97 @@ PAGE_KINDS = [
     ),
     PageKind(
         "public pledges", "pledges:public", "/public/pledges/", "민선8기 공약 이행 현황", who="anonymous"
+    ),
+    PageKind("participation", "participation:index", "/participation/", "주민참여", who="anonymous"),
+    PageKind(
+        "participation process",
+        "participation:process",
+        "/participation/pb-2024/",
+        "2024년 주민참여예산 (2025년 예산 반영, 예시)",
+        who="anonymous",
+    ),
+    PageKind(
+        "participation proposals",
+        "participation:proposals",
+        "/participation/pb-2024/proposals/?status=selected",
+        "제안 사업: 2024년 주민참여예산 (2025년 예산 반영, 예시)",
+        who="anonymous",
+    ),
+    PageKind(
+        "participation proposal",
+        "participation:proposal",
+        "/participation/pb-2024/proposals/1/",
+        "1. [예시] 장기본동 마을 쉼터 그늘막",
+        who="anonymous",
+    ),
+    PageKind(
+        "participation results",
+        "participation:results",
+        "/participation/pb-2024/results/",
+        "결과: 2024년 주민참여예산 (2025년 예산 반영, 예시)",
+        who="anonymous",
+    ),
+    PageKind(
+        "participation statistics",
+        "participation:statistics",
+        "/participation/pb-2024/statistics/",
+        "참여 통계: 2024년 주민참여예산 (2025년 예산 반영, 예시)",
+        who="anonymous",
+    ),
+    PageKind(
+        "participation signup",
+        "participation:signup",
+        "/participation/signup/",
+        "계정 만들기",
+        who="anonymous",
+    ),
+    PageKind(
+        "participation vote",
+        "participation:vote",
+        "/participation/pb-2025/vote/",
+        "투표: 2025년 주민참여예산 (2026년 예산 편성, 예시)",
+    ),
+    PageKind(
+        "participation new proposal",
+        "participation:proposal_new",
+        "/participation/pb-2025/proposals/new/",
+        "제안하기: 2025년 주민참여예산 (2026년 예산 편성, 예시)",
+    ),
+    PageKind(
+        "participation review",
+        "participation:review",
+        "/participation/pb-2025/review/",
+        "검토 대기열: 2025년 주민참여예산 (2026년 예산 편성, 예시)",
+    ),
+    PageKind(
+        "participation conflicts",
+        "participation:conflicts",
+        "/participation/conflicts/",
+        "관리자 확인 대기열",
+    ),
+    PageKind(
+        "participation scoring",
+        "participation:scoring",
+        "/participation/pb-2025/scoring/",
+        "채점표: 2025년 주민참여예산 (2026년 예산 편성, 예시)",
+    ),
+    PageKind(
+        "participation paper",
+        "participation:paper",
+        "/participation/pb-2025/paper/",
+        "종이 투표지 입력: 2025년 주민참여예산 (2026년 예산 편성, 예시)",
+    ),
+    PageKind(
+        "participation grading",
+        "participation:grading",
+        "/participation/sg-2024/grading/",
+        "창안등급 심사: 2024년 제안제도 (예시)",
+    ),
+    PageKind(
+        "participation in-person check",
+        "participation:verify_in_person",
+        "/participation/verify-in-person/",
+        "방문 확인 (직원)",
     ),
     PageKind("performance", "performance:overview", f"/performance/?year={YEAR}", "2025년 성과관리"),
     PageKind(
@@ -383,6 +476,13 @@ NOT_PAGES = {
     "pledges:close": ACTION,
     "pledges:report_xlsx": DOWNLOAD,
     "pledges:report_hwpx": DOWNLOAD,
+    "participation:verify": ACTION,
+    "participation:review_submit": ACTION,
+    "participation:scoring_submit": ACTION,
+    "participation:conflict_resolve": ACTION,
+    "participation:export_pb": DOWNLOAD,
+    "participation:attachment": DOWNLOAD,
+    "participation:tally_xlsx": DOWNLOAD,
     "performance:actual_record": ACTION,
     "performance:grade_set": ACTION,
     "performance:cycle_advance": ACTION,
@@ -469,6 +569,8 @@ def scenario(site, make_user, monkeypatch):
         year=YEAR, quarter=2, closes_on=date(YEAR, 4, 30), actor=Actor.for_user(director)
     )
     performance_load_sample(actor=system)
+    participation_load_sample(actor=system)
+    ParticipationProcess.objects.get(code="pb-2025").scorers.add(director)
     workload_load_sample(actor=system)
     registry_build_from_seed(actor=system)
     it_load_sample(actor=system)

@@ -218,6 +218,7 @@ SAMPLES = {
     "core:record_list": [{"type_slug": name.replace("_", "-")} for name in REGISTRY],
     "organisation:department": [{"code": "smart-city"}],
     "pledges:review": [{"pk": "999999"}],  # no such round: the parameters are read first
+    "participation:proposals": [{"code": "no-such-process"}],  # the parameters are read first
     "plans:calendar_feed": [{"token": "viewer"}],
     "streetlights:site": [{"code": "HAGUN6"}],
     "streetlights:site_panel": [{"code": "HAGUN6"}],

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ParticipationConfig(AppConfig):
+    name = "cityhall.participation"
+    label = "participation"
+    verbose_name = "주민참여"
+
+    def ready(self) -> None:
+        from cityhall.core import api, permissions
+        from cityhall.core.models import register_audit_action
+
+        from . import api as own_api
+        from .services import PARTICIPATION_STAFF, budget_department_id
+
+        permissions.declare_permission(PARTICIPATION_STAFF, department=budget_department_id)
+        register_audit_action("verify", _("본인 확인"))
+        api.mount("/participation", own_api.router)

@@ -1,0 +1,321 @@
+"""Reads of the participation engine: processes and their open phase, proposals with filters,
+results with every project's explanation, statistics, the Pabulib export. Public reads never show
+internal notes; nothing here joins a ballot to a voter."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from cityhall.core.money import format_thousand_won
+
+from . import pabulib, services
+from .choices import CountingRule, PhaseKind, ProposalStatus
+from .models import Ballot, Conflict, Heading, Participation, Process, Proposal, Verification
+
+PUBLIC_STATUSES = [s for s in ProposalStatus.values if s != ProposalStatus.WITHDRAWN]
+
+
+def processes() -> QuerySet[Process]:
+    return Process.objects.prefetch_related("phases", "headings").annotate(
+        proposal_count=Count("proposals", distinct=True)
+    )
+
+
+def process(code: str) -> Process | None:
+    return Process.objects.prefetch_related("phases", "headings", "categories").filter(code=code).first()
+
+
+def open_phase(process: Process) -> str | None:
+    return services.open_phase(process)
+
+
+def proposals(
+    process: Process, *, status: str = "", category: int | None = None, district: str = "", text: str = ""
+) -> QuerySet[Proposal]:
+    queryset = process.proposals.select_related("category", "heading", "department").filter(
+        status__in=PUBLIC_STATUSES
+    )
+    if status:
+        queryset = queryset.filter(status=status)
+    if category:
+        queryset = queryset.filter(category_id=category)
+    if district:
+        queryset = queryset.filter(district=district)
+    if text:
+        queryset = queryset.filter(Q(title__icontains=text) | Q(description__icontains=text))
+    return queryset.order_by("number")
+
+
+def proposal(process: Process, number: int) -> Proposal | None:
+    return (
+        process.proposals.select_related("category", "heading", "merged_into", "department")
+        .prefetch_related("history")
+        .filter(number=number)
+        .first()
+    )
+
+
+def ballot_paper(heading: Heading) -> list[Proposal]:
+    return list(
+        heading.proposals.filter(status=ProposalStatus.ELIGIBLE).select_related("category").order_by("number")
+    )
+
+
+def my_ballot(process: Process, verification: Verification | None) -> list[int] | None:
+    """The verified voter's current choices, found again through the keyed hash (ADR 0011)."""
+    if verification is None:
+        return None
+    from .identity import ballot_key
+
+    ballot = Ballot.objects.filter(ballot_key=ballot_key(process.pk, verification.person_key)).first()
+    return None if ballot is None else list(ballot.projects)
+
+
+def verification(user) -> Verification | None:
+    return Verification.objects.filter(user=user).first() if user.is_authenticated else None
+
+
+@dataclass
+class ResultRow:
+    number: int
+    title: str
+    cost: int
+    votes: int
+    won: bool
+    rank: int
+    explanation: str
+    score: str
+
+
+REASONS = {
+    "funded": "선정",
+    "budget": "예산 부족",
+    "over_ceiling": "예산 한도 초과",
+    "no_votes": "득표 없음",
+    "not_affordable": "지지자 몫 부족",
+}
+
+
+def _explain(rule: str, row: dict[str, Any]) -> str:
+    cost, before, needed = row["cost"], row["remaining_before"], row["needed"]
+    if row["won"]:
+        return _("선정: 차례가 왔을 때 남은 예산 %(before)s천원 안에 사업비 %(cost)s천원이 들어감") % {
+            "before": format_thousand_won(before),
+            "cost": format_thousand_won(cost),
+        }
+    if row["reason"] == "over_ceiling":
+        return _("미선정: 사업비가 예산 한도보다 큼 (어떤 득표로도 선정 불가)")
+    if rule == CountingRule.EQUAL_SHARES:
+        held = _(
+            "미선정: 지지자들에게 남은 몫 %(held)s천원으로 사업비 %(cost)s천원을 낼 수 없음 (%(short)s천원 부족)"  # noqa: E501
+        )
+        text = held % {
+            "held": format_thousand_won(before),
+            "cost": format_thousand_won(cost),
+            "short": format_thousand_won(row["shortfall"]),
+        }
+        if needed is not None:
+            text += _("; 지지자가 최소 %(needed)s명이었다면 선정 가능") % {"needed": needed}
+        return text
+    text = _("미선정: 차례가 왔을 때 남은 예산 %(before)s천원, 사업비 %(cost)s천원 (%(short)s천원 부족)") % {
+        "before": format_thousand_won(before),
+        "cost": format_thousand_won(cost),
+        "short": format_thousand_won(row["shortfall"]),
+    }
+    if needed is not None:
+        from fractions import Fraction
+        from math import ceil
+
+        votes = ceil(Fraction(needed))
+        text += _("; %(needed)s표(지금보다 %(more)s표 더)였다면 선정") % {
+            "needed": f"{votes:,}",
+            "more": f"{votes - row['votes']:,}",
+        }
+    return text
+
+
+def results(process: Process) -> list[dict[str, Any]]:
+    """Per heading: the frozen tally (if counted) with a sentence for every project."""
+    out = []
+    for heading in process.headings.select_related("tally").all():
+        tally = getattr(heading, "tally", None)
+        if tally is None:
+            out.append({"heading": heading, "tally": None, "rows": []})
+            continue
+        titles = dict(heading.proposals.values_list("number", "title"))
+        rows = [
+            ResultRow(
+                number=row["number"],
+                title=titles.get(row["number"], ""),
+                cost=row["cost"],
+                votes=row["votes"],
+                won=row["won"],
+                rank=row["rank"],
+                explanation=_explain(tally.rule, row),
+                score=row["score"],
+            )
+            for row in sorted(tally.result["projects"], key=lambda r: r["rank"])
+        ]
+        out.append({"heading": heading, "tally": tally, "rows": rows})
+    return out
+
+
+def results_json(process: Process) -> dict[str, Any]:
+    return {
+        "process": process.code,
+        "rule": process.counting_rule,
+        "weights": {"committee": process.committee_weight, "vote": process.vote_weight},
+        "headings": [
+            {
+                "heading": part["heading"].code,
+                "budget": part["heading"].budget,
+                "ballots": part["tally"].ballots if part["tally"] else 0,
+                "spent": part["tally"].result["spent"] if part["tally"] else None,
+                "winners": part["tally"].result["winners"] if part["tally"] else [],
+                "projects": [row.__dict__ for row in part["rows"]],
+            }
+            for part in results(process)
+        ],
+    }
+
+
+def pabulib_export(process: Process, heading: Heading | None = None) -> str:
+    """One heading's election as a ``.pb`` file (the first heading unless named)."""
+    heading = heading or process.headings.order_by("code").first()
+    assert heading is not None
+    ballots = list(
+        Ballot.objects.filter(heading=heading).order_by("ballot_key").values_list("projects", flat=True)
+    )
+    votes = Counter(n for ballot in ballots for n in ballot)
+    tally = (
+        getattr(heading, "tally", None)
+        if Heading.objects.filter(pk=heading.pk, tally__isnull=False).exists()
+        else None
+    )
+    winners = set(tally.result["winners"]) if tally else None
+    proposals_on_ballot = heading.proposals.filter(
+        status__in=(ProposalStatus.ELIGIBLE, ProposalStatus.SELECTED, ProposalStatus.NOT_SELECTED)
+    ).select_related("category")
+    projects = [
+        pabulib.ExportProject(
+            number=p.number,
+            cost=p.cost,
+            votes=votes.get(p.number, 0),
+            name=p.title,
+            category=p.category.name if p.category else "",
+            selected=None if winners is None else p.number in winners,
+        )
+        for p in proposals_on_ballot
+    ]
+    voting = process.phases.filter(kind=PhaseKind.VOTING).first()
+    rule = {
+        CountingRule.GREEDY: "greedy",
+        CountingRule.EQUAL_SHARES: "equalshares",
+        CountingRule.COMBINED: "combined",
+    }[CountingRule(process.counting_rule)]
+    meta: dict[str, object] = {
+        "description": process.title,
+        "country": "South Korea",
+        "unit": "Gimpo",
+        "subunit": heading.name,
+        "instance": process.year,
+        "budget": heading.budget,
+        "vote_type": "approval",
+        "rule": rule,
+        "date_begin": voting.starts_at.date().isoformat() if voting else "",
+        "date_end": voting.ends_at.date().isoformat() if voting else "",
+        "min_length": process.min_projects or 1,
+    }
+    if process.max_projects:
+        meta["max_length"] = process.max_projects
+    if process.ballot_kind == "knapsack":
+        meta["max_sum_cost"] = heading.budget
+    if process.sample:
+        meta["comment"] = "sample data (예시)"
+    return pabulib.write(meta=meta, projects=projects, ballots=ballots)
+
+
+def statistics(process: Process) -> dict[str, Any]:
+    """Participation by channel, age band and district (from the roll; never from ballots)."""
+    roll = Participation.objects.filter(process=process)
+    bands: Counter[str] = Counter()
+    for birth_year in roll.values_list("birth_year", flat=True):
+        age = process.year - birth_year
+        bands[f"{min(age // 10 * 10, 70)}대" if age >= 20 else "10대"] += 1
+    stats: dict[str, Any] = {}
+    if process.kind == "suggestion":
+        proposers = (
+            process.proposals.exclude(author=None)
+            .values("author__username")
+            .annotate(n=Count("id"))
+            .filter(n__gte=2)
+            .order_by("-n", "author__username")
+        )
+        adopted = process.proposals.exclude(grade="").exclude(grade="not_adopted")
+        stats["many_suggestions"] = [(row["author__username"], row["n"]) for row in proposers[:20]]
+        stats["adopting_departments"] = [
+            (row["department__name"] or "-", row["n"])
+            for row in adopted.values("department__name")
+            .annotate(n=Count("id"))
+            .order_by("-n", "department__name")
+        ]
+        stats["awards"] = sum(adopted.values_list("award", flat=True))
+    return stats | {
+        "voters": roll.count(),
+        "by_channel": dict(roll.values_list("channel").annotate(n=Count("id")).order_by("channel")),
+        "by_age": dict(sorted(bands.items())),
+        "by_district": dict(roll.values_list("district").annotate(n=Count("id")).order_by("-n", "district")),
+        "proposals": dict(process.proposals.values_list("status").annotate(n=Count("id")).order_by("status")),
+    }
+
+
+def review_queue(user, process: Process) -> QuerySet[Proposal]:
+    """What this user may review: all for the process's staff, their departments' otherwise."""
+    queryset = (
+        process.proposals.filter(status__in=(ProposalStatus.SUBMITTED, ProposalStatus.REVIEWING))
+        .select_related("department", "category")
+        .order_by("review_due", "number")
+    )
+    if services.is_staff(user, process):
+        return queryset
+    from cityhall.core.permissions import CHANGE, scope_of
+
+    return queryset.filter(department_id__in=scope_of(user).departments[CHANGE])
+
+
+def score_sheet(process: Process, member) -> list[tuple[Proposal, Any]]:
+    """The eligible proposals and this member's line for each (None before scoring)."""
+    from .models import CommitteeScore
+
+    mine = {s.proposal_id: s for s in CommitteeScore.objects.filter(proposal__process=process, member=member)}
+    eligible = process.proposals.filter(status=ProposalStatus.ELIGIBLE).order_by("number")
+    return [(p, mine.get(p.pk)) for p in eligible]
+
+
+def gradable(process: Process) -> QuerySet[Proposal]:
+    """A suggestion round's eligible and already graded suggestions."""
+    return process.proposals.filter(
+        status__in=(ProposalStatus.ELIGIBLE, ProposalStatus.SELECTED, ProposalStatus.NOT_SELECTED)
+    ).order_by("number")
+
+
+def conflicts() -> QuerySet[Conflict]:
+    return Conflict.objects.select_related("process", "user").all()
+
+
+def process_summary(process: Process) -> dict[str, Any]:
+    return {
+        "proposals": process.proposals.count(),
+        "selected": process.proposals.filter(status=ProposalStatus.SELECTED).count(),
+        "selected_cost": sum(p.cost for p in process.proposals.filter(status=ProposalStatus.SELECTED)),
+        "voters": Participation.objects.filter(process=process).count(),
+    }
+
+
+def proposals_prefetch() -> Prefetch:
+    return Prefetch("proposals", queryset=Proposal.objects.order_by("number"))

@@ -1,0 +1,83 @@
+"""In a real browser (Debian Chromium via Playwright): a new citizen creates an account, verifies
+(모의 본인인증), votes in the 2025 sample process, changes the vote, and after the count sees the
+result page explaining every project."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from cityhall.core.audit import Actor
+from cityhall.core.tests.browser import (  # noqa: F401 - the fixtures register by being imported
+    browser_fixture,
+    page_fixture,
+    requires_chromium,
+    restore_dataset_fixture,
+    site_fixture,
+    sync_api,
+)
+from cityhall.core.tests.test_browser_accessibility import serious_violations
+from cityhall.participation import services
+from cityhall.participation.choices import PhaseKind
+from cityhall.participation.models import Ballot, Phase, Process
+
+pytestmark = requires_chromium
+expect = sync_api.expect
+
+
+def test_sign_up_verify_vote_change_and_see_the_result(page, site):
+    services.participation_load_sample()
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone
+    page.goto(f"{site}/participation/pb-2025/")
+    page.get_by_role("link", name="투표하기").click()
+    page.get_by_role("link", name="계정 만들기").click()
+    page.get_by_label("사용자 이름").fill("new-citizen")
+    page.get_by_label("비밀번호", exact=True).fill("a-long-passphrase-42")
+    page.get_by_label("비밀번호 확인").fill("a-long-passphrase-42")
+    page.get_by_role("button", name="만들기").click()
+    page.goto(f"{site}/participation/pb-2025/vote/")
+    page.get_by_label("휴대전화 번호").fill("010-5555-0001")
+    page.get_by_label("출생 연도").first.fill("1988")
+    page.get_by_role("button", name="확인").first.click()
+    expect(page.get_by_text("주민 확인을 마쳤습니다")).to_be_visible()
+
+    page.goto(f"{site}/participation/pb-2025/vote/")  # again, without the flash message (core markup)
+    assert serious_violations(page) == []  # the ballot, on a phone (the page kinds check the rest)
+    page.get_by_label("1. ", exact=False).first.check()
+    page.get_by_label("2. ", exact=False).first.check()
+    expect(page.locator("#ballot-total")).not_to_have_text("0")
+    page.get_by_role("button", name="투표하기").click()
+    expect(page.get_by_text("투표했습니다.", exact=True)).to_be_visible()
+    assert Ballot.objects.filter(heading__process__code="pb-2025").get().projects == [1, 2]
+
+    page.get_by_label("2. ", exact=False).first.uncheck()
+    page.get_by_label("3. ", exact=False).first.check()
+    page.get_by_role("button", name="투표 바꾸기").click()
+    expect(page.get_by_text("투표를 바꿨습니다.")).to_be_visible()
+    assert Ballot.objects.filter(heading__process__code="pb-2025").get().projects == [1, 3]
+
+    # Voting closes; the office counts.
+    process = Process.objects.get(code="pb-2025")
+    now = timezone.now()
+    Phase.objects.filter(process=process).delete()
+    Phase.objects.create(
+        process=process,
+        kind=PhaseKind.VOTING,
+        starts_at=now - timedelta(days=2),
+        ends_at=now - timedelta(seconds=1),
+    )
+    Phase.objects.create(
+        process=process,
+        kind=PhaseKind.FINISHED,
+        starts_at=now - timedelta(seconds=1),
+        ends_at=now + timedelta(days=30),
+    )
+    services.tally_count(process=process, actor=Actor.system("test:count"))
+    page.goto(f"{site}/participation/pb-2025/results/")
+    expect(
+        page.get_by_role("heading", name="결과: 2025년 주민참여예산 (2026년 예산 편성, 예시)")
+    ).to_be_visible()
+    rows = page.locator("table.pb-results tbody tr")
+    expect(rows).to_have_count(24)
+    expect(rows.first.locator("td").last).to_contain_text("선정")
+    expect(page.locator("table.pb-results")).to_contain_text("미선정")
+    assert serious_violations(page) == []
