@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "cityhall.streetlights",
     "cityhall.pledges",
     "cityhall.performance",
+    "cityhall.military",
+    "cityhall.reform",
     "cityhall.dashboard",
 ]
 
