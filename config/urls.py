@@ -13,6 +13,8 @@ urlpatterns = [
     path("", include("cityhall.plans.urls")),
     path("", include("cityhall.pledges.urls")),
     path("", include("cityhall.performance.urls")),
+    path("", include("cityhall.military.urls")),
+    path("", include("cityhall.reform.urls")),
     path("streetlights/", include("cityhall.streetlights.urls")),
     path("", include("cityhall.core.urls")),
 ]

@@ -4,6 +4,7 @@ and API (정책기획과 and the owning department edit)."""
 from cityhall.core.records import register
 
 from .models import Contest, ContestEntry, RegulationCase
+from .services import case_rules
 
 register(
     "regulation_cases",
@@ -12,6 +13,7 @@ register(
     search=("code", "title", "regulation", "legal_basis", "ministry"),
     filters=("source", "improvement", "answer", "status", "department", "sample"),
     columns=("title", "department", "source", "improvement", "ministry", "answer", "status"),
+    rules=case_rules,
 )
 register("reform_contests", Contest, owner=None, search=("code", "title"), filters=("year", "sample"))
 register(
