@@ -183,23 +183,3 @@ def test_quarterly_council_reminder(db):
     assert dict(services.councils_due(date(2025, 6, 20)))[working] == date(2025, 6, 30)
 
 
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_applications_of_one_person_keep_one(year):
-    if connection.vendor == "sqlite":
-        pytest.skip("SQLite serialises writers; the unique constraint is what this checks (see PostgreSQL run)")
-    errors: list[Exception] = []
-
-    def submit():
-        try:
-            services.application_submit(year=year, data=GOOD, actor=SYSTEM)
-        except RecordInvalid as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=submit) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert NoiseApplication.objects.count() == 1 and len(errors) == 3
