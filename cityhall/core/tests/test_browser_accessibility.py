@@ -19,10 +19,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from cityhall.budget.models import Program
 from cityhall.core.audit import Actor
+from cityhall.military import services as military
 from cityhall.organisation.models import Role
 from cityhall.organisation.services import workload_load_sample
 from cityhall.performance.services import performance_load_sample
 from cityhall.pledges import services as pledges
+from cityhall.reform import services as reform
 from cityhall.streetlights.registry.services import registry_build_from_seed
 from cityhall.streetlights.repairs.services import repair_order_open
 from cityhall.streetlights.tests.test_live_pages import put_state
@@ -69,6 +71,24 @@ def wrong_password(page) -> None:
     expect(page.get_by_role("alert")).to_have_text(
         "아이디 또는 비밀번호가 맞지 않습니다. 다시 입력해 주세요."
     )
+
+
+def bad_noise_application(page) -> None:
+    page.get_by_label("성명").fill("신청인")
+    page.get_by_label("주민등록번호").fill("800101-1234567")
+    page.get_by_label("주소").fill("월곶면 군하리")
+    page.get_by_label("구역(1·2·3)").fill("4")
+    page.get_by_label("계좌번호").fill("12-34")
+    page.get_by_label("전입일").fill("2025-02-20")
+    page.get_by_label("신청일").fill("2025-02-10")
+    page.get_by_role("button", name="접수").click()
+    expect(page.get_by_role("alert")).to_have_text("입력을 확인해 주세요. 아래에 잘못된 항목을 표시했습니다.")
+
+
+def noise_compute(page) -> None:
+    page.get_by_label("전입일").fill("2015-01-07")
+    page.get_by_role("button", name="계산").click()
+    expect(page.locator("#result-amount")).to_be_visible()
 
 
 def log_out(page) -> None:
@@ -157,6 +177,23 @@ PAGE_KINDS = [
         "/streetlights/energy/?year=2024",
         "2024년 스마트가로등 전력 절감 보고",
     ),
+    PageKind("military", "military:overview", "/military/", "군관협력·군소음 보상"),
+    PageKind("noise years", "military:years", "/military/noise/", "군소음 피해 보상"),
+    PageKind("noise year", "military:year", "/military/noise/2025/", "2025년 군소음 피해 보상"),
+    PageKind("noise application form", "military:apply", "/military/noise/2025/apply/", "보상금 지급 신청 접수"),
+    PageKind(
+        "noise application form with errors",
+        "military:apply",
+        "/military/noise/2025/apply/",
+        "보상금 지급 신청 접수",
+        then=bad_noise_application,
+        status=200,
+    ),
+    PageKind("noise application", "military:application", "/military/noise/2025/applications/1/", "신청 2025-0001"),
+    PageKind("noise calculator", "military:compute", "/military/noise/compute/", "보상금 계산기", then=noise_compute),
+    PageKind("support projects", "military:support", "/military/support/", "군소음·군부대 주변지역 지원사업"),
+    PageKind("military cooperation", "military:cooperation", "/military/cooperation/", "군·관 상생발전 협의체"),
+    PageKind("reform", "reform:dashboard", "/reform/?year=2025", "2025년 규제혁신·적극행정"),
     PageKind("record types", "core:records", "/records/", "전체 기록"),
     PageKind("record list", "core:record_list", "/records/programs/", "사업"),
     PageKind("record", "core:record_detail", "/records/programs/{program}/", "스마트가로등 운영"),
@@ -251,6 +288,14 @@ NOT_PAGES = {
     "streetlights:repair_close": ACTION,
     "streetlights:repair_reopen": ACTION,
     "streetlights:energy_xlsx": DOWNLOAD,
+    "military:year_step": ACTION,
+    "military:decisions_xlsx": DOWNLOAD,
+    "military:payments_csv": DOWNLOAD,
+    "military:reveal": ACTION,
+    "military:objection_file": ACTION,
+    "military:objection_decide": ACTION,
+    "military:meeting_record": ACTION,
+    "military:task_follow_up": ACTION,
     "core:record_delete": ACTION,
     "set_language": ACTION,
     "password_change": "Django's admin page, not linked from the application",
@@ -308,6 +353,8 @@ def scenario(site, make_user, monkeypatch):
     put_state("SL-HAGUN41-001", on=True, power=100.0, simulated=True)
     put_state("SL-HAGUN41-002", on=False, power=0.0, faults=["LAMP_FAIL"], simulated=True)
     repair = repair_order_open(actor=system, kind="lamp_failure", detail="램프 불량", light="SL-HAGUN41-002")
+    military.samples_load(actor=system)
+    reform.samples_load(actor=system)
     return {
         "round": round_.pk,
         "repair": repair.number,
