@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.conf import settings
+
+from cityhall.core import deadlines
 
 OBJECTION_DAYS_DEFAULT = 30
 
@@ -53,10 +55,5 @@ def objection_days() -> int:
 
 def objection_due(notified_on: date) -> tuple[date, list[str]]:
     """The last day to object to a decision notified on ``notified_on``, and how it was counted."""
-    days = objection_days()
-    due = notified_on + timedelta(days=days)
-    lines = [f"통지일 {notified_on:%Y-%m-%d} 다음 날부터 {days}일 (민법 제157조 초일 불산입): {due:%Y-%m-%d}"]
-    while due.weekday() >= 5:
-        due += timedelta(days=1)
-        lines.append(f"말일이 토·일요일 → 다음 날 {due:%Y-%m-%d} (민법 제161조)")
-    return due, lines
+    deadline = deadlines.due("civil_code", notified_on, objection_days())
+    return deadline.due_date, [str(line) for line in deadline.explanation]

@@ -183,3 +183,19 @@ def test_quarterly_council_reminder(db):
     assert dict(services.councils_due(date(2025, 6, 20)))[working] == date(2025, 6, 30)
 
 
+
+
+def test_objection_deadline_counts_korean_holidays():
+    from cityhall.military.schedule import objection_due
+
+    # Notified 2025-09-05: 30 days end Sun 10-05; 추석 연휴·대체 휴일·한글날 run to 10-09 → Fri 10-10.
+    due, lines = objection_due(date(2025, 9, 5))
+    assert due == date(2025, 10, 10)
+    assert "2025-10-08 제외: 추석 대체 휴일" in lines
+
+
+def test_objection_period_is_a_setting(settings):
+    from cityhall.military.schedule import objection_due
+
+    settings.CITYHALL_NOISE_OBJECTION_DAYS = 60
+    assert objection_due(date(2025, 5, 30))[0] == date(2025, 7, 29)
