@@ -102,8 +102,12 @@ def noise_compute(request, body: ComputeIn):
     if version is None:
         raise RecordInvalid(_("규칙표를 찾을 수 없습니다."), field="rule_version")
     facts = Facts(
-        year=body.residence_year, zone=body.zone, moved_in_on=body.moved_in_on, moved_out_on=body.moved_out_on,
-        workplace_outside_months=tuple(body.workplace_outside_months), base_established_on=body.base_established_on,
+        year=body.residence_year,
+        zone=body.zone,
+        moved_in_on=body.moved_in_on,
+        moved_out_on=body.moved_out_on,
+        workplace_outside_months=tuple(body.workplace_outside_months),
+        base_established_on=body.base_established_on,
     )
     try:
         result = compute(facts, services.rule_table_of(version))
@@ -139,7 +143,10 @@ def noise_object(request, year: int, number: int, body: ObjectionIn):
     if app is None:
         raise RecordInvalid(_("접수번호를 찾을 수 없습니다."), field="number")
     objection = services.objection_file(
-        application=app, filed_on=body.filed_on, reason=body.reason, corrections=body.corrections,
+        application=app,
+        filed_on=body.filed_on,
+        reason=body.reason,
+        corrections=body.corrections,
         actor=Actor.for_user(request.user),
     )
     return Status(201, {k: getattr(objection, k) for k in ObjectionOut.model_fields})

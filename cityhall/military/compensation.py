@@ -90,7 +90,9 @@ def move_in_rate(facts: Facts, rules: RuleTable) -> tuple[int, str]:
         )
     for band in rules.move_in_bands:
         if moved >= band.start and (band.end is None or moved <= band.end):
-            period = f"{band.start:%Y-%m-%d}~{band.end:%Y-%m-%d}" if band.end else f"{band.start:%Y-%m-%d} 이후"
+            period = (
+                f"{band.start:%Y-%m-%d}~{band.end:%Y-%m-%d}" if band.end else f"{band.start:%Y-%m-%d} 이후"
+            )
             return band.rate, f"전입일 {moved:%Y-%m-%d} ({period} 전입): {band.rate}% 감액 ({band.source})"
     return 0, f"전입일 {moved:%Y-%m-%d}: 전입 시기 감액 대상 아님"
 
@@ -103,7 +105,9 @@ def compute(facts: Facts, rules: RuleTable) -> Result:
         raise CompensationError("전출일이 전입일보다 앞설 수 없습니다.", field="moved_out_on")
     bad_months = [m for m in facts.workplace_outside_months if not 1 <= m <= 12]
     if bad_months:
-        raise CompensationError(f"근무지 월은 1~12여야 합니다: {bad_months}", field="workplace_outside_months")
+        raise CompensationError(
+            f"근무지 월은 1~12여야 합니다: {bad_months}", field="workplace_outside_months"
+        )
     monthly = rules.zone_amounts[facts.zone]
     result = Result(amount=0)
     lines = result.lines
@@ -142,9 +146,7 @@ def compute(facts: Facts, rules: RuleTable) -> Result:
         total += paid
         result.months.append((month, days, rate, int(paid)))
         portion = "전월" if days == days_in_month else f"{days}/{days_in_month}일"
-        lines.append(
-            f"{month}월: {won(monthly)} × {portion} × (100−{rate})%{note} = {paid_text(paid)}"
-        )
+        lines.append(f"{month}월: {won(monthly)} × {portion} × (100−{rate})%{note} = {paid_text(paid)}")
     result.amount = int(total)  # floor: 원 미만 절사
     lines.append(f"합계 {paid_text(total)} → 원 미만 절사 {won(result.amount)}")
     return result

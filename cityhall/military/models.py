@@ -92,14 +92,21 @@ class CompensationYear(Sourced):
         PAID = "paid", _("지급 완료")
 
     year = models.PositiveSmallIntegerField(_("지급연도"), unique=True)
-    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("소관 부서"), on_delete=models.PROTECT, related_name="+")
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("소관 부서"), on_delete=models.PROTECT, related_name="+"
+    )
     area = models.CharField(_("소음대책지역"), max_length=200)
     base_established_on = models.DateField(_("군용비행장 설치일"), null=True, blank=True)
     rule_version = models.ForeignKey(
         NoiseRuleVersion, verbose_name=_("적용 규칙표"), on_delete=models.PROTECT, related_name="years"
     )
     committee = models.ForeignKey(
-        Committee, verbose_name=_("심의위원회"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Committee,
+        verbose_name=_("심의위원회"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     state = models.CharField(_("상태"), max_length=12, choices=State.choices, default=State.RECEIVING)
     decided_on = models.DateField(_("심의 결정일"), null=True, blank=True)
@@ -152,7 +159,11 @@ class NoiseApplication(models.Model):
     decided_amount = MoneyField(_("결정액"), null=True, blank=True)
     explanation = models.JSONField(_("산정 내역"), default=list, blank=True)
     decided_rule_version = models.ForeignKey(
-        NoiseRuleVersion, verbose_name=_("결정 규칙표"), on_delete=models.PROTECT, null=True, blank=True,
+        NoiseRuleVersion,
+        verbose_name=_("결정 규칙표"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     reject_reason = models.CharField(_("부지급 사유"), max_length=200, blank=True)
@@ -199,7 +210,9 @@ class Objection(models.Model):
     due_on = models.DateField(_("이의신청 기한"))
     reason = models.TextField(_("이의 사유"))
     corrections = models.JSONField(_("정정 요청 사항"), default=dict, blank=True)
-    outcome = models.CharField(_("재심의 결과"), max_length=12, choices=Outcome.choices, default=Outcome.PENDING)
+    outcome = models.CharField(
+        _("재심의 결과"), max_length=12, choices=Outcome.choices, default=Outcome.PENDING
+    )
     decided_on = models.DateField(_("재심의일"), null=True, blank=True)
     amount_before = MoneyField(_("종전 결정액"), null=True, blank=True)
     amount_after = MoneyField(_("재심의 결정액"), null=True, blank=True)
@@ -261,7 +274,9 @@ class CooperationCouncil(Sourced):
 
     code = models.CharField(_("코드"), max_length=64, unique=True, validators=[code_validator])
     tier = models.CharField(_("단계"), max_length=16, choices=Tier.choices)
-    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("소관 부서"), on_delete=models.PROTECT, related_name="+")
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("소관 부서"), on_delete=models.PROTECT, related_name="+"
+    )
     name = models.CharField(_("이름"), max_length=100)
     city_side = models.CharField(_("시 측 구성"), max_length=100)
     military_side = models.CharField(_("군 측 구성"), max_length=100)
@@ -296,7 +311,9 @@ class CooperationTask(Sourced):
     council = models.ForeignKey(
         CooperationCouncil, verbose_name=_("협의체"), on_delete=models.PROTECT, related_name="tasks"
     )
-    owner = models.ForeignKey(OrgUnit, verbose_name=_("담당 부서"), on_delete=models.PROTECT, related_name="+")
+    owner = models.ForeignKey(
+        OrgUnit, verbose_name=_("담당 부서"), on_delete=models.PROTECT, related_name="+"
+    )
     partner_unit = models.CharField(_("협력 부대"), max_length=100)
     next_step = models.CharField(_("다음 단계"), max_length=200, blank=True)
     due_on = models.DateField(_("기한"), null=True, blank=True)
@@ -322,7 +339,9 @@ class Agreement(Sourced):
         EXPIRED = "expired", _("만료")
 
     code = models.CharField(_("코드"), max_length=64, unique=True, validators=[code_validator])
-    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("소관 부서"), on_delete=models.PROTECT, related_name="+")
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("소관 부서"), on_delete=models.PROTECT, related_name="+"
+    )
     partner = models.CharField(_("협약 부대"), max_length=100)
     title = models.CharField(_("협약명"), max_length=200)
     status = models.CharField(_("상태"), max_length=12, choices=Status.choices, default=Status.PLANNED)

@@ -97,9 +97,21 @@ def index(value: str) -> str:
 def clean_resident_number(raw: str) -> str:
     digits = re.sub(r"[\s-]", "", raw or "")
     if not re.fullmatch(r"\d{13}", digits):
-        raise PersonalDataError("주민등록번호는 숫자 13자리여야 합니다 (예: 800101-1234567).", field="resident_number")
-    century = {"1": 1900, "2": 1900, "5": 1900, "6": 1900, "3": 2000, "4": 2000, "7": 2000, "8": 2000,
-               "9": 1800, "0": 1800}[digits[6]]
+        raise PersonalDataError(
+            "주민등록번호는 숫자 13자리여야 합니다 (예: 800101-1234567).", field="resident_number"
+        )
+    century = {
+        "1": 1900,
+        "2": 1900,
+        "5": 1900,
+        "6": 1900,
+        "3": 2000,
+        "4": 2000,
+        "7": 2000,
+        "8": 2000,
+        "9": 1800,
+        "0": 1800,
+    }[digits[6]]
     try:
         date(century + int(digits[:2]), int(digits[2:4]), int(digits[4:6]))
     except ValueError as exc:

@@ -19,11 +19,33 @@ def decisions_xlsx(year: CompensationYear) -> bytes:
     rows = selectors.application_rows(year)
     sheet = Sheet(
         title="심의결정",
-        note=f"{year.year}년 군소음 피해 보상금 지급대상 및 보상금액 (지역소음대책심의위원회) · 개인정보 마스킹",
-        headers=["접수번호", "성명", "주민등록번호", "구역", "전입일", "상태", "산정액(원)", "결정액(원)", "예시"],
+        note=(
+            f"{year.year}년 군소음 피해 보상금 지급대상 및 보상금액 (지역소음대책심의위원회)"
+            " · 개인정보 마스킹"
+        ),
+        headers=[
+            "접수번호",
+            "성명",
+            "주민등록번호",
+            "구역",
+            "전입일",
+            "상태",
+            "산정액(원)",
+            "결정액(원)",
+            "예시",
+        ],
         rows=[
-            [r.number, r.name, r.resident_number, f"{r.zone}종", r.moved_in_on.isoformat(), r.status_label,
-             r.computed_amount, r.decided_amount, "예시" if r.sample else ""]
+            [
+                r.number,
+                r.name,
+                r.resident_number,
+                f"{r.zone}종",
+                r.moved_in_on.isoformat(),
+                r.status_label,
+                r.computed_amount,
+                r.decided_amount,
+                "예시" if r.sample else "",
+            ]
             for r in rows
         ],
     )
@@ -42,10 +64,16 @@ def payments_csv(year: CompensationYear) -> tuple[bytes, int, int]:
     writer.writerow(PAYMENT_HEADERS)
     count = total = 0
     for app in selectors.payment_rows(year):
-        writer.writerow([
-            app.bank_code, personal.BANKS.get(app.bank_code, ""), personal.decrypt(app.account_number),
-            app.account_holder or app.name, app.decided_amount, f"김포시군소음보상{year.year}",
-        ])
+        writer.writerow(
+            [
+                app.bank_code,
+                personal.BANKS.get(app.bank_code, ""),
+                personal.decrypt(app.account_number),
+                app.account_holder or app.name,
+                app.decided_amount,
+                f"김포시군소음보상{year.year}",
+            ]
+        )
         count += 1
         total += app.decided_amount or 0
     return out.getvalue().encode("cp949"), count, total

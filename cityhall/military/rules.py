@@ -8,7 +8,9 @@ from datetime import date
 
 from .compensation import MoveInBand, RuleTable
 
-DECREE = "「군용비행장·군사격장 소음 방지 및 피해 보상에 관한 법률 시행령」(대통령령 제31173호, 2020.11.27. 시행)"
+DECREE = (
+    "「군용비행장·군사격장 소음 방지 및 피해 보상에 관한 법률 시행령」(대통령령 제31173호, 2020.11.27. 시행)"
+)
 AMOUNT_SOURCE = f"{DECREE} 보상금 지급기준 — 구역별 월 기준금액"
 MOVE_IN_SOURCE = f"{DECREE} 보상금 지급기준 — 전입 시기에 따른 감액"
 
@@ -24,17 +26,43 @@ DEFAULT_ROWS = [
     {"kind": "zone_amount", "key": "2", "amount": 45_000, "source": AMOUNT_SOURCE, "verified": True},
     {"kind": "zone_amount", "key": "3", "amount": 30_000, "source": AMOUNT_SOURCE, "verified": True},
     {
-        "kind": "move_in", "key": "1989", "rate": 30, "starts_on": date(1989, 1, 1),
-        "ends_on": date(2010, 12, 31), "source": MOVE_IN_SOURCE, "verified": True,
+        "kind": "move_in",
+        "key": "1989",
+        "rate": 30,
+        "starts_on": date(1989, 1, 1),
+        "ends_on": date(2010, 12, 31),
+        "source": MOVE_IN_SOURCE,
+        "verified": True,
     },
-    {"kind": "move_in", "key": "2011", "rate": 50, "starts_on": date(2011, 1, 1), "source": MOVE_IN_SOURCE,
-     "verified": True},
-    {"kind": "before_base", "key": "exempt", "rate": 0,
-     "source": f"{MOVE_IN_SOURCE} 단서 (군용비행장 설치 전 전입은 감액하지 않음)", "verified": True},
-    {"kind": "workplace", "key": "outside", "rate": 30, "is_setting": True,
-     "source": f"{DECREE} 보상금 감액 — 사업장·근무지가 소음대책지역 밖 (원문 미확인, 시 설정값)"},
-    {"kind": "cap", "key": "sum", "rate": 100, "is_setting": True,
-     "source": "감액 사유가 겹치면 감액률을 합산하되 100%를 넘지 않음 (시 설정값)"},
+    {
+        "kind": "move_in",
+        "key": "2011",
+        "rate": 50,
+        "starts_on": date(2011, 1, 1),
+        "source": MOVE_IN_SOURCE,
+        "verified": True,
+    },
+    {
+        "kind": "before_base",
+        "key": "exempt",
+        "rate": 0,
+        "source": f"{MOVE_IN_SOURCE} 단서 (군용비행장 설치 전 전입은 감액하지 않음)",
+        "verified": True,
+    },
+    {
+        "kind": "workplace",
+        "key": "outside",
+        "rate": 30,
+        "is_setting": True,
+        "source": f"{DECREE} 보상금 감액 — 사업장·근무지가 소음대책지역 밖 (원문 미확인, 시 설정값)",
+    },
+    {
+        "kind": "cap",
+        "key": "sum",
+        "rate": 100,
+        "is_setting": True,
+        "source": "감액 사유가 겹치면 감액률을 합산하되 100%를 넘지 않음 (시 설정값)",
+    },
 ]
 
 
@@ -53,7 +81,11 @@ def table_from_rows(version_code: str, rows) -> RuleTable:
             amounts[get(row, "key")] = int(get(row, "amount"))
             sources[get(row, "key")] = get(row, "source")
         elif kind == "move_in":
-            bands.append(MoveInBand(get(row, "starts_on"), get(row, "ends_on"), int(get(row, "rate")), get(row, "source")))
+            bands.append(
+                MoveInBand(
+                    get(row, "starts_on"), get(row, "ends_on"), int(get(row, "rate")), get(row, "source")
+                )
+            )
         elif kind == "before_base":
             before_base, before_base_source = True, get(row, "source")
         elif kind == "workplace":

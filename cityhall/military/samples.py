@@ -29,8 +29,28 @@ PROFILES = [
 ]
 
 FAMILY = "김이박최정강조윤장임한오서신권황안송류홍"
-GIVEN = ["민준", "서연", "도윤", "하은", "시우", "지우", "주원", "서윤", "예준", "지민", "건우", "수아", "현우", "채원",
-         "영수", "순자", "정희", "영호", "미숙", "상철"]
+GIVEN = [
+    "민준",
+    "서연",
+    "도윤",
+    "하은",
+    "시우",
+    "지우",
+    "주원",
+    "서윤",
+    "예준",
+    "지민",
+    "건우",
+    "수아",
+    "현우",
+    "채원",
+    "영수",
+    "순자",
+    "정희",
+    "영호",
+    "미숙",
+    "상철",
+]
 HAMLETS = ["군하1리", "군하2리", "갈산1리", "갈산2리", "보구곶리"]
 BANK_CODES = ["011", "012", "004", "071", "088", "020", "081", "003"]
 
@@ -46,38 +66,80 @@ def applicants() -> list[dict]:
             rrn = f"{born:%y%m%d}-{gender}{(i * 7919) % 1_000_000:06d}"
             bank = BANK_CODES[i % len(BANK_CODES)]
             account = f"{(i * 104729) % 10**12:012d}"
-            rows.append({
-                "name": FAMILY[i % len(FAMILY)] + GIVEN[(i * 3) % len(GIVEN)],
-                "resident_number": rrn,
-                "address": f"경기도 김포시 월곶면 {HAMLETS[i % len(HAMLETS)]} {100 + i}번지 (예시)",
-                "zone": zone,
-                "moved_in_on": moved_in.isoformat(),
-                "moved_out_on": moved_out.isoformat() if moved_out else "",
-                "workplace_outside_months": list(months),
-                "applied_on": date(2025, 2, 3 + i % 25).isoformat(),
-                "bank_code": bank,
-                "account_number": account,
-            })
+            rows.append(
+                {
+                    "name": FAMILY[i % len(FAMILY)] + GIVEN[(i * 3) % len(GIVEN)],
+                    "resident_number": rrn,
+                    "address": f"경기도 김포시 월곶면 {HAMLETS[i % len(HAMLETS)]} {100 + i}번지 (예시)",
+                    "zone": zone,
+                    "moved_in_on": moved_in.isoformat(),
+                    "moved_out_on": moved_out.isoformat() if moved_out else "",
+                    "workplace_outside_months": list(months),
+                    "applied_on": date(2025, 2, 3 + i % 25).isoformat(),
+                    "bank_code": bank,
+                    "account_number": account,
+                }
+            )
     return rows
 
 
 COUNCILS = [
-    {"code": "mil-council-representative", "tier": "representative", "name": "대표협의체",
-     "city_side": "김포시장", "military_side": "사단장", "role": "최종 의사결정권자 합의 및 협약 체결",
-     "cadence": "연 1~2회", "cadence_months": 6, "section": "IV.1.5", "line": 535},
-    {"code": "mil-council-working", "tier": "working", "name": "실무협의체", "city_side": "부시장",
-     "military_side": "참모장", "role": "주요 현안에 대한 의견 조율 및 결정", "cadence": "분기 1회",
-     "cadence_months": 3, "section": "IV.1.5", "line": 536},
-    {"code": "mil-council-subcommittee", "tier": "subcommittee", "name": "실무분과", "city_side": "과장·팀장",
-     "military_side": "참모", "role": "안건에 대한 실무자 간 사전 협의", "cadence": "수시",
-     "cadence_months": None, "section": "IV.1.5", "line": 537},
+    {
+        "code": "mil-council-representative",
+        "tier": "representative",
+        "name": "대표협의체",
+        "city_side": "김포시장",
+        "military_side": "사단장",
+        "role": "최종 의사결정권자 합의 및 협약 체결",
+        "cadence": "연 1~2회",
+        "cadence_months": 6,
+        "section": "IV.1.5",
+        "line": 535,
+    },
+    {
+        "code": "mil-council-working",
+        "tier": "working",
+        "name": "실무협의체",
+        "city_side": "부시장",
+        "military_side": "참모장",
+        "role": "주요 현안에 대한 의견 조율 및 결정",
+        "cadence": "분기 1회",
+        "cadence_months": 3,
+        "section": "IV.1.5",
+        "line": 536,
+    },
+    {
+        "code": "mil-council-subcommittee",
+        "tier": "subcommittee",
+        "name": "실무분과",
+        "city_side": "과장·팀장",
+        "military_side": "참모",
+        "role": "안건에 대한 실무자 간 사전 협의",
+        "cadence": "수시",
+        "cadence_months": None,
+        "section": "IV.1.5",
+        "line": 537,
+    },
 ]
 
 AGREEMENTS = [
-    {"code": "mil-agreement-marine-2", "partner": "해병대 제2사단", "title": "김포시 ↔ 해병대 제2사단 상생발전 협약",
-     "status": "signed", "signed_period": "2024. 8.", "section": "IV.1.5", "line": 542},
-    {"code": "mil-agreement-infantry-17", "partner": "육군 제17사단", "title": "김포시 ↔ 육군제17사단 군·관 상생발전 업무협약",
-     "status": "planned", "section": "IV.1.5", "line": 550},
+    {
+        "code": "mil-agreement-marine-2",
+        "partner": "해병대 제2사단",
+        "title": "김포시 ↔ 해병대 제2사단 상생발전 협약",
+        "status": "signed",
+        "signed_period": "2024. 8.",
+        "section": "IV.1.5",
+        "line": 542,
+    },
+    {
+        "code": "mil-agreement-infantry-17",
+        "partner": "육군 제17사단",
+        "title": "김포시 ↔ 육군제17사단 군·관 상생발전 업무협약",
+        "status": "planned",
+        "section": "IV.1.5",
+        "line": 550,
+    },
 ]
 
 # The agenda items the plan names (lines 548–549); the partner units and next steps are 예시.

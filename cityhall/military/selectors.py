@@ -23,7 +23,10 @@ from .models import (
     SupportProjectProgress,
 )
 
-SUPPORT_GROUPS = {"military-noise-support": "군소음 피해지역 지원사업", "military-area-support": "군부대 주변지역 지원사업"}
+SUPPORT_GROUPS = {
+    "military-noise-support": "군소음 피해지역 지원사업",
+    "military-area-support": "군부대 주변지역 지원사업",
+}
 
 
 def years():
@@ -73,11 +76,23 @@ def _row(app: NoiseApplication) -> ApplicationRow:
         rrn = personal.mask_resident_number(personal.decrypt(app.resident_number))
         account = personal.mask_account(personal.decrypt(app.account_number))
     return ApplicationRow(
-        pk=app.pk, number=app.number, name=personal.mask_name(app.name), resident_number=rrn,
-        address=app.address, zone=app.zone, moved_in_on=app.moved_in_on, moved_out_on=app.moved_out_on,
-        bank=personal.BANKS.get(app.bank_code, app.bank_code), account=account, status=app.status,
-        status_label=app.get_status_display(), computed_amount=app.computed_amount,
-        decided_amount=app.decided_amount, paid_on=app.paid_on, sample=app.sample, purged=app.purged,
+        pk=app.pk,
+        number=app.number,
+        name=personal.mask_name(app.name),
+        resident_number=rrn,
+        address=app.address,
+        zone=app.zone,
+        moved_in_on=app.moved_in_on,
+        moved_out_on=app.moved_out_on,
+        bank=personal.BANKS.get(app.bank_code, app.bank_code),
+        account=account,
+        status=app.status,
+        status_label=app.get_status_display(),
+        computed_amount=app.computed_amount,
+        decided_amount=app.decided_amount,
+        paid_on=app.paid_on,
+        sample=app.sample,
+        purged=app.purged,
         objections=getattr(app, "objection_count", 0),
     )
 
@@ -121,7 +136,8 @@ def payment_rows(year: CompensationYear) -> list[NoiseApplication]:
     """Applications to pay (approved or paid, amount > 0), for the bank's transfer file."""
     return list(
         year.applications.filter(
-            status__in=[NoiseApplication.Status.APPROVED, NoiseApplication.Status.PAID], decided_amount__gt=0,
+            status__in=[NoiseApplication.Status.APPROVED, NoiseApplication.Status.PAID],
+            decided_amount__gt=0,
             purged=False,
         ).order_by("number")
     )
@@ -172,7 +188,9 @@ def support_groups() -> list[SupportGroup]:
     """The two support tables as the plan states them (the budget programs, linked), with each row's
     progress and the plan check's findings on its line (the 용정1리 row's shares do not add up)."""
     programs = list(
-        programs_with_shares().filter(group__in=SUPPORT_GROUPS).select_related("military_progress")
+        programs_with_shares()
+        .filter(group__in=SUPPORT_GROUPS)
+        .select_related("military_progress")
         .order_by("group", "number")
     )
     findings_by_line: dict[int, list] = {}
@@ -199,7 +217,9 @@ def councils():
     open_tasks = CooperationTask.objects.exclude(
         status__in=[CooperationTask.Status.DONE, CooperationTask.Status.DROPPED]
     ).select_related("owner")
-    return CooperationCouncil.objects.prefetch_related(Prefetch("tasks", queryset=open_tasks, to_attr="open_tasks"))
+    return CooperationCouncil.objects.prefetch_related(
+        Prefetch("tasks", queryset=open_tasks, to_attr="open_tasks")
+    )
 
 
 def tasks(*, status: str = ""):

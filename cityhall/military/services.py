@@ -52,11 +52,14 @@ def require_planning(actor: audit.Actor) -> None:
 def rule_version_load_default(*, actor: audit.Actor) -> NoiseRuleVersion:
     """The decree's table as enacted (idempotent)."""
     version, created = NoiseRuleVersion.objects.get_or_create(
-        code=rules.DEFAULT_VERSION["code"], defaults={k: v for k, v in rules.DEFAULT_VERSION.items() if k != "code"}
+        code=rules.DEFAULT_VERSION["code"],
+        defaults={k: v for k, v in rules.DEFAULT_VERSION.items() if k != "code"},
     )
     if created:
         NoiseRuleRow.objects.bulk_create(NoiseRuleRow(version=version, **row) for row in rules.DEFAULT_ROWS)
-        audit.record(actor, "create", record_type_for(NoiseRuleVersion), version, after={"code": version.code})
+        audit.record(
+            actor, "create", record_type_for(NoiseRuleVersion), version, after={"code": version.code}
+        )
     return version
 
 
@@ -66,9 +69,12 @@ def rule_rows_rules(obj, before: dict | None) -> dict[str, list[str]]:
     model_is_row = isinstance(obj, NoiseRuleRow)
     if before is None and not model_is_row:
         return {}
-    if version_id and CompensationYear.objects.filter(
-        rule_version_id=version_id
-    ).exclude(state=CompensationYear.State.RECEIVING).exists():
+    if (
+        version_id
+        and CompensationYear.objects.filter(rule_version_id=version_id)
+        .exclude(state=CompensationYear.State.RECEIVING)
+        .exists()
+    ):
         return {"__all__": [_("이미 심의 결정에 쓰인 규칙표는 고칠 수 없습니다. 새 판을 만드세요.")]}
     return {}
 
@@ -80,16 +86,33 @@ def rule_table_of(version: NoiseRuleVersion):
 # -- years -----------------------------------------------------------------------------------------
 @transaction.atomic
 def year_open(
-    *, year: int, org_unit, area: str, rule_version: NoiseRuleVersion, actor: audit.Actor,
-    base_established_on: date | None = None, committee=None, budget: int | None = None,
-    sample: bool = False, section: str = "", line: int | None = None,
+    *,
+    year: int,
+    org_unit,
+    area: str,
+    rule_version: NoiseRuleVersion,
+    actor: audit.Actor,
+    base_established_on: date | None = None,
+    committee=None,
+    budget: int | None = None,
+    sample: bool = False,
+    section: str = "",
+    line: int | None = None,
 ) -> CompensationYear:
     require_planning(actor)
     if CompensationYear.objects.filter(year=year).exists():
         raise RecordInvalid(_("%(year)d년 보상 연도가 이미 있습니다.") % {"year": year}, field="year")
     obj = CompensationYear.objects.create(
-        year=year, org_unit=org_unit, area=area, rule_version=rule_version, committee=committee,
-        base_established_on=base_established_on, budget=budget, sample=sample, section=section, line=line,
+        year=year,
+        org_unit=org_unit,
+        area=area,
+        rule_version=rule_version,
+        committee=committee,
+        base_established_on=base_established_on,
+        budget=budget,
+        sample=sample,
+        section=section,
+        line=line,
     )
     rtype = record_type_for(CompensationYear)
     audit.record(actor, "create", rtype, obj, after=rtype.to_data(obj))
@@ -127,7 +150,9 @@ def _parse_date(value: Any, field: str, label: str) -> date | None:
     try:
         return date.fromisoformat(str(value))
     except ValueError as exc:
-        raise RecordInvalid(_("%(label)s은(는) YYYY-MM-DD 형식이어야 합니다.") % {"label": label}, field=field) from exc
+        raise RecordInvalid(
+            _("%(label)s은(는) YYYY-MM-DD 형식이어야 합니다.") % {"label": label}, field=field
+        ) from exc
 
 
 def _months(value: Any) -> list[int]:
@@ -138,7 +163,9 @@ def _months(value: Any) -> list[int]:
     try:
         months = sorted({int(v) for v in value})
     except (TypeError, ValueError) as exc:
-        raise RecordInvalid(_("근무지 월은 1~12의 숫자를 쉼표로 적습니다."), field="workplace_outside_months") from exc
+        raise RecordInvalid(
+            _("근무지 월은 1~12의 숫자를 쉼표로 적습니다."), field="workplace_outside_months"
+        ) from exc
     if any(not 1 <= m <= 12 for m in months):
         raise RecordInvalid(_("근무지 월은 1~12여야 합니다."), field="workplace_outside_months")
     return months
@@ -146,8 +173,9 @@ def _months(value: Any) -> list[int]:
 
 # -- applications ----------------------------------------------------------------------------------
 @transaction.atomic
-def application_submit(*, year: CompensationYear, data: dict[str, Any], actor: audit.Actor,
-                       sample: bool = False) -> NoiseApplication:
+def application_submit(
+    *, year: CompensationYear, data: dict[str, Any], actor: audit.Actor, sample: bool = False
+) -> NoiseApplication:
     """접수: validate everything first (Korean message per field), then store encrypted and compute."""
     require_planning(actor)
     errors: dict[str, list[str]] = {}
@@ -182,15 +210,21 @@ def application_submit(*, year: CompensationYear, data: dict[str, Any], actor: a
     if applied is None and "applied_on" not in errors:
         fail("applied_on", _("신청일을 적어 주세요."))
     if moved_in and applied and moved_in > applied:
-        fail("moved_in_on", _("전입일(%(moved)s)이 신청일(%(applied)s)보다 늦습니다.")
-             % {"moved": moved_in.isoformat(), "applied": applied.isoformat()})
+        fail(
+            "moved_in_on",
+            _("전입일(%(moved)s)이 신청일(%(applied)s)보다 늦습니다.")
+            % {"moved": moved_in.isoformat(), "applied": applied.isoformat()},
+        )
     if moved_in and moved_out and moved_out < moved_in:
         fail("moved_out_on", _("전출일이 전입일보다 앞설 수 없습니다."))
     if applied:
         deadline = schedule.step(year.year, "apply").due
         if applied > deadline or applied.year != year.year:
-            fail("applied_on", _("신청 기간(%(year)d-01-01 ~ %(due)s)이 아닙니다.")
-                 % {"year": year.year, "due": deadline.isoformat()})
+            fail(
+                "applied_on",
+                _("신청 기간(%(year)d-01-01 ~ %(due)s)이 아닙니다.")
+                % {"year": year.year, "due": deadline.isoformat()},
+            )
     try:
         rrn = personal.clean_resident_number(str(data.get("resident_number") or ""))
     except personal.PersonalDataError as exc:
@@ -207,14 +241,32 @@ def application_submit(*, year: CompensationYear, data: dict[str, Any], actor: a
         raise RecordInvalid(errors)
     key = personal.index(rrn)
     if NoiseApplication.objects.filter(year=year, resident_index=key).exists():
-        raise RecordInvalid(_("이 사람의 %(year)d년 신청이 이미 있습니다.") % {"year": year.year},
-                            field="resident_number")
-    last = NoiseApplication.objects.filter(year=year).order_by("-number").values_list("number", flat=True).first()
+        raise RecordInvalid(
+            _("이 사람의 %(year)d년 신청이 이미 있습니다.") % {"year": year.year}, field="resident_number"
+        )
+    last = (
+        NoiseApplication.objects.filter(year=year)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
     app = NoiseApplication(
-        year=year, number=(last or 0) + 1, name=name, address=address, zone=zone, moved_in_on=moved_in,
-        moved_out_on=moved_out, workplace_outside_months=months, applied_on=applied, bank_code=bank_code,
-        account_holder=holder, resident_number=personal.encrypt(rrn), resident_index=key,
-        account_number=personal.encrypt(account), retain_until=_retain_until(year), sample=sample,
+        year=year,
+        number=(last or 0) + 1,
+        name=name,
+        address=address,
+        zone=zone,
+        moved_in_on=moved_in,
+        moved_out_on=moved_out,
+        workplace_outside_months=months,
+        applied_on=applied,
+        bank_code=bank_code,
+        account_holder=holder,
+        resident_number=personal.encrypt(rrn),
+        resident_index=key,
+        account_number=personal.encrypt(account),
+        retain_until=_retain_until(year),
+        sample=sample,
     )
     result = compute(_facts(app, year), rule_table_of(year.rule_version))
     app.computed_amount, app.explanation = result.amount, result.lines
@@ -222,8 +274,9 @@ def application_submit(*, year: CompensationYear, data: dict[str, Any], actor: a
         with transaction.atomic():
             app.save()
     except IntegrityError as exc:  # a concurrent application of the same person
-        raise RecordInvalid(_("이 사람의 %(year)d년 신청이 이미 있습니다.") % {"year": year.year},
-                            field="resident_number") from exc
+        raise RecordInvalid(
+            _("이 사람의 %(year)d년 신청이 이미 있습니다.") % {"year": year.year}, field="resident_number"
+        ) from exc
     audit.record(actor, "create", APPLICATIONS, app, after=_public(app))
     return app
 
@@ -231,8 +284,12 @@ def application_submit(*, year: CompensationYear, data: dict[str, Any], actor: a
 def _public(app: NoiseApplication) -> dict[str, Any]:
     """What the audit trail keeps of an application: no personal data."""
     return {
-        "number": app.number, "zone": app.zone, "moved_in_on": app.moved_in_on.isoformat(),
-        "status": app.status, "computed_amount": app.computed_amount, "decided_amount": app.decided_amount,
+        "number": app.number,
+        "zone": app.zone,
+        "moved_in_on": app.moved_in_on.isoformat(),
+        "status": app.status,
+        "computed_amount": app.computed_amount,
+        "decided_amount": app.decided_amount,
     }
 
 
@@ -260,7 +317,15 @@ def year_decide(*, year: CompensationYear, decided_on: date, actor: audit.Actor)
             app.reject_reason = _("보상 대상 기간 중 소음대책지역 거주 사실 없음")
         events.append(audit.event(actor, "update", APPLICATIONS, app, after=_public(app)))
     NoiseApplication.objects.bulk_update(
-        apps, ["computed_amount", "decided_amount", "explanation", "decided_rule_version", "status", "reject_reason"]
+        apps,
+        [
+            "computed_amount",
+            "decided_amount",
+            "explanation",
+            "decided_rule_version",
+            "status",
+            "reject_reason",
+        ],
     )
     audit.record_many(events)
     return _year_move(year, CompensationYear.State.DECIDED, decided_on=decided_on, actor=actor)
@@ -314,8 +379,14 @@ def year_pay(*, year: CompensationYear, paid_on: date, actor: audit.Actor) -> in
 
 # -- objections ------------------------------------------------------------------------------------
 @transaction.atomic
-def objection_file(*, application: NoiseApplication, filed_on: date, reason: str, actor: audit.Actor,
-                   corrections: dict[str, Any] | None = None) -> Objection:
+def objection_file(
+    *,
+    application: NoiseApplication,
+    filed_on: date,
+    reason: str,
+    actor: audit.Actor,
+    corrections: dict[str, Any] | None = None,
+) -> Objection:
     require_planning(actor)
     app = NoiseApplication.objects.select_for_update().select_related("year").get(pk=application.pk)
     year = app.year
@@ -334,10 +405,16 @@ def objection_file(*, application: NoiseApplication, filed_on: date, reason: str
         raise RecordInvalid(_("재심의 중인 이의신청이 이미 있습니다."))
     clean = _clean_corrections(corrections or {})
     objection = Objection.objects.create(
-        application=app, filed_on=filed_on, due_on=due, reason=reason.strip(), corrections=clean,
+        application=app,
+        filed_on=filed_on,
+        due_on=due,
+        reason=reason.strip(),
+        corrections=clean,
         amount_before=app.decided_amount,
     )
-    audit.record(actor, "create", OBJECTIONS, objection, after={"filed_on": filed_on.isoformat(), "corrections": clean})
+    audit.record(
+        actor, "create", OBJECTIONS, objection, after={"filed_on": filed_on.isoformat(), "corrections": clean}
+    )
     return objection
 
 
@@ -362,8 +439,14 @@ def _clean_corrections(corrections: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def objection_decide(*, objection: Objection, outcome: str, decided_on: date, actor: audit.Actor,
-                     accepted: list[str] | None = None) -> Objection:
+def objection_decide(
+    *,
+    objection: Objection,
+    outcome: str,
+    decided_on: date,
+    actor: audit.Actor,
+    accepted: list[str] | None = None,
+) -> Objection:
     """재심의: accepted → every correction applies; partly → only ``accepted`` ones; dismissed → none.
     The amount is recomputed with the rule table the year was decided with."""
     require_planning(actor)
@@ -385,15 +468,18 @@ def objection_decide(*, objection: Objection, outcome: str, decided_on: date, ac
     else:
         applied = {}
     overrides = {
-        k: (date.fromisoformat(v) if k in {"moved_in_on", "moved_out_on"} and v else v) for k, v in applied.items()
+        k: (date.fromisoformat(v) if k in {"moved_in_on", "moved_out_on"} and v else v)
+        for k, v in applied.items()
     }
     version = app.decided_rule_version or year.rule_version
     try:
         result = compute(_facts(app, year, overrides), rule_table_of(version))
     except CompensationError as exc:
         raise RecordInvalid(str(exc), field=exc.field) from exc
-    lines = [_("재심의 %(outcome)s: 반영한 정정 %(applied)s") % {
-        "outcome": Objection.Outcome(outcome).label, "applied": applied or "-"}]
+    lines = [
+        _("재심의 %(outcome)s: 반영한 정정 %(applied)s")
+        % {"outcome": Objection.Outcome(outcome).label, "applied": applied or "-"}
+    ]
     objection.outcome, objection.decided_on = outcome, decided_on
     objection.amount_after = result.amount if applied else app.decided_amount
     objection.explanation = lines + (result.lines if applied else list(app.explanation))
@@ -409,8 +495,17 @@ def objection_decide(*, objection: Objection, outcome: str, decided_on: date, ac
             )
             app.reject_reason = "" if result.amount > 0 else app.reject_reason
         app.save()
-    audit.record(actor, "update", OBJECTIONS, objection, after={
-        "outcome": outcome, "amount_before": objection.amount_before, "amount_after": objection.amount_after})
+    audit.record(
+        actor,
+        "update",
+        OBJECTIONS,
+        objection,
+        after={
+            "outcome": outcome,
+            "amount_before": objection.amount_before,
+            "amount_after": objection.amount_after,
+        },
+    )
     return objection
 
 
@@ -437,15 +532,22 @@ def personal_data_purge(*, today: date, actor: audit.Actor) -> int:
     """Delete the personal data of applications whose retention period has ended (개인정보 보호법 §21).
     The amounts and decisions stay (they are the year's accounts); the person's data does not."""
     require_planning(actor)
-    apps = list(
-        NoiseApplication.objects.select_for_update().filter(purged=False, retain_until__lt=today)
-    )
+    apps = list(NoiseApplication.objects.select_for_update().filter(purged=False, retain_until__lt=today))
     for app in apps:
         app.name, app.address, app.account_holder = "(파기)", "", ""
         app.resident_number = app.account_number = app.resident_index = ""
         app.purged = True
     NoiseApplication.objects.bulk_update(
-        apps, ["name", "address", "account_holder", "resident_number", "account_number", "resident_index", "purged"]
+        apps,
+        [
+            "name",
+            "address",
+            "account_holder",
+            "resident_number",
+            "account_number",
+            "resident_index",
+            "purged",
+        ],
     )
     audit.record_many(audit.event(actor, "update", APPLICATIONS, a, after={"purged": True}) for a in apps)
     return len(apps)
@@ -453,8 +555,9 @@ def personal_data_purge(*, today: date, actor: audit.Actor) -> int:
 
 # -- cooperation -----------------------------------------------------------------------------------
 @transaction.atomic
-def council_meeting_record(*, council: CooperationCouncil, held_on: date, minutes: str,
-                           actor: audit.Actor) -> CooperationCouncil:
+def council_meeting_record(
+    *, council: CooperationCouncil, held_on: date, minutes: str, actor: audit.Actor
+) -> CooperationCouncil:
     """A meeting of a council (date and minutes), kept on the council until committee meetings land."""
     require_planning(actor)
     council = CooperationCouncil.objects.select_for_update().get(pk=council.pk)
@@ -472,8 +575,16 @@ def council_meeting_record(*, council: CooperationCouncil, held_on: date, minute
 
 
 @transaction.atomic
-def task_follow_up(*, task: CooperationTask, on: date, note: str, actor: audit.Actor,
-                   next_step: str = "", due_on: date | None = None, status: str = "") -> CooperationTask:
+def task_follow_up(
+    *,
+    task: CooperationTask,
+    on: date,
+    note: str,
+    actor: audit.Actor,
+    next_step: str = "",
+    due_on: date | None = None,
+    status: str = "",
+) -> CooperationTask:
     """One step of a cooperation task, as a meeting records it."""
     require_planning(actor)
     task = CooperationTask.objects.select_for_update().get(pk=task.pk)
@@ -547,16 +658,30 @@ def samples_load(*, actor: audit.Actor | None = None) -> CompensationYear:
     for code, title, partner, line in samples.TASKS:
         CooperationTask.objects.get_or_create(
             code=code,
-            defaults={"title": title, "council": working, "owner": team, "partner_unit": partner,
-                      "next_step": "실무분과 사전 협의 (예시)", "status": CooperationTask.Status.IN_PROGRESS,
-                      "sample": True, "section": "IV.1.5", "line": line},
+            defaults={
+                "title": title,
+                "council": working,
+                "owner": team,
+                "partner_unit": partner,
+                "next_step": "실무분과 사전 협의 (예시)",
+                "status": CooperationTask.Status.IN_PROGRESS,
+                "sample": True,
+                "section": "IV.1.5",
+                "line": line,
+            },
         )
     year = CompensationYear.objects.filter(year=2025).first()
     if year is None:
         year = year_open(
-            year=2025, org_unit=department, area=samples.AREA, rule_version=version,
+            year=2025,
+            org_unit=department,
+            area=samples.AREA,
+            rule_version=version,
             committee=Committee.objects.filter(code="policy-planning-c5").first(),
-            budget=samples.TOTAL_AMOUNT, sample=True, section="IV.1.6", line=samples.SEED_APPLICANTS_LINE,
+            budget=samples.TOTAL_AMOUNT,
+            sample=True,
+            section="IV.1.6",
+            line=samples.SEED_APPLICANTS_LINE,
             actor=actor,
         )
         for row in samples.applicants():

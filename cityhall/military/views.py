@@ -30,7 +30,14 @@ from .forms import (
     ObjectionDecideForm,
     ObjectionForm,
 )
-from .models import CompensationYear, CooperationCouncil, CooperationTask, NoiseApplication, NoiseRuleVersion, Zone
+from .models import (
+    CompensationYear,
+    CooperationCouncil,
+    CooperationTask,
+    NoiseApplication,
+    NoiseRuleVersion,
+    Zone,
+)
 
 
 def _planning(request) -> bool:
@@ -60,44 +67,63 @@ def _application(year: CompensationYear, number: int) -> NoiseApplication:
 @role_required
 def overview(request):
     today = clock.today()
-    return render(request, "military/overview.html", {
-        "years": selectors.years(),
-        "councils": selectors.councils(),
-        "due": services.councils_due(today),
-        "agreements": selectors.agreements(),
-        "today": today,
-    })
+    return render(
+        request,
+        "military/overview.html",
+        {
+            "years": selectors.years(),
+            "councils": selectors.councils(),
+            "due": services.councils_due(today),
+            "agreements": selectors.agreements(),
+            "today": today,
+        },
+    )
 
 
 @require_GET
 @role_required
 def years(request):
-    return render(request, "military/years.html", {
-        "years": selectors.years(), "versions": selectors.rule_versions(), "planning": _planning(request),
-    })
+    return render(
+        request,
+        "military/years.html",
+        {
+            "years": selectors.years(),
+            "versions": selectors.rule_versions(),
+            "planning": _planning(request),
+        },
+    )
 
 
 @require_GET
 @role_required
-@params.page(status=params.Choice(choices=NoiseApplication.Status.values, label=_("상태")),
-             zone=params.Choice(choices=Zone.values, label=_("구역")))
+@params.page(
+    status=params.Choice(choices=NoiseApplication.Status.values, label=_("상태")),
+    zone=params.Choice(choices=Zone.values, label=_("구역")),
+)
 def year_detail(request, year):
     obj = _year(year)
     planning = _planning(request)
-    return render(request, "military/year.html", {
-        "year": obj,
-        "planning": planning,
-        "steps": selectors.cycle(obj),
-        "zones": selectors.zone_totals(obj),
-        "rows": selectors.application_rows(obj, status=request.query.status or "", zone=request.query.zone or "")
-        if planning else [],
-        "statuses": NoiseApplication.Status.choices,
-        "zone_choices": Zone.choices,
-        "status": request.query.status or "",
-        "zone": request.query.zone or "",
-        "pending": selectors.pending_objections(obj) if planning else [],
-        "form": DateForm(initial={"on": clock.today()}),
-    })
+    return render(
+        request,
+        "military/year.html",
+        {
+            "year": obj,
+            "planning": planning,
+            "steps": selectors.cycle(obj),
+            "zones": selectors.zone_totals(obj),
+            "rows": selectors.application_rows(
+                obj, status=request.query.status or "", zone=request.query.zone or ""
+            )
+            if planning
+            else [],
+            "statuses": NoiseApplication.Status.choices,
+            "zone_choices": Zone.choices,
+            "status": request.query.status or "",
+            "zone": request.query.zone or "",
+            "pending": selectors.pending_objections(obj) if planning else [],
+            "form": DateForm(initial={"on": clock.today()}),
+        },
+    )
 
 
 STEPS = {"decide": services.year_decide, "notify": services.year_notify, "pay": services.year_pay}
@@ -116,7 +142,9 @@ def year_step(request, year, step):
         messages.error(request, _("일자를 YYYY-MM-DD로 입력해 주세요."))
         return redirect("military:year", year=year)
     try:
-        result = STEPS[step](year=obj, actor=Actor.for_user(request.user), **{STEP_ARGS[step]: form.cleaned_data["on"]})
+        result = STEPS[step](
+            year=obj, actor=Actor.for_user(request.user), **{STEP_ARGS[step]: form.cleaned_data["on"]}
+        )
     except RecordInvalid as exc:
         messages.error(request, str(exc))
     else:
@@ -136,7 +164,9 @@ def apply(request, year):
     errors: dict[str, list[str]] = {}
     if request.method == "POST" and form.is_valid():
         try:
-            app = services.application_submit(year=obj, data=form.cleaned_data, actor=Actor.for_user(request.user))
+            app = services.application_submit(
+                year=obj, data=form.cleaned_data, actor=Actor.for_user(request.user)
+            )
         except RecordInvalid as exc:
             errors = exc.errors
             for field, msgs in exc.errors.items():
@@ -146,8 +176,12 @@ def apply(request, year):
             messages.success(request, _("접수번호 %(number)d번으로 접수했습니다.") % {"number": app.number})
             return redirect("military:application", year=year, number=app.number)
     invalid = request.method == "POST" and (errors or form.errors)
-    return render(request, "military/apply.html", {"year": obj, "form": form, "invalid": invalid},
-                  status=400 if invalid else 200)
+    return render(
+        request,
+        "military/apply.html",
+        {"year": obj, "form": form, "invalid": invalid},
+        status=400 if invalid else 200,
+    )
 
 
 @require_GET
@@ -157,12 +191,19 @@ def application_detail(request, year, number):
     obj = _year(year)
     app = _application(obj, number)
     due = schedule.objection_due(obj.notified_on) if obj.notified_on else None
-    return render(request, "military/application.html", {
-        "year": obj, "app": app, "row": selectors.masked(app), "due": due,
-        "objection_form": ObjectionForm(initial={"filed_on": clock.today()}),
-        "decide_form": ObjectionDecideForm(initial={"decided_on": clock.today()}),
-        "revealed": None,
-    })
+    return render(
+        request,
+        "military/application.html",
+        {
+            "year": obj,
+            "app": app,
+            "row": selectors.masked(app),
+            "due": due,
+            "objection_form": ObjectionForm(initial={"filed_on": clock.today()}),
+            "decide_form": ObjectionDecideForm(initial={"decided_on": clock.today()}),
+            "revealed": None,
+        },
+    )
 
 
 @require_POST
@@ -177,11 +218,19 @@ def application_reveal(request, year, number):
         messages.error(request, str(exc))
         return redirect("military:application", year=year, number=number)
     due = schedule.objection_due(obj.notified_on) if obj.notified_on else None
-    return render(request, "military/application.html", {
-        "year": obj, "app": app, "row": selectors.masked(app), "due": due, "revealed": revealed,
-        "objection_form": ObjectionForm(initial={"filed_on": clock.today()}),
-        "decide_form": ObjectionDecideForm(initial={"decided_on": clock.today()}),
-    })
+    return render(
+        request,
+        "military/application.html",
+        {
+            "year": obj,
+            "app": app,
+            "row": selectors.masked(app),
+            "due": due,
+            "revealed": revealed,
+            "objection_form": ObjectionForm(initial={"filed_on": clock.today()}),
+            "decide_form": ObjectionDecideForm(initial={"decided_on": clock.today()}),
+        },
+    )
 
 
 @require_POST
@@ -195,18 +244,33 @@ def objection_file(request, year, number):
         data = form.cleaned_data
         corrections = {k: data[k] for k in ("zone", "moved_in_on", "workplace_outside_months") if data.get(k)}
         try:
-            services.objection_file(application=app, filed_on=data["filed_on"], reason=data["reason"],
-                                    corrections=corrections, actor=Actor.for_user(request.user))
+            services.objection_file(
+                application=app,
+                filed_on=data["filed_on"],
+                reason=data["reason"],
+                corrections=corrections,
+                actor=Actor.for_user(request.user),
+            )
         except RecordInvalid as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("이의신청을 접수했습니다."))
             return redirect("military:application", year=year, number=number)
     due = schedule.objection_due(obj.notified_on) if obj.notified_on else None
-    return render(request, "military/application.html", {
-        "year": obj, "app": app, "row": selectors.masked(app), "due": due, "revealed": None,
-        "objection_form": form, "decide_form": ObjectionDecideForm(initial={"decided_on": clock.today()}),
-    }, status=400)
+    return render(
+        request,
+        "military/application.html",
+        {
+            "year": obj,
+            "app": app,
+            "row": selectors.masked(app),
+            "due": due,
+            "revealed": None,
+            "objection_form": form,
+            "decide_form": ObjectionDecideForm(initial={"decided_on": clock.today()}),
+        },
+        status=400,
+    )
 
 
 @require_POST
@@ -219,11 +283,16 @@ def objection_decide(request, year, number, pk):
     form = ObjectionDecideForm(request.POST)
     if form.is_valid():
         try:
-            result = services.objection_decide(objection=objection, actor=Actor.for_user(request.user), **form.cleaned_data)
+            result = services.objection_decide(
+                objection=objection, actor=Actor.for_user(request.user), **form.cleaned_data
+            )
         except RecordInvalid as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, _("재심의 결과를 기록했습니다: %(amount)s원") % {"amount": f"{result.amount_after or 0:,}"})
+            messages.success(
+                request,
+                _("재심의 결과를 기록했습니다: %(amount)s원") % {"amount": f"{result.amount_after or 0:,}"},
+            )
     else:
         messages.error(request, _("재심의 결과와 일자를 입력해 주세요."))
     return redirect("military:application", year=year, number=number)
@@ -244,7 +313,10 @@ def payments_csv(request, year):
     obj = _year(year)
     content, count, total = reports.payments_csv(obj)
     services.audit.record(
-        Actor.for_user(request.user), services.AUDIT_REVEAL, services.record_type_for(CompensationYear), obj,
+        Actor.for_user(request.user),
+        services.AUDIT_REVEAL,
+        services.record_type_for(CompensationYear),
+        obj,
         after={"export": "payments.csv", "rows": count, "total": total},
     )
     return download(content, f"군소음보상_지급_{obj.year}.csv", "text/csv; charset=cp949")
@@ -262,16 +334,26 @@ def compute_page(request):
             months = services._months(data["workplace_outside_months"])
             if version is None:
                 raise RecordInvalid(_("규칙표가 없습니다."))
-            result = compute(Facts(
-                year=data["residence_year"], zone=data["zone"], moved_in_on=data["moved_in_on"],
-                moved_out_on=data["moved_out_on"], workplace_outside_months=tuple(months),
-                base_established_on=data["base_established_on"],
-            ), services.rule_table_of(version))
+            result = compute(
+                Facts(
+                    year=data["residence_year"],
+                    zone=data["zone"],
+                    moved_in_on=data["moved_in_on"],
+                    moved_out_on=data["moved_out_on"],
+                    workplace_outside_months=tuple(months),
+                    base_established_on=data["base_established_on"],
+                ),
+                services.rule_table_of(version),
+            )
         except (RecordInvalid, CompensationError) as exc:
             error = str(exc)
     invalid = request.method == "POST" and (error or form.errors)
-    return render(request, "military/compute.html", {"form": form, "result": result, "error": error,
-                                                     "version": version}, status=400 if invalid else 200)
+    return render(
+        request,
+        "military/compute.html",
+        {"form": form, "result": result, "error": error, "version": version},
+        status=400 if invalid else 200,
+    )
 
 
 @require_GET
@@ -284,12 +366,19 @@ def support(request):
 @role_required
 def cooperation(request):
     today = clock.today()
-    return render(request, "military/cooperation.html", {
-        "councils": selectors.councils(), "tasks": selectors.tasks(), "agreements": selectors.agreements(),
-        "due": services.councils_due(today), "planning": _planning(request),
-        "meeting_form": MeetingForm(initial={"held_on": today}),
-        "follow_form": FollowUpForm(initial={"on": today}),
-    })
+    return render(
+        request,
+        "military/cooperation.html",
+        {
+            "councils": selectors.councils(),
+            "tasks": selectors.tasks(),
+            "agreements": selectors.agreements(),
+            "due": services.councils_due(today),
+            "planning": _planning(request),
+            "meeting_form": MeetingForm(initial={"held_on": today}),
+            "follow_form": FollowUpForm(initial={"on": today}),
+        },
+    )
 
 
 @require_POST
@@ -300,7 +389,9 @@ def meeting_record(request, code):
     form = MeetingForm(request.POST)
     if form.is_valid():
         try:
-            services.council_meeting_record(council=council, actor=Actor.for_user(request.user), **form.cleaned_data)
+            services.council_meeting_record(
+                council=council, actor=Actor.for_user(request.user), **form.cleaned_data
+            )
         except RecordInvalid as exc:
             messages.error(request, str(exc))
         else:

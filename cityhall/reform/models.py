@@ -42,7 +42,9 @@ class RegulationCase(Sourced):
 
     code = models.CharField(_("코드"), max_length=64, unique=True, validators=[code_validator])
     title = models.CharField(_("과제명"), max_length=200)
-    department = models.ForeignKey(OrgUnit, verbose_name=_("발굴 부서"), on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(
+        OrgUnit, verbose_name=_("발굴 부서"), on_delete=models.PROTECT, related_name="+"
+    )
     source = models.CharField(_("발굴 경로"), max_length=20, choices=Source.choices)
     regulation = models.CharField(_("규제 내용"), max_length=300)
     legal_basis = models.CharField(_("근거 법령"), max_length=200)
@@ -106,13 +108,19 @@ class ContestEntry(models.Model):
         SILVER = "silver", _("우수")
         BRONZE = "bronze", _("장려")
 
-    contest = models.ForeignKey(Contest, verbose_name=_("대회"), on_delete=models.CASCADE, related_name="entries")
+    contest = models.ForeignKey(
+        Contest, verbose_name=_("대회"), on_delete=models.CASCADE, related_name="entries"
+    )
     title = models.CharField(_("사례명"), max_length=200)
-    department = models.ForeignKey(OrgUnit, verbose_name=_("부서"), on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(
+        OrgUnit, verbose_name=_("부서"), on_delete=models.PROTECT, related_name="+"
+    )
     presenter = models.CharField(_("발표자"), max_length=50)
     score = models.DecimalField(_("심사 점수"), max_digits=5, decimal_places=2, null=True, blank=True)
     award = models.CharField(_("시상"), max_length=8, choices=Award.choices, blank=True, default="")
-    incentive = models.CharField(_("인센티브"), max_length=100, blank=True, help_text=_("포상, 근무평정 가산점 등"))
+    incentive = models.CharField(
+        _("인센티브"), max_length=100, blank=True, help_text=_("포상, 근무평정 가산점 등")
+    )
 
     class Meta:
         verbose_name = _("경진대회 참가 사례")

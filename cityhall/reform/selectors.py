@@ -15,12 +15,24 @@ TARGET_INDICATORS, TARGET_INDICATORS_LINE = 4, 223  # 규제 관련 지표 4건 
 
 # What each evaluation asks for, and where the platform keeps the evidence.
 EVALUATIONS = [
-    {"name": "적극행정 종합평가", "line": 522,
-     "needs": "우수사례 발굴·공유 실적, 우수공무원 선발(상·하반기), 교육 실적", "evidence": "경진대회 참가 사례, 인센티브"},
-    {"name": "제안활성화 우수시군", "line": 522,
-     "needs": "제안 접수·채택 실적, 우수제안 경진대회, 제안 우수 공무원·부서 평가", "evidence": "제안제도 (별도 모듈)"},
-    {"name": "정부합동·시군종합평가 규제 지표", "line": 223,
-     "needs": "규제 발굴·개선 건수, 중앙 건의 수용 건수, 등록규제 정비", "evidence": "규제 개선 과제"},
+    {
+        "name": "적극행정 종합평가",
+        "line": 522,
+        "needs": "우수사례 발굴·공유 실적, 우수공무원 선발(상·하반기), 교육 실적",
+        "evidence": "경진대회 참가 사례, 인센티브",
+    },
+    {
+        "name": "제안활성화 우수시군",
+        "line": 522,
+        "needs": "제안 접수·채택 실적, 우수제안 경진대회, 제안 우수 공무원·부서 평가",
+        "evidence": "제안제도 (별도 모듈)",
+    },
+    {
+        "name": "정부합동·시군종합평가 규제 지표",
+        "line": 223,
+        "needs": "규제 발굴·개선 건수, 중앙 건의 수용 건수, 등록규제 정비",
+        "evidence": "규제 개선 과제",
+    },
 ]
 
 
@@ -47,7 +59,9 @@ def dashboard(year: int) -> Dashboard:
         by_source=[(str(source_labels[k]), by_source.get(k, 0)) for k in source_labels],
         proposals=proposals.count(),
         accepted=proposals.filter(answer__in=["accepted", "partly"]).count(),
-        awaiting=list(proposals.filter(answer="pending").select_related("department").order_by("proposed_on")),
+        awaiting=list(
+            proposals.filter(answer="pending").select_related("department").order_by("proposed_on")
+        ),
     )
 
 

@@ -16,11 +16,15 @@ from . import selectors
 @params.page(year=params.Year(label=_("연도")))
 def dashboard(request):
     year = request.query.year or clock.today().year
-    return render(request, "reform/dashboard.html", {
-        "year": year,
-        "board": selectors.dashboard(year),
-        "contests": selectors.contests(year),
-        "evaluations": selectors.EVALUATIONS,
-        "target": selectors.TARGET_CASES,
-        "target_line": selectors.TARGET_CASES_LINE,
-    })
+    return render(
+        request,
+        "reform/dashboard.html",
+        {
+            "year": year,
+            "board": selectors.dashboard(year),
+            "contests": selectors.contests(year),
+            "evaluations": selectors.EVALUATIONS,
+            "target": selectors.TARGET_CASES,
+            "target_line": selectors.TARGET_CASES_LINE,
+        },
+    )

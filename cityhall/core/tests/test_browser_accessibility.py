@@ -180,7 +180,9 @@ PAGE_KINDS = [
     PageKind("military", "military:overview", "/military/", "군관협력·군소음 보상"),
     PageKind("noise years", "military:years", "/military/noise/", "군소음 피해 보상"),
     PageKind("noise year", "military:year", "/military/noise/2025/", "2025년 군소음 피해 보상"),
-    PageKind("noise application form", "military:apply", "/military/noise/2025/apply/", "보상금 지급 신청 접수"),
+    PageKind(
+        "noise application form", "military:apply", "/military/noise/2025/apply/", "보상금 지급 신청 접수"
+    ),
     PageKind(
         "noise application form with errors",
         "military:apply",
@@ -189,10 +191,20 @@ PAGE_KINDS = [
         then=bad_noise_application,
         status=200,
     ),
-    PageKind("noise application", "military:application", "/military/noise/2025/applications/1/", "신청 2025-0001"),
-    PageKind("noise calculator", "military:compute", "/military/noise/compute/", "보상금 계산기", then=noise_compute),
+    PageKind(
+        "noise application", "military:application", "/military/noise/2025/applications/1/", "신청 2025-0001"
+    ),
+    PageKind(
+        "noise calculator",
+        "military:compute",
+        "/military/noise/compute/",
+        "보상금 계산기",
+        then=noise_compute,
+    ),
     PageKind("support projects", "military:support", "/military/support/", "군소음·군부대 주변지역 지원사업"),
-    PageKind("military cooperation", "military:cooperation", "/military/cooperation/", "군·관 상생발전 협의체"),
+    PageKind(
+        "military cooperation", "military:cooperation", "/military/cooperation/", "군·관 상생발전 협의체"
+    ),
     PageKind("reform", "reform:dashboard", "/reform/?year=2025", "2025년 규제혁신·적극행정"),
     PageKind("record types", "core:records", "/records/", "전체 기록"),
     PageKind("record list", "core:record_list", "/records/programs/", "사업"),

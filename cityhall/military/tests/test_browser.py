@@ -33,7 +33,9 @@ def test_a_computation_with_its_explanation(page, site, make_user):
     page.get_by_label("군용비행장 설치일").fill("2010-03-29")
     page.get_by_role("button", name="계산").click()
     expect(page.locator("#result-amount")).to_have_text("270,000원")
-    expect(page.get_by_text("전입일 2015-01-07 (2011-01-01 이후 전입): 50% 감액", exact=False)).to_be_visible()
+    expect(
+        page.get_by_text("전입일 2015-01-07 (2011-01-01 이후 전입): 50% 감액", exact=False)
+    ).to_be_visible()
     # Bad input: a month that does not exist.
     page.get_by_label("근무지가 구역 밖인 월").fill("13")
     page.get_by_role("button", name="계산").click()

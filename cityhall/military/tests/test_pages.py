@@ -31,8 +31,15 @@ def other(client, make_user):
 
 @pytest.mark.parametrize(
     "path",
-    ["/military/", "/military/noise/", "/military/noise/2025/", "/military/noise/compute/", "/military/support/",
-     "/military/cooperation/", "/reform/"],
+    [
+        "/military/",
+        "/military/noise/",
+        "/military/noise/2025/",
+        "/military/noise/compute/",
+        "/military/support/",
+        "/military/cooperation/",
+        "/reform/",
+    ],
 )
 def test_pages_render_for_any_role(sample, other, path):
     assert other.get(path).status_code == 200
@@ -59,10 +66,19 @@ def test_application_detail_explains_and_reveal_is_audited(sample, planner):
 
 def test_bad_application_shows_korean_errors_and_writes_nothing(sample, planner):
     before = NoiseApplication.objects.count()
-    response = planner.post("/military/noise/2025/apply/", {
-        "name": "새신청", "resident_number": "900101-1000000", "address": "군하리", "zone": "5",
-        "moved_in_on": "2025-02-20", "applied_on": "2025-02-10", "bank_code": "011", "account_number": "12-34",
-    })
+    response = planner.post(
+        "/military/noise/2025/apply/",
+        {
+            "name": "새신청",
+            "resident_number": "900101-1000000",
+            "address": "군하리",
+            "zone": "5",
+            "moved_in_on": "2025-02-20",
+            "applied_on": "2025-02-10",
+            "bank_code": "011",
+            "account_number": "12-34",
+        },
+    )
     page = response.content.decode()
     assert response.status_code == 400
     assert "알 수 없는 구역입니다: &#x27;5&#x27;" in page
@@ -72,10 +88,19 @@ def test_bad_application_shows_korean_errors_and_writes_nothing(sample, planner)
 
 
 def test_no_stored_xss_in_the_explanation(sample, planner):
-    response = planner.post("/military/noise/2025/apply/", {
-        "name": "<script>alert(1)</script>", "resident_number": "900101-1000000", "address": "<b>x</b>", "zone": "3",
-        "moved_in_on": "2000-01-01", "applied_on": "2025-02-10", "bank_code": "011", "account_number": "1234567890",
-    })
+    response = planner.post(
+        "/military/noise/2025/apply/",
+        {
+            "name": "<script>alert(1)</script>",
+            "resident_number": "900101-1000000",
+            "address": "<b>x</b>",
+            "zone": "3",
+            "moved_in_on": "2000-01-01",
+            "applied_on": "2025-02-10",
+            "bank_code": "011",
+            "account_number": "1234567890",
+        },
+    )
     assert response.status_code == 302
     page = planner.get(response["Location"]).content.decode()
     assert "<script>alert(1)" not in page
@@ -103,10 +128,14 @@ def test_a_step_out_of_order_is_refused_with_a_message(sample, planner):
 
 def test_compute_page_bad_zone_and_result(db, other):
     services.rule_version_load_default(actor=services.audit.Actor.system("t"))
-    ok = other.post("/military/noise/compute/", {"residence_year": 2024, "zone": "2", "moved_in_on": "2015-01-07"})
+    ok = other.post(
+        "/military/noise/compute/", {"residence_year": 2024, "zone": "2", "moved_in_on": "2015-01-07"}
+    )
     assert "270,000원" in ok.content.decode()
-    bad = other.post("/military/noise/compute/", {"residence_year": 2024, "zone": "2", "moved_in_on": "2015-01-07",
-                                                  "workplace_outside_months": "13"})
+    bad = other.post(
+        "/military/noise/compute/",
+        {"residence_year": 2024, "zone": "2", "moved_in_on": "2015-01-07", "workplace_outside_months": "13"},
+    )
     assert bad.status_code == 400 and "근무지 월은 1~12여야 합니다." in bad.content.decode()
 
 

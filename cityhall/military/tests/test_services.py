@@ -1,12 +1,10 @@
 """The compensation cycle through the services, on the Gimpo dataset: the 2025 sample year, bad input,
 decisions frozen against new rule versions, objections and re-review, personal data."""
 
-import threading
 from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 
 from cityhall.core.audit import Actor
 from cityhall.core.models import AuditEvent
@@ -18,14 +16,19 @@ from cityhall.military.models import (
     NoiseApplication,
     NoiseRuleRow,
     NoiseRuleVersion,
-    Objection,
 )
 from cityhall.organisation.models import OrgUnit, Role
 
 SYSTEM = Actor.system("test")
 GOOD = {
-    "name": "홍길동", "resident_number": "800101-1234567", "address": "월곶면 군하리 1", "zone": "3",
-    "moved_in_on": "2005-03-01", "applied_on": "2025-02-10", "bank_code": "011", "account_number": "301-1234-5678-91",
+    "name": "홍길동",
+    "resident_number": "800101-1234567",
+    "address": "월곶면 군하리 1",
+    "zone": "3",
+    "moved_in_on": "2005-03-01",
+    "applied_on": "2025-02-10",
+    "bank_code": "011",
+    "account_number": "301-1234-5678-91",
 }
 
 
@@ -33,7 +36,10 @@ GOOD = {
 def year(db):
     version = services.rule_version_load_default(actor=SYSTEM)
     return services.year_open(
-        year=2025, org_unit=OrgUnit.objects.get(code="policy-planning"), area="군하리", rule_version=version,
+        year=2025,
+        org_unit=OrgUnit.objects.get(code="policy-planning"),
+        area="군하리",
+        rule_version=version,
         actor=SYSTEM,
     )
 
@@ -58,17 +64,27 @@ def test_application_is_encrypted_masked_and_computed(year):
     assert (row.name, row.resident_number, row.account) == ("홍*동", "800101-1******", "301*******891")
     assert services.application_reveal(application=app, actor=SYSTEM)["account_number"] == "3011234567891"
     assert AuditEvent.objects.filter(record_type="noise_applications", action="reveal").count() == 1
-    assert "800101" not in str(AuditEvent.objects.filter(record_type="noise_applications").values_list("after"))
+    assert "800101" not in str(
+        AuditEvent.objects.filter(record_type="noise_applications").values_list("after")
+    )
 
 
 @pytest.mark.parametrize(
     ("change", "field", "message"),
     [
-        ({"moved_in_on": "2025-02-11"}, "moved_in_on", "전입일(2025-02-11)이 신청일(2025-02-10)보다 늦습니다."),
+        (
+            {"moved_in_on": "2025-02-11"},
+            "moved_in_on",
+            "전입일(2025-02-11)이 신청일(2025-02-10)보다 늦습니다.",
+        ),
         ({"zone": "4"}, "zone", "알 수 없는 구역입니다: '4' (1종·2종·3종 중 하나)"),
         ({"account_number": "301-12"}, "account_number", "계좌번호는 숫자 10~14자리여야 합니다."),
         ({"bank_code": "999"}, "bank_code", "알 수 없는 은행코드입니다: '999'"),
-        ({"resident_number": "801301-1234567"}, "resident_number", "주민등록번호 앞 6자리가 올바른 생년월일이 아닙니다."),
+        (
+            {"resident_number": "801301-1234567"},
+            "resident_number",
+            "주민등록번호 앞 6자리가 올바른 생년월일이 아닙니다.",
+        ),
         ({"applied_on": "2025-03-04"}, "applied_on", "신청 기간(2025-01-01 ~ 2025-02-28)이 아닙니다."),
         ({"moved_in_on": "2005/03/01"}, "moved_in_on", "전입일은(는) YYYY-MM-DD 형식이어야 합니다."),
     ],
@@ -103,16 +119,25 @@ def test_a_new_rule_version_never_changes_a_decided_year(year):
 
     with pytest.raises(RecordInvalid, match="이미 심의 결정에 쓰인 규칙표는 고칠 수 없습니다"):
         record_update(rtype=REGISTRY["noise_rule_rows"], obj=row, data={"amount": 40_000}, actor=SYSTEM)
-    newer = NoiseRuleVersion.objects.create(code="decree-2030", title="가상 개정", effective_from=date(2030, 1, 1))
+    newer = NoiseRuleVersion.objects.create(
+        code="decree-2030", title="가상 개정", effective_from=date(2030, 1, 1)
+    )
     for r in NoiseRuleRow.objects.filter(version=year.rule_version):
         r.pk, r.version = None, newer
         if r.kind == "zone_amount":
             r.amount *= 2
         r.save()
     # An objection decided later still computes with the version the year was decided with.
-    objection = services.objection_file(application=app, filed_on=date(2025, 6, 2), reason="전입일 정정",
-                                        corrections={"moved_in_on": "1985-01-01"}, actor=SYSTEM)
-    services.objection_decide(objection=objection, outcome="accepted", decided_on=date(2025, 6, 20), actor=SYSTEM)
+    objection = services.objection_file(
+        application=app,
+        filed_on=date(2025, 6, 2),
+        reason="전입일 정정",
+        corrections={"moved_in_on": "1985-01-01"},
+        actor=SYSTEM,
+    )
+    services.objection_decide(
+        objection=objection, outcome="accepted", decided_on=date(2025, 6, 20), actor=SYSTEM
+    )
     app.refresh_from_db()
     assert app.decided_amount == 360_000 and app.decided_rule_version.code == "decree-2020"
 
@@ -121,19 +146,25 @@ def test_objection_outcomes(year):
     app = _decided(year)
     corrections = {"zone": "2", "workplace_outside_months": "1,2"}
     # dismissed: nothing changes
-    o = services.objection_file(application=app, filed_on=date(2025, 6, 10), reason="구역 정정", corrections=corrections,
-                                actor=SYSTEM)
-    o = services.objection_decide(objection=o, outcome="dismissed", decided_on=date(2025, 6, 12), actor=SYSTEM)
+    o = services.objection_file(
+        application=app, filed_on=date(2025, 6, 10), reason="구역 정정", corrections=corrections, actor=SYSTEM
+    )
+    o = services.objection_decide(
+        objection=o, outcome="dismissed", decided_on=date(2025, 6, 12), actor=SYSTEM
+    )
     assert (o.amount_before, o.amount_after) == (252_000, 252_000)
     # partly: only the zone → 2종 45,000 × 12 × 70 % = 378,000
-    o = services.objection_file(application=app, filed_on=date(2025, 6, 13), reason="구역 정정", corrections=corrections,
-                                actor=SYSTEM)
-    o = services.objection_decide(objection=o, outcome="partly", accepted=["zone"], decided_on=date(2025, 6, 16),
-                                  actor=SYSTEM)
+    o = services.objection_file(
+        application=app, filed_on=date(2025, 6, 13), reason="구역 정정", corrections=corrections, actor=SYSTEM
+    )
+    o = services.objection_decide(
+        objection=o, outcome="partly", accepted=["zone"], decided_on=date(2025, 6, 16), actor=SYSTEM
+    )
     assert o.amount_after == 378_000
     # accepted: zone and workplace → Jan–Feb at 60 %: 2 × 18,000 + 10 × 31,500 = 351,000
-    o = services.objection_file(application=app, filed_on=date(2025, 6, 17), reason="근무지", corrections=corrections,
-                                actor=SYSTEM)
+    o = services.objection_file(
+        application=app, filed_on=date(2025, 6, 17), reason="근무지", corrections=corrections, actor=SYSTEM
+    )
     o = services.objection_decide(objection=o, outcome="accepted", decided_on=date(2025, 6, 20), actor=SYSTEM)
     app.refresh_from_db()
     assert (o.amount_after, app.decided_amount, app.zone) == (351_000, 351_000, "2")
@@ -178,11 +209,11 @@ def test_quarterly_council_reminder(db):
     working = CooperationCouncil.objects.get(code="mil-council-working")
     due = dict(services.councils_due(date(2025, 3, 20)))
     assert due[working] == date(2025, 3, 31)
-    services.council_meeting_record(council=working, held_on=date(2025, 3, 25), minutes="1분기 실무협의체", actor=SYSTEM)
+    services.council_meeting_record(
+        council=working, held_on=date(2025, 3, 25), minutes="1분기 실무협의체", actor=SYSTEM
+    )
     assert working not in dict(services.councils_due(date(2025, 4, 1)))
     assert dict(services.councils_due(date(2025, 6, 20)))[working] == date(2025, 6, 30)
-
-
 
 
 def test_objection_deadline_counts_korean_holidays():

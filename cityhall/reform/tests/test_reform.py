@@ -11,8 +11,14 @@ from cityhall.reform.models import ContestEntry, RegulationCase
 
 SYSTEM = Actor.system("test")
 CASE = {
-    "code": "case-x", "title": "과제", "department": "policy-planning", "source": "citizen_report",
-    "regulation": "규제", "legal_basis": "법 제1조", "improvement": "ministry_proposal", "ministry": "국방부",
+    "code": "case-x",
+    "title": "과제",
+    "department": "policy-planning",
+    "source": "citizen_report",
+    "regulation": "규제",
+    "legal_basis": "법 제1조",
+    "improvement": "ministry_proposal",
+    "ministry": "국방부",
     "found_on": "2025-03-01",
 }
 
@@ -31,7 +37,11 @@ def test_samples_and_dashboard(db):
     ("change", "field", "message"),
     [
         ({"ministry": ""}, "__all__", "중앙부처 건의는 소관 부처를 적습니다."),
-        ({"improvement": "self_fix", "ministry": "", "answer": "accepted"}, "answer", "자체 개선 과제에는 부처 회신이 없습니다."),
+        (
+            {"improvement": "self_fix", "ministry": "", "answer": "accepted"},
+            "answer",
+            "자체 개선 과제에는 부처 회신이 없습니다.",
+        ),
         ({"answer": "accepted"}, "proposed_on", "회신을 적으려면 건의일이 필요합니다."),
         ({"status": "done"}, "__all__", "개선 완료에는 완료일이 필요합니다."),
     ],
@@ -50,4 +60,6 @@ def test_planning_edits_other_departments_do_not(db, make_user):
     record_create(rtype=REGISTRY["regulation_cases"], data=CASE, actor=Actor.for_user(planner))
     other = make_user("sc-editor", Role.EDITOR, "smart-city")
     with pytest.raises(PermissionDenied):
-        record_create(rtype=REGISTRY["regulation_cases"], data={**CASE, "code": "case-y"}, actor=Actor.for_user(other))
+        record_create(
+            rtype=REGISTRY["regulation_cases"], data={**CASE, "code": "case-y"}, actor=Actor.for_user(other)
+        )
