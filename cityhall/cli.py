@@ -168,6 +168,12 @@ def _load_samples(actor) -> None:
     built = registry_build_from_seed(actor=actor)
     devices = f"스마트가로등 {built.lights}대, 기지국 {built.base_stations}개소"
     print(f"{devices}를 등록했습니다 (식별번호는 부여한 값).")
+    from cityhall.military.services import samples_load as military_samples_load
+    from cityhall.reform.services import samples_load as reform_samples_load
+
+    military_samples_load(actor=actor)
+    reform_samples_load(actor=actor)
+    print("예시 자료(군소음 보상 신청 150건, 협의체·협력과제, 규제 개선 과제)를 불러왔습니다.")
 
 
 def _web_server(host: str, port: int):

@@ -527,6 +527,18 @@ def application_reveal(*, application: NoiseApplication, actor: audit.Actor) -> 
     return data
 
 
+def payment_file_record(*, year: CompensationYear, rows: int, total: int, actor: audit.Actor) -> None:
+    """The bank file carries full account numbers: each download is recorded as an access."""
+    require_planning(actor)
+    audit.record(
+        actor,
+        AUDIT_REVEAL,
+        record_type_for(CompensationYear),
+        year,
+        after={"export": "payments.csv", "rows": rows, "total": total},
+    )
+
+
 @transaction.atomic
 def personal_data_purge(*, today: date, actor: audit.Actor) -> int:
     """Delete the personal data of applications whose retention period has ended (개인정보 보호법 §21).

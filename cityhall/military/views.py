@@ -312,13 +312,7 @@ def payments_csv(request, year):
     _require_planning(request)
     obj = _year(year)
     content, count, total = reports.payments_csv(obj)
-    services.audit.record(
-        Actor.for_user(request.user),
-        services.AUDIT_REVEAL,
-        services.record_type_for(CompensationYear),
-        obj,
-        after={"export": "payments.csv", "rows": count, "total": total},
-    )
+    services.payment_file_record(year=obj, rows=count, total=total, actor=Actor.for_user(request.user))
     return download(content, f"군소음보상_지급_{obj.year}.csv", "text/csv; charset=cp949")
 
 

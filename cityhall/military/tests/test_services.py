@@ -230,3 +230,16 @@ def test_objection_period_is_a_setting(settings):
 
     settings.CITYHALL_NOISE_OBJECTION_DAYS = 60
     assert objection_due(date(2025, 5, 30))[0] == date(2025, 7, 29)
+
+
+def test_daily_command_purges_and_reminds(db, monkeypatch):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    services.samples_load()
+    monkeypatch.setenv("CITYHALL_TODAY", "2031-03-20")
+    out = StringIO()
+    call_command("military_daily", stdout=out)
+    assert "개인정보 파기: 150건" in out.getvalue()
+    assert "개최 알림: 실무협의체 — 기한 2031-03-31" in out.getvalue()
