@@ -24,6 +24,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 # 금융결제원 표준 은행코드 (the ones residents commonly name; extend in settings if needed).
 BANKS = {
@@ -86,7 +87,9 @@ def decrypt(token: str) -> str:
     try:
         return _cipher().decrypt(token.encode()).decode()
     except InvalidToken as exc:  # a key that was removed from the settings
-        raise PersonalDataError("개인정보를 복호화할 수 없습니다 (키 확인 필요).", field="__all__") from exc
+        raise PersonalDataError(
+            _("개인정보를 복호화할 수 없습니다 (키 확인 필요)."), field="__all__"
+        ) from exc
 
 
 def index(value: str) -> str:
@@ -98,7 +101,7 @@ def clean_resident_number(raw: str) -> str:
     digits = re.sub(r"[\s-]", "", raw or "")
     if not re.fullmatch(r"\d{13}", digits):
         raise PersonalDataError(
-            "주민등록번호는 숫자 13자리여야 합니다 (예: 800101-1234567).", field="resident_number"
+            _("주민등록번호는 숫자 13자리여야 합니다 (예: 800101-1234567)."), field="resident_number"
         )
     century = {
         "1": 1900,
@@ -116,19 +119,21 @@ def clean_resident_number(raw: str) -> str:
         date(century + int(digits[:2]), int(digits[2:4]), int(digits[4:6]))
     except ValueError as exc:
         raise PersonalDataError(
-            "주민등록번호 앞 6자리가 올바른 생년월일이 아닙니다.", field="resident_number"
+            _("주민등록번호 앞 6자리가 올바른 생년월일이 아닙니다."), field="resident_number"
         ) from exc
     return f"{digits[:6]}-{digits[6:]}"
 
 
 def clean_account(bank_code: str, raw: str) -> str:
     if bank_code not in BANKS:
-        raise PersonalDataError(f"알 수 없는 은행코드입니다: '{bank_code}'", field="bank_code")
+        raise PersonalDataError(
+            _("알 수 없는 은행코드입니다: '%(code)s'") % {"code": bank_code}, field="bank_code"
+        )
     if not re.fullmatch(r"[\d-]+", raw or "") or "--" in raw or raw.startswith("-") or raw.endswith("-"):
-        raise PersonalDataError("계좌번호는 숫자와 하이픈(-)만 쓸 수 있습니다.", field="account_number")
+        raise PersonalDataError(_("계좌번호는 숫자와 하이픈(-)만 쓸 수 있습니다."), field="account_number")
     digits = raw.replace("-", "")
     if not 10 <= len(digits) <= 14:
-        raise PersonalDataError("계좌번호는 숫자 10~14자리여야 합니다.", field="account_number")
+        raise PersonalDataError(_("계좌번호는 숫자 10~14자리여야 합니다."), field="account_number")
     return digits
 
 
