@@ -16,5 +16,7 @@ urlpatterns = [
     path("", include("cityhall.military.urls")),
     path("", include("cityhall.reform.urls")),
     path("streetlights/", include("cityhall.streetlights.urls")),
+    path("", include("cityhall.bookings.urls")),
+    path("", include("cityhall.notifications.urls")),
     path("", include("cityhall.core.urls")),
 ]

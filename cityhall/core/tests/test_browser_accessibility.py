@@ -17,9 +17,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
+from cityhall.bookings.tests.test_pages import booking_sample
 from cityhall.budget.models import Program
 from cityhall.core.audit import Actor
 from cityhall.military import services as military
+from cityhall.notifications.tests.test_pages import notification_sample
 from cityhall.organisation.models import Role
 from cityhall.organisation.services import workload_load_sample
 from cityhall.performance.services import performance_load_sample
@@ -206,6 +208,14 @@ PAGE_KINDS = [
         "military cooperation", "military:cooperation", "/military/cooperation/", "군·관 상생발전 협의체"
     ),
     PageKind("reform", "reform:dashboard", "/reform/?year=2025", "2025년 규제혁신·적극행정"),
+    PageKind("booking resources", "bookings:resources", "/bookings/", "예약 현황"),
+    PageKind("notification outbox", "notifications:outbox", "/notifications/outbox/", "알림 발송함"),
+    PageKind(
+        "notification preferences",
+        "notifications:preferences",
+        "/notifications/preferences/",
+        "알림 수신 설정",
+    ),
     PageKind("record types", "core:records", "/records/", "전체 기록"),
     PageKind("record list", "core:record_list", "/records/programs/", "사업"),
     PageKind("record", "core:record_detail", "/records/programs/{program}/", "스마트가로등 운영"),
@@ -367,6 +377,8 @@ def scenario(site, make_user, monkeypatch):
     repair = repair_order_open(actor=system, kind="lamp_failure", detail="램프 불량", light="SL-HAGUN41-002")
     military.samples_load(actor=system)
     reform.samples_load(actor=system)
+    booking_sample(actor=system)
+    notification_sample()
     return {
         "round": round_.pk,
         "repair": repair.number,
