@@ -287,6 +287,7 @@ class CooperationCouncil(Sourced):
     )
     members = models.JSONField(_("구성원"), default=list, blank=True)
     meetings = models.JSONField(_("회의 (일자·회의록)"), default=list, blank=True)
+    reminded_due = models.DateField(_("알림 보낸 개최 기한"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("군·관 협의체")

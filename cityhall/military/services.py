@@ -699,3 +699,36 @@ def samples_load(*, actor: audit.Actor | None = None) -> CompensationYear:
         for row in samples.applicants():
             application_submit(year=year, data=row, actor=actor, sample=True)
     return year
+
+
+def council_reminders_send(*, today: date, actor: audit.Actor) -> int:
+    """Remind 정책기획과's editors and managers (e-mail/SMS through the shared notifications, their
+    preferences for "reminders" applied) once per due date of each regular council. Returns how many
+    notifications were written."""
+    from cityhall.notifications import services as notifications
+    from cityhall.organisation.selectors import department_users
+
+    sent = 0
+    recipients = [u for u in department_users("policy-planning", ("editor", "manager")) if u.email]
+    for council, due in councils_due(today):
+        if council.reminded_due == due:
+            continue
+        with transaction.atomic():
+            for user in recipients:
+                sent += len(
+                    notifications.notify(
+                        template="general/notice",
+                        context={
+                            "name": user.get_full_name() or user.get_username(),
+                            "title": _("%(council)s 개최 기한 %(due)s")
+                            % {"council": council.name, "due": due.isoformat()},
+                            "detail": _("%(cadence)s 정기 협의체입니다. 회의를 열고 회의록을 기록해 주세요.")
+                            % {"cadence": council.cadence},
+                        },
+                        kind="reminders",
+                        user=user,
+                        actor=actor,
+                    )
+                )
+            CooperationCouncil.objects.filter(pk=council.pk).update(reminded_due=due)
+    return sent

@@ -243,3 +243,20 @@ def test_daily_command_purges_and_reminds(db, monkeypatch):
     call_command("military_daily", stdout=out)
     assert "개인정보 파기: 150건" in out.getvalue()
     assert "개최 알림: 실무협의체 — 기한 2031-03-31" in out.getvalue()
+
+
+def test_council_reminder_is_sent_once_per_due_date(db, make_user):
+    from cityhall.notifications.models import Notification
+
+    services.samples_load()
+    planner = make_user("pp-editor", Role.EDITOR, "policy-planning")
+    planner.email = "planner@example.org"
+    planner.save()
+    make_user("sc-editor", Role.EDITOR, "smart-city").__class__.objects.filter(username="sc-editor").update(
+        email="other@example.org"
+    )
+    assert services.council_reminders_send(today=date(2025, 3, 20), actor=SYSTEM) >= 1
+    subjects = list(Notification.objects.values_list("subject", flat=True))
+    assert any("실무협의체 개최 기한 2025-03-31" in s for s in subjects)
+    assert not Notification.objects.filter(recipient="other@example.org").exists()
+    assert services.council_reminders_send(today=date(2025, 3, 21), actor=SYSTEM) == 0

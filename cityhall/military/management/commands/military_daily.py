@@ -1,6 +1,6 @@
 """Daily jobs of the military module: delete the personal data whose retention period has ended and
-list the councils whose regular meeting falls due (the reminder; sent through the shared notifications
-once they are on main). Idempotent; run from cron or the task runner."""
+list the councils whose regular meeting falls due (the reminder, sent once per due date through the
+shared notifications). Idempotent; run from cron or the task runner."""
 
 from django.core.management.base import BaseCommand
 
@@ -21,3 +21,5 @@ class Command(BaseCommand):
         self.stdout.write(f"개인정보 파기: {purged}건")
         for council, due in services.councils_due(today):
             self.stdout.write(f"개최 알림: {council.name} — 기한 {due:%Y-%m-%d}")
+        sent = services.council_reminders_send(today=today, actor=actor)
+        self.stdout.write(f"알림 발송: {sent}건")
