@@ -73,7 +73,7 @@ class NoiseRuleRow(models.Model):
             models.CheckConstraint(
                 condition=Q(rate__isnull=True) | Q(rate__lte=100),
                 name="military_rule_rate_le_100",
-                violation_error_message=_("감액률은 100%를 넘을 수 없습니다."),
+                violation_error_message=_("감액률은 100%%를 넘을 수 없습니다."),
             ),
         ]
 
@@ -254,7 +254,7 @@ class SupportProjectProgress(models.Model):
             models.CheckConstraint(
                 condition=Q(progress__lte=100),
                 name="military_support_progress_le_100",
-                violation_error_message=_("진척률은 100%를 넘을 수 없습니다."),
+                violation_error_message=_("진척률은 100%%를 넘을 수 없습니다."),
             )
         ]
 
@@ -263,9 +263,11 @@ class SupportProjectProgress(models.Model):
 
 
 # -- 군·관 협력 -------------------------------------------------------------------------------------
-class CooperationCouncil(Sourced):
-    """군·관 상생발전 협의체의 한 단계 (대표협의체·실무협의체·실무분과). Until the committees app
-    keeps meetings, a council's meetings are dates with their minutes (``meetings``)."""
+class CooperationCouncil(models.Model):
+    """군·관 상생발전 협의체의 한 단계: the council itself (name, composition, purpose, cadence, members)
+    is the committees app's ``Committee`` (kind 협의체, seed lines 535–537); this keeps what the
+    cooperation work adds — the tier, the regular interval the reminders follow, and, until the
+    committees app keeps meetings, the meetings as dates with their minutes."""
 
     class Tier(models.TextChoices):
         REPRESENTATIVE = "representative", _("대표협의체")
@@ -273,29 +275,27 @@ class CooperationCouncil(Sourced):
         SUBCOMMITTEE = "subcommittee", _("실무분과")
 
     code = models.CharField(_("코드"), max_length=64, unique=True, validators=[code_validator])
-    tier = models.CharField(_("단계"), max_length=16, choices=Tier.choices)
-    org_unit = models.ForeignKey(
-        OrgUnit, verbose_name=_("소관 부서"), on_delete=models.PROTECT, related_name="+"
+    committee = models.OneToOneField(
+        Committee, verbose_name=_("협의체"), on_delete=models.PROTECT, related_name="military_council"
     )
-    name = models.CharField(_("이름"), max_length=100)
-    city_side = models.CharField(_("시 측 구성"), max_length=100)
-    military_side = models.CharField(_("군 측 구성"), max_length=100)
-    role = models.CharField(_("역할"), max_length=200, blank=True)
-    cadence = models.CharField(_("운영 주기"), max_length=50)
+    tier = models.CharField(_("단계"), max_length=16, choices=Tier.choices)
     cadence_months = models.PositiveSmallIntegerField(
         _("정기 개최 간격(개월)"), null=True, blank=True, help_text=_("비우면 수시 개최 (알림 없음)")
     )
-    members = models.JSONField(_("구성원"), default=list, blank=True)
     meetings = models.JSONField(_("회의 (일자·회의록)"), default=list, blank=True)
     reminded_due = models.DateField(_("알림 보낸 개최 기한"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("군·관 협의체")
         verbose_name_plural = _("군·관 협의체")
-        ordering = ["id"]
+        ordering = ["committee__number", "id"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.committee.name
+
+    @property
+    def name(self) -> str:
+        return self.committee.name
 
 
 class CooperationTask(Sourced):

@@ -43,10 +43,10 @@ register(
 register(
     "cooperation_councils",
     CooperationCouncil,
-    owner="org_unit",
-    search=("name", "city_side", "military_side"),
+    owner="committee__org_unit",
+    search=("code",),
     filters=("tier",),
-    columns=("name", "tier", "city_side", "military_side", "cadence"),
+    columns=("committee", "tier", "cadence_months"),
 )
 register(
     "cooperation_tasks",

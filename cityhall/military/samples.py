@@ -83,43 +83,12 @@ def applicants() -> list[dict]:
     return rows
 
 
+# The councils are the committees app's records (seed lines 535–537); the cadence in months follows
+# their 운영 column (연 1~2회 → at least every 6 months, 분기 1회 → every quarter, 수시 → no reminder).
 COUNCILS = [
-    {
-        "code": "mil-council-representative",
-        "tier": "representative",
-        "name": "대표협의체",
-        "city_side": "김포시장",
-        "military_side": "사단장",
-        "role": "최종 의사결정권자 합의 및 협약 체결",
-        "cadence": "연 1~2회",
-        "cadence_months": 6,
-        "section": "IV.1.5",
-        "line": 535,
-    },
-    {
-        "code": "mil-council-working",
-        "tier": "working",
-        "name": "실무협의체",
-        "city_side": "부시장",
-        "military_side": "참모장",
-        "role": "주요 현안에 대한 의견 조율 및 결정",
-        "cadence": "분기 1회",
-        "cadence_months": 3,
-        "section": "IV.1.5",
-        "line": 536,
-    },
-    {
-        "code": "mil-council-subcommittee",
-        "tier": "subcommittee",
-        "name": "실무분과",
-        "city_side": "과장·팀장",
-        "military_side": "참모",
-        "role": "안건에 대한 실무자 간 사전 협의",
-        "cadence": "수시",
-        "cadence_months": None,
-        "section": "IV.1.5",
-        "line": 537,
-    },
+    ("mil-council-representative", "policy-planning-council-1", "representative", 6),
+    ("mil-council-working", "policy-planning-council-2", "working", 3),
+    ("mil-council-subcommittee", "policy-planning-council-3", "subcommittee", None),
 ]
 
 AGREEMENTS = [

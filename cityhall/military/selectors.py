@@ -223,7 +223,7 @@ def councils():
 
 
 def tasks(*, status: str = ""):
-    qs = CooperationTask.objects.select_related("council", "owner")
+    qs = CooperationTask.objects.select_related("council__committee", "owner")
     if status == "open":
         qs = qs.filter(~Q(status__in=[CooperationTask.Status.DONE, CooperationTask.Status.DROPPED]))
     elif status:

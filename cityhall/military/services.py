@@ -639,7 +639,11 @@ def council_next_due(council: CooperationCouncil, today: date) -> date | None:
 def councils_due(today: date, *, within_days: int = 14) -> list[tuple[CooperationCouncil, date]]:
     """Councils with a regular cadence whose next meeting falls due within ``within_days`` (or is late)."""
     due = []
-    for council in CooperationCouncil.objects.exclude(cadence_months__isnull=True).order_by("id"):
+    for council in (
+        CooperationCouncil.objects.exclude(cadence_months__isnull=True)
+        .select_related("committee")
+        .order_by("id")
+    ):
         next_due = council_next_due(council, today)
         if next_due is not None and next_due <= today + timedelta(days=within_days):
             due.append((council, next_due))
@@ -660,8 +664,12 @@ def samples_load(*, actor: audit.Actor | None = None) -> CompensationYear:
     department = OrgUnit.objects.get(code="policy-planning")
     team = OrgUnit.objects.filter(code="military-cooperation").first() or department
     version = rule_version_load_default(actor=actor)
-    for row in samples.COUNCILS:
-        CooperationCouncil.objects.get_or_create(code=row["code"], defaults={**row, "org_unit": department})
+    for code, committee_code, tier, months in samples.COUNCILS:
+        committee = Committee.objects.filter(code=committee_code).first()
+        if committee is not None:
+            CooperationCouncil.objects.get_or_create(
+                code=code, defaults={"committee": committee, "tier": tier, "cadence_months": months}
+            )
     from .models import Agreement
 
     for row in samples.AGREEMENTS:
@@ -682,6 +690,13 @@ def samples_load(*, actor: audit.Actor | None = None) -> CompensationYear:
                 "line": line,
             },
         )
+    from cityhall.budget.selectors import programs_with_shares
+
+    from .models import SupportProjectProgress
+    from .selectors import SUPPORT_GROUPS
+
+    for program in programs_with_shares().filter(group__in=SUPPORT_GROUPS):
+        SupportProjectProgress.objects.get_or_create(program=program)
     year = CompensationYear.objects.filter(year=2025).first()
     if year is None:
         year = year_open(
@@ -723,7 +738,7 @@ def council_reminders_send(*, today: date, actor: audit.Actor) -> int:
                             "title": _("%(council)s 개최 기한 %(due)s")
                             % {"council": council.name, "due": due.isoformat()},
                             "detail": _("%(cadence)s 정기 협의체입니다. 회의를 열고 회의록을 기록해 주세요.")
-                            % {"cadence": council.cadence},
+                            % {"cadence": council.committee.meeting_frequency},
                         },
                         kind="reminders",
                         user=user,

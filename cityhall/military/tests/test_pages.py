@@ -143,3 +143,30 @@ def test_support_page_links_the_plan_check_finding(db, other):
     page = other.get("/military/support/").content.decode()
     assert "용정1리 배수로 정비 사업" in page and "484,000" in page and "48,000" in page
     assert "기재 20,000천원" in page
+
+
+def test_record_pages_of_the_module_answer(sample, planner):
+    from cityhall.military.models import SupportProjectProgress
+
+    services_reform = __import__("cityhall.reform.services", fromlist=["samples_load"])
+    services_reform.samples_load()
+    progress = SupportProjectProgress.objects.get(program__code="policy-planning-mas-5")
+    for path in (
+        "/records/regulation_cases/",
+        "/records/cooperation_tasks/",
+        "/records/noise_rule_rows/",
+        f"/records/support_project_progress/{progress.pk}/edit/",
+    ):
+        assert planner.get(path).status_code == 200, path
+    page = planner.get("/military/support/").content.decode()
+    assert f"/records/support_project_progress/{progress.pk}/edit/" in page
+    response = planner.post(
+        f"/records/support_project_progress/{progress.pk}/edit/",
+        {
+            "program": "policy-planning-mas-5",
+            "status": "in_progress",
+            "progress": "140",
+            "settled_amount": "0",
+        },
+    )
+    assert response.status_code == 400 and "진척률은 100%를 넘을 수 없습니다." in response.content.decode()
