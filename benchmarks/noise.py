@@ -74,7 +74,7 @@ def worker(argv: list[str]) -> int:
         clients[name].force_login(user)
     table = services.rule_table_of(year.rule_version)
     apps = list(NoiseApplication.objects.filter(year=year))
-    facts = [services._facts(a, year) for a in apps]
+    facts = [services.facts_of(a, year) for a in apps]
     times: dict[str, list[float]] = {"compute": [], "decide": [], "page_planning": [], "page_other": []}
     total = 0
     for _ in range(runs):

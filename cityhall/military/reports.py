@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 
-from cityhall.core.exports import Sheet, workbook
+from cityhall.core.exports import HwpxReport, Sheet, workbook
 
 from . import personal, selectors
 from .models import CompensationYear
@@ -52,6 +52,42 @@ def decisions_xlsx(year: CompensationYear) -> bytes:
     total = sum(r.decided_amount or 0 for r in rows)
     summary = Sheet(title="합계", headers=["인원", "결정액 합계(원)"], rows=[[len(rows), total]])
     return workbook([sheet, summary])
+
+
+def decisions_hwpx(year: CompensationYear) -> bytes:
+    """The committee's decision list as a 한글 document (agenda attachment), personal data masked."""
+    rows = selectors.application_rows(year)
+    report = HwpxReport()
+    report.title(f"{year.year}년 군소음 피해 보상금 지급대상 및 보상금액(안)")
+    report.paragraph(
+        f"{year.area} · 보상 대상 기간 {year.residence_year}.1.1.~12.31. · 규칙표 {year.rule_version.code}"
+        + (" · 예시 자료" if year.sample else "")
+    )
+    report.heading("1. 구역별 현황")
+    zones = selectors.zone_totals(year)
+    report.table(
+        ["구역", "인원", "금액(원)"],
+        [[f"{z.zone}종", z.applicants, z.amount] for z in zones]
+        + [["합계", sum(z.applicants for z in zones), sum(z.amount for z in zones)]],
+        widths=[2, 1, 2],
+    )
+    report.heading("2. 지급대상자 (개인정보 마스킹)")
+    report.table(
+        ["접수번호", "성명", "구역", "전입일", "상태", "금액(원)"],
+        [
+            [
+                r.number,
+                r.name,
+                f"{r.zone}종",
+                r.moved_in_on.isoformat(),
+                r.status_label,
+                r.decided_amount if r.decided_amount is not None else r.computed_amount,
+            ]
+            for r in rows
+        ],
+        widths=[1, 1, 1, 2, 1, 2],
+    )
+    return report.to_bytes()
 
 
 PAYMENT_HEADERS = ["은행코드", "은행명", "계좌번호", "예금주", "이체금액", "받는분통장표시"]

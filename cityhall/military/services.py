@@ -119,7 +119,7 @@ def year_open(
     return obj
 
 
-def _facts(app: NoiseApplication, year: CompensationYear, overrides: dict | None = None) -> Facts:
+def facts_of(app: NoiseApplication, year: CompensationYear, overrides: dict | None = None) -> Facts:
     data = {
         "zone": app.zone,
         "moved_in_on": app.moved_in_on,
@@ -155,7 +155,7 @@ def _parse_date(value: Any, field: str, label: str) -> date | None:
         ) from exc
 
 
-def _months(value: Any) -> list[int]:
+def parse_months(value: Any) -> list[int]:
     if value in (None, ""):
         return []
     if isinstance(value, str):
@@ -199,7 +199,7 @@ def application_submit(
         moved_in = _parse_date(data.get("moved_in_on"), "moved_in_on", _("전입일"))
         moved_out = _parse_date(data.get("moved_out_on"), "moved_out_on", _("전출일"))
         applied = _parse_date(data.get("applied_on"), "applied_on", _("신청일"))
-        months = _months(data.get("workplace_outside_months"))
+        months = parse_months(data.get("workplace_outside_months"))
     except RecordInvalid as exc:
         for f, ms in exc.errors.items():
             errors.setdefault(f, []).extend(ms)
@@ -268,7 +268,7 @@ def application_submit(
         retain_until=_retain_until(year),
         sample=sample,
     )
-    result = compute(_facts(app, year), rule_table_of(year.rule_version))
+    result = compute(facts_of(app, year), rule_table_of(year.rule_version))
     app.computed_amount, app.explanation = result.amount, result.lines
     try:
         with transaction.atomic():
@@ -306,7 +306,7 @@ def year_decide(*, year: CompensationYear, decided_on: date, actor: audit.Actor)
     events = []
     apps = list(year.applications.select_for_update().filter(purged=False))
     for app in apps:
-        result = compute(_facts(app, year), table)
+        result = compute(facts_of(app, year), table)
         app.computed_amount = app.decided_amount = result.amount
         app.explanation = result.lines
         app.decided_rule_version = year.rule_version
@@ -431,7 +431,7 @@ def _clean_corrections(corrections: dict[str, Any]) -> dict[str, Any]:
                 raise RecordInvalid(_("알 수 없는 구역입니다: '%(zone)s'") % {"zone": value}, field="zone")
             clean[name] = str(value)
         elif name == "workplace_outside_months":
-            clean[name] = _months(value)
+            clean[name] = parse_months(value)
         else:
             parsed = _parse_date(value, name, name)
             clean[name] = parsed.isoformat() if parsed else None
@@ -473,7 +473,7 @@ def objection_decide(
     }
     version = app.decided_rule_version or year.rule_version
     try:
-        result = compute(_facts(app, year, overrides), rule_table_of(version))
+        result = compute(facts_of(app, year, overrides), rule_table_of(version))
     except CompensationError as exc:
         raise RecordInvalid(str(exc), field=exc.field) from exc
     lines = [

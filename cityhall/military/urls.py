@@ -14,6 +14,7 @@ urlpatterns = [
     path(f"{YEAR}/apply/", views.apply, name="apply"),
     path(f"{YEAR}/<slug:step>/", views.year_step, name="year_step"),
     path(f"{YEAR}/decisions.xlsx", views.decisions_xlsx, name="decisions_xlsx"),
+    path(f"{YEAR}/decisions.hwpx", views.decisions_hwpx, name="decisions_hwpx"),
     path(f"{YEAR}/payments.csv", views.payments_csv, name="payments_csv"),
     path(f"{APP}/", views.application_detail, name="application"),
     path(f"{APP}/reveal/", views.application_reveal, name="reveal"),

@@ -9,12 +9,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cityhall.core import clock, params
 from cityhall.core.audit import Actor
 from cityhall.core.decorators import role_required
-from cityhall.core.exports import XLSX, download
+from cityhall.core.exports import XLSX, download, hwpx_response
 from cityhall.core.permissions import has_permission
 from cityhall.core.services import RecordInvalid
 from cityhall.organisation.selectors import PLANNING_STAFF
@@ -94,6 +95,7 @@ def years(request):
     )
 
 
+@never_cache
 @require_GET
 @role_required
 @params.page(
@@ -155,6 +157,7 @@ def year_step(request, year, step):
     return redirect("military:year", year=year)
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 @role_required
 def apply(request, year):
@@ -184,6 +187,7 @@ def apply(request, year):
     )
 
 
+@never_cache
 @require_GET
 @role_required
 def application_detail(request, year, number):
@@ -206,6 +210,7 @@ def application_detail(request, year, number):
     )
 
 
+@never_cache
 @require_POST
 @role_required
 def application_reveal(request, year, number):
@@ -298,6 +303,16 @@ def objection_decide(request, year, number, pk):
     return redirect("military:application", year=year, number=number)
 
 
+@never_cache
+@require_GET
+@role_required
+def decisions_hwpx(request, year):
+    _require_planning(request)
+    obj = _year(year)
+    return hwpx_response(f"군소음보상_심의결정_{obj.year}.hwpx", reports.decisions_hwpx(obj))
+
+
+@never_cache
 @require_GET
 @role_required
 def decisions_xlsx(request, year):
@@ -306,6 +321,7 @@ def decisions_xlsx(request, year):
     return download(reports.decisions_xlsx(obj), f"군소음보상_심의결정_{obj.year}.xlsx", XLSX)
 
 
+@never_cache
 @require_GET
 @role_required
 def payments_csv(request, year):
@@ -325,7 +341,7 @@ def compute_page(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            months = services._months(data["workplace_outside_months"])
+            months = services.parse_months(data["workplace_outside_months"])
             if version is None:
                 raise RecordInvalid(_("규칙표가 없습니다."))
             result = compute(

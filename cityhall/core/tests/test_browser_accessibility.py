@@ -312,6 +312,7 @@ NOT_PAGES = {
     "streetlights:energy_xlsx": DOWNLOAD,
     "military:year_step": ACTION,
     "military:decisions_xlsx": DOWNLOAD,
+    "military:decisions_hwpx": DOWNLOAD,
     "military:payments_csv": DOWNLOAD,
     "military:reveal": ACTION,
     "military:objection_file": ACTION,

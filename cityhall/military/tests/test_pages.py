@@ -114,6 +114,9 @@ def test_cycle_and_exports(sample, planner):
     book = openpyxl.load_workbook(io.BytesIO(planner.get("/military/noise/2025/decisions.xlsx").content))
     assert book["합계"]["A2"].value == 150 and book["합계"]["B2"].value == 40_000_000
     assert book["심의결정"]["C3"].value == "470202-2******"
+    hwpx = planner.get("/military/noise/2025/decisions.hwpx")
+    assert hwpx.status_code == 200 and hwpx.content[:2] == b"PK"
+    assert "no-store" in hwpx["Cache-Control"]
     response = planner.get("/military/noise/2025/payments.csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("cp949"))))
     assert rows[0] == ["은행코드", "은행명", "계좌번호", "예금주", "이체금액", "받는분통장표시"]
