@@ -77,7 +77,11 @@ class ObjectionDecideForm(forms.Form):
 
 class MeetingForm(forms.Form):
     held_on = forms.DateField(label=_("회의일"), widget=DATE)
-    minutes = forms.CharField(label=_("회의록"), widget=forms.Textarea(attrs={"rows": 3}))
+    agenda = forms.CharField(label=_("안건 (한 줄에 하나)"), widget=forms.Textarea(attrs={"rows": 3}))
+    minutes = forms.CharField(label=_("회의록"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def clean_agenda(self):
+        return [line.strip() for line in self.cleaned_data["agenda"].splitlines() if line.strip()]
 
 
 class FollowUpForm(forms.Form):

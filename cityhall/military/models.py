@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cityhall.budget.models import Program
-from cityhall.committees.models import Committee
+from cityhall.committees.models import Committee, Meeting
 from cityhall.core.models import MoneyField, Sourced
 from cityhall.organisation.models import OrgUnit, code_validator
 
@@ -107,6 +107,15 @@ class CompensationYear(Sourced):
         null=True,
         blank=True,
         related_name="+",
+    )
+    decision_meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("심의 회의"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
     )
     state = models.CharField(_("상태"), max_length=12, choices=State.choices, default=State.RECEIVING)
     decided_on = models.DateField(_("심의 결정일"), null=True, blank=True)
@@ -265,9 +274,9 @@ class SupportProjectProgress(models.Model):
 # -- 군·관 협력 -------------------------------------------------------------------------------------
 class CooperationCouncil(models.Model):
     """군·관 상생발전 협의체의 한 단계: the council itself (name, composition, purpose, cadence, members)
-    is the committees app's ``Committee`` (kind 협의체, seed lines 535–537); this keeps what the
-    cooperation work adds — the tier, the regular interval the reminders follow, and, until the
-    committees app keeps meetings, the meetings as dates with their minutes."""
+    is the committees app's ``Committee`` (kind 협의체, seed lines 535–537), and so are its meetings
+    (agenda, attendance, minutes); this keeps what the cooperation work adds — the tier and the
+    regular interval the reminders follow."""
 
     class Tier(models.TextChoices):
         REPRESENTATIVE = "representative", _("대표협의체")
@@ -282,7 +291,6 @@ class CooperationCouncil(models.Model):
     cadence_months = models.PositiveSmallIntegerField(
         _("정기 개최 간격(개월)"), null=True, blank=True, help_text=_("비우면 수시 개최 (알림 없음)")
     )
-    meetings = models.JSONField(_("회의 (일자·회의록)"), default=list, blank=True)
     reminded_due = models.DateField(_("알림 보낸 개최 기한"), null=True, blank=True, editable=False)
 
     class Meta:

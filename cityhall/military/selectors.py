@@ -30,7 +30,7 @@ SUPPORT_GROUPS = {
 
 
 def years():
-    return CompensationYear.objects.select_related("rule_version", "committee").annotate(
+    return CompensationYear.objects.select_related("rule_version", "committee", "decision_meeting").annotate(
         applicants=Count("applications"),
         computed_total=Sum("applications__computed_amount"),
         decided_total=Sum("applications__decided_amount"),
@@ -213,13 +213,21 @@ def support_groups() -> list[SupportGroup]:
 
 
 # -- cooperation -----------------------------------------------------------------------------------
-def councils():
+def councils() -> list[CooperationCouncil]:
+    """The councils with their open tasks and their meetings (the committees app's), newest first."""
+    from cityhall.committees.selectors import meetings_of
+
     open_tasks = CooperationTask.objects.exclude(
         status__in=[CooperationTask.Status.DONE, CooperationTask.Status.DROPPED]
     ).select_related("owner")
-    return CooperationCouncil.objects.prefetch_related(
-        Prefetch("tasks", queryset=open_tasks, to_attr="open_tasks")
+    found = list(
+        CooperationCouncil.objects.select_related("committee").prefetch_related(
+            "committee__members", Prefetch("tasks", queryset=open_tasks, to_attr="open_tasks")
+        )
     )
+    for council in found:
+        council.meeting_list = sorted(meetings_of(council.committee), key=lambda m: m.held_on, reverse=True)
+    return found
 
 
 def tasks(*, status: str = ""):

@@ -1,6 +1,7 @@
 """Writes of the military module: the compensation cycle (apply → compute → decide → notify → pay,
 objections and re-review), the rule table, personal-data access and deletion, and the cooperation
-councils' meetings and tasks. Keyword-only, atomic, audited, validating before anything is saved."""
+councils' meetings (through the committees app) and tasks. Keyword-only, atomic, audited,
+validating before anything is saved."""
 
 from __future__ import annotations
 
@@ -328,6 +329,23 @@ def year_decide(*, year: CompensationYear, decided_on: date, actor: audit.Actor)
         ],
     )
     audit.record_many(events)
+    if year.committee_id and year.decision_meeting_id is None:
+        from cityhall.committees import services as committees
+
+        approved = [a for a in apps if a.decided_amount]
+        year.decision_meeting = committees.meeting_create(
+            committee=year.committee,
+            held_on=decided_on,
+            agenda=[
+                _("%(year)d년 군소음 피해 보상금 지급대상 및 보상금액 결정 (%(count)d명, %(total)s원)")
+                % {
+                    "year": year.year,
+                    "count": len(approved),
+                    "total": f"{sum(a.decided_amount for a in approved):,}",
+                }
+            ],
+            actor=actor,
+        )
     return _year_move(year, CompensationYear.State.DECIDED, decided_on=decided_on, actor=actor)
 
 
@@ -568,22 +586,19 @@ def personal_data_purge(*, today: date, actor: audit.Actor) -> int:
 # -- cooperation -----------------------------------------------------------------------------------
 @transaction.atomic
 def council_meeting_record(
-    *, council: CooperationCouncil, held_on: date, minutes: str, actor: audit.Actor
-) -> CooperationCouncil:
-    """A meeting of a council (date and minutes), kept on the council until committee meetings land."""
+    *, council: CooperationCouncil, held_on: date, agenda: list[str], minutes: str, actor: audit.Actor
+):
+    """A meeting of a council, kept by the committees app (numbered, agenda, later attendance and
+    decisions on its pages); the minutes when given."""
+    from cityhall.committees import services as committees
+
     require_planning(actor)
-    council = CooperationCouncil.objects.select_for_update().get(pk=council.pk)
-    if not (minutes or "").strip():
-        raise RecordInvalid(_("회의록을 적어 주세요."), field="minutes")
-    rtype = record_type_for(CooperationCouncil)
-    before = rtype.to_data(council)
-    council.meetings = sorted(
-        [*council.meetings, {"held_on": held_on.isoformat(), "minutes": minutes.strip()}],
-        key=lambda m: m["held_on"],
+    meeting = committees.meeting_create(
+        committee=council.committee, held_on=held_on, agenda=agenda, actor=actor
     )
-    council.save(update_fields=["meetings"])
-    audit.record(actor, "update", rtype, council, before=before, after=rtype.to_data(council))
-    return council
+    if (minutes or "").strip():
+        meeting = committees.meeting_minutes_set(meeting=meeting, minutes=minutes.strip(), actor=actor)
+    return meeting
 
 
 @transaction.atomic
@@ -629,7 +644,9 @@ def council_next_due(council: CooperationCouncil, today: date) -> date | None:
     months = council.cadence_months
     if not months:
         return None
-    held = [date.fromisoformat(m["held_on"]) for m in council.meetings]
+    from cityhall.committees.selectors import meetings_of
+
+    held = [m.held_on for m in meetings_of(council.committee)]
     if not held:
         return _period_end(today.year, (today.month - 1) // months, months)
     last = max(held)

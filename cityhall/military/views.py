@@ -399,15 +399,15 @@ def meeting_record(request, code):
     form = MeetingForm(request.POST)
     if form.is_valid():
         try:
-            services.council_meeting_record(
+            meeting = services.council_meeting_record(
                 council=council, actor=Actor.for_user(request.user), **form.cleaned_data
             )
         except RecordInvalid as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, _("회의를 기록했습니다."))
+            messages.success(request, _("회의를 기록했습니다: %(code)s") % {"code": meeting.code})
     else:
-        messages.error(request, _("회의일과 회의록을 입력해 주세요."))
+        messages.error(request, _("회의일과 안건을 입력해 주세요."))
     return redirect("military:cooperation")
 
 

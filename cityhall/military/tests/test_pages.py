@@ -8,7 +8,7 @@ import pytest
 
 from cityhall.core.models import AuditEvent
 from cityhall.military import services
-from cityhall.military.models import NoiseApplication
+from cityhall.military.models import CooperationCouncil, NoiseApplication
 from cityhall.organisation.models import Role
 
 
@@ -108,6 +108,14 @@ def test_no_stored_xss_in_the_explanation(sample, planner):
 
 def test_cycle_and_exports(sample, planner):
     assert planner.post("/military/noise/2025/decide/", {"on": "2025-04-22"}).status_code == 302
+    from cityhall.military.models import CompensationYear
+
+    meeting = CompensationYear.objects.get(year=2025).decision_meeting
+    assert meeting.code == "policy-planning-c5-2025-01"
+    assert (
+        meeting.agenda_items.get().title
+        == "2025년 군소음 피해 보상금 지급대상 및 보상금액 결정 (150명, 40,000,000원)"
+    )
     assert planner.post("/military/noise/2025/notify/", {"on": "2025-05-30"}).status_code == 302
     assert planner.post("/military/noise/2025/pay/", {"on": "2025-08-29"}).status_code == 302
     assert NoiseApplication.objects.filter(status="paid").count() == 150
@@ -173,3 +181,25 @@ def test_record_pages_of_the_module_answer(sample, planner):
         },
     )
     assert response.status_code == 400 and "진척률은 100%를 넘을 수 없습니다." in response.content.decode()
+
+
+def test_council_meeting_recorded_through_the_committees_app(sample, planner):
+    from cityhall.committees.models import CommitteeMember, Meeting
+
+    page = planner.post(
+        "/military/cooperation/councils/mil-council-working/meetings/",
+        {"held_on": "2025-03-25", "agenda": "경계철책 철거\n탄약고 이전", "minutes": ""},
+        follow=True,
+    ).content.decode()
+    assert "위원 수를 알 수 없어 정족수를 정할 수 없습니다" in page  # the councils' members come first
+    committee = CooperationCouncil.objects.get(code="mil-council-working").committee
+    CommitteeMember.objects.create(committee=committee, name="예시", affiliation="김포시 부시장")
+    page = planner.post(
+        "/military/cooperation/councils/mil-council-working/meetings/",
+        {"held_on": "2025-03-25", "agenda": "경계철책 철거\n탄약고 이전", "minutes": "협의 완료"},
+        follow=True,
+    ).content.decode()
+    meeting = Meeting.objects.get(committee=committee)
+    assert f"회의를 기록했습니다: {meeting.code}" in page
+    assert [i.title for i in meeting.agenda_items.order_by("order")] == ["경계철책 철거", "탄약고 이전"]
+    assert "2025-03-25 policy-planning-council-2-2025-01" in page

@@ -204,14 +204,24 @@ def test_only_planning_staff_may_process(year, make_user):
     assert services.application_submit(year=year, data=GOOD, actor=Actor.for_user(planner)).number == 1
 
 
-def test_quarterly_council_reminder(db):
+def test_quarterly_council_reminder_follows_the_committee_meetings(db):
+    from cityhall.committees.models import CommitteeMember
+
     services.samples_load()
     working = CooperationCouncil.objects.get(code="mil-council-working")
+    assert working.committee.code == "policy-planning-council-2" and working.name == "실무협의체"
     due = dict(services.councils_due(date(2025, 3, 20)))
     assert due[working] == date(2025, 3, 31)
-    services.council_meeting_record(
-        council=working, held_on=date(2025, 3, 25), minutes="1분기 실무협의체", actor=SYSTEM
+    for affiliation in ("김포시 부시장", "해병대 제2사단 참모장"):
+        CommitteeMember.objects.create(committee=working.committee, name="예시", affiliation=affiliation)
+    meeting = services.council_meeting_record(
+        council=working,
+        held_on=date(2025, 3, 25),
+        agenda=["경계철책 철거 협의"],
+        minutes="1분기 실무협의체",
+        actor=SYSTEM,
     )
+    assert meeting.code == "policy-planning-council-2-2025-01" and meeting.minutes == "1분기 실무협의체"
     assert working not in dict(services.councils_due(date(2025, 4, 1)))
     assert dict(services.councils_due(date(2025, 6, 20)))[working] == date(2025, 6, 30)
 
