@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "cityhall.performance",
     "cityhall.it",
     "cityhall.legal",
+    "cityhall.military",
+    "cityhall.reform",
     "cityhall.dashboard",
 ]
 

@@ -15,6 +15,8 @@ urlpatterns = [
     path("", include("cityhall.participation.urls")),
     path("", include("cityhall.performance.urls")),
     path("", include("cityhall.it.urls")),
+    path("", include("cityhall.military.urls")),
+    path("", include("cityhall.reform.urls")),
     path("streetlights/", include("cityhall.streetlights.urls")),
     path("legal/", include("cityhall.legal.urls")),
     path("public/legal-consultation/", include("cityhall.legal.public_urls")),

@@ -449,3 +449,15 @@ PLANNING_STAFF = "planning_staff"
 
 def planning_department_id() -> int | None:
     return OrgUnit.objects.filter(code=PLANNING_DEPARTMENT).values_list("pk", flat=True).first()
+
+
+def department_users(code: str, roles: Iterable[str]) -> list:
+    """The active users holding one of ``roles`` in the department ``code`` (for reminders)."""
+    return [
+        a.user
+        for a in RoleAssignment.objects.filter(
+            department__code=code, role__in=list(roles), user__is_active=True
+        )
+        .select_related("user")
+        .order_by("user__username")
+    ]

@@ -26,6 +26,7 @@ from cityhall.it.services import it_load_sample
 from cityhall.legal.consultations.services import RESOURCE_KEY, consultation_book, consultation_month_open
 from cityhall.legal.models import DataRequest
 from cityhall.legal.services import legal_load_sample
+from cityhall.military import services as military
 from cityhall.notifications.tests.test_pages import notification_sample
 from cityhall.organisation.models import Role
 from cityhall.organisation.services import workload_load_sample
@@ -33,6 +34,7 @@ from cityhall.participation.models import Process as ParticipationProcess
 from cityhall.participation.services import participation_load_sample
 from cityhall.performance.services import performance_load_sample
 from cityhall.pledges import services as pledges
+from cityhall.reform import services as reform
 from cityhall.streetlights.registry.services import registry_build_from_seed
 from cityhall.streetlights.repairs.services import repair_order_open
 from cityhall.streetlights.tests.test_live_pages import put_state
@@ -98,6 +100,24 @@ def bad_consultation(page) -> None:
     page.get_by_label("상담 분야").select_option("civil")
     page.get_by_role("button", name="신청하기").click()
     expect(page.get_by_role("alert")).to_contain_text("입력을 확인해 주세요.")
+
+
+def bad_noise_application(page) -> None:
+    page.get_by_label("성명").fill("신청인")
+    page.get_by_label("주민등록번호").fill("800101-1234567")
+    page.get_by_label("주소").fill("월곶면 군하리")
+    page.get_by_label("구역(1·2·3)").fill("4")
+    page.get_by_label("계좌번호").fill("12-34")
+    page.get_by_label("전입일").fill("2025-02-20")
+    page.get_by_label("신청일").fill("2025-02-10")
+    page.get_by_role("button", name="접수").click()
+    expect(page.get_by_role("alert")).to_have_text("입력을 확인해 주세요. 아래에 잘못된 항목을 표시했습니다.")
+
+
+def noise_compute(page) -> None:
+    page.get_by_label("전입일").fill("2015-01-07")
+    page.get_by_role("button", name="계산").click()
+    expect(page.locator("#result-amount")).to_be_visible()
 
 
 def log_out(page) -> None:
@@ -320,6 +340,35 @@ PAGE_KINDS = [
     PageKind("council request", "legal:request", "/legal/requests/{request}/", "최근 3년간 위원회 운영 현황"),
     PageKind("legal cases", "legal:cases", "/legal/cases/?year=2024", "법무 사건"),
     PageKind("legal case", "legal:case", "/legal/cases/sample-open-1/", "손해배상(기) 청구 (예시)"),
+    PageKind("military", "military:overview", "/military/", "군관협력·군소음 보상"),
+    PageKind("noise years", "military:years", "/military/noise/", "군소음 피해 보상"),
+    PageKind("noise year", "military:year", "/military/noise/2025/", "2025년 군소음 피해 보상"),
+    PageKind(
+        "noise application form", "military:apply", "/military/noise/2025/apply/", "보상금 지급 신청 접수"
+    ),
+    PageKind(
+        "noise application form with errors",
+        "military:apply",
+        "/military/noise/2025/apply/",
+        "보상금 지급 신청 접수",
+        then=bad_noise_application,
+        status=200,
+    ),
+    PageKind(
+        "noise application", "military:application", "/military/noise/2025/applications/1/", "신청 2025-0001"
+    ),
+    PageKind(
+        "noise calculator",
+        "military:compute",
+        "/military/noise/compute/",
+        "보상금 계산기",
+        then=noise_compute,
+    ),
+    PageKind("support projects", "military:support", "/military/support/", "군소음·군부대 주변지역 지원사업"),
+    PageKind(
+        "military cooperation", "military:cooperation", "/military/cooperation/", "군·관 상생발전 협의체"
+    ),
+    PageKind("reform", "reform:dashboard", "/reform/?year=2025", "2025년 규제혁신·적극행정"),
     PageKind("booking resources", "bookings:resources", "/bookings/", "예약 현황"),
     PageKind(
         "consultation days",
@@ -505,6 +554,15 @@ NOT_PAGES = {
     "legal:attachment": DOWNLOAD,
     "legal:cases_xlsx": DOWNLOAD,
     "legal:consultations_purge": ACTION,
+    "military:year_step": ACTION,
+    "military:decisions_xlsx": DOWNLOAD,
+    "military:decisions_hwpx": DOWNLOAD,
+    "military:payments_csv": DOWNLOAD,
+    "military:reveal": ACTION,
+    "military:objection_file": ACTION,
+    "military:objection_decide": ACTION,
+    "military:meeting_record": ACTION,
+    "military:task_follow_up": ACTION,
     "core:record_delete": ACTION,
     "it:advance": ACTION,
     "it:review_request": ACTION,
@@ -589,6 +647,8 @@ def scenario(site, make_user, monkeypatch):
         consent=True,
         actor=system,
     )
+    military.samples_load(actor=system)
+    reform.samples_load(actor=system)
     booking_sample(actor=system)
     notification_sample()
     certificate = certificate_sample()

@@ -217,6 +217,7 @@ def url_patterns(patterns=None, prefix="", namespace=""):
 SAMPLES = {
     "core:record_list": [{"type_slug": name.replace("_", "-")} for name in REGISTRY],
     "organisation:department": [{"code": "smart-city"}],
+    "military:year": [{"year": "2025"}],  # no such year in the test database: the parameters are read first
     "pledges:review": [{"pk": "999999"}],  # no such round: the parameters are read first
     "participation:proposals": [{"code": "no-such-process"}],  # the parameters are read first
     "plans:calendar_feed": [{"token": "viewer"}],
