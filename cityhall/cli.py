@@ -156,6 +156,7 @@ def _start_live():
 def _load_samples(actor) -> None:
     """The seed lists no individual pledges, indicators or workloads: the demo adds labelled samples,
     and numbers the streetlights and base stations the seed counts per site."""
+    from cityhall.finance.services import finance_load_sample
     from cityhall.organisation.services import workload_load_sample
     from cityhall.performance.services import performance_load_sample
     from cityhall.pledges.services import pledges_load_sample
@@ -164,7 +165,8 @@ def _load_samples(actor) -> None:
     pledges_load_sample(actor=actor)
     performance_load_sample(actor=actor)
     workload_load_sample(actor=actor)
-    print("예시 자료(공약 56건, 성과지표, 업무량)를 불러왔습니다. 화면에 '예시'로 표시됩니다.")
+    finance_load_sample(actor=actor)
+    print("예시 자료(공약 56건, 성과지표, 업무량, 재정)를 불러왔습니다. 화면에 '예시'로 표시됩니다.")
     built = registry_build_from_seed(actor=actor)
     devices = f"스마트가로등 {built.lights}대, 기지국 {built.base_stations}개소"
     print(f"{devices}를 등록했습니다 (식별번호는 부여한 값).")

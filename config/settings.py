@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "cityhall.streetlights",
     "cityhall.pledges",
     "cityhall.performance",
+    "cityhall.finance",
     "cityhall.dashboard",
 ]
 

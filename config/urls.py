@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("cityhall.plans.urls")),
     path("", include("cityhall.pledges.urls")),
     path("", include("cityhall.performance.urls")),
+    path("", include("cityhall.finance.urls")),
     path("streetlights/", include("cityhall.streetlights.urls")),
     path("", include("cityhall.core.urls")),
 ]
