@@ -129,7 +129,7 @@ def execution_import_page(request):
             "form": form,
             "errors": errors,
             "columns": COLUMNS,
-            "close_form": MonthCloseForm(initial=form.initial),
+            "close_form": MonthCloseForm(initial=form.initial, prefix="close"),
         },
         status=400 if errors or form.errors else 200,
     )
@@ -138,7 +138,7 @@ def execution_import_page(request):
 @require_POST
 @role_required
 def execution_close(request):
-    form = MonthCloseForm(request.POST)
+    form = MonthCloseForm(request.POST, prefix="close")
     if not form.is_valid():
         messages.error(request, _("회계연도와 월을 확인하세요."))
         return redirect("finance:execution_import")
