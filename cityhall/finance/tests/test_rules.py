@@ -75,7 +75,8 @@ def test_evaluation_consequence_is_explained():
     cut = outcome(Decimal("65.5"), 300_000_000, BANDS)
     assert (cut.grade, cut.ceiling) == ("poor", 270_000_000)
     assert cut.explanation == (
-        "65.5점 → 미흡(60점 이상): 10% 감액 — 차년도 예산은 300,000,000원의 90%인 270,000,000원 이하로 편성합니다."
+        "65.5점 → 미흡(60점 이상): 10% 감액 — 차년도 예산은 "
+        "300,000,000원의 90%인 270,000,000원 이하로 편성합니다."
     )
     sunset = outcome(Decimal("59.9"), 50_000_000, BANDS)
     assert (sunset.grade, sunset.ceiling) == ("very_poor", 0)
