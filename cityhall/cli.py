@@ -231,6 +231,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from benchmarks.ingest import main as ingest_main  # type: ignore[import-not-found]
 
         return ingest_main(args.rest[1:])
+    if args.rest[:1] == ["finance"]:  # ledger import and the execution dashboard: benchmarks/finance.py
+        from benchmarks.finance import main as finance_main  # type: ignore[import-not-found]
+
+        return finance_main(args.rest[1:])
     if args.rest[:1] == ["pagination"]:  # API list pages by page size: benchmarks/pagination.py
         from benchmarks.pagination import main as pagination_main  # type: ignore[import-not-found]
 
