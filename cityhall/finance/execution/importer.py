@@ -258,7 +258,7 @@ def _structure(rows: list[Row], *, sample: bool) -> dict[str, BudgetProgram]:
         for name, code in accounts.items()
         if code not in existing
     ]
-    Account.objects.bulk_create(new)
+    Account.objects.bulk_create(new, ignore_conflicts=True)
     account_by_code = {a.code: a for a in Account.objects.filter(code__in=accounts.values())}
 
     fields = {r.field: f"sec-{_key(r.field)}" for r in rows}
@@ -266,14 +266,17 @@ def _structure(rows: list[Row], *, sample: bool) -> dict[str, BudgetProgram]:
     have = set(
         Sector.objects.filter(code__in=[*fields.values(), *sectors.values()]).values_list("code", flat=True)
     )
-    Sector.objects.bulk_create([Sector(code=c, name=n) for n, c in fields.items() if c not in have])
+    Sector.objects.bulk_create(
+        [Sector(code=c, name=n) for n, c in fields.items() if c not in have], ignore_conflicts=True
+    )
     field_by_code = {s.code: s for s in Sector.objects.filter(code__in=fields.values())}
     Sector.objects.bulk_create(
         [
             Sector(code=c, name=s, parent=field_by_code[fields[f]])
             for (f, s), c in sectors.items()
             if c not in have
-        ]
+        ],
+        ignore_conflicts=True,
     )
     sector_by_code = {s.code: s for s in Sector.objects.filter(code__in=sectors.values())}
 
@@ -314,7 +317,7 @@ def _structure(rows: list[Row], *, sample: bool) -> dict[str, BudgetProgram]:
                     sample=sample,
                 )
             )
-        BudgetProgram.objects.bulk_create(new_programs, batch_size=500)
+        BudgetProgram.objects.bulk_create(new_programs, batch_size=500, ignore_conflicts=True)
         for p in BudgetProgram.objects.filter(code__in=wanted):
             r = wanted[p.code]
             by_path[path_of(r)] = p
@@ -395,7 +398,8 @@ def execution_import(
         for name, value in values.items():
             setattr(line, name, value)
         changed.append(line)
-    BudgetLine.objects.bulk_create(new_lines, batch_size=500)
+    # A concurrent import of another month may create the same lines: the first one's stand.
+    BudgetLine.objects.bulk_create(new_lines, batch_size=500, ignore_conflicts=True)
     BudgetLine.objects.bulk_update(changed, ["program", "source", "nature", "current_budget"], batch_size=500)
     line_ids = dict(
         BudgetLine.objects.filter(year=year, ledger_code__in=codes).values_list("ledger_code", "pk")
