@@ -15,5 +15,7 @@ urlpatterns = [
     path("", include("cityhall.performance.urls")),
     path("", include("cityhall.finance.urls")),
     path("streetlights/", include("cityhall.streetlights.urls")),
+    path("", include("cityhall.bookings.urls")),
+    path("", include("cityhall.notifications.urls")),
     path("", include("cityhall.core.urls")),
 ]
