@@ -133,7 +133,7 @@ def worker(argv: list[str]) -> int:
     results = {}
     for name, url in (
         ("dashboard", f"/finance/?year={year}"),
-        ("api overview", f"/api/v1/finance/execution/{year}"),
+        ("api overview", f"/api/v1/finance/execution?year={year}"),
     ):
         response = client.get(url)  # warm-up
         if response.status_code != 200:

@@ -21,7 +21,7 @@ from . import filters
 from .execution import selectors as execution
 from .execution.importer import execution_import, execution_month_close
 from .grants import selectors as grants
-from .models import PriorityPlan, SavingsClaim
+from .models import SavingsClaim
 from .priorities import selectors as priorities
 from .rewards import services as rewards
 
@@ -49,14 +49,14 @@ class GroupOut(Schema):
 
 
 class OverviewOut(Schema):
-    year: int
-    month: int
-    total: GroupOut
-    by_department: list[GroupOut]
-    by_source: list[GroupOut]
-    by_nature: list[GroupOut]
-    behind: list[GroupOut]
-    behind_count: int
+    year: int | None = None  # None: no execution imported yet
+    month: int | None = None
+    total: GroupOut | None = None
+    by_department: list[GroupOut] = []
+    by_source: list[GroupOut] = []
+    by_nature: list[GroupOut] = []
+    behind: list[GroupOut] = []
+    behind_count: int = 0
 
 
 class RankedOut(Schema):
@@ -151,17 +151,19 @@ def close_month(request, year: int, month: int):
 
 
 @router.get(
-    "/execution/{year}",
-    response={200: OverviewOut, 404: dict, 422: Problems},
-    summary="집행 현황 (월 누계, 목표 대비)",
+    "/execution",
+    response={200: OverviewOut, 422: Problems},
+    summary="집행 현황 (월 누계, 목표 대비; 기본: 최근 연도·월)",
     openapi_extra={"parameters": params.openapi_parameters(filters.EXECUTION_API)},
 )
 @params.api(**filters.EXECUTION_API)
-def overview(request, year: int):
+def overview(request):
     require_role(request.user)
-    o = execution.overview(year, request.query.month)
+    years = execution.years()
+    year = request.query.year or (years[0] if years else None)
+    o = execution.overview(year, request.query.month) if year else None
     if o is None:
-        return Status(404, {"detail": "집행 자료가 없습니다."})
+        return {"year": year}
     return {
         "year": o.year,
         "month": o.month,
@@ -175,16 +177,20 @@ def overview(request, year: int):
 
 
 @router.get(
-    "/priorities/{code}/ranking",
+    "/priorities/ranking",
     response={200: list[RankedOut], 422: Problems},
     summary="정책가계부 순위 (가중치 바꿔 보기)",
     openapi_extra={"parameters": params.openapi_parameters(filters.RANKING_API)},
 )
 @params.api(**filters.RANKING_API)
-def ranking(request, code: str):
-    """``weights``: criterion=weight pairs, comma separated (e.g. ``sample-pledge=40,sample-urgency=10``)."""
+def ranking(request):
+    """``plan``: the plan's code (default: the latest); ``weights``: criterion=weight pairs, comma
+    separated (e.g. ``sample-pledge=40,sample-urgency=10``)."""
     require_role(request.user)
-    plan = get_object_or_404(PriorityPlan, code=code)
+    plans = priorities.plans()
+    plan = plans.filter(code=request.query.plan).first() if request.query.plan else plans.first()
+    if plan is None:
+        return []  # no such plan (or none yet): nothing ranked
     override: dict[str, int] = {}
     for part in filter(None, (p.strip() for p in (request.query.weights or "").split(","))):
         key, _sep, value = part.partition("=")

@@ -8,8 +8,11 @@ MAX_CRITERIA = 8  # what-if weights come as w1…w8, in the criteria's order
 
 MONTH = params.Int(label=_("월"), min=1, max=12)
 EXECUTION = {"year": params.Year(label=_("회계연도")), "month": MONTH}
-EXECUTION_API = {"month": MONTH}
-RANKING_API = {"weights": params.Text(label=_("가중치"), max_length=400)}
+EXECUTION_API = {"year": params.Year(label=_("회계연도")), "month": MONTH}
+RANKING_API = {
+    "plan": params.Text(label=_("정책가계부"), max_length=64),
+    "weights": params.Text(label=_("가중치"), max_length=400),
+}
 PRIORITIES = {
     "plan": params.Text(label=_("정책가계부"), max_length=64),
     **{

@@ -99,9 +99,10 @@ def test_api_import_answers_422_with_loc(client, budget_editor, roles, db):
     assert "예산현액 1원을 넘습니다" in bad.json()["detail"][0]["msg"]
     good = client.post(url, {"file": SimpleUploadedFile("g.csv", csv_bytes(two_lines()))})
     assert good.status_code == 200 and good.json()["rows"] == 2
-    overview = client.get(f"/api/v1/finance/execution/{YEAR}?month=1").json()
+    overview = client.get(f"/api/v1/finance/execution?year={YEAR}&month=1").json()
     assert overview["total"]["rate"] == "10.00"
-    assert client.get(f"/api/v1/finance/execution/{YEAR}?month=99").status_code == 422
+    assert client.get(f"/api/v1/finance/execution?year={YEAR}&month=99").status_code == 422
+    assert client.get("/api/v1/finance/execution?year=2031").json()["total"] is None
     client.force_login(roles["editor"])
     denied = client.post(url, {"file": SimpleUploadedFile("g.csv", csv_bytes(two_lines((0, 0))))})
     assert denied.status_code == 403
@@ -111,8 +112,8 @@ def test_api_import_answers_422_with_loc(client, budget_editor, roles, db):
 def test_api_ranking_what_if(client, roles, db):
     priorities_load_sample(actor=Actor.system("t"))
     client.force_login(roles["viewer"])
-    url = "/api/v1/finance/priorities/sample-priorities-2024/ranking"
-    published = client.get(url).json()
+    url = "/api/v1/finance/priorities/ranking"
+    published = client.get(url, {"plan": "sample-priorities-2024"}).json()
     assert len(published) == 102 and sum(r["selected"] for r in published) == 14
     moved = client.get(url, {"weights": "sample-pledge=100,sample-urgency=0,sample-readiness=0"}).json()
     assert any(r["moved"] != 0 for r in moved)
