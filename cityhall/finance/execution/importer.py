@@ -380,7 +380,7 @@ def execution_import(
     latest = _latest_month(year)
     for r in rows:
         line = lines.get(r.code)
-        values = {"program": details[r.code], "source": r.source, "nature": r.nature}
+        values = {"program_id": details[r.code].pk, "source": r.source, "nature": r.nature}
         if line is None:
             new_lines.append(
                 BudgetLine(
@@ -393,11 +393,13 @@ def execution_import(
                 )
             )
             continue
-        if month >= latest:
-            line.current_budget = r.budget  # the line's budget is the latest month's
-        for name, value in values.items():
-            setattr(line, name, value)
-        changed.append(line)
+        wanted = dict(values, current_budget=r.budget if month >= latest else line.current_budget)
+        # Only lines whose values move are written (a month usually changes few: bulk_update's CASE
+        # per line is what costs).
+        if any(getattr(line, name) != value for name, value in wanted.items()):
+            for name, value in wanted.items():
+                setattr(line, name, value)  # the line's budget is the latest month's
+            changed.append(line)
     # A concurrent import of another month may create the same lines: the first one's stand.
     BudgetLine.objects.bulk_create(new_lines, batch_size=500, ignore_conflicts=True)
     BudgetLine.objects.bulk_update(changed, ["program", "source", "nature", "current_budget"], batch_size=500)

@@ -148,3 +148,12 @@ def test_targets_make_lines_behind(db):
     # Month 1 expects 10 %: A-1 has 5 % of 1,000,000 (50,000 short of 100,000); B-1 13.33 % (ahead).
     assert [(g.label, g.standing.shortfall) for g in o.behind] == [("세부 A", 50_000)]
     assert str(o.total.standing.expected) == "10.00"
+
+
+def test_a_later_month_moves_the_current_budget_an_earlier_one_does_not(db):
+    _import(csv_bytes(two_lines()), month=2)
+    changed = [line("A-1", 1_500_000, 0), two_lines()[1]]
+    _import(csv_bytes(changed), month=3)  # 추경: A-1's budget grows
+    _import(csv_bytes(two_lines((0, 0))), month=1)  # an earlier month leaves the latest budget alone
+    assert BudgetLine.objects.get(year=YEAR, ledger_code="A-1").current_budget == 1_500_000
+    assert overview(YEAR, 3).total.budget == 4_500_000 and overview(YEAR, 2).total.budget == 4_000_000
