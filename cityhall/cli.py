@@ -156,6 +156,7 @@ def _start_live():
 def _load_samples(actor) -> None:
     """The seed lists no individual pledges, indicators or workloads: the demo adds labelled samples,
     and numbers the streetlights and base stations the seed counts per site."""
+    from cityhall.finance.services import finance_load_sample
     from cityhall.it.services import it_load_sample
     from cityhall.legal.services import legal_load_sample
     from cityhall.organisation.services import workload_load_sample
@@ -174,8 +175,9 @@ def _load_samples(actor) -> None:
         counts += f", 공공와이파이 {it['wifi_sites']}개소, 사용전검사 {it['inspections']}건"
         print(f"정보통신 예시 자료({counts})를 불러왔습니다.")
     legal_load_sample(actor=actor)
+    finance_load_sample(actor=actor)
     print(
-        "예시 자료(공약 56건, 성과지표, 업무량, 자치법규·법무, 주민참여예산·제안제도)를 불러왔습니다. "
+        "예시 자료(공약 56건, 성과지표, 업무량, 자치법규·법무, 주민참여예산·제안제도, 재정)를 불러왔습니다. "
         "화면에 '예시'로 표시됩니다."
     )
     built = registry_build_from_seed(actor=actor)
@@ -256,6 +258,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from benchmarks.vote import main as vote_main  # type: ignore[import-not-found]
 
         return vote_main(args.rest[1:])
+    if args.rest[:1] == ["finance"]:  # ledger import and the execution dashboard: benchmarks/finance.py
+        from benchmarks.finance import main as finance_main  # type: ignore[import-not-found]
+
+        return finance_main(args.rest[1:])
     if args.rest[:1] == ["shared"]:  # the shared parts per call: benchmarks/shared_parts.py
         from benchmarks.shared_parts import main as shared_main  # type: ignore[import-not-found]
 

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "cityhall.legal",
     "cityhall.military",
     "cityhall.reform",
+    "cityhall.finance",
     "cityhall.dashboard",
 ]
 

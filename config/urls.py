@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("cityhall.it.urls")),
     path("", include("cityhall.military.urls")),
     path("", include("cityhall.reform.urls")),
+    path("", include("cityhall.finance.urls")),
     path("streetlights/", include("cityhall.streetlights.urls")),
     path("legal/", include("cityhall.legal.urls")),
     path("public/legal-consultation/", include("cityhall.legal.public_urls")),

@@ -3,7 +3,7 @@ office summary exports. Views read through ``selectors`` and stay thin."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import models
@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from cityhall.core import params
+from cityhall.core.charts import CHART_LABEL, CHART_ROW, CHART_VALUE, CHART_WIDTH, bar_chart
 from cityhall.core.decorators import role_required
 from cityhall.core.htmx import render_page_or_fragment
 from cityhall.core.permissions import ADD, CHANGE, allowed
@@ -22,12 +23,6 @@ from cityhall.core.services import RecordInvalid
 
 from . import filters, reports, selectors, workload
 from .models import Position, WorkloadCategory, WorkloadTask
-
-CHART_WIDTH = 640
-CHART_LABEL = 150  # room for the row labels, left of the bars
-CHART_VALUE = 110  # room for the value, right of the bars
-CHART_ROW = 28
-
 
 # -- helpers -------------------------------------------------------------------------------------
 
@@ -44,56 +39,6 @@ def _links(user, objects: Iterable[models.Model]) -> None:
         base = f"/records/{rtype.name.replace('_', '-')}/{obj.pk}/"
         obj.record_url = base
         obj.edit_url = f"{base}edit/" if allowed(user, CHANGE, rtype, obj) else ""
-
-
-def bar_chart(
-    rows: Sequence[tuple[str, Sequence[int]]],
-    *,
-    title: str,
-    series: Sequence[str],
-    display=lambda values: f"{sum(values):,}",
-) -> dict:
-    """Geometry of a horizontal (stacked) bar chart drawn as inline SVG by the template.
-
-    ``rows`` are (label, values per series); the longest bar fills the plot width. The text
-    alternative (``summary``) lists the same numbers the table beside the chart shows.
-    """
-    plot = CHART_WIDTH - CHART_LABEL - CHART_VALUE
-    peak = max((sum(v) for _label, v in rows), default=0) or 1
-    out = []
-    for index, (label, values) in enumerate(rows):
-        y = 8 + index * CHART_ROW
-        x = CHART_LABEL
-        segments = []
-        for s, value in enumerate(values):
-            width = round(plot * value / peak, 1)
-            segments.append({"x": x, "width": width, "css": f"s{s}", "value": value, "series": series[s]})
-            x += width
-        out.append(
-            {
-                "label": label,
-                "y": y,
-                "text_y": y + 15,
-                "segments": segments,
-                "value_x": x + 6,
-                "display": display(values),
-            }
-        )
-    summary = "; ".join(
-        f"{r['label']} " + ", ".join(f"{seg['series']} {seg['value']:,}" for seg in r["segments"])
-        for r in out
-    )
-    return {
-        "title": title,
-        "summary": f"{title}: {summary}",
-        "width": CHART_WIDTH,
-        "height": 16 + len(out) * CHART_ROW,
-        "label_x": CHART_LABEL - 8,
-        "rows": out,
-        "legend": [{"label": name, "css": f"s{i}"} for i, name in enumerate(series)]
-        if len(series) > 1
-        else [],
-    }
 
 
 def _exports() -> list[dict]:

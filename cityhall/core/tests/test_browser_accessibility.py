@@ -22,6 +22,8 @@ from cityhall.bookings.tests.test_pages import booking_sample
 from cityhall.budget.models import Program
 from cityhall.core.audit import Actor
 from cityhall.documents.tests.test_pages import certificate_sample
+from cityhall.finance.models import BudgetProgram
+from cityhall.finance.services import finance_load_sample
 from cityhall.it.services import it_load_sample
 from cityhall.legal.consultations.services import RESOURCE_KEY, consultation_book, consultation_month_open
 from cityhall.legal.models import DataRequest
@@ -118,6 +120,18 @@ def noise_compute(page) -> None:
     page.get_by_label("전입일").fill("2015-01-07")
     page.get_by_role("button", name="계산").click()
     expect(page.locator("#result-amount")).to_be_visible()
+
+
+def bad_ledger(page) -> None:
+    """The ledger import refused: a line spends more than its budget."""
+    header = "과목코드,회계,분야,부문,정책사업,단위사업,세부사업,부서,재원,성질,예산현액,집행액\n"
+    row = "X-1,일반회계,일반공공행정,일반행정,정책,단위,세부,예산법무과,시비,소비,100,200\n"
+    form = page.locator("form", has=page.locator("#id_file"))
+    form.locator("#id_file").set_input_files(
+        {"name": "bad.csv", "mimeType": "text/csv", "buffer": (header + row).encode()}
+    )
+    form.get_by_role("button", name="가져오기").click()
+    page.wait_for_load_state()
 
 
 def log_out(page) -> None:
@@ -283,6 +297,39 @@ PAGE_KINDS = [
     PageKind(
         "incentives", "performance:incentives", f"/performance/incentives/{YEAR}/", "2025년 성과급 배분"
     ),
+    PageKind("finance execution", "finance:execution", "/finance/?year=2024", "2024년 예산 집행"),
+    PageKind(
+        "finance program",
+        "finance:program",
+        "/finance/execution/2024/programs/{finance_program}/",
+        "예시 세부사업 001 예시",
+    ),
+    PageKind(
+        "finance import",
+        "finance:execution_import",
+        "/finance/execution/import/",
+        "집행 자료 가져오기 (원장 집행현황 XLSX·CSV)",
+    ),
+    PageKind(
+        "finance import with errors",
+        "finance:execution_import",
+        "/finance/execution/import/",
+        "집행 자료 가져오기 (원장 집행현황 XLSX·CSV)",
+        then=bad_ledger,
+    ),
+    PageKind(
+        "priorities", "finance:priorities", "/finance/priorities/", "정책가계부 (대규모 투자사업 우선순위)"
+    ),
+    PageKind(
+        "priorities what-if",
+        "finance:priorities",
+        "/finance/priorities/?w1=60&w2=10",
+        "정책가계부 (대규모 투자사업 우선순위)",
+    ),
+    PageKind("grants", "finance:grants", "/finance/grants/?year=2024", "2024년 이전재원·공모사업"),
+    PageKind("evaluations", "finance:evaluations", "/finance/evaluations/?year=2024", "2024년 재정사업 평가"),
+    PageKind("rewards", "finance:rewards", "/finance/rewards/?year=2023", "예산성과금 (2023회계연도)"),
+    PageKind("fiscal analysis", "finance:analysis", "/finance/analysis/", "재정분석과 지방공공기관"),
     PageKind("streetlights live", "streetlights:live", "/streetlights/", "스마트가로등 실시간 현황"),
     PageKind("streetlight site", "streetlights:site", "/streetlights/sites/HAGUN41/", "학운 4-1"),
     PageKind(
@@ -537,6 +584,13 @@ NOT_PAGES = {
     "performance:cycle_advance": ACTION,
     "performance:incentives_allocate": ACTION,
     "performance:incentives_xlsx": DOWNLOAD,
+    "finance:execution_close": ACTION,
+    "finance:execution_xlsx": DOWNLOAD,
+    "finance:execution_hwpx": DOWNLOAD,
+    "finance:priorities_xlsx": DOWNLOAD,
+    "finance:evaluations_xlsx": DOWNLOAD,
+    "finance:claim_review": ACTION,
+    "finance:claim_pay": ACTION,
     "streetlights:live_panel": FRAGMENT,
     "streetlights:site_panel": FRAGMENT,
     "streetlights:site_commands_panel": FRAGMENT,
@@ -630,6 +684,7 @@ def scenario(site, make_user, monkeypatch):
     participation_load_sample(actor=system)
     ParticipationProcess.objects.get(code="pb-2025").scorers.add(director)
     workload_load_sample(actor=system)
+    finance_load_sample(actor=system)
     registry_build_from_seed(actor=system)
     it_load_sample(actor=system)
     put_state("SL-HAGUN41-001", on=True, power=100.0, simulated=True)
@@ -660,6 +715,7 @@ def scenario(site, make_user, monkeypatch):
         "repair": repair.number,
         "certificate": certificate.code,
         "program": Program.objects.get(code="smart-city-p1").pk,
+        "finance_program": BudgetProgram.objects.get(name="예시 세부사업 001").code,
     }
 
 

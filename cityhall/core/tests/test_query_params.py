@@ -221,6 +221,8 @@ SAMPLES = {
     "pledges:review": [{"pk": "999999"}],  # no such round: the parameters are read first
     "participation:proposals": [{"code": "no-such-process"}],  # the parameters are read first
     "plans:calendar_feed": [{"token": "viewer"}],
+    "finance:execution_xlsx": [{"year": "2024"}],
+    "finance:execution_hwpx": [{"year": "2024"}],
     "streetlights:site": [{"code": "HAGUN6"}],
     "streetlights:site_panel": [{"code": "HAGUN6"}],
     "streetlights:site_command": [{"code": "HAGUN6"}],
