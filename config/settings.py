@@ -37,11 +37,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "django_htmx",
+    "js_lib_leaflet",  # Leaflet's files, served from the installed package (the offline map)
     "cityhall.organisation",
     "cityhall.plans",
     "cityhall.budget",
     "cityhall.committees",
     "cityhall.facilities",
+    "cityhall.gis",
     "cityhall.telemetry",
     "cityhall.streetlights",
     "cityhall.pledges",

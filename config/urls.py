@@ -14,5 +14,7 @@ urlpatterns = [
     path("", include("cityhall.pledges.urls")),
     path("", include("cityhall.performance.urls")),
     path("streetlights/", include("cityhall.streetlights.urls")),
+    path("gis/", include("cityhall.gis.urls")),
+    path("gis/ogc/", include("cityhall.gis.ogc_urls")),
     path("", include("cityhall.core.urls")),
 ]
