@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 import shapely
 
-# Gimpo's extent in EPSG:5186 (metres), about 126.55–126.79 E, 37.59–37.76 N.
-XMIN, YMIN, XMAX, YMAX = 168_000, 550_000, 190_000, 568_000
+# Gimpo's extent in EPSG:5186 (metres), about 126.54–126.80 E, 37.58–37.77 N.
+XMIN, YMIN, XMAX, YMAX = 159_500, 553_500, 182_300, 574_400
 
 AREAS = [
     ["월곶면", "하성면", "통진읍"],
