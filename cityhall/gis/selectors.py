@@ -85,7 +85,8 @@ def coverage(user, *, year: int = 2025) -> list[Coverage]:
         .annotate(total=Sum("quantity"))
         .values_list("layer", "total")
     )
-    for item in layers.order_by("kind", "code"):
+    order = {kind: i for i, kind in enumerate(COVERAGE_KINDS)}  # roads, water, sewers as the plan lists them
+    for item in sorted(layers, key=lambda layer: (order[layer.kind], layer.code)):
         measured = km(item.length_m)
         extra = planned.get(item.pk) or Decimal(0)
         rows.append(

@@ -78,6 +78,12 @@ def _number(value: Decimal) -> str:
 # -- import ---------------------------------------------------------------------------------------
 
 
+def can_create(user, team_code: str = SPATIAL_TEAM) -> bool:
+    """May ``user`` make a layer kept by ``team_code`` (공간정보팀: editors of 스마트도시과)?"""
+    team = OrgUnit.objects.filter(code=team_code).first()
+    return team is not None and allowed(user, ADD, _rtype("gis_layers"), Layer(team=team))
+
+
 @dataclass
 class ImportResult:
     layer: Layer
@@ -110,7 +116,7 @@ def layer_import(
     if actor.user is not None:
         if existing is not None and not allowed(actor.user, CHANGE, rtype, existing):
             raise PermissionDenied(_("이 레이어를 바꿀 권한이 없습니다 (스마트도시과 편집자·관리자)."))
-        if existing is None and not allowed(actor.user, ADD, rtype):
+        if existing is None and not can_create(actor.user, (metadata or {}).get("team") or SPATIAL_TEAM):
             raise PermissionDenied(_("레이어를 만들 권한이 없습니다 (스마트도시과 편집자·관리자)."))
     try:
         found = geo.read_upload(upload, filename, crs=crs, encoding=encoding, layer=gpkg_layer)

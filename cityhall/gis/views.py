@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cityhall.core import params
 from cityhall.core.audit import Actor
 from cityhall.core.decorators import role_required
-from cityhall.core.permissions import ADD, CHANGE, allowed
+from cityhall.core.permissions import CHANGE, allowed
 from cityhall.core.records import REGISTRY
 from cityhall.core.services import RecordInvalid
 
@@ -27,7 +27,7 @@ FEATURES_PER_PAGE = 50
 
 
 def _can_import(user) -> bool:
-    return allowed(user, ADD, REGISTRY["gis_layers"]) or allowed(user, CHANGE, REGISTRY["gis_layers"])
+    return services.can_create(user)
 
 
 @require_GET
