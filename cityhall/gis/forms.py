@@ -8,7 +8,15 @@ CRS_CHOICES = [("", _("파일의 좌표계(.prj) 사용"))] + [(str(code), f"EPS
 ENCODINGS = [("", _("자동(.cpg, 없으면 UTF-8 또는 CP949)")), ("cp949", "CP949 (EUC-KR)"), ("utf-8", "UTF-8")]
 
 
-class ImportForm(forms.Form):
+class KoreanForm(forms.Form):
+    """Labels without Django's trailing colon, as Korean forms write them."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class ImportForm(KoreanForm):
     file = forms.FileField(
         label=_("파일"),
         help_text=_("GeoJSON(.geojson), GeoPackage(.gpkg), Shapefile(.shp·.shx·.dbf·.prj를 묶은 .zip)"),
@@ -40,7 +48,7 @@ class ImportForm(forms.Form):
         return code
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(KoreanForm):
     area = forms.CharField(label=_("지역"), max_length=100)
     sheet = forms.CharField(label=_("도엽 번호"), max_length=50, required=False)
     quantity = forms.CharField(label=_("실적"), max_length=20)
