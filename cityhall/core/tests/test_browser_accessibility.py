@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from cityhall.budget.models import Program
 from cityhall.core.audit import Actor
+from cityhall.gis.services import gis_load_sample
 from cityhall.organisation.models import Role
 from cityhall.organisation.services import workload_load_sample
 from cityhall.performance.services import performance_load_sample
@@ -69,6 +70,15 @@ def wrong_password(page) -> None:
     expect(page.get_by_role("alert")).to_have_text(
         "아이디 또는 비밀번호가 맞지 않습니다. 다시 입력해 주세요."
     )
+
+
+def bad_import(page) -> None:
+    page.get_by_label("레이어 코드", exact=True).fill("bad-layer")
+    page.get_by_label("파일", exact=True).set_input_files(
+        {"name": "bad.geojson", "mimeType": "application/geo+json", "buffer": b'{"type": "FeatureCollection"}'}
+    )
+    page.get_by_role("button", name="가져오기").click()
+    expect(page.get_by_role("alert")).to_contain_text("가져오지 못했습니다")
 
 
 def log_out(page) -> None:
@@ -157,6 +167,12 @@ PAGE_KINDS = [
         "/streetlights/energy/?year=2024",
         "2024년 스마트가로등 전력 절감 보고",
     ),
+    PageKind("spatial information", "gis:index", "/gis/", "공간정보"),
+    PageKind("spatial layer", "gis:layer", "/gis/layers/road-facilities/", "도로 시설물 (예시)"),
+    PageKind("layer import", "gis:import", "/gis/import/", "레이어 가져오기"),
+    PageKind("layer import with errors", "gis:import", "/gis/import/", "레이어 가져오기", then=bad_import),
+    PageKind("spatial projects", "gis:projects", "/gis/projects/", "2025년 공간정보 추진사업"),
+    PageKind("spatial project", "gis:project", "/gis/projects/road-facility-db-2025/", "도로 시설물 DB 구축"),
     PageKind("record types", "core:records", "/records/", "전체 기록"),
     PageKind("record list", "core:record_list", "/records/programs/", "사업"),
     PageKind("record", "core:record_detail", "/records/programs/{program}/", "스마트가로등 운영"),
@@ -251,6 +267,7 @@ NOT_PAGES = {
     "streetlights:repair_close": ACTION,
     "streetlights:repair_reopen": ACTION,
     "streetlights:energy_xlsx": DOWNLOAD,
+    "gis:progress_add": ACTION,
     "core:record_delete": ACTION,
     "set_language": ACTION,
     "password_change": "Django's admin page, not linked from the application",
@@ -260,9 +277,9 @@ NOT_PAGES = {
     "password_reset_confirm": "Django's admin page, not linked from the application",
     "password_reset_complete": "Django's admin page, not linked from the application",
 }
-# Whole namespaces: the API answers JSON (its one HTML page, the docs, is a page kind above), and the
+# Whole namespaces: the API (and OGC API – Features) answers JSON (its one HTML page, the docs, is a page kind above), and the
 # admin's pages are Django's, the same for every model (three of them are page kinds above).
-NOT_PAGE_NAMESPACES = {"api", "admin"}
+NOT_PAGE_NAMESPACES = {"api", "admin", "ogc"}  # ogc: OGC API – Features, JSON for other systems
 
 
 def url_names(patterns=None, namespace: str = "") -> set[str]:
@@ -305,6 +322,7 @@ def scenario(site, make_user, monkeypatch):
     performance_load_sample(actor=system)
     workload_load_sample(actor=system)
     registry_build_from_seed(actor=system)
+    gis_load_sample(actor=system)
     put_state("SL-HAGUN41-001", on=True, power=100.0, simulated=True)
     put_state("SL-HAGUN41-002", on=False, power=0.0, faults=["LAMP_FAIL"], simulated=True)
     repair = repair_order_open(actor=system, kind="lamp_failure", detail="램프 불량", light="SL-HAGUN41-002")
