@@ -156,6 +156,7 @@ def _start_live():
 def _load_samples(actor) -> None:
     """The seed lists no individual pledges, indicators or workloads: the demo adds labelled samples,
     and numbers the streetlights and base stations the seed counts per site."""
+    from cityhall.gis.services import gis_load_sample
     from cityhall.organisation.services import workload_load_sample
     from cityhall.performance.services import performance_load_sample
     from cityhall.pledges.services import pledges_load_sample
@@ -168,6 +169,8 @@ def _load_samples(actor) -> None:
     built = registry_build_from_seed(actor=actor)
     devices = f"스마트가로등 {built.lights}대, 기지국 {built.base_stations}개소"
     print(f"{devices}를 등록했습니다 (식별번호는 부여한 값).")
+    layers = gis_load_sample(actor=actor)
+    print(f"예시 공간정보 레이어 {layers}개와 2025년 공간정보 추진사업을 불러왔습니다 ('예시'로 표시).")
 
 
 def _web_server(host: str, port: int):
@@ -229,6 +232,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from benchmarks.ingest import main as ingest_main  # type: ignore[import-not-found]
 
         return ingest_main(args.rest[1:])
+    if args.rest[:1] == ["gis"]:  # layer import and OGC API – Features: benchmarks/gis.py
+        from benchmarks.gis import main as gis_main  # type: ignore[import-not-found]
+
+        return gis_main(args.rest[1:])
     if args.rest[:1] == ["pagination"]:  # API list pages by page size: benchmarks/pagination.py
         from benchmarks.pagination import main as pagination_main  # type: ignore[import-not-found]
 
