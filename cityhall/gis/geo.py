@@ -24,6 +24,7 @@ import numpy as np
 import pyogrio
 import shapely
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from pyogrio import raw
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
@@ -335,16 +336,16 @@ def _properties(names: list[str], field_data: list[np.ndarray], count: int) -> l
 # -- checking and transforming ------------------------------------------------------------------------
 
 _VALIDITY = {
-    "Self-intersection": "도형이 스스로 교차합니다",
-    "Ring Self-intersection": "경계선이 스스로 교차합니다",
-    "Too few points": "점이 모자라 도형을 이룰 수 없습니다",
-    "Hole lies outside shell": "구멍이 바깥 경계 밖에 있습니다",
-    "Nested holes": "구멍 안에 구멍이 있습니다",
-    "Nested shells": "다각형 안에 다각형이 겹쳐 있습니다",
-    "Interior is disconnected": "다각형 내부가 끊어져 있습니다",
-    "Duplicate Rings": "같은 경계선이 두 번 있습니다",
-    "Invalid Coordinate": "좌표 값이 숫자가 아닙니다",
-    "Ring is not closed": "경계선이 닫혀 있지 않습니다",
+    "Self-intersection": gettext_noop("도형이 스스로 교차합니다"),
+    "Ring Self-intersection": gettext_noop("경계선이 스스로 교차합니다"),
+    "Too few points": gettext_noop("점이 모자라 도형을 이룰 수 없습니다"),
+    "Hole lies outside shell": gettext_noop("구멍이 바깥 경계 밖에 있습니다"),
+    "Nested holes": gettext_noop("구멍 안에 구멍이 있습니다"),
+    "Nested shells": gettext_noop("다각형 안에 다각형이 겹쳐 있습니다"),
+    "Interior is disconnected": gettext_noop("다각형 내부가 끊어져 있습니다"),
+    "Duplicate Rings": gettext_noop("같은 경계선이 두 번 있습니다"),
+    "Invalid Coordinate": gettext_noop("좌표 값이 숫자가 아닙니다"),
+    "Ring is not closed": gettext_noop("경계선이 닫혀 있지 않습니다"),
 }
 
 
