@@ -53,25 +53,38 @@ def _worker(features: int, runs: int, requests: int) -> dict[str, Any]:
     import shapely
 
     x0, y0 = files.project(*files.GIMPO_WGS84, 5186)
-    geoms = [shapely.LineString([(x0 + (i % 100) * 50, y0 + (i // 100) * 20), (x0 + (i % 100) * 50 + 40, y0 + (i // 100) * 20)]) for i in range(features)]
+    geoms = [
+        shapely.LineString(
+            [(x0 + (i % 100) * 50, y0 + (i // 100) * 20), (x0 + (i % 100) * 50 + 40, y0 + (i // 100) * 20)]
+        )
+        for i in range(features)
+    ]
     names = [f"도로 {i}" for i in range(features)]
     data = files.shapefile_zip(geoms, names, epsg=5186, keep_cpg=False)
     import_ms = []
     for _run in range(runs):
         started = time.perf_counter()
-        layer_import(code="bench-roads", upload=data, filename="bench.zip", actor=actor, metadata={"title": "bench", "source": "bench"})
+        layer_import(
+            code="bench-roads",
+            upload=data,
+            filename="bench.zip",
+            actor=actor,
+            metadata={"title": "bench", "source": "bench"},
+        )
         import_ms.append((time.perf_counter() - started) * 1000)
 
     from django.contrib.auth import get_user_model
 
     user = get_user_model().objects.create_user("bench-viewer")
-    RoleAssignment.objects.create(user=user, role=Role.VIEWER, department=OrgUnit.objects.get(code="smart-city"))
+    RoleAssignment.objects.create(
+        user=user, role=Role.VIEWER, department=OrgUnit.objects.get(code="smart-city")
+    )
     client = Client(HTTP_HOST="localhost")
     client.force_login(user)
     from cityhall.gis.models import Layer
 
     layer = Layer.objects.get(code="bench-roads")
-    width, height = layer.maxx - layer.minx, layer.maxy - layer.miny
+    width = layer.maxx - layer.minx
     bbox = f"{layer.minx},{layer.miny},{layer.minx + width / 10},{layer.maxy}"
     base = "/gis/ogc/collections/bench-roads/items?limit=100"
     variants = {
@@ -121,9 +134,22 @@ def main(argv: list[str] | None = None) -> int:
         env = {**os.environ, "CITYHALL_DATA_DIR": tmp, "DJANGO_SETTINGS_MODULE": "config.settings"}
         env.pop("DATABASE_URL", None)
         done = subprocess.run(  # noqa: S603 - this module, as a worker
-            [sys.executable, "-m", "benchmarks.gis", "--worker", "--features", str(args.features),
-             "--runs", str(args.runs), "--requests", str(args.requests)],
-            env=env, capture_output=True, text=True, timeout=1800,
+            [
+                sys.executable,
+                "-m",
+                "benchmarks.gis",
+                "--worker",
+                "--features",
+                str(args.features),
+                "--runs",
+                str(args.runs),
+                "--requests",
+                str(args.requests),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=1800,
         )
     if done.returncode != 0:
         print(done.stderr[-3000:], file=sys.stderr)
@@ -132,12 +158,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:
-        print(f"import {result['features']:,} features: {result['import_ms']} ms (median of {result['runs']}), "
-              f"{result['import_ms_per_1000']} ms per 1,000")
+        print(
+            f"import {result['features']:,} features: {result['import_ms']} ms (median of {result['runs']}), "
+            f"{result['import_ms_per_1000']} ms per 1,000"
+        )
         items = result["items_ms"]
-        print(f"OGC items (limit 100), median of {result['requests']}: plain {items['plain']} ms, "
-              f"bbox {items['bbox']} ms (×{result['ratio_bbox_to_plain']}), "
-              f"EPSG:5186 {items['epsg5186']} ms (×{result['ratio_epsg5186_to_plain']})")
+        print(
+            f"OGC items (limit 100), median of {result['requests']}: plain {items['plain']} ms, "
+            f"bbox {items['bbox']} ms (×{result['ratio_bbox_to_plain']}), "
+            f"EPSG:5186 {items['epsg5186']} ms (×{result['ratio_epsg5186_to_plain']})"
+        )
     return 0
 
 

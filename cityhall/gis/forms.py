@@ -4,7 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from .geo import KOREAN_CRS
 from .models import LayerKind
 
-CRS_CHOICES = [("", _("파일의 좌표계(.prj) 사용"))] + [(str(code), f"EPSG:{code} {name}") for code, name in KOREAN_CRS.items()]
+CRS_CHOICES = [("", _("파일의 좌표계(.prj) 사용"))] + [
+    (str(code), f"EPSG:{code} {name}") for code, name in KOREAN_CRS.items()
+]
 ENCODINGS = [("", _("자동(.cpg, 없으면 UTF-8 또는 CP949)")), ("cp949", "CP949 (EUC-KR)"), ("utf-8", "UTF-8")]
 
 

@@ -201,7 +201,10 @@ def read_upload(
             )
     raise GeoDataError(
         [
-            _("'%(name)s'은(는) 가져올 수 없는 형식입니다. GeoJSON, GeoPackage(.gpkg), Shapefile(ZIP)만 됩니다.")
+            _(
+                "'%(name)s'은(는) 가져올 수 없는 형식입니다. "
+                "GeoJSON, GeoPackage(.gpkg), Shapefile(ZIP)만 됩니다."
+            )
             % {"name": filename}
         ]
     )
@@ -307,7 +310,10 @@ def _source_crs(found: str | None, chosen: int | None) -> int:
         epsg = None
     if epsg is None:
         raise GeoDataError(
-            [_("파일의 좌표계를 EPSG 코드로 알아볼 수 없습니다. 원본 좌표계를 직접 고르세요: %(crs)s") % {"crs": found[:80]}]
+            [
+                _("파일의 좌표계를 EPSG 코드로 알아볼 수 없습니다. 원본 좌표계를 직접 고르세요: %(crs)s")
+                % {"crs": found[:80]}
+            ]
         )
     return epsg
 
@@ -377,7 +383,10 @@ def build_layer(
         raise GeoDataError([_("파일에 객체가 하나도 없습니다.")])
     if count > MAX_FEATURES:
         raise GeoDataError(
-            [_("객체가 %(n)s개로 한 번에 가져올 수 있는 %(max)s개를 넘습니다.") % {"n": f"{count:,}", "max": f"{MAX_FEATURES:,}"}]
+            [
+                _("객체가 %(n)s개로 한 번에 가져올 수 있는 %(max)s개를 넘습니다.")
+                % {"n": f"{count:,}", "max": f"{MAX_FEATURES:,}"}
+            ]
         )
     fids = fids or list(range(1, count + 1))
     geoms = shapely.force_2d(geoms)
@@ -392,7 +401,14 @@ def build_layer(
             hidden += 1
 
     types = shapely.get_type_id(geoms)
-    names = {0: "Point", 1: "LineString", 3: "Polygon", 4: "MultiPoint", 5: "MultiLineString", 6: "MultiPolygon"}
+    names = {
+        0: "Point",
+        1: "LineString",
+        3: "Polygon",
+        4: "MultiPoint",
+        5: "MultiLineString",
+        6: "MultiPolygon",
+    }
     bad_coords = ~np.isfinite(shapely.bounds(geoms)).all(axis=1)
     for i, geom in enumerate(geoms):
         if geom is None or shapely.is_empty(geom):
@@ -414,12 +430,16 @@ def build_layer(
         raise GeoDataError(_finish(problems, hidden))
 
     bounds = shapely.bounds(geoms)
-    if source.is_geographic and (np.abs(bounds[:, [0, 2]]) > 180).any() | (np.abs(bounds[:, [1, 3]]) > 90).any():
+    if (
+        source.is_geographic
+        and (np.abs(bounds[:, [0, 2]]) > 180).any() | (np.abs(bounds[:, [1, 3]]) > 90).any()
+    ):
         x, y = bounds[0, 0], bounds[0, 1]
         raise GeoDataError(
             [
                 _(
-                    "좌표 값(%(x).1f, %(y).1f)이 경위도가 아닙니다. 좌표계가 %(crs)s(으)로 되어 있지만 투영 좌표로 "
+                    "좌표 값(%(x).1f, %(y).1f)이 경위도가 아닙니다. "
+                    "좌표계가 %(crs)s(으)로 되어 있지만 투영 좌표로 "
                     "저장된 파일 같습니다: 원본 좌표계(예: EPSG:5186)를 고르세요."
                 )
                 % {"x": x, "y": y, "crs": crs_label(crs)}
@@ -429,7 +449,8 @@ def build_layer(
         raise GeoDataError(
             [
                 _(
-                    "좌표 값(%(x).6f, %(y).6f)이 경위도처럼 보입니다. 좌표계가 %(crs)s(으)로 되어 있는데 미터 "
+                    "좌표 값(%(x).6f, %(y).6f)이 경위도처럼 보입니다. "
+                    "좌표계가 %(crs)s(으)로 되어 있는데 미터 "
                     "단위가 아닙니다: 원본 좌표계를 EPSG:4326으로 고르세요."
                 )
                 % {"x": bounds[0, 0], "y": bounds[0, 1], "crs": crs_label(crs)}
@@ -450,7 +471,9 @@ def build_layer(
     for i in np.flatnonzero(outside):
         b = wgs_bounds[i]
         shown = (
-            _("경도 %(x).5f, 위도 %(y).5f") % {"x": b[0], "y": b[1]} if np.isfinite(b).all() else _("변환 불가")
+            _("경도 %(x).5f, 위도 %(y).5f") % {"x": b[0], "y": b[1]}
+            if np.isfinite(b).all()
+            else _("변환 불가")
         )
         problem(
             _(

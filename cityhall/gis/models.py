@@ -42,7 +42,9 @@ class Layer(Sourced):
     source = models.CharField(_("출처"), max_length=200)
     source_crs = models.PositiveIntegerField(_("원본 좌표계(EPSG)"), default=5186)
     data_date = models.DateField(_("기준일"), null=True, blank=True)
-    accuracy = models.CharField(_("정확도"), max_length=100, blank=True, help_text=_("예: 1/1,000 축척, ±0.5 m"))
+    accuracy = models.CharField(
+        _("정확도"), max_length=100, blank=True, help_text=_("예: 1/1,000 축척, ±0.5 m")
+    )
     base = models.BooleanField(_("기본도"), default=False, help_text=_("모든 지도의 바탕에 깝니다."))
     sample = models.BooleanField(_("예시 자료"), default=False)
     target_km = models.DecimalField(

@@ -85,7 +85,9 @@ ITEMS = {
 }
 
 
-def _problem(status: int, code: str, description: str, detail: list[dict[str, Any]] | None = None) -> JsonResponse:
+def _problem(
+    status: int, code: str, description: str, detail: list[dict[str, Any]] | None = None
+) -> JsonResponse:
     body: dict[str, Any] = {"code": code, "description": description}
     if detail is not None:
         body["detail"] = detail
@@ -119,7 +121,9 @@ def ogc_view(**spec: params.Param):
     return decorate
 
 
-def _json(body: dict[str, Any], *, content_type: str = JSON, headers: dict[str, str] | None = None) -> HttpResponse:
+def _json(
+    body: dict[str, Any], *, content_type: str = JSON, headers: dict[str, str] | None = None
+) -> HttpResponse:
     response = HttpResponse(json.dumps(body, ensure_ascii=False), content_type=content_type)
     for name, value in (headers or {}).items():
         response[name] = value
@@ -167,7 +171,9 @@ def _source(user, collection_id: str) -> Source | None:
         return Source(id=item.code, title=item.title, description=item.description, layer=item)
     found = registered_collection(collection_id)
     if found is not None:
-        return Source(id=found.id, title=str(found.title), description=str(found.description), registered=found)
+        return Source(
+            id=found.id, title=str(found.title), description=str(found.description), registered=found
+        )
     return None
 
 
@@ -184,7 +190,12 @@ def _collection_doc(request: HttpRequest, source: Source) -> dict[str, Any]:
         "crs": CRS_CHOICES,
         "storageCrs": geo.CRS84,
         "links": [
-            {"href": _abs(request, "collection", source.id), "rel": "self", "type": JSON, "title": source.title},
+            {
+                "href": _abs(request, "collection", source.id),
+                "rel": "self",
+                "type": JSON,
+                "title": source.title,
+            },
             {
                 "href": _abs(request, "items", source.id),
                 "rel": "items",
@@ -213,7 +224,9 @@ def landing(request: HttpRequest) -> HttpResponse:
     return _json(
         {
             "title": _("김포시 공간정보 OGC API – Features"),
-            "description": _("공간정보 레이어와 각 업무의 시설 대장(가로등 등)을 OGC API – Features로 제공합니다."),
+            "description": _(
+                "공간정보 레이어와 각 업무의 시설 대장(가로등 등)을 OGC API – Features로 제공합니다."
+            ),
             "links": [
                 {"href": _abs(request, "landing"), "rel": "self", "type": JSON, "title": _("이 문서")},
                 {
@@ -222,7 +235,12 @@ def landing(request: HttpRequest) -> HttpResponse:
                     "type": "application/vnd.oai.openapi+json;version=3.0",
                     "title": _("cityhall API 정의(OpenAPI)"),
                 },
-                {"href": _abs(request, "conformance"), "rel": "conformance", "type": JSON, "title": _("적합성")},
+                {
+                    "href": _abs(request, "conformance"),
+                    "rel": "conformance",
+                    "type": JSON,
+                    "title": _("적합성"),
+                },
                 {"href": _abs(request, "collections"), "rel": "data", "type": JSON, "title": _("컬렉션")},
             ],
         }
@@ -238,7 +256,9 @@ def conformance(request: HttpRequest) -> HttpResponse:
 def collections(request: HttpRequest) -> HttpResponse:
     return _json(
         {
-            "links": [{"href": _abs(request, "collections"), "rel": "self", "type": JSON, "title": _("컬렉션")}],
+            "links": [
+                {"href": _abs(request, "collections"), "rel": "self", "type": JSON, "title": _("컬렉션")}
+            ],
             "collections": [_collection_doc(request, s) for s in _sources(request.user)],
         }
     )
@@ -262,7 +282,9 @@ def _out(geometry: dict[str, Any] | None, crs: str) -> dict[str, Any] | None:
     return geo.reproject_geometry(geometry, crs)
 
 
-def _bbox_filter(features: Iterable[dict[str, Any]], bbox: tuple[float, float, float, float]) -> list[dict[str, Any]]:
+def _bbox_filter(
+    features: Iterable[dict[str, Any]], bbox: tuple[float, float, float, float]
+) -> list[dict[str, Any]]:
     import shapely
 
     west, south, east, north = bbox
@@ -291,7 +313,12 @@ def items(request: HttpRequest, collection_id: str) -> HttpResponse:
     if source.layer is not None:
         rows, matched = selectors.features(source.layer, bbox=bbox, limit=limit, offset=offset)
         page = [
-            {"type": "Feature", "id": row.fid, "geometry": _out(row.geometry, crs), "properties": row.properties}
+            {
+                "type": "Feature",
+                "id": row.fid,
+                "geometry": _out(row.geometry, crs),
+                "properties": row.properties,
+            }
             for row in rows
         ]
     else:
@@ -306,8 +333,18 @@ def items(request: HttpRequest, collection_id: str) -> HttpResponse:
         if q[name] is not None:
             base[name] = ",".join(repr(v) for v in q[name]) if name == "bbox" else q[name]
     links = [
-        {"href": _abs(request, "items", source.id, query={**base, "offset": offset}), "rel": "self", "type": GEOJSON, "title": _("이 쪽")},
-        {"href": _abs(request, "collection", source.id), "rel": "collection", "type": JSON, "title": source.title},
+        {
+            "href": _abs(request, "items", source.id, query={**base, "offset": offset}),
+            "rel": "self",
+            "type": GEOJSON,
+            "title": _("이 쪽"),
+        },
+        {
+            "href": _abs(request, "collection", source.id),
+            "rel": "collection",
+            "type": JSON,
+            "title": source.title,
+        },
     ]
     if offset + len(page) < matched:
         links.append(
@@ -346,17 +383,33 @@ def item(request: HttpRequest, collection_id: str, feature_id: str) -> HttpRespo
     crs = request.query.crs or geo.CRS84
     found: dict[str, Any] | None = None
     if source.layer is not None:
-        row = selectors.feature(source.layer, int(feature_id)) if feature_id.isdigit() and len(feature_id) < 10 else None
+        row = (
+            selectors.feature(source.layer, int(feature_id))
+            if feature_id.isdigit() and len(feature_id) < 10
+            else None
+        )
         if row is not None:
             found = {"type": "Feature", "id": row.fid, "geometry": row.geometry, "properties": row.properties}
     else:
         assert source.registered is not None
-        found = next((f for f in source.registered.features(request.user) if str(f.get("id")) == feature_id), None)
+        found = next(
+            (f for f in source.registered.features(request.user) if str(f.get("id")) == feature_id), None
+        )
     if found is None:
         return _not_found(_("'%(id)s' 객체가 없습니다.") % {"id": feature_id[:60]})
     body = dict(found, geometry=_out(found.get("geometry"), crs))
     body["links"] = [
-        {"href": _abs(request, "item", source.id, feature_id), "rel": "self", "type": GEOJSON, "title": _("이 객체")},
-        {"href": _abs(request, "collection", source.id), "rel": "collection", "type": JSON, "title": source.title},
+        {
+            "href": _abs(request, "item", source.id, feature_id),
+            "rel": "self",
+            "type": GEOJSON,
+            "title": _("이 객체"),
+        },
+        {
+            "href": _abs(request, "collection", source.id),
+            "rel": "collection",
+            "type": JSON,
+            "title": source.title,
+        },
     ]
     return _json(body, content_type=GEOJSON, headers={"Content-Crs": f"<{crs}>"})

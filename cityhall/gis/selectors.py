@@ -27,7 +27,9 @@ def layer(user, code: str) -> Layer | None:
 
 def base_layer_codes(user) -> list[str]:
     """The layers every map lays under its own (기본도): boundaries first, then lines."""
-    return list(layers_visible(user).filter(base=True).order_by("kind", "code").values_list("code", flat=True))
+    return list(
+        layers_visible(user).filter(base=True).order_by("kind", "code").values_list("code", flat=True)
+    )
 
 
 def features(
@@ -120,7 +122,10 @@ def projects(user, *, year: int = 2025) -> list[ProjectRow]:
     qs = restrict(
         UpdateProject.objects.filter(year=year)
         .select_related("team", "layer", "program")
-        .prefetch_related("program__shares", Prefetch("progress", queryset=ProjectProgress.objects.order_by("done_on", "id"))),
+        .prefetch_related(
+            "program__shares",
+            Prefetch("progress", queryset=ProjectProgress.objects.order_by("done_on", "id")),
+        ),
         user,
         VIEW,
         REGISTRY["gis_projects"],
@@ -136,7 +141,8 @@ def project(user, code: str) -> ProjectRow | None:
 def projects_queryset(user) -> QuerySet[UpdateProject]:
     return restrict(
         UpdateProject.objects.select_related("team", "layer", "program").prefetch_related(
-            "program__shares", Prefetch("progress", queryset=ProjectProgress.objects.order_by("done_on", "id"))
+            "program__shares",
+            Prefetch("progress", queryset=ProjectProgress.objects.order_by("done_on", "id")),
         ),
         user,
         VIEW,
@@ -174,7 +180,9 @@ def search_layers(user, text: str) -> QuerySet[Layer]:
 def attribute_names(layer: Layer, sample: int = 50) -> list[str]:
     """The attribute names of a layer's first features (the layer detail's table columns)."""
     names: dict[str, None] = {}
-    for props in Feature.objects.filter(layer=layer).order_by("fid").values_list("properties", flat=True)[:sample]:
+    for props in (
+        Feature.objects.filter(layer=layer).order_by("fid").values_list("properties", flat=True)[:sample]
+    ):
         for name in props or {}:
             names.setdefault(name, None)
     return list(names)

@@ -93,7 +93,17 @@ class ImportResult:
     notes: list[str] = field(default_factory=list)
 
 
-LAYER_FIELDS = ("title", "description", "kind", "source", "source_crs", "data_date", "accuracy", "base", "target_km")
+LAYER_FIELDS = (
+    "title",
+    "description",
+    "kind",
+    "source",
+    "source_crs",
+    "data_date",
+    "accuracy",
+    "base",
+    "target_km",
+)
 
 
 def layer_import(
@@ -126,7 +136,9 @@ def layer_import(
 
 
 @transaction.atomic
-def _store(*, code: str, found: geo.GeoLayer, metadata: dict[str, Any], actor: Actor, filename: str) -> ImportResult:
+def _store(
+    *, code: str, found: geo.GeoLayer, metadata: dict[str, Any], actor: Actor, filename: str
+) -> ImportResult:
     from cityhall.core.services import record_create
 
     rtype = _rtype("gis_layers")
@@ -228,7 +240,10 @@ def progress_record(
         done = project.progress.aggregate(total=Sum("quantity"))["total"] or Decimal(0)
         if done + amount > project.quantity:
             errors["quantity"] = [
-                _("누적 실적 %(total)s%(unit)s이(가) 사업 규모 %(scale)s%(unit)s을(를) 넘습니다 (남은 양 %(left)s%(unit)s).")
+                _(
+                    "누적 실적 %(total)s%(unit)s이(가) 사업 규모 %(scale)s%(unit)s을(를) 넘습니다 "
+                    "(남은 양 %(left)s%(unit)s)."
+                )
                 % {
                     "total": _number(done + amount),
                     "scale": _number(project.quantity),
@@ -262,7 +277,9 @@ def gis_load_sample(*, actor: Actor | None = None) -> int:
     actor = actor or Actor.system("gis:load-sample")
     team = OrgUnit.objects.filter(code=SPATIAL_TEAM).first()
     if team is None:
-        raise RecordInvalid(_("공간정보팀이 조직에 없어 예시 레이어를 만들 수 없습니다 (계획을 먼저 불러오세요)."))
+        raise RecordInvalid(
+            _("공간정보팀이 조직에 없어 예시 레이어를 만들 수 없습니다 (계획을 먼저 불러오세요).")
+        )
     written = 0
     for spec in samples.LAYERS:
         existing = Layer.objects.filter(code=spec["code"]).first()
@@ -304,7 +321,9 @@ def _load_projects(actor: Actor, team: OrgUnit) -> None:
     from cityhall.budget.models import Program
 
     rtype = _rtype("gis_projects")
-    programs = {p.code: p for p in Program.objects.filter(code__in=[s.get("program") for s in samples.PROJECTS])}
+    programs = {
+        p.code: p for p in Program.objects.filter(code__in=[s.get("program") for s in samples.PROJECTS])
+    }
     layers = {layer.code: layer for layer in Layer.objects.all()}
     for spec in samples.PROJECTS:
         obj = UpdateProject.objects.filter(code=spec["code"]).first()
@@ -328,7 +347,9 @@ def _load_projects(actor: Actor, team: OrgUnit) -> None:
             audit.record(actor, "create", rtype, obj, after=after)
         elif before != after:
             audit.record(actor, "update", rtype, obj, before=before, after=after)
-    ProjectProgress.objects.filter(sample=True, project__code__in=[s["code"] for s in samples.PROJECTS]).delete()
+    ProjectProgress.objects.filter(
+        sample=True, project__code__in=[s["code"] for s in samples.PROJECTS]
+    ).delete()
     projects = {p.code: p for p in UpdateProject.objects.all()}
     for row in samples.PROGRESS:
         progress_record(

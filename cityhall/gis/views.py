@@ -54,9 +54,9 @@ def layer_detail(request, code):
     if layer is None:
         raise Http404(_("레이어를 찾을 수 없습니다."))
     names = selectors.attribute_names(layer)
-    page = Paginator(layer.features.order_by("fid").only("fid", "properties", "length_m", "area_m2"), FEATURES_PER_PAGE).get_page(
-        request.query.page
-    )
+    page = Paginator(
+        layer.features.order_by("fid").only("fid", "properties", "length_m", "area_m2"), FEATURES_PER_PAGE
+    ).get_page(request.query.page)
     rows = [(f, [(f.properties or {}).get(n) for n in names]) for f in page]
     return render(
         request,
@@ -81,7 +81,9 @@ def layer_detail(request, code):
 @params.page(code=params.Text(label=gettext_lazy("레이어 코드"), max_length=50))
 def layer_import(request):
     if not _can_import(request.user):
-        raise PermissionDenied(_("공간정보 레이어는 스마트도시과(공간정보팀) 편집자·관리자만 가져올 수 있습니다."))
+        raise PermissionDenied(
+            _("공간정보 레이어는 스마트도시과(공간정보팀) 편집자·관리자만 가져올 수 있습니다.")
+        )
     form = ImportForm(request.POST or None, request.FILES or None, initial={"code": request.query.code or ""})
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():

@@ -17,8 +17,8 @@ class StreetlightsConfig(AppConfig):
         from .choices import AUDIT_COMMAND, AUDIT_COMMAND_LABEL
         from .energy.daily import refresh_days
         from .operations import api as operations_api
-        from .registry import features as registry_features
         from .registry import api as registry_api
+        from .registry import features as registry_features
         from .registry.selectors import known_device_ids, light_gateways
         from .repairs import api as repairs_api
 
@@ -32,7 +32,9 @@ class StreetlightsConfig(AppConfig):
         register_collection(
             "streetlight-sites",
             title=_("스마트가로등 설치 지역"),
-            description=_("스마트가로등 설치 지역(가로등·기지국 수). 좌표가 대장에 없으면 대략적인 위치입니다."),
+            description=_(
+                "스마트가로등 설치 지역(가로등·기지국 수). 좌표가 대장에 없으면 대략적인 위치입니다."
+            ),
             features=registry_features.site_features,
             app="streetlights",
         )

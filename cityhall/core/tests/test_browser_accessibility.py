@@ -75,7 +75,11 @@ def wrong_password(page) -> None:
 def bad_import(page) -> None:
     page.get_by_label("레이어 코드", exact=True).fill("bad-layer")
     page.get_by_label("파일", exact=True).set_input_files(
-        {"name": "bad.geojson", "mimeType": "application/geo+json", "buffer": b'{"type": "FeatureCollection"}'}
+        {
+            "name": "bad.geojson",
+            "mimeType": "application/geo+json",
+            "buffer": b'{"type": "FeatureCollection"}',
+        }
     )
     page.get_by_role("button", name="가져오기").click()
     expect(page.get_by_role("alert")).to_contain_text("가져오지 못했습니다")
@@ -277,7 +281,8 @@ NOT_PAGES = {
     "password_reset_confirm": "Django's admin page, not linked from the application",
     "password_reset_complete": "Django's admin page, not linked from the application",
 }
-# Whole namespaces: the API (and OGC API – Features) answers JSON (its one HTML page, the docs, is a page kind above), and the
+# Whole namespaces: the API and OGC API – Features answer JSON (the API's one HTML page, the docs, is a
+# page kind above), and the
 # admin's pages are Django's, the same for every model (three of them are page kinds above).
 NOT_PAGE_NAMESPACES = {"api", "admin", "ogc"}  # ogc: OGC API – Features, JSON for other systems
 

@@ -35,18 +35,24 @@ def gis_map(context, layers: str = "", label: str = "", base: bool = True, heigh
     if base:
         for code in selectors.base_layer_codes(user):
             layer = visible[code]
-            entries.append({"id": code, "title": layer.title, "style": layer.kind, "base": True, "sample": layer.sample})
+            entries.append(
+                {"id": code, "title": layer.title, "style": layer.kind, "base": True, "sample": layer.sample}
+            )
     for code in codes:
         if any(e["id"] == code for e in entries):
             continue
         if code in visible:
             layer = visible[code]
             style = layer.kind if layer.kind in STYLES else "other"
-            entries.append({"id": code, "title": layer.title, "style": style, "base": False, "sample": layer.sample})
+            entries.append(
+                {"id": code, "title": layer.title, "style": style, "base": False, "sample": layer.sample}
+            )
             continue
         found = registered_collection(code)
         if found is not None:
-            entries.append({"id": code, "title": str(found.title), "style": "point", "base": False, "sample": False})
+            entries.append(
+                {"id": code, "title": str(found.title), "style": "point", "base": False, "sample": False}
+            )
     number = next(_ids)
     return {
         "map_id": f"gis-map-{number}",

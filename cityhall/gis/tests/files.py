@@ -47,7 +47,11 @@ def write(
         if layer:
             kwargs["layer"] = layer
         types = {shapely.get_type_id(g) for g in geoms}
-        geometry_type = {0: "Point", 1: "LineString", 3: "Polygon"}.get(types.pop(), "Unknown") if len(types) == 1 else "Unknown"
+        geometry_type = (
+            {0: "Point", 1: "LineString", 3: "Polygon"}.get(types.pop(), "Unknown")
+            if len(types) == 1
+            else "Unknown"
+        )
         raw.write(
             str(path),
             np.array([shapely.to_wkb(g) for g in geoms], dtype=object),
@@ -70,7 +74,15 @@ def write(
 
 
 def shapefile_zip(geoms, names, *, epsg: int | None, encoding: str = "cp949", **kwargs) -> bytes:
-    return write(geoms, names, driver="ESRI Shapefile", suffix=".shp", crs=f"EPSG:{epsg}" if epsg else None, encoding=encoding, **kwargs)
+    return write(
+        geoms,
+        names,
+        driver="ESRI Shapefile",
+        suffix=".shp",
+        crs=f"EPSG:{epsg}" if epsg else None,
+        encoding=encoding,
+        **kwargs,
+    )
 
 
 def geopackage(geoms, names, *, epsg: int, layer: str = "roads") -> bytes:

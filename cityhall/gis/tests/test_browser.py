@@ -28,7 +28,9 @@ expect = sync_api.expect
 
 
 def _upload(page, name: str, data: bytes) -> None:
-    page.get_by_label("파일", exact=True).set_input_files({"name": name, "mimeType": "application/zip", "buffer": data})
+    page.get_by_label("파일", exact=True).set_input_files(
+        {"name": name, "mimeType": "application/zip", "buffer": data}
+    )
 
 
 def test_import_a_layer_and_see_it_on_the_map(page, site, make_user):

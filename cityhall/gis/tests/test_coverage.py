@@ -37,7 +37,11 @@ def test_target_lengths_are_worked_back_from_the_stated_coverage():
 def test_the_sample_layers_measure_the_seed_lengths_and_give_the_seed_coverage(sample, roles):
     rows = {row.layer.code: row for row in selectors.coverage(roles["viewer"])}
     road, water, sewer = rows["road-facilities"], rows["water-mains"], rows["sewers"]
-    assert (road.measured_km, road.target_km, road.percent) == (Decimal("776.300"), Decimal("883.200"), Decimal("87.9"))
+    assert (road.measured_km, road.target_km, road.percent) == (
+        Decimal("776.300"),
+        Decimal("883.200"),
+        Decimal("87.9"),
+    )
     assert (water.measured_km, water.target_km, water.percent) == (
         Decimal("1411.600"),
         Decimal("1481.200"),
@@ -66,7 +70,11 @@ def test_the_2025_projects_carry_the_seed_scale_and_budgets(sample, roles):
     rows = {row.project.code: row for row in selectors.projects(roles["viewer"])}
     assert [r.project.line for r in rows.values()] == [1136, 1137, 1138, 1139, 1140]
     ortho = rows["orthophoto-2025"]
-    assert (ortho.project.quantity, ortho.budget, ortho.percent) == (Decimal("297.000"), 87_770_000, Decimal("100.0"))
+    assert (ortho.project.quantity, ortho.budget, ortho.percent) == (
+        Decimal("297.000"),
+        87_770_000,
+        Decimal("100.0"),
+    )
     road = rows["road-facility-db-2025"]
     assert (road.project.quantity, road.budget, road.done, road.percent) == (
         Decimal("28.071"),
@@ -83,7 +91,11 @@ def test_the_2025_projects_carry_the_seed_scale_and_budgets(sample, roles):
     )
     assert water.percent == Decimal("61.3")  # 45.5 / 74.23
     platform = rows["spatial-platform-2025"]
-    assert (platform.project.quantity, platform.project.unit, platform.budget) == (Decimal("10.000"), "systems", 177_498_000)
+    assert (platform.project.quantity, platform.project.unit, platform.budget) == (
+        Decimal("10.000"),
+        "systems",
+        177_498_000,
+    )
     assert rows["utility-db-2025"].budget is None  # 비예산
 
 
@@ -97,7 +109,14 @@ def test_progress_cannot_pass_the_project_scale(sample, roles):
     project = UpdateProject.objects.get(code="road-facility-db-2025")
     editor = Actor.for_user(roles["editor"])
     with pytest.raises(RecordInvalid) as caught:
-        progress_record(project=project, area="대곶면", sheet="376083", quantity="12.5", done_on=date(2025, 10, 31), actor=editor)
+        progress_record(
+            project=project,
+            area="대곶면",
+            sheet="376083",
+            quantity="12.5",
+            done_on=date(2025, 10, 31),
+            actor=editor,
+        )
     assert caught.value.errors == {
         "quantity": ["누적 실적 28.2km이(가) 사업 규모 28.071km을(를) 넘습니다 (남은 양 12.371km)."]
     }
@@ -109,8 +128,21 @@ def test_progress_cannot_pass_the_project_scale(sample, roles):
         "done_on": ["실적일은 2025년 안이어야 합니다."],
     }
     with pytest.raises(PermissionDenied):
-        progress_record(project=project, area="대곶면", quantity="1", done_on=date(2025, 10, 1), actor=Actor.for_user(roles["other_editor"]))
-    row = progress_record(project=project, area="대곶면", sheet="376083", quantity="12.371", done_on=date(2025, 10, 31), actor=editor)
+        progress_record(
+            project=project,
+            area="대곶면",
+            quantity="1",
+            done_on=date(2025, 10, 1),
+            actor=Actor.for_user(roles["other_editor"]),
+        )
+    row = progress_record(
+        project=project,
+        area="대곶면",
+        sheet="376083",
+        quantity="12.371",
+        done_on=date(2025, 10, 31),
+        actor=editor,
+    )
     assert selectors.project(roles["viewer"], project.code).percent == Decimal("100.0")
     assert row.quantity == Decimal("12.371")
 
@@ -128,7 +160,9 @@ def test_two_people_recording_at_once_cannot_pass_the_scale(roles):
     def record():
         try:
             barrier.wait()
-            progress_record(project=project, area="대곶면", quantity="10", done_on=date(2025, 11, 1), actor=SYSTEM)
+            progress_record(
+                project=project, area="대곶면", quantity="10", done_on=date(2025, 11, 1), actor=SYSTEM
+            )
             results.append("ok")
         except RecordInvalid:
             results.append("refused")

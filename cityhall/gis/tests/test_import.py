@@ -18,7 +18,14 @@ SYSTEM = Actor.system("test:gis")
 
 
 def _import(data: bytes, filename: str, *, code="roads", actor=SYSTEM, **kwargs):
-    return layer_import(code=code, upload=data, filename=filename, actor=actor, metadata={"title": "도로", "source": "시험"}, **kwargs)
+    return layer_import(
+        code=code,
+        upload=data,
+        filename=filename,
+        actor=actor,
+        metadata={"title": "도로", "source": "시험"},
+        **kwargs,
+    )
 
 
 @pytest.mark.parametrize("epsg", [5186, 5179, 5174])
@@ -41,7 +48,9 @@ def test_a_korean_shapefile_in_cp949_without_cpg_is_read_and_moved_to_wgs84(db, 
 
 def test_a_shapefile_with_its_cpg(db):
     geoms, names = files.roads_in(5186)
-    assert _import(files.shapefile_zip(geoms, names, epsg=5186, encoding="cp949"), "a.zip", code="a").notes == []
+    assert (
+        _import(files.shapefile_zip(geoms, names, epsg=5186, encoding="cp949"), "a.zip", code="a").notes == []
+    )
     assert Feature.objects.get(layer__code="a", fid=1).properties["name"] == "김포대로"
 
 
@@ -49,7 +58,11 @@ def test_a_geopackage_and_a_geojson(db):
     geoms, names = files.roads_in(5179)
     result = _import(files.geopackage(geoms, names, epsg=5179), "b.gpkg", code="b")
     assert result.features == 2 and Layer.objects.get(code="b").source_crs == 5179
-    point = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [126.7, 37.62]}, "properties": {"이름": "시청"}}
+    point = {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [126.7, 37.62]},
+        "properties": {"이름": "시청"},
+    }
     result = _import(files.geojson([point]), "c.geojson", code="c")
     feature = Feature.objects.get(layer__code="c")
     assert feature.geometry == {"type": "Point", "coordinates": [126.7, 37.62]}
@@ -61,7 +74,11 @@ def _problems(data: bytes, filename: str, **kwargs) -> list[str]:
     before = (Layer.objects.count(), Feature.objects.count(), AuditEvent.objects.count())
     with pytest.raises(RecordInvalid) as caught:
         _import(data, filename, **kwargs)
-    assert (Layer.objects.count(), Feature.objects.count(), AuditEvent.objects.count()) == before  # nothing written
+    assert (
+        Layer.objects.count(),
+        Feature.objects.count(),
+        AuditEvent.objects.count(),
+    ) == before  # nothing written
     return caught.value.errors["file"]
 
 
@@ -84,38 +101,55 @@ def test_coordinates_in_the_wrong_crs_land_outside_korea(db):
     assert len(problems) == 2
     assert problems[0].startswith("1번째 객체(FID 1): 좌표(경도 ")
     assert problems[0].endswith(
-        "가 대한민국 범위(경도 124~132, 위도 33~39) 밖입니다. 원본 좌표계 EPSG:5179 (Korea 2000 / Unified CS (UTM-K))이(가) 맞는지 확인하세요."
+        "가 대한민국 범위(경도 124~132, 위도 33~39) 밖입니다. "
+        "원본 좌표계 EPSG:5179 (Korea 2000 / Unified CS (UTM-K))이(가) 맞는지 확인하세요."
     )
 
 
 def test_projected_coordinates_in_a_geojson_are_named_as_a_crs_problem(db):
-    feature = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [190000.0, 550000.0]}, "properties": {}}
+    feature = {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [190000.0, 550000.0]},
+        "properties": {},
+    }
     assert _problems(files.geojson([feature]), "bad.geojson") == [
-        "좌표 값(190000.0, 550000.0)이 경위도가 아닙니다. 좌표계가 EPSG:4326 (WGS 84 (경위도))(으)로 되어 있지만 투영 좌표로 "
+        "좌표 값(190000.0, 550000.0)이 경위도가 아닙니다. "
+        "좌표계가 EPSG:4326 (WGS 84 (경위도))(으)로 되어 있지만 투영 좌표로 "
         "저장된 파일 같습니다: 원본 좌표계(예: EPSG:5186)를 고르세요."
     ]
 
 
 def test_a_point_outside_korea_and_a_missing_prj(db):
-    tokyo = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [139.69, 35.69]}, "properties": {}}
+    tokyo = {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [139.69, 35.69]},
+        "properties": {},
+    }
     assert _problems(files.geojson([tokyo]), "tokyo.geojson") == [
-        "1번째 객체(FID 1): 좌표(경도 139.69000, 위도 35.69000)가 대한민국 범위(경도 124~132, 위도 33~39) 밖입니다. "
+        "1번째 객체(FID 1): 좌표(경도 139.69000, 위도 35.69000)가 "
+        "대한민국 범위(경도 124~132, 위도 33~39) 밖입니다. "
         "원본 좌표계 EPSG:4326 (WGS 84 (경위도))이(가) 맞는지 확인하세요."
     ]
     geoms, names = files.roads_in(5186)
     data = files.shapefile_zip(geoms, names, epsg=5186, keep_prj=False)
-    assert _problems(data, "noprj.zip")[0].startswith("파일에 좌표계 정보(.prj)가 없습니다. 원본 좌표계를 고르세요")
+    assert _problems(data, "noprj.zip")[0].startswith(
+        "파일에 좌표계 정보(.prj)가 없습니다. 원본 좌표계를 고르세요"
+    )
     assert _import(data, "noprj.zip", crs=5186).features == 2  # the user names the CRS
 
 
 def test_unreadable_and_unsupported_files(db):
     assert _problems(b"not a zip", "x.zip") == ["ZIP 파일을 열 수 없습니다. 파일이 손상되었는지 확인하세요."]
-    assert _problems(b"abc", "x.shp") == ["Shapefile은 .shp, .shx, .dbf, .prj(.cpg) 파일을 하나의 ZIP 파일로 묶어 올리세요."]
+    assert _problems(b"abc", "x.shp") == [
+        "Shapefile은 .shp, .shx, .dbf, .prj(.cpg) 파일을 하나의 ZIP 파일로 묶어 올리세요."
+    ]
     assert _problems(b"abc", "x.csv") == [
         "'x.csv'은(는) 가져올 수 없는 형식입니다. GeoJSON, GeoPackage(.gpkg), Shapefile(ZIP)만 됩니다."
     ]
     assert _problems(files.geojson([]), "empty.geojson") == ["파일에 객체가 하나도 없습니다."]
-    assert _problems("{".encode("cp949") + "가".encode("cp949"), "x.geojson") == ["GeoJSON 파일은 UTF-8로 저장해야 합니다."]
+    assert _problems("{".encode("cp949") + "가".encode("cp949"), "x.geojson") == [
+        "GeoJSON 파일은 UTF-8로 저장해야 합니다."
+    ]
 
 
 def test_many_bad_features_are_listed_up_to_twenty(db):
@@ -137,7 +171,13 @@ def test_reimport_replaces_every_feature_and_is_audited(db, roles):
     assert Feature.objects.filter(layer__code="roads").count() == 1
     events = list(AuditEvent.objects.filter(record_type="gis_layers").order_by("id"))
     assert [e.action for e in events] == ["create", "import", "import"]
-    assert events[-1].after["import"] == {"file": "b.zip", "features": 1, "replaced": 2, "crs": 5186, "encoding": "UTF-8"}
+    assert events[-1].after["import"] == {
+        "file": "b.zip",
+        "features": 1,
+        "replaced": 2,
+        "crs": 5186,
+        "encoding": "UTF-8",
+    }
     assert events[-1].actor == "sc-editor"
 
 

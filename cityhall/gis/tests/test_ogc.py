@@ -40,7 +40,14 @@ def test_landing_and_conformance(viewer):
 def test_collections_list_every_layer_and_registered_registry(viewer, sample, registry):
     body = viewer.get(f"{OGC}/collections").json()
     ids = [c["id"] for c in body["collections"]]
-    assert ids == ["admin-boundaries", "road-facilities", "sewers", "water-mains", "streetlight-sites", "streetlights"]
+    assert ids == [
+        "admin-boundaries",
+        "road-facilities",
+        "sewers",
+        "water-mains",
+        "streetlight-sites",
+        "streetlights",
+    ]
     road = body["collections"][1]
     assert road["itemType"] == "feature"
     assert road["storageCrs"] == "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
@@ -115,7 +122,14 @@ def test_a_registry_registered_later_appears_without_gis_knowing_it(viewer):
     register_collection(
         "test-cameras",
         title="시험 카메라",
-        features=lambda user: [{"type": "Feature", "id": "C1", "geometry": {"type": "Point", "coordinates": [126.7, 37.6]}, "properties": {}}],
+        features=lambda user: [
+            {
+                "type": "Feature",
+                "id": "C1",
+                "geometry": {"type": "Point", "coordinates": [126.7, 37.6]},
+                "properties": {},
+            }
+        ],
     )
     try:
         assert viewer.get(f"{OGC}/collections/test-cameras/items").json()["numberMatched"] == 1
@@ -142,6 +156,8 @@ def test_who_may_read(client, roles, sample):
     assert client.get(f"{OGC}/collections").status_code == 403
     client.logout()
     _token, raw = ApiToken.issue(user=roles["other_editor"], name="ogc")
-    response = client.get(f"{OGC}/collections/road-facilities/items?limit=1", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    response = client.get(
+        f"{OGC}/collections/road-facilities/items?limit=1", HTTP_AUTHORIZATION=f"Bearer {raw}"
+    )
     assert response.status_code == 200 and response.json()["numberReturned"] == 1
     assert client.get(f"{OGC}/collections", HTTP_AUTHORIZATION="Bearer wrong").status_code == 401

@@ -25,7 +25,14 @@ def test_owslib_reads_every_collection(site, make_user):
     conformance = client.conformance()["conformsTo"]
     assert "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core" in conformance
     ids = client.feature_collections()
-    assert ids == ["admin-boundaries", "road-facilities", "sewers", "water-mains", "streetlight-sites", "streetlights"]
+    assert ids == [
+        "admin-boundaries",
+        "road-facilities",
+        "sewers",
+        "water-mains",
+        "streetlight-sites",
+        "streetlights",
+    ]
     counted = {}
     for collection_id in ids:
         meta = client.collection(collection_id)

@@ -58,7 +58,12 @@ def test_import_errors_are_shown_in_korean_and_nothing_is_written(client, roles,
     before = (Layer.objects.count(), Feature.objects.count())
     response = client.post(
         "/gis/import/",
-        {"file": SimpleUploadedFile("roads.zip", wrong), "code": "new-roads", "kind": "road", "title": "<b>도로</b>"},
+        {
+            "file": SimpleUploadedFile("roads.zip", wrong),
+            "code": "new-roads",
+            "kind": "road",
+            "title": "<b>도로</b>",
+        },
     )
     assert response.status_code == 400
     body = _text(response)
@@ -67,7 +72,12 @@ def test_import_errors_are_shown_in_korean_and_nothing_is_written(client, roles,
     good = files.shapefile_zip(geoms, names, epsg=5186, keep_cpg=False)
     response = client.post(
         "/gis/import/",
-        {"file": SimpleUploadedFile("roads.zip", good), "code": "new-roads", "kind": "road", "title": "<b>도로</b>"},
+        {
+            "file": SimpleUploadedFile("roads.zip", good),
+            "code": "new-roads",
+            "kind": "road",
+            "title": "<b>도로</b>",
+        },
         follow=True,
     )
     assert response.redirect_chain[-1][0] == "/gis/layers/new-roads/"
@@ -105,7 +115,10 @@ def test_the_import_api_answers_422_with_the_problems(client, roles, sample):
     geoms, names = files.roads_in(5186)
     response = client.post(
         "/api/v1/gis/layers/api-roads/import",
-        {"file": SimpleUploadedFile("roads.zip", files.shapefile_zip(geoms, names, epsg=5179)), "kind": "road"},
+        {
+            "file": SimpleUploadedFile("roads.zip", files.shapefile_zip(geoms, names, epsg=5179)),
+            "kind": "road",
+        },
     )
     assert response.status_code == 422
     detail = response.json()["detail"]
@@ -113,7 +126,10 @@ def test_the_import_api_answers_422_with_the_problems(client, roles, sample):
     assert "대한민국 범위" in detail[0]["msg"]
     response = client.post(
         "/api/v1/gis/layers/api-roads/import",
-        {"file": SimpleUploadedFile("roads.zip", files.shapefile_zip(geoms, names, epsg=5186)), "kind": "road"},
+        {
+            "file": SimpleUploadedFile("roads.zip", files.shapefile_zip(geoms, names, epsg=5186)),
+            "kind": "road",
+        },
     )
     assert response.status_code == 201
     assert response.json() == {

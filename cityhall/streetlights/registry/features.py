@@ -20,9 +20,13 @@ def _point(position: tuple[float, float]) -> dict[str, Any]:
 
 
 def site_features(user) -> list[dict[str, Any]]:
-    sites = sites_visible(user).select_related("org_unit").annotate(
-        n_lights=Count("lights", filter=~Q(lights__state=LightState.RETIRED), distinct=True),
-        n_stations=Count("base_stations", distinct=True),
+    sites = (
+        sites_visible(user)
+        .select_related("org_unit")
+        .annotate(
+            n_lights=Count("lights", filter=~Q(lights__state=LightState.RETIRED), distinct=True),
+            n_stations=Count("base_stations", distinct=True),
+        )
     )
     found = []
     for site in sites.order_by("code"):
