@@ -16,5 +16,7 @@ urlpatterns = [
     path("streetlights/", include("cityhall.streetlights.urls")),
     path("gis/", include("cityhall.gis.urls")),
     path("gis/ogc/", include("cityhall.gis.ogc_urls")),
+    path("", include("cityhall.bookings.urls")),
+    path("", include("cityhall.notifications.urls")),
     path("", include("cityhall.core.urls")),
 ]
