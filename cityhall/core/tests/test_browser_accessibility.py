@@ -20,11 +20,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from cityhall.bookings.tests.test_pages import booking_sample
 from cityhall.budget.models import Program
 from cityhall.core.audit import Actor
-<<<<<<< HEAD
 from cityhall.gis.services import gis_load_sample
-=======
 from cityhall.notifications.tests.test_pages import notification_sample
->>>>>>> main
 from cityhall.organisation.models import Role
 from cityhall.organisation.services import workload_load_sample
 from cityhall.performance.services import performance_load_sample
@@ -176,14 +173,12 @@ PAGE_KINDS = [
         "/streetlights/energy/?year=2024",
         "2024년 스마트가로등 전력 절감 보고",
     ),
-<<<<<<< HEAD
     PageKind("spatial information", "gis:index", "/gis/", "공간정보"),
     PageKind("spatial layer", "gis:layer", "/gis/layers/road-facilities/", "도로 시설물 (예시)"),
     PageKind("layer import", "gis:import", "/gis/import/", "레이어 가져오기"),
     PageKind("layer import with errors", "gis:import", "/gis/import/", "레이어 가져오기", then=bad_import),
     PageKind("spatial projects", "gis:projects", "/gis/projects/", "2025년 공간정보 추진사업"),
     PageKind("spatial project", "gis:project", "/gis/projects/road-facility-db-2025/", "도로 시설물 DB 구축"),
-=======
     PageKind("booking resources", "bookings:resources", "/bookings/", "예약 현황"),
     PageKind("notification outbox", "notifications:outbox", "/notifications/outbox/", "알림 발송함"),
     PageKind(
@@ -192,7 +187,6 @@ PAGE_KINDS = [
         "/notifications/preferences/",
         "알림 수신 설정",
     ),
->>>>>>> main
     PageKind("record types", "core:records", "/records/", "전체 기록"),
     PageKind("record list", "core:record_list", "/records/programs/", "사업"),
     PageKind("record", "core:record_detail", "/records/programs/{program}/", "스마트가로등 운영"),
