@@ -121,7 +121,7 @@ class ProjectRow:
 def projects(user, *, year: int = 2025) -> list[ProjectRow]:
     qs = restrict(
         UpdateProject.objects.filter(year=year)
-        .select_related("team", "layer", "program")
+        .select_related("team", "layer", "program__task")
         .prefetch_related(
             "program__shares",
             Prefetch("progress", queryset=ProjectProgress.objects.order_by("done_on", "id")),
@@ -140,7 +140,7 @@ def project(user, code: str) -> ProjectRow | None:
 
 def projects_queryset(user) -> QuerySet[UpdateProject]:
     return restrict(
-        UpdateProject.objects.select_related("team", "layer", "program").prefetch_related(
+        UpdateProject.objects.select_related("team", "layer", "program__task").prefetch_related(
             "program__shares",
             Prefetch("progress", queryset=ProjectProgress.objects.order_by("done_on", "id")),
         ),

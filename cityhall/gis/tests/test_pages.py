@@ -98,6 +98,7 @@ def test_projects_and_recording_progress(client, roles, sample):
     assert "28.071 km" in body and "404,000" in body and "250,000 (30%)" in body and "55.9%" in body
     page = _text(client.get("/gis/projects/road-facility-db-2025/"))
     assert "실적 기록" not in page  # viewers read only
+    assert 'href="/tasks/smart-city-4/"' in page  # back to the work-plan task it serves
     url = "/gis/projects/road-facility-db-2025/progress/"
     data = {"area": "대곶면", "sheet": "376084", "quantity": "20", "done_on": "2025-10-31"}
     assert client.post(url, data).status_code == 403
