@@ -1,6 +1,8 @@
 """Importing layers: Shapefile (ZIP), GeoPackage and GeoJSON in the Korean CRSs with CP949 attributes;
 all or nothing, with every problem named in Korean; permissions and the audit trail."""
 
+import io
+
 import pytest
 import shapely
 from django.core.exceptions import PermissionDenied
@@ -191,3 +193,21 @@ def test_only_smart_city_editors_import(db, roles):
     _import(data, "a.zip", actor=Actor.for_user(roles["manager"]))
     with pytest.raises(PermissionDenied):  # replacing is changing: the other department may not
         _import(data, "a.zip", actor=Actor.for_user(roles["other_editor"]))
+
+
+def test_the_import_command(db, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    geoms, names = files.roads_in(5174)
+    path = tmp_path / "roads.zip"
+    path.write_bytes(files.shapefile_zip(geoms, names, epsg=5174, keep_cpg=False))
+    out = io.StringIO()
+    call_command("gis_import", str(path), "--code", "cli-roads", "--kind", "road", stdout=out)
+    assert out.getvalue().splitlines() == [
+        "속성 문자 인코딩 정보(.cpg)가 없어 CP949(EUC-KR)로 읽었습니다.",
+        "cli-roads: 객체 2개를 가져왔습니다 (바뀐 객체 0개).",
+    ]
+    assert AuditEvent.objects.get(record_type="gis_layers", action="import").actor == "command:gis_import"
+    path.write_bytes(files.shapefile_zip(geoms, names, epsg=5179))  # 5174 metres labelled UTM-K
+    with pytest.raises(CommandError, match="가져오지 못했습니다"):
+        call_command("gis_import", str(path), "--code", "cli-roads")
