@@ -87,3 +87,32 @@ def test_the_map_on_a_phone_with_a_layer_turned_off(page, site, make_user):
     box = canvas.bounding_box()
     assert box is not None and box["width"] <= 390
     assert requests_elsewhere(page, site) == []
+
+
+def test_names_from_an_imported_file_are_shown_as_text(page, site, make_user):
+    from cityhall.gis.services import layer_import
+
+    markup = '<img src="x" onerror="window.pwned = 1">'
+    point = {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [126.7, 37.62]},
+        "properties": {"name": markup},
+    }
+    layer_import(
+        code="xss",
+        upload=files.geojson([point]),
+        filename="x.geojson",
+        actor=Actor.system("test"),
+        metadata={"title": "표시 시험", "source": "시험"},
+    )
+    make_user("sc-viewer", Role.VIEWER, "smart-city")
+    log_in(page, site, "sc-viewer")
+    page.goto(f"{site}/gis/layers/xss/")
+    expect(page.locator(".gis-map-canvas")).to_have_attribute("data-ready", "ready", timeout=30_000)
+    marker = page.locator(".gis-map-canvas path.leaflet-interactive").last
+    marker.dispatch_event("mouseover")
+    expect(page.locator(".leaflet-tooltip")).to_have_text(markup)
+    marker.click(force=True)
+    expect(page.locator(".leaflet-popup-content td")).to_have_text(markup)
+    assert page.evaluate("() => window.pwned") is None
+    assert page.locator(".gis-map img[src='x']").count() == 0

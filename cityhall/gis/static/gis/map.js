@@ -64,7 +64,8 @@
     var entries = JSON.parse(document.getElementById(canvas.dataset.layersId).textContent);
     var base = canvas.dataset.collectionsUrl.replace(/\/?$/, "/");
     var status = document.querySelector('[data-map-status="' + canvas.id + '"]');
-    var map = L.map(canvas, { zoomSnap: 0.5, attributionControl: true }).setView(GIMPO, 11);
+    // No tile layer sets a zoom range, so the map sets its own (a single point would zoom without end).
+    var map = L.map(canvas, { zoomSnap: 0.5, minZoom: 7, maxZoom: 19, attributionControl: true }).setView(GIMPO, 11);
     map.attributionControl.setPrefix("Leaflet");
     var groups = {};
     var bounds = null;
@@ -74,13 +75,13 @@
     function finished() {
       pending -= 1;
       if (pending > 0) { return; }
-      if (bounds && bounds.isValid()) { map.fitBounds(bounds, { padding: [8, 8] }); }
+      if (bounds && bounds.isValid()) { map.fitBounds(bounds, { padding: [8, 8], maxZoom: 16 }); }
       canvas.dataset.ready = "ready";
       canvas.dataset.features = String(total);
       if (status) {
         status.textContent = failures.length
-          ? canvas.getAttribute("data-failed-text") || ("일부 레이어를 불러오지 못했습니다: " + failures.join(", "))
-          : "객체 " + total.toLocaleString("ko-KR") + "개를 그렸습니다.";
+          ? status.dataset.failed.replace("{names}", failures.join(", "))
+          : status.dataset.done.replace("{n}", total.toLocaleString(document.documentElement.lang || "ko"));
       }
     }
     if (!entries.length) { pending = 1; finished(); }
@@ -93,7 +94,11 @@
           onEachFeature: function (feature, item) {
             item.bindPopup(function () { return popup(entry.title, feature); });
             var name = (feature.properties || {}).name || (feature.properties || {}).title;
-            if (name) { item.bindTooltip(String(name)); }
+            if (name) {
+              var label = document.createElement("span");
+              label.textContent = String(name);  // text, never HTML: names come from imported files
+              item.bindTooltip(label);
+            }
           }
         });
         layer.addTo(map);
