@@ -6,6 +6,8 @@ plain columns, so the embedded SQLite default needs no spatial extension (ADR 00
 areas are measured once, at import, in a metric Korean CRS (EPSG:5186 unless the source is one).
 """
 
+from __future__ import annotations
+
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -56,15 +58,6 @@ class Layer(Sourced):
         validators=[MinValueValidator(0)],
         help_text=_("구축률의 분모. 선형 레이어에만 씁니다."),
     )
-    geometry_type = models.CharField(_("도형 종류"), max_length=30, blank=True, editable=False)
-    feature_count = models.PositiveIntegerField(_("객체 수"), default=0, editable=False)
-    length_m = models.FloatField(_("총연장(m)"), default=0, editable=False)
-    area_m2 = models.FloatField(_("총면적(m²)"), default=0, editable=False)
-    minx = models.FloatField(null=True, editable=False)
-    miny = models.FloatField(null=True, editable=False)
-    maxx = models.FloatField(null=True, editable=False)
-    maxy = models.FloatField(null=True, editable=False)
-    imported_at = models.DateTimeField(_("가져온 때"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("공간정보 레이어")
@@ -81,11 +74,64 @@ class Layer(Sourced):
     def __str__(self) -> str:
         return self.title
 
+    # What the last import measured (``LayerSummary``): read here as if they were the layer's own.
+    @property
+    def measured(self) -> LayerSummary:
+        try:
+            return self.summary
+        except LayerSummary.DoesNotExist:
+            return LayerSummary(layer=self)
+
+    @property
+    def geometry_type(self) -> str:
+        return self.measured.geometry_type
+
+    @property
+    def feature_count(self) -> int:
+        return self.measured.feature_count
+
+    @property
+    def length_m(self) -> float:
+        return self.measured.length_m
+
+    @property
+    def area_m2(self) -> float:
+        return self.measured.area_m2
+
+    @property
+    def imported_at(self):
+        return self.measured.imported_at
+
     @property
     def bbox(self) -> list[float] | None:
-        if self.minx is None:
+        m = self.measured
+        if m.minx is None:
             return None
-        return [self.minx, self.miny, self.maxx, self.maxy]
+        return [m.minx, m.miny, m.maxx, m.maxy]
+
+
+class LayerSummary(models.Model):
+    """What a layer's last import measured: counts, total length and area, extent, when. Kept apart
+    from ``Layer`` so the record (the metadata people edit, export and import with the plan) holds
+    only what people write; this is derived from the features and written only by the import."""
+
+    layer = models.OneToOneField(Layer, on_delete=models.CASCADE, related_name="summary", primary_key=True)
+    geometry_type = models.CharField(_("도형 종류"), max_length=30, blank=True)
+    feature_count = models.PositiveIntegerField(_("객체 수"), default=0)
+    length_m = models.FloatField(_("총연장(m)"), default=0)
+    area_m2 = models.FloatField(_("총면적(m²)"), default=0)
+    minx = models.FloatField(null=True)
+    miny = models.FloatField(null=True)
+    maxx = models.FloatField(null=True)
+    maxy = models.FloatField(null=True)
+    imported_at = models.DateTimeField(_("가져온 때"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("레이어 요약")
+        verbose_name_plural = _("레이어 요약")
+
+    def __str__(self) -> str:
+        return str(self.layer)
 
 
 class Feature(models.Model):

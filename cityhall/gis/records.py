@@ -13,7 +13,7 @@ register(
     owner="team",
     search=("code", "title", "source"),
     filters=("kind", "base", "sample", "team"),
-    columns=("code", "title", "kind", "source", "source_crs", "data_date", "feature_count"),
+    columns=("code", "title", "kind", "source", "source_crs", "data_date"),
     rules=layer_rules,
 )
 register(

@@ -18,7 +18,7 @@ COVERAGE_KINDS = (LayerKind.ROAD, LayerKind.WATER, LayerKind.SEWER, LayerKind.UT
 
 
 def layers_visible(user) -> QuerySet[Layer]:
-    return restrict(Layer.objects.select_related("team"), user, VIEW, REGISTRY["gis_layers"])
+    return restrict(Layer.objects.select_related("team", "summary"), user, VIEW, REGISTRY["gis_layers"])
 
 
 def layer(user, code: str) -> Layer | None:

@@ -23,7 +23,7 @@ from cityhall.core.services import RecordInvalid
 from cityhall.organisation.models import OrgUnit
 
 from . import geo, samples
-from .models import Feature, Layer, LayerKind, ProjectProgress, UpdateProject
+from .models import Feature, Layer, LayerKind, LayerSummary, ProjectProgress, UpdateProject
 
 AUDIT_IMPORT = "import"
 AUDIT_IMPORT_LABEL = "가져오기"
@@ -173,14 +173,22 @@ def _store(
         ),
         batch_size=BATCH,
     )
-    bbox = found.bbox
-    layer.geometry_type = found.geometry_type
-    layer.feature_count = len(found.features)
-    layer.length_m = found.length_m
-    layer.area_m2 = found.area_m2
-    layer.minx, layer.miny, layer.maxx, layer.maxy = bbox if bbox else (None, None, None, None)
-    layer.imported_at = timezone.now()
+    bbox = found.bbox or (None, None, None, None)
     layer.save()
+    LayerSummary.objects.update_or_create(
+        layer=layer,
+        defaults={
+            "geometry_type": found.geometry_type,
+            "feature_count": len(found.features),
+            "length_m": found.length_m,
+            "area_m2": found.area_m2,
+            "minx": bbox[0],
+            "miny": bbox[1],
+            "maxx": bbox[2],
+            "maxy": bbox[3],
+            "imported_at": timezone.now(),
+        },
+    )
     after = rtype.to_data(layer)
     after["import"] = {
         "file": filename[:200],
@@ -190,6 +198,7 @@ def _store(
         "encoding": found.encoding,
     }
     audit.record(actor, AUDIT_IMPORT, rtype, layer, before=before, after=after)
+    layer = Layer.objects.select_related("summary").get(pk=layer.pk)
     return ImportResult(
         layer=layer,
         created=created,

@@ -60,8 +60,8 @@ def test_the_sample_layers_measure_the_seed_lengths_and_give_the_seed_coverage(s
 def test_coverage_follows_the_layer_not_a_typed_figure(sample, roles):
     layer = Layer.objects.get(code="road-facilities")
     layer.features.filter(fid__gt=90).delete()  # as if a re-import had 90 lines of 7,763 m
-    layer.length_m = 90 * 7763
-    layer.save()
+    layer.summary.length_m = 90 * 7763
+    layer.summary.save()
     row = next(r for r in selectors.coverage(roles["viewer"]) if r.layer.code == "road-facilities")
     assert row.measured_km == Decimal("698.670") and row.percent == Decimal("79.1")  # 698.67 / 883.2
 
