@@ -18,5 +18,6 @@ urlpatterns = [
     path("gis/ogc/", include("cityhall.gis.ogc_urls")),
     path("", include("cityhall.bookings.urls")),
     path("", include("cityhall.notifications.urls")),
+    path("", include("cityhall.documents.urls")),
     path("", include("cityhall.core.urls")),
 ]
