@@ -84,8 +84,9 @@ def _worker(features: int, runs: int, requests: int) -> dict[str, Any]:
     from cityhall.gis.models import Layer
 
     layer = Layer.objects.get(code="bench-roads")
-    width = layer.maxx - layer.minx
-    bbox = f"{layer.minx},{layer.miny},{layer.minx + width / 10},{layer.maxy}"
+    minx, miny, maxx, maxy = layer.bbox
+    width = maxx - minx
+    bbox = f"{minx},{miny},{minx + width / 10},{maxy}"
     base = "/gis/ogc/collections/bench-roads/items?limit=100"
     variants = {
         "plain": base,
