@@ -157,6 +157,7 @@ def _load_samples(actor) -> None:
     """The seed lists no individual pledges, indicators or workloads: the demo adds labelled samples,
     and numbers the streetlights and base stations the seed counts per site."""
     from cityhall.finance.services import finance_load_sample
+    from cityhall.gis.services import gis_load_sample
     from cityhall.it.services import it_load_sample
     from cityhall.legal.services import legal_load_sample
     from cityhall.organisation.services import workload_load_sample
@@ -189,6 +190,8 @@ def _load_samples(actor) -> None:
     military_samples_load(actor=actor)
     reform_samples_load(actor=actor)
     print("예시 자료(군소음 보상 신청 150건, 협의체·협력과제, 규제 개선 과제)를 불러왔습니다.")
+    layers = gis_load_sample(actor=actor)
+    print(f"예시 공간정보 레이어 {layers}개와 2025년 공간정보 추진사업을 불러왔습니다 ('예시'로 표시).")
 
 
 def _web_server(host: str, port: int):
@@ -262,6 +265,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from benchmarks.finance import main as finance_main  # type: ignore[import-not-found]
 
         return finance_main(args.rest[1:])
+    if args.rest[:1] == ["gis"]:  # layer import and OGC API – Features: benchmarks/gis.py
+        from benchmarks.gis import main as gis_main  # type: ignore[import-not-found]
+
+        return gis_main(args.rest[1:])
     if args.rest[:1] == ["shared"]:  # the shared parts per call: benchmarks/shared_parts.py
         from benchmarks.shared_parts import main as shared_main  # type: ignore[import-not-found]
 

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "django_htmx",
+    "js_lib_leaflet",  # Leaflet's files, served from the installed package (the offline map)
     "cityhall.organisation",
     "cityhall.plans",
     "cityhall.budget",
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "cityhall.notifications",
     "cityhall.documents",
     "cityhall.facilities",
+    "cityhall.gis",
     "cityhall.telemetry",
     "cityhall.streetlights",
     "cityhall.pledges",

@@ -21,6 +21,8 @@ urlpatterns = [
     path("streetlights/", include("cityhall.streetlights.urls")),
     path("legal/", include("cityhall.legal.urls")),
     path("public/legal-consultation/", include("cityhall.legal.public_urls")),
+    path("gis/", include("cityhall.gis.urls")),
+    path("gis/ogc/", include("cityhall.gis.ogc_urls")),
     path("", include("cityhall.bookings.urls")),
     path("", include("cityhall.notifications.urls")),
     path("", include("cityhall.documents.urls")),

@@ -24,6 +24,7 @@ from cityhall.core.audit import Actor
 from cityhall.documents.tests.test_pages import certificate_sample
 from cityhall.finance.models import BudgetProgram
 from cityhall.finance.services import finance_load_sample
+from cityhall.gis.services import gis_load_sample
 from cityhall.it.services import it_load_sample
 from cityhall.legal.consultations.services import RESOURCE_KEY, consultation_book, consultation_month_open
 from cityhall.legal.models import DataRequest
@@ -132,6 +133,19 @@ def bad_ledger(page) -> None:
     )
     form.get_by_role("button", name="가져오기").click()
     page.wait_for_load_state()
+
+
+def bad_import(page) -> None:
+    page.get_by_label("레이어 코드", exact=True).fill("bad-layer")
+    page.get_by_label("파일", exact=True).set_input_files(
+        {
+            "name": "bad.geojson",
+            "mimeType": "application/geo+json",
+            "buffer": b'{"type": "FeatureCollection"}',
+        }
+    )
+    page.get_by_role("button", name="가져오기").click()
+    expect(page.get_by_role("alert")).to_contain_text("가져오지 못했습니다")
 
 
 def log_out(page) -> None:
@@ -416,6 +430,12 @@ PAGE_KINDS = [
         "military cooperation", "military:cooperation", "/military/cooperation/", "군·관 상생발전 협의체"
     ),
     PageKind("reform", "reform:dashboard", "/reform/?year=2025", "2025년 규제혁신·적극행정"),
+    PageKind("spatial information", "gis:index", "/gis/", "공간정보"),
+    PageKind("spatial layer", "gis:layer", "/gis/layers/road-facilities/", "도로 시설물 (예시)"),
+    PageKind("layer import", "gis:import", "/gis/import/", "레이어 가져오기"),
+    PageKind("layer import with errors", "gis:import", "/gis/import/", "레이어 가져오기", then=bad_import),
+    PageKind("spatial projects", "gis:projects", "/gis/projects/", "2025년 공간정보 추진사업"),
+    PageKind("spatial project", "gis:project", "/gis/projects/road-facility-db-2025/", "도로 시설물 DB 구축"),
     PageKind("booking resources", "bookings:resources", "/bookings/", "예약 현황"),
     PageKind(
         "consultation days",
@@ -617,6 +637,7 @@ NOT_PAGES = {
     "military:objection_decide": ACTION,
     "military:meeting_record": ACTION,
     "military:task_follow_up": ACTION,
+    "gis:progress_add": ACTION,
     "core:record_delete": ACTION,
     "it:advance": ACTION,
     "it:review_request": ACTION,
@@ -638,9 +659,10 @@ NOT_PAGES = {
     "password_reset_confirm": "Django's admin page, not linked from the application",
     "password_reset_complete": "Django's admin page, not linked from the application",
 }
-# Whole namespaces: the API answers JSON (its one HTML page, the docs, is a page kind above), and the
+# Whole namespaces: the API and OGC API – Features answer JSON (the API's one HTML page, the docs, is a
+# page kind above), and the
 # admin's pages are Django's, the same for every model (three of them are page kinds above).
-NOT_PAGE_NAMESPACES = {"api", "admin"}
+NOT_PAGE_NAMESPACES = {"api", "admin", "ogc"}  # ogc: OGC API – Features, JSON for other systems
 
 
 def url_names(patterns=None, namespace: str = "") -> set[str]:
@@ -687,6 +709,7 @@ def scenario(site, make_user, monkeypatch):
     finance_load_sample(actor=system)
     registry_build_from_seed(actor=system)
     it_load_sample(actor=system)
+    gis_load_sample(actor=system)
     put_state("SL-HAGUN41-001", on=True, power=100.0, simulated=True)
     put_state("SL-HAGUN41-002", on=False, power=0.0, faults=["LAMP_FAIL"], simulated=True)
     repair = repair_order_open(actor=system, kind="lamp_failure", detail="램프 불량", light="SL-HAGUN41-002")

@@ -1,0 +1,128 @@
+/* The platform's offline map: Leaflet (from the installed django-js-lib-leaflet package) drawing
+   the city's own layers and other modules' registries, read from OGC API – Features. No tiles and
+   nothing from the internet. Popups are built with textContent, never innerHTML. */
+(function () {
+  "use strict";
+  var GIMPO = [37.66, 126.66];
+  var STYLE = {
+    boundary: { color: "#555", weight: 1, fillColor: "#e8e4d8", fillOpacity: 0.6 },
+    road: { color: "#444", weight: 2 },
+    water: { color: "#1f5fa8", weight: 2 },
+    sewer: { color: "#7a4a1d", weight: 2 },
+    utility: { color: "#6b2d8c", weight: 2 },
+    other: { color: "#2d6b3c", weight: 2, fillOpacity: 0.3 },
+    point: { color: "#b03a00", weight: 2, fillColor: "#ff7a1a", fillOpacity: 0.9 }
+  };
+  var MAX_PAGES = 50;
+
+  function fetchAll(url, done, failed) {
+    var features = [];
+    var pages = 0;
+    function next(href) {
+      fetch(href, { credentials: "same-origin", headers: { Accept: "application/geo+json" } })
+        .then(function (r) {
+          if (!r.ok) { throw new Error(String(r.status)); }
+          return r.json();
+        })
+        .then(function (body) {
+          features = features.concat(body.features || []);
+          pages += 1;
+          var more = (body.links || []).filter(function (l) { return l.rel === "next"; })[0];
+          if (more && pages < MAX_PAGES) { next(more.href); } else { done(features); }
+        })
+        .catch(failed);
+    }
+    next(url);
+  }
+
+  function popup(title, feature) {
+    var box = document.createElement("div");
+    var head = document.createElement("strong");
+    head.textContent = title;
+    box.appendChild(head);
+    var table = document.createElement("table");
+    var props = feature.properties || {};
+    Object.keys(props).slice(0, 12).forEach(function (key) {
+      var tr = document.createElement("tr");
+      var th = document.createElement("th");
+      th.scope = "row";
+      th.textContent = key;
+      var td = document.createElement("td");
+      var value = props[key];
+      td.textContent = value === null || value === undefined ? "" : String(value);
+      tr.appendChild(th);
+      tr.appendChild(td);
+      table.appendChild(tr);
+    });
+    box.appendChild(table);
+    return box;
+  }
+
+  function draw(canvas) {
+    if (canvas.dataset.ready) { return; }
+    canvas.dataset.ready = "loading";
+    var entries = JSON.parse(document.getElementById(canvas.dataset.layersId).textContent);
+    var base = canvas.dataset.collectionsUrl.replace(/\/?$/, "/");
+    var status = document.querySelector('[data-map-status="' + canvas.id + '"]');
+    // No tile layer sets a zoom range, so the map sets its own (a single point would zoom without end).
+    var map = L.map(canvas, { zoomSnap: 0.5, minZoom: 7, maxZoom: 19, attributionControl: true }).setView(GIMPO, 11);
+    map.attributionControl.setPrefix("Leaflet");
+    var groups = {};
+    var bounds = null;
+    var pending = entries.length;
+    var total = 0;
+    var failures = [];
+    function finished() {
+      pending -= 1;
+      if (pending > 0) { return; }
+      if (bounds && bounds.isValid()) { map.fitBounds(bounds, { padding: [8, 8], maxZoom: 16 }); }
+      canvas.dataset.ready = "ready";
+      canvas.dataset.features = String(total);
+      if (status) {
+        status.textContent = failures.length
+          ? status.dataset.failed.replace("{names}", failures.join(", "))
+          : status.dataset.done.replace("{n}", total.toLocaleString(document.documentElement.lang || "ko"));
+      }
+    }
+    if (!entries.length) { pending = 1; finished(); }
+    entries.forEach(function (entry) {
+      var style = STYLE[entry.style] || STYLE.other;
+      fetchAll(base + encodeURIComponent(entry.id) + "/items?limit=1000", function (features) {
+        var layer = L.geoJSON({ type: "FeatureCollection", features: features }, {
+          style: function () { return style; },
+          pointToLayer: function (feature, latlng) { return L.circleMarker(latlng, Object.assign({ radius: 6 }, STYLE.point)); },
+          onEachFeature: function (feature, item) {
+            item.bindPopup(function () { return popup(entry.title, feature); });
+            var name = (feature.properties || {}).name || (feature.properties || {}).title;
+            if (name) {
+              var label = document.createElement("span");
+              label.textContent = String(name);  // text, never HTML: names come from imported files
+              item.bindTooltip(label);
+            }
+          }
+        });
+        layer.addTo(map);
+        if (!entry.base) { layer.bringToFront(); }
+        groups[entry.id] = layer;
+        total += features.length;
+        var b = layer.getBounds();
+        if (b.isValid()) { bounds = bounds ? bounds.extend(b) : b; }
+        finished();
+      }, function () { failures.push(entry.title); finished(); });
+    });
+    document.querySelectorAll('input[data-map="' + canvas.id + '"]').forEach(function (box) {
+      box.addEventListener("change", function () {
+        var layer = groups[box.dataset.layer];
+        if (!layer) { return; }
+        if (box.checked) { layer.addTo(map); } else { map.removeLayer(layer); }
+      });
+    });
+  }
+
+  function start() {
+    if (typeof L === "undefined") { return; }
+    document.querySelectorAll(".gis-map-canvas").forEach(draw);
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
+  document.addEventListener("htmx:afterSettle", start);
+})();

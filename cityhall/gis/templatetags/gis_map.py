@@ -1,0 +1,65 @@
+"""``{% gis_map %}``: the platform's one offline map, for any page of any module.
+
+    {% load gis_map %}
+    {% gis_map "streetlight-sites,streetlight-lights" label=_("스마트가로등 위치") %}
+
+draws the city's base layers (기본도: the layers marked ``base``) and then the named collections —
+layer codes or ids registered with ``cityhall.gis.collections.register_collection`` — read from
+OGC API – Features by the page's own session. Leaflet comes from the installed
+``django-js-lib-leaflet`` package; nothing loads from the internet, and there are no tiles.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from django import template
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .. import selectors
+from ..collections import registered_collection
+
+register = template.Library()
+_ids = itertools.count(1)
+STYLES = {"boundary", "road", "water", "sewer", "utility", "other"}
+
+
+@register.inclusion_tag("gis/map.html", takes_context=True)
+def gis_map(context, layers: str = "", label: str = "", base: bool = True, height: str = "") -> dict:
+    request = context["request"]
+    user = request.user
+    codes = [c.strip() for c in (layers or "").split(",") if c.strip()]
+    visible = {layer.code: layer for layer in selectors.layers_visible(user)}
+    entries = []
+    if base:
+        for code in selectors.base_layer_codes(user):
+            layer = visible[code]
+            entries.append(
+                {"id": code, "title": layer.title, "style": layer.kind, "base": True, "sample": layer.sample}
+            )
+    for code in codes:
+        if any(e["id"] == code for e in entries):
+            continue
+        if code in visible:
+            layer = visible[code]
+            style = layer.kind if layer.kind in STYLES else "other"
+            entries.append(
+                {"id": code, "title": layer.title, "style": style, "base": False, "sample": layer.sample}
+            )
+            continue
+        found = registered_collection(code)
+        if found is not None:
+            entries.append(
+                {"id": code, "title": str(found.title), "style": "point", "base": False, "sample": False}
+            )
+    number = next(_ids)
+    return {
+        "map_id": f"gis-map-{number}",
+        "data_id": f"gis-map-{number}-layers",
+        "label": label or _("지도"),
+        "entries": entries,
+        "collections_url": reverse("ogc:collections"),
+        "height": height,
+        "any_sample": any(e["sample"] for e in entries),
+    }
