@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("cityhall.pledges.urls")),
     path("", include("cityhall.performance.urls")),
     path("streetlights/", include("cityhall.streetlights.urls")),
+    path("cctv/", include("cityhall.cctv.urls")),
     path("", include("cityhall.core.urls")),
 ]

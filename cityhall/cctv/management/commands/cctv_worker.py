@@ -1,0 +1,39 @@
+"""``cityhall manage cctv_worker``: the triage worker on NATS JetStream (durable consumer ``triage``)."""
+
+import asyncio
+
+from django.core.management.base import BaseCommand, CommandError
+
+from cityhall.cctv import services, stream
+
+
+class Command(BaseCommand):
+    help = "영상분석 이벤트를 JetStream에서 읽어 분류·저장합니다 (내구 소비자, 명시적 확인)"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--url", default=None, help="NATS 주소 (기본: CITYHALL_NATS_URL)")
+        parser.add_argument("--batch", type=int, default=stream.BATCH)
+        parser.add_argument(
+            "--idle-exit", type=float, default=None, help="이만큼(초) 메시지가 없으면 끝냅니다"
+        )
+
+    def handle(self, *args, **options):
+        url = options["url"] or stream.nats_url()
+        if not url:
+            raise CommandError("NATS 주소가 없습니다: --url 이나 CITYHALL_NATS_URL 을 주세요.")
+        context = services.TriageContext()
+        try:
+            stats = asyncio.run(
+                stream.consume(
+                    url,
+                    stream.triage_handler(context),
+                    batch=options["batch"],
+                    idle_exit_s=options["idle_exit"],
+                )
+            )
+        except KeyboardInterrupt:
+            return
+        self.stdout.write(
+            f"받음 {stats.received:,} · 저장 {stats.stored:,} · "
+            f"중복 {stats.duplicates:,} · 거부 {stats.rejected:,}"
+        )

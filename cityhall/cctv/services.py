@@ -1,0 +1,449 @@
+"""Writes of the control centre: the sample registry, the triage of analytics events (batch, as the
+JetStream worker and the webhook call it) and the operators' actions on the wall.
+
+Operator actions check ``cctv_operations`` (editors and managers of 스마트도시과, office-wide roles),
+validate first, and are audited. Events themselves are field data and are not audited one by one.
+"""
+
+from __future__ import annotations
+
+import time as clock
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cityhall.core import audit
+from cityhall.core.permissions import has_permission
+from cityhall.core.records import record_type_for
+from cityhall.core.services import RecordInvalid
+from cityhall.telemetry import services as telemetry
+from cityhall.telemetry.validation import Rejection
+
+from . import samples, triage
+from .choices import (
+    AUDIT_ACKNOWLEDGE,
+    AUDIT_DISMISS,
+    AUDIT_ESCALATE,
+    Analytics,
+    CameraStatus,
+    DismissReason,
+    EventStatus,
+)
+from .models import AnalyticsServer, Camera, CameraSite, Event, PoliceRequest, Suppression
+from .selectors import CCTV_OPERATIONS, smart_city_department_id
+
+SUBJECT = "cctv.events"  # the stream subject (and the dead letters' 'topic')
+NOTE_MAX = 500
+STATION_MAX = 100
+
+
+# -- the sample registry ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    sites: int
+    cameras: int
+    servers: int
+    created: bool
+
+
+@transaction.atomic
+def registry_build_samples(*, actor: audit.Actor) -> BuildResult:
+    """Sites, cameras and analytics servers reproducing the seed's counts (``samples``), labelled 예시.
+    Idempotent: a registry that already has cameras is left as it is."""
+    if Camera.objects.exists():
+        return BuildResult(
+            CameraSite.objects.count(), Camera.objects.count(), AnalyticsServer.objects.count(), False
+        )
+    department = smart_city_department_id()
+    if department is None:
+        raise RecordInvalid(
+            _("스마트도시과(smart-city)가 없어 CCTV 대장을 만들 수 없습니다. 먼저 계획을 불러오세요.")
+        )
+    servers = AnalyticsServer.objects.bulk_create(
+        AnalyticsServer(
+            code=f"VA-{n + 1:02d}",
+            name=f"영상분석 서버 {n + 1}",
+            capacity=samples.LICENCES // samples.SERVERS,
+            sample=True,
+            section=samples.SECTION,
+            line=samples.LINE_SERVERS,
+        )
+        for n in range(samples.SERVERS)
+    )
+    site_rows = samples.sites()
+    sites = CameraSite.objects.bulk_create(
+        CameraSite(
+            code=s.code,
+            name=s.name,
+            org_unit_id=department,
+            purpose=s.purpose,
+            risk=s.risk,
+            lat=s.lat,
+            lon=s.lon,
+            program=s.program,
+            sample=True,
+            section=samples.SECTION,
+            line=s.line,
+        )
+        for s in site_rows
+    )
+    cameras: list[Camera] = []
+    licensed = 0
+    for site, seed in zip(sites, site_rows, strict=True):
+        for k in range(seed.cameras):
+            n = len(cameras)
+            analytics, licence, server, lines = Analytics.NONE, "", None, {}
+            # Every 5th monitored camera (one per site) holds a licence, until the 1,400 are used up.
+            if not seed.planned and k == 0 and licensed < samples.LICENCES:
+                if licensed < samples.INTELLIGENT:
+                    analytics, licence = Analytics.INTELLIGENT, f"INT-{licensed + 1:04d}"
+                    lines = {"analytics": samples.LINE_INTELLIGENT, "server": samples.LINE_SERVERS}
+                else:
+                    analytics = Analytics.SELECTIVE
+                    licence = f"SEL-{licensed - samples.INTELLIGENT + 1:04d}"
+                    lines = {"analytics": samples.LINE_SELECTIVE, "server": samples.LINE_SERVERS}
+                server = servers[licensed // (samples.LICENCES // samples.SERVERS)]
+                licensed += 1
+            cameras.append(
+                Camera(
+                    code=f"CAM-{n + 1:05d}",
+                    site=site,
+                    purpose=seed.purpose,
+                    installed_year=2025 if seed.planned else 2010 + (n * 7) % 15,
+                    analytics=analytics,
+                    licence=licence,
+                    server=server,
+                    status=CameraStatus.PLANNED if seed.planned else CameraStatus.ACTIVE,
+                    lat=seed.lat + (k - 2) * samples.Decimal("0.000150"),
+                    lon=seed.lon + (k - 2) * samples.Decimal("0.000150"),
+                    heading=(k * 72 + n * 13) % 360,
+                    fov=90,
+                    range_m=50,
+                    sample=True,
+                    section=samples.SECTION,
+                    line=seed.line,
+                    lines=lines,
+                )
+            )
+    Camera.objects.bulk_create(cameras, batch_size=1000)
+    rtypes = {m: record_type_for(m) for m in (AnalyticsServer, CameraSite, Camera)}
+    saved = list(AnalyticsServer.objects.all()) + list(CameraSite.objects.all())
+    saved += list(Camera.objects.select_related("site", "server"))
+    audit.record_many(
+        audit.event(actor, "create", rtypes[type(o)], o, after=rtypes[type(o)].to_data(o)) for o in saved
+    )
+    return BuildResult(len(sites), len(cameras), len(servers), True)
+
+
+# -- triage --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Incoming:
+    """One event as it arrived: its bytes and when (epoch seconds, the intake's clock)."""
+
+    payload: bytes
+    received_at: float
+
+
+@dataclass
+class TriageReport:
+    stored: int = 0
+    duplicates: int = 0  # already in the database (a redelivery, or the same event sent twice)
+    rejected: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+    stored_ids: list[str] = field(default_factory=list)
+    latencies: list[float] = field(default_factory=list)  # committed − received, s, stored events
+    problems: list[tuple[int, triage.Problem]] = field(default_factory=list)  # (index, problem)
+
+
+class TriageContext:
+    """What triage needs from the registry, read once and refreshed every ``ttl`` seconds: cameras by
+    code with their site's risk, and the suppression rules. Holds the per-camera rate limiter."""
+
+    def __init__(self, *, ttl: float = 30.0, limiter: triage.RateLimiter | None = None) -> None:
+        self.ttl = ttl
+        self.limiter = limiter or triage.RateLimiter()
+        self._loaded = -1e18
+        self.cameras: dict[str, triage.CameraInfo] = {}
+        self.rules: list[triage.SuppressionRule] = []
+
+    def refresh(self, force: bool = False) -> None:
+        now = clock.monotonic()
+        if not force and now - self._loaded < self.ttl:
+            return
+        rows = Camera.objects.values_list("code", "id", "site_id", "site__risk", "status")
+        self.cameras = {
+            code: triage.CameraInfo(pk, site, risk, status in (CameraStatus.ACTIVE, CameraStatus.FAULT))
+            for code, pk, site, risk, status in rows
+        }
+        self.rules = [
+            triage.SuppressionRule(
+                id=s.pk,
+                camera_id=s.camera_id,
+                site_id=s.site_id,
+                rule=s.rule,
+                kinds=frozenset(s.kinds or ()),
+                start=s.start,
+                end=s.end,
+                valid_until=s.valid_until,
+                reason=s.reason,
+            )
+            for s in Suppression.objects.all()
+        ]
+        self._loaded = now
+
+
+def _reason_rows(result: triage.Severity, suppressed: triage.SuppressionRule | None, throttled: bool) -> list:
+    rows = [r.as_dict() for r in result.reasons]
+    if suppressed is not None:
+        rows.append({"factor": "suppressed", "label": suppressed.reason, "points": 0})
+    if throttled:
+        rows.append({"factor": "throttled", "label": _("카메라별 빈도 제한 초과"), "points": 0})
+    return rows
+
+
+def events_check(items: Sequence[Incoming], context: TriageContext, now: datetime | None = None):
+    """Decode and check each event: (index, WireEvent, CameraInfo) for the good ones, (index, Problem)
+    for the others."""
+    context.refresh()
+    now = now or timezone.now()
+    good, bad = [], []
+    for index, item in enumerate(items):
+        decoded = triage.decode(item.payload)
+        if isinstance(decoded, triage.Problem):
+            bad.append((index, decoded))
+            continue
+        camera = triage.check(decoded, context.cameras, now)
+        if isinstance(camera, triage.Problem):
+            bad.append((index, camera))
+            continue
+        good.append((index, decoded, camera))
+    return good, bad
+
+
+def events_triage(
+    items: Sequence[Incoming], *, context: TriageContext, now: datetime | None = None
+) -> TriageReport:
+    """Triage a batch and store it in one transaction: refused events go to the dead letters (with
+    the reason), good ones are scored, rate-limited and checked against suppressions, and inserted
+    once — ``code`` (the source's event id) is unique, so a redelivered event is counted as a
+    duplicate, not stored twice. The caller acknowledges the batch to the broker only after this returns."""
+    now = now or timezone.now()
+    good, bad = events_check(items, context, now)
+    report = TriageReport(rejected=len(bad), problems=bad)
+    rows: dict[str, Event] = {}
+    mono = now.timestamp()
+    for index, wire, camera in good:
+        if wire.id in rows:
+            report.duplicates += 1
+            continue
+        score = triage.severity(
+            kind=wire.type, occurred_at=wire.time, site_risk=camera.site_risk, confidence=wire.confidence
+        )
+        suppressed = triage.suppressed_by(
+            context.rules, camera=camera, rule=wire.rule, kind=wire.type, occurred_at=wire.time
+        )
+        throttled = suppressed is None and not context.limiter.allow(camera.id, wire.time.timestamp())
+        status = (
+            EventStatus.SUPPRESSED if suppressed else EventStatus.THROTTLED if throttled else EventStatus.NEW
+        )
+        received = items[index].received_at or mono
+        rows[wire.id] = Event(
+            code=wire.id,
+            camera_id=camera.id,
+            rule=wire.rule,
+            kind=wire.type,
+            confidence=wire.confidence,
+            occurred_at=wire.time,
+            received_at=triage.from_epoch(received),
+            triaged_at=now,
+            snapshot=wire.snapshot,
+            severity=score.score,
+            reasons=_reason_rows(score, suppressed, throttled),
+            status=status,
+            simulated=wire.simulated,
+        )
+    with transaction.atomic():
+        if rows:
+            existing = set(Event.objects.filter(code__in=list(rows)).values_list("code", flat=True))
+            report.duplicates += len(existing)
+            fresh = [e for key, e in rows.items() if key not in existing]
+            Event.objects.bulk_create(fresh, batch_size=500, ignore_conflicts=True)
+            report.stored = len(fresh)
+            report.stored_ids = [e.code for e in fresh]
+            for e in fresh:
+                report.by_status[e.status] = report.by_status.get(e.status, 0) + 1
+        if bad:
+            received_at = timezone.now()
+            telemetry.dead_letters_record(
+                (SUBJECT, items[i].payload, received_at, Rejection(p.reason, p.message, p.field))
+                for i, p in bad
+            )
+    committed = clock.time()
+    stored = set(report.stored_ids)
+    report.latencies = [committed - e.received_at.timestamp() for key, e in rows.items() if key in stored]
+    return report
+
+
+# -- the operators' wall --------------------------------------------------------------------------------
+
+
+def _check_operator(actor: audit.Actor) -> None:
+    if actor.user is not None and not has_permission(actor.user, CCTV_OPERATIONS):
+        raise PermissionDenied(_("관제 이벤트를 처리할 권한이 없습니다 (스마트도시과 편집자·관리자)."))
+
+
+def _rtype():
+    return record_type_for(Event)
+
+
+def _handle(
+    event: Event,
+    *,
+    actor: audit.Actor,
+    status: str,
+    action: str,
+    now: datetime,
+    reason: str = "",
+    note: str = "",
+) -> Event:
+    """Move a waiting event to ``status`` — only if it is still waiting: the conditional UPDATE makes two
+    operators acting at once safe (the second is told it was handled already)."""
+    before = _rtype().to_data(event)
+    changed = Event.objects.filter(pk=event.pk, status=EventStatus.NEW).update(
+        status=status,
+        handled_by=actor.user if actor.user is not None and actor.user.pk else None,
+        handled_at=now,
+        dismiss_reason=reason,
+        note=note,
+    )
+    if not changed:
+        current = Event.objects.get(pk=event.pk)
+        raise RecordInvalid(
+            {"status": [_("이미 처리된 이벤트입니다 (%(s)s).") % {"s": current.get_status_display()}]}
+        )
+    event.refresh_from_db()
+    audit.record(actor, action, _rtype(), event, before=before, after=_rtype().to_data(event))
+    return event
+
+
+def _note(
+    value: object, errors: dict, field_name: str = "note", *, required: bool = False, label: str = ""
+) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        errors.setdefault(field_name, []).append(_("글자로 적어야 합니다."))
+        return ""
+    value = value.strip()
+    if required and not value:
+        errors.setdefault(field_name, []).append(_("%(label)s을(를) 적어 주세요.") % {"label": label})
+    if len(value) > NOTE_MAX:
+        errors.setdefault(field_name, []).append(_("%(n)d자 이내로 적어 주세요.") % {"n": NOTE_MAX})
+    return value
+
+
+@transaction.atomic
+def event_acknowledge(
+    *, event: Event, actor: audit.Actor, note: str = "", with_camera: bool = True, now: datetime | None = None
+) -> Event:
+    """확인: the operator has looked at the camera. With ``with_camera`` the camera's other waiting events
+    received up to now are acknowledged too (one look covers them); each keeps its time to acknowledge."""
+    _check_operator(actor)
+    errors: dict[str, list[str]] = {}
+    note = _note(note, errors)
+    if errors:
+        raise RecordInvalid(errors)
+    now = now or timezone.now()
+    event = _handle(
+        event, actor=actor, status=EventStatus.ACKNOWLEDGED, action=AUDIT_ACKNOWLEDGE, now=now, note=note
+    )
+    if with_camera:
+        others = list(
+            Event.objects.filter(camera_id=event.camera_id, status=EventStatus.NEW, received_at__lte=now)
+        )
+        for other in others:
+            try:
+                _handle(
+                    other, actor=actor, status=EventStatus.ACKNOWLEDGED, action=AUDIT_ACKNOWLEDGE, now=now
+                )
+            except RecordInvalid:
+                continue  # another operator got it first
+    return event
+
+
+@transaction.atomic
+def event_dismiss(
+    *, event: Event, actor: audit.Actor, reason: str, note: str = "", now: datetime | None = None
+) -> Event:
+    """종결: not a case (a false alarm, nothing to do, a duplicate, a test) — the reason is required."""
+    _check_operator(actor)
+    errors: dict[str, list[str]] = {}
+    if reason not in DismissReason.values:
+        errors["reason"] = [
+            _("종결 사유를 고르세요: %(all)s")
+            % {"all": ", ".join(str(label) for label in DismissReason.labels)}
+        ]
+    note = _note(note, errors)
+    if errors:
+        raise RecordInvalid(errors)
+    return _handle(
+        event,
+        actor=actor,
+        status=EventStatus.DISMISSED,
+        action=AUDIT_DISMISS,
+        now=now or timezone.now(),
+        reason=reason,
+        note=note,
+    )
+
+
+@transaction.atomic
+def event_escalate(
+    *, event: Event, actor: audit.Actor, station: str, detail: str, now: datetime | None = None
+) -> PoliceRequest:
+    """경찰 협조 요청: the event goes to the police (the station and what is asked are required)."""
+    _check_operator(actor)
+    errors: dict[str, list[str]] = {}
+    station = _note(station, errors, "station", required=True, label=_("관할 경찰서·지구대"))
+    detail = _note(detail, errors, "detail", required=True, label=_("요청 내용"))
+    if len(station) > STATION_MAX:
+        errors.setdefault("station", []).append(_("%(n)d자 이내로 적어 주세요.") % {"n": STATION_MAX})
+    if errors:
+        raise RecordInvalid(errors)
+    now = now or timezone.now()
+    event = _handle(
+        event, actor=actor, status=EventStatus.ESCALATED, action=AUDIT_ESCALATE, now=now, note=detail
+    )
+    year = timezone.localtime(now).year
+    last = PoliceRequest.objects.filter(number__startswith=f"PR-{year}-").aggregate(m=Max("number"))["m"]
+    serial = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    try:
+        with transaction.atomic():
+            request = PoliceRequest.objects.create(
+                number=f"PR-{year}-{serial:05d}",
+                event=event,
+                camera_id=event.camera_id,
+                station=station,
+                detail=detail,
+                requested_by=actor.user if actor.user is not None and actor.user.pk else None,
+                requested_at=now,
+            )
+    except IntegrityError:
+        raise RecordInvalid(_("요청 번호가 겹쳤습니다. 다시 시도해 주세요.")) from None
+    rtype = record_type_for(PoliceRequest)
+    audit.record(actor, "create", rtype, request, after=rtype.to_data(request))
+    return request
+
+
+def event_ids(events: Iterable[Event]) -> list[str]:
+    return [e.code for e in events]
