@@ -233,6 +233,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from benchmarks.ingest import main as ingest_main  # type: ignore[import-not-found]
 
         return ingest_main(args.rest[1:])
+    if args.rest[:1] == ["events"]:  # CCTV analytics events through JetStream: benchmarks/events.py
+        from benchmarks.events import main as events_main  # type: ignore[import-not-found]
+
+        return events_main(args.rest[1:])
     if args.rest[:1] == ["pagination"]:  # API list pages by page size: benchmarks/pagination.py
         from benchmarks.pagination import main as pagination_main  # type: ignore[import-not-found]
 

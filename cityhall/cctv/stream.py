@@ -110,6 +110,7 @@ class WorkerStats:
     duplicates: int = 0
     rejected: int = 0
     redelivered: int = 0
+    last_commit: float = 0.0  # epoch seconds after the last stored batch
     latencies: list[float] = field(default_factory=list)
 
 
@@ -121,7 +122,9 @@ async def consume(
     stats: WorkerStats | None = None,
     batch: int = BATCH,
     stream: str = STREAM,
+    subject: str = SUBJECT,
     idle_exit_s: float | None = None,
+    on_ready: Callable[[], object] | None = None,
 ) -> WorkerStats:
     """The worker loop: fetch up to ``batch`` messages, hand them to ``handle`` (which stores them and
     returns a ``TriageReport``; run in a thread, the ORM is synchronous), then ack each. ``idle_exit_s``
@@ -133,13 +136,15 @@ async def consume(
     nc = await nats.connect(url, connect_timeout=2)
     try:
         js = nc.jetstream()
-        await ensure_stream(js, stream=stream)
+        await ensure_stream(js, stream=stream, subject=subject)
         sub = await js.pull_subscribe_bind(DURABLE, stream)
+        if on_ready is not None:
+            on_ready()
         idle_since = time.monotonic()
         while stop is None or not stop.is_set():
             try:
                 msgs = await sub.fetch(batch, timeout=FETCH_TIMEOUT_S)
-            except NatsTimeout:
+            except (NatsTimeout, asyncio.TimeoutError):
                 if idle_exit_s is not None and time.monotonic() - idle_since > idle_exit_s:
                     break
                 continue
@@ -154,6 +159,7 @@ async def consume(
             stats.duplicates += report.duplicates
             stats.rejected += report.rejected
             stats.latencies.extend(report.latencies)
+            stats.last_commit = time.time()
         return stats
     finally:
         await nc.close()

@@ -1,6 +1,7 @@
 """``cityhall manage cctv_worker``: the triage worker on NATS JetStream (durable consumer ``triage``)."""
 
 import asyncio
+import json
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -16,12 +17,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--idle-exit", type=float, default=None, help="이만큼(초) 메시지가 없으면 끝냅니다"
         )
+        parser.add_argument("--stream", default=stream.STREAM)
+        parser.add_argument("--subject", default=stream.SUBJECT)
+        parser.add_argument("--json", action="store_true", help="끝날 때 통계를 JSON으로 (벤치마크)")
+
+    def _ready(self) -> None:
+        self.stdout.write("ready")
+        self.stdout.flush()
 
     def handle(self, *args, **options):
         url = options["url"] or stream.nats_url()
         if not url:
             raise CommandError("NATS 주소가 없습니다: --url 이나 CITYHALL_NATS_URL 을 주세요.")
         context = services.TriageContext()
+        context.refresh()
         try:
             stats = asyncio.run(
                 stream.consume(
@@ -29,9 +38,24 @@ class Command(BaseCommand):
                     stream.triage_handler(context),
                     batch=options["batch"],
                     idle_exit_s=options["idle_exit"],
+                    stream=options["stream"],
+                    subject=options["subject"],
+                    on_ready=self._ready,
                 )
             )
         except KeyboardInterrupt:
+            return
+        if options["json"]:
+            summary = {
+                "received": stats.received,
+                "stored": stats.stored,
+                "duplicates": stats.duplicates,
+                "rejected": stats.rejected,
+                "redelivered": stats.redelivered,
+                "last_commit": stats.last_commit,
+                "latencies": sorted(stats.latencies),
+            }
+            self.stdout.write(json.dumps(summary))
             return
         self.stdout.write(
             f"받음 {stats.received:,} · 저장 {stats.stored:,} · "
