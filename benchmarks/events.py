@@ -28,7 +28,6 @@ import os
 import secrets
 import signal
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -114,7 +113,7 @@ async def _broker_only(url: str, items) -> dict:
             while got < len(items):
                 try:
                     msgs = await sub.fetch(stream.BATCH, timeout=stream.FETCH_TIMEOUT_S)
-                except (NatsTimeout, asyncio.TimeoutError):
+                except (TimeoutError, NatsTimeout):
                     continue
                 for m in msgs:
                     await m.ack()

@@ -144,7 +144,7 @@ async def consume(
         while stop is None or not stop.is_set():
             try:
                 msgs = await sub.fetch(batch, timeout=FETCH_TIMEOUT_S)
-            except (NatsTimeout, asyncio.TimeoutError):
+            except (TimeoutError, NatsTimeout):
                 if idle_exit_s is not None and time.monotonic() - idle_since > idle_exit_s:
                     break
                 continue

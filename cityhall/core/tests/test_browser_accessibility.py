@@ -148,6 +148,9 @@ PAGE_KINDS = [
     PageKind(
         "streetlight", "streetlights:light", "/streetlights/lights/SL-HAGUN41-001/", "가로등 SL-HAGUN41-001"
     ),
+    PageKind("cctv wall", "cctv:wall", "/cctv/", "CCTV 선별관제"),
+    PageKind("cctv registry", "cctv:registry", "/cctv/registry/", "CCTV 카메라 대장"),
+    PageKind("cctv event", "cctv:event", "/cctv/events/{cctv_event}/", "CAM-AX 침입"),
     PageKind("repair orders", "streetlights:repairs", "/streetlights/repairs/", "보수 요청"),
     PageKind("repair order", "streetlights:repair", "/streetlights/repairs/{repair}/", "{repair} 램프 고장"),
     PageKind("new repair order", "streetlights:repair_new", "/streetlights/repairs/new/", "보수 요청 접수"),
@@ -228,6 +231,10 @@ NOT_PAGES = {
     "organisation:summary_xlsx": DOWNLOAD,
     "organisation:summary_hwpx": DOWNLOAD,
     "plans:milestone_done": ACTION,
+    "cctv:wall_panel": FRAGMENT,
+    "cctv:event_acknowledge": ACTION,
+    "cctv:event_dismiss": ACTION,
+    "cctv:event_escalate": ACTION,
     "plans:calendar_feed": "an iCalendar feed",
     "plans:department_plan_xlsx": DOWNLOAD,
     "plans:department_plan_hwpx": DOWNLOAD,
@@ -289,6 +296,33 @@ def test_every_url_pattern_is_a_page_kind_or_says_why_not():
     assert set(NOT_PAGES) - url_names() == set(), "NOT_PAGES names patterns that no longer exist"
 
 
+def cctv_scenario_event() -> str:
+    """One camera and one waiting analytics event on the operators' wall."""
+    from datetime import UTC, datetime, timedelta
+    from decimal import Decimal
+
+    from cityhall.cctv import services as cctv
+    from cityhall.cctv import triage
+    from cityhall.cctv.models import Camera, CameraSite
+    from cityhall.organisation.models import OrgUnit
+
+    site = CameraSite.objects.create(
+        code="CS-AX",
+        name="사우동 시험",
+        org_unit=OrgUnit.objects.get(code="smart-city"),
+        risk=3,
+        lat=Decimal("37.62"),
+        lon=Decimal("126.71"),
+    )
+    Camera.objects.create(code="CAM-AX", site=site, installed_year=2020, lat=site.lat, lon=site.lon)
+    moment = (datetime.now(UTC) - timedelta(seconds=5)).isoformat()
+    payload = triage.encoder.encode(
+        {"id": "ax-1", "camera": "CAM-AX", "type": "intrusion", "confidence": 0.9, "time": moment}
+    )
+    cctv.events_triage([cctv.Incoming(payload, datetime.now(UTC).timestamp())], context=cctv.TriageContext())
+    return "ax-1"
+
+
 @pytest.fixture
 def scenario(site, make_user, monkeypatch):
     """Records for every page kind to show something: the sample pledges with an open round, sample
@@ -308,7 +342,9 @@ def scenario(site, make_user, monkeypatch):
     put_state("SL-HAGUN41-001", on=True, power=100.0, simulated=True)
     put_state("SL-HAGUN41-002", on=False, power=0.0, faults=["LAMP_FAIL"], simulated=True)
     repair = repair_order_open(actor=system, kind="lamp_failure", detail="램프 불량", light="SL-HAGUN41-002")
+    cctv_event = cctv_scenario_event()
     return {
+        "cctv_event": cctv_event,
         "round": round_.pk,
         "repair": repair.number,
         "program": Program.objects.get(code="smart-city-p1").pk,
