@@ -15,5 +15,7 @@ urlpatterns = [
     path("", include("cityhall.performance.urls")),
     path("streetlights/", include("cityhall.streetlights.urls")),
     path("cctv/", include("cityhall.cctv.urls")),
+    path("", include("cityhall.bookings.urls")),
+    path("", include("cityhall.notifications.urls")),
     path("", include("cityhall.core.urls")),
 ]
