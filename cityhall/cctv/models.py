@@ -140,6 +140,26 @@ class Camera(Sourced):
         return self.code
 
 
+class CameraRate(models.Model):
+    """The per-camera rate limit's token bucket, shared by every triage worker: each batch reads and
+    writes the buckets of its cameras inside its own transaction (locked rows on PostgreSQL, the
+    database's write lock on SQLite), so N workers on one consumer enforce one limit, and a restarted
+    worker carries on from the stored state."""
+
+    camera = models.OneToOneField(
+        Camera, verbose_name=_("카메라"), on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    tokens = models.FloatField(_("남은 토큰"))
+    updated = models.FloatField(_("갱신 시각(epoch 초)"))
+
+    class Meta:
+        verbose_name = _("카메라별 빈도 제한 상태")
+        verbose_name_plural = _("카메라별 빈도 제한 상태")
+
+    def __str__(self) -> str:
+        return f"{self.camera_id}: {self.tokens:.1f}"
+
+
 class Suppression(models.Model):
     """억제 규칙: events of a camera (or a whole site) in a zone (the analytics rule name) and/or at
     given hours (Asia/Seoul) are stored but kept off the wall — a construction site, a market night."""

@@ -7,13 +7,14 @@ validate first, and are audited. Events themselves are field data and are not au
 
 from __future__ import annotations
 
+import contextlib
 import time as clock
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,7 +36,7 @@ from .choices import (
     DismissReason,
     EventStatus,
 )
-from .models import AnalyticsServer, Camera, CameraSite, Event, PoliceRequest, Suppression
+from .models import AnalyticsServer, Camera, CameraRate, CameraSite, Event, PoliceRequest, Suppression
 from .selectors import CCTV_OPERATIONS, smart_city_department_id
 
 SUBJECT = "cctv.events"  # the stream subject (and the dead letters' 'topic')
@@ -201,13 +202,55 @@ class TriageContext:
         ]
         self._loaded = now
 
+    def limiter_for(self, camera_ids: set[int]) -> triage.RateLimiter:
+        """A limiter for one batch with the stored buckets of its cameras (call inside the batch's
+        transaction; on PostgreSQL the rows stay locked until it commits, taken in camera order)."""
+        limiter = triage.RateLimiter(per_minute=self.limiter.per_minute, burst=self.limiter.burst)
+        if not camera_ids:
+            return limiter
+        ids = sorted(camera_ids)
+        ops = connection.ops
+        table = ops.quote_name(CameraRate._meta.db_table)
+        cursor, p = _raw_cursor()
+        if connection.vendor == "postgresql":
+            where, params, lock = f"camera_id = ANY({p})", [ids], " FOR UPDATE"
+        else:  # one writer at a time: the transaction already holds SQLite's write lock (IMMEDIATE)
+            where, params, lock = f"camera_id IN ({', '.join([p] * len(ids))})", ids, ""
+        with contextlib.closing(cursor):
+            query = f"SELECT camera_id, tokens, updated FROM {table} WHERE {where} ORDER BY camera_id"  # noqa: S608
+            cursor.execute(query + lock, params)
+            limiter._buckets = {cam: (tokens, at) for cam, tokens, at in cursor.fetchall()}
+        return limiter
 
-def _reason_rows(result: triage.Severity, suppressed: triage.SuppressionRule | None, throttled: bool) -> list:
+    def limiter_save(self, limiter: triage.RateLimiter) -> None:
+        """Store the batch's buckets back: one upsert per ``INSERT_CHUNK`` cameras."""
+        buckets = [(cam, tokens, at) for cam, (tokens, at) in limiter._buckets.items()]
+        if not buckets:
+            return
+        ops = connection.ops
+        table = ops.quote_name(CameraRate._meta.db_table)
+        cam, tokens, updated = (ops.quote_name(c) for c in ("camera_id", "tokens", "updated"))
+        cursor, p = _raw_cursor()
+        with contextlib.closing(cursor):
+            for i in range(0, len(buckets), INSERT_CHUNK):
+                chunk = buckets[i : i + INSERT_CHUNK]
+                values = ", ".join([f"({p}, {p}, {p})"] * len(chunk))
+                head = f"INSERT INTO {table} ({cam}, {tokens}, {updated}) VALUES "  # noqa: S608
+                sql = (
+                    f"{head}{values} ON CONFLICT ({cam}) DO UPDATE SET "
+                    f"{tokens} = excluded.{tokens}, {updated} = excluded.{updated}"
+                )
+                cursor.execute(sql, [value for row in chunk for value in row])
+
+
+def _reason_rows(
+    result: triage.Severity, suppressed: triage.SuppressionRule | None, throttled: str | None
+) -> list:
     rows = [r.as_dict() for r in result.reasons]
     if suppressed is not None:
         rows.append({"factor": "suppressed", "label": suppressed.reason, "points": 0})
     if throttled:
-        rows.append({"factor": "throttled", "label": _("카메라별 빈도 제한 초과"), "points": 0})
+        rows.append({"factor": "throttled", "label": throttled, "points": 0})
     return rows
 
 
@@ -230,6 +273,65 @@ def events_check(items: Sequence[Incoming], context: TriageContext, now: datetim
     return good, bad
 
 
+INSERT_CHUNK = 500  # rows per INSERT statement (13 parameters each: within SQLite's and PostgreSQL's limits)
+_EVENT_COLUMNS = (
+    "code",
+    "camera_id",
+    "rule",
+    "kind",
+    "confidence",
+    "occurred_at",
+    "received_at",
+    "triaged_at",
+    "snapshot",
+    "severity",
+    "reasons",
+    "status",
+    "simulated",
+    "dismiss_reason",
+    "note",
+)
+
+
+def _raw_cursor():
+    """The driver's own cursor on Django's connection (same transaction): the hot path's statements
+    skip the wrapper's per-query placeholder rewriting. Returns (cursor, placeholder)."""
+    connection.ensure_connection()
+    return connection.connection.cursor(), "?" if connection.vendor == "sqlite" else "%s"
+
+
+def _adapter():
+    """Aware datetimes as the backend stores them (SQLite: naive UTC text, like Django does)."""
+    if connection.vendor == "sqlite":
+        return lambda moment: moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+    return lambda moment: moment
+
+
+def _insert_events(rows: list[tuple]) -> set[str]:
+    """Insert event rows (in ``_EVENT_COLUMNS`` order, without the two empty text columns) with
+    ``ON CONFLICT (code) DO NOTHING ... RETURNING code``: one statement per ``INSERT_CHUNK`` rows, no
+    model instances, and the unique key — not a read before the write — decides what is new, so two
+    workers storing the same redelivered event cannot both store it. Returns the codes stored."""
+    ops = connection.ops
+    table = ops.quote_name(Event._meta.db_table)
+    columns = ", ".join(ops.quote_name(c) for c in _EVENT_COLUMNS)
+    cursor, p = _raw_cursor()
+    reasons = f"CAST({p} AS jsonb)" if connection.vendor == "postgresql" else p
+    one = f"({', '.join([p] * 10)}, {reasons}, {p}, {p}, '', '')"
+    stored: set[str] = set()
+    with contextlib.closing(cursor):
+        for i in range(0, len(rows), INSERT_CHUNK):
+            chunk = rows[i : i + INSERT_CHUNK]
+            values = ", ".join([one] * len(chunk))
+            code = ops.quote_name("code")
+            # Identifiers quoted by the backend; every value is a parameter.
+            head = f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608
+            sql = f"{head}{values} ON CONFLICT ({code}) DO NOTHING RETURNING {code}"
+            cursor.execute(sql, [value for row in chunk for value in row])
+            stored.update(row[0] for row in cursor.fetchall())
+    return stored
+
+
 def events_triage(
     items: Sequence[Incoming], *, context: TriageContext, now: datetime | None = None
 ) -> TriageReport:
@@ -240,48 +342,60 @@ def events_triage(
     now = now or timezone.now()
     good, bad = events_check(items, context, now)
     report = TriageReport(rejected=len(bad), problems=bad)
-    rows: dict[str, Event] = {}
-    mono = now.timestamp()
-    for index, wire, camera in good:
-        if wire.id in rows:
-            report.duplicates += 1
-            continue
-        score = triage.severity(
-            kind=wire.type, occurred_at=wire.time, site_risk=camera.site_risk, confidence=wire.confidence
-        )
-        suppressed = triage.suppressed_by(
-            context.rules, camera=camera, rule=wire.rule, kind=wire.type, occurred_at=wire.time
-        )
-        throttled = suppressed is None and not context.limiter.allow(camera.id, wire.time.timestamp())
-        status = (
-            EventStatus.SUPPRESSED if suppressed else EventStatus.THROTTLED if throttled else EventStatus.NEW
-        )
-        received = items[index].received_at or mono
-        rows[wire.id] = Event(
-            code=wire.id,
-            camera_id=camera.id,
-            rule=wire.rule,
-            kind=wire.type,
-            confidence=wire.confidence,
-            occurred_at=wire.time,
-            received_at=triage.from_epoch(received),
-            triaged_at=now,
-            snapshot=wire.snapshot,
-            severity=score.score,
-            reasons=_reason_rows(score, suppressed, throttled),
-            status=status,
-            simulated=wire.simulated,
-        )
+    scorer = triage.Scorer()
+    throttled_label = _("카메라별 빈도 제한 초과")
+    adapt = _adapter()
+    triaged = adapt(now)
+    rows: dict[str, tuple] = {}
+    received: dict[str, float] = {}
+    statuses: dict[str, str] = {}
+    fallback = now.timestamp()
     with transaction.atomic():
+        limiter = context.limiter_for({camera.id for _i, _w, camera in good})
+        for index, wire, camera in good:
+            if wire.id in rows:
+                report.duplicates += 1
+                continue
+            score = scorer.score(
+                kind=wire.type, occurred_at=wire.time, site_risk=camera.site_risk, confidence=wire.confidence
+            )
+            suppressed = triage.suppressed_by(
+                context.rules, camera=camera, rule=wire.rule, kind=wire.type, occurred_at=wire.time
+            )
+            throttled = suppressed is None and not limiter.allow(camera.id, wire.time.timestamp())
+            status = (
+                EventStatus.SUPPRESSED
+                if suppressed
+                else EventStatus.THROTTLED
+                if throttled
+                else EventStatus.NEW
+            )
+            arrived = items[index].received_at or fallback
+            received[wire.id] = arrived
+            statuses[wire.id] = status
+            rows[wire.id] = (
+                wire.id,
+                camera.id,
+                wire.rule,
+                wire.type,
+                wire.confidence,
+                adapt(wire.time),
+                adapt(triage.from_epoch(arrived)),
+                triaged,
+                wire.snapshot,
+                score.score,
+                _json(_reason_rows(score, suppressed, throttled_label if throttled else None)),
+                str(status),
+                wire.simulated,
+            )
         if rows:
-            existing = set(Event.objects.filter(code__in=list(rows)).values_list("code", flat=True))
-            report.duplicates += len(existing)
-            fresh = [e for key, e in rows.items() if key not in existing]
-            Event.objects.bulk_create(fresh, batch_size=500, ignore_conflicts=True)
-            report.stored = len(fresh)
-            report.stored_ids = [e.code for e in fresh]
-            for e in fresh:
-                report.by_status[e.status] = report.by_status.get(e.status, 0) + 1
+            stored = _insert_events(list(rows.values()))
+            report.duplicates += len(rows) - len(stored)
+            report.stored = len(stored)
+            report.stored_ids = [code for code in rows if code in stored]
+            for code in report.stored_ids:
+                report.by_status[statuses[code]] = report.by_status.get(statuses[code], 0) + 1
+        context.limiter_save(limiter)
         if bad:
             received_at = timezone.now()
             telemetry.dead_letters_record(
@@ -289,9 +403,12 @@ def events_triage(
                 for i, p in bad
             )
     committed = clock.time()
-    stored = set(report.stored_ids)
-    report.latencies = [committed - e.received_at.timestamp() for key, e in rows.items() if key in stored]
+    report.latencies = [committed - received[code] for code in report.stored_ids]
     return report
+
+
+def _json(value: object) -> str:
+    return triage.encoder.encode(value).decode()
 
 
 # -- the operators' wall --------------------------------------------------------------------------------

@@ -76,30 +76,58 @@ def _half_up(value: float) -> int:
     return int(math.floor(value + 0.5 + 1e-9))
 
 
-def time_points(moment: datetime) -> tuple[int, str]:
-    hour = moment.astimezone(SEOUL).hour
+def _hour_bucket(hour: int) -> str:
     if hour >= 22 or hour < 6:
-        return NIGHT_POINTS, _("심야(22~06시)")
+        return "night"
     if hour >= 18:
+        return "evening"
+    return "day"
+
+
+def _hour_reason(bucket: str) -> tuple[int, str]:
+    if bucket == "night":
+        return NIGHT_POINTS, _("심야(22~06시)")
+    if bucket == "evening":
         return EVENING_POINTS, _("저녁(18~22시)")
     return 0, _("주간(06~18시)")
+
+
+def time_points(moment: datetime) -> tuple[int, str]:
+    return _hour_reason(_hour_bucket(moment.astimezone(SEOUL).hour))
+
+
+class Scorer:
+    """``severity`` for a batch: the same arithmetic, with the translated labels looked up once per
+    (type, hour band, site risk) instead of once per event (the worker scores thousands a second)."""
+
+    def __init__(self) -> None:
+        self._fixed: dict[tuple[str, str, int], tuple[int, tuple[Reason, Reason, Reason]]] = {}
+        self._confidence = _("신뢰도 %(c).2f 반영")
+
+    def score(self, *, kind: str, occurred_at: datetime, site_risk: int, confidence: float) -> Severity:
+        bucket = _hour_bucket(occurred_at.astimezone(SEOUL).hour)
+        key = (kind, bucket, site_risk)
+        fixed = self._fixed.get(key)
+        if fixed is None:
+            kind_pts = KIND_POINTS[kind]
+            hour_pts, hour_label = _hour_reason(bucket)
+            risk_pts = (max(1, min(5, site_risk)) - 1) * RISK_POINTS
+            reasons = (
+                Reason("type", str(EventKind(kind).label), kind_pts),
+                Reason("time", hour_label, hour_pts),
+                Reason("site", _("개소 위험도 %(risk)d") % {"risk": site_risk}, risk_pts),
+            )
+            fixed = self._fixed[key] = (kind_pts + hour_pts + risk_pts, reasons)
+        subtotal, reasons = fixed
+        score = min(SCORE_MAX, _half_up(subtotal * confidence))
+        tail = Reason("confidence", self._confidence % {"c": confidence}, score - subtotal)
+        return Severity(score, (*reasons, tail))
 
 
 def severity(*, kind: str, occurred_at: datetime, site_risk: int, confidence: float) -> Severity:
     """위험 점수 0~100: (type + time of day + site risk) × confidence, rounded half up, capped at 100.
     The reasons add up to the score: the confidence's reason carries what it took away."""
-    kind_pts = KIND_POINTS[kind]
-    hour_pts, hour_label = time_points(occurred_at)
-    risk_pts = (max(1, min(5, site_risk)) - 1) * RISK_POINTS
-    subtotal = kind_pts + hour_pts + risk_pts
-    score = min(SCORE_MAX, _half_up(subtotal * confidence))
-    reasons = (
-        Reason("type", str(EventKind(kind).label), kind_pts),
-        Reason("time", hour_label, hour_pts),
-        Reason("site", _("개소 위험도 %(risk)d") % {"risk": site_risk}, risk_pts),
-        Reason("confidence", _("신뢰도 %(c).2f 반영") % {"c": confidence}, score - subtotal),
-    )
-    return Severity(score, reasons)
+    return Scorer().score(kind=kind, occurred_at=occurred_at, site_risk=site_risk, confidence=confidence)
 
 
 # -- one event off the wire ---------------------------------------------------------------------------
@@ -228,9 +256,9 @@ class RateLimiter:
     """Per-camera token bucket: ``burst`` events at once, refilled at ``per_minute``. A camera beyond it
     (a tree in the wind, a flickering lamp) still has its events stored, as 'throttled', off the wall.
 
-    State lives in the worker process: after a restart every camera starts with a full bucket, and with
-    several workers each holds its own share of the cameras' buckets (the stream is not partitioned by
-    camera), so the limit is per worker — generous rather than strict."""
+    This is the arithmetic; ``services.TriageContext.limiter_for`` loads the buckets of a batch's
+    cameras from the database and stores them back in the same transaction, so every worker (and a
+    restarted one) shares one state."""
 
     per_minute: float = 12.0
     burst: int = 10
