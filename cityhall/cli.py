@@ -168,10 +168,11 @@ def _load_samples(actor) -> None:
     built = registry_build_from_seed(actor=actor)
     devices = f"스마트가로등 {built.lights}대, 기지국 {built.base_stations}개소"
     print(f"{devices}를 등록했습니다 (식별번호는 부여한 값).")
-    from cityhall.cctv.services import registry_build_samples
+    from cityhall.cctv.services import candidates_build_samples, registry_build_samples
 
     cctv = registry_build_samples(actor=actor)
     print(f"CCTV 예시 대장: 개소 {cctv.sites:,}곳, 카메라 {cctv.cameras:,}대, 분석 서버 {cctv.servers}대.")
+    candidates_build_samples(actor=actor)
 
 
 def _web_server(host: str, port: int):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import date, datetime
 
 import msgspec
 from django.core.exceptions import PermissionDenied
@@ -23,7 +24,7 @@ from cityhall.core.permissions import has_permission
 from cityhall.core.services import RecordInvalid
 
 from . import selectors, services, stream, triage
-from .choices import DismissReason
+from .choices import DismissReason, HandoverMethod, LegalBasis, Requester
 
 router = Router(tags=["CCTV 통합관제"])
 MAX_EVENTS = 1000  # per request
@@ -284,3 +285,138 @@ def event_escalate(request, event_id: str, body: EscalateIn):
         201,
         {"number": police.number, "event_id": event_id, "station": police.station, "detail": police.detail},
     )
+
+
+# -- video-information requests and the new-site ranking --------------------------------------------------
+
+
+class VideoRequestIn(Body):
+    camera: str
+    requester_kind: str = Field(description=" / ".join(f"{v}({label})" for v, label in Requester.choices))
+    requester_name: str
+    requester_org: str = ""
+    period_start: datetime
+    period_end: datetime
+    purpose: str
+    legal_basis: str = Field(description=" / ".join(f"{v}({label})" for v, label in LegalBasis.choices))
+
+
+class DecideIn(Body):
+    approve: bool
+    masking_required: bool = True
+    note: str = ""
+    retention_until: date | None = None
+
+
+class HandoverIn(Body):
+    method: str = Field(description=" / ".join(f"{v}({label})" for v, label in HandoverMethod.choices))
+    recipient: str
+    masked: bool = False
+    note: str = ""
+
+
+class VideoRequestOut(Schema):
+    number: str
+    requester_kind: str
+    camera: str
+    period_start: str
+    period_end: str
+    legal_basis: str
+    status: str
+    masking_required: bool
+    retention_until: str | None
+    vms_ref: str
+    handovers: int
+
+
+def _video_out(item) -> dict:
+    return {
+        "number": item.number,
+        "requester_kind": item.requester_kind,
+        "camera": item.camera.code,
+        "period_start": item.period_start.isoformat(),
+        "period_end": item.period_end.isoformat(),
+        "legal_basis": item.legal_basis,
+        "status": item.status,
+        "masking_required": item.masking_required,
+        "retention_until": item.retention_until.isoformat() if item.retention_until else None,
+        "vms_ref": item.vms_ref,
+        "handovers": item.handovers.count(),
+    }
+
+
+def _video(request, number: str):
+    if not has_permission(request.user, selectors.CCTV_OPERATIONS):
+        raise PermissionDenied("영상정보 요청은 스마트도시과 관제 담당(편집자·관리자)만 다룹니다.")
+    item = selectors.video_request(number)
+    if item is None:
+        raise Http404(f"영상정보 요청 {number}을(를) 찾을 수 없습니다.")
+    return item
+
+
+@router.get("/video-requests", response=list[VideoRequestOut], summary="영상정보 열람·제공 요청 목록")
+def video_requests(request):
+    if not has_permission(request.user, selectors.CCTV_OPERATIONS):
+        raise PermissionDenied("영상정보 요청은 스마트도시과 관제 담당(편집자·관리자)만 다룹니다.")
+    return [_video_out(r) for r in selectors.video_requests()]
+
+
+@router.post("/video-requests", response={201: VideoRequestOut}, summary="영상정보 요청 접수")
+def video_request_create(request, body: VideoRequestIn):
+    item = services.video_request_create(actor=Actor.for_user(request.user), **body.dict())
+    return Status(201, _video_out(item))
+
+
+@router.get("/video-requests/{number}", response=VideoRequestOut, summary="영상정보 요청 하나")
+def video_request_get(request, number: str):
+    return _video_out(_video(request, number))
+
+
+@router.post("/video-requests/{number}/decide", response=VideoRequestOut, summary="승인·거부")
+def video_request_decide(request, number: str, body: DecideIn):
+    item = services.video_request_decide(
+        request=_video(request, number), actor=Actor.for_user(request.user), **body.dict()
+    )
+    return _video_out(item)
+
+
+@router.post("/video-requests/{number}/hand-over", response={201: VideoRequestOut}, summary="제공(인계) 기록")
+def video_request_hand_over(request, number: str, body: HandoverIn):
+    services.video_request_hand_over(
+        request=_video(request, number), actor=Actor.for_user(request.user), **body.dict()
+    )
+    return Status(201, _video_out(selectors.video_request(number)))
+
+
+class FactorOut(Schema):
+    factor: str
+    label: str
+    points: float
+    max_points: int
+
+
+class RankedOut(Schema):
+    rank: int
+    code: str
+    name: str
+    score: float
+    coverage_gap: float
+    factors: list[FactorOut]
+
+
+@router.get("/sites/ranking", response=list[RankedOut], summary="신규 설치 후보지 순위 (점수 근거 포함)")
+def site_ranking(request):
+    return [
+        {
+            "rank": r.rank,
+            "code": r.candidate.code,
+            "name": r.candidate.name,
+            "score": r.score,
+            "coverage_gap": round(r.gap, 4),
+            "factors": [
+                {"factor": f.factor, "label": f.label, "points": f.points, "max_points": f.max_points}
+                for f in r.factors
+            ],
+        }
+        for r in selectors.site_ranking()
+    ]

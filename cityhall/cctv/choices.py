@@ -60,3 +60,38 @@ class DismissReason(models.TextChoices):
     NO_ACTION = "no_action", _("조치 불필요")
     DUPLICATE = "duplicate", _("중복")
     TEST = "test", _("시험·점검")
+
+
+# Video-information requests (영상정보 열람·제공, 개인정보 보호법).
+AUDIT_VIDEO_DECIDE = "video_decide"
+AUDIT_VIDEO_DECIDE_LABEL = _("영상정보 요청 결정")
+AUDIT_VIDEO_HANDOVER = "video_handover"
+AUDIT_VIDEO_HANDOVER_LABEL = _("영상정보 제공(인계)")
+
+
+class Requester(models.TextChoices):
+    DATA_SUBJECT = "subject", _("정보주체 본인")
+    POLICE = "police", _("수사기관")
+    COURT = "court", _("법원")
+    AGENCY = "agency", _("다른 공공기관")
+
+
+class LegalBasis(models.TextChoices):
+    """The Personal Information Protection Act's grounds for showing or giving out personal video."""
+
+    ART35 = "art35", _("개인정보 보호법 제35조 (정보주체의 열람 요구)")
+    ART18_2_2 = "art18_2_2", _("제18조 제2항 제2호 (다른 법률의 특별한 규정)")
+    ART18_2_7 = "art18_2_7", _("제18조 제2항 제7호 (범죄의 수사와 공소의 제기·유지)")
+    ART18_2_8 = "art18_2_8", _("제18조 제2항 제8호 (법원의 재판업무 수행)")
+
+
+class VideoStatus(models.TextChoices):
+    RECEIVED = "received", _("접수")
+    APPROVED = "approved", _("승인")
+    REJECTED = "rejected", _("거부")
+    HANDED_OVER = "handed_over", _("제공 완료")
+
+
+class HandoverMethod(models.TextChoices):
+    VIEWING = "viewing", _("열람(센터 내)")
+    COPY = "copy", _("사본 제공")

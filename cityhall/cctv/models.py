@@ -16,7 +16,18 @@ from django.utils.translation import gettext_lazy as _
 from cityhall.core.models import Sourced
 from cityhall.organisation.models import OrgUnit
 
-from .choices import Analytics, CameraStatus, DismissReason, EventKind, EventStatus, Purpose
+from .choices import (
+    Analytics,
+    CameraStatus,
+    DismissReason,
+    EventKind,
+    EventStatus,
+    HandoverMethod,
+    LegalBasis,
+    Purpose,
+    Requester,
+    VideoStatus,
+)
 
 CODE_MAX = 32
 EVENT_ID_MAX = 64
@@ -277,3 +288,123 @@ class PoliceRequest(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class VideoRequest(models.Model):
+    """영상정보 열람·제공 요청: who asks for which camera's recording of which period, on what legal
+    basis, the decision (with the masking of third parties it requires) and until when the request
+    and its hand-over log are kept. cityhall stores no video: ``vms_ref`` points into the VMS by
+    camera and time."""
+
+    number = models.CharField(_("번호"), max_length=20, unique=True)
+    requester_kind = models.CharField(_("요청자 구분"), max_length=10, choices=Requester.choices)
+    requester_name = models.CharField(_("요청자"), max_length=100)
+    requester_org = models.CharField(_("소속 기관"), max_length=100, blank=True)
+    camera = models.ForeignKey(Camera, verbose_name=_("카메라"), on_delete=models.PROTECT, related_name="+")
+    period_start = models.DateTimeField(_("영상 시작 시각"))
+    period_end = models.DateTimeField(_("영상 끝 시각"))
+    purpose = models.TextField(_("요청 목적"))
+    legal_basis = models.CharField(_("법적 근거"), max_length=12, choices=LegalBasis.choices)
+    status = models.CharField(
+        _("상태"), max_length=12, choices=VideoStatus.choices, default=VideoStatus.RECEIVED
+    )
+    masking_required = models.BooleanField(_("제3자 마스킹 필요"), default=True)
+    decision_note = models.TextField(_("결정 사유"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("결정자"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("결정 시각"), null=True, blank=True)
+    retention_until = models.DateField(_("보관 기한"), null=True, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("접수자"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    received_at = models.DateTimeField(_("접수 시각"))
+
+    class Meta:
+        verbose_name = _("영상정보 열람·제공 요청")
+        verbose_name_plural = _("영상정보 열람·제공 요청")
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_end__gt=models.F("period_start")),
+                name="cctv_video_period",
+                violation_error_message=_("영상 끝 시각은 시작 시각보다 뒤여야 합니다."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def vms_ref(self) -> str:
+        """The recording in the VMS (cityhall keeps no video)."""
+        start = self.period_start.strftime("%Y%m%dT%H%M%SZ")
+        end = self.period_end.strftime("%Y%m%dT%H%M%SZ")
+        return f"vms://{self.camera.code}/{start}-{end}"
+
+
+class VideoHandover(models.Model):
+    """개인영상정보 제공 기록 (관리대장): each viewing or copy handed over, to whom, how."""
+
+    request = models.ForeignKey(
+        VideoRequest, verbose_name=_("요청"), on_delete=models.PROTECT, related_name="handovers"
+    )
+    method = models.CharField(_("방법"), max_length=10, choices=HandoverMethod.choices)
+    recipient = models.CharField(_("받은 사람"), max_length=100)
+    masked = models.BooleanField(_("마스킹 처리함"), default=False)
+    note = models.CharField(_("메모"), max_length=500, blank=True)
+    handed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("제공자"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    handed_at = models.DateTimeField(_("제공 시각"))
+
+    class Meta:
+        verbose_name = _("영상정보 제공 기록")
+        verbose_name_plural = _("영상정보 제공 기록")
+        ordering = ["handed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.handed_at:%Y-%m-%d}"
+
+
+class CandidateSite(Sourced):
+    """CCTV 신규 설치 후보지, scored by ``siting.rank`` for 통합관제 운영위원회."""
+
+    code = models.CharField(_("코드"), max_length=CODE_MAX, unique=True)
+    name = models.CharField(_("위치"), max_length=200)
+    lat = models.DecimalField(_("위도"), max_digits=9, decimal_places=6, help_text=_("WGS84"))
+    lon = models.DecimalField(_("경도"), max_digits=9, decimal_places=6, help_text=_("WGS84"))
+    incidents = models.PositiveIntegerField(_("사건 수(3년)"), default=0)
+    requests = models.PositiveIntegerField(_("주민 설치 요청"), default=0)
+    school_zone = models.BooleanField(_("어린이보호구역"), default=False)
+    cameras = models.PositiveSmallIntegerField(_("설치할 카메라 수"), default=5)
+    cost = models.PositiveBigIntegerField(_("사업비(원)"))
+    sample = models.BooleanField(_("예시"), default=False)
+
+    class Meta:
+        verbose_name = _("CCTV 설치 후보지")
+        verbose_name_plural = _("CCTV 설치 후보지")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(cost__gt=0, cameras__gte=1),
+                name="cctv_candidate_cost",
+                violation_error_message=_("사업비와 카메라 수는 0보다 커야 합니다."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"

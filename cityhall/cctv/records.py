@@ -1,6 +1,16 @@
 from cityhall.core.records import register
 
-from .models import AnalyticsServer, Camera, CameraSite, Event, PoliceRequest, Suppression
+from .models import (
+    AnalyticsServer,
+    Camera,
+    CameraSite,
+    CandidateSite,
+    Event,
+    PoliceRequest,
+    Suppression,
+    VideoHandover,
+    VideoRequest,
+)
 from .rules import camera_rules, suppression_rules
 
 register(
@@ -53,4 +63,31 @@ register(
     filters=("camera",),
     columns=("number", "camera", "station", "requested_at"),
     managed_at="cctv:wall",
+)
+register(
+    "cctv_video_requests",
+    VideoRequest,
+    owner="camera__site__org_unit",
+    search=("number",),
+    filters=("camera", "requester_kind", "legal_basis", "status"),
+    personal=("requester_name", "purpose"),
+    columns=("number", "requester_kind", "camera", "legal_basis", "status", "received_at"),
+    managed_at="cctv:video_requests",  # decisions and hand-overs go through the services
+)
+register(
+    "cctv_video_handovers",
+    VideoHandover,
+    owner="request__camera__site__org_unit",
+    filters=("method",),
+    personal=("recipient",),
+    columns=("request", "method", "recipient", "masked", "handed_at"),
+    managed_at="cctv:video_requests",
+)
+register(
+    "cctv_candidate_sites",
+    CandidateSite,
+    owner=None,
+    search=("code", "name"),
+    filters=("school_zone", "sample"),
+    columns=("code", "name", "incidents", "requests", "school_zone", "cost"),
 )

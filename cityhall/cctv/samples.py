@@ -34,6 +34,7 @@ LICENCES = INTELLIGENT + SELECTIVE  # 1,400조 (line 140)
 NORTHERN_SITES, NORTHERN_CAMERAS = 10, 50
 EXPANSION_SITES, EXPANSION_CAMERAS = 4, 20
 CAMERAS_PER_SITE = 5  # 7,430 = 1,486 sites × 5 (an assumption: the seed gives no site count)
+MONITORED_SITES = MONITORED // 5
 MONITORING_BUDGET_WON = 1_237_427_000  # line 131
 
 # Gimpo's built-up area, roughly (WGS84): samples fall inside it.
@@ -128,6 +129,54 @@ def sites() -> list[SiteSample]:
                 planned=True,
                 line=LINE_EXPANSION,
                 cameras=EXPANSION_CAMERAS // EXPANSION_SITES,
+            )
+        )
+    return out
+
+
+# -- new-site candidates (예시) ----------------------------------------------------------------------------
+
+#: 북부권 CCTV 설치: 400,000천원 for 50 cameras (line 1161) → 8,000천원 a camera.
+NORTHERN_BUDGET_WON = 400_000_000
+COST_PER_CAMERA_WON = NORTHERN_BUDGET_WON // NORTHERN_CAMERAS
+CANDIDATES = 12
+
+
+@dataclass(frozen=True)
+class CandidateSample:
+    code: str
+    name: str
+    lat: Decimal
+    lon: Decimal
+    incidents: int
+    requests: int
+    school_zone: bool
+    cameras: int
+
+
+def candidates() -> list[CandidateSample]:
+    """Candidate sites: half beside an existing sample site (partly covered already), half in open
+    ground; incidents, requests, school zones and camera counts invented (a fixed seed)."""
+    rng = random.Random(20250190)  # noqa: S311 - sample figures
+    existing = sites()
+    out = []
+    for n in range(CANDIDATES):
+        if n % 2 == 0:
+            near = existing[(n * 97) % MONITORED_SITES]
+            lat = float(near.lat) + rng.uniform(-0.0004, 0.0004)
+            lon = float(near.lon) + rng.uniform(-0.0004, 0.0004)
+        else:
+            lat, lon = rng.uniform(SOUTH, NORTH), rng.uniform(WEST, EAST)
+        out.append(
+            CandidateSample(
+                code=f"CC-{n + 1:02d}",
+                name=f"{AREAS[(n * 5) % len(AREAS)]} 후보지 {n + 1}",
+                lat=_coord(lat),
+                lon=_coord(lon),
+                incidents=rng.randint(0, 24),
+                requests=rng.randint(0, 15),
+                school_zone=rng.random() < 0.35,
+                cameras=rng.choice([3, 4, 5, 6]),
             )
         )
     return out

@@ -197,3 +197,39 @@ def camera_points() -> list[tuple[str, float, float, str, str]]:
             "code", "lat", "lon", "status", "analytics"
         )
     ]
+
+
+# -- video-information requests and new-site ranking -----------------------------------------------------
+
+
+def video_requests(limit: int = 100):
+    from .models import VideoRequest
+
+    return list(VideoRequest.objects.select_related("camera").order_by("-received_at", "-id")[:limit])
+
+
+def video_request(number: str):
+    from .models import VideoRequest
+
+    return VideoRequest.objects.select_related("camera", "decided_by").filter(number=number).first()
+
+
+def site_ranking():
+    """The candidate sites ranked (``siting.rank``) against the fields of view of the cameras that are
+    running or planned."""
+    from . import siting
+    from .models import CandidateSite
+
+    views = [
+        siting.View(float(lat), float(lon), heading, fov, range_m)
+        for lat, lon, heading, fov, range_m in Camera.objects.exclude(
+            status=CameraStatus.RETIRED
+        ).values_list("lat", "lon", "heading", "fov", "range_m")
+    ]
+    candidates = [
+        siting.Candidate(
+            c.code, c.name, float(c.lat), float(c.lon), c.incidents, c.requests, c.school_zone, c.cost
+        )
+        for c in CandidateSite.objects.all()
+    ]
+    return siting.rank(candidates, views)

@@ -11,7 +11,7 @@ import contextlib
 import time as clock
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
@@ -26,17 +26,33 @@ from cityhall.core.services import RecordInvalid
 from cityhall.telemetry import services as telemetry
 from cityhall.telemetry.validation import Rejection
 
-from . import samples, triage
+from . import samples, triage, video
 from .choices import (
     AUDIT_ACKNOWLEDGE,
     AUDIT_DISMISS,
     AUDIT_ESCALATE,
+    AUDIT_VIDEO_DECIDE,
+    AUDIT_VIDEO_HANDOVER,
     Analytics,
     CameraStatus,
     DismissReason,
     EventStatus,
+    HandoverMethod,
+    Requester,
+    VideoStatus,
 )
-from .models import AnalyticsServer, Camera, CameraRate, CameraSite, Event, PoliceRequest, Suppression
+from .models import (
+    AnalyticsServer,
+    Camera,
+    CameraRate,
+    CameraSite,
+    CandidateSite,
+    Event,
+    PoliceRequest,
+    Suppression,
+    VideoHandover,
+    VideoRequest,
+)
 from .selectors import CCTV_OPERATIONS, smart_city_department_id
 
 SUBJECT = "cctv.events"  # the stream subject (and the dead letters' 'topic')
@@ -564,3 +580,216 @@ def event_escalate(
 
 def event_ids(events: Iterable[Event]) -> list[str]:
     return [e.code for e in events]
+
+
+# -- video-information requests ------------------------------------------------------------------------
+
+
+def _check_video(actor: audit.Actor) -> None:
+    if actor.user is not None and not has_permission(actor.user, CCTV_OPERATIONS):
+        raise PermissionDenied(_("영상정보 요청은 스마트도시과 관제 담당(편집자·관리자)만 다룹니다."))
+
+
+def _text(value: object, errors: dict, name: str, label: str, *, limit: int, required: bool = True) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        errors.setdefault(name, []).append(_("글자로 적어야 합니다."))
+        return ""
+    value = value.strip()
+    if required and not value:
+        errors.setdefault(name, []).append(_("%(label)s을(를) 적어 주세요.") % {"label": label})
+    if len(value) > limit:
+        errors.setdefault(name, []).append(_("%(n)d자 이내로 적어 주세요.") % {"n": limit})
+    return value
+
+
+def _next_number(model, prefix: str, year: int) -> str:
+    last = model.objects.filter(number__startswith=f"{prefix}-{year}-").aggregate(m=Max("number"))["m"]
+    serial = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}-{year}-{serial:05d}"
+
+
+@transaction.atomic
+def video_request_create(
+    *,
+    camera: str,
+    requester_kind: str,
+    requester_name: str,
+    requester_org: str = "",
+    period_start: datetime | None,
+    period_end: datetime | None,
+    purpose: str,
+    legal_basis: str,
+    actor: audit.Actor,
+    now: datetime | None = None,
+) -> VideoRequest:
+    """접수: a request to view or receive a camera's recording of a period, with its legal basis."""
+    _check_video(actor)
+    now = now or timezone.now()
+    errors: dict[str, list[str]] = {}
+    found = Camera.objects.filter(code=camera).first() if isinstance(camera, str) else None
+    if found is None:
+        errors["camera"] = [_("등록되지 않은 카메라입니다: %(c)s") % {"c": str(camera)[:40]}]
+    name = _text(requester_name, errors, "requester_name", _("요청자"), limit=video.TEXT_MAX)
+    org = _text(requester_org, errors, "requester_org", _("소속 기관"), limit=video.TEXT_MAX, required=False)
+    text = _text(purpose, errors, "purpose", _("요청 목적"), limit=NOTE_MAX)
+    for key, messages in video.check_basis(requester_kind, legal_basis).items():
+        errors.setdefault(key, []).extend(messages)
+    for key, messages in video.check_period(period_start, period_end, now).items():
+        errors.setdefault(key, []).extend(messages)
+    if requester_kind in (Requester.POLICE, Requester.COURT, Requester.AGENCY) and not org:
+        errors.setdefault("requester_org", []).append(_("기관의 요청은 소속 기관을 적어 주세요."))
+    if errors:
+        raise RecordInvalid(errors)
+    year = timezone.localtime(now).year
+    try:
+        with transaction.atomic():
+            request = VideoRequest.objects.create(
+                number=_next_number(VideoRequest, "VR", year),
+                requester_kind=requester_kind,
+                requester_name=name,
+                requester_org=org,
+                camera=found,
+                period_start=period_start,
+                period_end=period_end,
+                purpose=text,
+                legal_basis=legal_basis,
+                # A data subject sees other people in the footage only masked (제35조, 제3자 보호).
+                masking_required=True,
+                received_by=actor.user if actor.user is not None and actor.user.pk else None,
+                received_at=now,
+            )
+    except IntegrityError:
+        raise RecordInvalid(_("요청 번호가 겹쳤습니다. 다시 시도해 주세요.")) from None
+    rtype = record_type_for(VideoRequest)
+    audit.record(actor, "create", rtype, request, after=rtype.to_data(request))
+    return request
+
+
+@transaction.atomic
+def video_request_decide(
+    *,
+    request: VideoRequest,
+    approve: bool,
+    masking_required: bool,
+    note: str,
+    retention_until: date | None,
+    actor: audit.Actor,
+    now: datetime | None = None,
+) -> VideoRequest:
+    """승인 또는 거부: once, by a conditional update (two officers deciding at once: the second is told).
+    A refusal needs its reason; an approval a retention date for the request and its log."""
+    _check_video(actor)
+    now = now or timezone.now()
+    errors: dict[str, list[str]] = {}
+    note = _text(note, errors, "decision_note", _("결정 사유"), limit=NOTE_MAX, required=not approve)
+    today = timezone.localdate(now)
+    if approve:
+        if retention_until is None:
+            errors["retention_until"] = [_("보관 기한을 정해 주세요.")]
+        elif retention_until <= today:
+            errors["retention_until"] = [_("보관 기한은 오늘 이후여야 합니다.")]
+        if request.requester_kind == Requester.DATA_SUBJECT and not masking_required and not note:
+            errors["masking_required"] = [
+                _("정보주체 열람은 다른 사람을 마스킹합니다. 마스킹하지 않으려면 그 사유를 적어 주세요.")
+            ]
+    if errors:
+        raise RecordInvalid(errors)
+    rtype = record_type_for(VideoRequest)
+    before = rtype.to_data(request)
+    changed = VideoRequest.objects.filter(pk=request.pk, status=VideoStatus.RECEIVED).update(
+        status=VideoStatus.APPROVED if approve else VideoStatus.REJECTED,
+        masking_required=bool(masking_required) if approve else request.masking_required,
+        decision_note=note,
+        decided_by=actor.user if actor.user is not None and actor.user.pk else None,
+        decided_at=now,
+        retention_until=retention_until if approve else None,
+    )
+    if not changed:
+        raise RecordInvalid(_("이미 결정된 요청입니다."))
+    request.refresh_from_db()
+    audit.record(actor, AUDIT_VIDEO_DECIDE, rtype, request, before=before, after=rtype.to_data(request))
+    return request
+
+
+@transaction.atomic
+def video_request_hand_over(
+    *,
+    request: VideoRequest,
+    method: str,
+    recipient: str,
+    masked: bool,
+    note: str = "",
+    actor: audit.Actor,
+    now: datetime | None = None,
+) -> VideoHandover:
+    """제공: a viewing or a copy handed over, logged. Only for an approved request; a copy of footage
+    that needs masking only masked."""
+    _check_video(actor)
+    now = now or timezone.now()
+    request = VideoRequest.objects.select_for_update().get(pk=request.pk)
+    errors: dict[str, list[str]] = {}
+    if request.status not in (VideoStatus.APPROVED, VideoStatus.HANDED_OVER):
+        errors["__all__"] = [
+            _("승인된 요청만 제공할 수 있습니다 (지금: %(s)s).") % {"s": request.get_status_display()}
+        ]
+    if method not in HandoverMethod.values:
+        errors["method"] = [_("제공 방법을 고르세요.")]
+    who = _text(recipient, errors, "recipient", _("받은 사람"), limit=video.TEXT_MAX)
+    note = _text(note, errors, "note", _("메모"), limit=NOTE_MAX, required=False)
+    if request.masking_required and method == HandoverMethod.COPY and not masked:
+        errors.setdefault("masked", []).append(
+            _("마스킹이 필요한 영상은 마스킹한 사본만 제공할 수 있습니다.")
+        )
+    if errors:
+        raise RecordInvalid(errors)
+    handover = VideoHandover.objects.create(
+        request=request,
+        method=method,
+        recipient=who,
+        masked=bool(masked),
+        note=note,
+        handed_by=actor.user if actor.user is not None and actor.user.pk else None,
+        handed_at=now,
+    )
+    rtype = record_type_for(VideoRequest)
+    before = rtype.to_data(request)
+    request.status = VideoStatus.HANDED_OVER
+    request.save(update_fields=["status"])
+    audit.record(actor, AUDIT_VIDEO_HANDOVER, rtype, request, before=before, after=rtype.to_data(request))
+    return handover
+
+
+# -- new-site candidates ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def candidates_build_samples(*, actor: audit.Actor) -> int:
+    """Candidate sites for the committee, labelled 예시 (the seed names none); cost per camera from the
+    northern sites' budget (line 1161: 400,000천원 for 50 cameras = 8,000천원 each). Idempotent."""
+    if CandidateSite.objects.exists():
+        return 0
+    rows = [
+        CandidateSite(
+            code=c.code,
+            name=c.name,
+            lat=c.lat,
+            lon=c.lon,
+            incidents=c.incidents,
+            requests=c.requests,
+            school_zone=c.school_zone,
+            cameras=c.cameras,
+            cost=c.cameras * samples.COST_PER_CAMERA_WON,
+            sample=True,
+            section=samples.SECTION,
+            line=samples.LINE_NORTHERN,
+        )
+        for c in samples.candidates()
+    ]
+    CandidateSite.objects.bulk_create(rows)
+    rtype = record_type_for(CandidateSite)
+    audit.record_many(
+        audit.event(actor, "create", rtype, o, after=rtype.to_data(o)) for o in CandidateSite.objects.all()
+    )
+    return len(rows)

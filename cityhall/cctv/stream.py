@@ -12,8 +12,10 @@ Without ``CITYHALL_NATS_URL`` the webhook triages in-process instead (the embedd
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -43,8 +45,17 @@ def nats_url() -> str | None:
     return os.environ.get("CITYHALL_NATS_URL") or getattr(settings, "CITYHALL_NATS_URL", None) or None
 
 
-async def ensure_stream(js, *, stream: str = STREAM, subject: str = SUBJECT, storage: str = "file") -> None:
-    """Create the stream and the durable consumer if missing (idempotent)."""
+async def ensure_stream(
+    js,
+    *,
+    stream: str = STREAM,
+    subject: str = SUBJECT,
+    storage: str = "file",
+    ack_wait: float = ACK_WAIT_S,
+) -> None:
+    """Create the stream and the durable consumer if missing (idempotent; an existing consumer keeps
+    its settings). ``ack_wait``: how long a fetched, unacknowledged message waits before the server
+    redelivers it (a crashed worker's batch comes back after that)."""
     config = StreamConfig(
         name=stream,
         subjects=[subject],
@@ -66,7 +77,7 @@ async def ensure_stream(js, *, stream: str = STREAM, subject: str = SUBJECT, sto
                 durable_name=DURABLE,
                 ack_policy=AckPolicy.EXPLICIT,
                 deliver_policy=DeliverPolicy.ALL,
-                ack_wait=ACK_WAIT_S,
+                ack_wait=ack_wait,
                 max_ack_pending=MAX_ACK_PENDING,
                 max_deliver=-1,
             ),
@@ -87,19 +98,65 @@ async def publish_many(
     return sum(1 for ack in acks if not getattr(ack, "duplicate", False))
 
 
-def publish_sync(url: str, items: Sequence[tuple[str, bytes]], received_at: float | None = None) -> int:
-    """For the webhook (a synchronous request): connect, publish, wait for the acks, close."""
+class Publisher:
+    """One NATS connection per web process, kept open on an event loop of its own (a daemon thread):
+    the webhook (a synchronous request) hands its events over and waits for the server's acks, without
+    connecting per request. A dropped connection is re-established on the next request."""
 
-    async def run() -> int:
-        nc = await nats.connect(url, connect_timeout=2, max_reconnect_attempts=0)
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._nc = None
+        self._js = None
+
+    def _ensure_loop(self) -> asyncio.AbstractEventLoop:
+        if self._loop is None:
+            loop = asyncio.new_event_loop()
+            threading.Thread(target=loop.run_forever, name="cctv-publisher", daemon=True).start()
+            self._loop = loop
+        return self._loop
+
+    async def _js_ready(self):
+        if self._nc is None or self._nc.is_closed:
+            self._nc = await nats.connect(self.url, connect_timeout=2, max_reconnect_attempts=3)
+            self._js = self._nc.jetstream()
+            await ensure_stream(self._js)
+        return self._js
+
+    async def _publish(self, items, received_at):
+        js = await self._js_ready()
+        return await publish_many(js, items, received_at=received_at)
+
+    def publish(self, items: Sequence[tuple[str, bytes]], received_at: float | None = None) -> int:
+        with self._lock:
+            loop = self._ensure_loop()
+        future = asyncio.run_coroutine_threadsafe(self._publish(items, received_at), loop)
         try:
-            js = nc.jetstream()
-            await ensure_stream(js)
-            return await publish_many(js, items, received_at=received_at)
-        finally:
-            await nc.close()
+            return future.result(timeout=10)
+        except Exception:
+            # Start afresh next time (the connection may be the problem); the caller reports the error.
+            asyncio.run_coroutine_threadsafe(self._reset(), loop)
+            raise
 
-    return asyncio.run(run())
+    async def _reset(self) -> None:
+        nc, self._nc, self._js = self._nc, None, None
+        if nc is not None and not nc.is_closed:
+            with contextlib.suppress(Exception):
+                await nc.close()
+
+
+_publishers: dict[str, Publisher] = {}
+_publishers_lock = threading.Lock()
+
+
+def publish_sync(url: str, items: Sequence[tuple[str, bytes]], received_at: float | None = None) -> int:
+    """For the webhook: publish through this process's ``Publisher`` for ``url``."""
+    with _publishers_lock:
+        publisher = _publishers.get(url)
+        if publisher is None:
+            publisher = _publishers[url] = Publisher(url)
+    return publisher.publish(items, received_at)
 
 
 @dataclass
@@ -141,13 +198,23 @@ async def consume(
         if on_ready is not None:
             on_ready()
         idle_since = time.monotonic()
+
+        def fetch():
+            return asyncio.ensure_future(sub.fetch(batch, timeout=FETCH_TIMEOUT_S))
+
+        # The next fetch is in flight while the database stores the current batch (the ORM thread
+        # releases the GIL while SQLite or PostgreSQL works), so the worker never waits for both.
+        pending = fetch()
         while stop is None or not stop.is_set():
             try:
-                msgs = await sub.fetch(batch, timeout=FETCH_TIMEOUT_S)
+                msgs = await pending
             except (TimeoutError, NatsTimeout):
                 if idle_exit_s is not None and time.monotonic() - idle_since > idle_exit_s:
+                    pending = None
                     break
+                pending = fetch()
                 continue
+            pending = fetch()
             idle_since = time.monotonic()
             stats.redelivered += sum(1 for m in msgs if m.metadata.num_delivered > 1)
             report = await loop.run_in_executor(executor, handle, msgs)
@@ -160,6 +227,12 @@ async def consume(
             stats.rejected += report.rejected
             stats.latencies.extend(report.latencies)
             stats.last_commit = time.time()
+        if pending is not None:
+            # A fetch still waiting when asked to stop: what it got is not acknowledged, so the server
+            # hands it to another worker after the ack wait.
+            pending.cancel()
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError, NatsTimeout):
+                await pending
         return stats
     finally:
         await nc.close()

@@ -13,3 +13,14 @@ urlpatterns = [
     path("events/<str:event_id>/dismiss/", views.event_dismiss, name="event_dismiss"),
     path("events/<str:event_id>/escalate/", views.event_escalate, name="event_escalate"),
 ]
+urlpatterns += [
+    path("video-requests/", views.video_requests, name="video_requests"),
+    path("video-requests/<str:number>/", views.video_request, name="video_request"),
+    path("video-requests/<str:number>/decide/", views.video_request_decide, name="video_request_decide"),
+    path(
+        "video-requests/<str:number>/hand-over/",
+        views.video_request_hand_over,
+        name="video_request_hand_over",
+    ),
+    path("sites/ranking/", views.site_ranking, name="site_ranking"),
+]

@@ -19,8 +19,8 @@ from cityhall.core.decorators import role_required
 from cityhall.core.permissions import has_permission
 from cityhall.core.services import RecordInvalid
 
-from . import samples, selectors, services, stream
-from .choices import DismissReason, EventStatus
+from . import samples, selectors, services, siting, stream
+from .choices import DismissReason, EventStatus, HandoverMethod, LegalBasis, Requester, VideoStatus
 from .models import CameraSite
 
 POLL_S = 2
@@ -197,4 +197,188 @@ def registry(request):
             "police": selectors.police_requests(20),
             "can_operate": has_permission(request.user, selectors.CCTV_OPERATIONS),
         },
+    )
+
+
+# -- video-information requests ---------------------------------------------------------------------------
+
+
+class VideoRequestForm(forms.Form):
+    camera = forms.CharField(label=gettext_lazy("카메라 코드"), required=False, max_length=32)
+    requester_kind = forms.ChoiceField(
+        label=gettext_lazy("요청자 구분"), choices=[("", "—"), *Requester.choices], required=False
+    )
+    requester_name = forms.CharField(label=gettext_lazy("요청자"), required=False, max_length=100)
+    requester_org = forms.CharField(label=gettext_lazy("소속 기관"), required=False, max_length=100)
+    period_start = forms.DateTimeField(
+        label=gettext_lazy("영상 시작 시각"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    period_end = forms.DateTimeField(
+        label=gettext_lazy("영상 끝 시각"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    legal_basis = forms.ChoiceField(
+        label=gettext_lazy("법적 근거"), choices=[("", "—"), *LegalBasis.choices], required=False
+    )
+    purpose = forms.CharField(
+        label=gettext_lazy("요청 목적"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class DecideForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=gettext_lazy("결정"),
+        choices=[("approve", gettext_lazy("승인")), ("reject", gettext_lazy("거부"))],
+    )
+    masking_required = forms.BooleanField(
+        label=gettext_lazy("제3자 마스킹 필요"), required=False, initial=True
+    )
+    retention_until = forms.DateField(
+        label=gettext_lazy("보관 기한"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    decision_note = forms.CharField(
+        label=gettext_lazy("결정 사유"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class HandoverForm(forms.Form):
+    method = forms.ChoiceField(
+        label=gettext_lazy("제공 방법"), choices=[("", "—"), *HandoverMethod.choices], required=False
+    )
+    recipient = forms.CharField(label=gettext_lazy("받은 사람"), required=False, max_length=100)
+    masked = forms.BooleanField(label=gettext_lazy("마스킹 처리함"), required=False)
+    note = forms.CharField(label=gettext_lazy("메모"), required=False, max_length=services.NOTE_MAX)
+
+
+def _video_officer(request) -> None:
+    if not has_permission(request.user, selectors.CCTV_OPERATIONS):
+        raise PermissionDenied(_("영상정보 요청은 스마트도시과 관제 담당(편집자·관리자)만 볼 수 있습니다."))
+
+
+def _video_list(request, form, status=200):
+    return render(
+        request,
+        "cctv/video_requests.html",
+        {"requests": selectors.video_requests(), "form": form},
+        status=status,
+    )
+
+
+@role_required
+def video_requests(request):
+    _video_officer(request)
+    if request.method != "POST":
+        return _video_list(request, VideoRequestForm())
+    form = VideoRequestForm(request.POST)
+    if not form.is_valid():
+        return _video_list(request, form, status=422)
+    data = form.cleaned_data
+    try:
+        created = services.video_request_create(
+            camera=data["camera"],
+            requester_kind=data["requester_kind"],
+            requester_name=data["requester_name"],
+            requester_org=data["requester_org"],
+            period_start=data["period_start"],
+            period_end=data["period_end"],
+            purpose=data["purpose"],
+            legal_basis=data["legal_basis"],
+            actor=Actor.for_user(request.user),
+        )
+    except RecordInvalid as exc:
+        _add_errors(form, exc)
+        return _video_list(request, form, status=422)
+    messages.success(request, _("영상정보 요청 %(n)s을(를) 접수했습니다.") % {"n": created.number})
+    return redirect("cctv:video_request", number=created.number)
+
+
+def _video(number: str):
+    found = selectors.video_request(number)
+    if found is None:
+        raise Http404(_("영상정보 요청을 찾을 수 없습니다."))
+    return found
+
+
+def _video_page(request, item, *, decide_form=None, handover_form=None, status=200):
+    return render(
+        request,
+        "cctv/video_request.html",
+        {
+            "item": item,
+            "handovers": list(item.handovers.all()),
+            "decide_form": decide_form or DecideForm(initial={"masking_required": True}),
+            "handover_form": handover_form or HandoverForm(),
+            "can_decide": item.status == VideoStatus.RECEIVED,
+            "can_hand_over": item.status in (VideoStatus.APPROVED, VideoStatus.HANDED_OVER),
+        },
+        status=status,
+    )
+
+
+@require_GET
+@role_required
+def video_request(request, number: str):
+    _video_officer(request)
+    return _video_page(request, _video(number))
+
+
+@require_POST
+@role_required
+def video_request_decide(request, number: str):
+    _video_officer(request)
+    item = _video(number)
+    form = DecideForm(request.POST)
+    if not form.is_valid():
+        return _video_page(request, item, decide_form=form, status=422)
+    data = form.cleaned_data
+    try:
+        services.video_request_decide(
+            request=item,
+            approve=data["decision"] == "approve",
+            masking_required=data["masking_required"],
+            note=data["decision_note"],
+            retention_until=data["retention_until"],
+            actor=Actor.for_user(request.user),
+        )
+    except RecordInvalid as exc:
+        _add_errors(form, exc)
+        return _video_page(request, item, decide_form=form, status=422)
+    messages.success(request, _("결정을 기록했습니다."))
+    return redirect("cctv:video_request", number=number)
+
+
+@require_POST
+@role_required
+def video_request_hand_over(request, number: str):
+    _video_officer(request)
+    item = _video(number)
+    form = HandoverForm(request.POST)
+    form.is_valid()
+    data = form.cleaned_data
+    try:
+        services.video_request_hand_over(
+            request=item,
+            method=data.get("method", ""),
+            recipient=data.get("recipient", ""),
+            masked=data.get("masked", False),
+            note=data.get("note", ""),
+            actor=Actor.for_user(request.user),
+        )
+    except RecordInvalid as exc:
+        _add_errors(form, exc)
+        return _video_page(request, item, handover_form=form, status=422)
+    messages.success(request, _("제공 기록을 남겼습니다."))
+    return redirect("cctv:video_request", number=number)
+
+
+@require_GET
+@role_required
+def site_ranking(request):
+    return render(
+        request,
+        "cctv/site_ranking.html",
+        {"ranking": selectors.site_ranking(), "weights": siting.WEIGHTS, "radius": siting.RADIUS_M},
     )
