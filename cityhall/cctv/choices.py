@@ -63,9 +63,9 @@ class DismissReason(models.TextChoices):
 
 
 # Video-information requests (영상정보 열람·제공, 개인정보 보호법).
-AUDIT_VIDEO_DECIDE = "video_decide"
+AUDIT_VIDEO_DECIDE = "vr_decide"
 AUDIT_VIDEO_DECIDE_LABEL = _("영상정보 요청 결정")
-AUDIT_VIDEO_HANDOVER = "video_handover"
+AUDIT_VIDEO_HANDOVER = "vr_give"
 AUDIT_VIDEO_HANDOVER_LABEL = _("영상정보 제공(인계)")
 
 

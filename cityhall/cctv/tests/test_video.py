@@ -71,7 +71,7 @@ def test_police_request_approved_and_handed_over_masked(small_registry, officer)
     item.refresh_from_db()
     assert item.status == VideoStatus.HANDED_OVER and item.retention_until == retention
     actions = list(AuditEvent.objects.filter(record_id=str(item.pk)).values_list("action", flat=True))
-    assert {"create", "video_decide", "video_handover"} <= set(actions)
+    assert {"create", "vr_decide", "vr_give"} <= set(actions)
 
 
 def test_decision_happens_once_and_refusal_needs_a_reason(small_registry, officer):
