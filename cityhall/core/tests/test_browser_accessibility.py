@@ -10,8 +10,9 @@ so a new page is checked from the day its URL is added. axe-core comes from the 
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -91,6 +92,10 @@ def open_operation(page) -> None:
     expect(operation).to_have_attribute("aria-expanded", "true")
 
 
+# The scenario's video-information request: the first of the (Seoul) year.
+CCTV_VIDEO_NUMBER = f"VR-{datetime.now(ZoneInfo('Asia/Seoul')).year}-00001"
+
+
 @dataclass(frozen=True)
 class PageKind:
     """One kind of page: the URL pattern it answers (``namespace:name``), the path visited (``{…}``
@@ -153,6 +158,9 @@ PAGE_KINDS = [
     PageKind("cctv wall", "cctv:wall", "/cctv/", "CCTV 선별관제"),
     PageKind("cctv registry", "cctv:registry", "/cctv/registry/", "CCTV 카메라 대장"),
     PageKind("cctv event", "cctv:event", "/cctv/events/{cctv_event}/", "CAM-AX 침입"),
+    PageKind("cctv videos", "cctv:video_requests", "/cctv/video-requests/", "영상정보 열람·제공 요청"),
+    PageKind("cctv video", "cctv:video_request", "/cctv/video-requests/{cctv_video}/", CCTV_VIDEO_NUMBER),
+    PageKind("cctv sites", "cctv:site_ranking", "/cctv/sites/ranking/", "CCTV 신규 설치 후보지 순위"),
     PageKind("repair orders", "streetlights:repairs", "/streetlights/repairs/", "보수 요청"),
     PageKind("repair order", "streetlights:repair", "/streetlights/repairs/{repair}/", "{repair} 램프 고장"),
     PageKind("new repair order", "streetlights:repair_new", "/streetlights/repairs/new/", "보수 요청 접수"),
@@ -245,6 +253,8 @@ NOT_PAGES = {
     "cctv:event_acknowledge": ACTION,
     "cctv:event_dismiss": ACTION,
     "cctv:event_escalate": ACTION,
+    "cctv:video_request_decide": ACTION,
+    "cctv:video_request_hand_over": ACTION,
     "plans:calendar_feed": "an iCalendar feed",
     "plans:department_plan_xlsx": DOWNLOAD,
     "plans:department_plan_hwpx": DOWNLOAD,
@@ -333,6 +343,30 @@ def cctv_scenario_event() -> str:
     return "ax-1"
 
 
+def cctv_scenario_video() -> str:
+    """A received video-information request (decision and hand-over forms showing) and the candidate
+    sites of the new-site ranking."""
+    from datetime import UTC, datetime, timedelta
+
+    from cityhall.cctv import services as cctv
+
+    system = Actor.system("test:accessibility")
+    now = datetime.now(UTC)
+    cctv.candidates_build_samples(actor=system)
+    item = cctv.video_request_create(
+        camera="CAM-AX",
+        requester_kind="police",
+        requester_name="김수사",
+        requester_org="김포경찰서",
+        period_start=now - timedelta(hours=2),
+        period_end=now - timedelta(hours=1),
+        purpose="절도 사건 수사",
+        legal_basis="art18_2_7",
+        actor=system,
+    )
+    return item.number
+
+
 @pytest.fixture
 def scenario(site, make_user, monkeypatch):
     """Records for every page kind to show something: the sample pledges with an open round, sample
@@ -353,10 +387,12 @@ def scenario(site, make_user, monkeypatch):
     put_state("SL-HAGUN41-002", on=False, power=0.0, faults=["LAMP_FAIL"], simulated=True)
     repair = repair_order_open(actor=system, kind="lamp_failure", detail="램프 불량", light="SL-HAGUN41-002")
     cctv_event = cctv_scenario_event()
+    cctv_video = cctv_scenario_video()
     booking_sample(actor=system)
     notification_sample()
     return {
         "cctv_event": cctv_event,
+        "cctv_video": cctv_video,
         "round": round_.pk,
         "repair": repair.number,
         "program": Program.objects.get(code="smart-city-p1").pk,
