@@ -13,8 +13,9 @@ their GIL. The broker and pipeline phases run ``--runs`` times (medians reported
 figure); the paced and restart phases once. Every phase has its own stream and subject, deleted
 afterwards:
 
-- broker: publish N events (``publish_async``, server acks awaited) and consume them with a pull consumer
-  that only acks — JetStream without our code, the ceiling;
+- broker: publish N events (``publish_async``, server acks awaited) and consume them with the same
+  worker processes and client on a durable pull consumer, acking without triage (``cctv_worker
+  --ack-only``) — JetStream and its client without our code: the ceiling on this machine;
 - pipeline: the same N events, unpaced, through the worker (decode, check, score, rate-limit,
   suppress, insert, commit, then ack): sustained events/s from the first publish to the last commit;
 - paced: events at ``--rate`` (default: the goal, 10,000/s, or 80 % of what the pipeline sustained if
@@ -104,43 +105,10 @@ async def _publish(js, subject: str, items, *, rate: float | None = None) -> flo
     return time.perf_counter() - start
 
 
-async def _broker_only(url: str, items, ack_wait: float) -> dict:
-    import nats
-    from nats.errors import TimeoutError as NatsTimeout
-
-    from cityhall.cctv import stream
-
-    name = f"CCTV_BENCH_B_{secrets.token_hex(3).upper()}"
-    subject = f"cctv.bench.{name.lower()}"
-    nc = await nats.connect(url)
-    js = nc.jetstream()
-    await stream.ensure_stream(js, stream=name, subject=subject, ack_wait=ack_wait)
-    try:
-        sub = await js.pull_subscribe_bind(stream.DURABLE, name)
-        got = 0
-        start = time.perf_counter()
-
-        async def consume():
-            nonlocal got
-            while got < len(items):
-                try:
-                    msgs = await sub.fetch(stream.BATCH, timeout=stream.FETCH_TIMEOUT_S)
-                except (TimeoutError, NatsTimeout):
-                    continue
-                for m in msgs:
-                    await m.ack()
-                got += len(msgs)
-
-        await asyncio.gather(_publish(js, subject, items), consume())
-        elapsed = time.perf_counter() - start
-        return {"events": got, "seconds": round(elapsed, 3), "events_per_s": round(got / elapsed)}
-    finally:
-        await js.delete_stream(name)
-        await nc.close()
-
-
 class Worker:
-    def __init__(self, env: dict, url: str, name: str, subject: str, idle_exit: float) -> None:
+    def __init__(
+        self, env: dict, url: str, name: str, subject: str, idle_exit: float, ack_only: bool = False
+    ) -> None:
         self.proc = subprocess.Popen(  # noqa: S603 - our own command
             [
                 sys.executable,
@@ -157,6 +125,7 @@ class Worker:
                 "--idle-exit",
                 str(idle_exit),
                 "--json",
+                *(["--ack-only"] if ack_only else []),
             ],
             env=env,
             stdout=subprocess.PIPE,
@@ -213,6 +182,31 @@ class Database:
             "SELECT COUNT(*), COUNT(DISTINCT code) FROM cctv_event WHERE code LIKE ?", (prefix + "-%",)
         )[0]
         return total, distinct
+
+
+async def _broker_workers(url, env, items, *, workers, ack_wait) -> dict:
+    """The broker alone, measured like the pipeline: the same publisher, the same worker processes and
+    NATS client on one durable pull consumer, but the workers only acknowledge (``--ack-only``)."""
+    import nats
+
+    from cityhall.cctv import stream
+
+    name = f"CCTV_BENCH_A_{secrets.token_hex(3).upper()}"
+    subject = f"cctv.bench.{name.lower()}"
+    nc = await nats.connect(url)
+    js = nc.jetstream()
+    await stream.ensure_stream(js, stream=name, subject=subject, ack_wait=ack_wait)
+    try:
+        pool = [Worker(env, url, name, subject, 2.0, ack_only=True) for _ in range(workers)]
+        start = time.time()
+        await _publish(js, subject, items)
+        result = _merge([await asyncio.to_thread(w.result) for w in pool])
+        elapsed = result["last_commit"] - start
+        got = result["received"]
+        return {"events": got, "seconds": round(elapsed, 3), "events_per_s": round(got / elapsed)}
+    finally:
+        await js.delete_stream(name)
+        await nc.close()
 
 
 async def _through_worker(url, env, db, items, prefix, *, workers, ack_wait, rate=None, kill_at=None) -> dict:
@@ -287,8 +281,10 @@ def run_database(args, db: Database, env: dict, cameras: list[str]) -> dict:
     async def phases():
         brokers, pipes = [], []
         for r in range(runs):
-            log(f"[{db.label} {r + 1}/{runs}] broker: JetStream 단독 {n:,}건…")
-            broker = await _broker_only(args.url, _payloads(f"b{r}", cameras, n), ack_wait)
+            log(f"[{db.label} {r + 1}/{runs}] broker: JetStream 단독 {n:,}건 (확인만 하는 작업자)…")
+            broker = await _broker_workers(
+                args.url, env, _payloads(f"b{r}", cameras, n), workers=args.workers, ack_wait=ack_wait
+            )
             brokers.append(broker["events_per_s"])
             log(f"  {broker['events_per_s']:,}건/초")
             log(

@@ -20,6 +20,11 @@ class Command(BaseCommand):
         parser.add_argument("--stream", default=stream.STREAM)
         parser.add_argument("--subject", default=stream.SUBJECT)
         parser.add_argument("--json", action="store_true", help="끝날 때 통계를 JSON으로 (벤치마크)")
+        parser.add_argument(
+            "--ack-only",
+            action="store_true",
+            help="분류·저장 없이 확인만 합니다 (벤치마크: 같은 클라이언트로 잰 브로커 단독 속도)",
+        )
 
     def _ready(self) -> None:
         self.stdout.write("ready")
@@ -29,13 +34,20 @@ class Command(BaseCommand):
         url = options["url"] or stream.nats_url()
         if not url:
             raise CommandError("NATS 주소가 없습니다: --url 이나 CITYHALL_NATS_URL 을 주세요.")
-        context = services.TriageContext()
-        context.refresh()
+        if options["ack_only"]:
+
+            def handler(msgs):
+                return services.TriageReport()
+
+        else:
+            context = services.TriageContext()
+            context.refresh()
+            handler = stream.triage_handler(context)
         try:
             stats = asyncio.run(
                 stream.consume(
                     url,
-                    stream.triage_handler(context),
+                    handler,
                     batch=options["batch"],
                     idle_exit_s=options["idle_exit"],
                     stream=options["stream"],
