@@ -233,6 +233,17 @@ class TriageContext:
         else:  # one writer at a time: the transaction already holds SQLite's write lock (IMMEDIATE)
             where, params, lock = f"camera_id IN ({', '.join([p] * len(ids))})", ids, ""
         with contextlib.closing(cursor):
+            # Rows for cameras seen for the first time, full buckets: a row that does not exist yet
+            # cannot be locked, so two workers would both start from a full bucket. The insert waits
+            # for another transaction inserting the same camera, then does nothing.
+            for i in range(0, len(ids), INSERT_CHUNK):
+                chunk = ids[i : i + INSERT_CHUNK]
+                values = ", ".join([f"({p}, {p}, 0)"] * len(chunk))
+                head = f"INSERT INTO {table} (camera_id, tokens, updated) VALUES "  # noqa: S608
+                cursor.execute(
+                    f"{head}{values} ON CONFLICT (camera_id) DO NOTHING",
+                    [value for cam in chunk for value in (cam, float(limiter.burst))],
+                )
             query = f"SELECT camera_id, tokens, updated FROM {table} WHERE {where} ORDER BY camera_id"  # noqa: S608
             cursor.execute(query + lock, params)
             limiter._buckets = {cam: (tokens, at) for cam, tokens, at in cursor.fetchall()}
