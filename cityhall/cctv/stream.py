@@ -37,6 +37,7 @@ ACK_WAIT_S = 10.0
 MAX_ACK_PENDING = 50_000
 BATCH = 1000
 FETCH_TIMEOUT_S = 0.2
+FETCH_GUARD_S = 2.0
 
 
 def nats_url() -> str | None:
@@ -207,7 +208,10 @@ async def consume(
         pending = fetch()
         while stop is None or not stop.is_set():
             try:
-                msgs = await pending
+                # The client's fetch can wait forever when its own deadline has already passed by the
+                # time it runs (a busy loop): bound it. A fetch cut off here leaves what it got
+                # unacknowledged, and the server redelivers that after the ack wait.
+                msgs = await asyncio.wait_for(pending, timeout=FETCH_GUARD_S)
             except (TimeoutError, NatsTimeout):
                 if idle_exit_s is not None and time.monotonic() - idle_since > idle_exit_s:
                     pending = None
