@@ -69,6 +69,7 @@ OrgUnit.objects.get_or_create(code="smart-city", defaults={"name": "스마트도
 print(registry_build_samples(actor=actor).cameras)
 """
 
+
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
