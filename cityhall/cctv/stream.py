@@ -104,8 +104,8 @@ class Publisher:
     the webhook (a synchronous request) hands its events over and waits for the server's acks, without
     connecting per request. A dropped connection is re-established on the next request."""
 
-    def __init__(self, url: str) -> None:
-        self.url = url
+    def __init__(self, url: str, *, stream: str = STREAM, subject: str = SUBJECT) -> None:
+        self.url, self.stream, self.subject = url, stream, subject
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._nc = None
@@ -122,12 +122,12 @@ class Publisher:
         if self._nc is None or self._nc.is_closed:
             self._nc = await nats.connect(self.url, connect_timeout=2, max_reconnect_attempts=3)
             self._js = self._nc.jetstream()
-            await ensure_stream(self._js)
+            await ensure_stream(self._js, stream=self.stream, subject=self.subject)
         return self._js
 
     async def _publish(self, items, received_at):
         js = await self._js_ready()
-        return await publish_many(js, items, received_at=received_at)
+        return await publish_many(js, items, subject=self.subject, received_at=received_at)
 
     def publish(self, items: Sequence[tuple[str, bytes]], received_at: float | None = None) -> int:
         with self._lock:

@@ -105,3 +105,13 @@ def test_publish_consume_dedupe_and_replay(small_registry, nats_stream):
     assert (stored_new, resent, first) == (20, 0, 10)
     assert Event.objects.count() == 20
     assert stats.redelivered == 10 and stats.duplicates == 10 and stats.stored == 10
+
+
+def test_webhook_publisher_keeps_one_connection(nats_stream):
+    name, subject = nats_stream
+    publisher = stream.Publisher(URL, stream=name, subject=subject)
+    assert publisher.publish(_items(3)) == 3
+    first = publisher._nc
+    assert publisher.publish(_items(3)) == 0  # the same ids again: the server's duplicate window
+    assert publisher.publish(_items(2, prefix="f")) == 2
+    assert publisher._nc is first and not first.is_closed

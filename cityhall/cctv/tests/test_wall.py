@@ -150,3 +150,17 @@ def test_dismiss_needs_a_reason_and_escalate_writes_a_police_request(small_regis
     assert Event.objects.get(code="x1").status == EventStatus.ESCALATED
     assert AuditEvent.objects.filter(record_type="cctv_police_requests", action="create").count() == 1
     assert PoliceRequest.objects.count() == 1
+
+
+def test_rate_limit_is_shared_by_workers_and_survives_a_restart(small_registry):
+    # Two workers (two contexts, as two processes would hold) and then a restarted one: one bucket per
+    # camera, kept in the database — burst 3, so of 2 + 2 + 2 events at one instant only 3 are new.
+    def context():
+        return services.TriageContext(limiter=triage.RateLimiter(per_minute=1, burst=3))
+
+    _triage(_payload("w1-0"), _payload("w1-1"), context=context())
+    _triage(_payload("w2-0"), _payload("w2-1"), context=context())
+    _triage(_payload("w3-0"), _payload("w3-1"), context=context())
+    statuses = dict(Event.objects.values_list("code", "status"))
+    assert sorted(statuses.values()).count("new") == 3
+    assert statuses["w1-0"] == statuses["w1-1"] == statuses["w2-0"] == "new"
