@@ -38,6 +38,7 @@ MAX_ACK_PENDING = 50_000
 BATCH = 1000
 FETCH_TIMEOUT_S = 0.2
 FETCH_GUARD_S = 2.0
+CLOSE_TIMEOUT_S = 5.0
 
 
 def nats_url() -> str | None:
@@ -239,7 +240,10 @@ async def consume(
                 await pending
         return stats
     finally:
-        await nc.close()
+        # Everything is acknowledged by now; a close that does not finish (seen after a fellow
+        # worker was killed) must not keep the process alive.
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(nc.close(), timeout=CLOSE_TIMEOUT_S)
         executor.shutdown(wait=True)
 
 
