@@ -192,6 +192,11 @@ def _load_samples(actor) -> None:
     print("예시 자료(군소음 보상 신청 150건, 협의체·협력과제, 규제 개선 과제)를 불러왔습니다.")
     layers = gis_load_sample(actor=actor)
     print(f"예시 공간정보 레이어 {layers}개와 2025년 공간정보 추진사업을 불러왔습니다 ('예시'로 표시).")
+    from cityhall.cctv.services import candidates_build_samples, registry_build_samples
+
+    cctv = registry_build_samples(actor=actor)
+    print(f"CCTV 예시 대장: 개소 {cctv.sites:,}곳, 카메라 {cctv.cameras:,}대, 분석 서버 {cctv.servers}대.")
+    candidates_build_samples(actor=actor)
 
 
 def _web_server(host: str, port: int):
@@ -269,6 +274,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from benchmarks.gis import main as gis_main  # type: ignore[import-not-found]
 
         return gis_main(args.rest[1:])
+    if args.rest[:1] == ["events"]:  # CCTV analytics events through JetStream: benchmarks/events.py
+        from benchmarks.events import main as events_main  # type: ignore[import-not-found]
+
+        return events_main(args.rest[1:])
     if args.rest[:1] == ["shared"]:  # the shared parts per call: benchmarks/shared_parts.py
         from benchmarks.shared_parts import main as shared_main  # type: ignore[import-not-found]
 

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "cityhall.military",
     "cityhall.reform",
     "cityhall.finance",
+    "cityhall.cctv",
     "cityhall.dashboard",
 ]
 
@@ -193,3 +194,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("CITYHALL_LOG_LEVEL", "WARNING")},
 }
+
+# CCTV control centre: the operators' wall (관제 모니터 24대, seed line 386; operators per shift assumed)
+# and the event stream (unset: the webhook triages in-process, the embedded default).
+CITYHALL_CCTV_MONITORS = int(os.environ.get("CITYHALL_CCTV_MONITORS", "24"))
+CITYHALL_CCTV_OPERATORS_PER_SHIFT = int(os.environ.get("CITYHALL_CCTV_OPERATORS_PER_SHIFT", "4"))
+CITYHALL_NATS_URL = os.environ.get("CITYHALL_NATS_URL", "")

@@ -23,6 +23,7 @@ urlpatterns = [
     path("public/legal-consultation/", include("cityhall.legal.public_urls")),
     path("gis/", include("cityhall.gis.urls")),
     path("gis/ogc/", include("cityhall.gis.ogc_urls")),
+    path("cctv/", include("cityhall.cctv.urls")),
     path("", include("cityhall.bookings.urls")),
     path("", include("cityhall.notifications.urls")),
     path("", include("cityhall.documents.urls")),

@@ -655,3 +655,14 @@ def ingest_batch(
             _advance_states(fresh, newest, seen, report, adapt)
     report.rejected = dict(sorted(rejected.items()))
     return report
+
+
+def dead_letters_record(entries: Iterable[tuple[str, bytes, datetime, Rejection]]) -> int:
+    """Store messages that another field system's intake rejected (e.g. CCTV analytics events, whose
+    ``topic`` is the stream subject) beside telemetry's own, so one list shows every rejected message."""
+    rows = [
+        _dead_letter(topic, payload, received_at, rejection)
+        for topic, payload, received_at, rejection in entries
+    ]
+    DeadLetter.objects.bulk_create(rows, batch_size=500)
+    return len(rows)

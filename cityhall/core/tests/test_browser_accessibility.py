@@ -10,8 +10,9 @@ so a new page is checked from the day its URL is added. axe-core comes from the 
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -164,6 +165,10 @@ def open_operation(page) -> None:
     expect(operation).to_be_visible(timeout=60_000)  # the whole schema is drawn first
     operation.click(no_wait_after=True)
     expect(operation).to_have_attribute("aria-expanded", "true")
+
+
+# The scenario's video-information request: the first of the (Seoul) year.
+CCTV_VIDEO_NUMBER = f"VR-{datetime.now(ZoneInfo('Asia/Seoul')).year}-00001"
 
 
 @dataclass(frozen=True)
@@ -349,6 +354,12 @@ PAGE_KINDS = [
     PageKind(
         "streetlight", "streetlights:light", "/streetlights/lights/SL-HAGUN41-001/", "가로등 SL-HAGUN41-001"
     ),
+    PageKind("cctv wall", "cctv:wall", "/cctv/", "CCTV 선별관제"),
+    PageKind("cctv registry", "cctv:registry", "/cctv/registry/", "CCTV 카메라 대장"),
+    PageKind("cctv event", "cctv:event", "/cctv/events/{cctv_event}/", "CAM-AX 침입"),
+    PageKind("cctv videos", "cctv:video_requests", "/cctv/video-requests/", "영상정보 열람·제공 요청"),
+    PageKind("cctv video", "cctv:video_request", "/cctv/video-requests/{cctv_video}/", CCTV_VIDEO_NUMBER),
+    PageKind("cctv sites", "cctv:site_ranking", "/cctv/sites/ranking/", "CCTV 신규 설치 후보지 순위"),
     PageKind("repair orders", "streetlights:repairs", "/streetlights/repairs/", "보수 요청"),
     PageKind("repair order", "streetlights:repair", "/streetlights/repairs/{repair}/", "{repair} 램프 고장"),
     PageKind("new repair order", "streetlights:repair_new", "/streetlights/repairs/new/", "보수 요청 접수"),
@@ -584,6 +595,12 @@ NOT_PAGES = {
     "organisation:summary_xlsx": DOWNLOAD,
     "organisation:summary_hwpx": DOWNLOAD,
     "plans:milestone_done": ACTION,
+    "cctv:wall_panel": FRAGMENT,
+    "cctv:event_acknowledge": ACTION,
+    "cctv:event_dismiss": ACTION,
+    "cctv:event_escalate": ACTION,
+    "cctv:video_request_decide": ACTION,
+    "cctv:video_request_hand_over": ACTION,
     "plans:calendar_feed": "an iCalendar feed",
     "plans:department_plan_xlsx": DOWNLOAD,
     "plans:department_plan_hwpx": DOWNLOAD,
@@ -689,6 +706,57 @@ def test_every_url_pattern_is_a_page_kind_or_says_why_not():
     assert set(NOT_PAGES) - url_names() == set(), "NOT_PAGES names patterns that no longer exist"
 
 
+def cctv_scenario_event() -> str:
+    """One camera and one waiting analytics event on the operators' wall."""
+    from datetime import UTC, datetime, timedelta
+    from decimal import Decimal
+
+    from cityhall.cctv import services as cctv
+    from cityhall.cctv import triage
+    from cityhall.cctv.models import Camera, CameraSite
+    from cityhall.organisation.models import OrgUnit
+
+    site = CameraSite.objects.create(
+        code="CS-AX",
+        name="사우동 시험",
+        org_unit=OrgUnit.objects.get(code="smart-city"),
+        risk=3,
+        lat=Decimal("37.62"),
+        lon=Decimal("126.71"),
+    )
+    Camera.objects.create(code="CAM-AX", site=site, installed_year=2020, lat=site.lat, lon=site.lon)
+    moment = (datetime.now(UTC) - timedelta(seconds=5)).isoformat()
+    payload = triage.encoder.encode(
+        {"id": "ax-1", "camera": "CAM-AX", "type": "intrusion", "confidence": 0.9, "time": moment}
+    )
+    cctv.events_triage([cctv.Incoming(payload, datetime.now(UTC).timestamp())], context=cctv.TriageContext())
+    return "ax-1"
+
+
+def cctv_scenario_video() -> str:
+    """A received video-information request (decision and hand-over forms showing) and the candidate
+    sites of the new-site ranking."""
+    from datetime import UTC, datetime, timedelta
+
+    from cityhall.cctv import services as cctv
+
+    system = Actor.system("test:accessibility")
+    now = datetime.now(UTC)
+    cctv.candidates_build_samples(actor=system)
+    item = cctv.video_request_create(
+        camera="CAM-AX",
+        requester_kind="police",
+        requester_name="김수사",
+        requester_org="김포경찰서",
+        period_start=now - timedelta(hours=2),
+        period_end=now - timedelta(hours=1),
+        purpose="절도 사건 수사",
+        legal_basis="art18_2_7",
+        actor=system,
+    )
+    return item.number
+
+
 @pytest.fixture
 def scenario(site, make_user, monkeypatch):
     """Records for every page kind to show something: the sample pledges with an open round, sample
@@ -727,6 +795,8 @@ def scenario(site, make_user, monkeypatch):
     )
     military.samples_load(actor=system)
     reform.samples_load(actor=system)
+    cctv_event = cctv_scenario_event()
+    cctv_video = cctv_scenario_video()
     booking_sample(actor=system)
     notification_sample()
     certificate = certificate_sample()
@@ -734,6 +804,8 @@ def scenario(site, make_user, monkeypatch):
         "request": DataRequest.objects.get(code="sample-request-1").pk,
         "slot": slots[0].id,
         "consultation": consultation.code,
+        "cctv_event": cctv_event,
+        "cctv_video": cctv_video,
         "round": round_.pk,
         "repair": repair.number,
         "certificate": certificate.code,

@@ -1,0 +1,272 @@
+"""The event path on NATS JetStream (ADR 0012): the intake publishes each event to the stream
+``CCTV_EVENTS`` (subject ``cctv.events``) with ``Nats-Msg-Id`` = the event's id, so the server drops a
+re-sent copy inside its duplicate window; the triage worker reads through a *durable pull consumer*
+with explicit acks, and acknowledges a batch only after its rows are committed. A worker that dies
+mid-batch leaves those messages unacknowledged: the server redelivers them after ``ack_wait`` to the
+next worker, and the database's unique ``event_id`` absorbs any that had been committed already.
+
+Queueing, persistence and replay are JetStream's; nothing here keeps messages of its own.
+Without ``CITYHALL_NATS_URL`` the webhook triages in-process instead (the embedded default).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import nats
+from nats.errors import TimeoutError as NatsTimeout
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, RetentionPolicy, StorageType, StreamConfig
+from nats.js.errors import NotFoundError
+
+log = logging.getLogger(__name__)
+
+STREAM = "CCTV_EVENTS"
+SUBJECT = "cctv.events"
+DURABLE = "triage"
+RECEIVED_HEADER = "Cityhall-Received-At"  # epoch seconds at the intake: where arrival-to-wall starts
+DUPLICATE_WINDOW_S = 120.0
+ACK_WAIT_S = 10.0
+MAX_ACK_PENDING = 50_000
+BATCH = 1000
+FETCH_TIMEOUT_S = 0.2
+FETCH_GUARD_S = 2.0
+CLOSE_TIMEOUT_S = 5.0
+
+
+def nats_url() -> str | None:
+    from django.conf import settings
+
+    return os.environ.get("CITYHALL_NATS_URL") or getattr(settings, "CITYHALL_NATS_URL", None) or None
+
+
+async def ensure_stream(
+    js,
+    *,
+    stream: str = STREAM,
+    subject: str = SUBJECT,
+    storage: str = "file",
+    ack_wait: float = ACK_WAIT_S,
+) -> None:
+    """Create the stream and the durable consumer if missing (idempotent; an existing consumer keeps
+    its settings). ``ack_wait``: how long a fetched, unacknowledged message waits before the server
+    redelivers it (a crashed worker's batch comes back after that)."""
+    config = StreamConfig(
+        name=stream,
+        subjects=[subject],
+        retention=RetentionPolicy.LIMITS,
+        storage=StorageType.FILE if storage == "file" else StorageType.MEMORY,
+        duplicate_window=DUPLICATE_WINDOW_S,
+        max_age=7 * 24 * 3600.0,
+    )
+    try:
+        await js.stream_info(stream)
+    except NotFoundError:
+        await js.add_stream(config)
+    try:
+        await js.consumer_info(stream, DURABLE)
+    except NotFoundError:
+        await js.add_consumer(
+            stream,
+            ConsumerConfig(
+                durable_name=DURABLE,
+                ack_policy=AckPolicy.EXPLICIT,
+                deliver_policy=DeliverPolicy.ALL,
+                ack_wait=ack_wait,
+                max_ack_pending=MAX_ACK_PENDING,
+                max_deliver=-1,
+            ),
+        )
+
+
+async def publish_many(
+    js, items: Sequence[tuple[str, bytes]], *, subject: str = SUBJECT, received_at: float | None = None
+) -> int:
+    """Publish (event id, payload) pairs and wait for every server acknowledgement; returns how many
+    the server stored as new (a duplicate inside the window is acknowledged with ``duplicate``)."""
+    futures = []
+    for event_id, payload in items:
+        stamp = repr(received_at if received_at is not None else time.time())
+        headers = {"Nats-Msg-Id": event_id, RECEIVED_HEADER: stamp}
+        futures.append(await js.publish_async(subject, payload, headers=headers))
+    acks = await asyncio.gather(*futures)
+    return sum(1 for ack in acks if not getattr(ack, "duplicate", False))
+
+
+class Publisher:
+    """One NATS connection per web process, kept open on an event loop of its own (a daemon thread):
+    the webhook (a synchronous request) hands its events over and waits for the server's acks, without
+    connecting per request. A dropped connection is re-established on the next request."""
+
+    def __init__(self, url: str, *, stream: str = STREAM, subject: str = SUBJECT) -> None:
+        self.url, self.stream, self.subject = url, stream, subject
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._nc = None
+        self._js = None
+
+    def _ensure_loop(self) -> asyncio.AbstractEventLoop:
+        if self._loop is None:
+            loop = asyncio.new_event_loop()
+            threading.Thread(target=loop.run_forever, name="cctv-publisher", daemon=True).start()
+            self._loop = loop
+        return self._loop
+
+    async def _js_ready(self):
+        if self._nc is None or self._nc.is_closed:
+            self._nc = await nats.connect(self.url, connect_timeout=2, max_reconnect_attempts=3)
+            self._js = self._nc.jetstream()
+            await ensure_stream(self._js, stream=self.stream, subject=self.subject)
+        return self._js
+
+    async def _publish(self, items, received_at):
+        js = await self._js_ready()
+        return await publish_many(js, items, subject=self.subject, received_at=received_at)
+
+    def publish(self, items: Sequence[tuple[str, bytes]], received_at: float | None = None) -> int:
+        with self._lock:
+            loop = self._ensure_loop()
+        future = asyncio.run_coroutine_threadsafe(self._publish(items, received_at), loop)
+        try:
+            return future.result(timeout=10)
+        except Exception:
+            # Start afresh next time (the connection may be the problem); the caller reports the error.
+            asyncio.run_coroutine_threadsafe(self._reset(), loop)
+            raise
+
+    async def _reset(self) -> None:
+        nc, self._nc, self._js = self._nc, None, None
+        if nc is not None and not nc.is_closed:
+            with contextlib.suppress(Exception):
+                await nc.close()
+
+
+_publishers: dict[str, Publisher] = {}
+_publishers_lock = threading.Lock()
+
+
+def publish_sync(url: str, items: Sequence[tuple[str, bytes]], received_at: float | None = None) -> int:
+    """For the webhook: publish through this process's ``Publisher`` for ``url``."""
+    with _publishers_lock:
+        publisher = _publishers.get(url)
+        if publisher is None:
+            publisher = _publishers[url] = Publisher(url)
+    return publisher.publish(items, received_at)
+
+
+@dataclass
+class WorkerStats:
+    batches: int = 0
+    received: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    redelivered: int = 0
+    last_commit: float = 0.0  # epoch seconds after the last stored batch
+    latencies: list[float] = field(default_factory=list)
+
+
+async def consume(
+    url: str,
+    handle: Callable[[list], object],
+    *,
+    stop: asyncio.Event | None = None,
+    stats: WorkerStats | None = None,
+    batch: int = BATCH,
+    stream: str = STREAM,
+    subject: str = SUBJECT,
+    idle_exit_s: float | None = None,
+    on_ready: Callable[[], object] | None = None,
+) -> WorkerStats:
+    """The worker loop: fetch up to ``batch`` messages, hand them to ``handle`` (which stores them and
+    returns a ``TriageReport``; run in a thread, the ORM is synchronous), then ack each. ``idle_exit_s``
+    ends the loop after that long without messages (benchmarks, tests)."""
+    stats = stats or WorkerStats()
+    # One thread for the database: Django's connection belongs to the thread that opened it.
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cctv-triage")
+    loop = asyncio.get_running_loop()
+    nc = await nats.connect(url, connect_timeout=2)
+    try:
+        js = nc.jetstream()
+        await ensure_stream(js, stream=stream, subject=subject)
+        sub = await js.pull_subscribe_bind(DURABLE, stream)
+        if on_ready is not None:
+            on_ready()
+        idle_since = time.monotonic()
+
+        def fetch():
+            return asyncio.ensure_future(sub.fetch(batch, timeout=FETCH_TIMEOUT_S))
+
+        # The next fetch is in flight while the database stores the current batch (the ORM thread
+        # releases the GIL while SQLite or PostgreSQL works), so the worker never waits for both.
+        pending = fetch()
+        while stop is None or not stop.is_set():
+            try:
+                # The client's fetch can wait forever when its own deadline has already passed by the
+                # time it runs (a busy loop): bound it. A fetch cut off here leaves what it got
+                # unacknowledged, and the server redelivers that after the ack wait.
+                msgs = await asyncio.wait_for(pending, timeout=FETCH_GUARD_S)
+            except (TimeoutError, NatsTimeout):
+                if idle_exit_s is not None and time.monotonic() - idle_since > idle_exit_s:
+                    pending = None
+                    break
+                pending = fetch()
+                continue
+            pending = fetch()
+            idle_since = time.monotonic()
+            stats.redelivered += sum(1 for m in msgs if m.metadata.num_delivered > 1)
+            report = await loop.run_in_executor(executor, handle, msgs)
+            for m in msgs:
+                await m.ack()
+            stats.batches += 1
+            stats.received += len(msgs)
+            stats.stored += report.stored
+            stats.duplicates += report.duplicates
+            stats.rejected += report.rejected
+            stats.latencies.extend(report.latencies)
+            stats.last_commit = time.time()
+        if pending is not None:
+            # A fetch still waiting when asked to stop: what it got is not acknowledged, so the server
+            # hands it to another worker after the ack wait.
+            pending.cancel()
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError, NatsTimeout):
+                await pending
+        return stats
+    finally:
+        # Everything is acknowledged by now; a close that does not finish (seen after a fellow
+        # worker was killed) must not keep the process alive.
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(nc.close(), timeout=CLOSE_TIMEOUT_S)
+        executor.shutdown(wait=True)
+
+
+def received_at(msg) -> float:
+    """When the event arrived: the intake's header, else when the stream stored it."""
+    stamp = (msg.headers or {}).get(RECEIVED_HEADER)
+    if stamp:
+        try:
+            return float(stamp)
+        except ValueError:
+            pass
+    return msg.metadata.timestamp.timestamp()
+
+
+def triage_handler(context):
+    """A ``handle`` for ``consume``: the messages through ``services.events_triage``."""
+    from django.db import close_old_connections
+
+    from . import services
+
+    def handle(msgs: list):
+        close_old_connections()
+        items = [services.Incoming(m.data, received_at(m)) for m in msgs]
+        return services.events_triage(items, context=context)
+
+    return handle

@@ -1,0 +1,117 @@
+"""The event path on the real NATS JetStream (127.0.0.1:4222): events published with Nats-Msg-Id reach
+the database through the durable consumer; a re-sent event is dropped by the server's duplicate window;
+a worker that stops without acking leaves its messages to the next one, and the database key absorbs
+those it had stored. Skipped when NATS is unreachable; a failure under CITYHALL_REQUIRE_SERVICES=1."""
+
+import asyncio
+import os
+import secrets
+import socket
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from cityhall.cctv import services, stream, triage
+from cityhall.cctv.models import Event
+
+URL = "nats://127.0.0.1:4222"
+pytestmark = [pytest.mark.nats, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+
+def _reachable() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 4222), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def nats_stream():
+    if not _reachable():
+        if os.environ.get("CITYHALL_REQUIRE_SERVICES") == "1":
+            pytest.fail("NATS (127.0.0.1:4222) is required (CITYHALL_REQUIRE_SERVICES=1) but unreachable")
+        pytest.skip("NATS with JetStream is not running on 127.0.0.1:4222")
+    name = f"CCTV_TEST_{secrets.token_hex(4).upper()}"
+    subject = f"cctv.test.{name.lower()}"
+    yield name, subject
+
+    async def drop():
+        import nats
+
+        nc = await nats.connect(URL)
+        try:
+            await nc.jetstream().delete_stream(name)
+        finally:
+            await nc.close()
+
+    asyncio.run(drop())
+
+
+def _items(n, prefix="e"):
+    moment = (datetime.now(UTC) - timedelta(seconds=2)).isoformat()
+    return [
+        (
+            f"{prefix}{i}",
+            triage.encoder.encode(
+                {
+                    "id": f"{prefix}{i}",
+                    "camera": "CAM-A",
+                    "type": "intrusion",
+                    "confidence": 0.9,
+                    "time": moment,
+                }
+            ),
+        )
+        for i in range(n)
+    ]
+
+
+def test_publish_consume_dedupe_and_replay(small_registry, nats_stream):
+    name, subject = nats_stream
+
+    async def scenario():
+        import nats
+
+        nc = await nats.connect(URL)
+        js = nc.jetstream()
+        await stream.ensure_stream(js, stream=name, subject=subject)
+        stored_new = await stream.publish_many(js, _items(20), subject=subject)
+        resent = await stream.publish_many(js, _items(5), subject=subject)  # same ids: the server drops them
+        # A worker that fetches and stops without acking (a crash after commit, before the acks):
+        sub = await js.pull_subscribe_bind(stream.DURABLE, name)
+        msgs = await sub.fetch(10, timeout=2)
+        await asyncio.to_thread(
+            services.events_triage,
+            [services.Incoming(m.data, stream.received_at(m)) for m in msgs],
+            context=services.TriageContext(),
+        )
+        await nc.close()
+        return stored_new, resent
+
+    async def next_worker():
+        # The next worker gets everything not acked, the 10 again after the ack wait.
+        return await stream.consume(
+            URL,
+            stream.triage_handler(services.TriageContext()),
+            stream=name,
+            subject=subject,
+            idle_exit_s=stream.ACK_WAIT_S + 3,
+        )
+
+    stored_new, resent = asyncio.run(scenario())
+    first = Event.objects.count()
+    stats = asyncio.run(next_worker())
+    assert (stored_new, resent, first) == (20, 0, 10)
+    assert Event.objects.count() == 20
+    assert stats.redelivered == 10 and stats.duplicates == 10 and stats.stored == 10
+
+
+def test_webhook_publisher_keeps_one_connection(nats_stream):
+    name, subject = nats_stream
+    publisher = stream.Publisher(URL, stream=name, subject=subject)
+    assert publisher.publish(_items(3)) == 3
+    first = publisher._nc
+    assert publisher.publish(_items(3)) == 0  # the same ids again: the server's duplicate window
+    assert publisher.publish(_items(2, prefix="f")) == 2
+    assert publisher._nc is first and not first.is_closed
