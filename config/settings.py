@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "cityhall.facilities",
     "cityhall.telemetry",
     "cityhall.streetlights",
+    "cityhall.traffic",
     "cityhall.pledges",
     "cityhall.performance",
     "cityhall.dashboard",

@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("cityhall.pledges.urls")),
     path("", include("cityhall.performance.urls")),
     path("streetlights/", include("cityhall.streetlights.urls")),
+    path("traffic/", include("cityhall.traffic.urls")),
     path("", include("cityhall.core.urls")),
 ]
