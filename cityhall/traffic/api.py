@@ -8,7 +8,7 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
 from cityhall.core.audit import Actor
@@ -159,7 +159,7 @@ def run_request(request, body: RunIn):
     actor = _staff(request)
     run = services.emergency_run_request(actor=actor, **body.model_dump())
     run = services.emergency_run_simulate(run=run, actor=actor)
-    return 201, _run_out(selectors.run(run.pk))
+    return Status(201, _run_out(selectors.run(run.pk)))
 
 
 @router.post(
@@ -177,7 +177,7 @@ def handover(request, body: HandoverIn):
         handed_over_from=body.agency,
     )
     run = services.emergency_run_simulate(run=run, actor=actor)
-    return 201, _run_out(selectors.run(run.pk))
+    return Status(201, _run_out(selectors.run(run.pk)))
 
 
 @router.get("/runs", response=list[RunOut], summary="우선신호 운행 목록 (최근 100건)")

@@ -15,6 +15,7 @@ from .choices import JunctionAction, NetworkSource, RunStatus, Strategy, Vehicle
 class TrafficNetwork(models.Model):
     """도로망: the SUMO network the twin runs (one active)."""
 
+    code = models.CharField(_("코드"), max_length=64, unique=True)
     name = models.CharField(_("이름"), max_length=100)
     source = models.CharField(_("출처"), max_length=12, choices=NetworkSource.choices)
     path = models.CharField(_("망 파일"), max_length=500)
@@ -39,6 +40,7 @@ class SignalController(models.Model):
 
     network = models.ForeignKey(TrafficNetwork, on_delete=models.CASCADE, related_name="controllers")
     org_unit = models.ForeignKey(OrgUnit, verbose_name=_("관리부서"), on_delete=models.PROTECT)
+    code = models.CharField(_("코드"), max_length=170, unique=True)
     tls_id = models.CharField(_("신호 ID"), max_length=100)
     name = models.CharField(_("교차로명"), max_length=100)
     x = models.FloatField(_("X(m)"), default=0)

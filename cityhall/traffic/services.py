@@ -55,17 +55,18 @@ def plan_from_record(obj: SignalPlan) -> twin_signals.Plan:
 
 
 @transaction.atomic
-def _register_network(*, name: str, source: str, path: Path, actor: Actor) -> TrafficNetwork:
+def _register_network(*, code: str, name: str, source: str, path: Path, actor: Actor) -> TrafficNetwork:
     unit = _department()
     info = twin_network.read_network(path)
     TrafficNetwork.objects.filter(active=True).update(active=False)
-    network = TrafficNetwork.objects.create(name=name, source=source, path=str(path), active=True)
+    network = TrafficNetwork.objects.create(code=code, name=name, source=source, path=str(path), active=True)
     plans = twin_scenario.coordinated_plans(info)
     label = "모의 교차로" if source == NetworkSource.SYNTHETIC else "교차로"
     controllers = SignalController.objects.bulk_create(
         SignalController(
             network=network,
             org_unit=unit,
+            code=f"{code}-{tls_id}"[:170],
             tls_id=tls_id,
             name=f"{label} {tls_id}",
             x=signal.x,
@@ -95,6 +96,7 @@ def network_ensure_default(*, actor: Actor) -> TrafficNetwork:
     if not path.exists():
         twin_network.build_grid(path.parent)
     return _register_network(
+        code="synthetic-grid",
         name="모의 격자망 6×6 (스마트교차로 36개소)", source=NetworkSource.SYNTHETIC, path=path, actor=actor
     )
 
@@ -110,6 +112,7 @@ def network_import_osm(*, osm_file: Path, actor: Actor, name: str = "") -> Traff
     if not any(len(s.green_states) >= 2 for s in info.signals.values()):
         raise RecordInvalid(f"신호교차로가 없는 OSM 파일입니다: {osm_file}", field="file")
     return _register_network(
+        code=f"osm-{stamp}",
         name=name or f"OSM {Path(osm_file).name}", source=NetworkSource.OSM, path=path, actor=actor
     )
 
