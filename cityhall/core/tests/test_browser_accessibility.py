@@ -24,6 +24,7 @@ from cityhall.organisation.services import workload_load_sample
 from cityhall.performance.services import performance_load_sample
 from cityhall.pledges import services as pledges
 from cityhall.streetlights.registry.services import registry_build_from_seed
+from cityhall.traffic import services as traffic_services
 from cityhall.streetlights.repairs.services import repair_order_open
 from cityhall.streetlights.tests.test_live_pages import put_state
 
@@ -149,6 +150,11 @@ PAGE_KINDS = [
         "streetlight", "streetlights:light", "/streetlights/lights/SL-HAGUN41-001/", "가로등 SL-HAGUN41-001"
     ),
     PageKind("repair orders", "streetlights:repairs", "/streetlights/repairs/", "보수 요청"),
+    PageKind("traffic twin", "traffic:overview", "/traffic/", "교통 디지털트윈 모의"),
+    PageKind("emergency runs", "traffic:runs", "/traffic/runs/", "긴급차량 우선신호 모의"),
+    PageKind("emergency run", "traffic:run", "/traffic/runs/{ev_run}/", "김포119-구급1 · 심정지 (모의) 모의"),
+    PageKind("signal plan", "traffic:plan", "/traffic/plans/C2/", "신호 운영계획 · 모의 교차로 C2 모의"),
+    PageKind("preemption benchmark", "traffic:benchmark", "/traffic/benchmark/", "우선신호 성능 비교 모의"),
     PageKind("repair order", "streetlights:repair", "/streetlights/repairs/{repair}/", "{repair} 램프 고장"),
     PageKind("new repair order", "streetlights:repair_new", "/streetlights/repairs/new/", "보수 요청 접수"),
     PageKind(
@@ -308,7 +314,17 @@ def scenario(site, make_user, monkeypatch):
     put_state("SL-HAGUN41-001", on=True, power=100.0, simulated=True)
     put_state("SL-HAGUN41-002", on=False, power=0.0, faults=["LAMP_FAIL"], simulated=True)
     repair = repair_order_open(actor=system, kind="lamp_failure", detail="램프 불량", light="SL-HAGUN41-002")
+    ev_run = traffic_services.emergency_run_request(
+        unit="김포119-구급1",
+        vehicle_type="ambulance",
+        incident="심정지 (모의)",
+        origin="left2A2",
+        destination="F2right2",
+        actor=system,
+    )
+    traffic_services.emergency_run_simulate(run=ev_run, actor=system)
     return {
+        "ev_run": ev_run.pk,
         "round": round_.pk,
         "repair": repair.number,
         "program": Program.objects.get(code="smart-city-p1").pk,
