@@ -183,3 +183,32 @@ def test_run_page_refuses_a_bad_route_with_korean_error(network, client, roles):
     assert res.status_code == 422
     assert "도로망에 없는 링크입니다: nowhere" in res.content.decode()
     assert EmergencyRun.objects.count() == 0
+
+
+def test_cli_import_osm_makes_the_osm_network_active(twin_dir, db, tmp_path, capsys):
+    from cityhall.cli import main
+    from cityhall.traffic.models import TrafficNetwork
+    from cityhall.traffic.tests.test_twin import small_osm
+
+    osm = tmp_path / "gimpo-small.osm"
+    osm.write_text(small_osm(), encoding="utf-8")
+    assert main(["traffic", "import-osm", str(osm)]) == 0
+    assert "신호제어기 1개소" in capsys.readouterr().out
+    network = TrafficNetwork.objects.get(active=True)
+    assert network.source == "osm" and not network.synthetic
+    assert services.signal_plan_rules(network.controllers.get().plan, None) == {}
+    assert main(["traffic", "import-osm", str(tmp_path / "missing.osm")]) == 1
+    assert "파일이 없습니다" in capsys.readouterr().err
+
+
+def test_cli_export_scenario(tmp_path, capsys):
+    from cityhall.cli import main
+
+    assert main(["traffic", "export-scenario", str(tmp_path / "sc"), "--level", "off_peak"]) == 0
+    assert sorted(p.name for p in (tmp_path / "sc").iterdir()) == [
+        "demand.rou.xml",
+        "emergency-routes.json",
+        "network.net.xml",
+        "scenario.sumocfg",
+        "signal-plans.add.xml",
+    ]
