@@ -72,6 +72,24 @@ def compare(base: simulation.RunResult, other: simulation.RunResult) -> dict:
     }
 
 
+def _alone(sc):
+    """The same emergency trips on an empty network, with our preemption: the most any signal strategy
+    could give (what is left is driving, turning and the vehicle's own speed)."""
+    import dataclasses
+
+    return dataclasses.replace(sc, trips=[t for t in sc.trips if t.emergency])
+
+
+def captured(base: simulation.RunResult, other: simulation.RunResult, ceiling: dict) -> float | None:
+    """Share of the available saving (none − empty-network time) that ``other`` realised."""
+    t0, t1 = base.ev_travel_times(), other.ev_travel_times()
+    common = [v for v in t0 if v in t1 and v in ceiling]
+    available = sum(t0[v] - ceiling[v] for v in common)
+    if available <= 0:
+        return None
+    return round(sum(t0[v] - t1[v] for v in common) / available, 4)
+
+
 def measure(net: Path, *, levels, seeds, smoke: bool) -> dict:
     runs = []
     for level in levels:
@@ -81,9 +99,11 @@ def measure(net: Path, *, levels, seeds, smoke: bool) -> dict:
                 sc.end = 600
                 sc.trips = [t for t in sc.trips if t.depart < 600]
             results = {s: simulation.run(sc, s, monitor=smoke) for s in STRATEGIES}
+            ceiling = simulation.run(_alone(sc), "predictive").ev_travel_times()
             row = {"level": level, "seed": seed}
             for s in ("naive", "predictive"):
                 row[s] = compare(results["none"], results[s])
+                row[s]["saving_captured"] = captured(results["none"], results[s], ceiling)
             row["none"] = {
                 "ev_stops": round(statistics.fmean(e.stops for e in results["none"].evs.values()), 2),
                 "others_mean_time_loss_s": round(results["none"].others_mean_time_loss, 2),
@@ -101,8 +121,14 @@ def measure(net: Path, *, levels, seeds, smoke: bool) -> dict:
         rows = [r for r in runs if r["level"] == level]
         summary[level] = {
             s: {
-                key: interval([r[s][key] for r in rows if r[s][key] is not None])
-                for key in ("ev_travel_time_change", "others_delay_change", "ev_stops", "decision_p99_ms")
+                key: interval([r[s][key] for r in rows if r[s].get(key) is not None])
+                for key in (
+                    "ev_travel_time_change",
+                    "others_delay_change",
+                    "ev_stops",
+                    "decision_p99_ms",
+                    "saving_captured",
+                )
             }
             for s in ("naive", "predictive")
         }
@@ -132,7 +158,8 @@ def twin_speed(net: Path, *, seconds: int) -> dict:
 
 def table(result: dict) -> str:
     lines = [
-        "level     strategy    ev_travel_time_change [95%]      others_delay_change [95%]     stops  p99 ms",
+        "level     strategy    ev_travel_time_change [95%]      others_delay_change [95%]     stops  p99 ms"
+        "  captured",
     ]
     for level, data in result["summary"].items():
         for s, d in data.items():
@@ -141,6 +168,7 @@ def table(result: dict) -> str:
                 f"{level:9} {s:11} {ev['median']:+.3f} [{ev['low']:+.3f}, {ev['high']:+.3f}]   "
                 f"{ot['median']:+.4f} [{ot['low']:+.4f}, {ot['high']:+.4f}]   "
                 f"{d['ev_stops']['median']:5.2f}  {d['decision_p99_ms']['median']:.3f}"
+                f"  {d['saving_captured']['median'] if d['saving_captured']['median'] is not None else '-'}"
             )
     speed = result.get("twin_speed")
     if speed:

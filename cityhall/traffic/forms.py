@@ -34,6 +34,9 @@ class PlanForm(forms.Form):
                     max_value=120,
                     initial=phase.get("min_green", 0),
                 )
+        for name, field in self.fields.items():
+            if name.startswith(("duration_", "min_green_")):
+                field.widget.attrs["aria-label"] = str(field.label)
 
     def phases(self) -> list[dict]:
         out = []
