@@ -58,9 +58,7 @@ def compare(base: simulation.RunResult, other: simulation.RunResult) -> dict:
     t0, t1 = base.ev_travel_times(), other.ev_travel_times()
     common = [v for v in t0 if v in t1]
     ev_change = statistics.fmean(t1[v] / t0[v] - 1 for v in common) if common else None
-    others = (
-        other.others_mean_time_loss / base.others_mean_time_loss - 1 if base.others_mean_time_loss else None
-    )
+    others = other.others_delay_change(base)
     return {
         "ev_travel_time_change": None if ev_change is None else round(ev_change, 4),
         "others_delay_change": None if others is None else round(others, 4),

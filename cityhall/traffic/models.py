@@ -107,6 +107,8 @@ class EmergencyRun(models.Model):
     others_delay_change = models.FloatField(_("다른 차량 지체 변화"), null=True, blank=True)
     warnings = models.JSONField(_("경고"), default=list, blank=True)
     positions = models.JSONField(_("위치 기록"), default=list, blank=True)
+    link_speeds = models.JSONField(_("링크 속도(km/h)"), default=dict, blank=True)
+    demand_veh_h = models.PositiveIntegerField(_("배경 교통량(대/시)"), null=True, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -11,6 +11,7 @@ from cityhall.organisation.models import OrgUnit
 
 from .choices import DEPARTMENT
 from .models import BenchmarkReport, EmergencyRun, SignalController, SignalPlan, TrafficNetwork
+from .twin.congestion import congestion_level, road_class
 from .twin.network import read_network
 
 # The permission: 스마트도시과 editors and managers, the director and administrators.
@@ -58,7 +59,7 @@ class Drawing:
     """The network as SVG paths in a viewBox (y flipped: SUMO's y grows northwards)."""
 
     view_box: str
-    roads: list[str]
+    roads: list[dict]
     signals: list[dict]
     route: str
     track: list[dict]
@@ -72,7 +73,18 @@ def drawing(network: TrafficNetwork, run: EmergencyRun | None = None) -> Drawing
     info = read_network(network.path)
     xmin, ymin, xmax, ymax = info.bounds
     pad = 60
-    roads = ["M" + " L".join(_pt(x, y, ymax) for x, y in shape) for shape in info.edges.values()]
+    speeds = run.link_speeds if run is not None else {}
+    roads = [
+        {
+            "d": "M" + " L".join(_pt(x, y, ymax) for x, y in shape),
+            "level": (
+                congestion_level(speeds[edge], road_class(info.edge_speeds.get(edge, 13.89) * 3.6))
+                if edge in speeds
+                else ""
+            ),
+        }
+        for edge, shape in info.edges.items()
+    ]
     online = dict(network.controllers.values_list("tls_id", "online"))
     signals = [
         {"id": s.tls_id, "cx": f"{s.x:.0f}", "cy": f"{ymax - s.y:.0f}", "online": online.get(s.tls_id, False)}

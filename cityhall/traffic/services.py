@@ -23,14 +23,13 @@ from .twin import network as twin_network
 from .twin import scenario as twin_scenario
 from .twin import signals as twin_signals
 from .twin import simulation
-from .twin.demand import LEVELS, Trip, background_trips
+from .twin.demand import Trip, background_trips, vehicles_per_hour_at
 from .twin.sumo import SumoError
 
 # libsumo runs one simulation per process: runs queue here.
 _SIMULATION_LOCK = threading.Lock()
 RUN_DEPART_S = 120  # the emergency vehicle leaves after two minutes of background traffic
-RUN_DEMAND_S = 900
-RUN_LEVEL = "off_peak"
+RUN_DEMAND_S = 600
 
 
 def twin_directory() -> Path:
@@ -97,7 +96,10 @@ def network_ensure_default(*, actor: Actor) -> TrafficNetwork:
         twin_network.build_grid(path.parent)
     return _register_network(
         code="synthetic-grid",
-        name="모의 격자망 6×6 (스마트교차로 36개소)", source=NetworkSource.SYNTHETIC, path=path, actor=actor
+        name="모의 격자망 6×6 (스마트교차로 36개소)",
+        source=NetworkSource.SYNTHETIC,
+        path=path,
+        actor=actor,
     )
 
 
@@ -113,7 +115,10 @@ def network_import_osm(*, osm_file: Path, actor: Actor, name: str = "") -> Traff
         raise RecordInvalid(f"신호교차로가 없는 OSM 파일입니다: {osm_file}", field="file")
     return _register_network(
         code=f"osm-{stamp}",
-        name=name or f"OSM {Path(osm_file).name}", source=NetworkSource.OSM, path=path, actor=actor
+        name=name or f"OSM {Path(osm_file).name}",
+        source=NetworkSource.OSM,
+        path=path,
+        actor=actor,
     )
 
 
@@ -234,11 +239,16 @@ def emergency_run_request(
     return run
 
 
+def run_demand(run: EmergencyRun) -> int:
+    """Background traffic for the hour (Asia/Seoul) the run was requested, from the demand profile."""
+    return vehicles_per_hour_at(timezone.localtime(run.requested_at).hour)
+
+
 def _run_scenario(run: EmergencyRun) -> simulation.Scenario:
     network = run.network
     info = twin_network.read_network(Path(network.path))
     trips = background_trips(
-        info, vehicles_per_hour=LEVELS[RUN_LEVEL], begin=0, end=RUN_DEMAND_S, seed=run.seed
+        info, vehicles_per_hour=run_demand(run), begin=0, end=RUN_DEMAND_S, seed=run.seed
     )
     ev = "ev"
     trips.append(Trip(ev, float(RUN_DEPART_S), run.route[0], run.route[-1], emergency=True))
@@ -252,6 +262,7 @@ def _run_scenario(run: EmergencyRun) -> simulation.Scenario:
         end=RUN_DEMAND_S,
         seed=run.seed,
         offline=offline,
+        until_evs_arrive=True,
     )
 
 
@@ -285,9 +296,11 @@ def emergency_run_simulate(*, run: EmergencyRun, actor: Actor) -> EmergencyRun:
         run.stops = trace.stops
         run.baseline_stops = base.evs["ev"].stops
         run.decision_p99_ms = round(result.decision_p99_ms, 3)
-        if base.others_mean_time_loss:
-            run.others_delay_change = round(result.others_mean_time_loss / base.others_mean_time_loss - 1, 4)
+        change = result.others_delay_change(base)
+        run.others_delay_change = None if change is None else round(change, 4)
         run.warnings = trace.warnings
+        run.link_speeds = trace.link_speeds
+        run.demand_veh_h = run_demand(run)
         run.positions = [[round(t - RUN_DEPART_S), x, y, v] for t, x, y, v in trace.positions]
         run.status = RunStatus.COMPLETED if trace.travel_time is not None else RunStatus.FAILED
         run.completed_at = timezone.now()

@@ -30,7 +30,9 @@ def test_plan_update_validates_and_audits(network, roles):
     actor = Actor.for_user(roles["editor"])
     with pytest.raises(RecordInvalid) as exc:
         services.signal_plan_update(plan=plan, cycle_s=90, offset_s=10, phases=phases, actor=actor)
-    assert exc.value.errors["phases"] == ["현시 시간의 합 100초가 주기 90초와 같아야 합니다 (현시가 주기를 채워야 함)."]
+    assert exc.value.errors["phases"] == [
+        "현시 시간의 합 100초가 주기 90초와 같아야 합니다 (현시가 주기를 채워야 함)."
+    ]
     with pytest.raises(RecordInvalid) as exc:
         services.signal_plan_update(plan=plan, cycle_s=100, offset_s=100, phases=phases, actor=actor)
     assert exc.value.errors == {"offset_s": ["옵셋 100초는 0 이상, 주기 100초 미만이어야 합니다."]}
@@ -50,7 +52,11 @@ def test_plan_api_answers_422_with_loc_and_denies_other_departments(network, cli
     res = client.put(url, json.dumps(body), content_type="application/json")
     assert res.status_code == 422
     assert res.json()["detail"] == [
-        {"loc": ["body", "offset_s"], "msg": "옵셋 95초는 0 이상, 주기 90초 미만이어야 합니다.", "type": "value_error"}
+        {
+            "loc": ["body", "offset_s"],
+            "msg": "옵셋 95초는 0 이상, 주기 90초 미만이어야 합니다.",
+            "type": "value_error",
+        }
     ] or res.json()["detail"][0]["loc"] == ["body", "offset_s"]
     client.force_login(roles["other_editor"])
     body["offset_s"] = 5
@@ -110,8 +116,15 @@ def test_run_through_the_api_stores_plans_and_outcome(network, client, roles):
         "incident": "심정지 (모의)",
     }
     assert client.get(f"/api/v1/traffic/runs/{run['id']}").json()["id"] == run["id"]
+    stored = EmergencyRun.objects.get()
+    assert len(stored.link_speeds) == 168 and stored.demand_veh_h > 0
+    page = client.get(reverse("traffic:run", args=[stored.pk])).content.decode()
+    assert 'class="road free"' in page
     client.force_login(roles["viewer"])
-    assert client.post("/api/v1/traffic/runs", "{}", content_type="application/json").status_code in (403, 422)
+    assert client.post("/api/v1/traffic/runs", "{}", content_type="application/json").status_code in (
+        403,
+        422,
+    )
     assert EmergencyRun.objects.count() == 1
 
 

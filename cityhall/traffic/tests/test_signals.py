@@ -118,3 +118,21 @@ def test_safety_monitor_catches_cut_intervals_and_conflicts():
         mon.observe(t, s)
     rules = {v.rule for v in mon.violations}
     assert {"yellow_cut", "conflict", "unknown_state"} <= rules
+
+
+@pytest.mark.parametrize(
+    ("speed", "road", "level"),
+    [(25.0, "urban", "free"), (24.9, "urban", "slow"), (10.0, "urban", "slow"), (9.9, "urban", "jammed"),
+     (70.0, "expressway", "free"), (29.9, "expressway", "jammed")],
+)  # fmt: skip
+def test_congestion_levels_follow_the_national_thresholds(speed, road, level):
+    from cityhall.traffic.twin.congestion import congestion_level
+
+    assert congestion_level(speed, road) == level
+
+
+def test_demand_profile_peaks_at_the_yardstick():
+    from cityhall.traffic.twin.demand import vehicles_per_hour_at
+
+    assert vehicles_per_hour_at(8) == 4000  # 0.080 is the busiest share
+    assert vehicles_per_hour_at(3) == round(4000 * 0.004 / 0.080) == 200

@@ -43,6 +43,7 @@ class NetworkInfo:
     edge_lengths: dict[str, float]
     bounds: tuple[float, float, float, float]  # xmin, ymin, xmax, ymax
     edge_nodes: dict[str, tuple[str, str]] = field(default_factory=dict)
+    edge_speeds: dict[str, float] = field(default_factory=dict)  # limit, m/s
     fringe_in: tuple[str, ...] = field(default=())  # edges entering the network from its boundary
     fringe_out: tuple[str, ...] = field(default=())
 
@@ -173,11 +174,13 @@ def _read_network(path: str, mtime_ns: int) -> NetworkInfo:
     edges = {}
     lengths = {}
     edge_nodes = {}
+    edge_speeds = {}
     fringe_in, fringe_out = [], []
     for edge in net.getEdges(withInternal=False):
         edges[edge.getID()] = tuple((round(px, 1), round(py, 1)) for px, py in edge.getShape())
         lengths[edge.getID()] = edge.getLength()
         edge_nodes[edge.getID()] = (edge.getFromNode().getID(), edge.getToNode().getID())
+        edge_speeds[edge.getID()] = edge.getSpeed()
         if not edge.getFromNode().getIncoming():
             fringe_in.append(edge.getID())
         if not edge.getToNode().getOutgoing():
@@ -197,6 +200,7 @@ def _read_network(path: str, mtime_ns: int) -> NetworkInfo:
         edges=edges,
         edge_lengths=lengths,
         edge_nodes=edge_nodes,
+        edge_speeds=edge_speeds,
         bounds=(xmin, ymin, xmax, ymax),
         fringe_in=tuple(sorted(set(fringe_in))),
         fringe_out=tuple(sorted(set(fringe_out))),

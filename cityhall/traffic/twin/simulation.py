@@ -19,6 +19,7 @@ from .sumo import binary
 
 STEP_S = 1
 TELEPORT_S = 300
+LINK_SAMPLE_S = 10
 
 
 @dataclass
@@ -30,6 +31,7 @@ class Scenario:
     end: int  # last departure time; the run goes on until the network is empty (max 3 × end)
     seed: int = 1
     offline: frozenset[str] = frozenset()  # controllers that do not answer
+    until_evs_arrive: bool = False  # stop once every emergency vehicle has arrived (the run pages)
 
 
 @dataclass
@@ -52,6 +54,7 @@ class EvTrace:
     stopped_s: int = 0
     junctions: dict[str, JunctionPass] = field(default_factory=dict)
     positions: list[tuple[int, float, float, float]] = field(default_factory=list)  # t, x, y, speed
+    link_speeds: dict[str, float] = field(default_factory=dict)  # km/h on each link while it drove
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -66,8 +69,7 @@ class RunResult:
     strategy: str
     seed: int
     evs: dict[str, EvTrace]
-    others_mean_time_loss: float
-    others_arrived: int
+    others_time_loss: dict[str, float]  # vehicle -> time loss (s), every other vehicle that arrived
     decision_ms: list[float]
     steps: int
     wall_s: float
@@ -82,6 +84,22 @@ class RunResult:
             return 0.0
         ordered = sorted(self.decision_ms)
         return ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
+
+    @property
+    def others_mean_time_loss(self) -> float:
+        return statistics.fmean(self.others_time_loss.values()) if self.others_time_loss else 0.0
+
+    @property
+    def others_arrived(self) -> int:
+        return len(self.others_time_loss)
+
+    def others_delay_change(self, base: RunResult) -> float | None:
+        """Mean time loss of the other vehicles that arrived in both runs, relative to ``base``."""
+        common = [v for v in base.others_time_loss if v in self.others_time_loss]
+        before = sum(base.others_time_loss[v] for v in common)
+        if not before:
+            return None
+        return sum(self.others_time_loss[v] for v in common) / before - 1
 
     @property
     def realtime_factor(self) -> float:
@@ -135,14 +153,13 @@ def run(
         finally:
             traci.close()
         wall = time.perf_counter() - started
-        others, arrived = _others_time_loss(tripinfo, set(scenario.ev_routes))
+        others = _others_time_loss(tripinfo, set(scenario.ev_routes))
     evs, decision_ms, steps, violations = result
     return RunResult(
         strategy=strategy_name,
         seed=scenario.seed,
         evs=evs,
-        others_mean_time_loss=others,
-        others_arrived=arrived,
+        others_time_loss=others,
         decision_ms=decision_ms,
         steps=steps,
         wall_s=wall,
@@ -164,6 +181,7 @@ def _loop(traci, scenario: Scenario, info: NetworkInfo, strategy, *, monitor: bo
     decision_ms: list[float] = []
     hard_end = max(3 * scenario.end, scenario.end + 900)
     lane_of = {t: s.incoming for t, s in info.signals.items()}
+    speed_samples: dict[str, list[float]] = {}
     last_speed: dict[str, float] = {}
     now = 0
     while True:
@@ -217,12 +235,29 @@ def _loop(traci, scenario: Scenario, info: NetworkInfo, strategy, *, monitor: bo
             if trace:
                 x, y = traci.vehicle.getPosition(vid)
                 ev.positions.append((now, round(x, 1), round(y, 1), round(speed, 2)))
+                if now % LINK_SAMPLE_S == 0:
+                    _sample_links(traci, info, speed_samples)
+        if scenario.until_evs_arrive and all(ev.arrive is not None for ev in evs.values()):
+            break
         if now >= scenario.end and traci.simulation.getMinExpectedNumber() == 0:
             break
         if now >= hard_end:
             break
     violations = [v for m in monitors.values() for v in m.violations]
+    if speed_samples:
+        means = {e: round(sum(v) / len(v) * 3.6, 1) for e, v in speed_samples.items()}
+        for ev in evs.values():
+            ev.link_speeds = means
     return evs, decision_ms, now, violations
+
+
+def _sample_links(traci, info: NetworkInfo, samples: dict[str, list[float]]) -> None:
+    """Each link's mean speed now (its limit when empty), as the detectors would report it."""
+    for edge in info.edges:
+        if traci.edge.getLastStepVehicleNumber(edge):
+            samples.setdefault(edge, []).append(traci.edge.getLastStepMeanSpeed(edge))
+        else:
+            samples.setdefault(edge, []).append(info.edge_speeds.get(edge, 13.89))
 
 
 def _note(ev: EvTrace, obs: Observation, calls, controllers, offline, now: int) -> None:
@@ -254,11 +289,11 @@ def _note(ev: EvTrace, obs: Observation, calls, controllers, offline, now: int) 
                     jp.action = "early_green"
 
 
-def _others_time_loss(tripinfo: Path, evs: set[str]) -> tuple[float, int]:
-    losses = []
+def _others_time_loss(tripinfo: Path, evs: set[str]) -> dict[str, float]:
+    losses: dict[str, float] = {}
     for _event, elem in ET.iterparse(tripinfo):  # noqa: S314 - our own SUMO output
         if elem.tag == "tripinfo":
             if elem.get("id") not in evs:
-                losses.append(float(elem.get("timeLoss", 0)))
+                losses[elem.get("id")] = float(elem.get("timeLoss", 0))
             elem.clear()
-    return (statistics.fmean(losses) if losses else 0.0), len(losses)
+    return losses
