@@ -43,8 +43,8 @@ class SignalController(models.Model):
     code = models.CharField(_("코드"), max_length=170, unique=True)
     tls_id = models.CharField(_("신호 ID"), max_length=100)
     name = models.CharField(_("교차로명"), max_length=100)
-    x = models.FloatField(_("X(m)"), default=0)
-    y = models.FloatField(_("Y(m)"), default=0)
+    x = models.IntegerField(_("X(m)"), default=0)
+    y = models.IntegerField(_("Y(m)"), default=0)
     link_count = models.PositiveSmallIntegerField(_("연결 수"), default=0)
     online = models.BooleanField(_("온라인"), default=True)
 
@@ -99,12 +99,16 @@ class EmergencyRun(models.Model):
         _("상태"), max_length=12, choices=RunStatus.choices, default=RunStatus.REQUESTED
     )
     seed = models.PositiveIntegerField(_("난수 시드"), default=1)
-    travel_time_s = models.FloatField(_("통행시간(초)"), null=True, blank=True)
-    baseline_travel_time_s = models.FloatField(_("우선신호 없을 때(초)"), null=True, blank=True)
+    travel_time_s = models.PositiveIntegerField(_("통행시간(초)"), null=True, blank=True)
+    baseline_travel_time_s = models.PositiveIntegerField(_("우선신호 없을 때(초)"), null=True, blank=True)
     stops = models.PositiveSmallIntegerField(_("정지 횟수"), null=True, blank=True)
     baseline_stops = models.PositiveSmallIntegerField(_("우선신호 없을 때 정지"), null=True, blank=True)
-    decision_p99_ms = models.FloatField(_("판단 시간 p99(ms)"), null=True, blank=True)
-    others_delay_change = models.FloatField(_("다른 차량 지체 변화"), null=True, blank=True)
+    decision_p99_ms = models.DecimalField(
+        _("판단 시간 p99(ms)"), max_digits=9, decimal_places=3, null=True, blank=True
+    )
+    others_delay_change = models.DecimalField(
+        _("다른 차량 지체 변화"), max_digits=8, decimal_places=4, null=True, blank=True
+    )
     warnings = models.JSONField(_("경고"), default=list, blank=True)
     positions = models.JSONField(_("위치 기록"), default=list, blank=True)
     link_speeds = models.JSONField(_("링크 속도(km/h)"), default=dict, blank=True)

@@ -5,6 +5,7 @@ emergency-vehicle preemption runs (request, simulate, hand over) and benchmark r
 from __future__ import annotations
 
 import threading
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -68,8 +69,8 @@ def _register_network(*, code: str, name: str, source: str, path: Path, actor: A
             code=f"{code}-{tls_id}"[:170],
             tls_id=tls_id,
             name=f"{label} {tls_id}",
-            x=signal.x,
-            y=signal.y,
+            x=round(signal.x),
+            y=round(signal.y),
             link_count=signal.link_count,
         )
         for tls_id, signal in sorted(info.signals.items())
@@ -291,13 +292,13 @@ def emergency_run_simulate(*, run: EmergencyRun, actor: Actor) -> EmergencyRun:
             )
             for n, jp in enumerate(trace.junctions.values())
         )
-        run.travel_time_s = trace.travel_time
-        run.baseline_travel_time_s = base.evs["ev"].travel_time
+        run.travel_time_s = _whole(trace.travel_time)
+        run.baseline_travel_time_s = _whole(base.evs["ev"].travel_time)
         run.stops = trace.stops
         run.baseline_stops = base.evs["ev"].stops
-        run.decision_p99_ms = round(result.decision_p99_ms, 3)
+        run.decision_p99_ms = Decimal(f"{result.decision_p99_ms:.3f}")
         change = result.others_delay_change(base)
-        run.others_delay_change = None if change is None else round(change, 4)
+        run.others_delay_change = None if change is None else Decimal(f"{change:.4f}")
         run.warnings = trace.warnings
         run.link_speeds = trace.link_speeds
         run.demand_veh_h = run_demand(run)
@@ -313,6 +314,10 @@ def emergency_run_simulate(*, run: EmergencyRun, actor: Actor) -> EmergencyRun:
             after={"status": run.status, "travel_time_s": run.travel_time_s},
         )
     return run
+
+
+def _whole(seconds: float | None) -> int | None:
+    return None if seconds is None else round(seconds)
 
 
 def _rel(t: float | None) -> float | None:
