@@ -111,6 +111,7 @@ class EmergencyRun(models.Model):
     )
     warnings = models.JSONField(_("경고"), default=list, blank=True)
     positions = models.JSONField(_("위치 기록"), default=list, blank=True)
+    commands = models.JSONField(_("신호 명령"), default=list, blank=True)
     link_speeds = models.JSONField(_("링크 속도(km/h)"), default=dict, blank=True)
     demand_veh_h = models.PositiveIntegerField(_("배경 교통량(대/시)"), null=True, blank=True)
     requested_by = models.ForeignKey(

@@ -301,6 +301,9 @@ def emergency_run_simulate(*, run: EmergencyRun, actor: Actor) -> EmergencyRun:
         run.others_delay_change = None if change is None else Decimal(f"{change:.4f}")
         run.warnings = trace.warnings
         run.link_speeds = trace.link_speeds
+        run.commands = [
+            [round(t - RUN_DEPART_S), tls, event, int(phase)] for t, tls, event, phase in result.commands
+        ]
         run.demand_veh_h = run_demand(run)
         run.positions = [[round(t - RUN_DEPART_S), x, y, v] for t, x, y, v in trace.positions]
         run.status = RunStatus.COMPLETED if trace.travel_time is not None else RunStatus.FAILED

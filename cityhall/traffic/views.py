@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cityhall.core import params
@@ -21,6 +22,14 @@ from cityhall.core.services import RecordInvalid
 from . import selectors, services
 from .forms import PlanForm, RunForm
 from .selectors import TRAFFIC_STAFF
+
+COMMAND_LABELS = {
+    "truncate": _l("녹색 조기 종료 (최소녹색 뒤)"),
+    "skip_to": _l("현시 건너뛰어 우선 현시로"),
+    "hold": _l("우선 현시 녹색 유지"),
+    "release": _l("우선 해제, 연동 복귀"),
+    "max_hold": _l("최대 유지시간 도달"),
+}
 
 
 def _network(request):
@@ -97,6 +106,10 @@ def run(request, pk: int):
             "network": obj.network,
             "drawing": selectors.drawing(obj.network, obj),
             "junctions": list(obj.junctions.all()),
+            "commands": [
+                {"t": t, "tls": tls, "event": COMMAND_LABELS.get(event, event), "phase": phase + 1}
+                for t, tls, event, phase in obj.commands
+            ],
         },
     )
 

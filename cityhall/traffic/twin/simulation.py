@@ -74,6 +74,7 @@ class RunResult:
     steps: int
     wall_s: float
     violations: list[SafetyViolation]
+    commands: list[tuple[int, str, str, str]] = field(default_factory=list)  # t, signal, event, phase
 
     def ev_travel_times(self) -> dict[str, float]:
         return {v: t.travel_time for v, t in self.evs.items() if t.travel_time is not None}
@@ -154,7 +155,7 @@ def run(
             traci.close()
         wall = time.perf_counter() - started
         others = _others_time_loss(tripinfo, set(scenario.ev_routes))
-    evs, decision_ms, steps, violations = result
+    evs, decision_ms, steps, violations, commands = result
     return RunResult(
         strategy=strategy_name,
         seed=scenario.seed,
@@ -164,6 +165,7 @@ def run(
         steps=steps,
         wall_s=wall,
         violations=violations,
+        commands=commands,
     )
 
 
@@ -248,7 +250,8 @@ def _loop(traci, scenario: Scenario, info: NetworkInfo, strategy, *, monitor: bo
         means = {e: round(sum(v) / len(v) * 3.6, 1) for e, v in speed_samples.items()}
         for ev in evs.values():
             ev.link_speeds = means
-    return evs, decision_ms, now, violations
+    commands = sorted((t, tls, event, phase) for tls, c in controllers.items() for t, event, phase in c.log)
+    return evs, decision_ms, now, violations, commands
 
 
 def _sample_links(traci, info: NetworkInfo, samples: dict[str, list[float]]) -> None:
