@@ -4,12 +4,14 @@ emergency-vehicle preemption runs (request, simulate, hand over) and benchmark r
 
 from __future__ import annotations
 
+import os
+import tempfile
 import threading
 from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cityhall.core import audit
@@ -29,6 +31,7 @@ from .twin.sumo import SumoError
 
 # libsumo runs one simulation per process: runs queue here.
 _SIMULATION_LOCK = threading.Lock()
+SYNTHETIC_CODE = "synthetic-grid"
 RUN_DEPART_S = 120  # the emergency vehicle leaves after two minutes of background traffic
 RUN_DEMAND_S = 600
 
@@ -88,20 +91,26 @@ def _register_network(*, code: str, name: str, source: str, path: Path, actor: A
 
 
 def network_ensure_default(*, actor: Actor) -> TrafficNetwork:
-    """The active network; the synthetic 6 × 6 grid (모의) is built on first use."""
+    """The active network; the synthetic 6 × 6 grid (모의) is built on first use. Two first uses at
+    once register it once: the network code is unique and the loser reads the winner's."""
     network = selectors.active_network()
     if network is not None:
         return network
     path = twin_directory() / "default" / twin_network.NET_FILE
     if not path.exists():
-        twin_network.build_grid(path.parent)
-    return _register_network(
-        code="synthetic-grid",
-        name="모의 격자망 6×6 (스마트교차로 36개소)",
-        source=NetworkSource.SYNTHETIC,
-        path=path,
-        actor=actor,
-    )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=path.parent) as tmp:
+            os.replace(twin_network.build_grid(Path(tmp)), path)  # whole file or none
+    try:
+        return _register_network(
+            code=SYNTHETIC_CODE,
+            name="모의 격자망 6×6 (스마트교차로 36개소)",
+            source=NetworkSource.SYNTHETIC,
+            path=path,
+            actor=actor,
+        )
+    except IntegrityError:
+        return TrafficNetwork.objects.get(code=SYNTHETIC_CODE)
 
 
 def network_import_osm(*, osm_file: Path, actor: Actor, name: str = "") -> TrafficNetwork:
