@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import random
 import statistics
@@ -64,6 +65,7 @@ def compare(base: simulation.RunResult, other: simulation.RunResult) -> dict:
         "others_delay_change": None if others is None else round(others, 4),
         "ev_stops": round(statistics.fmean(e.stops for e in other.evs.values()), 2),
         "decision_p99_ms": round(other.decision_p99_ms, 4),
+        "decision_cpu_p99_ms": round(other.decision_cpu_p99_ms, 4),
         "ev_travel_time_s": {v: t1[v] for v in common},
         "ev_travel_time_none_s": {v: t0[v] for v in common},
         "violations": len(other.violations),
@@ -125,6 +127,7 @@ def measure(net: Path, *, levels, seeds, smoke: bool) -> dict:
                     "others_delay_change",
                     "ev_stops",
                     "decision_p99_ms",
+                    "decision_cpu_p99_ms",
                     "saving_captured",
                 )
             }
@@ -157,7 +160,7 @@ def twin_speed(net: Path, *, seconds: int) -> dict:
 def table(result: dict) -> str:
     lines = [
         "level     strategy    ev_travel_time_change [95%]      others_delay_change [95%]     stops  p99 ms"
-        "  captured",
+        " (cpu)  captured",
     ]
     for level, data in result["summary"].items():
         for s, d in data.items():
@@ -166,6 +169,7 @@ def table(result: dict) -> str:
                 f"{level:9} {s:11} {ev['median']:+.3f} [{ev['low']:+.3f}, {ev['high']:+.3f}]   "
                 f"{ot['median']:+.4f} [{ot['low']:+.4f}, {ot['high']:+.4f}]   "
                 f"{d['ev_stops']['median']:5.2f}  {d['decision_p99_ms']['median']:.3f}"
+                f" ({d['decision_cpu_p99_ms']['median']:.3f})"
                 f"  {d['saving_captured']['median'] if d['saving_captured']['median'] is not None else '-'}"
             )
     speed = result.get("twin_speed")
@@ -198,6 +202,7 @@ def main(argv: list[str]) -> int:
                 "levels": {k: LEVELS[k] for k in levels},
                 "network": "synthetic 6x6 grid, 36 signals, 400 m, 2 lanes (모의)",
                 "machine": f"{platform.machine()} {platform.python_version()}",
+                "load_average": [round(x, 2) for x in os.getloadavg()],
                 "wall_s": round(time.perf_counter() - started, 1),
             }
         )
@@ -209,8 +214,6 @@ def main(argv: list[str]) -> int:
             log(f"safety violations in {len(bad)} runs")
             return 1
     if args.save:
-        import os
-
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
         import django
 
