@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "cityhall.plans",
     "cityhall.budget",
     "cityhall.committees",
+    "cityhall.bookings",
+    "cityhall.notifications",
     "cityhall.facilities",
     "cityhall.telemetry",
     "cityhall.streetlights",
@@ -132,6 +134,26 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+
+# The office calendar (cityhall.core.deadlines): closure days beyond the national holidays,
+# "2026-12-31" or "2026-12-31:name", comma-separated.
+CITYHALL_EXTRA_HOLIDAYS = [d for d in os.environ.get("CITYHALL_EXTRA_HOLIDAYS", "").split(",") if d.strip()]
+
+# Notifications: e-mail through SMTP when CITYHALL_SMTP_HOST is set, otherwise written to files under the
+# data directory (nothing leaves the machine); text messages through CITYHALL_SMS_BACKEND (default: 모의).
+if os.environ.get("CITYHALL_SMTP_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["CITYHALL_SMTP_HOST"]
+    EMAIL_PORT = int(os.environ.get("CITYHALL_SMTP_PORT", "25"))
+    EMAIL_HOST_USER = os.environ.get("CITYHALL_SMTP_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("CITYHALL_SMTP_PASSWORD", "")
+    EMAIL_USE_TLS = os.environ.get("CITYHALL_SMTP_TLS") == "1"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = DATA_DIR / "mail"
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("CITYHALL_MAIL_FROM", "noreply@gimpo.go.kr")
+CITYHALL_SMS_BACKEND = os.environ.get("CITYHALL_SMS_BACKEND", "cityhall.notifications.sms.RecordingBackend")
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"

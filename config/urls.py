@@ -15,5 +15,7 @@ urlpatterns = [
     path("", include("cityhall.performance.urls")),
     path("streetlights/", include("cityhall.streetlights.urls")),
     path("traffic/", include("cityhall.traffic.urls")),
+    path("", include("cityhall.bookings.urls")),
+    path("", include("cityhall.notifications.urls")),
     path("", include("cityhall.core.urls")),
 ]

@@ -17,8 +17,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
+from cityhall.bookings.tests.test_pages import booking_sample
 from cityhall.budget.models import Program
 from cityhall.core.audit import Actor
+from cityhall.notifications.tests.test_pages import notification_sample
 from cityhall.organisation.models import Role
 from cityhall.organisation.services import workload_load_sample
 from cityhall.performance.services import performance_load_sample
@@ -162,6 +164,14 @@ PAGE_KINDS = [
         "streetlights:energy",
         "/streetlights/energy/?year=2024",
         "2024년 스마트가로등 전력 절감 보고",
+    ),
+    PageKind("booking resources", "bookings:resources", "/bookings/", "예약 현황"),
+    PageKind("notification outbox", "notifications:outbox", "/notifications/outbox/", "알림 발송함"),
+    PageKind(
+        "notification preferences",
+        "notifications:preferences",
+        "/notifications/preferences/",
+        "알림 수신 설정",
     ),
     PageKind("record types", "core:records", "/records/", "전체 기록"),
     PageKind("record list", "core:record_list", "/records/programs/", "사업"),
@@ -323,6 +333,8 @@ def scenario(site, make_user, monkeypatch):
         actor=system,
     )
     traffic_services.emergency_run_simulate(run=ev_run, actor=system)
+    booking_sample(actor=system)
+    notification_sample()
     return {
         "ev_run": ev_run.pk,
         "round": round_.pk,

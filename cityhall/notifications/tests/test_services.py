@@ -1,0 +1,169 @@
+"""notify(): rendering, the outbox, sending on commit, preferences, failures recorded — not raised."""
+
+import pytest
+from django.core import mail
+from django.db import transaction
+
+from cityhall.core.audit import Actor
+from cityhall.core.models import AuditEvent
+from cityhall.core.services import RecordInvalid
+from cityhall.notifications import selectors, services
+from cityhall.notifications.models import Notification
+
+ACTOR = Actor.system("test:notifications")
+CONTEXT = {"name": "홍길동", "title": "상담 예약이 확정되었습니다", "detail": "2025-10-10 10:00 <본관> & 2층"}
+
+
+def send(**kw):
+    args = {"template": "general/notice", "context": CONTEXT, "kind": "bookings", "actor": ACTOR}
+    args.update(kw)
+    return services.notify(**args)
+
+
+class Exploding:
+    """An e-mail backend whose server refuses everything."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("SMTP 서버가 응답하지 않습니다")
+
+
+def test_email_and_text_go_out_after_commit(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        rows = send(to_email="hong@example.kr", to_phone="010-1234-5678")
+        assert [r.status for r in rows] == ["pending", "pending"]
+        assert mail.outbox == []  # nothing leaves before the commit
+    assert len(callbacks) == 1
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.subject == "[김포시] 상담 예약이 확정되었습니다"
+    assert message.to == ["hong@example.kr"]
+    # plain text: no HTML escaping of what the caller passed
+    assert message.body == (
+        "홍길동님, 안녕하세요.\n\n상담 예약이 확정되었습니다\n"
+        "2025-10-10 10:00 <본관> & 2층\n\n김포시 기획조정실"
+    )
+    email, text = (Notification.objects.get(pk=r.pk) for r in rows)
+    assert (email.status, email.attempts, email.simulated) == ("sent", 1, False)
+    assert (text.status, text.attempts, text.simulated, text.recipient) == ("sent", 1, True, "01012345678")
+    assert text.body == "[김포시] 상담 예약이 확정되었습니다"
+    # audited without the address or the message
+    events = AuditEvent.objects.filter(record_type="notifications", record_id=email.pk).order_by("id")
+    assert [e.action for e in events] == ["create", "send"]
+    assert events[1].after["recipient"] == "ho***@example.kr" and "body" not in events[1].after
+
+
+def test_a_rolled_back_caller_sends_nothing(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(RuntimeError):
+            with transaction.atomic():
+                send(to_email="hong@example.kr")
+                raise RuntimeError("the caller's work failed")
+    assert mail.outbox == []
+    assert not Notification.objects.exists()
+
+
+def test_a_failing_server_is_recorded_and_retried(db, settings, django_capture_on_commit_callbacks):
+    settings.EMAIL_BACKEND = f"{__name__}.Exploding"
+    with django_capture_on_commit_callbacks(execute=True):
+        (row,) = send(to_email="hong@example.kr")  # no exception reaches the caller
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == ("failed", 1)
+    assert row.last_error == "ConnectionRefusedError: SMTP 서버가 응답하지 않습니다"
+    services.notifications_send_pending(actor=ACTOR)
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == ("failed", 2)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    services.notifications_send_pending(actor=ACTOR)
+    row.refresh_from_db()
+    assert (row.status, row.attempts, row.last_error) == ("sent", 3, "")
+    assert len(mail.outbox) == 1
+
+
+def test_gives_up_after_the_attempt_limit(db, settings, django_capture_on_commit_callbacks):
+    settings.EMAIL_BACKEND = f"{__name__}.Exploding"
+    with django_capture_on_commit_callbacks(execute=True):
+        (row,) = send(to_email="hong@example.kr")
+    for _ in range(5):
+        services.notifications_send_pending(actor=ACTOR)
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == ("failed", services.MAX_ATTEMPTS)
+
+
+def test_preferences_are_respected(db, make_user, django_capture_on_commit_callbacks):
+    user = make_user("citizen-1")
+    user.email = "citizen@example.kr"
+    user.save()
+    services.preference_set(user=user, kind="bookings", email=True, sms=False, actor=ACTOR)
+    with django_capture_on_commit_callbacks(execute=True):
+        email, text = send(user=user, to_phone="01098765432")
+    assert (email.recipient, Notification.objects.get(pk=email.pk).status) == ("citizen@example.kr", "sent")
+    assert (text.status, text.last_error) == ("skipped", "수신 설정에 따라 보내지 않았습니다.")
+    # other kinds are untouched
+    assert selectors.preferences_of(user)["reminders"] == {"email": True, "sms": True}
+    assert selectors.preferences_of(user)["bookings"] == {"email": True, "sms": False}
+
+
+def test_bad_addresses_become_failed_rows_not_errors(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        email, text = send(to_email="not-an-address", to_phone="02-123")
+    assert (email.status, email.attempts, email.last_error) == (
+        "failed",
+        0,
+        "이메일 주소 형식이 올바르지 않습니다.",
+    )
+    assert text.status == "failed" and "휴대전화 번호 형식" in text.last_error
+    assert services.notifications_send_pending(actor=ACTOR) == []  # nothing to retry: no attempt was made
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"kind": "gossip", "to_email": "a@example.kr"}, "kind", "알 수 없는 알림 종류"),
+        (
+            {"template": "../etc/passwd", "to_email": "a@example.kr"},
+            "template",
+            "서식 이름이 올바르지 않습니다",
+        ),
+        ({"template": "general/missing", "to_email": "a@example.kr"}, "template", "이메일 서식이 없습니다"),
+        ({"template": "general/missing", "to_phone": "01012345678"}, "template", "문자 서식이 없습니다"),
+        ({}, "to_email", "이메일 주소나 휴대전화 번호가 없습니다"),
+    ],
+)
+def test_programming_mistakes_are_refused(db, changes, field, message):
+    with pytest.raises(RecordInvalid) as exc:
+        send(**changes)
+    assert message in " ".join(exc.value.errors[field])
+    assert not Notification.objects.exists()
+
+
+def test_preference_bad_input(db, make_user):
+    with pytest.raises(RecordInvalid, match="알 수 없는 알림 종류"):
+        services.preference_set(user=make_user("x"), kind="nope", email=True, sms=True, actor=ACTOR)
+
+
+@pytest.mark.parametrize(
+    ("raw", "digits"),
+    [
+        ("010-1234-5678", "01012345678"),
+        ("010 1234 5678", "01012345678"),
+        ("+82 10-1234-5678", "01012345678"),
+        ("011-123-4567", "0111234567"),
+        ("02-123-4567", ""),
+        ("010-12", ""),
+        ("", ""),
+    ],
+)
+def test_normalize_phone(raw, digits):
+    assert services.normalize_phone(raw) == digits
+
+
+@pytest.mark.parametrize(
+    ("value", "masked"),
+    [("hong@example.kr", "ho***@example.kr"), ("01012345678", "010-****-5678"), ("x", "***")],
+)
+def test_mask_recipient(value, masked):
+    assert services.mask_recipient(value) == masked
