@@ -26,9 +26,9 @@ from cityhall.organisation.services import workload_load_sample
 from cityhall.performance.services import performance_load_sample
 from cityhall.pledges import services as pledges
 from cityhall.streetlights.registry.services import registry_build_from_seed
-from cityhall.traffic import services as traffic_services
 from cityhall.streetlights.repairs.services import repair_order_open
 from cityhall.streetlights.tests.test_live_pages import put_state
+from cityhall.traffic import services as traffic_services
 
 from .browser import (  # noqa: F401 - the fixtures register by being imported
     PASSWORD,
