@@ -41,3 +41,4 @@ def test_editor_follows_an_emergency_run_on_the_map(page, site, make_user, setti
     expect(rows.first).to_contain_text("A2")
     expect(page.get_by_test_id("ev-route")).to_be_attached()
     expect(page.get_by_test_id("ev-marker")).to_be_attached()
+    expect(page.get_by_test_id("commands")).to_contain_text("우선 현시 녹색 유지")

@@ -225,3 +225,27 @@ def test_cli_export_scenario(tmp_path, capsys):
         "scenario.sumocfg",
         "signal-plans.add.xml",
     ]
+
+
+def test_benchmark_page_shows_the_saved_result(db, client, roles):
+    def stat(median, low, high):
+        return {"median": median, "low": low, "high": high, "n": 5}
+
+    strategy = {
+        "ev_travel_time_change": stat(-0.456, -0.579, -0.425),
+        "others_delay_change": stat(0.0094, 0.0073, 0.0172),
+        "ev_stops": stat(0.0, 0.0, 0.33),
+        "decision_p99_ms": stat(0.122, 0.1, 0.2),
+    }
+    services.benchmark_save(
+        result={
+            "summary": {"peak": {"naive": strategy, "predictive": strategy}},
+            "seeds": [1, 2],
+            "sumo": "1.28.0",
+        },
+        smoke=False,
+    )
+    client.force_login(roles["viewer"])
+    page = client.get(reverse("traffic:benchmark")).content.decode()
+    assert "-0.456 [-0.579, -0.425]" in page
+    assert 'width="137"' in page  # the bar: 0.456 × 300
