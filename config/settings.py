@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "cityhall.committees",
     "cityhall.bookings",
     "cityhall.notifications",
+    "cityhall.documents",
     "cityhall.facilities",
     "cityhall.telemetry",
     "cityhall.streetlights",
@@ -154,6 +155,9 @@ else:
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("CITYHALL_MAIL_FROM", "noreply@gimpo.go.kr")
 CITYHALL_SMS_BACKEND = os.environ.get("CITYHALL_SMS_BACKEND", "cityhall.notifications.sms.RecordingBackend")
+
+# The address the public reaches the site at, printed on certificates for their verification URL.
+CITYHALL_PUBLIC_URL = os.environ.get("CITYHALL_PUBLIC_URL", "")
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"

@@ -17,5 +17,6 @@ urlpatterns = [
     path("traffic/", include("cityhall.traffic.urls")),
     path("", include("cityhall.bookings.urls")),
     path("", include("cityhall.notifications.urls")),
+    path("", include("cityhall.documents.urls")),
     path("", include("cityhall.core.urls")),
 ]

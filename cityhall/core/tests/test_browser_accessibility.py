@@ -20,6 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from cityhall.bookings.tests.test_pages import booking_sample
 from cityhall.budget.models import Program
 from cityhall.core.audit import Actor
+from cityhall.documents.tests.test_pages import certificate_sample
 from cityhall.notifications.tests.test_pages import notification_sample
 from cityhall.organisation.models import Role
 from cityhall.organisation.services import workload_load_sample
@@ -172,6 +173,30 @@ PAGE_KINDS = [
         "notifications:preferences",
         "/notifications/preferences/",
         "알림 수신 설정",
+    ),
+    PageKind("verify", "documents:verify", "/verify/", "증명서 진위 확인", who="anonymous"),
+    PageKind(
+        "verify with errors",
+        "documents:verify",
+        "/verify/?code=1234",
+        "증명서 진위 확인",
+        who="anonymous",
+        status=400,
+    ),
+    PageKind(
+        "verified certificate",
+        "documents:verify_result",
+        "/verify/{certificate}/",
+        "증명서 진위 확인",
+        who="anonymous",
+    ),
+    PageKind(
+        "invalid certificate",
+        "documents:verify_result",
+        "/verify/ABCD-EFGH-JKMN-PQRS/",
+        "증명서 진위 확인",
+        who="anonymous",
+        status=404,
     ),
     PageKind("record types", "core:records", "/records/", "전체 기록"),
     PageKind("record list", "core:record_list", "/records/programs/", "사업"),
@@ -335,10 +360,12 @@ def scenario(site, make_user, monkeypatch):
     traffic_services.emergency_run_simulate(run=ev_run, actor=system)
     booking_sample(actor=system)
     notification_sample()
+    certificate = certificate_sample()
     return {
         "ev_run": ev_run.pk,
         "round": round_.pk,
         "repair": repair.number,
+        "certificate": certificate.code,
         "program": Program.objects.get(code="smart-city-p1").pk,
     }
 

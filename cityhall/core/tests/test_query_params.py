@@ -196,7 +196,7 @@ def parses(param: params.Param, raw: str) -> bool:
 
 
 # Parameters whose values a view checks beyond their declaration (the department's own groups).
-CHECKED_BY_VIEW = {("organisation:department", "group")}
+CHECKED_BY_VIEW = {("organisation:department", "group"), ("documents:verify", "code")}
 
 
 # -- pages ---------------------------------------------------------------------------------------------
