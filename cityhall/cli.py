@@ -233,6 +233,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from benchmarks.evp import main as evp_main  # type: ignore[import-not-found]
 
         return evp_main(args.rest[1:])
+    if args.rest[:1] == ["shared"]:  # the shared parts per call: benchmarks/shared_parts.py
+        from benchmarks.shared_parts import main as shared_main  # type: ignore[import-not-found]
+
+        return shared_main(args.rest[1:])
     if args.rest[:1] == ["pagination"]:  # API list pages by page size: benchmarks/pagination.py
         from benchmarks.pagination import main as pagination_main  # type: ignore[import-not-found]
 

@@ -158,6 +158,9 @@ CITYHALL_SMS_BACKEND = os.environ.get("CITYHALL_SMS_BACKEND", "cityhall.notifica
 
 # The address the public reaches the site at, printed on certificates for their verification URL.
 CITYHALL_PUBLIC_URL = os.environ.get("CITYHALL_PUBLIC_URL", "")
+# How many reverse proxies stand before the application (their X-Forwarded-For entries name the
+# client): per-address limits such as the certificate lookups count the real client, not the proxy.
+CITYHALL_PROXY_COUNT = int(os.environ.get("CITYHALL_PROXY_COUNT", "0"))
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"

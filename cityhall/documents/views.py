@@ -2,6 +2,7 @@
 items masked), or one answer — 유효하지 않은 인증번호 — for every code that is not a valid certificate.
 Lookups are limited per address (``VERIFY_LIMIT`` per ``VERIFY_WINDOW`` seconds)."""
 
+from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,8 +18,19 @@ VERIFY_WINDOW = 600
 CODE = params.Text(label=gettext_lazy("인증번호"), max_length=40)
 
 
+def client_address(request) -> str:
+    """The caller's address: REMOTE_ADDR, or behind ``CITYHALL_PROXY_COUNT`` reverse proxies the address
+    the outermost of them saw (that many entries from the end of X-Forwarded-For, which the client
+    cannot forge past our own proxies)."""
+    proxies = getattr(settings, "CITYHALL_PROXY_COUNT", 0)
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+    if proxies and len(forwarded) >= proxies:
+        return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def _over_limit(request) -> bool:
-    key = f"documents:verify:{request.META.get('REMOTE_ADDR', '')}"
+    key = f"documents:verify:{client_address(request)}"
     cache.add(key, 0, VERIFY_WINDOW)
     try:
         count = cache.incr(key)

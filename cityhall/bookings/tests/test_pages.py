@@ -43,3 +43,22 @@ def test_anonymous_and_roleless_are_refused(client, make_user, slot):
     assert client.get("/bookings/").status_code == 302
     client.force_login(make_user("bookings-nobody"))
     assert client.get("/bookings/").status_code == 403
+
+
+def test_the_page_costs_the_same_queries_for_more_slots(
+    client, make_user, slot, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(make_user("bookings-director", Role.DIRECTOR))
+    with CaptureQueriesContext(connection) as few:
+        client.get("/bookings/")
+    resource = slot.resource
+    for day in range(2, 8):
+        start = slot.starts_at + dt.timedelta(days=day)
+        bookings.slot_create(
+            resource=resource, starts_at=start, ends_at=start + dt.timedelta(hours=1), capacity=3, actor=ACTOR
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get("/bookings/").status_code == 200

@@ -71,3 +71,18 @@ def test_lookups_are_limited(client, cert, monkeypatch):
     response = client.get(f"/verify/{cert.code}/")
     assert response.status_code == 429
     assert "조회가 너무 많습니다" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, "203.0.113.9", "127.0.0.1"),  # no proxy configured: the header is ignored
+        (1, "203.0.113.9", "203.0.113.9"),
+        (1, "6.6.6.6, 203.0.113.9", "203.0.113.9"),  # a forged first entry does not count
+        (2, "203.0.113.9", "127.0.0.1"),  # fewer entries than proxies: the header is not trusted
+    ],
+)
+def test_client_address_behind_proxies(rf, settings, proxies, forwarded, expected):
+    settings.CITYHALL_PROXY_COUNT = proxies
+    request = rf.get("/verify/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR="127.0.0.1")
+    assert views.client_address(request) == expected

@@ -167,3 +167,37 @@ def test_normalize_phone(raw, digits):
 )
 def test_mask_recipient(value, masked):
     assert services.mask_recipient(value) == masked
+
+
+class FailingGateway:
+    """A carrier gateway that is down."""
+
+    def send(self, phone, text):
+        raise TimeoutError("문자 중계 서버 응답 없음")
+
+
+class CountingGateway:
+    sent: list = []
+
+    def send(self, phone, text):
+        from cityhall.notifications.sms import SmsResult
+
+        CountingGateway.sent.append((phone, text))
+        return SmsResult(simulated=False, reference="gw-1")
+
+
+def test_the_sms_backend_comes_from_the_setting(db, settings, django_capture_on_commit_callbacks):
+    settings.CITYHALL_SMS_BACKEND = f"{__name__}.FailingGateway"
+    with django_capture_on_commit_callbacks(execute=True):
+        (row,) = send(to_phone="010-2222-3333")
+    row.refresh_from_db()
+    assert (row.status, row.attempts, row.last_error) == (
+        "failed",
+        1,
+        "TimeoutError: 문자 중계 서버 응답 없음",
+    )
+    settings.CITYHALL_SMS_BACKEND = f"{__name__}.CountingGateway"
+    services.notifications_send_pending(actor=ACTOR)
+    row.refresh_from_db()
+    assert (row.status, row.simulated) == ("sent", False)
+    assert CountingGateway.sent == [("01022223333", "[김포시] 상담 예약이 확정되었습니다")]
