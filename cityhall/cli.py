@@ -278,6 +278,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from benchmarks.events import main as events_main  # type: ignore[import-not-found]
 
         return events_main(args.rest[1:])
+    if args.rest[:1] == ["evp"]:  # emergency-vehicle preemption in the traffic twin: benchmarks/evp.py
+        from benchmarks.evp import main as evp_main  # type: ignore[import-not-found]
+
+        return evp_main(args.rest[1:])
     if args.rest[:1] == ["shared"]:  # the shared parts per call: benchmarks/shared_parts.py
         from benchmarks.shared_parts import main as shared_main  # type: ignore[import-not-found]
 
@@ -329,6 +333,43 @@ def cmd_pb(args: argparse.Namespace) -> int:
         for row in part["projects"]:
             mark = "●" if row["won"] else "○"
             print(f"{mark} {row['rank']:>3} #{row['number']} {row['title']} — {row['explanation']}")
+
+
+def cmd_traffic(args: argparse.Namespace) -> int:
+    """``cityhall traffic import-osm FILE`` / ``export-scenario DIR``."""
+    from cityhall.core.audit import Actor
+    from cityhall.core.services import RecordInvalid
+
+    if args.action == "import-osm":
+        from cityhall.traffic.services import network_import_osm
+
+        _migrate()
+        try:
+            network = network_import_osm(osm_file=Path(args.path), actor=Actor.system("command:traffic"))
+        except RecordInvalid as exc:
+            _print_errors(exc.messages)
+            return 1
+        print(f"도로망 '{network.name}'을(를) 만들었습니다: 신호제어기 {network.controllers.count()}개소")
+        return 0
+    from cityhall.traffic.twin import network as twin_network
+    from cityhall.traffic.twin import scenario as twin_scenario
+    from cityhall.traffic.twin.sumo import SumoError
+
+    out = Path(args.path)
+    try:
+        net = twin_network.build_grid(out / "build")
+        sc = twin_scenario.build(net, level=args.level, seed=args.seed)
+        files = twin_scenario.export(sc, out)
+    except (SumoError, ValueError) as exc:
+        _print_errors([str(exc)])
+        return 1
+    (out / "build" / twin_network.NET_FILE).unlink(missing_ok=True)
+    (out / "build").rmdir()
+    print(
+        f"{out}에 시나리오를 썼습니다: {', '.join(f.name for f in files)} "
+        f"(모의 격자망, {args.level}, seed {args.seed})"
+    )
+    print(f"다시 돌리기: sumo -c {out / 'scenario.sumocfg'}")
     return 0
 
 
@@ -494,6 +535,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", help="export: 저장할 .pb 파일")
     p.add_argument("--json", action="store_true", help="results: JSON으로")
     p.set_defaults(func=cmd_pb)
+    p = sub.add_parser("traffic", help="교통 디지털트윈: OSM 도로망 가져오기, 시나리오 내보내기")
+    p.add_argument("action", choices=["import-osm", "export-scenario"])
+    p.add_argument("path", help="import-osm: OSM 파일, export-scenario: 쓸 폴더")
+    p.add_argument("--level", default="peak", choices=["off_peak", "peak"])
+    p.add_argument("--seed", type=int, default=1)
+    p.set_defaults(func=cmd_traffic)
 
     p = sub.add_parser("simulate", help="현장 장치를 MQTT로 모의합니다 (데이터에 '모의' 표시)")
     p.add_argument("system", choices=["streetlights"], help="모의할 시스템 (streetlights: 스마트가로등)")

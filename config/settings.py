@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "cityhall.gis",
     "cityhall.telemetry",
     "cityhall.streetlights",
+    "cityhall.traffic",
     "cityhall.pledges",
     "cityhall.participation",
     "cityhall.performance",

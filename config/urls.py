@@ -24,6 +24,7 @@ urlpatterns = [
     path("gis/", include("cityhall.gis.urls")),
     path("gis/ogc/", include("cityhall.gis.ogc_urls")),
     path("cctv/", include("cityhall.cctv.urls")),
+    path("traffic/", include("cityhall.traffic.urls")),
     path("", include("cityhall.bookings.urls")),
     path("", include("cityhall.notifications.urls")),
     path("", include("cityhall.documents.urls")),

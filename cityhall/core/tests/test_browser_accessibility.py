@@ -42,6 +42,7 @@ from cityhall.reform import services as reform
 from cityhall.streetlights.registry.services import registry_build_from_seed
 from cityhall.streetlights.repairs.services import repair_order_open
 from cityhall.streetlights.tests.test_live_pages import put_state
+from cityhall.traffic import services as traffic_services
 
 from .browser import (  # noqa: F401 - the fixtures register by being imported
     PASSWORD,
@@ -361,6 +362,11 @@ PAGE_KINDS = [
     PageKind("cctv video", "cctv:video_request", "/cctv/video-requests/{cctv_video}/", CCTV_VIDEO_NUMBER),
     PageKind("cctv sites", "cctv:site_ranking", "/cctv/sites/ranking/", "CCTV 신규 설치 후보지 순위"),
     PageKind("repair orders", "streetlights:repairs", "/streetlights/repairs/", "보수 요청"),
+    PageKind("traffic twin", "traffic:overview", "/traffic/", "교통 디지털트윈 모의"),
+    PageKind("emergency runs", "traffic:runs", "/traffic/runs/", "긴급차량 우선신호 모의"),
+    PageKind("emergency run", "traffic:run", "/traffic/runs/{ev_run}/", "김포119-구급1 · 심정지 (모의) 모의"),
+    PageKind("signal plan", "traffic:plan", "/traffic/plans/C2/", "신호 운영계획 · 모의 교차로 C2 모의"),
+    PageKind("preemption benchmark", "traffic:benchmark", "/traffic/benchmark/", "우선신호 성능 비교 모의"),
     PageKind("repair order", "streetlights:repair", "/streetlights/repairs/{repair}/", "{repair} 램프 고장"),
     PageKind("new repair order", "streetlights:repair_new", "/streetlights/repairs/new/", "보수 요청 접수"),
     PageKind(
@@ -797,6 +803,15 @@ def scenario(site, make_user, monkeypatch):
     reform.samples_load(actor=system)
     cctv_event = cctv_scenario_event()
     cctv_video = cctv_scenario_video()
+    ev_run = traffic_services.emergency_run_request(
+        unit="김포119-구급1",
+        vehicle_type="ambulance",
+        incident="심정지 (모의)",
+        origin="left2A2",
+        destination="F2right2",
+        actor=system,
+    )
+    traffic_services.emergency_run_simulate(run=ev_run, actor=system)
     booking_sample(actor=system)
     notification_sample()
     certificate = certificate_sample()
@@ -806,6 +821,7 @@ def scenario(site, make_user, monkeypatch):
         "consultation": consultation.code,
         "cctv_event": cctv_event,
         "cctv_video": cctv_video,
+        "ev_run": ev_run.pk,
         "round": round_.pk,
         "repair": repair.number,
         "certificate": certificate.code,

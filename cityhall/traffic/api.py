@@ -1,0 +1,240 @@
+"""Traffic twin API under ``/api/v1/traffic/``: emergency runs (request → simulated outcome, list,
+get), regional hand-over from a neighbouring city's system, signal plans (get, change) and
+controllers' online state. Thin: services check, validate (422 with loc/msg) and audit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from ninja import Field, Router, Schema, Status
+from pydantic import ConfigDict
+
+from cityhall.core.audit import Actor
+from cityhall.core.permissions import has_permission, require_role
+
+from . import selectors, services
+from .models import EmergencyRun
+from .selectors import TRAFFIC_STAFF
+
+router = Router(tags=["교통 디지털트윈"])
+
+
+class Body(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RunIn(Body):
+    unit: str = Field(description="출동 차량 (예: 김포119-구급1)")
+    vehicle_type: str = Field(description="ambulance / fire / police")
+    incident: str
+    route: list[str] | None = Field(None, description="배차 경로 (링크 ID 목록)")
+    origin: str = Field("", description="경로 대신 출발 링크")
+    destination: str = Field("", description="경로 대신 도착 링크")
+    strategy: str = Field("predictive", description="predictive / naive / none")
+
+
+class HandoverIn(Body):
+    agency: str = Field(description="인계하는 기관 (예: 경기도 긴급차량 우선신호 시스템)")
+    unit: str
+    vehicle_type: str
+    incident: str
+    entry_edge: str = Field(description="우리 도로망에 들어오는 경계 링크")
+    destination: str
+
+
+class JunctionOut(Schema):
+    tls_id: str
+    action: str
+    first_call_s: float | None
+    green_by_s: float | None
+    predicted_arrival_s: float | None
+    arrived_s: float | None
+    stopped: bool
+
+
+class RunOut(Schema):
+    id: int
+    unit: str
+    vehicle_type: str
+    incident: str
+    strategy: str
+    status: str
+    route: list[str]
+    travel_time_s: float | None
+    baseline_travel_time_s: float | None
+    ev_travel_time_change: float | None
+    stops: int | None
+    decision_p99_ms: float | None
+    others_delay_change: float | None
+    warnings: list[str]
+    handed_over_from: str
+    synthetic: bool
+    requested_at: datetime
+    junctions: list[JunctionOut]
+    handover_out: dict | None = Field(None, description="경계를 넘어 이웃 시스템에 넘길 정보")
+
+
+class PhaseIn(Body):
+    state: str
+    duration: int
+    kind: str
+    min_green: int | None = None
+
+
+class PlanIn(Body):
+    cycle_s: int
+    offset_s: int
+    phases: list[PhaseIn]
+
+
+class PlanOut(Schema):
+    tls_id: str
+    cycle_s: int
+    offset_s: int
+    phases: list[dict]
+    online: bool
+
+
+class OnlineIn(Body):
+    online: bool
+
+
+def _run_out(run: EmergencyRun) -> dict:
+    last = run.route[-1] if run.route else ""
+    from pathlib import Path
+
+    from .twin.network import read_network
+
+    info = read_network(Path(run.network.path))
+    leaves = last in info.fringe_out
+    return {
+        "id": run.pk,
+        "unit": run.unit,
+        "vehicle_type": run.vehicle_type,
+        "incident": run.incident,
+        "strategy": run.strategy,
+        "status": run.status,
+        "route": run.route,
+        "travel_time_s": run.travel_time_s,
+        "baseline_travel_time_s": run.baseline_travel_time_s,
+        "ev_travel_time_change": None if run.change is None else round(run.change, 4),
+        "stops": run.stops,
+        "decision_p99_ms": run.decision_p99_ms,
+        "others_delay_change": run.others_delay_change,
+        "warnings": run.warnings,
+        "handed_over_from": run.handed_over_from,
+        "synthetic": run.network.synthetic,
+        "requested_at": run.requested_at,
+        "junctions": [
+            {
+                "tls_id": j.tls_id,
+                "action": j.action,
+                "first_call_s": j.first_call_s,
+                "green_by_s": j.green_by_s,
+                "predicted_arrival_s": j.predicted_arrival_s,
+                "arrived_s": j.arrived_s,
+                "stopped": j.stopped,
+            }
+            for j in run.junctions.all()
+        ],
+        "handover_out": (
+            {"unit": run.unit, "exit_edge": last, "vehicle_type": run.vehicle_type, "incident": run.incident}
+            if leaves
+            else None
+        ),
+    }
+
+
+def _staff(request) -> Actor:
+    require_role(request.user)
+    if not has_permission(request.user, TRAFFIC_STAFF):
+        raise PermissionDenied("스마트도시과 편집자·관리자만 할 수 있습니다.")
+    return Actor.for_user(request.user)
+
+
+@router.post("/runs", response={201: RunOut, 422: dict}, summary="긴급차량 우선신호 요청 (디지털트윈 모의)")
+def run_request(request, body: RunIn):
+    actor = _staff(request)
+    run = services.emergency_run_request(actor=actor, **body.model_dump())
+    run = services.emergency_run_simulate(run=run, actor=actor)
+    return Status(201, _run_out(selectors.run(run.pk)))
+
+
+@router.post(
+    "/handover", response={201: RunOut, 422: dict}, summary="광역 연계: 이웃 시스템이 넘기는 긴급차량 받기"
+)
+def handover(request, body: HandoverIn):
+    actor = _staff(request)
+    run = services.emergency_run_request(
+        actor=actor,
+        unit=body.unit,
+        vehicle_type=body.vehicle_type,
+        incident=body.incident,
+        origin=body.entry_edge,
+        destination=body.destination,
+        handed_over_from=body.agency,
+    )
+    run = services.emergency_run_simulate(run=run, actor=actor)
+    return Status(201, _run_out(selectors.run(run.pk)))
+
+
+@router.get("/runs", response=list[RunOut], summary="우선신호 운행 목록 (최근 100건)")
+def run_list(request):
+    require_role(request.user)
+    return [_run_out(r) for r in selectors.runs().prefetch_related("junctions")[:100]]
+
+
+@router.get("/runs/{pk}", response=RunOut, summary="우선신호 운행")
+def run_get(request, pk: int):
+    require_role(request.user)
+    run = selectors.run(pk)
+    if run is None:
+        raise Http404(f"우선신호 운행 {pk}을(를) 찾을 수 없습니다.")
+    return _run_out(run)
+
+
+def _plan(request, tls_id: str):
+    network = services.network_ensure_default(actor=Actor.for_user(request.user))
+    plan = selectors.plan_for(network, tls_id)
+    if plan is None:
+        raise Http404(f"신호 {tls_id}의 운영계획을 찾을 수 없습니다.")
+    return plan
+
+
+def _plan_out(plan) -> dict:
+    return {
+        "tls_id": plan.controller.tls_id,
+        "cycle_s": plan.cycle_s,
+        "offset_s": plan.offset_s,
+        "phases": plan.phases,
+        "online": plan.controller.online,
+    }
+
+
+@router.get("/plans/{tls_id}", response=PlanOut, summary="신호 운영계획")
+def plan_get(request, tls_id: str):
+    require_role(request.user)
+    return _plan_out(_plan(request, tls_id))
+
+
+@router.put("/plans/{tls_id}", response={200: PlanOut, 422: dict}, summary="신호 운영계획 바꾸기 (검증)")
+def plan_put(request, tls_id: str, body: PlanIn):
+    actor = _staff(request)
+    plan = _plan(request, tls_id)
+    phases = [{k: v for k, v in p.model_dump().items() if v is not None} for p in body.phases]
+    plan = services.signal_plan_update(
+        plan=plan, cycle_s=body.cycle_s, offset_s=body.offset_s, phases=phases, actor=actor
+    )
+    plan.refresh_from_db()
+    return _plan_out(plan)
+
+
+@router.put("/controllers/{tls_id}/online", response={200: PlanOut, 422: dict}, summary="제어기 온라인 상태")
+def controller_online(request, tls_id: str, body: OnlineIn):
+    actor = _staff(request)
+    plan = _plan(request, tls_id)
+    services.controller_set_online(controller=plan.controller, online=body.online, actor=actor)
+    plan.controller.refresh_from_db()
+    return _plan_out(plan)

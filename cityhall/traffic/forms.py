@@ -1,0 +1,61 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Strategy, VehicleType
+
+
+class RunForm(forms.Form):
+    unit = forms.CharField(label=_("출동 차량"), max_length=50)
+    vehicle_type = forms.ChoiceField(label=_("차종"), choices=VehicleType.choices)
+    incident = forms.CharField(label=_("사건"), max_length=200)
+    origin = forms.CharField(label=_("출발 링크"), max_length=100)
+    destination = forms.CharField(label=_("도착 링크"), max_length=100)
+    strategy = forms.ChoiceField(label=_("우선신호 방식"), choices=Strategy.choices)
+
+
+class PlanForm(forms.Form):
+    cycle_s = forms.IntegerField(label=_("주기(초)"), min_value=1, max_value=300)
+    offset_s = forms.IntegerField(label=_("옵셋(초)"), min_value=0, max_value=300)
+
+    def __init__(self, *args, phases: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.phase_rows = phases
+        for n, phase in enumerate(phases):
+            self.fields[f"duration_{n}"] = forms.IntegerField(
+                label=_("%(n)s번 현시 시간(초)") % {"n": n + 1},
+                min_value=1,
+                max_value=300,
+                initial=phase["duration"],
+            )
+            if phase["kind"] == "green":
+                self.fields[f"min_green_{n}"] = forms.IntegerField(
+                    label=_("%(n)s번 현시 최소녹색(초)") % {"n": n + 1},
+                    min_value=1,
+                    max_value=120,
+                    initial=phase.get("min_green", 0),
+                )
+        for name, field in self.fields.items():
+            if name.startswith(("duration_", "min_green_")):
+                field.widget.attrs["aria-label"] = str(field.label)
+
+    def phases(self) -> list[dict]:
+        out = []
+        for n, phase in enumerate(self.phase_rows):
+            row = {
+                "state": phase["state"],
+                "kind": phase["kind"],
+                "duration": self.cleaned_data[f"duration_{n}"],
+            }
+            if phase["kind"] == "green":
+                row["min_green"] = self.cleaned_data[f"min_green_{n}"]
+            out.append(row)
+        return out
+
+    def rows(self):
+        for n, phase in enumerate(self.phase_rows):
+            yield {
+                "n": n + 1,
+                "phase": phase,
+                "duration": self[f"duration_{n}"],
+                "min_green": self[f"min_green_{n}"] if phase["kind"] == "green" else None,
+            }

@@ -1,0 +1,181 @@
+"""교통 디지털트윈 (seed IV.4 스마트도시과: 긴급차량 우선신호, ITS): the twin's network, the signal
+controllers with their plans, emergency-vehicle preemption runs with their junction plans, and the
+benchmark reports."""
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from cityhall.organisation.models import OrgUnit
+
+from .choices import JunctionAction, NetworkSource, RunStatus, Strategy, VehicleType
+
+
+class TrafficNetwork(models.Model):
+    """도로망: the SUMO network the twin runs (one active)."""
+
+    code = models.CharField(_("코드"), max_length=64, unique=True)
+    name = models.CharField(_("이름"), max_length=100)
+    source = models.CharField(_("출처"), max_length=12, choices=NetworkSource.choices)
+    path = models.CharField(_("망 파일"), max_length=500)
+    active = models.BooleanField(_("사용 중"), default=True)
+    created_at = models.DateTimeField(_("만든 때"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("도로망")
+        verbose_name_plural = _("도로망")
+        ordering = ["-active", "-created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def synthetic(self) -> bool:
+        return self.source == NetworkSource.SYNTHETIC
+
+
+class SignalController(models.Model):
+    """교통신호제어기: one signal-controlled junction (스마트교차로) of the network."""
+
+    network = models.ForeignKey(TrafficNetwork, on_delete=models.CASCADE, related_name="controllers")
+    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("관리부서"), on_delete=models.PROTECT)
+    code = models.CharField(_("코드"), max_length=170, unique=True)
+    tls_id = models.CharField(_("신호 ID"), max_length=100)
+    name = models.CharField(_("교차로명"), max_length=100)
+    x = models.IntegerField(_("X(m)"), default=0)
+    y = models.IntegerField(_("Y(m)"), default=0)
+    link_count = models.PositiveSmallIntegerField(_("연결 수"), default=0)
+    online = models.BooleanField(_("온라인"), default=True)
+
+    class Meta:
+        verbose_name = _("신호제어기")
+        verbose_name_plural = _("신호제어기")
+        ordering = ["network", "tls_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "tls_id"],
+                name="traffic_controller_unique_tls",
+                violation_error_message="이 도로망에 같은 신호 ID의 제어기가 이미 있습니다.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.tls_id})"
+
+
+class SignalPlan(models.Model):
+    """신호 운영계획: cycle, offset and phases (green stages with minimum greens, yellows, all-reds)."""
+
+    controller = models.OneToOneField(SignalController, on_delete=models.CASCADE, related_name="plan")
+    cycle_s = models.PositiveSmallIntegerField(_("주기(초)"), validators=[MinValueValidator(1)])
+    offset_s = models.PositiveSmallIntegerField(_("옵셋(초)"), default=0)
+    phases = models.JSONField(_("현시"), default=list)
+    updated_at = models.DateTimeField(_("고친 때"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("신호 운영계획")
+        verbose_name_plural = _("신호 운영계획")
+        ordering = ["controller"]
+
+    def __str__(self) -> str:
+        return f"{self.controller.tls_id} {self.cycle_s}s/{self.offset_s}s"
+
+
+class EmergencyRun(models.Model):
+    """긴급차량 우선신호 운행: a vehicle's request for priority on its dispatched route, and the twin's
+    outcome against the same trip without preemption."""
+
+    network = models.ForeignKey(TrafficNetwork, on_delete=models.PROTECT, related_name="runs")
+    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("관리부서"), on_delete=models.PROTECT)
+    unit = models.CharField(_("출동 차량"), max_length=50)
+    vehicle_type = models.CharField(_("차종"), max_length=12, choices=VehicleType.choices)
+    incident = models.CharField(_("사건"), max_length=200)
+    route = models.JSONField(_("경로(링크)"), default=list)
+    strategy = models.CharField(
+        _("우선신호 방식"), max_length=12, choices=Strategy.choices, default=Strategy.PREDICTIVE
+    )
+    status = models.CharField(
+        _("상태"), max_length=12, choices=RunStatus.choices, default=RunStatus.REQUESTED
+    )
+    seed = models.PositiveIntegerField(_("난수 시드"), default=1)
+    travel_time_s = models.PositiveIntegerField(_("통행시간(초)"), null=True, blank=True)
+    baseline_travel_time_s = models.PositiveIntegerField(_("우선신호 없을 때(초)"), null=True, blank=True)
+    stops = models.PositiveSmallIntegerField(_("정지 횟수"), null=True, blank=True)
+    baseline_stops = models.PositiveSmallIntegerField(_("우선신호 없을 때 정지"), null=True, blank=True)
+    decision_p99_ms = models.DecimalField(
+        _("판단 시간 p99(ms)"), max_digits=9, decimal_places=3, null=True, blank=True
+    )
+    others_delay_change = models.DecimalField(
+        _("다른 차량 지체 변화"), max_digits=8, decimal_places=4, null=True, blank=True
+    )
+    warnings = models.JSONField(_("경고"), default=list, blank=True)
+    positions = models.JSONField(_("위치 기록"), default=list, blank=True)
+    commands = models.JSONField(_("신호 명령"), default=list, blank=True)
+    link_speeds = models.JSONField(_("링크 속도(km/h)"), default=dict, blank=True)
+    demand_veh_h = models.PositiveIntegerField(_("배경 교통량(대/시)"), null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("요청 시각"), auto_now_add=True)
+    completed_at = models.DateTimeField(_("완료 시각"), null=True, blank=True)
+    handed_over_from = models.CharField(_("인계 기관"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("긴급차량 우선신호 운행")
+        verbose_name_plural = _("긴급차량 우선신호 운행")
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.incident}"
+
+    @property
+    def saved_s(self) -> float | None:
+        if self.travel_time_s is None or self.baseline_travel_time_s is None:
+            return None
+        return self.baseline_travel_time_s - self.travel_time_s
+
+    @property
+    def change(self) -> float | None:
+        if not self.baseline_travel_time_s or self.travel_time_s is None:
+            return None
+        return self.travel_time_s / self.baseline_travel_time_s - 1
+
+
+class JunctionPlan(models.Model):
+    """교차로별 우선신호 계획과 결과: predicted arrival, green needed by, what the signal did, when the
+    vehicle crossed, whether it stopped."""
+
+    run = models.ForeignKey(EmergencyRun, on_delete=models.CASCADE, related_name="junctions")
+    order = models.PositiveSmallIntegerField(_("순서"))
+    tls_id = models.CharField(_("신호 ID"), max_length=100)
+    action = models.CharField(_("조치"), max_length=12, choices=JunctionAction.choices)
+    first_call_s = models.FloatField(_("요청 시각(초)"), null=True, blank=True)
+    predicted_arrival_s = models.FloatField(_("예측 도착(초)"), null=True, blank=True)
+    green_by_s = models.FloatField(_("녹색 필요 시각(초)"), null=True, blank=True)
+    arrived_s = models.FloatField(_("실제 통과(초)"), null=True, blank=True)
+    stopped = models.BooleanField(_("정지"), default=False)
+
+    class Meta:
+        verbose_name = _("교차로 우선신호 계획")
+        verbose_name_plural = _("교차로 우선신호 계획")
+        ordering = ["run", "order"]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}:{self.tls_id}"
+
+
+class BenchmarkReport(models.Model):
+    """우선신호 성능 비교: one ``cityhall bench evp`` result."""
+
+    created_at = models.DateTimeField(_("측정 시각"), auto_now_add=True)
+    smoke = models.BooleanField(_("간이 측정"), default=False)
+    result = models.JSONField(_("결과"))
+
+    class Meta:
+        verbose_name = _("우선신호 성능 비교")
+        verbose_name_plural = _("우선신호 성능 비교")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"evp {self.created_at:%Y-%m-%d %H:%M}"

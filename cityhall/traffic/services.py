@@ -1,0 +1,340 @@
+"""Writes of the traffic twin: the default network and its controllers, OSM imports, signal plans
+(validated so no plan can run unsafely, also through the generic record pages), controller state,
+emergency-vehicle preemption runs (request, simulate, hand over) and benchmark reports."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from cityhall.core import audit
+from cityhall.core.audit import Actor
+from cityhall.core.records import record_type_for
+from cityhall.core.services import RecordInvalid, record_update
+
+from . import selectors
+from .choices import DEPARTMENT, JunctionAction, NetworkSource, RunStatus, Strategy, VehicleType
+from .models import BenchmarkReport, EmergencyRun, JunctionPlan, SignalController, SignalPlan, TrafficNetwork
+from .twin import network as twin_network
+from .twin import scenario as twin_scenario
+from .twin import signals as twin_signals
+from .twin import simulation
+from .twin.demand import Trip, background_trips, vehicles_per_hour_at
+from .twin.sumo import SumoError
+
+# libsumo runs one simulation per process: runs queue here.
+_SIMULATION_LOCK = threading.Lock()
+SYNTHETIC_CODE = "synthetic-grid"
+RUN_DEPART_S = 120  # the emergency vehicle leaves after two minutes of background traffic
+RUN_DEMAND_S = 600
+
+
+def twin_directory() -> Path:
+    return Path(settings.DATA_DIR) / "traffic"
+
+
+def _department():
+    from cityhall.organisation.models import OrgUnit
+
+    unit = OrgUnit.objects.filter(code=DEPARTMENT).first()
+    if unit is None:
+        raise RecordInvalid(f"관리부서({DEPARTMENT})가 없습니다. 먼저 계획 데이터를 불러오세요.")
+    return unit
+
+
+def plan_to_record(plan: twin_signals.Plan) -> dict:
+    return {"cycle_s": plan.cycle, "offset_s": plan.offset, "phases": [p.as_dict() for p in plan.phases]}
+
+
+def plan_from_record(obj: SignalPlan) -> twin_signals.Plan:
+    return twin_signals.plan_from_dict({"cycle": obj.cycle_s, "offset": obj.offset_s, "phases": obj.phases})
+
+
+@transaction.atomic
+def _register_network(*, code: str, name: str, source: str, path: Path, actor: Actor) -> TrafficNetwork:
+    unit = _department()
+    info = twin_network.read_network(path)
+    TrafficNetwork.objects.filter(active=True).update(active=False)
+    network = TrafficNetwork.objects.create(code=code, name=name, source=source, path=str(path), active=True)
+    plans = twin_scenario.coordinated_plans(info)
+    label = "모의 교차로" if source == NetworkSource.SYNTHETIC else "교차로"
+    controllers = SignalController.objects.bulk_create(
+        SignalController(
+            network=network,
+            org_unit=unit,
+            code=f"{code}-{tls_id}"[:170],
+            tls_id=tls_id,
+            name=f"{label} {tls_id}",
+            x=round(signal.x),
+            y=round(signal.y),
+            link_count=signal.link_count,
+        )
+        for tls_id, signal in sorted(info.signals.items())
+        if tls_id in plans
+    )
+    SignalPlan.objects.bulk_create(
+        SignalPlan(controller=c, **plan_to_record(plans[c.tls_id])) for c in controllers
+    )
+    rtype = record_type_for(SignalController)
+    audit.record_many(
+        audit.event(actor, "create", rtype, c, after={"network": name, "tls_id": c.tls_id})
+        for c in controllers
+    )
+    return network
+
+
+def network_ensure_default(*, actor: Actor) -> TrafficNetwork:
+    """The active network; the synthetic 6 × 6 grid (모의) is built on first use. Two first uses at
+    once register it once: the network code is unique and the loser reads the winner's."""
+    network = selectors.active_network()
+    if network is not None:
+        return network
+    path = twin_directory() / "default" / twin_network.NET_FILE
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=path.parent) as tmp:
+            os.replace(twin_network.build_grid(Path(tmp)), path)  # whole file or none
+    try:
+        return _register_network(
+            code=SYNTHETIC_CODE,
+            name="모의 격자망 6×6 (스마트교차로 36개소)",
+            source=NetworkSource.SYNTHETIC,
+            path=path,
+            actor=actor,
+        )
+    except IntegrityError:
+        return TrafficNetwork.objects.get(code=SYNTHETIC_CODE)
+
+
+def network_import_osm(*, osm_file: Path, actor: Actor, name: str = "") -> TrafficNetwork:
+    """Builds a network from an OpenStreetMap extract (netconvert) and makes it the active one."""
+    stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
+    try:
+        path = twin_network.import_osm(Path(osm_file), twin_directory() / f"osm-{stamp}")
+    except SumoError as exc:
+        raise RecordInvalid(str(exc), field="file") from exc
+    info = twin_network.read_network(path)
+    if not any(len(s.green_states) >= 2 for s in info.signals.values()):
+        raise RecordInvalid(f"신호교차로가 없는 OSM 파일입니다: {osm_file}", field="file")
+    return _register_network(
+        code=f"osm-{stamp}",
+        name=name or f"OSM {Path(osm_file).name}",
+        source=NetworkSource.OSM,
+        path=path,
+        actor=actor,
+    )
+
+
+def signal_plan_rules(obj: SignalPlan, before: dict | None) -> dict[str, list[str]]:
+    """The plan must run safely: phases cover the cycle, offset below the cycle, minimum greens,
+    yellows and all-reds kept, no conflicting priority greens (checked on every write)."""
+    try:
+        plan = plan_from_record(obj)
+    except (KeyError, TypeError, ValueError) as exc:
+        return {"phases": [f"현시 형식이 잘못되었습니다: {exc}"]}
+    signal = None
+    controller = obj.controller
+    if controller is not None:
+        info = twin_network.read_network(Path(controller.network.path))
+        signal = info.signals.get(controller.tls_id)
+    errors: dict[str, list[str]] = {}
+    for loc, message in twin_signals.plan_errors(
+        plan,
+        link_count=signal.link_count if signal else None,
+        foes=signal.foes if signal else (),
+    ):
+        field = {"cycle": "cycle_s", "offset": "offset_s"}.get(loc, "phases")
+        shown = message if loc in ("cycle", "offset", "phases") else f"{loc}: {message}"
+        errors.setdefault(field, []).append(shown)
+    return errors
+
+
+def signal_plan_update(
+    *, plan: SignalPlan, cycle_s: int, offset_s: int, phases: list[dict], actor: Actor
+) -> SignalPlan:
+    return record_update(
+        rtype=record_type_for(SignalPlan),
+        obj=plan,
+        data={"cycle_s": cycle_s, "offset_s": offset_s, "phases": phases},
+        actor=actor,
+    )
+
+
+def controller_set_online(*, controller: SignalController, online: bool, actor: Actor) -> SignalController:
+    return record_update(
+        rtype=record_type_for(SignalController), obj=controller, data={"online": online}, actor=actor
+    )
+
+
+def _route_errors(network: TrafficNetwork, route: list[str]) -> list[str]:
+    info = twin_network.read_network(Path(network.path))
+    if len(route) < 2:
+        return ["경로는 링크 두 개 이상이어야 합니다."]
+    missing = twin_network.route_is_valid(info, route)
+    if missing:
+        return [f"도로망에 없는 링크입니다: {', '.join(missing[:5])}"]
+    for n, (a, b) in enumerate(zip(route, route[1:], strict=False)):
+        if info.edge_nodes[a][1] != info.edge_nodes[b][0]:
+            return [f"{n + 1}번째 링크 {a}와(과) 다음 링크 {b}가 이어지지 않습니다."]
+    return []
+
+
+def emergency_run_request(
+    *,
+    unit: str,
+    vehicle_type: str,
+    incident: str,
+    actor: Actor,
+    route: list[str] | None = None,
+    origin: str = "",
+    destination: str = "",
+    strategy: str = Strategy.PREDICTIVE,
+    seed: int = 1,
+    handed_over_from: str = "",
+) -> EmergencyRun:
+    """A vehicle asks for priority on its dispatched route (or from ``origin`` to ``destination``)."""
+    network = network_ensure_default(actor=actor)
+    errors: dict[str, list[str]] = {}
+    if not unit.strip():
+        errors["unit"] = ["출동 차량을 입력하세요."]
+    if vehicle_type not in VehicleType.values:
+        errors["vehicle_type"] = [
+            f"차종 '{vehicle_type}'은(는) {', '.join(VehicleType.values)} 중 하나여야 합니다."
+        ]
+    if not incident.strip():
+        errors["incident"] = ["사건을 입력하세요."]
+    if strategy not in Strategy.values:
+        errors["strategy"] = [
+            f"우선신호 방식 '{strategy}'은(는) {', '.join(Strategy.values)} 중 하나여야 합니다."
+        ]
+    if not route:
+        info = twin_network.read_network(Path(network.path))
+        if origin not in info.edges or destination not in info.edges:
+            bad = [e for e in (origin, destination) if e not in info.edges]
+            errors["route"] = [f"도로망에 없는 링크입니다: {', '.join(bad) or '(빈 값)'}"]
+        else:
+            from .twin.demand import shortest_route
+
+            route = shortest_route(Path(network.path), origin, destination)
+            if not route:
+                errors["route"] = [f"{origin}에서 {destination}(으)로 가는 경로가 없습니다."]
+    if route and "route" not in errors:
+        route_problems = _route_errors(network, route)
+        if route_problems:
+            errors["route"] = route_problems
+    if errors:
+        raise RecordInvalid(errors)
+    with transaction.atomic():
+        run = EmergencyRun.objects.create(
+            network=network,
+            org_unit=_department(),
+            unit=unit.strip(),
+            vehicle_type=vehicle_type,
+            incident=incident.strip(),
+            route=route,
+            strategy=strategy,
+            seed=seed,
+            handed_over_from=handed_over_from,
+            requested_by=actor.user if actor.user is not None and actor.user.pk else None,
+        )
+        rtype = record_type_for(EmergencyRun)
+        audit.record(actor, "create", rtype, run, after=rtype.to_data(run))
+    return run
+
+
+def run_demand(run: EmergencyRun) -> int:
+    """Background traffic for the hour (Asia/Seoul) the run was requested, from the demand profile."""
+    return vehicles_per_hour_at(timezone.localtime(run.requested_at).hour)
+
+
+def _run_scenario(run: EmergencyRun) -> simulation.Scenario:
+    network = run.network
+    info = twin_network.read_network(Path(network.path))
+    trips = background_trips(
+        info, vehicles_per_hour=run_demand(run), begin=0, end=RUN_DEMAND_S, seed=run.seed
+    )
+    ev = "ev"
+    trips.append(Trip(ev, float(RUN_DEPART_S), run.route[0], run.route[-1], emergency=True))
+    plans = {c.tls_id: plan_from_record(c.plan) for c in selectors.controllers(network) if hasattr(c, "plan")}
+    offline = frozenset(network.controllers.filter(online=False).values_list("tls_id", flat=True))
+    return simulation.Scenario(
+        net_path=Path(network.path),
+        trips=trips,
+        ev_routes={ev: list(run.route)},
+        plans=plans,
+        end=RUN_DEMAND_S,
+        seed=run.seed,
+        offline=offline,
+        until_evs_arrive=True,
+    )
+
+
+def emergency_run_simulate(*, run: EmergencyRun, actor: Actor) -> EmergencyRun:
+    """Runs the twin twice on the same traffic — without preemption and with the run's strategy — and
+    stores the junction plans, the vehicle's track and the outcome."""
+    scenario = _run_scenario(run)
+    with _SIMULATION_LOCK:
+        base = simulation.run(scenario, Strategy.NONE)
+        result = simulation.run(scenario, run.strategy, trace=True)
+    trace = result.evs["ev"]
+    with transaction.atomic():
+        run = EmergencyRun.objects.select_for_update().get(pk=run.pk)
+        run.junctions.all().delete()
+        JunctionPlan.objects.bulk_create(
+            JunctionPlan(
+                run=run,
+                order=n,
+                tls_id=jp.tls_id,
+                action=jp.action if jp.action in JunctionAction.values else JunctionAction.NONE,
+                first_call_s=_rel(jp.first_call),
+                predicted_arrival_s=_rel(jp.predicted_arrival),
+                green_by_s=_rel(jp.green_by),
+                arrived_s=_rel(jp.arrived),
+                stopped=jp.stopped,
+            )
+            for n, jp in enumerate(trace.junctions.values())
+        )
+        run.travel_time_s = _whole(trace.travel_time)
+        run.baseline_travel_time_s = _whole(base.evs["ev"].travel_time)
+        run.stops = trace.stops
+        run.baseline_stops = base.evs["ev"].stops
+        run.decision_p99_ms = Decimal(f"{result.decision_p99_ms:.3f}")
+        change = result.others_delay_change(base)
+        run.others_delay_change = None if change is None else Decimal(f"{change:.4f}")
+        run.warnings = trace.warnings
+        run.link_speeds = trace.link_speeds
+        run.commands = [
+            [round(t - RUN_DEPART_S), tls, event, int(phase)] for t, tls, event, phase in result.commands
+        ]
+        run.demand_veh_h = run_demand(run)
+        run.positions = [[round(t - RUN_DEPART_S), x, y, v] for t, x, y, v in trace.positions]
+        run.status = RunStatus.COMPLETED if trace.travel_time is not None else RunStatus.FAILED
+        run.completed_at = timezone.now()
+        run.save()
+        audit.record(
+            actor,
+            "update",
+            record_type_for(EmergencyRun),
+            run,
+            after={"status": run.status, "travel_time_s": run.travel_time_s},
+        )
+    return run
+
+
+def _whole(seconds: float | None) -> int | None:
+    return None if seconds is None else round(seconds)
+
+
+def _rel(t: float | None) -> float | None:
+    return None if t is None else round(t - RUN_DEPART_S, 1)
+
+
+def benchmark_save(*, result: dict, smoke: bool) -> BenchmarkReport:
+    return BenchmarkReport.objects.create(result=result, smoke=smoke)

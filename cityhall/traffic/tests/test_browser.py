@@ -1,0 +1,44 @@
+"""An editor of 스마트도시과 requests priority for an ambulance and follows the run: its outcome, the
+junction timeline and the vehicle on the network map."""
+
+import pytest
+
+from cityhall.core.tests.browser import (  # noqa: F401 - the fixtures register by being imported
+    browser_fixture,
+    log_in,
+    page_fixture,
+    requires_chromium,
+    restore_dataset_fixture,
+    site_fixture,
+    sync_api,
+)
+from cityhall.organisation.models import Role
+
+pytestmark = [requires_chromium, pytest.mark.slow]
+expect = sync_api.expect
+
+
+def test_editor_follows_an_emergency_run_on_the_map(page, site, make_user, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    make_user("sc-editor", Role.EDITOR, "smart-city")
+    log_in(page, site, "sc-editor")
+    page.goto(f"{site}/traffic/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("교통 디지털트윈 모의")
+    expect(page.get_by_test_id("twin-map")).to_be_visible()
+    page.get_by_role("link", name="긴급차량 우선신호").first.click()
+    page.get_by_label("출동 차량").fill("김포119-구급1")
+    page.get_by_label("사건").fill("심정지 (모의)")
+    page.get_by_label("출발 링크").fill("left2A2")
+    page.get_by_label("도착 링크").fill("F2right2")
+    page.get_by_role("button", name="요청하고 모의하기").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "김포119-구급1 · 심정지 (모의) 모의", timeout=60_000
+    )
+    expect(page.get_by_test_id("run-outcome")).to_contain_text("완료")
+    expect(page.get_by_test_id("saved")).to_be_visible()
+    rows = page.get_by_test_id("timeline").locator("tbody tr")
+    expect(rows).to_have_count(6)
+    expect(rows.first).to_contain_text("A2")
+    expect(page.get_by_test_id("ev-route")).to_be_attached()
+    expect(page.get_by_test_id("ev-marker")).to_be_attached()
+    expect(page.get_by_test_id("commands")).to_contain_text("우선 현시 녹색 유지")

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "traffic"
+
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("runs/", views.runs, name="runs"),
+    path("runs/<int:pk>/", views.run, name="run"),
+    path("plans/<str:tls_id>/", views.plan, name="plan"),
+    path("benchmark/", views.benchmark, name="benchmark"),
+]

@@ -1,0 +1,185 @@
+"""Traffic twin pages: overview with the network map, emergency runs (request, list, the run page
+with its timeline and the vehicle on the map), the signal plan editor and the benchmark report.
+Thin: reads through ``selectors``, writes through ``services``."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cityhall.core import params
+from cityhall.core.audit import Actor
+from cityhall.core.decorators import role_required
+from cityhall.core.permissions import has_permission
+from cityhall.core.services import RecordInvalid
+
+from . import selectors, services
+from .forms import PlanForm, RunForm
+from .selectors import TRAFFIC_STAFF
+
+COMMAND_LABELS = {
+    "truncate": _l("녹색 조기 종료 (최소녹색 뒤)"),
+    "skip_to": _l("현시 건너뛰어 우선 현시로"),
+    "hold": _l("우선 현시 녹색 유지"),
+    "release": _l("우선 해제, 연동 복귀"),
+    "max_hold": _l("최대 유지시간 도달"),
+}
+
+
+def _network(request):
+    return services.network_ensure_default(actor=Actor.for_user(request.user))
+
+
+@require_GET
+@role_required
+def overview(request):
+    network = _network(request)
+    return render(
+        request,
+        "traffic/overview.html",
+        {
+            "network": network,
+            "controllers": selectors.controllers(network),
+            "drawing": selectors.drawing(network),
+            "runs": selectors.runs()[:5],
+            "staff": has_permission(request.user, TRAFFIC_STAFF),
+        },
+    )
+
+
+def _add_errors(form, exc: RecordInvalid) -> None:
+    for field, msgs in exc.errors.items():
+        target = field if field in form.fields else None
+        if field == "route":
+            target = "origin"
+        for m in msgs:
+            form.add_error(target, m)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required
+@params.page(page=params.PAGE)
+def runs(request):
+    network = _network(request)
+    staff = has_permission(request.user, TRAFFIC_STAFF)
+    form = RunForm(initial={"origin": "left2A2", "destination": "F2right2", "strategy": "predictive"})
+    if request.method == "POST":
+        if not staff:
+            raise PermissionDenied(_("스마트도시과 편집자만 우선신호를 요청할 수 있습니다."))
+        form = RunForm(request.POST)
+        if form.is_valid():
+            actor = Actor.for_user(request.user)
+            try:
+                run = services.emergency_run_request(actor=actor, **form.cleaned_data)
+                run = services.emergency_run_simulate(run=run, actor=actor)
+            except RecordInvalid as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("우선신호 운행을 모의했습니다."))
+                return redirect("traffic:run", pk=run.pk)
+    page = Paginator(selectors.runs(), 50).get_page(request.query.page)
+    return render(
+        request,
+        "traffic/runs.html",
+        {"network": network, "form": form, "runs": page, "staff": staff},
+        status=422 if form.errors else 200,
+    )
+
+
+@require_GET
+@role_required
+def run(request, pk: int):
+    obj = selectors.run(pk)
+    if obj is None:
+        raise Http404(_("우선신호 운행을 찾을 수 없습니다."))
+    return render(
+        request,
+        "traffic/run.html",
+        {
+            "run": obj,
+            "network": obj.network,
+            "drawing": selectors.drawing(obj.network, obj),
+            "junctions": list(obj.junctions.all()),
+            "commands": [
+                {"t": t, "tls": tls, "event": COMMAND_LABELS.get(event, event), "phase": phase + 1}
+                for t, tls, event, phase in obj.commands
+            ],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required
+def plan(request, tls_id: str):
+    network = _network(request)
+    record = selectors.plan_for(network, tls_id)
+    if record is None:
+        raise Http404(_("신호 운영계획을 찾을 수 없습니다."))
+    staff = has_permission(request.user, TRAFFIC_STAFF)
+    initial = {"cycle_s": record.cycle_s, "offset_s": record.offset_s}
+    form = PlanForm(initial=initial, phases=record.phases)
+    status = 200
+    if request.method == "POST":
+        if not staff:
+            raise PermissionDenied(_("스마트도시과 편집자만 신호계획을 고칠 수 있습니다."))
+        form = PlanForm(request.POST, phases=record.phases)
+        if form.is_valid():
+            try:
+                services.signal_plan_update(
+                    plan=record,
+                    cycle_s=form.cleaned_data["cycle_s"],
+                    offset_s=form.cleaned_data["offset_s"],
+                    phases=form.phases(),
+                    actor=Actor.for_user(request.user),
+                )
+            except RecordInvalid as exc:
+                for field, msgs in exc.errors.items():
+                    for m in msgs:
+                        form.add_error(field if field in form.fields else None, m)
+            else:
+                messages.success(request, _("신호 운영계획을 저장했습니다."))
+                return redirect("traffic:plan", tls_id=tls_id)
+        status = 422
+    return render(
+        request,
+        "traffic/plan.html",
+        {"network": network, "plan": record, "form": form, "staff": staff},
+        status=status,
+    )
+
+
+@require_GET
+@role_required
+def benchmark(request):
+    report = selectors.latest_benchmark()
+    return render(request, "traffic/benchmark.html", {"report": report, "rows": _bench_rows(report)})
+
+
+def _bench_rows(report) -> list[dict]:
+    if report is None:
+        return []
+    rows = []
+    for level, data in report.result.get("summary", {}).items():
+        for strategy in ("naive", "predictive"):
+            s = data.get(strategy)
+            if not s:
+                continue
+            change = s["ev_travel_time_change"]["median"]
+            rows.append(
+                {
+                    "level": level,
+                    "strategy": strategy,
+                    "ev": s["ev_travel_time_change"],
+                    "others": s["others_delay_change"],
+                    "stops": s["ev_stops"],
+                    "p99": s["decision_p99_ms"],
+                    "bar": round(min(abs(change), 1.0) * 300),
+                }
+            )
+    return rows
