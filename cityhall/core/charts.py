@@ -28,7 +28,7 @@ def bar_chart(
     out = []
     for index, (label, values) in enumerate(rows):
         y = 8 + index * CHART_ROW
-        x = CHART_LABEL
+        x: float = CHART_LABEL
         segments = []
         for s, value in enumerate(values):
             width = round(plot * value / peak, 1)
