@@ -220,6 +220,11 @@ async def consume(
                 pending = fetch()
                 continue
             pending = fetch()
+            if not msgs:
+                # The client may answer an expired pull with no messages instead of a timeout: idle too.
+                if idle_exit_s is not None and time.monotonic() - idle_since > idle_exit_s:
+                    break
+                continue
             idle_since = time.monotonic()
             stats.redelivered += sum(1 for m in msgs if m.metadata.num_delivered > 1)
             report = await loop.run_in_executor(executor, handle, msgs)
