@@ -24,7 +24,7 @@ from .models import (
     WifiSite,
     ZoneVisitDay,
 )
-from .services import project_rules
+from .services import asset_rules, project_rules
 
 register(
     "informatization_projects",
@@ -50,6 +50,7 @@ register(
     search=("code", "name", "room"),
     filters=("kind", "status", "department", "sample"),
     columns=("code", "kind", "name", "department", "room", "acquired_on", "status"),
+    rules=asset_rules,
 )
 register(
     "wifi_sites",

@@ -99,6 +99,17 @@ def review_statistics(year: int) -> list[StatRow]:
     ]
 
 
+def e_government_diagnosis(year: int) -> tuple[Figure | None, Figure | None]:
+    """전자정부 성과관리 수준 진단 (an external evaluation: the plan states it, cityhall does not compute
+    it): the city's score and the local governments' average."""
+    keys = [
+        f"info-comm.e-government.performance-score.{year}",
+        f"info-comm.e-government.local-average-score.{year}",
+    ]
+    found = stated_figures(keys)
+    return found.get(keys[0]), found.get(keys[1])
+
+
 def review_years() -> list[int]:
     years = (
         ProjectReview.objects.exclude(decided_on=None)
@@ -209,6 +220,21 @@ def wifi_summary(year: int) -> list[StatRow]:
             _("%(year)s년 신규 구축") % {"year": year}, added, figures.get(f"{WIFI_ADDED_FIGURE}.{year}")
         ),
     ]
+
+
+def machine_rooms() -> list[tuple[str, list[tuple[str, int]]]]:
+    """Assets in use per room (전산실, 통신실 …) and kind: the machine rooms' inventory."""
+    rows = (
+        Asset.objects.exclude(room="")
+        .exclude(status=AssetStatus.DISPOSED)
+        .values_list("room", "kind")
+        .annotate(n=Count("id"))
+        .order_by("room", "kind")
+    )
+    rooms: dict[str, list[tuple[str, int]]] = {}
+    for room, kind, n in rows:
+        rooms.setdefault(room, []).append((str(AssetKind(kind).label), n))
+    return list(rooms.items())
 
 
 def wifi_by_district() -> list[tuple[str, int]]:

@@ -47,6 +47,20 @@ def project_rules(project: InformatizationProject, before: dict[str, Any] | None
     return {"phase": [message]} if message else {}
 
 
+def asset_rules(asset, before: dict[str, Any] | None) -> Errors:
+    """Run on every write of an asset: its room is one of its department's facilities (전산실, 통신실 …
+    as the dataset lists them), so the machine-room inventory and the facility registry agree."""
+    from cityhall.facilities.selectors import facilities_of
+
+    if not asset.room:
+        return {}
+    rooms = [f.name for f in facilities_of([asset.department])]
+    if asset.room not in rooms:
+        listed = ", ".join(rooms) or _("(등록된 시설 없음)")
+        return {"room": [_("설치 장소는 관리부서의 시설 중 하나여야 합니다: %(rooms)s") % {"rooms": listed}]}
+    return {}
+
+
 @transaction.atomic
 def project_advance(*, project: InformatizationProject, actor: audit.Actor) -> InformatizationProject:
     """다음 단계로: the project's department moves it on once its gate is complete (record permission:

@@ -11,6 +11,8 @@ PROJECT = "it/projects/<slug:code>"
 
 urlpatterns = [
     path("it/", views.overview, name="overview"),
+    path("it/report.xlsx", views.report_xlsx, name="report_xlsx"),
+    path("it/report.hwpx", views.report_hwpx, name="report_hwpx"),
     path(f"{PROJECT}/", views.project_detail, name="project"),
     path(f"{PROJECT}/advance/", views.project_advance, name="advance"),
     path(f"{PROJECT}/reviews/", views.review_request, name="review_request"),

@@ -15,11 +15,12 @@ from django.views.decorators.http import require_GET, require_POST
 from cityhall.core import clock, params
 from cityhall.core.audit import Actor
 from cityhall.core.decorators import role_required
+from cityhall.core.exports import download, hwpx_response
 from cityhall.core.permissions import CHANGE, VIEW, allowed, has_permission
 from cityhall.core.records import record_type_for
 from cityhall.core.services import RecordInvalid
 
-from . import selectors, services
+from . import reports, selectors, services
 from .forms import ReviewDecideForm, ReviewRequestForm
 from .models import InformatizationProject, ProjectReview, ReviewResult
 from .writes import IT_STAFF
@@ -40,14 +41,32 @@ def overview(request):
             "year": year,
             "years": selectors.review_years(),
             "reviews": selectors.review_statistics(year),
+            "diagnosis": selectors.e_government_diagnosis(year),
             "phases": selectors.projects_by_phase(),
             "pcs": [selectors.pcs_acquired(year)],
             "replacement": selectors.replacement_plan(today.year + 1),
             "wifi": selectors.wifi_summary(year),
             "wifi_districts": selectors.wifi_by_district(),
             "fibre": selectors.fibre_routes(),
+            "rooms": selectors.machine_rooms(),
         },
     )
+
+
+@require_GET
+@role_required
+@params.page(year=YEAR)
+def report_xlsx(request):
+    year = request.query.year or clock.today().year - 1
+    return download(reports.year_xlsx(year), f"정보통신과-{year}-실적.xlsx")
+
+
+@require_GET
+@role_required
+@params.page(year=YEAR)
+def report_hwpx(request):
+    year = request.query.year or clock.today().year - 1
+    return hwpx_response(f"정보통신과-{year}-실적.hwpx", reports.year_hwpx(year))
 
 
 def _project(request, code: str) -> InformatizationProject:

@@ -5,7 +5,7 @@
 - ``ballot_key(process_id, person_key)``: HMAC-SHA256, with a *different* secret (the ballot
   secret), of the process and the person's key. The stored ballot carries only this, so the
   database alone cannot link a ballot to a person, while the server can find the ballot again to
-  replace it when the voter changes it (docs/adr/0011-ballot-secrecy.md).
+  replace it when the voter changes it (docs/adr/0013-ballot-secrecy.md).
 - ``IdentityProvider``: one interface for external identity checks (mobile 본인인증 and the like).
   ``MockProvider`` (모의) stands in for a real one in the demo and tests.
 

@@ -1,6 +1,6 @@
 """The participation engine (주민참여예산·제안제도): processes with phases and budgets, proposals with
 their status history, review and committee scores, verification of voters, and ballots kept apart
-from who cast them (docs/adr/0011-ballot-secrecy.md)."""
+from who cast them (docs/adr/0013-ballot-secrecy.md)."""
 
 from __future__ import annotations
 

@@ -67,7 +67,7 @@ def ballot_paper(heading: Heading) -> list[Proposal]:
 
 
 def my_ballot(process: Process, verification: Verification | None) -> list[int] | None:
-    """The verified voter's current choices, found again through the keyed hash (ADR 0011)."""
+    """The verified voter's current choices, found again through the keyed hash (ADR 0013)."""
     if verification is None:
         return None
     from .identity import ballot_key

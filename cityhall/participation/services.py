@@ -1,7 +1,7 @@
 """Writes of the participation engine: processes and phases, proposals and their review, committee
 scores, verification of voters, ballots (online and paper) and the count. Each validates first,
 runs in one transaction and leaves an audit event — except the online ballot itself, whose only
-trace is the voters' roll (``Participation``) and the unlinked ``Ballot`` (ADR 0011)."""
+trace is the voters' roll (``Participation``) and the unlinked ``Ballot`` (ADR 0013)."""
 
 from __future__ import annotations
 

@@ -671,6 +671,8 @@ NOT_PAGES = {
     "it:destruction_action": ACTION,
     "it:finding_action": ACTION,
     "it:destruction_pdf": DOWNLOAD,
+    "it:report_xlsx": DOWNLOAD,
+    "it:report_hwpx": DOWNLOAD,
     "it:destruction_certificate": DOWNLOAD,
     "it:destruction": "a staff page shown by the destruction browser test (the scenario has no application)",
     "it:enrol": "POST only: its answer page is checked by the enrolment browser test",

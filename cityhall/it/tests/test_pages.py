@@ -33,6 +33,7 @@ def test_the_overview_shows_the_years_counts_beside_the_plan(roles):
     assert html.count("일치") >= 7 + 1 + 2  # seven review kinds, PCs, Wi-Fi total and 2024
     assert "불일치" not in html
     assert "하성면~월곶면" in html and "8.800" in html
+    assert "전자정부 성과관리 수준 진단: 98점 (지자체 평균 84점) · II.3 · 298행" in html
 
 
 def test_the_overview_needs_a_role_and_a_good_year(roles, client):
@@ -137,3 +138,31 @@ def test_api_refuses_other_departments_and_roleless_users(roles):
         == 403
     )
     assert client_for(roles["norole"]).get(f"{API}/statistics").status_code == 403
+
+
+def test_the_yearly_report_downloads_as_xlsx_and_hwpx_with_the_plans_figures(roles):
+    from io import BytesIO
+    from zipfile import ZipFile
+
+    from openpyxl import load_workbook
+
+    client = client_for(roles["viewer"])
+    xlsx = client.get("/it/report.xlsx?year=2024")
+    assert xlsx.status_code == 200
+    book = load_workbook(BytesIO(xlsx.content))
+    reviews = book["정보화사업 검토"]
+    rows = [[c.value for c in row] for row in reviews.iter_rows(min_row=3)]
+    assert rows[0] == ["타당성심사", 53, "53", "II.3 · 302행", "일치"]
+    checks = [[c.value for c in row] for row in book["정보통신공사 사용전검사"].iter_rows(min_row=3)]
+    assert (
+        checks[0][:3] == ["처리 건수", 291, "291"] and checks[1][1:3] == [5, "5"] and checks[1][4] == "일치"
+    )
+    hwpx = client.get("/it/report.hwpx?year=2024")
+    assert hwpx.status_code == 200
+    text = "".join(
+        ZipFile(BytesIO(hwpx.content)).read(n).decode("utf-8", "ignore")
+        for n in ZipFile(BytesIO(hwpx.content)).namelist()
+        if n.endswith(".xml")
+    )
+    assert "2024년 정보통신과 주요 실적" in text and "3,824" in text
+    assert client.get("/it/report.xlsx?year=abc").status_code == 400

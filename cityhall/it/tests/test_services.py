@@ -260,3 +260,30 @@ def test_wifi_sites_are_counted_once_they_operate(sample):
     WifiSite.objects.filter(code="sample-wifi-001").update(status="removed")
     total, _ = selectors.wifi_summary(2024)
     assert (total.count, total.matches) == (591, False)
+
+
+def test_an_asset_sits_in_one_of_its_departments_facilities(db):
+    rtype = record_type_for(Asset)
+    data = {
+        "code": "srv-9",
+        "kind": "server",
+        "name": "서버",
+        "department": "info-comm",
+        "acquired_on": "2024-01-02",
+    }
+    assert record_create(rtype=rtype, data={**data, "room": "전산실"}, actor=SYSTEM).room == "전산실"
+    with pytest.raises(RecordInvalid) as exc:
+        record_create(rtype=rtype, data={**data, "code": "srv-10", "room": "지하 창고"}, actor=SYSTEM)
+    assert exc.value.errors == {"room": ["설치 장소는 관리부서의 시설 중 하나여야 합니다: 전산실, 통신실"]}
+
+
+def test_the_machine_rooms_inventory_counts_the_samples(sample):
+    rooms = dict(selectors.machine_rooms())
+    assert dict(rooms["전산실"]) == {
+        "서버": 12,
+        "스토리지": 3,
+        "네트워크 장비": 2,
+        "정보보호시스템": 31,
+        "UPS": 2,
+        "항온항습기": 2,
+    }
