@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from cityhall.core import audit
+from cityhall.core.masking import mask_email, mask_phone
 from cityhall.core.records import record_type_for
 from cityhall.core.services import RecordInvalid
 
@@ -49,10 +50,9 @@ def normalize_phone(value: str) -> str:
 def mask_recipient(value: str) -> str:
     """For lists: ``hong@example.kr`` → ``ho***@example.kr``, ``01012345678`` → ``010-****-5678``."""
     if "@" in value:
-        local, _sep, domain = value.partition("@")
-        return f"{local[:2]}***@{domain}"
+        return mask_email(value)
     if value.isdigit() and len(value) >= 8:
-        return f"{value[:3]}-****-{value[-4:]}"
+        return mask_phone(value)
     return "***"
 
 
