@@ -25,6 +25,9 @@ class SegmentTravel:
     # Added field: the dwell at stop i before this departure (정차 시간), when the AVL saw the door
     # events; lets a predictor learn dwell times per stop from the same history.
     dwell_s: float | None = None
+    # Added field: the bus that drove it, so a predictor can learn this bus's pace on its trip so far
+    # (a driver, a vehicle); empty when unknown.
+    vehicle_id: str = ""
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ TAU_CHOICES_S = (1200.0, 2400.0, 4800.0)  # the segment time constants fit() cho
 ROUTE_SHARE_CHOICES = (0.0, 0.4, 0.8)  # the route's share of the state variance fit() chooses from
 ROUTE_TAU_S = 7200.0  # the route-wide part fades over two hours at least
 REPLAY_DAYS = 2
+PACE_VAR_CHOICES = (0.001, 0.0025, 0.005, 0.01)  # variance of a trip's log pace fit() chooses from
 STALE_AFTER = timedelta(hours=6)
 
 
@@ -148,15 +149,20 @@ class _SegmentWalk:
                 f"to_stop_index {to_stop_index} must be after the bus's last stop {vehicle.last_stop_index}"
             )
         route = vehicle.route_id
+        pace = math.exp(self.pace(vehicle))
         elapsed = (now - vehicle.departed_at).total_seconds()
-        first = self.segment_s(route, vehicle.last_stop_index, vehicle.departed_at, now)
+        first = self.segment_s(route, vehicle.last_stop_index, vehicle.departed_at, now) * pace
         total = self.remaining_s(first, elapsed)
         out = [total]
         for stop in range(vehicle.last_stop_index + 1, to_stop_index):
             total += self.dwell_at(route, stop, now + timedelta(seconds=total))
-            total += self.segment_s(route, stop, now + timedelta(seconds=total), now)
+            total += self.segment_s(route, stop, now + timedelta(seconds=total), now) * pace
             out.append(total)
         return out
+
+    def pace(self, vehicle: VehicleState) -> float:
+        """Log factor of this bus's own pace on its trip (0: like any other bus)."""
+        return 0.0
 
 
 class HistoricalAverage(_SegmentWalk):
@@ -206,6 +212,7 @@ class KalmanPredictor(_SegmentWalk):
         state_var: float = 0.02,
         route_var: float = 0.0,
         measurement_var: float = 0.02,
+        vehicle_var: float = 0.0,
     ) -> None:
         super().__init__(dwell_s)
         self.tau_s = tau_s
@@ -215,6 +222,9 @@ class KalmanPredictor(_SegmentWalk):
         self.bias = 0.0  # mean log ratio in the history (the profile is an arithmetic mean)
         self.states: dict[tuple[str, int], SegmentState] = {}
         self.route_states: dict[str, SegmentState] = {}
+        self.vehicle_var = vehicle_var
+        # (route, vehicle) -> (pace, its variance, last segment seen): reset when a new trip starts
+        self.paces: dict[tuple[str, str], tuple[float, float, int]] = {}
 
     @property
     def route_tau_s(self) -> float:
@@ -265,12 +275,23 @@ class KalmanPredictor(_SegmentWalk):
                     best = (err, tau, self.state_var, self.route_var, measurement_var)
         assert best is not None
         _, self.tau_s, self.state_var, self.route_var, self.measurement_var = best
+        # Then how much a trip's pace differs from the others' (drivers, vehicles), if the history
+        # says which bus drove.
+        if any(r.vehicle_id for r in replay):
+            best_pace = (best[0], 0.0)
+            for vehicle_var in PACE_VAR_CHOICES:
+                self.vehicle_var = vehicle_var
+                err = self._replay_error(replay)
+                if err < best_pace[0]:
+                    best_pace = (err, vehicle_var)
+            self.vehicle_var = best_pace[1]
         self.reset()
 
     def reset(self) -> None:
         """Forgets today (a new service day starts from the profile)."""
         self.states = {}
         self.route_states = {}
+        self.paces = {}
 
     def _replay_error(self, rows: list[SegmentTravel]) -> float:
         """Mean squared one-step error of the filter over the history, day by day."""
@@ -282,7 +303,9 @@ class KalmanPredictor(_SegmentWalk):
             if d != day:
                 self.reset()
                 day = d
-            err += (self.log_ratio(row) - self.state_at(row.route_id, row.segment_index, row.departed_at)) ** 2
+            expected = self.state_at(row.route_id, row.segment_index, row.departed_at)
+            expected += self._pace_of(row.route_id, row.vehicle_id, row.segment_index)[0]
+            err += (self.log_ratio(row) - expected) ** 2
             n += 1
             self.observe(row)
         return err / max(n, 1)
@@ -316,6 +339,13 @@ class KalmanPredictor(_SegmentWalk):
         s, s_var = self._part_at(seg_state, at, tau_s=self.tau_s, stationary=self.state_var)
         g, g_var = self._part_at(route_state, at, tau_s=self.route_tau_s, stationary=self.route_var)
         z = self.log_ratio(travel)
+        if travel.vehicle_id and self.vehicle_var > 0:
+            # the bus's own pace first (what it did beyond what the road did), then the road's
+            # state from what is left
+            v, v_var = self._pace_of(travel.route_id, travel.vehicle_id, travel.segment_index)
+            v, v_var, _ = kalman_update(v, v_var, z - s - g, s_var + g_var + self.measurement_var)
+            self.paces[(travel.route_id, travel.vehicle_id)] = (v, v_var, travel.segment_index)
+            z -= v
         if self.route_var > 0:
             g, g_var, _ = kalman_update(g, g_var, z - s, s_var + self.measurement_var)
         s, s_var, _ = kalman_update(s, s_var, z - g, self.measurement_var)
@@ -324,6 +354,20 @@ class KalmanPredictor(_SegmentWalk):
         self.route_states[travel.route_id] = SegmentState(
             x=g, var=g_var, at=max(at, route_state.at) if route_state else at
         )
+
+    def _pace_of(self, route_id: str, vehicle_id: str, segment_index: int) -> tuple[float, float]:
+        """The pace learned on this trip so far, for the bus about to drive ``segment_index``; a
+        segment not after the last one seen is a new trip."""
+        known = self.paces.get((route_id, vehicle_id)) if vehicle_id else None
+        if known is None or segment_index <= known[2]:
+            return 0.0, self.vehicle_var
+        return known[0], known[1]
+
+    def pace(self, vehicle: VehicleState) -> float:
+        if self.vehicle_var <= 0:
+            return 0.0
+        # the bus may have just finished the segment after its last stop (it stands at the next stop)
+        return self._pace_of(vehicle.route_id, vehicle.vehicle_id, vehicle.last_stop_index + 1)[0]
 
     def segment_s(self, route_id: str, segment_index: int, at: datetime, now: datetime) -> float:
         x = self.state_at(route_id, segment_index, at)

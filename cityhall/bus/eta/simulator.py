@@ -205,7 +205,8 @@ def simulate_day(
     )
     pending: list[tuple[float, int, Route, Trip, float]] = []  # (time, stop, route, trip, driver)
     for n, (start, route) in enumerate(sorted(starts, key=lambda s: s[0])):
-        trip = Trip(route.route_id, f"{route.route_id}-v{n % 12:02d}", [start], [start])
+        # one vehicle id per trip: the pace (driver, vehicle) belongs to the trip
+        trip = Trip(route.route_id, f"{route.route_id}-{n:04d}", [start], [start])
         pending.append((start, 0, route, trip, math.exp(rng.gauss(0, p.driver_sigma))))
         result.trips.append(trip)
     # Advance all buses event by event (departures from stops in time order).
@@ -225,6 +226,7 @@ def simulate_day(
                 departed_at=result.at(departed),
                 travel_s=travel,
                 dwell_s=dwell_before,
+                vehicle_id=trip.vehicle_id,
             )
         )
         arrived = departed + travel

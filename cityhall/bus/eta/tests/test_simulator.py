@@ -45,7 +45,7 @@ def test_the_morning_peak_is_slower_than_midday():
 
 
 def test_held_out_days_have_incidents():
-    _, days = simulate_days(1, 3, held_out=True)
+    _, days = simulate_days(1, 3, held_out=True, params=SMALL)
     assert sum(len(d.incidents) for d in days) > 0
     assert days[0].at(0).tzinfo == SEOUL
 
