@@ -120,3 +120,28 @@ def test_unknown_segments_fall_back_and_a_past_stop_is_refused():
     assert h.predict(bus(0, at(8)), 1, at(8)) == pytest.approx(90.0)  # DEFAULT_TRAVEL_S
     with pytest.raises(ValueError, match="must be after the bus's last stop 3"):
         h.predict(bus(3, at(8)), 3, at(8))
+
+
+def test_a_trips_own_pace_by_hand():
+    # pace gain .01 / (.01 + .04 + 0 + .01) = 1/6 → v = .3/6 = .05; then the segment sees .3 − .05:
+    # gain .8 → s = .2
+    k = KalmanPredictor(tau_s=1200, state_var=0.04, route_var=0.0, measurement_var=0.01, vehicle_var=0.01)
+    k.fit(flat_history())
+    ahead = SegmentTravel("R", 0, at(8), 100 * math.exp(0.3), vehicle_id="v1")
+    k.observe(ahead)
+    arrived = ahead.departed_at + timedelta(seconds=ahead.travel_s)
+    assert k.paces[("R", "v1")][0] == pytest.approx(0.05)
+    assert k.states[("R", 0)].x == pytest.approx(0.2)
+    # v1 on segment 1 (nothing known of it today) drives at its own pace: 100·e^.05; another bus at 100
+    v1 = VehicleState("R", "v1", 1, arrived, arrived)
+    v2 = VehicleState("R", "v2", 1, arrived, arrived)
+    assert k.predict(v1, 2, arrived) == pytest.approx(100 * math.exp(0.05))
+    assert k.predict(v2, 2, arrived) == pytest.approx(100.0)
+    # the same vehicle id back on segment 0 is a new trip: its pace starts again from 0, not .05.
+    # The middle of its run (09:00:50) is dt after the middle of the first run; by then
+    # s = .2 e^(−dt/τ), P = .008 e^(−2dt/τ) + .04 (1 − e^(−2dt/τ)); v = .01 / (.01 + P + .01) · (0 − s)
+    dt = (at(9, 0, 50) - (ahead.departed_at + timedelta(seconds=ahead.travel_s / 2))).total_seconds()
+    decay = math.exp(-dt / 1200)
+    s_prior, p_prior = 0.2 * decay, 0.008 * decay**2 + 0.04 * (1 - decay**2)
+    k.observe(SegmentTravel("R", 0, at(9), 100.0, vehicle_id="v1"))
+    assert k.paces[("R", "v1")][0] == pytest.approx(0.01 / (0.02 + p_prior) * -s_prior)
