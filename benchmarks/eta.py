@@ -113,12 +113,19 @@ def main(argv: list[str]) -> int:
         "buckets": buckets,
         "seeds": runs,
     }
-    report["goal_met"] = report["within_2min_le10"] >= GOAL_WITHIN and report["mae_reduction"] >= GOAL_REDUCTION
+    report["goal_met"] = (
+        report["within_2min_le10"] >= GOAL_WITHIN and report["mae_reduction"] >= GOAL_REDUCTION
+    )
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
         return 0
-    print(f"bus ETA, held-out simulated days (모의): {len(runs)} seed(s), {train_days} + {test_days} days, medians")
-    print(f"{'horizon':>8} {'model ±1':>9} {'±2':>7} {'MAE s':>7} | {'baseline ±1':>11} {'±2':>7} {'MAE s':>7}")
+    print(
+        f"bus ETA, held-out simulated days (모의): {len(runs)} seed(s), "
+        f"{train_days} + {test_days} days, medians"
+    )
+    print(
+        f"{'horizon':>8} {'model ±1':>9} {'±2':>7} {'MAE s':>7} | {'baseline ±1':>11} {'±2':>7} {'MAE s':>7}"
+    )
     for name, row in buckets.items():
         m, b = row["model"], row["baseline"]
         label = "≤10" if name == "le10" else name

@@ -74,7 +74,7 @@ def rank_sites(
     checked = check_weights(weights)
     total_weight = sum(checked.values())
     for c in candidates:
-        for name, (attr, _) in CRITERIA.items():
+        for attr, _ in CRITERIA.values():
             value = getattr(c, attr)
             if not value >= 0:
                 raise ValueError(f"stop {c.stop_id}: {attr} must be zero or more, not {value}")

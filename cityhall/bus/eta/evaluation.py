@@ -90,7 +90,9 @@ def evaluate_day(predictor: Predictor, day: SimulatedDay, *, sample_every_s: flo
 def _predict_path(predictor, state, now, trip, now_s) -> list[tuple[int, float]]:
     """Predictions for every next stop the bus truly reaches within the largest bucket."""
     horizon = BUCKETS[-1][1]
-    stops = [s for s in range(state.last_stop_index + 1, len(trip.arrivals)) if trip.arrivals[s] - now_s <= horizon]
+    stops = [
+        s for s in range(state.last_stop_index + 1, len(trip.arrivals)) if trip.arrivals[s] - now_s <= horizon
+    ]
     if not stops:
         return []
     many = getattr(predictor, "predict_many", None)

@@ -180,7 +180,9 @@ class SegmentState:
     at: datetime
 
 
-def kalman_propagate(x: float, var: float, dt_s: float, *, tau_s: float, state_var: float) -> tuple[float, float]:
+def kalman_propagate(
+    x: float, var: float, dt_s: float, *, tau_s: float, state_var: float
+) -> tuple[float, float]:
     """Ornstein–Uhlenbeck step: the state fades toward 0 (the profile) and its variance toward the
     stationary ``state_var``."""
     decay = math.exp(-max(dt_s, 0.0) / tau_s)
@@ -321,7 +323,9 @@ class KalmanPredictor(_SegmentWalk):
 
     def state_at(self, route_id: str, segment_index: int, at: datetime) -> float:
         """Today's expected log ratio (to the profile) of a segment entered at ``at``."""
-        seg = self._part_at(self.states.get((route_id, segment_index)), at, tau_s=self.tau_s, stationary=self.state_var)
+        seg = self._part_at(
+            self.states.get((route_id, segment_index)), at, tau_s=self.tau_s, stationary=self.state_var
+        )
         route = self._part_at(
             self.route_states.get(route_id), at, tau_s=self.route_tau_s, stationary=self.route_var
         )

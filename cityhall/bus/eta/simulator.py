@@ -43,7 +43,10 @@ class SimulationParameters:
     headway_s: tuple[int, int] = (480, 900)  # 8–15 minutes between trips
     service: tuple[int, int] = (5 * 3600 + 1800, 23 * 3600)  # 05:30–23:00
     cruise_share_of_limit: float = 0.8  # between signals a bus holds 80 % of the limit
-    peaks: tuple[tuple[float, float, float], ...] = ((8.25, 1.0, 0.9), (18.5, 1.2, 0.9))  # hour, width h, depth
+    peaks: tuple[tuple[float, float, float], ...] = (
+        (8.25, 1.0, 0.9),
+        (18.5, 1.2, 0.9),
+    )  # hour, width h, depth
     day_sigma: float = 0.06  # whole-day speed factor (lognormal σ)
     peak_shift_sigma_h: float = 0.25  # the day's peaks earlier or later
     peak_depth_sigma: float = 0.25  # and stronger or weaker (relative)
@@ -96,7 +99,7 @@ class SimulatedDay:
 
 def build_network(seed: int, params: SimulationParameters | None = None) -> list[Route]:
     p = params or SimulationParameters()
-    rng = random.Random(f"network-{seed}")
+    rng = random.Random(f"network-{seed}")  # noqa: S311 - a simulation, not cryptography
     routes = []
     for r in range(p.routes):
         n = rng.randint(*p.stops_per_route)
@@ -133,7 +136,11 @@ class _Day:
         self.rng = rng
         self.day_factor = math.exp(rng.gauss(0, p.day_sigma))
         self.peaks = [
-            (h * 3600 + rng.gauss(0, p.peak_shift_sigma_h) * 3600, w * 3600, d * math.exp(rng.gauss(0, p.peak_depth_sigma)))
+            (
+                h * 3600 + rng.gauss(0, p.peak_shift_sigma_h) * 3600,
+                w * 3600,
+                d * math.exp(rng.gauss(0, p.peak_depth_sigma)),
+            )
             for h, w, d in p.peaks
         ]
         self.drift: dict[tuple[str, int], tuple[float, float]] = {}  # (value, at seconds)
@@ -144,7 +151,13 @@ class _Day:
             seg = rng.randrange(len(route.segments))
             start = rng.uniform(p.service[0] + 3600, p.service[1] - 3600)
             self.incidents.append(
-                (route.route_id, seg, start, start + rng.uniform(*p.incident_duration_s), rng.uniform(*p.incident_factor))
+                (
+                    route.route_id,
+                    seg,
+                    start,
+                    start + rng.uniform(*p.incident_duration_s),
+                    rng.uniform(*p.incident_factor),
+                )
             )
 
     def congestion(self, at: float) -> float:
@@ -165,12 +178,20 @@ class _Day:
         floor = peak_speed_floor_ms()
         slow = self.congestion(at) * seg.peak_sensitivity / 1.2
         speed = cruise - (cruise - floor) * min(slow, 1.0)
-        moving = seg.length_m / speed * self.day_factor * math.exp(self.drift_at((route.route_id, index), at)) * driver
+        moving = (
+            seg.length_m
+            / speed
+            * self.day_factor
+            * math.exp(self.drift_at((route.route_id, index), at))
+            * driver
+        )
         for rid, s, start, end, factor in self.incidents:
             if rid == route.route_id and s == index and start <= at < end:
                 moving *= factor
         signals = sum(
-            self.rng.uniform(0, p.signal_red_s) for _ in range(seg.signals) if self.rng.random() < p.signal_stop_probability
+            self.rng.uniform(0, p.signal_red_s)
+            for _ in range(seg.signals)
+            if self.rng.random() < p.signal_stop_probability
         )
         return moving + signals
 
@@ -194,7 +215,7 @@ def simulate_day(
     routes: list[Route], day_seed: int, day: date, params: SimulationParameters | None = None
 ) -> SimulatedDay:
     p = params or SimulationParameters()
-    rng = random.Random(f"day-{day_seed}")
+    rng = random.Random(f"day-{day_seed}")  # noqa: S311 - a simulation, not cryptography
     state = _Day(routes, p, rng)
     result = SimulatedDay(day=day, trips=[], incidents=list(state.incidents))
     # Trips of all routes in order of departure, so the drift of a segment advances in time.

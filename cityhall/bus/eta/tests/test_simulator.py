@@ -39,7 +39,9 @@ def test_the_morning_peak_is_slower_than_midday():
     travels = [t for d in days for t in d.travels]
 
     def mean_between(h0, h1):
-        return statistics.mean(t.travel_s for t in travels if h0 * 3600 <= seconds_of_day(t.departed_at) < h1 * 3600)
+        return statistics.mean(
+            t.travel_s for t in travels if h0 * 3600 <= seconds_of_day(t.departed_at) < h1 * 3600
+        )
 
     assert mean_between(8, 8.5) > 1.2 * mean_between(11, 12)
 
@@ -58,7 +60,12 @@ def test_errors_by_horizon_bucket():
     e.add(1200, 130)
     e.add(1201, 5)  # beyond 20 minutes
     assert e.by_bucket == {"0-5": [30], "5-10": [-90], "10-20": [130]}
-    assert summary(e.merged(["0-5", "5-10"])) == {"n": 2, "within_1min": 0.5, "within_2min": 1.0, "mae_s": 60.0}
+    assert summary(e.merged(["0-5", "5-10"])) == {
+        "n": 2,
+        "within_1min": 0.5,
+        "within_2min": 1.0,
+        "mae_s": 60.0,
+    }
     assert summary([])["n"] == 0
 
 
