@@ -6,11 +6,11 @@ there. They differ only in that travel time:
 
 - ``HistoricalAverage``: the mean travel time of the segment at that time of day over the history
   (30-minute bins, read linearly between bin centres), as TransitClock-style systems do.
-- ``KalmanPredictor``: the same profile, times today's state of the segment. The state is the log
-  ratio of today's travel times to the profile, a mean-reverting random walk (it fades back to the
-  profile with time constant ``tau_s``); every bus that finishes the segment is a noisy observation of
-  it (``measurement_var``: bus-to-bus spread — drivers, vehicles, signals). The variances and the time
-  constant are fitted from the history (``fit``). See docs/adr/0016-bus-eta-kalman.md.
+- ``KalmanPredictor``: the same profile, times e^x, x today's state of the segment as a Kalman filter
+  estimates it from the buses that finished the segment today: the segment's own part (fades back to
+  the profile with time constant ``tau_s``), the route's part (every bus of the route sees it) and the
+  trip's own pace (driver, vehicle). Variances and time constant are fitted from the history
+  (``fit``). See docs/adr/0016-bus-eta-kalman.md.
 """
 
 from __future__ import annotations
