@@ -290,6 +290,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from benchmarks.pagination import main as pagination_main  # type: ignore[import-not-found]
 
         return pagination_main(args.rest[1:])
+    if args.rest[:1] == ["eta"]:  # bus arrival predictions on simulated days: benchmarks/eta.py
+        from benchmarks.eta import main as eta_main  # type: ignore[import-not-found]
+
+        return eta_main(args.rest[1:])
     if args.rest[:1] == ["noise"]:  # the noise-compensation cycle: benchmarks/noise.py
         from benchmarks.noise import main as noise_main  # type: ignore[import-not-found]
 

@@ -1,0 +1,378 @@
+"""The two predictors behind ``Predictor``: the historical average (기준 모델) and the Kalman filter.
+
+Both walk the same way from a bus to a stop: the rest of the segment it is on, then for every further
+segment the dwell at the stop before it and the segment's travel time at the time the bus will be
+there. They differ only in that travel time:
+
+- ``HistoricalAverage``: the mean travel time of the segment at that time of day over the history
+  (30-minute bins, read linearly between bin centres), as TransitClock-style systems do.
+- ``KalmanPredictor``: the same profile, times e^x, x today's state of the segment as a Kalman filter
+  estimates it from the buses that finished the segment today: the segment's own part (fades back to
+  the profile with time constant ``tau_s``), the route's part (every bus of the route sees it) and the
+  trip's own pace (driver, vehicle). Variances and time constant are fitted from the history
+  (``fit``). See docs/adr/0016-bus-eta-kalman.md.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from cityhall.bus.eta import SegmentTravel, VehicleState
+
+SEOUL = ZoneInfo("Asia/Seoul")
+BIN_S = 1800  # time-of-day bins of the historical profile (30 min)
+DAY_S = 86400
+DEFAULT_DWELL_S = 20.0  # a stop with no dwell in the history or the mapping
+DEFAULT_TRAVEL_S = 90.0  # a segment with no history at all (about 600 m at 25 km/h)
+MIN_REMAINING_S = 5.0  # a bus past its expected time on a segment still has a little to go
+TAU_CHOICES_S = (1200.0, 2400.0, 4800.0)  # the segment time constants fit() chooses from
+ROUTE_SHARE_CHOICES = (0.0, 0.4, 0.8)  # the route's share of the state variance fit() chooses from
+ROUTE_TAU_S = 7200.0  # the route-wide part fades over two hours at least
+REPLAY_DAYS = 2
+PACE_VAR_CHOICES = (0.001, 0.0025, 0.005, 0.01)  # variance of a trip's log pace fit() chooses from
+STALE_AFTER = timedelta(hours=6)
+
+
+def seconds_of_day(at: datetime) -> float:
+    local = at.astimezone(SEOUL)
+    return local.hour * 3600 + local.minute * 60 + local.second + local.microsecond / 1e6
+
+
+class Profile:
+    """Mean of a quantity per key and time-of-day bin, read linearly between bin centres; a key's bin
+    without data falls back to the key's mean over the day, a key without data to ``default``."""
+
+    def __init__(self, default: float) -> None:
+        self.default = default
+        self._sums: dict[tuple, list[float]] = defaultdict(lambda: [0.0] * (DAY_S // BIN_S))
+        self._counts: dict[tuple, list[int]] = defaultdict(lambda: [0] * (DAY_S // BIN_S))
+        self._means: dict[tuple, list[float]] = {}
+
+    def add(self, key: tuple, at: datetime, value: float) -> None:
+        b = int(seconds_of_day(at) // BIN_S)
+        self._sums[key][b] += value
+        self._counts[key][b] += 1
+
+    def freeze(self) -> None:
+        self._means = {}
+        for key, sums in self._sums.items():
+            counts = self._counts[key]
+            total = sum(counts)
+            day_mean = sum(sums) / total
+            self._means[key] = [s / c if c else day_mean for s, c in zip(sums, counts, strict=True)]
+
+    def keys(self) -> Iterable[tuple]:
+        return self._means.keys()
+
+    def at(self, key: tuple, at: datetime) -> float:
+        means = self._means.get(key)
+        if means is None:
+            return self.default
+        pos = seconds_of_day(at) / BIN_S - 0.5  # position in bin-centre units
+        lo = math.floor(pos)
+        frac = pos - lo
+        n = len(means)
+        return means[lo % n] * (1 - frac) + means[(lo + 1) % n] * frac
+
+
+class _SegmentWalk:
+    """What both predictors share: the profiles, the dwell times, the rest of the current segment."""
+
+    name = "segment-walk"
+
+    def __init__(self, dwell_s: Mapping[tuple[str, int], float] | None = None) -> None:
+        self.dwell_override = dict(dwell_s or {})
+        self.travel = Profile(DEFAULT_TRAVEL_S)
+        self.dwell = Profile(DEFAULT_DWELL_S)
+        self._ratios: list[float] = [1.0]  # travel / profile in the history, sorted
+
+    def fit(self, history: Iterable[SegmentTravel]) -> None:
+        self.travel = Profile(DEFAULT_TRAVEL_S)
+        self.dwell = Profile(DEFAULT_DWELL_S)
+        rows = list(history)
+        for row in rows:
+            self.travel.add((row.route_id, row.segment_index), row.departed_at, row.travel_s)
+            if row.dwell_s is not None:
+                self.dwell.add((row.route_id, row.segment_index), row.departed_at, row.dwell_s)
+        self.travel.freeze()
+        self.dwell.freeze()
+        ratios = sorted(row.travel_s / self.expected_profile(row) for row in rows)
+        self._ratios = ratios or [1.0]
+        self._ratio_tail_sums = [0.0] * (len(self._ratios) + 1)  # sums of ratios from index i to the end
+        for i in range(len(self._ratios) - 1, -1, -1):
+            self._ratio_tail_sums[i] = self._ratio_tail_sums[i + 1] + self._ratios[i]
+
+    def expected_profile(self, row: SegmentTravel) -> float:
+        return self.travel.at((row.route_id, row.segment_index), row.departed_at)
+
+    def dwell_at(self, route_id: str, stop_index: int, at: datetime) -> float:
+        key = (route_id, stop_index)
+        if key in self.dwell_override:
+            return self.dwell_override[key]
+        return self.dwell.at(key, at)
+
+    def segment_s(self, route_id: str, segment_index: int, at: datetime, now: datetime) -> float:
+        """Expected travel time of a segment entered at ``at``, as known at ``now``."""
+        return self.travel.at((route_id, segment_index), at)
+
+    def remaining_s(self, expected_s: float, elapsed_s: float) -> float:
+        """Expected rest of a segment already ``elapsed_s`` under way: E[T − e | T > e], T = expected
+        × a ratio drawn from the history's travel/profile ratios. A bus late on a segment is not due
+        "now": the slower buses of the history say how much longer such a bus still takes."""
+        if elapsed_s <= 0:
+            return expected_s - elapsed_s
+        r = elapsed_s / expected_s
+        i = bisect.bisect_right(self._ratios, r)
+        n = len(self._ratios) - i
+        if n == 0:
+            return MIN_REMAINING_S
+        mean_ratio = self._ratio_tail_sums[i] / n
+        return max(MIN_REMAINING_S, expected_s * mean_ratio - elapsed_s)
+
+    def observe(self, travel: SegmentTravel) -> None:
+        return None
+
+    def predict(self, vehicle: VehicleState, to_stop_index: int, now: datetime) -> float:
+        return self.predict_many(vehicle, to_stop_index, now)[-1]
+
+    def predict_many(self, vehicle: VehicleState, to_stop_index: int, now: datetime) -> list[float]:
+        """Seconds from ``now`` until arrival at every stop after the bus's last one, up to
+        ``to_stop_index`` (one walk for a whole stop list)."""
+        if to_stop_index <= vehicle.last_stop_index:
+            raise ValueError(
+                f"to_stop_index {to_stop_index} must be after the bus's last stop {vehicle.last_stop_index}"
+            )
+        route = vehicle.route_id
+        pace = math.exp(self.pace(vehicle))
+        elapsed = (now - vehicle.departed_at).total_seconds()
+        first = self.segment_s(route, vehicle.last_stop_index, vehicle.departed_at, now) * pace
+        total = self.remaining_s(first, elapsed)
+        out = [total]
+        for stop in range(vehicle.last_stop_index + 1, to_stop_index):
+            total += self.dwell_at(route, stop, now + timedelta(seconds=total))
+            total += self.segment_s(route, stop, now + timedelta(seconds=total), now) * pace
+            out.append(total)
+        return out
+
+    def pace(self, vehicle: VehicleState) -> float:
+        """Log factor of this bus's own pace on its trip (0: like any other bus)."""
+        return 0.0
+
+
+class HistoricalAverage(_SegmentWalk):
+    """The baseline: mean segment time by time-of-day bin, nothing learned from today."""
+
+    name = "historical-average"
+
+
+@dataclass
+class SegmentState:
+    """Today's state of one segment: log ratio to the profile (``x``), its variance, and when."""
+
+    x: float
+    var: float
+    at: datetime
+
+
+def kalman_propagate(
+    x: float, var: float, dt_s: float, *, tau_s: float, state_var: float
+) -> tuple[float, float]:
+    """Ornstein–Uhlenbeck step: the state fades toward 0 (the profile) and its variance toward the
+    stationary ``state_var``."""
+    decay = math.exp(-max(dt_s, 0.0) / tau_s)
+    return x * decay, var * decay * decay + state_var * (1 - decay * decay)
+
+
+def kalman_update(x: float, var: float, z: float, measurement_var: float) -> tuple[float, float, float]:
+    """One observation ``z`` of the state: returns (new x, new variance, gain)."""
+    gain = var / (var + measurement_var)
+    return x + gain * (z - x), (1 - gain) * var, gain
+
+
+class KalmanPredictor(_SegmentWalk):
+    """Segment travel times from the profile, corrected by today's buses ahead (Kalman filter).
+
+    The state of a segment today is the sum of two parts, each a fading random walk: the route's
+    (the whole road network a little slower today, the peak earlier — seen by every bus on every
+    segment of the route) and the segment's own (a queue, an incident — seen only by the buses that
+    drove it). An observation updates the route's part first, with the segment's part counted as
+    noise, then the segment's part with what is left."""
+
+    name = "kalman"
+
+    def __init__(
+        self,
+        dwell_s: Mapping[tuple[str, int], float] | None = None,
+        *,
+        tau_s: float = 1200.0,
+        state_var: float = 0.02,
+        route_var: float = 0.0,
+        measurement_var: float = 0.02,
+        vehicle_var: float = 0.0,
+    ) -> None:
+        super().__init__(dwell_s)
+        self.tau_s = tau_s
+        self.state_var = state_var
+        self.route_var = route_var
+        self.measurement_var = measurement_var
+        self.bias = 0.0  # mean log ratio in the history (the profile is an arithmetic mean)
+        self.states: dict[tuple[str, int], SegmentState] = {}
+        self.route_states: dict[str, SegmentState] = {}
+        self.vehicle_var = vehicle_var
+        # (route, vehicle) -> (pace, its variance, last segment seen): reset when a new trip starts
+        self.paces: dict[tuple[str, str], tuple[float, float, int]] = {}
+
+    @property
+    def route_tau_s(self) -> float:
+        # a day's network-wide deviation (weather, a late peak) lasts longer than one road's queue
+        return max(self.tau_s, ROUTE_TAU_S)
+
+    def log_ratio(self, travel: SegmentTravel) -> float:
+        return math.log(max(travel.travel_s, 1.0) / self.expected_profile(travel)) - self.bias
+
+    def fit(self, history: Iterable[SegmentTravel]) -> None:
+        rows = list(history)
+        super().fit(rows)
+        self.reset()
+        if len(rows) < 10:
+            return
+        z = [math.log(max(r.travel_s, 1.0) / self.expected_profile(r)) for r in rows]
+        self.bias = sum(z) / len(z)
+        total_var = sum((v - self.bias) ** 2 for v in z) / len(z)
+        # Consecutive buses on the same segment and day: half the mean squared difference of their
+        # log ratios is the measurement variance plus the state's drift between them.
+        by_day: dict[tuple, list[tuple[datetime, float]]] = defaultdict(list)
+        for r, v in zip(rows, z, strict=True):
+            day = r.departed_at.astimezone(SEOUL).date()
+            by_day[(r.route_id, r.segment_index, day)].append((r.departed_at, v - self.bias))
+        pairs: list[tuple[float, float]] = []  # (seconds apart, squared difference)
+        for items in by_day.values():
+            items.sort()
+            for (t0, v0), (t1, v1) in zip(items, items[1:], strict=False):
+                pairs.append(((t1 - t0).total_seconds(), (v1 - v0) ** 2))
+        if not pairs:
+            return
+        half_sq = sum(d for _, d in pairs) / len(pairs) / 2
+        # The time constant and the route's share of the state are chosen by the filter's one-step
+        # error replayed over the last training days (a few thousand segments are enough).
+        days = sorted({r.departed_at.astimezone(SEOUL).date() for r in rows})
+        replay = [r for r in rows if r.departed_at.astimezone(SEOUL).date() in set(days[-REPLAY_DAYS:])]
+        best = None
+        for tau in TAU_CHOICES_S:
+            drift = sum(1 - math.exp(-dt / tau) for dt, _ in pairs) / len(pairs)
+            # total = S + R, half_sq = R + S·drift  →  S = (total − half_sq) / (1 − drift)
+            state_total = max((total_var - half_sq) / (1 - drift), 0.05 * total_var)
+            measurement_var = max(total_var - state_total, 0.05 * total_var)
+            for share in ROUTE_SHARE_CHOICES:
+                self.tau_s, self.measurement_var = tau, measurement_var
+                self.route_var, self.state_var = state_total * share, state_total * (1 - share)
+                err = self._replay_error(replay)
+                if best is None or err < best[0]:
+                    best = (err, tau, self.state_var, self.route_var, measurement_var)
+        assert best is not None
+        _, self.tau_s, self.state_var, self.route_var, self.measurement_var = best
+        # Then how much a trip's pace differs from the others' (drivers, vehicles), if the history
+        # says which bus drove.
+        if any(r.vehicle_id for r in replay):
+            best_pace = (best[0], 0.0)
+            for vehicle_var in PACE_VAR_CHOICES:
+                self.vehicle_var = vehicle_var
+                err = self._replay_error(replay)
+                if err < best_pace[0]:
+                    best_pace = (err, vehicle_var)
+            self.vehicle_var = best_pace[1]
+        self.reset()
+
+    def reset(self) -> None:
+        """Forgets today (a new service day starts from the profile)."""
+        self.states = {}
+        self.route_states = {}
+        self.paces = {}
+
+    def _replay_error(self, rows: list[SegmentTravel]) -> float:
+        """Mean squared one-step error of the filter over the history, day by day."""
+        ordered = sorted(rows, key=lambda r: r.departed_at + timedelta(seconds=r.travel_s))
+        err, n, day = 0.0, 0, None
+        self.reset()
+        for row in ordered:
+            d = row.departed_at.astimezone(SEOUL).date()
+            if d != day:
+                self.reset()
+                day = d
+            expected = self.state_at(row.route_id, row.segment_index, row.departed_at)
+            expected += self._pace_of(row.route_id, row.vehicle_id, row.segment_index)[0]
+            err += (self.log_ratio(row) - expected) ** 2
+            n += 1
+            self.observe(row)
+        return err / max(n, 1)
+
+    @staticmethod
+    def _part_at(
+        state: SegmentState | None, at: datetime, *, tau_s: float, stationary: float
+    ) -> tuple[float, float]:
+        if state is None:
+            return 0.0, stationary
+        dt = (at - state.at).total_seconds()
+        return kalman_propagate(state.x, state.var, dt, tau_s=tau_s, state_var=stationary)
+
+    def state_at(self, route_id: str, segment_index: int, at: datetime) -> float:
+        """Today's expected log ratio (to the profile) of a segment entered at ``at``."""
+        seg = self._part_at(
+            self.states.get((route_id, segment_index)), at, tau_s=self.tau_s, stationary=self.state_var
+        )
+        route = self._part_at(
+            self.route_states.get(route_id), at, tau_s=self.route_tau_s, stationary=self.route_var
+        )
+        return seg[0] + route[0]
+
+    def observe(self, travel: SegmentTravel) -> None:
+        key = (travel.route_id, travel.segment_index)
+        # The bus saw the segment over its whole run; its middle stands for when.
+        at = travel.departed_at + timedelta(seconds=travel.travel_s / 2)
+        seg_state = self.states.get(key)
+        route_state = self.route_states.get(travel.route_id)
+        if route_state is not None and (at - route_state.at) > STALE_AFTER:
+            seg_state = route_state = None  # yesterday's state says nothing about today
+            self.reset()
+        s, s_var = self._part_at(seg_state, at, tau_s=self.tau_s, stationary=self.state_var)
+        g, g_var = self._part_at(route_state, at, tau_s=self.route_tau_s, stationary=self.route_var)
+        z = self.log_ratio(travel)
+        if travel.vehicle_id and self.vehicle_var > 0:
+            # the bus's own pace first (what it did beyond what the road did), then the road's
+            # state from what is left
+            v, v_var = self._pace_of(travel.route_id, travel.vehicle_id, travel.segment_index)
+            v, v_var, _ = kalman_update(v, v_var, z - s - g, s_var + g_var + self.measurement_var)
+            self.paces[(travel.route_id, travel.vehicle_id)] = (v, v_var, travel.segment_index)
+            z -= v
+        if self.route_var > 0:
+            g, g_var, _ = kalman_update(g, g_var, z - s, s_var + self.measurement_var)
+        s, s_var, _ = kalman_update(s, s_var, z - g, self.measurement_var)
+        # an observation older than the state (a late AVL report) does not move the state's clock back
+        self.states[key] = SegmentState(x=s, var=s_var, at=max(at, seg_state.at) if seg_state else at)
+        self.route_states[travel.route_id] = SegmentState(
+            x=g, var=g_var, at=max(at, route_state.at) if route_state else at
+        )
+
+    def _pace_of(self, route_id: str, vehicle_id: str, segment_index: int) -> tuple[float, float]:
+        """The pace learned on this trip so far, for the bus about to drive ``segment_index``; a
+        segment not after the last one seen is a new trip."""
+        known = self.paces.get((route_id, vehicle_id)) if vehicle_id else None
+        if known is None or segment_index <= known[2]:
+            return 0.0, self.vehicle_var
+        return known[0], known[1]
+
+    def pace(self, vehicle: VehicleState) -> float:
+        if self.vehicle_var <= 0:
+            return 0.0
+        # the bus may have just finished the segment after its last stop (it stands at the next stop)
+        return self._pace_of(vehicle.route_id, vehicle.vehicle_id, vehicle.last_stop_index + 1)[0]
+
+    def segment_s(self, route_id: str, segment_index: int, at: datetime, now: datetime) -> float:
+        x = self.state_at(route_id, segment_index, at)
+        return self.travel.at((route_id, segment_index), at) * math.exp(self.bias + x)

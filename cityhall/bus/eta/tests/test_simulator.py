@@ -1,0 +1,97 @@
+"""The simulated bus days (모의) and the evaluation harness."""
+
+import statistics
+
+import pytest
+
+from cityhall.bus.eta.evaluation import Errors, evaluate_day, summary
+from cityhall.bus.eta.predictors import SEOUL, HistoricalAverage, KalmanPredictor, seconds_of_day
+from cityhall.bus.eta.simulator import SimulationParameters, simulate_days
+
+SMALL = SimulationParameters(routes=1, stops_per_route=(10, 12), service=(7 * 3600, 10 * 3600))
+
+
+def test_days_are_reproducible_and_held_out_days_are_other_days():
+    _, a = simulate_days(3, 1, held_out=False, params=SMALL)
+    _, b = simulate_days(3, 1, held_out=False, params=SMALL)
+    _, c = simulate_days(3, 1, held_out=True, params=SMALL)
+    assert a[0].travels == b[0].travels
+    assert c[0].day > a[0].day
+    assert [t.travel_s for t in c[0].travels[:20]] != [t.travel_s for t in a[0].travels[:20]]
+
+
+def test_a_day_is_consistent():
+    routes, (day,) = simulate_days(5, 1, held_out=False, params=SMALL)
+    n_segments = len(routes[0].segments)
+    assert day.trips and len(day.travels) == len(day.trips) * n_segments
+    for trip in day.trips:
+        assert len(trip.arrivals) == len(trip.departures) == n_segments + 1
+        assert all(d >= a for a, d in zip(trip.arrivals, trip.departures, strict=True))
+        assert all(a2 > d for d, a2 in zip(trip.departures, trip.arrivals[1:], strict=False))
+    first = [t for t in day.travels if t.segment_index == 0]
+    assert all(t.dwell_s is None for t in first)
+    assert all(t.departed_at.tzinfo is not None for t in day.travels)
+
+
+def test_the_morning_peak_is_slower_than_midday():
+    params = SimulationParameters(routes=2, incidents_per_day=0)
+    _, days = simulate_days(7, 2, held_out=False, params=params)
+    travels = [t for d in days for t in d.travels]
+
+    def mean_between(h0, h1):
+        return statistics.mean(
+            t.travel_s for t in travels if h0 * 3600 <= seconds_of_day(t.departed_at) < h1 * 3600
+        )
+
+    assert mean_between(8, 8.5) > 1.2 * mean_between(11, 12)
+
+
+def test_held_out_days_have_incidents():
+    _, days = simulate_days(1, 3, held_out=True, params=SMALL)
+    assert sum(len(d.incidents) for d in days) > 0
+    assert days[0].at(0).tzinfo == SEOUL
+
+
+def test_errors_by_horizon_bucket():
+    e = Errors()
+    e.add(0, 999)  # horizon 0: already there, counted nowhere
+    e.add(300, 30)
+    e.add(301, -90)
+    e.add(1200, 130)
+    e.add(1201, 5)  # beyond 20 minutes
+    assert e.by_bucket == {"0-5": [30], "5-10": [-90], "10-20": [130]}
+    assert summary(e.merged(["0-5", "5-10"])) == {
+        "n": 2,
+        "within_1min": 0.5,
+        "within_2min": 1.0,
+        "mae_s": 60.0,
+    }
+    assert summary([])["n"] == 0
+
+
+def test_evaluation_of_one_small_day():
+    _, train = simulate_days(2, 1, held_out=False, params=SMALL)
+    _, (test,) = simulate_days(2, 1, held_out=True, params=SMALL)
+    h = HistoricalAverage()
+    h.fit(train[0].travels)
+    errors = evaluate_day(h, test)
+    assert all(errors.by_bucket.values())
+    assert summary(errors.merged(["0-5"]))["mae_s"] < summary(errors.merged(["10-20"]))["mae_s"]
+
+
+@pytest.mark.slow
+def test_the_kalman_model_beats_the_baseline_on_held_out_days():
+    params = SimulationParameters(routes=2)
+    _, train = simulate_days(11, 4, held_out=False, params=params)
+    _, test = simulate_days(11, 2, held_out=True, params=params)
+    history = [t for d in train for t in d.travels]
+    results = {}
+    for p in (HistoricalAverage(), KalmanPredictor()):
+        p.fit(history)
+        errors = Errors()
+        for day in test:
+            for name, values in evaluate_day(p, day).by_bucket.items():
+                errors.by_bucket[name].extend(values)
+        results[p.name] = summary(errors.merged(["0-5", "5-10"]))
+    assert results["kalman"]["mae_s"] < 0.9 * results["historical-average"]["mae_s"]
+    assert results["kalman"]["within_2min"] >= 0.95
