@@ -90,11 +90,12 @@ def captured(base: simulation.RunResult, other: simulation.RunResult, ceiling: d
     return round(sum(t0[v] - t1[v] for v in common) / available, 4)
 
 
-def measure(net: Path, *, levels, seeds, smoke: bool) -> dict:
+def measure(net: Path, *, levels, seeds, smoke: bool, yielding: bool = True) -> dict:
     runs = []
     for level in levels:
         for seed in seeds:
             sc = twin_scenario.build(net, level=level, seed=seed, ev_count=1 if smoke else 3)
+            sc.yielding = yielding
             if smoke:
                 sc.end = 600
                 sc.trips = [t for t in sc.trips if t.depart < 600]
@@ -188,19 +189,23 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--smoke", action="store_true", help="one seed, 10 minutes, safety checked")
     parser.add_argument("--save", action="store_true", help="store the result for the report page")
     parser.add_argument("--no-speed", action="store_true")
+    parser.add_argument(
+        "--no-yield", action="store_true", help="drivers ignore the siren (the model before yielding)"
+    )
     args = parser.parse_args(argv)
     seeds = [1] if args.smoke else list(range(1, args.seeds + 1))
     levels = ["off_peak"] if args.smoke else list(LEVELS)
     with tempfile.TemporaryDirectory() as tmp:
         net = twin_network.build_grid(Path(tmp))
         started = time.perf_counter()
-        result = measure(net, levels=levels, seeds=seeds, smoke=args.smoke)
+        result = measure(net, levels=levels, seeds=seeds, smoke=args.smoke, yielding=not args.no_yield)
         result.update(
             {
                 "sumo": version(),
                 "seeds": seeds,
                 "levels": {k: LEVELS[k] for k in levels},
                 "network": "synthetic 6x6 grid, 36 signals, 400 m, 2 lanes (모의)",
+                "drivers_yield": not args.no_yield,
                 "machine": f"{platform.machine()} {platform.python_version()}",
                 "load_average": [round(x, 2) for x in os.getloadavg()],
                 "wall_s": round(time.perf_counter() - started, 1),

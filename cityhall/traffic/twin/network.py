@@ -8,6 +8,7 @@ A city loads its own roads with ``cityhall traffic import-osm FILE`` (netconvert
 from __future__ import annotations
 
 import functools
+import math
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,10 @@ FRINGE_LENGTH_M = 200.0
 LANES = 2
 SPEED_MS = 13.89  # 50 km/h, urban arterial limit (안전속도 5030)
 NET_FILE = "network.net.xml"
+# Where the synthetic grid is drawn on the city's map: its south-west corner near 김포시청. A placement
+# for the map only (모의): the grid is not Gimpo's roads.
+SYNTHETIC_ANCHOR = (37.6153, 126.7156)  # latitude, longitude
+EARTH_M_PER_DEGREE = 111_320.0
 
 
 @dataclass(frozen=True)
@@ -210,3 +215,22 @@ def _read_network(path: str, mtime_ns: int) -> NetworkInfo:
 def route_is_valid(info: NetworkInfo, edges: list[str]) -> list[str]:
     """The edges of a route that the network does not have (empty when all exist)."""
     return [e for e in edges if e not in info.edges]
+
+
+def to_lonlat(path: Path, points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """SUMO x/y metres as WGS84 (longitude, latitude): through the network's own projection when it
+    has one (an OpenStreetMap import), else placed at ``SYNTHETIC_ANCHOR`` (the synthetic grid)."""
+    net = _geo_net(str(path), Path(path).stat().st_mtime_ns)
+    if net is not None:
+        return [tuple(round(c, 7) for c in net.convertXY2LonLat(x, y)) for x, y in points]
+    lat0, lon0 = SYNTHETIC_ANCHOR
+    per_lon = EARTH_M_PER_DEGREE * math.cos(math.radians(lat0))
+    return [(round(lon0 + x / per_lon, 7), round(lat0 + y / EARTH_M_PER_DEGREE, 7)) for x, y in points]
+
+
+@functools.lru_cache(maxsize=4)
+def _geo_net(path: str, mtime_ns: int):
+    import sumolib
+
+    net = sumolib.net.readNet(path)
+    return net if net.hasGeoProj() else None

@@ -20,6 +20,8 @@ from .sumo import binary
 STEP_S = 1
 TELEPORT_S = 300
 LINK_SAMPLE_S = 10
+RESCUE_LANE_RESOLUTION_M = 0.8  # sublane width: a 3.2 m lane in four strips
+EV_SPEED_MODE = 31  # SUMO's default: safe speed, accelerations, right of way, brake for red
 
 
 @dataclass
@@ -32,6 +34,7 @@ class Scenario:
     seed: int = 1
     offline: frozenset[str] = frozenset()  # controllers that do not answer
     until_evs_arrive: bool = False  # stop once every emergency vehicle has arrived (the run pages)
+    yielding: bool = True  # other drivers yield to the siren (demand.SIREN_REACH_M), in every strategy
 
 
 @dataclass
@@ -129,8 +132,13 @@ def run(
     info: NetworkInfo = read_network(scenario.net_path)
     plans = {k: v for k, v in scenario.plans.items() if k not in scenario.offline}
     strategy = make_strategy(strategy_name, plans)
+    # Drivers pull aside within their lane only in the sublane model; without it the siren device
+    # freezes their lane changes and can leave the emergency vehicle stuck behind them.
+    sublane = scenario.yielding and bool(scenario.ev_routes)
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
-        routes = write_routes(Path(tmp) / "routes.rou.xml", scenario.trips, scenario.ev_routes)
+        routes = write_routes(
+            Path(tmp) / "routes.rou.xml", scenario.trips, scenario.ev_routes, yielding=scenario.yielding
+        )
         tripinfo = Path(tmp) / "tripinfo.xml"
         traci.start(
             [
@@ -155,6 +163,7 @@ def run(
                 "true",
                 "--duration-log.disable",
                 "true",
+                *(["--lateral-resolution", str(RESCUE_LANE_RESOLUTION_M)] if sublane else []),
             ]  # fmt: skip
         )
         started = time.perf_counter()
@@ -233,6 +242,9 @@ def _loop(traci, scenario: Scenario, info: NetworkInfo, strategy, *, monitor: bo
         for vid in traci.simulation.getDepartedIDList():
             if vid in evs:
                 evs[vid].depart = traci.simulation.getTime() - STEP_S
+                # The siren device lets a vehicle run red lights (speed mode 7); ours keep to the signals
+                # and the right of way, so what is measured is what the signals give it.
+                traci.vehicle.setSpeedMode(vid, EV_SPEED_MODE)
         for vid in traci.simulation.getArrivedIDList():
             if vid in evs:
                 evs[vid].arrive = traci.simulation.getTime()
