@@ -57,7 +57,10 @@ def link_features(user) -> list[dict[str, Any]]:
             {
                 "type": "Feature",
                 "id": edge,
-                "geometry": {"type": "LineString", "coordinates": [list(p) for p in to_lonlat(info.path, list(shape))]},
+                "geometry": {
+                    "type": "LineString",
+                    "coordinates": [list(p) for p in to_lonlat(info.path, list(shape))],
+                },
                 "properties": {
                     "link": edge,
                     "limit_kmh": round(limit),

@@ -51,6 +51,7 @@ class NetworkInfo:
     edge_speeds: dict[str, float] = field(default_factory=dict)  # limit, m/s
     fringe_in: tuple[str, ...] = field(default=())  # edges entering the network from its boundary
     fringe_out: tuple[str, ...] = field(default=())
+    edge_lanes: dict[str, int] = field(default_factory=dict)  # edge id -> number of lanes
 
 
 def grid_junction_ids(size: int = GRID_SIZE) -> list[str]:
@@ -180,12 +181,14 @@ def _read_network(path: str, mtime_ns: int) -> NetworkInfo:
     lengths = {}
     edge_nodes = {}
     edge_speeds = {}
+    edge_lanes = {}
     fringe_in, fringe_out = [], []
     for edge in net.getEdges(withInternal=False):
         edges[edge.getID()] = tuple((round(px, 1), round(py, 1)) for px, py in edge.getShape())
         lengths[edge.getID()] = edge.getLength()
         edge_nodes[edge.getID()] = (edge.getFromNode().getID(), edge.getToNode().getID())
         edge_speeds[edge.getID()] = edge.getSpeed()
+        edge_lanes[edge.getID()] = edge.getLaneNumber()
         if not edge.getFromNode().getIncoming():
             fringe_in.append(edge.getID())
         if not edge.getToNode().getOutgoing():
@@ -206,6 +209,7 @@ def _read_network(path: str, mtime_ns: int) -> NetworkInfo:
         edge_lengths=lengths,
         edge_nodes=edge_nodes,
         edge_speeds=edge_speeds,
+        edge_lanes=edge_lanes,
         bounds=(xmin, ymin, xmax, ymax),
         fringe_in=tuple(sorted(set(fringe_in))),
         fringe_out=tuple(sorted(set(fringe_out))),

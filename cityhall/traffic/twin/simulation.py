@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET  # noqa: S405 - SUMO's own tripinfo output, w
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import detectors
 from .demand import Trip, write_routes
 from .network import NetworkInfo, read_network
 from .preemption import Observation, Upcoming, make_strategy
@@ -34,6 +35,7 @@ class Scenario:
     seed: int = 1
     offline: frozenset[str] = frozenset()  # controllers that do not answer
     until_evs_arrive: bool = False  # stop once every emergency vehicle has arrived (the run pages)
+    detectors: bool = False  # VDS loops on every signal approach, read every 30 s (RunResult.vds)
     yielding: bool = True  # other drivers yield to the siren (demand.SIREN_REACH_M), in every strategy
 
 
@@ -79,6 +81,7 @@ class RunResult:
     wall_s: float
     violations: list[SafetyViolation]
     commands: list[tuple[int, str, str, str]] = field(default_factory=list)  # t, signal, event, phase
+    vds: list[detectors.VdsReading] = field(default_factory=list)
 
     def ev_travel_times(self) -> dict[str, float]:
         return {v: t.travel_time for v, t in self.evs.items() if t.travel_time is not None}
@@ -140,6 +143,10 @@ def run(
             Path(tmp) / "routes.rou.xml", scenario.trips, scenario.ev_routes, yielding=scenario.yielding
         )
         tripinfo = Path(tmp) / "tripinfo.xml"
+        stations = detectors.stations(info) if scenario.detectors else []
+        additional = (
+            ["-a", str(detectors.write_additional(Path(tmp) / "vds.add.xml", stations))] if stations else []
+        )
         traci.start(
             [
                 binary("sumo"),
@@ -164,16 +171,17 @@ def run(
                 "--duration-log.disable",
                 "true",
                 *(["--lateral-resolution", str(RESCUE_LANE_RESOLUTION_M)] if sublane else []),
+                *additional,
             ]  # fmt: skip
         )
         started = time.perf_counter()
         try:
-            result = _loop(traci, scenario, info, strategy, monitor=monitor, trace=trace)
+            result = _loop(traci, scenario, info, strategy, monitor=monitor, trace=trace, stations=stations)
         finally:
             traci.close()
         wall = time.perf_counter() - started
         others = _others_time_loss(tripinfo, set(scenario.ev_routes))
-    evs, (decision_ms, decision_cpu_ms), steps, violations, commands = result
+    evs, (decision_ms, decision_cpu_ms), steps, violations, commands, vds = result
     return RunResult(
         strategy=strategy_name,
         seed=scenario.seed,
@@ -185,10 +193,11 @@ def run(
         wall_s=wall,
         violations=violations,
         commands=commands,
+        vds=vds,
     )
 
 
-def _loop(traci, scenario: Scenario, info: NetworkInfo, strategy, *, monitor: bool, trace: bool):
+def _loop(traci, scenario: Scenario, info: NetworkInfo, strategy, *, monitor: bool, trace: bool, stations=()):
     controllers: dict[str, Controller] = {}
     shown: dict[str, str] = {}
     for tls_id in traci.trafficlight.getIDList():
@@ -205,6 +214,7 @@ def _loop(traci, scenario: Scenario, info: NetworkInfo, strategy, *, monitor: bo
     lane_of = {t: s.incoming for t, s in info.signals.items()}
     speed_samples: dict[str, list[float]] = {}
     last_speed: dict[str, float] = {}
+    vds: list[detectors.VdsReading] = []
     now = 0
     while True:
         now = int(traci.simulation.getTime())
@@ -239,6 +249,8 @@ def _loop(traci, scenario: Scenario, info: NetworkInfo, strategy, *, monitor: bo
             mon.observe(now, traci.trafficlight.getRedYellowGreenState(tls_id))
         traci.simulationStep()
         now += STEP_S
+        if stations and now % detectors.VDS_PERIOD_S == 0:
+            vds.extend(detectors.read(traci, stations, now))
         for vid in traci.simulation.getDepartedIDList():
             if vid in evs:
                 evs[vid].depart = traci.simulation.getTime() - STEP_S
@@ -275,7 +287,7 @@ def _loop(traci, scenario: Scenario, info: NetworkInfo, strategy, *, monitor: bo
         for ev in evs.values():
             ev.link_speeds = means
     commands = sorted((t, tls, event, phase) for tls, c in controllers.items() for t, event, phase in c.log)
-    return evs, (decision_ms, decision_cpu_ms), now, violations, commands
+    return evs, (decision_ms, decision_cpu_ms), now, violations, commands, vds
 
 
 def _sample_links(traci, info: NetworkInfo, samples: dict[str, list[float]]) -> None:
