@@ -182,7 +182,8 @@ def table(result: dict) -> str:
         if speed:
             lines.append(
                 f"{key}: {speed['simulated_s']} s simulated with {speed['vehicles']} vehicles"
-                f" ({speed['vds_loops']} VDS loops) in {speed['wall_s']} s wall = {speed['realtime_factor']}x real time"
+                f" ({speed['vds_loops']} VDS loops) in {speed['wall_s']} s wall"
+                f" = {speed['realtime_factor']}x real time"
             )
     return "\n".join(lines)
 
