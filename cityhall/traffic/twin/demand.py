@@ -24,7 +24,7 @@ EV_TYPE = "emergency"
 # with SUMO's bluelight device on the emergency vehicle: vehicles within the siren's reach ahead of it
 # clear a lane (a rescue lane where the sublane model is on), the rest keep their lanes. The same drivers
 # in every strategy, so a comparison measures the signals only.
-SIREN_REACH_M = 100.0  # distance at which drivers ahead react (SUMO's default is 25 m, a quiet street)
+SIREN_REACH_M = 100.0  # distance at which drivers ahead react (SUMO's default: 25 m)
 
 
 @dataclass(frozen=True)
