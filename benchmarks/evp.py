@@ -90,11 +90,12 @@ def captured(base: simulation.RunResult, other: simulation.RunResult, ceiling: d
     return round(sum(t0[v] - t1[v] for v in common) / available, 4)
 
 
-def measure(net: Path, *, levels, seeds, smoke: bool) -> dict:
+def measure(net: Path, *, levels, seeds, smoke: bool, yielding: bool = True) -> dict:
     runs = []
     for level in levels:
         for seed in seeds:
             sc = twin_scenario.build(net, level=level, seed=seed, ev_count=1 if smoke else 3)
+            sc.yielding = yielding
             if smoke:
                 sc.end = 600
                 sc.trips = [t for t in sc.trips if t.depart < 600]
@@ -136,8 +137,9 @@ def measure(net: Path, *, levels, seeds, smoke: bool) -> dict:
     return {"runs": runs, "summary": summary}
 
 
-def twin_speed(net: Path, *, seconds: int) -> dict:
-    """A peak hour (or ``seconds``) without preemption: simulated seconds per wall-clock second."""
+def twin_speed(net: Path, *, seconds: int, vds: bool = False) -> dict:
+    """A peak hour (or ``seconds``) without preemption: simulated seconds per wall-clock second;
+    ``vds``: with the detector loops on every approach lane read every 30 s."""
     sc = twin_scenario.build(net, level="peak", seed=101, ev_count=1)
     from cityhall.traffic.twin.demand import background_trips
 
@@ -145,6 +147,7 @@ def twin_speed(net: Path, *, seconds: int) -> dict:
     sc.trips = background_trips(info, vehicles_per_hour=LEVELS["peak"], begin=0, end=seconds, seed=101)
     sc.ev_routes = {}
     sc.end = seconds
+    sc.detectors = vds
     started = time.perf_counter()
     result = simulation.run(sc, "none")
     wall = time.perf_counter() - started
@@ -154,6 +157,8 @@ def twin_speed(net: Path, *, seconds: int) -> dict:
         "wall_s": round(wall, 2),
         "loop_wall_s": round(result.wall_s, 2),
         "realtime_factor": round(result.steps / wall, 1),
+        "vds_loops": len({r.detector for r in result.vds}),
+        "vds_readings": len(result.vds),
     }
 
 
@@ -172,12 +177,14 @@ def table(result: dict) -> str:
                 f" ({d['decision_cpu_p99_ms']['median']:.3f})"
                 f"  {d['saving_captured']['median'] if d['saving_captured']['median'] is not None else '-'}"
             )
-    speed = result.get("twin_speed")
-    if speed:
-        lines.append(
-            f"twin speed: {speed['simulated_s']} s simulated with {speed['vehicles']} vehicles in "
-            f"{speed['wall_s']} s wall = {speed['realtime_factor']}x real time"
-        )
+    for key in ("twin_speed", "twin_speed_vds"):
+        speed = result.get(key)
+        if speed:
+            lines.append(
+                f"{key}: {speed['simulated_s']} s simulated with {speed['vehicles']} vehicles"
+                f" ({speed['vds_loops']} VDS loops) in {speed['wall_s']} s wall"
+                f" = {speed['realtime_factor']}x real time"
+            )
     return "\n".join(lines)
 
 
@@ -188,19 +195,23 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--smoke", action="store_true", help="one seed, 10 minutes, safety checked")
     parser.add_argument("--save", action="store_true", help="store the result for the report page")
     parser.add_argument("--no-speed", action="store_true")
+    parser.add_argument(
+        "--no-yield", action="store_true", help="drivers ignore the siren (the model before yielding)"
+    )
     args = parser.parse_args(argv)
     seeds = [1] if args.smoke else list(range(1, args.seeds + 1))
     levels = ["off_peak"] if args.smoke else list(LEVELS)
     with tempfile.TemporaryDirectory() as tmp:
         net = twin_network.build_grid(Path(tmp))
         started = time.perf_counter()
-        result = measure(net, levels=levels, seeds=seeds, smoke=args.smoke)
+        result = measure(net, levels=levels, seeds=seeds, smoke=args.smoke, yielding=not args.no_yield)
         result.update(
             {
                 "sumo": version(),
                 "seeds": seeds,
                 "levels": {k: LEVELS[k] for k in levels},
                 "network": "synthetic 6x6 grid, 36 signals, 400 m, 2 lanes (모의)",
+                "drivers_yield": not args.no_yield,
                 "machine": f"{platform.machine()} {platform.python_version()}",
                 "load_average": [round(x, 2) for x in os.getloadavg()],
                 "wall_s": round(time.perf_counter() - started, 1),
@@ -208,6 +219,7 @@ def main(argv: list[str]) -> int:
         )
         if not args.no_speed:
             result["twin_speed"] = twin_speed(net, seconds=300 if args.smoke else 3600)
+            result["twin_speed_vds"] = twin_speed(net, seconds=300 if args.smoke else 3600, vds=True)
     if args.smoke:
         bad = [r for r in result["runs"] if r["predictive"]["violations"] or r["naive"]["violations"]]
         if bad:

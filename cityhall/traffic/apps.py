@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TrafficConfig(AppConfig):
@@ -9,9 +10,26 @@ class TrafficConfig(AppConfig):
     def ready(self) -> None:
         from cityhall.core import api
         from cityhall.core.permissions import declare_permission
+        from cityhall.gis.collections import register_collection
 
         from . import api as traffic_api
+        from . import features
         from .selectors import TRAFFIC_STAFF, department_id
 
         declare_permission(TRAFFIC_STAFF, department=department_id)
         api.mount("/traffic", traffic_api.router)
+        register_collection(
+            "traffic-signals",
+            title=_("교통 신호교차로"),
+            description=_("교통 디지털트윈의 신호교차로와 제어기 상태. 기본 도로망은 모의 격자망입니다."),
+            features=features.signal_features,
+            app="traffic",
+        )
+        register_collection(
+            "traffic-links",
+            title=_("교통 도로 구간"),
+            description=_("교통 디지털트윈의 도로 구간과 최근 운행의 소통 등급. 기본 도로망은 모의입니다."),
+            features=features.link_features,
+            geometry_type="LineString",
+            app="traffic",
+        )

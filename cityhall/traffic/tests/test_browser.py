@@ -1,6 +1,8 @@
 """An editor of 스마트도시과 requests priority for an ambulance and follows the run: its outcome, the
 junction timeline and the vehicle on the network map."""
 
+import re
+
 import pytest
 
 from cityhall.core.tests.browser import (  # noqa: F401 - the fixtures register by being imported
@@ -25,6 +27,14 @@ def test_editor_follows_an_emergency_run_on_the_map(page, site, make_user, setti
     page.goto(f"{site}/traffic/")
     expect(page.get_by_role("heading", level=1)).to_have_text("교통 디지털트윈 모의")
     expect(page.get_by_test_id("twin-map")).to_be_visible()
+    # The same network on the city's shared map: 36 signals and every link, read over OGC API.
+    city_map = page.get_by_role("region", name="교통 도로망과 신호교차로")
+    expect(city_map).to_be_visible()
+    expect(page.get_by_label("교통 신호교차로")).to_be_checked()
+    expect(page.locator("[data-map-status]")).to_have_text(
+        re.compile(r"객체 \d+개를 그렸습니다"), timeout=30_000
+    )
+    assert city_map.locator("path.leaflet-interactive").count() > 36
     page.get_by_role("link", name="긴급차량 우선신호").first.click()
     page.get_by_label("출동 차량").fill("김포119-구급1")
     page.get_by_label("사건").fill("심정지 (모의)")

@@ -11,6 +11,7 @@ from cityhall.core.models import AuditEvent
 from cityhall.core.services import RecordInvalid
 from cityhall.traffic import services
 from cityhall.traffic.models import EmergencyRun, SignalPlan
+from cityhall.traffic.twin.network import read_network
 
 
 def test_default_network_registers_36_controllers_with_valid_plans(network):
@@ -249,3 +250,24 @@ def test_benchmark_page_shows_the_saved_result(db, client, roles):
     page = client.get(reverse("traffic:benchmark")).content.decode()
     assert "-0.456 [-0.579, -0.425]" in page
     assert 'width="137"' in page  # the bar: 0.456 × 300
+
+
+def test_network_on_the_shared_map_through_ogc_api(network, client, roles):
+    """The 36 signals and the links as OGC collections, placed near 김포시청 (the synthetic grid)."""
+    client.force_login(roles["viewer"])
+    signals = client.get("/gis/ogc/collections/traffic-signals/items?limit=1000").json()
+    assert signals["numberMatched"] == 36
+    a0 = next(f for f in signals["features"] if f["id"] == "A0")
+    lon, lat = a0["geometry"]["coordinates"]
+    info = read_network(network.path)
+    # The grid's corner (its fringe about 200 m beyond A0) lies at 김포시청 (37.6153 N, 126.7156 E).
+    assert round((lat - 37.6153) * 111_320) == round(info.signals["A0"].y)
+    f5 = next(f for f in signals["features"] if f["id"] == "F5")
+    north = round((f5["geometry"]["coordinates"][1] - lat) * 111_320)  # 5 × 400 m north of A0
+    assert north == round(info.signals["F5"].y - info.signals["A0"].y) and abs(north - 2000) < 30
+    assert a0["properties"]["online"] is True and a0["properties"]["synthetic"] is True
+    links = client.get("/gis/ogc/collections/traffic-links/items?limit=1000").json()
+    assert links["numberMatched"] == len(info.edges)
+    assert links["features"][0]["geometry"]["type"] == "LineString"
+    page = client.get(reverse("traffic:overview")).content.decode()
+    assert "traffic-links" in page and "traffic-signals" in page

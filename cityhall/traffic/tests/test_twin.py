@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from cityhall.traffic.twin import network, preemption, scenario, simulation
-from cityhall.traffic.twin.demand import Trip, background_trips
+from cityhall.traffic.twin import detectors, network, preemption, scenario, simulation
+from cityhall.traffic.twin.demand import Trip, background_trips, write_routes
 from cityhall.traffic.twin.sumo import SumoError
 
 OSM = """<?xml version="1.0" encoding="UTF-8"?>
@@ -136,3 +136,50 @@ def test_export_scenario_writes_a_rerunnable_sumo_configuration(grid, tmp_path):
     from cityhall.traffic.twin.sumo import run_tool
 
     run_tool("sumo", ["-c", str(tmp_path / "out" / "scenario.sumocfg"), "--end", "30", "--no-step-log"])
+
+
+def test_the_siren_device_goes_on_emergency_vehicles_only_when_drivers_yield(tmp_path):
+    trips = [Trip("v0", 1.0, "a", "b"), Trip("ev0", 2.0, "a", "b", emergency=True)]
+    on = write_routes(tmp_path / "on.rou.xml", trips, {"ev0": ["a", "b"]}).read_text()
+    assert on.count('key="has.bluelight.device" value="true"') == 1
+    assert '<param key="device.bluelight.reactiondist" value="100"/>' in on
+    off = write_routes(tmp_path / "off.rou.xml", trips, {"ev0": ["a", "b"]}, yielding=False).read_text()
+    assert "bluelight" not in off
+
+
+def test_link_congestion_from_vds_readings(grid):
+    info = network.read_network(grid)
+    edge = next(e for e, (_a, b) in info.edge_nodes.items() if b in info.signals)
+    other = next(e for e, (_a, b) in info.edge_nodes.items() if b in info.signals and e != edge)
+    quiet = next(e for e, (_a, b) in info.edge_nodes.items() if b in info.signals and e not in (edge, other))
+    readings = [
+        # 10 vehicles at 30 km/h and 30 at 10 km/h: (300 + 300) / 40 = 15 km/h, 서행 (10–25 km/h)
+        detectors.VdsReading("vds-a", edge, 30, 10, 30.0, 12.0),
+        detectors.VdsReading("vds-b", edge, 30, 30, 10.0, 20.0),
+        # nobody passed, the loops covered 80 % of the time: a standing queue, 정체
+        detectors.VdsReading("vds-c", other, 30, 0, None, 80.0),
+        detectors.VdsReading("vds-d", other, 30, 0, None, 70.0),
+        # nobody passed over empty loops: free at the limit
+        detectors.VdsReading("vds-e", quiet, 30, 0, None, 0.0),
+    ]
+    levels = detectors.link_congestion(info, readings)
+    assert levels[edge] == (15.0, "slow")
+    assert levels[other] == (0.0, "jammed")
+    assert levels[quiet] == (50.0, "free")
+
+
+@pytest.mark.slow
+def test_vds_loops_report_every_30_seconds_per_lane(grid):
+    info = network.read_network(grid)
+    stations = detectors.stations(info)
+    # every lane of every link into one of the 9 signals: 4 approaches × 2 lanes each
+    assert len(stations) == 9 * 4 * 2
+    sc = scenario.build(grid, level="peak", seed=4, ev_count=1)
+    sc.trips = [t for t in sc.trips if not t.emergency and t.depart < 240]
+    sc.ev_routes, sc.end, sc.detectors = {}, 240, True
+    result = simulation.run(sc, "none")
+    assert sorted({r.end_s for r in result.vds})[:8] == [30, 60, 90, 120, 150, 180, 210, 240]
+    assert all(len([r for r in result.vds if r.end_s == t]) == len(stations) for t in (30, 240))
+    passed = [r for r in result.vds if r.volume]
+    assert passed and all(0 < r.speed_kmh < 80 for r in passed)
+    assert all(0 <= r.occupancy_pct <= 100 for r in result.vds)

@@ -20,6 +20,11 @@ HOURLY_PROFILE = (
 PEAK_HOUR_VEH = 4000  # the issue's yardstick: 2,000 trips per 30 min on the 6 × 6 grid
 LEVELS = {"off_peak": 1400, "peak": PEAK_HOUR_VEH}  # vehicles per hour entering the network
 EV_TYPE = "emergency"
+# Drivers yield to a siren (도로교통법 제29조: pull aside, keep out of its way at junctions), modelled
+# with SUMO's bluelight device on the emergency vehicle: vehicles within the siren's reach ahead of it
+# clear a lane (a rescue lane where the sublane model is on), the rest keep their lanes. The same drivers
+# in every strategy, so a comparison measures the signals only.
+SIREN_REACH_M = 100.0  # distance at which drivers ahead react (SUMO's default: 25 m)
 
 
 @dataclass(frozen=True)
@@ -60,15 +65,22 @@ def background_trips(
     return trips
 
 
-def write_routes(path: Path, trips: list[Trip], routes: dict[str, list[str]] | None = None) -> Path:
+def write_routes(
+    path: Path, trips: list[Trip], routes: dict[str, list[str]] | None = None, *, yielding: bool = True
+) -> Path:
     """A SUMO route file: vehicle types, then every trip sorted by departure. ``routes`` gives the
-    emergency vehicles' dispatched routes (edge lists)."""
+    emergency vehicles' dispatched routes (edge lists); ``yielding`` equips them with the siren that
+    makes the others yield."""
     routes = routes or {}
-    lines = [
-        "<routes>",
-        '  <vType id="car" vClass="passenger" speedDev="0.1"/>',
-        f'  <vType id="{EV_TYPE}" vClass="emergency" speedFactor="1.5" maxSpeed="27.8" color="1,0,0"/>',
-    ]
+    ev_type = f'  <vType id="{EV_TYPE}" vClass="emergency" speedFactor="1.5" maxSpeed="27.8" color="1,0,0"'
+    if yielding:
+        ev_type += (
+            '>\n    <param key="has.bluelight.device" value="true"/>\n'
+            f'    <param key="device.bluelight.reactiondist" value="{SIREN_REACH_M:g}"/>\n  </vType>'
+        )
+    else:
+        ev_type += "/>"
+    lines = ["<routes>", '  <vType id="car" vClass="passenger" speedDev="0.1"/>', ev_type]
     for trip in sorted(trips, key=lambda tr: (tr.depart, tr.id)):
         vtype = EV_TYPE if trip.emergency else "car"
         if trip.id in routes:

@@ -8,6 +8,7 @@ A city loads its own roads with ``cityhall traffic import-osm FILE`` (netconvert
 from __future__ import annotations
 
 import functools
+import math
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,10 @@ FRINGE_LENGTH_M = 200.0
 LANES = 2
 SPEED_MS = 13.89  # 50 km/h, urban arterial limit (안전속도 5030)
 NET_FILE = "network.net.xml"
+# Where the synthetic grid is drawn on the city's map: its south-west corner near 김포시청. A placement
+# for the map only (모의): the grid is not Gimpo's roads.
+SYNTHETIC_ANCHOR = (37.6153, 126.7156)  # latitude, longitude
+EARTH_M_PER_DEGREE = 111_320.0
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,7 @@ class NetworkInfo:
     edge_speeds: dict[str, float] = field(default_factory=dict)  # limit, m/s
     fringe_in: tuple[str, ...] = field(default=())  # edges entering the network from its boundary
     fringe_out: tuple[str, ...] = field(default=())
+    edge_lanes: dict[str, int] = field(default_factory=dict)  # edge id -> number of lanes
 
 
 def grid_junction_ids(size: int = GRID_SIZE) -> list[str]:
@@ -175,12 +181,14 @@ def _read_network(path: str, mtime_ns: int) -> NetworkInfo:
     lengths = {}
     edge_nodes = {}
     edge_speeds = {}
+    edge_lanes = {}
     fringe_in, fringe_out = [], []
     for edge in net.getEdges(withInternal=False):
         edges[edge.getID()] = tuple((round(px, 1), round(py, 1)) for px, py in edge.getShape())
         lengths[edge.getID()] = edge.getLength()
         edge_nodes[edge.getID()] = (edge.getFromNode().getID(), edge.getToNode().getID())
         edge_speeds[edge.getID()] = edge.getSpeed()
+        edge_lanes[edge.getID()] = edge.getLaneNumber()
         if not edge.getFromNode().getIncoming():
             fringe_in.append(edge.getID())
         if not edge.getToNode().getOutgoing():
@@ -201,6 +209,7 @@ def _read_network(path: str, mtime_ns: int) -> NetworkInfo:
         edge_lengths=lengths,
         edge_nodes=edge_nodes,
         edge_speeds=edge_speeds,
+        edge_lanes=edge_lanes,
         bounds=(xmin, ymin, xmax, ymax),
         fringe_in=tuple(sorted(set(fringe_in))),
         fringe_out=tuple(sorted(set(fringe_out))),
@@ -210,3 +219,22 @@ def _read_network(path: str, mtime_ns: int) -> NetworkInfo:
 def route_is_valid(info: NetworkInfo, edges: list[str]) -> list[str]:
     """The edges of a route that the network does not have (empty when all exist)."""
     return [e for e in edges if e not in info.edges]
+
+
+def to_lonlat(path: Path, points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """SUMO x/y metres as WGS84 (longitude, latitude): through the network's own projection when it
+    has one (an OpenStreetMap import), else placed at ``SYNTHETIC_ANCHOR`` (the synthetic grid)."""
+    net = _geo_net(str(path), Path(path).stat().st_mtime_ns)
+    if net is not None:
+        return [tuple(round(c, 7) for c in net.convertXY2LonLat(x, y)) for x, y in points]
+    lat0, lon0 = SYNTHETIC_ANCHOR
+    per_lon = EARTH_M_PER_DEGREE * math.cos(math.radians(lat0))
+    return [(round(lon0 + x / per_lon, 7), round(lat0 + y / EARTH_M_PER_DEGREE, 7)) for x, y in points]
+
+
+@functools.lru_cache(maxsize=4)
+def _geo_net(path: str, mtime_ns: int):
+    import sumolib
+
+    net = sumolib.net.readNet(path)
+    return net if net.hasGeoProj() else None

@@ -11,7 +11,7 @@ from pathlib import Path
 from .demand import LEVELS, Trip, background_trips, shortest_route, write_routes
 from .network import NetworkInfo, read_network
 from .signals import Plan, default_plan
-from .simulation import Scenario
+from .simulation import EV_SPEED_MODE, RESCUE_LANE_RESOLUTION_M, Scenario
 
 PROGRESSION_SPEED_MS = 13.89
 DEMAND_S = 1800  # 30 minutes of demand, as the yardstick
@@ -71,7 +71,9 @@ def export(scenario: Scenario, directory: Path) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     net = directory / "network.net.xml"
     net.write_bytes(Path(scenario.net_path).read_bytes())
-    routes = write_routes(directory / "demand.rou.xml", scenario.trips, scenario.ev_routes)
+    routes = write_routes(
+        directory / "demand.rou.xml", scenario.trips, scenario.ev_routes, yielding=scenario.yielding
+    )
     tls = directory / "signal-plans.add.xml"
     lines = ["<additional>"]
     for tls_id, plan in sorted(scenario.plans.items()):
@@ -82,10 +84,19 @@ def export(scenario: Scenario, directory: Path) -> list[Path]:
     lines.append("</additional>")
     tls.write_text("\n".join(lines) + "\n", encoding="utf-8")
     cfg = directory / "scenario.sumocfg"
+    # Drivers yield in the sublane model; the twin also sets each emergency vehicle's speed mode to 31
+    # (keep to red lights) as it departs, which a plain ``sumo`` run cannot (ADR 0020): there the
+    # siren device lets it run red lights.
+    sublane = (
+        f'  <processing><lateral-resolution value="{RESCUE_LANE_RESOLUTION_M}"/></processing>\n'
+        if scenario.yielding and scenario.ev_routes
+        else ""
+    )
     cfg.write_text(
         "<configuration>\n  <input>\n"
         '    <net-file value="network.net.xml"/>\n    <route-files value="demand.rou.xml"/>\n'
         '    <additional-files value="signal-plans.add.xml"/>\n  </input>\n'
+        f"{sublane}"
         f'  <random_number><seed value="{scenario.seed}"/></random_number>\n</configuration>\n',
         encoding="utf-8",
     )
@@ -93,7 +104,10 @@ def export(scenario: Scenario, directory: Path) -> list[Path]:
     departs = {t.id: t.depart for t in scenario.trips if t.emergency}
     evs.write_text(
         json.dumps(
-            {v: {"depart": departs.get(v), "edges": r} for v, r in scenario.ev_routes.items()},
+            {
+                v: {"depart": departs.get(v), "edges": r, "speed_mode_on_departure": EV_SPEED_MODE}
+                for v, r in scenario.ev_routes.items()
+            },
             ensure_ascii=False,
             indent=1,
         ),

@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET  # noqa: S405 - SUMO's own tripinfo output, w
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import detectors
 from .demand import Trip, write_routes
 from .network import NetworkInfo, read_network
 from .preemption import Observation, Upcoming, make_strategy
@@ -20,6 +21,8 @@ from .sumo import binary
 STEP_S = 1
 TELEPORT_S = 300
 LINK_SAMPLE_S = 10
+RESCUE_LANE_RESOLUTION_M = 0.8  # sublane width: a 3.2 m lane in four strips
+EV_SPEED_MODE = 31  # SUMO's default: safe speed, accelerations, right of way, brake for red
 
 
 @dataclass
@@ -32,6 +35,8 @@ class Scenario:
     seed: int = 1
     offline: frozenset[str] = frozenset()  # controllers that do not answer
     until_evs_arrive: bool = False  # stop once every emergency vehicle has arrived (the run pages)
+    detectors: bool = False  # VDS loops on every signal approach, read every 30 s (RunResult.vds)
+    yielding: bool = True  # other drivers yield to the siren (demand.SIREN_REACH_M), in every strategy
 
 
 @dataclass
@@ -76,6 +81,7 @@ class RunResult:
     wall_s: float
     violations: list[SafetyViolation]
     commands: list[tuple[int, str, str, str]] = field(default_factory=list)  # t, signal, event, phase
+    vds: list[detectors.VdsReading] = field(default_factory=list)
 
     def ev_travel_times(self) -> dict[str, float]:
         return {v: t.travel_time for v, t in self.evs.items() if t.travel_time is not None}
@@ -129,9 +135,18 @@ def run(
     info: NetworkInfo = read_network(scenario.net_path)
     plans = {k: v for k, v in scenario.plans.items() if k not in scenario.offline}
     strategy = make_strategy(strategy_name, plans)
+    # Drivers pull aside within their lane only in the sublane model; without it the siren device
+    # freezes their lane changes and can leave the emergency vehicle stuck behind them.
+    sublane = scenario.yielding and bool(scenario.ev_routes)
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
-        routes = write_routes(Path(tmp) / "routes.rou.xml", scenario.trips, scenario.ev_routes)
+        routes = write_routes(
+            Path(tmp) / "routes.rou.xml", scenario.trips, scenario.ev_routes, yielding=scenario.yielding
+        )
         tripinfo = Path(tmp) / "tripinfo.xml"
+        stations = detectors.stations(info) if scenario.detectors else []
+        additional = (
+            ["-a", str(detectors.write_additional(Path(tmp) / "vds.add.xml", stations))] if stations else []
+        )
         traci.start(
             [
                 binary("sumo"),
@@ -155,16 +170,18 @@ def run(
                 "true",
                 "--duration-log.disable",
                 "true",
+                *(["--lateral-resolution", str(RESCUE_LANE_RESOLUTION_M)] if sublane else []),
+                *additional,
             ]  # fmt: skip
         )
         started = time.perf_counter()
         try:
-            result = _loop(traci, scenario, info, strategy, monitor=monitor, trace=trace)
+            result = _loop(traci, scenario, info, strategy, monitor=monitor, trace=trace, stations=stations)
         finally:
             traci.close()
         wall = time.perf_counter() - started
         others = _others_time_loss(tripinfo, set(scenario.ev_routes))
-    evs, (decision_ms, decision_cpu_ms), steps, violations, commands = result
+    evs, (decision_ms, decision_cpu_ms), steps, violations, commands, vds = result
     return RunResult(
         strategy=strategy_name,
         seed=scenario.seed,
@@ -176,10 +193,11 @@ def run(
         wall_s=wall,
         violations=violations,
         commands=commands,
+        vds=vds,
     )
 
 
-def _loop(traci, scenario: Scenario, info: NetworkInfo, strategy, *, monitor: bool, trace: bool):
+def _loop(traci, scenario: Scenario, info: NetworkInfo, strategy, *, monitor: bool, trace: bool, stations=()):
     controllers: dict[str, Controller] = {}
     shown: dict[str, str] = {}
     for tls_id in traci.trafficlight.getIDList():
@@ -196,6 +214,7 @@ def _loop(traci, scenario: Scenario, info: NetworkInfo, strategy, *, monitor: bo
     lane_of = {t: s.incoming for t, s in info.signals.items()}
     speed_samples: dict[str, list[float]] = {}
     last_speed: dict[str, float] = {}
+    vds: list[detectors.VdsReading] = []
     now = 0
     while True:
         now = int(traci.simulation.getTime())
@@ -230,9 +249,14 @@ def _loop(traci, scenario: Scenario, info: NetworkInfo, strategy, *, monitor: bo
             mon.observe(now, traci.trafficlight.getRedYellowGreenState(tls_id))
         traci.simulationStep()
         now += STEP_S
+        if stations and now % detectors.VDS_PERIOD_S == 0:
+            vds.extend(detectors.read(traci, stations, now))
         for vid in traci.simulation.getDepartedIDList():
             if vid in evs:
                 evs[vid].depart = traci.simulation.getTime() - STEP_S
+                # The siren device lets a vehicle run red lights (speed mode 7); ours keep to the signals
+                # and the right of way, so what is measured is what the signals give it.
+                traci.vehicle.setSpeedMode(vid, EV_SPEED_MODE)
         for vid in traci.simulation.getArrivedIDList():
             if vid in evs:
                 evs[vid].arrive = traci.simulation.getTime()
@@ -263,7 +287,7 @@ def _loop(traci, scenario: Scenario, info: NetworkInfo, strategy, *, monitor: bo
         for ev in evs.values():
             ev.link_speeds = means
     commands = sorted((t, tls, event, phase) for tls, c in controllers.items() for t, event, phase in c.log)
-    return evs, (decision_ms, decision_cpu_ms), now, violations, commands
+    return evs, (decision_ms, decision_cpu_ms), now, violations, commands, vds
 
 
 def _sample_links(traci, info: NetworkInfo, samples: dict[str, list[float]]) -> None:
