@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TrafficConfig(AppConfig):
@@ -8,6 +9,7 @@ class TrafficConfig(AppConfig):
 
     def ready(self) -> None:
         from cityhall.core import api
+        from cityhall.core.navigation import register_nav
         from cityhall.core.permissions import declare_permission
 
         from . import api as traffic_api
@@ -15,3 +17,4 @@ class TrafficConfig(AppConfig):
 
         declare_permission(TRAFFIC_STAFF, department=department_id)
         api.mount("/traffic", traffic_api.router)
+        register_nav("smart", _("교통 디지털트윈"), "/traffic/", order=20)
