@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CctvConfig(AppConfig):
@@ -9,6 +10,7 @@ class CctvConfig(AppConfig):
     def ready(self) -> None:
         from cityhall.core import api, permissions
         from cityhall.core.models import register_audit_action
+        from cityhall.core.navigation import register_nav
 
         from . import api as own_api
         from .choices import (
@@ -34,3 +36,4 @@ class CctvConfig(AppConfig):
         permissions.declare_permission(CCTV_OPERATIONS, department=smart_city_department_id)
         api.mount("/cctv", own_api.router)
         own_api.install_handlers(api.api)
+        register_nav("smart", _("CCTV 관제"), "/cctv/", order=30)

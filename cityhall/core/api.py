@@ -191,6 +191,8 @@ def _python_type(spec: FieldSpec, *, for_input: bool) -> Any:
         return StrictInt if for_input else int
     if isinstance(f, models.DecimalField):
         return StrictInt | StrictFloat | str if for_input else float
+    if isinstance(f, models.FloatField):
+        return StrictInt | StrictFloat if for_input else float
     if isinstance(f, models.DateTimeField):
         return datetime
     if isinstance(f, models.DateField):

@@ -2,6 +2,7 @@ from importlib import import_module
 from importlib.util import find_spec
 
 from django.apps import AppConfig, apps
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
@@ -11,6 +12,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import records
+        from .navigation import register_nav
 
         # Every app describes its record types in records.py; they register in INSTALLED_APPS order,
         # which is also the order an import loads them in.
@@ -21,3 +23,5 @@ class CoreConfig(AppConfig):
         records.finalise()
         # The API's record routers are built from the complete registry; apps mount theirs after this.
         from . import api  # noqa: F401
+
+        register_nav("office", _("전체 기록"), "/records/", order=90)

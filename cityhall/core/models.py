@@ -93,7 +93,13 @@ class Sourced(models.Model):
 _AUDIT_ACTIONS: dict[str, Any] = {"create": _("생성"), "update": _("수정"), "delete": _("삭제")}
 
 
+AUDIT_ACTION_MAX_LENGTH = 32
+
+
 def register_audit_action(value: str, label: Any) -> None:
+    # Checked here, at start-up, rather than by the database on the first audited write.
+    if len(value) > AUDIT_ACTION_MAX_LENGTH:
+        raise ValueError(f"audit action {value!r} is longer than {AUDIT_ACTION_MAX_LENGTH} characters")
     _AUDIT_ACTIONS.setdefault(value, label)
 
 
@@ -114,7 +120,7 @@ class AuditEvent(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("사용자"), null=True, blank=True, on_delete=models.SET_NULL
     )
     actor = models.CharField(_("행위자"), max_length=150)
-    action = models.CharField(_("작업"), max_length=10, choices=audit_action_choices)
+    action = models.CharField(_("작업"), max_length=AUDIT_ACTION_MAX_LENGTH, choices=audit_action_choices)
     record_type = models.CharField(_("기록 유형"), max_length=64)
     record_id = models.BigIntegerField(_("기록 ID"))
     record_repr = models.CharField(_("기록"), max_length=200)

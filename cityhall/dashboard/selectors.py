@@ -15,11 +15,12 @@ from urllib.parse import urlencode
 
 from django.db import models
 from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext_lazy as _
 
 from cityhall.budget.models import FundingShare, Program
 from cityhall.committees.models import Committee
+from cityhall.core.charts import bar_chart
 from cityhall.core.masking import mask_name
-from cityhall.core.money import format_thousand_won
 from cityhall.core.permissions import VIEW, restrict
 from cityhall.core.records import REGISTRY, RecordType
 from cityhall.organisation.models import OrgUnit, Position, RoleAssignment
@@ -191,47 +192,6 @@ def staffing(user, units: list[OrgUnit]) -> Staffing:
     return Staffing(grades=grades, rows=rows, grade_totals=grade_totals)
 
 
-# -- charts ----------------------------------------------------------------------------------------
-
-CHART_WIDTH = 640
-CHART_LABEL = 150  # px for the labels left of the bars
-CHART_VALUE = 110  # px for the values right of the bars
-CHART_ROW = 28
-
-
-@dataclass
-class Bar:
-    label: str
-    value: int
-    text: str  # the value as shown (천원)
-    y: int
-    width: int
-    text_y: int
-
-
-@dataclass
-class BarChart:
-    bars: list[Bar]
-    height: int
-    label_width: int = CHART_LABEL
-    value_x: int = 0
-
-
-def bar_chart(items: list[tuple[str, int]]) -> BarChart:
-    """Horizontal bars of amounts in won, scaled to the largest (geometry only; a template draws
-    the SVG)."""
-    span = CHART_WIDTH - CHART_LABEL - CHART_VALUE
-    largest = max((v for _, v in items), default=0) or 1
-    bars = []
-    for i, (label, value) in enumerate(items):
-        width = max(1, round(span * value / largest)) if value > 0 else 0
-        y = 6 + i * CHART_ROW
-        bars.append(
-            Bar(label=label, value=value, text=format_thousand_won(value), y=y, width=width, text_y=y + 15)
-        )
-    return BarChart(bars=bars, height=12 + len(items) * CHART_ROW, value_x=CHART_LABEL + span + 6)
-
-
 # -- budgets ---------------------------------------------------------------------------------------
 
 
@@ -239,14 +199,19 @@ def bar_chart(items: list[tuple[str, int]]) -> BarChart:
 class Budgets:
     units: list[OrgUnit]
     total: int
-    chart: BarChart
+    chart: dict
 
 
 def budgets(units: list[OrgUnit]) -> Budgets:
     """Department budgets (2025년 예산) with their total and a bar chart."""
     with_budget = [u for u in units if u.budget is not None]
     total = sum(u.budget for u in with_budget)
-    return Budgets(units=with_budget, total=total, chart=bar_chart([(u.name, u.budget) for u in with_budget]))
+    chart = bar_chart(
+        [(u.name, [u.budget // 1000]) for u in with_budget],
+        title=_("부서별 2025년 예산 (단위: 천원)"),
+        series=[_("예산")],
+    )
+    return Budgets(units=with_budget, total=total, chart=chart)
 
 
 # -- funding sources -------------------------------------------------------------------------------
@@ -269,7 +234,7 @@ class Funding:
     programs_total: int
     without_shares: int
     without_shares_non_budget: int
-    chart: BarChart
+    chart: dict
 
 
 def funding(user) -> Funding:
@@ -310,7 +275,11 @@ def funding(user) -> Funding:
         programs_total=programs["total"],
         without_shares=programs["without"],
         without_shares_non_budget=programs["without_non_budget"],
-        chart=bar_chart([(s.label, s.amount) for s in sources]),
+        chart=bar_chart(
+            [(s.label, [s.amount // 1000]) for s in sources],
+            title=_("재원별 사업 금액 합계 (단위: 천원)"),
+            series=[_("금액")],
+        ),
     )
 
 

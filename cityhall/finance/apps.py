@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class FinanceConfig(AppConfig):
@@ -8,9 +9,11 @@ class FinanceConfig(AppConfig):
 
     def ready(self) -> None:
         from cityhall.core import api, permissions
+        from cityhall.core.navigation import register_nav
 
         from . import api as own_api
         from .selectors import BUDGET_STAFF, budget_department_id
 
         permissions.declare_permission(BUDGET_STAFF, department=budget_department_id)
         api.mount("/finance", own_api.router)
+        register_nav("budget", _("재정"), "/finance/", order=10)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class LegalConfig(AppConfig):
@@ -9,6 +10,7 @@ class LegalConfig(AppConfig):
     def ready(self) -> None:
         from cityhall.bookings import services as bookings
         from cityhall.core import api, permissions
+        from cityhall.core.navigation import register_nav
 
         from . import api as own_api
         from .consultations.services import RESOURCE_KEY, on_promoted
@@ -17,3 +19,5 @@ class LegalConfig(AppConfig):
         permissions.declare_permission(LEGAL_STAFF, department=legal_department_id)
         api.mount("/legal", own_api.router)
         bookings.register_listener(RESOURCE_KEY, on_promoted=on_promoted)
+        register_nav("budget", _("의회·법무"), "/legal/", order=20)
+        register_nav("public", _("법률상담 예약"), "/public/legal-consultation/", order=40)

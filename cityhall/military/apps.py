@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MilitaryConfig(AppConfig):
@@ -9,9 +10,11 @@ class MilitaryConfig(AppConfig):
     def ready(self) -> None:
         from cityhall.core import api
         from cityhall.core.models import register_audit_action
+        from cityhall.core.navigation import register_nav
 
         from . import api as own_api
         from .services import AUDIT_REVEAL, AUDIT_REVEAL_LABEL
 
         register_audit_action(AUDIT_REVEAL, AUDIT_REVEAL_LABEL)
         api.mount("/military", own_api.router)
+        register_nav("policy", _("군 협력·군소음"), "/military/", order=60)

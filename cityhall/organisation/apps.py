@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OrganisationConfig(AppConfig):
@@ -8,6 +9,7 @@ class OrganisationConfig(AppConfig):
 
     def ready(self) -> None:
         from cityhall.core import api, permissions
+        from cityhall.core.navigation import register_nav
 
         from . import api as own_api
         from .selectors import PLANNING_STAFF, planning_department_id, role_rows
@@ -16,3 +18,12 @@ class OrganisationConfig(AppConfig):
         permissions.declare_permission(PLANNING_STAFF, department=planning_department_id)
         api.mount("/organisation", own_api.router)
         api.mount("", own_api.account)
+        register_nav(
+            "office",
+            _("조직"),
+            "/organisation/",
+            order=20,
+            prefixes=("/organisation/", "/departments/", "/teams/"),
+        )
+        register_nav("policy", _("조직진단"), "/organisation/diagnosis/", order=30)
+        register_nav("public", _("기획조정실 안내"), "/public/", order=10)

@@ -10,6 +10,7 @@ class ParticipationConfig(AppConfig):
     def ready(self) -> None:
         from cityhall.core import api, permissions
         from cityhall.core.models import register_audit_action
+        from cityhall.core.navigation import register_nav
 
         from . import api as own_api
         from .services import PARTICIPATION_STAFF, budget_department_id
@@ -17,3 +18,5 @@ class ParticipationConfig(AppConfig):
         permissions.declare_permission(PARTICIPATION_STAFF, department=budget_department_id)
         register_audit_action("verify", _("본인 확인"))
         api.mount("/participation", own_api.router)
+        register_nav("policy", _("주민참여"), "/participation/", order=40)
+        register_nav("public", _("주민참여"), "/participation/", order=30)

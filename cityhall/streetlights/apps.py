@@ -11,6 +11,7 @@ class StreetlightsConfig(AppConfig):
 
         from cityhall.core import api
         from cityhall.core.models import register_audit_action
+        from cityhall.core.navigation import register_nav
         from cityhall.gis.collections import register_collection
         from cityhall.telemetry import devices, rollups
 
@@ -45,3 +46,4 @@ class StreetlightsConfig(AppConfig):
             features=registry_features.light_features,
             app="streetlights",
         )
+        register_nav("smart", _("스마트가로등"), "/streetlights/", order=10)

@@ -9,6 +9,7 @@ class TrafficConfig(AppConfig):
 
     def ready(self) -> None:
         from cityhall.core import api
+        from cityhall.core.navigation import register_nav
         from cityhall.core.permissions import declare_permission
         from cityhall.gis.collections import register_collection
 
@@ -33,3 +34,4 @@ class TrafficConfig(AppConfig):
             geometry_type="LineString",
             app="traffic",
         )
+        register_nav("smart", _("교통 디지털트윈"), "/traffic/", order=20)

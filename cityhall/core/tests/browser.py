@@ -111,6 +111,14 @@ def log_in(page, site: str, username: str, password: str = PASSWORD) -> None:
     page.wait_for_load_state()
 
 
+def open_menu(page, name: str) -> None:
+    """Follow the staff menu's link ``name``: open its section's drop-down, then click it."""
+    link = page.get_by_role("link", name=name, exact=True, include_hidden=True)  # matched inside each section
+    section = page.get_by_role("navigation", name="주 메뉴").locator("details").filter(has=link)
+    section.locator("summary").click()
+    section.get_by_role("link", name=name, exact=True).click()
+
+
 def path_of(page, site: str) -> str:
     assert page.url.startswith(site)
     return page.url[len(site) :]

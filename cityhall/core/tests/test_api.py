@@ -1283,3 +1283,21 @@ class TestOpenApi:
         hosts = {re.sub(r"^(?:https?:)?//", "", url).split("/")[0] for url in external}
         assert hosts <= {"testserver"}, hosts
         assert "/static/" in html
+
+    def test_float_fields_are_numbers_in_the_schema(self, roles):
+        """A FloatField (e.g. a detection's confidence) is a number in and out, not a string."""
+        from django.db import models as dj_models
+
+        floats = [
+            (rtype, spec)
+            for rtype in REGISTRY.values()
+            for spec in rtype.fields
+            if isinstance(spec.field, dj_models.FloatField)
+        ]
+        assert floats, "no record type has a FloatField any more: pick another case"
+        schemas = client_for(roles["viewer"]).get(f"{API}/openapi.json").json()["components"]["schemas"]
+        for rtype, spec in floats:
+            name = "".join(part.capitalize() for part in rtype.name.split("_"))
+            prop = schemas[f"{name}Out"]["properties"][spec.name]
+            types = {option.get("type") for option in prop.get("anyOf", [prop])}
+            assert "number" in types and "string" not in types, (rtype.name, spec.name, prop)

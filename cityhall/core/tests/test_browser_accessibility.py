@@ -164,7 +164,7 @@ def open_operation(page) -> None:
     """Swagger UI draws its operations after the page loads; one is opened, as a reader would."""
     operation = page.locator(".opblock-summary-control").first
     expect(operation).to_be_visible(timeout=60_000)  # the whole schema is drawn first
-    operation.click(no_wait_after=True)
+    operation.click(no_wait_after=True, timeout=60_000)  # Swagger UI may still be busy drawing
     expect(operation).to_have_attribute("aria-expanded", "true")
 
 

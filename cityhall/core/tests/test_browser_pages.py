@@ -22,6 +22,7 @@ from cityhall.plans.models import Milestone
 from .browser import (  # noqa: F401 - the fixtures register by being imported
     browser_fixture,
     log_in,
+    open_menu,
     page_fixture,
     path_of,
     requests_elsewhere,
@@ -54,10 +55,6 @@ def editor(page, site, make_user):
     log_in(page, site, "sc-editor")
     expect(page).to_have_url(f"{site}/")
     return page
-
-
-def open_menu(page, name: str) -> None:
-    page.get_by_role("navigation", name="주 메뉴").get_by_role("link", name=name, exact=True).click()
 
 
 def row_headed(scope, header: str):

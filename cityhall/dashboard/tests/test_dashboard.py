@@ -129,9 +129,9 @@ def test_department_budgets_table_and_chart(client, roles):
     assert '<td class="num">81.0</td>' in content  # 예산법무과's share
     svg = re.search(r"<svg[^>]*>", content).group(0)
     assert 'role="img"' in svg
-    assert "스마트도시과 7,943,267" in svg and "예산법무과 52,150,673" in svg
-    widest = max(budgets.chart.bars, key=lambda b: b.value)
-    assert widest.label == "예산법무과" and widest.width == 380
+    assert "스마트도시과 예산 7,943,267" in svg and "예산법무과 예산 52,150,673" in svg
+    widest = max(budgets.chart["rows"], key=lambda row: row["segments"][0]["value"])
+    assert widest["label"] == "예산법무과" and widest["segments"][0]["width"] == 380
 
 
 def test_funding_sources(client, roles):

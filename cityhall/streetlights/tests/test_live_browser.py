@@ -15,6 +15,7 @@ from cityhall.core.audit import Actor
 from cityhall.core.tests.browser import (  # noqa: F401 - the fixtures register by being imported
     browser_fixture,
     log_in,
+    open_menu,
     page_fixture,
     requests_elsewhere,
     requires_chromium,
@@ -51,7 +52,7 @@ def navigations(page):
 def test_overview_follows_the_field_without_reloading(page, site, fleet, make_user, navigations):
     make_user("sc-viewer", Role.VIEWER, "smart-city")
     log_in(page, site, "sc-viewer")
-    page.get_by_role("navigation", name="주 메뉴").get_by_role("link", name="스마트가로등").click()
+    open_menu(page, "스마트가로등")
     expect(page).to_have_url(f"{site}/streetlights/")
     expect(page.locator('[data-counter="lights"]')).to_have_text("638")
     expect(page.locator('[data-counter="never"]')).to_have_text("638")

@@ -1,0 +1,65 @@
+"""The header menu: sections filled by the apps, the current page found by its longest prefix, and
+only the public pages for anyone without a role."""
+
+import pytest
+from django.test import RequestFactory
+
+from cityhall.core.navigation import navigation, register_nav
+
+
+def _menu(user, path):
+    request = RequestFactory().get(path)
+    request.user = user
+    return navigation(request)
+
+
+def _labels(section):
+    return [str(item["label"]) for item in section["items"]]
+
+
+def test_staff_see_every_department_section_with_its_pages(roles):
+    menu = _menu(roles["viewer"], "/")
+
+    sections = {str(s["label"]): _labels(s) for s in menu["nav_sections"]}
+    assert list(sections) == ["실 공통", "정책기획", "예산법무", "정보통신", "스마트도시"]
+    assert sections["실 공통"][:4] == ["대시보드", "조직", "업무계획", "일정"]
+    assert sections["스마트도시"] == ["스마트가로등", "교통 디지털트윈", "CCTV 관제", "공간정보"]
+    assert "군 협력·군소음" in sections["정책기획"] and "규제혁신" in sections["정책기획"]
+
+
+def test_the_longest_matching_prefix_is_the_current_page(roles):
+    menu = _menu(roles["viewer"], "/organisation/diagnosis/")
+
+    current = [str(i["label"]) for s in menu["nav_sections"] for i in s["items"] if i["current"]]
+    assert current == ["조직진단"]  # not 조직 as well
+    assert [str(s["label"]) for s in menu["nav_sections"] if s["current"]] == ["정책기획"]
+    assert [
+        str(i["label"])
+        for s in _menu(roles["viewer"], "/teams/x/")["nav_sections"]
+        for i in s["items"]
+        if i["current"]
+    ] == ["조직"]
+    assert not any(
+        i["current"] for s in _menu(roles["viewer"], "/nowhere/")["nav_sections"] for i in s["items"]
+    )
+
+
+def test_accounts_without_a_role_see_only_the_public_pages(roles, client):
+    menu = _menu(roles["norole"], "/")
+
+    assert menu["nav_sections"] == []
+    assert "공약 이행 현황" in [str(i["label"]) for i in menu["nav_public"]]
+
+    client.force_login(roles["norole"])
+    page = client.get("/public/").content.decode()
+    assert 'aria-label="주 메뉴"' not in page and 'aria-label="시민 메뉴"' in page and "로그아웃" in page
+
+
+def test_a_page_registers_once_and_an_unknown_section_is_refused(roles):
+    register_nav("office", "대시보드", "/", order=10)  # already there: ignored
+
+    office = _menu(roles["viewer"], "/")["nav_sections"][0]
+    assert _labels(office).count("대시보드") == 1
+
+    with pytest.raises(ValueError, match="unknown menu section 'nowhere'"):
+        register_nav("nowhere", "x", "/x/")
