@@ -96,7 +96,11 @@ def parse(topic: str, payload: bytes, *, now: datetime) -> AvlReport | Rejection
         return Rejection(Reason.WRONG_TYPE, "'door'는 open 또는 closed여야 합니다.", "door")
     occupancy = data.get("occupancy", "")
     if occupancy and occupancy not in Occupancy.values:
-        return Rejection(Reason.OUT_OF_RANGE, f"'occupancy'는 {', '.join(Occupancy.values)} 중 하나여야 합니다.", "occupancy")
+        return Rejection(
+            Reason.OUT_OF_RANGE,
+            f"'occupancy'는 {', '.join(Occupancy.values)} 중 하나여야 합니다.",
+            "occupancy",
+        )
     return AvlReport(
         msg_id=data["msg_id"],
         vehicle=data["vehicle"],
@@ -126,8 +130,12 @@ class _Pattern:
 def _patterns(route_ids: set[int]) -> dict[int, _Pattern]:
     specs = {s.code: s for s in net.ROUTES}
     out: dict[int, _Pattern] = {}
-    for rs in RouteStop.objects.filter(route_id__in=route_ids).select_related("route", "stop").order_by("sequence"):
-        p = out.setdefault(rs.route_id, _Pattern(rs.route_id, rs.route.code, [], 0.0, specs.get(rs.route.code)))
+    for rs in (
+        RouteStop.objects.filter(route_id__in=route_ids).select_related("route", "stop").order_by("sequence")
+    ):
+        p = out.setdefault(
+            rs.route_id, _Pattern(rs.route_id, rs.route.code, [], 0.0, specs.get(rs.route.code))
+        )
         p.stops.append(rs)
         p.length_m = max(p.length_m, rs.distance_m)
     return out
@@ -210,26 +218,48 @@ def avl_ingest(messages: list[tuple[str, bytes]], *, now: datetime | None = None
         for r in reports:
             if r.vehicle not in vehicles:
                 rejections.append(
-                    (avl_topic(r.vehicle), b"", now, Rejection(Reason.UNKNOWN_DEVICE, f"등록되지 않은 차량입니다: {r.vehicle}", "vehicle", r.vehicle))
+                    (
+                        avl_topic(r.vehicle),
+                        b"",
+                        now,
+                        Rejection(
+                            Reason.UNKNOWN_DEVICE,
+                            f"등록되지 않은 차량입니다: {r.vehicle}",
+                            "vehicle",
+                            r.vehicle,
+                        ),
+                    )
                 )
                 report.unknown.append(r.vehicle)
         patterns = _patterns({v.route_id for v in vehicles.values()})
+        # One locked read and one write per vehicle and batch, however many reports it sent.
+        states = {
+            s.vehicle_id: s
+            for s in VehicleState.objects.select_for_update().filter(vehicle__in=vehicles.values())
+        }
+        changed: dict[int, VehicleState] = {}
         for r in sorted(reports, key=lambda r: r.ts):
             vehicle = vehicles.get(r.vehicle)
             if vehicle is None:
                 continue
-            _apply(vehicle, patterns.get(vehicle.route_id), r, report)
+            state = _apply(vehicle, states.get(vehicle.pk), patterns.get(vehicle.route_id), r, report)
+            if state is not None:
+                states[vehicle.pk] = changed[vehicle.pk] = state
+        for state in changed.values():
+            state.save()
         if rejections:
             dead_letters_record(rejections)
     report.rejected = len(rejections)
     return report
 
 
-def _apply(vehicle: Vehicle, pattern: _Pattern | None, r: AvlReport, report: IngestReport) -> None:
-    state = VehicleState.objects.select_for_update().filter(vehicle=vehicle).first()
+def _apply(
+    vehicle: Vehicle, state: VehicleState | None, pattern: _Pattern | None, r: AvlReport, report: IngestReport
+) -> VehicleState | None:
+    """The state after report ``r`` (unsaved), or None when ``r`` is not newer than what we have."""
     if state is not None and (r.ts <= state.observed_at or r.msg_id == state.last_message_id):
         report.ignored += 1
-        return
+        return None
     x, y = net.to_xy(r.lon, r.lat)
     was_open = state.door_open if state is not None else False
     if state is None:
@@ -244,8 +274,8 @@ def _apply(vehicle: Vehicle, pattern: _Pattern | None, r: AvlReport, report: Ing
         elif at is not None and not r.door_open and was_open:
             _depart(state, pattern, at, r.ts, report)
     state.door_open = r.door_open
-    state.save()
     report.stored += 1
+    return state
 
 
 def _arrival_sequence(state: VehicleState, pattern: _Pattern, at: RouteStop) -> int:
@@ -255,7 +285,9 @@ def _arrival_sequence(state: VehicleState, pattern: _Pattern, at: RouteStop) -> 
     return at.sequence
 
 
-def _arrive(state: VehicleState, pattern: _Pattern, at: RouteStop, ts: datetime, report: IngestReport) -> None:
+def _arrive(
+    state: VehicleState, pattern: _Pattern, at: RouteStop, ts: datetime, report: IngestReport
+) -> None:
     sequence = _arrival_sequence(state, pattern, at)
     day = timezone.localtime(ts).date()
     if state.trip_id is None or sequence <= state.last_stop_index and sequence != 0:
@@ -292,7 +324,9 @@ def _arrive(state: VehicleState, pattern: _Pattern, at: RouteStop, ts: datetime,
     state.last_stop_index = sequence
 
 
-def _depart(state: VehicleState, pattern: _Pattern, at: RouteStop, ts: datetime, report: IngestReport) -> None:
+def _depart(
+    state: VehicleState, pattern: _Pattern, at: RouteStop, ts: datetime, report: IngestReport
+) -> None:
     sequence = at.sequence if state.last_stop_index != pattern.last_index else 0
     if sequence == 0 and (state.trip_id is None or state.last_stop_index == pattern.last_index):
         # the loop's end is the next trip's start

@@ -35,6 +35,14 @@ def route_features(user) -> Iterator[dict[str, Any]]:
         yield {
             "type": "Feature",
             "id": route.code,
-            "geometry": {"type": "LineString", "coordinates": [list(net.to_lonlat(x, y)) for x, y in net.shape(spec)]},
-            "properties": {"name": route.name, "number": route.number, "kind": route.get_kind_display(), "color": f"#{route.color}"},
+            "geometry": {
+                "type": "LineString",
+                "coordinates": [list(net.to_lonlat(x, y)) for x, y in net.shape(spec)],
+            },
+            "properties": {
+                "name": route.name,
+                "number": route.number,
+                "kind": route.get_kind_display(),
+                "color": f"#{route.color}",
+            },
         }

@@ -66,9 +66,27 @@ def feed_files(today: date) -> dict[str, str]:
         [[s.code, s.code, s.name, f"{s.lat:.6f}", f"{s.lon:.6f}", 0] for s in stops],
     )
     files["routes.txt"] = _table(
-        ["route_id", "agency_id", "route_short_name", "route_long_name", "route_type", "route_color", "route_text_color", "route_desc"],
         [
-            [r.code, AGENCY_ID, r.number, r.name, ROUTE_TYPE_BUS, r.color, "FFFFFF", "마을버스" if r.kind == RouteKind.VILLAGE else "시내버스"]
+            "route_id",
+            "agency_id",
+            "route_short_name",
+            "route_long_name",
+            "route_type",
+            "route_color",
+            "route_text_color",
+            "route_desc",
+        ],
+        [
+            [
+                r.code,
+                AGENCY_ID,
+                r.number,
+                r.name,
+                ROUTE_TYPE_BUS,
+                r.color,
+                "FFFFFF",
+                "마을버스" if r.kind == RouteKind.VILLAGE else "시내버스",
+            ]
             for r in routes
         ],
     )
@@ -92,7 +110,14 @@ def feed_files(today: date) -> dict[str, str]:
     files["trips.txt"] = _table(
         ["route_id", "service_id", "trip_id", "trip_headsign", "direction_id", "shape_id"],
         [
-            [t.route.code, t.service, t.code, f"{t.route.number} 순환", 0, f"SH-{t.route.code}" if t.route.code in specs else ""]
+            [
+                t.route.code,
+                t.service,
+                t.code,
+                f"{t.route.number} 순환",
+                0,
+                f"SH-{t.route.code}" if t.route.code in specs else "",
+            ]
             for t in trips
         ],
     )
@@ -102,11 +127,30 @@ def feed_files(today: date) -> dict[str, str]:
             at = _hms(t.start_s + offset)
             stop_time_rows.append([t.code, at, at, stop_code, sequence + 1, f"{distance:.1f}", 1])
     files["stop_times.txt"] = _table(
-        ["trip_id", "arrival_time", "departure_time", "stop_id", "stop_sequence", "shape_dist_traveled", "timepoint"],
+        [
+            "trip_id",
+            "arrival_time",
+            "departure_time",
+            "stop_id",
+            "stop_sequence",
+            "shape_dist_traveled",
+            "timepoint",
+        ],
         stop_time_rows,
     )
     files["calendar.txt"] = _table(
-        ["service_id", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "start_date", "end_date"],
+        [
+            "service_id",
+            "monday",
+            "tuesday",
+            "wednesday",
+            "thursday",
+            "friday",
+            "saturday",
+            "sunday",
+            "start_date",
+            "end_date",
+        ],
         [
             [ServiceDay.WEEKDAY, 1, 1, 1, 1, 1, 0, 0, _ymd(start), _ymd(end)],
             [ServiceDay.HOLIDAY, 0, 0, 0, 0, 0, 1, 1, _ymd(start), _ymd(end)],
@@ -120,7 +164,14 @@ def feed_files(today: date) -> dict[str, str]:
     files["calendar_dates.txt"] = _table(["service_id", "date", "exception_type"], exceptions)
     version = hashlib.sha256("".join(files[k] for k in sorted(files)).encode()).hexdigest()[:12]
     files["feed_info.txt"] = _table(
-        ["feed_publisher_name", "feed_publisher_url", "feed_lang", "feed_start_date", "feed_end_date", "feed_version"],
+        [
+            "feed_publisher_name",
+            "feed_publisher_url",
+            "feed_lang",
+            "feed_start_date",
+            "feed_end_date",
+            "feed_version",
+        ],
         [["김포시 스마트도시과 (모의 데이터)", AGENCY_URL, "ko", _ymd(start), _ymd(end), version]],
     )
     return files

@@ -28,7 +28,9 @@ class Route(models.Model):
     first_departure = models.TimeField(_("첫차"))
     last_departure = models.TimeField(_("막차"))
     simulated = models.BooleanField(_("모의 데이터"), default=False)
-    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("담당 부서"), on_delete=models.PROTECT, related_name="+")
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("담당 부서"), on_delete=models.PROTECT, related_name="+"
+    )
     updated_at = models.DateTimeField(_("고친 때"), auto_now=True)
 
     class Meta:
@@ -50,7 +52,9 @@ class Stop(models.Model):
     lon = models.FloatField(_("경도"))
     lat = models.FloatField(_("위도"))
     simulated = models.BooleanField(_("모의 데이터"), default=False)
-    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("담당 부서"), on_delete=models.PROTECT, related_name="+")
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("담당 부서"), on_delete=models.PROTECT, related_name="+"
+    )
     updated_at = models.DateTimeField(_("고친 때"), auto_now=True)
 
     class Meta:
@@ -67,7 +71,9 @@ class RouteStop(models.Model):
 
     route = models.ForeignKey(Route, verbose_name=_("노선"), on_delete=models.CASCADE, related_name="stops")
     sequence = models.PositiveSmallIntegerField(_("순번"))
-    stop = models.ForeignKey(Stop, verbose_name=_("정류소"), on_delete=models.PROTECT, related_name="route_stops")
+    stop = models.ForeignKey(
+        Stop, verbose_name=_("정류소"), on_delete=models.PROTECT, related_name="route_stops"
+    )
     distance_m = models.FloatField(_("기점 거리(m)"))
     offset_s = models.PositiveIntegerField(_("기점 출발 후(초)"))
 
@@ -103,10 +109,14 @@ class Vehicle(models.Model):
     """차량: a bus with its AVL unit, assigned to one route."""
 
     code = models.CharField(_("차량 ID"), max_length=20, unique=True)
-    route = models.ForeignKey(Route, verbose_name=_("노선"), on_delete=models.PROTECT, related_name="vehicles")
+    route = models.ForeignKey(
+        Route, verbose_name=_("노선"), on_delete=models.PROTECT, related_name="vehicles"
+    )
     plate = models.CharField(_("차량번호"), max_length=20, blank=True)
     simulated = models.BooleanField(_("모의 데이터"), default=False)
-    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("담당 부서"), on_delete=models.PROTECT, related_name="+")
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("담당 부서"), on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("버스 차량")
@@ -120,8 +130,12 @@ class Vehicle(models.Model):
 class VehicleState(models.Model):
     """차량 최신 상태: the last AVL report, matched to the route (distance along it) and trip."""
 
-    vehicle = models.OneToOneField(Vehicle, verbose_name=_("차량"), on_delete=models.CASCADE, related_name="state")
-    trip = models.ForeignKey(Trip, verbose_name=_("운행 회차"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    vehicle = models.OneToOneField(
+        Vehicle, verbose_name=_("차량"), on_delete=models.CASCADE, related_name="state"
+    )
+    trip = models.ForeignKey(
+        Trip, verbose_name=_("운행 회차"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     service_date = models.DateField(_("운행일자"), null=True, blank=True)
     lon = models.FloatField(_("경도"))
     lat = models.FloatField(_("위도"))
@@ -163,6 +177,9 @@ class StopEvent(models.Model):
             models.UniqueConstraint(fields=["trip", "service_date", "sequence"], name="bus_stopevent_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.trip_id} {self.service_date} #{self.sequence}"
+
 
 class SegmentTravel(models.Model):
     """구간 통행시간: one bus from stop i (departure) to stop i+1 (arrival); what predictions learn from."""
@@ -187,17 +204,26 @@ class SegmentTravel(models.Model):
         ]
         indexes = [models.Index(fields=["route", "departed_at"], name="bus_segment_route_time")]
 
+    def __str__(self) -> str:
+        return f"{self.trip_id} {self.service_date} segment {self.segment_index}: {self.travel_s:.0f}s"
+
 
 class ServiceAlert(models.Model):
     """운행 알림 (GTFS-Realtime ServiceAlerts): a detour, a closed stop, for a route or a stop."""
 
     header = models.CharField(_("제목"), max_length=100)
     description = models.TextField(_("내용"), blank=True)
-    route = models.ForeignKey(Route, verbose_name=_("노선"), on_delete=models.CASCADE, null=True, blank=True, related_name="alerts")
-    stop = models.ForeignKey(Stop, verbose_name=_("정류소"), on_delete=models.CASCADE, null=True, blank=True, related_name="alerts")
+    route = models.ForeignKey(
+        Route, verbose_name=_("노선"), on_delete=models.CASCADE, null=True, blank=True, related_name="alerts"
+    )
+    stop = models.ForeignKey(
+        Stop, verbose_name=_("정류소"), on_delete=models.CASCADE, null=True, blank=True, related_name="alerts"
+    )
     starts_at = models.DateTimeField(_("시작"))
     ends_at = models.DateTimeField(_("종료"))
-    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("담당 부서"), on_delete=models.PROTECT, related_name="+")
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("담당 부서"), on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(_("만든 때"), auto_now_add=True)
 
     class Meta:
@@ -205,7 +231,9 @@ class ServiceAlert(models.Model):
         verbose_name_plural = _("운행 알림")
         ordering = ["-starts_at"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="bus_alert_period"),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="bus_alert_period"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -221,7 +249,9 @@ class Bit(models.Model):
     state = models.CharField(_("상태"), max_length=10, choices=BitState.choices, default=BitState.ONLINE)
     last_seen = models.DateTimeField(_("최종 응답"), null=True, blank=True)
     simulated = models.BooleanField(_("모의 데이터"), default=False)
-    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("담당 부서"), on_delete=models.PROTECT, related_name="+")
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("담당 부서"), on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("버스정보안내단말기")
@@ -238,7 +268,9 @@ class NoticeTemplate(models.Model):
     code = models.CharField(_("양식 코드"), max_length=30, unique=True)
     name = models.CharField(_("양식명"), max_length=100)
     body = models.TextField(_("문안"))
-    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("담당 부서"), on_delete=models.PROTECT, related_name="+")
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("담당 부서"), on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("시정홍보 양식")
@@ -254,23 +286,43 @@ class BitNotice(models.Model):
     2024; those are samples here, ``sample=True``, labelled 예시)."""
 
     number = models.CharField(_("번호"), max_length=20, unique=True)
-    template = models.ForeignKey(NoticeTemplate, verbose_name=_("양식"), on_delete=models.PROTECT, null=True, blank=True, related_name="notices")
+    template = models.ForeignKey(
+        NoticeTemplate,
+        verbose_name=_("양식"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notices",
+    )
     text = models.CharField(_("표출 문구"), max_length=200)
     starts_at = models.DateTimeField(_("표출 시작"))
     ends_at = models.DateTimeField(_("표출 종료"))
-    status = models.CharField(_("상태"), max_length=10, choices=NoticeStatus.choices, default=NoticeStatus.DRAFT)
+    status = models.CharField(
+        _("상태"), max_length=10, choices=NoticeStatus.choices, default=NoticeStatus.DRAFT
+    )
     requested_by = models.CharField(_("요청 부서"), max_length=100, blank=True)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("승인자"), on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("승인자"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     approved_at = models.DateTimeField(_("승인 시각"), null=True, blank=True)
     sample = models.BooleanField(_("예시 데이터"), default=False)
-    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("담당 부서"), on_delete=models.PROTECT, related_name="+")
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("담당 부서"), on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("BIT 시정홍보")
         verbose_name_plural = _("BIT 시정홍보")
         ordering = ["-starts_at", "number"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="bus_notice_period"),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="bus_notice_period"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -79,7 +79,9 @@ _cached: tuple[float, object] | None = None
 
 def _offsets() -> dict[str, list[int]]:
     out: dict[str, list[int]] = {}
-    for route_code, offset in RouteStop.objects.order_by("route__code", "sequence").values_list("route__code", "offset_s"):
+    for route_code, offset in RouteStop.objects.order_by("route__code", "sequence").values_list(
+        "route__code", "offset_s"
+    ):
         out.setdefault(route_code, []).append(offset)
     return out
 
@@ -170,7 +172,13 @@ def arrivals(stop: Stop, now: datetime | None = None) -> list[Arrival]:
     last_index = {
         rs.route_id: n
         for rs, n in (
-            (rs, RouteStop.objects.filter(route_id=rs.route_id).order_by("-sequence").values_list("sequence", flat=True).first())
+            (
+                rs,
+                RouteStop.objects.filter(route_id=rs.route_id)
+                .order_by("-sequence")
+                .values_list("sequence", flat=True)
+                .first(),
+            )
             for rs in served
         )
     }
@@ -190,7 +198,17 @@ def arrivals(stop: Stop, now: datetime | None = None) -> list[Arrival]:
             eta = round(model.predict(fact, target, now))
             away = target - fact.last_stop_index
             live.append(
-                Arrival(route.code, route.number, route.kind, state.vehicle.code, eta, away, "live", state.occupancy, message_for(eta, away))
+                Arrival(
+                    route.code,
+                    route.number,
+                    route.kind,
+                    state.vehicle.code,
+                    eta,
+                    away,
+                    "live",
+                    state.occupancy,
+                    message_for(eta, away),
+                )
             )
         live.sort(key=lambda a: a.eta_s)
         out.extend(live[:PER_ROUTE])
@@ -205,12 +223,24 @@ def arrivals(stop: Stop, now: datetime | None = None) -> list[Arrival]:
 def _next_departure(rs: RouteStop, now: datetime) -> Arrival | None:
     day = timezone.localtime(now).date()
     at = seconds_of_day(now) - rs.offset_s
-    trip = Trip.objects.filter(route_id=rs.route_id, service=service_of(day), start_s__gte=at).order_by("start_s").first()
+    trip = (
+        Trip.objects.filter(route_id=rs.route_id, service=service_of(day), start_s__gte=at)
+        .order_by("start_s")
+        .first()
+    )
     if trip is None:
         return None
     eta = trip.start_s - at
     route = rs.route
     return Arrival(
-        route.code, route.number, route.kind, None, eta, None, "schedule", "", message_for(eta, None),
+        route.code,
+        route.number,
+        route.kind,
+        None,
+        eta,
+        None,
+        "schedule",
+        "",
+        message_for(eta, None),
         scheduled_at=now + timedelta(seconds=eta),
     )

@@ -88,7 +88,9 @@ def vehicle_positions(now: datetime | None = None) -> rt.FeedMessage:
         if state.last_stop_index >= 0:
             vp.current_stop_sequence = state.last_stop_index + 1
             vp.stop_id = codes.get((state.vehicle.route_id, state.last_stop_index), "")
-            vp.current_status = rt.VehiclePosition.STOPPED_AT if state.door_open else rt.VehiclePosition.IN_TRANSIT_TO
+            vp.current_status = (
+                rt.VehiclePosition.STOPPED_AT if state.door_open else rt.VehiclePosition.IN_TRANSIT_TO
+            )
         if state.occupancy:
             vp.occupancy_status = _OCCUPANCY.Value(state.occupancy)
     return message

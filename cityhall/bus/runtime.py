@@ -58,7 +58,10 @@ class BusRuntime:
         self._spawn("bus-subscriber", self._run_subscriber)
         self._spawn("bus-jobs", self._run_jobs)
         if self.simulate:
-            self._spawn("bus-simulator", lambda: run_simulator(self.url, stop_event=self._stop_sim, **self.simulator_options))
+            self._spawn(
+                "bus-simulator",
+                lambda: run_simulator(self.url, stop_event=self._stop_sim, **self.simulator_options),
+            )
         return self
 
     def stop(self, timeout: float = STOP_TIMEOUT_S) -> None:
@@ -130,4 +133,3 @@ class BusRuntime:
             except Exception:
                 log.exception("BIT 상태 점검 실패; 다음 주기에 다시 실행합니다")
                 close_old_connections()
-

@@ -52,7 +52,9 @@ def stop(code: str) -> Stop | None:
 
 def routes_at(stop: Stop) -> list[RouteStop]:
     """The (route, sequence) pairs serving ``stop``, the loop's closing repeat left out."""
-    rows = list(RouteStop.objects.filter(stop=stop).select_related("route").order_by("route__code", "sequence"))
+    rows = list(
+        RouteStop.objects.filter(stop=stop).select_related("route").order_by("route__code", "sequence")
+    )
     seen: set[int] = set()
     out = []
     for rs in rows:
@@ -80,7 +82,7 @@ def stale_states(now: datetime | None = None) -> QuerySet[VehicleState]:
 
 
 def punctuality(delay_s: int | None) -> str:
-    """"late", "early", "on_time" or "" (no trip matched)."""
+    """ "late", "early", "on_time" or "" (no trip matched)."""
     if delay_s is None:
         return ""
     if delay_s > LATE_S:
@@ -150,9 +152,9 @@ def bits() -> QuerySet[Bit]:
 
 def notices_on_air(now: datetime | None = None) -> QuerySet[BitNotice]:
     now = now or timezone.now()
-    return BitNotice.objects.filter(status=NoticeStatus.APPROVED, starts_at__lte=now, ends_at__gt=now).order_by(
-        "starts_at"
-    )
+    return BitNotice.objects.filter(
+        status=NoticeStatus.APPROVED, starts_at__lte=now, ends_at__gt=now
+    ).order_by("starts_at")
 
 
 def notices() -> QuerySet[BitNotice]:

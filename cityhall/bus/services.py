@@ -25,6 +25,7 @@ from .selectors import BUS_STAFF
 
 HOLIDAY_HEADWAY_FACTOR = 1.5  # 토·공휴일 배차: fewer buses
 TEXT_MAX = 200
+RULES_ACTOR = Actor.system("rules:bus-bits")
 
 
 def _department() -> OrgUnit:
@@ -76,7 +77,11 @@ def _trips_sync(route: Route) -> None:
     have = set(Trip.objects.filter(route=route).values_list("code", flat=True))
     Trip.objects.filter(route=route).exclude(code__in=wanted).delete()
     Trip.objects.bulk_create(
-        [Trip(route=route, code=code, service=s, start_s=start) for code, (s, start) in wanted.items() if code not in have]
+        [
+            Trip(route=route, code=code, service=s, start_s=start)
+            for code, (s, start) in wanted.items()
+            if code not in have
+        ]
     )
 
 
@@ -150,7 +155,9 @@ def network_ensure(*, actor: Actor) -> int:
                 for n in range(1, vehicles_needed(route, pattern[-1].offset_s) + 1)
             ]
         )
-        audit.record(actor, "create", rtype_route, route, after=_snapshot(route, ("code", "number", "headway_min")))
+        audit.record(
+            actor, "create", rtype_route, route, after=_snapshot(route, ("code", "number", "headway_min"))
+        )
     rtype_bit = record_type_for(Bit)
     for i, code in enumerate(sorted(stops)):
         if i % 5 in (0, 2) and not Bit.objects.filter(stop=stops[code]).exists():
@@ -191,7 +198,9 @@ def route_set_headway(*, code: str, headway_min: int, actor: Actor) -> Route:
         route.headway_min = headway_min
         route.save(update_fields=["headway_min", "updated_at"])
         _trips_sync(route)
-        audit.record(actor, "update", record_type_for(Route), route, before=before, after={"headway_min": headway_min})
+        audit.record(
+            actor, "update", record_type_for(Route), route, before=before, after={"headway_min": headway_min}
+        )
     return route
 
 
@@ -244,7 +253,12 @@ def alert_create(
 
 def _next_notice_number(year: int) -> str:
     prefix = f"BN-{year}-"
-    last = BitNotice.objects.filter(number__startswith=prefix).order_by("-number").values_list("number", flat=True).first()
+    last = (
+        BitNotice.objects.filter(number__startswith=prefix)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
     n = int(last.rsplit("-", 1)[1]) + 1 if last else 1
     return f"{prefix}{n:03d}"
 
@@ -318,8 +332,12 @@ def notice_decide(*, number: str, approve: bool, actor: Actor, now: datetime | N
             notice.status = NoticeStatus.WITHDRAWN
         notice.save(update_fields=["status", "approved_by", "approved_at"])
         audit.record(
-            actor, "approve" if approve else "withdraw", record_type_for(BitNotice), notice,
-            before=before, after={"status": notice.status},
+            actor,
+            "approve" if approve else "withdraw",
+            record_type_for(BitNotice),
+            notice,
+            before=before,
+            after={"status": notice.status},
         )
     return notice
 
@@ -347,7 +365,9 @@ def notices_load_samples(*, actor: Actor) -> int:
     _check_staff(actor)
     unit = _department()
     for code, name, body in SAMPLE_TEMPLATES:
-        NoticeTemplate.objects.get_or_create(code=code, defaults={"name": name, "body": body, "org_unit": unit})
+        NoticeTemplate.objects.get_or_create(
+            code=code, defaults={"name": name, "body": body, "org_unit": unit}
+        )
     if BitNotice.objects.filter(sample=True).exists():
         return 0
     templates = {t.code: t for t in NoticeTemplate.objects.all()}
@@ -383,7 +403,7 @@ def bits_heartbeat(*, codes: list[str], at: datetime) -> int:
     return Bit.objects.filter(code__in=codes).update(last_seen=at)
 
 
-def bits_evaluate(*, now: datetime | None = None, actor: Actor = Actor.system("rules:bus-bits")) -> list[Bit]:
+def bits_evaluate(*, now: datetime | None = None, actor: Actor = RULES_ACTOR) -> list[Bit]:
     """A BIT silent for ``BIT_OFFLINE_S`` goes offline (audited); one that answers again comes back.
     Returns the units that went offline now (the caller opens their repair orders)."""
     now = now or timezone.now()

@@ -80,7 +80,7 @@ class Simulator:
         ``silent``: vehicle → seconds after start when it stops reporting (a lost AVL unit).
         ``bits``: BIT codes answering health every minute, except ``offline_bits``."""
         specs = {s.code: s for s in net.ROUTES}
-        self.rng = random.Random(seed)
+        self.rng = random.Random(seed)  # noqa: S311 — a simulation, not a secret
         self.seed = seed
         self.report_s = report_s
         self.now = start
@@ -136,7 +136,9 @@ class Simulator:
                     bus.progress_m = 0.0
                     bus.segment = (bus.segment + 1) % bus.segments
                     bus.dwell_left_s = self.rng.uniform(12, 30)
-                    bus.occupancy = max(0, min(len(_OCCUPANCY) - 1, bus.occupancy + self.rng.choice((-1, 0, 0, 1))))
+                    bus.occupancy = max(
+                        0, min(len(_OCCUPANCY) - 1, bus.occupancy + self.rng.choice((-1, 0, 0, 1)))
+                    )
                     speed = 0.0
                     event = "open"
             if bus.silent_after is not None and self.now >= bus.silent_after:

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from cityhall.core.audit import Actor
 from cityhall.core.decorators import role_required
@@ -226,7 +226,9 @@ def _aware(value: str, field: str) -> datetime:
     try:
         moment = datetime.fromisoformat(value)
     except (TypeError, ValueError):
-        raise RecordInvalid(_("날짜와 시각을 YYYY-MM-DDTHH:MM 형식으로 입력해 주세요."), field=field) from None
+        raise RecordInvalid(
+            _("날짜와 시각을 YYYY-MM-DDTHH:MM 형식으로 입력해 주세요."), field=field
+        ) from None
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
@@ -243,7 +245,9 @@ def notices(request):
         try:
             action = request.POST.get("action", "create")
             if action in ("approve", "withdraw"):
-                services.notice_decide(number=request.POST.get("number", ""), approve=action == "approve", actor=actor)
+                services.notice_decide(
+                    number=request.POST.get("number", ""), approve=action == "approve", actor=actor
+                )
                 messages.success(request, _("처리했습니다."))
             else:
                 services.notice_create(
