@@ -327,3 +327,20 @@ class BitNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.text[:20]}"
+
+
+class SitingWeight(models.Model):
+    """BIT 설치지 선정 가중치: the city's weight for one criterion of the ranking (siting.py);
+    criteria without a row use the ranking's defaults."""
+
+    criterion = models.CharField(_("기준"), max_length=40, unique=True)
+    weight = models.FloatField(_("가중치"))
+    updated_at = models.DateTimeField(_("고친 때"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("BIT 설치지 가중치")
+        verbose_name_plural = _("BIT 설치지 가중치")
+        ordering = ["criterion"]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}={self.weight:g}"

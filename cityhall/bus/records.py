@@ -1,6 +1,17 @@
 from cityhall.core.records import register
 
-from .models import Bit, BitNotice, NoticeTemplate, Route, RouteStop, ServiceAlert, Stop, Trip, Vehicle
+from .models import (
+    Bit,
+    BitNotice,
+    NoticeTemplate,
+    Route,
+    RouteStop,
+    ServiceAlert,
+    SitingWeight,
+    Stop,
+    Trip,
+    Vehicle,
+)
 
 register(
     "bus_routes",
@@ -74,4 +85,12 @@ register(
     filters=("status", "sample"),
     columns=("number", "text", "starts_at", "ends_at", "status"),
     managed_at="bus:notices",  # approval goes through its own action
+)
+register(
+    "bit_siting_weights",
+    SitingWeight,
+    owner=None,
+    search=("criterion",),
+    columns=("criterion", "weight", "updated_at"),
+    managed_at="bus:siting",  # changed on the ranking page, where the ranking explains them
 )

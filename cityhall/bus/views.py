@@ -270,3 +270,47 @@ def notices(request):
         {"page": page, "staff": staff, "errors": errors, "form": request.POST if errors else {}},
         status=422 if errors else 200,
     )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required
+def siting(request):
+    """BIT 설치지 선정: stops without a BIT ranked for the ten new units of 2025, each criterion's share
+    shown; 스마트도시과 edits the weights."""
+    from . import candidates
+
+    staff = has_permission(request.user, BUS_STAFF)
+    try:
+        current = candidates.weights()
+    except ImportError:  # the ranking module is not installed
+        return render(request, "bus/siting.html", {"missing": True, "staff": staff})
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        if not staff:
+            raise PermissionDenied(_("가중치를 바꿀 권한이 없습니다."))
+        values: dict[str, float] = {}
+        for key in current:
+            raw = request.POST.get(key, "")
+            try:
+                values[key] = float(raw)
+            except ValueError:
+                errors[key] = [_("가중치는 0 이상의 숫자여야 합니다.")]
+        if not errors:
+            try:
+                candidates.weights_set(values=values, actor=Actor.for_user(request.user))
+                messages.success(request, _("가중치를 바꿨습니다."))
+                return redirect("bus:siting")
+            except RecordInvalid as exc:
+                errors = exc.errors
+    return render(
+        request,
+        "bus/siting.html",
+        {
+            "ranking": candidates.ranking(),
+            "weights": current,
+            "staff": staff,
+            "errors": errors,
+            "cost": candidates.COST_PER_UNIT_WON,
+        },
+        status=422 if errors else 200,
+    )
