@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import timezone
 from ninja import Router, Schema
 
 from cityhall.core.permissions import has_permission
@@ -55,8 +56,6 @@ def stop_arrivals(request, code: str):
     stop = selectors.stop(code)
     if stop is None:
         raise Http404(f"정류소 '{code}'이(가) 없습니다.")
-    from django.utils import timezone
-
     now = timezone.now()
     return {
         "stop": stop.code,

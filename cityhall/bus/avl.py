@@ -296,7 +296,8 @@ def _arrive(
         state.last_stop_index, state.departed_at = -1, None
     if sequence == 0 and state.last_stop_index != -1:
         state.last_stop_index, state.departed_at = -1, None
-    if state.trip is None:
+    if state.trip is None:  # off the timetable (an extra run, past the last bus): tracked, not recorded
+        state.last_stop_index, state.delay_s = sequence, None
         return
     delay = _delay(state.trip, pattern, sequence, ts)
     _, created = StopEvent.objects.get_or_create(
@@ -332,10 +333,11 @@ def _depart(
         # the loop's end is the next trip's start
         state.trip = _match_trip(pattern, 0, ts)
         state.service_date = timezone.localtime(ts).date() if state.trip else None
-    if state.trip is None:
-        return
     if sequence != 0 and state.last_stop_index != sequence:
         return  # doors closed at a stop we did not see it arrive at: wait for the next arrival
+    if state.trip is None:
+        state.last_stop_index, state.departed_at = sequence, ts
+        return
     StopEvent.objects.update_or_create(
         trip=state.trip,
         service_date=state.service_date,

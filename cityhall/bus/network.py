@@ -37,9 +37,9 @@ class RouteSpec:
 # Three city and three village routes (모의). The seed counts 63 village routes and 101 village buses
 # (line 1104); it names none, so the network is small and says so.
 ROUTES: tuple[RouteSpec, ...] = (
-    RouteSpec("C10", "10", "city", ("A1", "F1", "F4", "A4"), 10, "05:30", "22:30", "2E7D32"),
-    RouteSpec("C20", "20", "city", ("B0", "B5", "E5", "E0"), 12, "05:40", "22:20", "1565C0"),
-    RouteSpec("C30", "30", "city", ("A2", "D2", "D5", "A5"), 15, "06:00", "22:00", "6A1B9A"),
+    RouteSpec("C10", "10", "city", ("A1", "F1", "F4", "A4"), 10, "05:30", "23:30", "2E7D32"),
+    RouteSpec("C20", "20", "city", ("B0", "B5", "E5", "E0"), 12, "05:40", "23:20", "1565C0"),
+    RouteSpec("C30", "30", "city", ("A2", "D2", "D5", "A5"), 15, "06:00", "23:00", "6A1B9A"),
     RouteSpec("V1", "마을1", "village", ("C2", "E2", "E3", "C3"), 8, "06:30", "21:30", "F9A825"),
     RouteSpec("V2", "마을2", "village", ("A0", "C0", "C1", "A1"), 15, "06:30", "21:00", "EF6C00"),
     RouteSpec("V3", "마을3", "village", ("D3", "F3", "F5", "D5"), 20, "07:00", "20:40", "00838F"),

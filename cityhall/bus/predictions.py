@@ -144,7 +144,7 @@ def message_for(eta_s: int, stops_away: int | None) -> str:
 
 
 def vehicle_fact(state: VehicleState) -> VehicleFact | None:
-    if state.trip_id is None or state.departed_at is None or state.last_stop_index < 0:
+    if state.departed_at is None or state.last_stop_index < 0:
         return None
     return VehicleFact(
         route_id=state.vehicle.route.code,

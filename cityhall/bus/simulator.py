@@ -87,6 +87,7 @@ class Simulator:
         self.bits = list(bits or [])
         self.offline_bits = set(offline_bits or ())
         self.next_bit_health = start
+        self.health_rounds = 0
         by_route: dict[str, list[str]] = {}
         for code, route in vehicles:
             by_route.setdefault(route, []).append(code)
@@ -148,8 +149,12 @@ class Simulator:
                 out.append(self._message(bus, bus.dwell_left_s > 0, speed))
         if self.bits and self.now >= self.next_bit_health:
             self.next_bit_health = self.now + timedelta(seconds=BIT_HEALTH_S)
+            first_round = self.health_rounds == 0
+            self.health_rounds += 1
             for code in self.bits:
-                if code not in self.offline_bits:
+                if (
+                    first_round or code not in self.offline_bits
+                ):  # an offline unit answers once, then falls silent
                     out.append((bit_health_topic(code), json.dumps({"ts": self.now.isoformat()}).encode()))
         return out
 

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -193,8 +194,6 @@ def live_panel(request):
 def network_setup(request):
     try:
         created = services.network_ensure(actor=Actor.for_user(request.user))
-    except PermissionDenied:
-        raise
     except RecordInvalid as exc:
         messages.error(request, str(exc))
     else:
@@ -261,8 +260,6 @@ def notices(request):
             return redirect("bus:notices")
         except RecordInvalid as exc:
             errors = exc.errors
-    from django.core.paginator import Paginator
-
     page = Paginator(selectors.notices(), 25).get_page(request.GET.get("page"))
     return render(
         request,

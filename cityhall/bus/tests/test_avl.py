@@ -138,3 +138,16 @@ def test_arrivals_count_down_as_the_bus_comes(bus_network):
         a for a in predictions.arrivals(stop, sim.now + timedelta(seconds=30)) if a.vehicle == "C20-01"
     )
     assert later.eta_s <= first.eta_s - 29 or later.eta_s == 0
+
+
+def test_buses_off_the_timetable_are_tracked_but_not_recorded(bus_network):
+    night = MORNING.replace(hour=2)  # no trip runs at 02:00
+    sim = Simulator(fleet(("V1",)), start=night, seed=8)
+    report = run(sim, 240)
+    assert report.stored > 0 and report.arrivals == 0
+    assert not StopEvent.objects.exists() and not SegmentTravel.objects.exists()
+    state = VehicleState.objects.select_related("vehicle__route").filter(departed_at__isnull=False).first()
+    assert state is not None and state.trip is None
+    stop = state.vehicle.route.stops.get(sequence=state.last_stop_index + 1).stop
+    live = [a for a in predictions.arrivals(stop, sim.now) if a.source == "live"]
+    assert live and live[0].stops_away >= 1

@@ -197,3 +197,11 @@ def test_bunching_and_gaps_between_buses_of_a_route(bus_network):
         (s.follower, s.leader, s.kind) for s in selectors.spacings(states, {vehicles[0].route_id: 6400.0})
     }
     assert found == {("C10-01", "C10-02", "bunching"), ("C10-02", "C10-03", "gap")}
+
+
+def test_simulated_bits_answer_and_the_offline_one_falls_silent():
+    sim = Simulator([], start=MORNING, bits=["BIT-A", "BIT-B"], offline_bits={"BIT-B"})
+    answered = [t for t, _ in sim.step(1.0)]
+    assert answered == ["cityhall/v1/bus/bits/BIT-A/health", "cityhall/v1/bus/bits/BIT-B/health"]
+    later = [t for _ in range(61) for t, _p in sim.step(1.0)]
+    assert later == ["cityhall/v1/bus/bits/BIT-A/health"]
