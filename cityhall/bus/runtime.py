@@ -23,7 +23,7 @@ from .simulator import BIT_TOPIC_PREFIX, run_simulator
 
 log = logging.getLogger(__name__)
 
-FLUSH_S = 1.0
+FLUSH_S = 2.0
 JOBS_INTERVAL_S = 30.0
 STOP_TIMEOUT_S = 10.0
 

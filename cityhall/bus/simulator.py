@@ -26,7 +26,7 @@ from .choices import Occupancy
 
 log = logging.getLogger(__name__)
 
-REPORT_S = 5.0
+REPORT_S = 10.0  # position every 10 s (door events at once): light on the shared broker
 BIT_HEALTH_S = 60.0
 BIT_TOPIC_PREFIX = "cityhall/v1/bus/bits"
 _OCCUPANCY = list(Occupancy.values)
