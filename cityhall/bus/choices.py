@@ -5,8 +5,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 DEPARTMENT = "smart-city"  # 스마트도시과 runs the BIS (seed line 40)
-SYNTHETIC_LABEL = _("모의")
-SAMPLE_LABEL = _("예시")
 
 # The registry's figures, from the seed (line numbers of /work/shared/seed, 000_c85a2f783e9fa893.txt).
 # The network the pages and feeds run on is synthetic (모의); these figures are shown beside it (예시).
@@ -43,11 +41,6 @@ class RouteKind(models.TextChoices):
 class ServiceDay(models.TextChoices):
     WEEKDAY = "weekday", _("평일")
     HOLIDAY = "holiday", _("토·공휴일")
-
-
-class StopEventKind(models.TextChoices):
-    ARRIVAL = "arrival", _("도착")
-    DEPARTURE = "departure", _("출발")
 
 
 class BitState(models.TextChoices):
