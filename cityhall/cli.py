@@ -118,9 +118,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if server is None:
         return 1
     runtime = None if args.no_live else _start_live()
+    buses = None if runtime is None else _start_bus_live(runtime.url)
     try:
         return _run(server, args.host, args.port)
     finally:
+        if buses is not None:
+            buses.stop()  # before the broker it publishes to
         if runtime is not None:
             print("실시간 운영을 멈추는 중입니다…")
             runtime.stop()
@@ -149,6 +152,22 @@ def _start_live():
         raise KeyboardInterrupt  # waitress stops on it, then the runtime is stopped in order
 
     signal.signal(signal.SIGTERM, stop_on_sigterm)
+    print(runtime.describe())
+    return runtime
+
+
+def _start_bus_live(url: str):
+    """Simulated buses and BITs (모의) on the streetlights' broker, with the AVL subscriber (ADR 0015)."""
+    from cityhall.bus.runtime import BusRuntime
+    from cityhall.bus.services import network_ensure
+    from cityhall.core.audit import Actor
+
+    try:
+        network_ensure(actor=Actor.system("command:demo"))
+        runtime = BusRuntime(url, simulate=True).start()
+    except Exception as exc:  # the rest of the demo is still worth serving
+        print(f"버스정보 실시간 운영을 시작하지 못했습니다: {exc}", file=sys.stderr)
+        return None
     print(runtime.describe())
     return runtime
 
@@ -197,6 +216,11 @@ def _load_samples(actor) -> None:
     cctv = registry_build_samples(actor=actor)
     print(f"CCTV 예시 대장: 개소 {cctv.sites:,}곳, 카메라 {cctv.cameras:,}대, 분석 서버 {cctv.servers}대.")
     candidates_build_samples(actor=actor)
+    from cityhall.bus.services import network_ensure, notices_load_samples
+
+    network_ensure(actor=actor)
+    notices_load_samples(actor=actor)
+    print("모의 버스망(노선 6개)과 BIT 시정홍보 예시 77건(2024년)을 불러왔습니다.")
 
 
 def _web_server(host: str, port: int):

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "cityhall.telemetry",
     "cityhall.streetlights",
     "cityhall.traffic",
+    "cityhall.bus",
     "cityhall.pledges",
     "cityhall.participation",
     "cityhall.performance",

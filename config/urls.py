@@ -25,6 +25,7 @@ urlpatterns = [
     path("gis/ogc/", include("cityhall.gis.ogc_urls")),
     path("cctv/", include("cityhall.cctv.urls")),
     path("traffic/", include("cityhall.traffic.urls")),
+    path("bus/", include("cityhall.bus.urls")),
     path("", include("cityhall.bookings.urls")),
     path("", include("cityhall.notifications.urls")),
     path("", include("cityhall.documents.urls")),

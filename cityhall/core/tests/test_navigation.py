@@ -23,7 +23,7 @@ def test_staff_see_every_department_section_with_its_pages(roles):
     sections = {str(s["label"]): _labels(s) for s in menu["nav_sections"]}
     assert list(sections) == ["실 공통", "정책기획", "예산법무", "정보통신", "스마트도시"]
     assert sections["실 공통"][:4] == ["대시보드", "조직", "업무계획", "일정"]
-    assert sections["스마트도시"] == ["스마트가로등", "교통 디지털트윈", "CCTV 관제", "공간정보"]
+    assert sections["스마트도시"] == ["스마트가로등", "교통 디지털트윈", "버스정보", "CCTV 관제", "공간정보"]
     assert "군 협력·군소음" in sections["정책기획"] and "규제혁신" in sections["정책기획"]
 
 

@@ -1,0 +1,100 @@
+"""Bus information API under ``/api/v1/bus/``: arrivals per stop (public, like the stop page), the
+live vehicles (staff) and the stops. Thin: reads through ``predictions`` and ``selectors``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils import timezone
+from ninja import Router, Schema
+
+from cityhall.core.permissions import has_permission
+
+from . import predictions, selectors
+from .selectors import BUS_STAFF
+
+router = Router(tags=["버스정보"])
+
+
+class ArrivalOut(Schema):
+    route: str
+    number: str
+    kind: str
+    vehicle: str | None
+    eta_s: int
+    stops_away: int | None
+    source: str
+    occupancy: str
+    message: str
+
+
+class StopArrivalsOut(Schema):
+    stop: str
+    name: str
+    simulated: bool
+    at: datetime
+    arrivals: list[ArrivalOut]
+
+
+class VehicleOut(Schema):
+    vehicle: str
+    route: str
+    trip: str | None
+    lon: float
+    lat: float
+    speed_kmh: float
+    last_stop_index: int
+    delay_s: int | None
+    punctuality: str
+    observed_at: datetime
+
+
+@router.get("/stops/{code}/arrivals", response=StopArrivalsOut, auth=None, summary="정류소 도착 예정 (공개)")
+def stop_arrivals(request, code: str):
+    stop = selectors.stop(code)
+    if stop is None:
+        raise Http404(f"정류소 '{code}'이(가) 없습니다.")
+    now = timezone.now()
+    return {
+        "stop": stop.code,
+        "name": stop.name,
+        "simulated": stop.simulated,
+        "at": now,
+        "arrivals": [
+            {
+                "route": a.route_code,
+                "number": a.route_number,
+                "kind": a.route_kind,
+                "vehicle": a.vehicle,
+                "eta_s": a.eta_s,
+                "stops_away": a.stops_away,
+                "source": a.source,
+                "occupancy": a.occupancy,
+                "message": a.message,
+            }
+            for a in predictions.arrivals(stop, now)
+        ],
+    }
+
+
+@router.get("/vehicles", response=list[VehicleOut], summary="운행 중인 차량 (담당 부서)")
+def vehicles(request):
+    if not has_permission(request.user, BUS_STAFF):
+        raise PermissionDenied("운행 차량은 스마트도시과와 관리자만 볼 수 있습니다.")
+    return [
+        {
+            "vehicle": s.vehicle.code,
+            "route": s.vehicle.route.code,
+            "trip": s.trip.code if s.trip else None,
+            "lon": s.lon,
+            "lat": s.lat,
+            "speed_kmh": s.speed_kmh,
+            "last_stop_index": s.last_stop_index,
+            "delay_s": s.delay_s,
+            "punctuality": selectors.punctuality(s.delay_s),
+            "observed_at": s.observed_at,
+        }
+        for s in selectors.live_states()
+    ]
