@@ -750,7 +750,10 @@ class EntrustedTask(Sourced):
 
     code = _code()
     institution = models.ForeignKey(
-        PublicInstitution, verbose_name=_("수탁기관"), on_delete=models.PROTECT, related_name="entrusted_tasks"
+        PublicInstitution,
+        verbose_name=_("수탁기관"),
+        on_delete=models.PROTECT,
+        related_name="entrusted_tasks",
     )
     name = models.CharField(_("대행사무"), max_length=200)
     department = _department("entrusted_tasks")  # 위탁 부서
@@ -767,7 +770,7 @@ class EntrustedTask(Sourced):
 
 
 class EntrustedCriterion(Sourced):
-    """위수탁 평가 항목: a published criterion and its points (배점); the points of all criteria add to 100."""
+    """위수탁 평가 항목: a published criterion and its points (배점); all criteria's points add to 100."""
 
     code = _code()
     name = models.CharField(_("평가 항목"), max_length=100)
@@ -825,7 +828,10 @@ class EntrustedScore(models.Model):
         EntrustedCriterion, verbose_name=_("평가 항목"), on_delete=models.PROTECT, related_name="scores"
     )
     score = models.DecimalField(
-        _("점수(%)"), max_digits=5, decimal_places=2, validators=[MinValueValidator(0), MaxValueValidator(100)]
+        _("점수(%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
 
     class Meta:

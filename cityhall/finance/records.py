@@ -6,6 +6,7 @@ and claims."""
 from cityhall.core.records import register
 
 from .evaluation.rules import evaluation_rules
+from .institutions.scoring import entrusted_criterion_rules
 from .models import (
     Account,
     BudgetLine,
@@ -35,7 +36,6 @@ from .models import (
     SavingsClaim,
     Sector,
 )
-from .institutions.scoring import entrusted_criterion_rules
 from .priorities.ranking import criterion_rules
 from .rewards.rules import claim_rules
 

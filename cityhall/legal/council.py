@@ -53,7 +53,8 @@ def bill_rules(obj: Bill, before: dict | None) -> Errors:
         errors["stage"] = [_("의안의 단계와 의결일은 의안 화면의 '단계 이동'으로만 바꿉니다.")]
     if obj.session_id and obj.submitted_on and obj.submitted_on > obj.session.ends_on:
         errors["submitted_on"] = [
-            _("제출일(%(on)s)이 회기 종료일(%(end)s)보다 늦습니다.") % {"on": obj.submitted_on, "end": obj.session.ends_on}
+            _("제출일(%(on)s)이 회기 종료일(%(end)s)보다 늦습니다.")
+            % {"on": obj.submitted_on, "end": obj.session.ends_on}
         ]
     return errors
 
@@ -102,7 +103,8 @@ def bill_advance(*, bill: Bill, to_stage: str, on: date | None = None, note: str
     earliest = last.on if last is not None else bill.submitted_on
     if on < earliest:
         raise RecordInvalid(
-            _("일자(%(on)s)가 앞 단계 일자(%(last)s)보다 이릅니다.") % {"on": on, "last": earliest}, field="on"
+            _("일자(%(on)s)가 앞 단계 일자(%(last)s)보다 이릅니다.") % {"on": on, "last": earliest},
+            field="on",
         )
     session = bill.session
     if to_stage in IN_SESSION and not (session.starts_on <= on <= session.ends_on):
@@ -133,7 +135,11 @@ def bill_advance(*, bill: Bill, to_stage: str, on: date | None = None, note: str
         and Stage.COUNCIL in services.next_stages(revision)
     ):
         services.revision_advance(
-            revision=revision, to_stage=Stage.COUNCIL, on=on, note=_("의안 %(code)s 의결") % {"code": bill.code}, actor=actor
+            revision=revision,
+            to_stage=Stage.COUNCIL,
+            on=on,
+            note=_("의안 %(code)s 의결") % {"code": bill.code},
+            actor=actor,
         )
     return bill
 

@@ -385,7 +385,9 @@ class Bill(models.Model):
 class BillTransition(models.Model):
     """A bill's move from one stage to the next: who, when, why (the audited bill pipeline)."""
 
-    bill = models.ForeignKey(Bill, verbose_name=_("의안"), on_delete=models.CASCADE, related_name="transitions")
+    bill = models.ForeignKey(
+        Bill, verbose_name=_("의안"), on_delete=models.CASCADE, related_name="transitions"
+    )
     from_stage = models.CharField(_("이전 단계"), max_length=12, choices=Bill.Stage.choices)
     to_stage = models.CharField(_("다음 단계"), max_length=12, choices=Bill.Stage.choices)
     on = models.DateField(_("일자"))

@@ -45,7 +45,11 @@ def _send(users: list, title: str, detail: str, actor: Actor) -> int:
         sent += len(
             notifications.notify(
                 template="general/notice",
-                context={"name": user.get_full_name() or user.get_username(), "title": title, "detail": detail},
+                context={
+                    "name": user.get_full_name() or user.get_username(),
+                    "title": title,
+                    "detail": detail,
+                },
                 kind="reminders",
                 user=user,
                 actor=actor,
@@ -76,8 +80,12 @@ def data_request_reminders_send(*, today: date, actor: Actor) -> int:
         with transaction.atomic():
             sent += _send(
                 users,
-                _("의회 요구자료 제출기한 %(due)s: %(subject)s") % {"due": request.due_on, "subject": request.subject},
-                _("%(kind)s (%(member)s, %(session)s)의 제출기한이 %(when)s. 답변과 첨부파일을 제출해 주세요.")
+                _("의회 요구자료 제출기한 %(due)s: %(subject)s")
+                % {"due": request.due_on, "subject": request.subject},
+                _(
+                    "%(kind)s (%(member)s, %(session)s)의 제출기한이 %(when)s. "
+                    "답변과 첨부파일을 제출해 주세요."
+                )
                 % {
                     "kind": request.get_kind_display(),
                     "member": request.member,

@@ -385,6 +385,7 @@ def cases_xlsx(request) -> HttpResponse:
 
 # -- council calendar and bills ---------------------------------------------------------------------
 
+
 class Month(params.Param):
     """``YYYY-MM`` → (year, month)."""
 

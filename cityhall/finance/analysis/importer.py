@@ -67,7 +67,9 @@ def peer_import(*, year: int, content: bytes, file_name: str, actor: Actor) -> P
     require_budget_staff(actor, _("비교 자치단체 자료 가져오기"))
     indicators = {i.code: i for i in FiscalIndicator.objects.filter(year=year)}
     if not indicators:
-        raise PeerImportError([_("%(year)d년 재정분석 지표가 없습니다. 먼저 지표를 등록하세요.") % {"year": year}])
+        raise PeerImportError(
+            [_("%(year)d년 재정분석 지표가 없습니다. 먼저 지표를 등록하세요.") % {"year": year}]
+        )
     try:
         raw = read_table(content)
     except ExecutionImportError as exc:
@@ -92,7 +94,9 @@ def peer_import(*, year: int, content: bytes, file_name: str, actor: Actor) -> P
         if not code:
             problems.append(_("지표코드가 비어 있습니다"))
         elif indicator is None:
-            problems.append(_("%(year)d년 지표에 '%(code)s'이(가) 없습니다") % {"year": year, "code": code[:30]})
+            problems.append(
+                _("%(year)d년 지표에 '%(code)s'이(가) 없습니다") % {"year": year, "code": code[:30]}
+            )
         if not city:
             problems.append(_("자치단체가 비어 있습니다"))
         elif len(city) > 50:
@@ -101,7 +105,10 @@ def peer_import(*, year: int, content: bytes, file_name: str, actor: Actor) -> P
             problems.append(_("우리 시의 값은 지표에 있습니다 (비교 자치단체만 넣으세요)"))
         value = _value(cell["값"])
         if value is None:
-            problems.append(_("값 '%(raw)s'이(가) 숫자가 아닙니다 (소수 둘째 자리까지)") % {"raw": cell_text(cell["값"])[:20]})
+            problems.append(
+                _("값 '%(raw)s'이(가) 숫자가 아닙니다 (소수 둘째 자리까지)")
+                % {"raw": cell_text(cell["값"])[:20]}
+            )
         if code and city and (code, city) in seen:
             problems.append(_("%(first)d행과 같은 지표·자치단체입니다") % {"first": seen[(code, city)]})
         seen.setdefault((code, city), number)
@@ -111,7 +118,9 @@ def peer_import(*, year: int, content: bytes, file_name: str, actor: Actor) -> P
                 errors.append(_("오류가 많아 %(n)d개까지만 보입니다.") % {"n": MAX_ERRORS})
                 break
             continue
-        rows.append(PeerValue(indicator=indicator, city=city, value=value, source_file=file_name[:200], row=number))
+        rows.append(
+            PeerValue(indicator=indicator, city=city, value=value, source_file=file_name[:200], row=number)
+        )
     if not rows and not errors:
         errors.append(_("자료 행이 없습니다."))
     if errors:

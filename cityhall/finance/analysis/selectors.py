@@ -44,7 +44,11 @@ def peer_comparisons(indicators) -> dict[int, PeerComparison]:
             continue
         values = [p.value for p in peers]
         mean = (sum(values, Decimal(0)) / len(values)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-        better = [v for v in values if (v > indicator.city_value if indicator.higher_is_better else v < indicator.city_value)]
+        better = [
+            v
+            for v in values
+            if (v > indicator.city_value if indicator.higher_is_better else v < indicator.city_value)
+        ]
         best = (max if indicator.higher_is_better else min)(peers, key=lambda p: p.value)
         out[indicator.pk] = PeerComparison(len(peers), mean, len(better) + 1, len(peers) + 1, best.city)
     return out

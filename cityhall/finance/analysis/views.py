@@ -60,15 +60,26 @@ def peer_import_page(request):
         if not errors:
             try:
                 result = peer_import(
-                    year=year, content=upload.read(), file_name=upload.name, actor=Actor.for_user(request.user)
+                    year=year,
+                    content=upload.read(),
+                    file_name=upload.name,
+                    actor=Actor.for_user(request.user),
                 )
             except PeerImportError as exc:
                 errors = exc.rows
             else:
                 messages.success(
                     request,
-                    _("%(year)d년 비교 자치단체 값 %(rows)d행(지표 %(n)d개)을 가져왔습니다 (바뀐 이전 값 %(replaced)d).")
-                    % {"year": result.year, "rows": result.rows, "n": result.indicators, "replaced": result.replaced},
+                    _(
+                        "%(year)d년 비교 자치단체 값 %(rows)d행(지표 %(n)d개)을 가져왔습니다 "
+                        "(바뀐 이전 값 %(replaced)d)."
+                    )
+                    % {
+                        "year": result.year,
+                        "rows": result.rows,
+                        "n": result.indicators,
+                        "replaced": result.replaced,
+                    },
                 )
                 return redirect("finance:analysis")
     return render(

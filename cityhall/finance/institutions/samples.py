@@ -36,8 +36,22 @@ DISCLOSURE_ITEMS = (
 )
 # 예시 disclosure dates: None = not yet published (the page shows it overdue once its date passes).
 DISCLOSED = {
-    "gimpo-urban-corporation": (date(2025, 4, 28), date(2025, 4, 29), date(2025, 7, 30), date(2025, 8, 4), None, None),
-    "sample-funded-1": (date(2025, 4, 25), date(2025, 4, 25), date(2025, 7, 25), date(2025, 7, 25), None, None),
+    "gimpo-urban-corporation": (
+        date(2025, 4, 28),
+        date(2025, 4, 29),
+        date(2025, 7, 30),
+        date(2025, 8, 4),
+        None,
+        None,
+    ),
+    "sample-funded-1": (
+        date(2025, 4, 25),
+        date(2025, 4, 25),
+        date(2025, 7, 25),
+        date(2025, 7, 25),
+        None,
+        None,
+    ),
     "sample-funded-2": (date(2025, 5, 7), None, date(2025, 7, 31), None, None, None),
 }
 

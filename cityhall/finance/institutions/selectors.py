@@ -40,16 +40,24 @@ class Completeness:
         """Items published (on time or late) over items due so far, to 0.1 %."""
         if not self.due:
             return None
-        return (Decimal(self.on_time + self.late) * 100 / self.due).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        return (Decimal(self.on_time + self.late) * 100 / self.due).quantize(
+            Decimal("0.1"), rounding=ROUND_HALF_UP
+        )
 
 
 def disclosure_years() -> list[int]:
     return sorted(set(DisclosureItem.objects.values_list("year", flat=True)), reverse=True)
 
 
-def disclosure_calendar(year: int, today: date) -> tuple[list[tuple[DisclosureItem, str]], list[Completeness]]:
+def disclosure_calendar(
+    year: int, today: date
+) -> tuple[list[tuple[DisclosureItem, str]], list[Completeness]]:
     """The year's items by due date with their state, and each institution's completeness."""
-    items = list(DisclosureItem.objects.filter(year=year).select_related("institution").order_by("due_on", "institution__name", "title"))
+    items = list(
+        DisclosureItem.objects.filter(year=year)
+        .select_related("institution")
+        .order_by("due_on", "institution__name", "title")
+    )
     rows = [(item, disclosure_state(item, today)) for item in items]
     tally: dict[int, dict[str, int]] = {}
     institutions: dict[int, PublicInstitution] = {}
@@ -79,7 +87,9 @@ def entrusted_evaluations(year: int | None = None):
     return qs.filter(year=year) if year else qs
 
 
-def entrusted_results(evaluations, criteria: list[scoring.Criterion]) -> list[tuple[EntrustedEvaluation, scoring.Result]]:
+def entrusted_results(
+    evaluations, criteria: list[scoring.Criterion]
+) -> list[tuple[EntrustedEvaluation, scoring.Result]]:
     evaluations = list(evaluations)
     rows: dict[int, list] = {e.pk: [] for e in evaluations}
     from ..models import EntrustedScore

@@ -37,10 +37,13 @@ def disclosure_record(*, item: DisclosureItem, disclosed_on: date, actor: Actor)
     require_budget_staff(actor, _("경영공시 기록"))
     item = DisclosureItem.objects.select_for_update().get(pk=item.pk)
     if disclosed_on > clock.today():
-        raise RecordInvalid(_("공시일(%(on)s)이 오늘보다 늦습니다.") % {"on": disclosed_on}, field="disclosed_on")
+        raise RecordInvalid(
+            _("공시일(%(on)s)이 오늘보다 늦습니다.") % {"on": disclosed_on}, field="disclosed_on"
+        )
     if disclosed_on.year < item.year:
         raise RecordInvalid(
-            _("공시일(%(on)s)이 공시 연도(%(year)d년)보다 이릅니다.") % {"on": disclosed_on, "year": item.year},
+            _("공시일(%(on)s)이 공시 연도(%(year)d년)보다 이릅니다.")
+            % {"on": disclosed_on, "year": item.year},
             field="disclosed_on",
         )
     before = REGISTRY["disclosure_items"].to_data(item)
@@ -50,7 +53,10 @@ def disclosure_record(*, item: DisclosureItem, disclosed_on: date, actor: Actor)
 
 
 def criteria() -> list[scoring.Criterion]:
-    return [scoring.Criterion(c.code, c.name, c.points) for c in EntrustedCriterion.objects.order_by("order", "code")]
+    return [
+        scoring.Criterion(c.code, c.name, c.points)
+        for c in EntrustedCriterion.objects.order_by("order", "code")
+    ]
 
 
 @transaction.atomic
@@ -72,13 +78,16 @@ def entrusted_scores_submit(
     points = sum(c.points for c in published)
     if points != scoring.TOTAL_POINTS:
         errors["__all__"] = [
-            _("평가 항목의 배점 합이 %(points)d점입니다. 100점이 되도록 항목을 고친 뒤 채점하세요.") % {"points": points}
+            _("평가 항목의 배점 합이 %(points)d점입니다. 100점이 되도록 항목을 고친 뒤 채점하세요.")
+            % {"points": points}
         ]
     parsed: dict[str, Decimal] = {}
     for criterion in published:
         raw = (scores.get(criterion.code) or "").strip()
         if not raw:
-            errors.setdefault("scores", []).append(_("%(name)s: 점수를 입력하세요.") % {"name": criterion.name})
+            errors.setdefault("scores", []).append(
+                _("%(name)s: 점수를 입력하세요.") % {"name": criterion.name}
+            )
             continue
         try:
             parsed[criterion.code] = scoring.parse_score(raw)
@@ -88,7 +97,9 @@ def entrusted_scores_submit(
             )
     unknown = sorted(set(scores) - {c.code for c in published})
     if unknown:
-        errors.setdefault("scores", []).append(_("없는 평가 항목입니다: %(codes)s") % {"codes": ", ".join(unknown)})
+        errors.setdefault("scores", []).append(
+            _("없는 평가 항목입니다: %(codes)s") % {"codes": ", ".join(unknown)}
+        )
     if errors:
         raise RecordInvalid(errors)
     rtype = REGISTRY["entrusted_evaluations"]
@@ -174,7 +185,9 @@ def _load_sample_disclosures(by_code: dict, actor: Actor) -> None:
 def _load_sample_entrusted(by_code: dict, team: OrgUnit, actor: Actor) -> None:
     for order, (code, name, points) in enumerate(samples.CRITERIA, start=1):
         if not EntrustedCriterion.objects.filter(code=code).exists():
-            criterion = EntrustedCriterion(code=code, name=name, points=points, order=order, keeper=team, sample=True)
+            criterion = EntrustedCriterion(
+                code=code, name=name, points=points, order=order, keeper=team, sample=True
+            )
             criterion.section, criterion.line = "IV.6", samples.ENTRUSTED_LINE
             save_audited(actor, "entrusted_criteria", criterion, None)
     for code, institution, name, budget, sheets in samples.ENTRUSTED:
@@ -192,7 +205,12 @@ def _load_sample_entrusted(by_code: dict, team: OrgUnit, actor: Actor) -> None:
         )
         save_audited(actor, "entrusted_tasks", task, None)
         evaluation = EntrustedEvaluation(
-            code=f"{code}-2024", task=task, year=2024, sample=True, section="IV.6", line=samples.ENTRUSTED_LINE
+            code=f"{code}-2024",
+            task=task,
+            year=2024,
+            sample=True,
+            section="IV.6",
+            line=samples.ENTRUSTED_LINE,
         )
         save_audited(actor, "entrusted_evaluations", evaluation, None)
         for evaluator, scores in sheets:

@@ -74,10 +74,14 @@ def entrusted_score(request, code):
     criteria = services.criteria()
     errors: dict[str, list[str]] = {}
     evaluator = request.GET.get("evaluator", "")[:50]
-    typed = {
-        s.criterion.code: str(s.score)
-        for s in evaluation.scores.filter(evaluator=evaluator).select_related("criterion")
-    } if evaluator else {}
+    typed = (
+        {
+            s.criterion.code: str(s.score)
+            for s in evaluation.scores.filter(evaluator=evaluator).select_related("criterion")
+        }
+        if evaluator
+        else {}
+    )
     if request.method == "POST":
         evaluator = request.POST.get("evaluator", "")
         typed = {c.code: request.POST.get(f"score-{c.code}", "") for c in criteria}
@@ -103,8 +107,13 @@ def entrusted_score(request, code):
             "evaluator": evaluator,
             "errors": errors,
             "sheets": [
-                (name, [scores.get(c.code, "-") for c in criteria], scoring.evaluator_total(criteria, scores)
-                 if all(c.code in scores for c in criteria) else None)
+                (
+                    name,
+                    [scores.get(c.code, "-") for c in criteria],
+                    scoring.evaluator_total(criteria, scores)
+                    if all(c.code in scores for c in criteria)
+                    else None,
+                )
                 for name, scores in sheets.items()
             ],
             "result": services.entrusted_result(evaluation),

@@ -16,7 +16,13 @@ from cityhall.finance.analysis.importer import PeerImportError, peer_import
 from cityhall.finance.analysis.selectors import peer_comparisons
 from cityhall.finance.analysis.services import analysis_load_sample
 from cityhall.finance.institutions import scoring, selectors, services
-from cityhall.finance.models import DisclosureItem, EntrustedEvaluation, EntrustedScore, FiscalIndicator, PeerValue
+from cityhall.finance.models import (
+    DisclosureItem,
+    EntrustedEvaluation,
+    EntrustedScore,
+    FiscalIndicator,
+    PeerValue,
+)
 from cityhall.organisation.models import Role
 
 SYSTEM = Actor.system("test")
@@ -57,7 +63,9 @@ def test_disclosure_completeness_is_computed_from_the_calendar(sample):
 def test_recording_a_disclosure_is_checked_and_audited(sample, budget_editor, make_user):
     item = DisclosureItem.objects.get(institution__code="sample-funded-2", title="임직원 현황·인건비")
     with pytest.raises(RecordInvalid, match="오늘보다 늦습니다"):
-        services.disclosure_record(item=item, disclosed_on=date(2025, 8, 2), actor=Actor.for_user(budget_editor))
+        services.disclosure_record(
+            item=item, disclosed_on=date(2025, 8, 2), actor=Actor.for_user(budget_editor)
+        )
     with pytest.raises(PermissionDenied):
         services.disclosure_record(
             item=item,
@@ -68,7 +76,9 @@ def test_recording_a_disclosure_is_checked_and_audited(sample, budget_editor, ma
     assert item.disclosed_on is None
     services.disclosure_record(item=item, disclosed_on=date(2025, 8, 1), actor=Actor.for_user(budget_editor))
     assert selectors.disclosure_state(DisclosureItem.objects.get(pk=item.pk), TODAY) == "late"
-    event = AuditEvent.objects.filter(record_type="disclosure_items", record_id=item.pk, action="update").get()
+    event = AuditEvent.objects.filter(
+        record_type="disclosure_items", record_id=item.pk, action="update"
+    ).get()
     assert (event.before["disclosed_on"], event.after["disclosed_on"]) == (None, "2025-08-01")
 
 
@@ -110,7 +120,8 @@ def test_the_total_is_the_evaluators_mean_of_weighted_sums():
 
 def test_the_sample_evaluations_reproduce_their_totals(sample):
     results = dict(
-        (e.task.code, r) for e, r in selectors.entrusted_results(selectors.entrusted_evaluations(2024), services.criteria())
+        (e.task.code, r)
+        for e, r in selectors.entrusted_results(selectors.entrusted_evaluations(2024), services.criteria())
     )
     assert results["sample-entrusted-sports"].total == Decimal("87.50")
     parking = results["sample-entrusted-parking"]
@@ -124,7 +135,12 @@ def test_a_bad_sheet_is_refused_whole_naming_each_criterion(sample, budget_edito
         services.entrusted_scores_submit(
             evaluation=evaluation,
             evaluator="평가위원 C",
-            scores={"sample-ec-plan": "101", "sample-ec-performance": "", "sample-ec-budget": "x", "sample-ec-satisfaction": "80"},
+            scores={
+                "sample-ec-plan": "101",
+                "sample-ec-performance": "",
+                "sample-ec-budget": "x",
+                "sample-ec-satisfaction": "80",
+            },
             actor=Actor.for_user(budget_editor),
         )
     messages = caught.value.errors["scores"]
@@ -141,13 +157,20 @@ def test_scoring_again_replaces_that_evaluators_sheet(sample, budget_editor):
     result = services.entrusted_scores_submit(
         evaluation=evaluation,
         evaluator="평가위원 B",
-        scores={"sample-ec-plan": "80", "sample-ec-performance": "80", "sample-ec-budget": "80", "sample-ec-satisfaction": "80"},
+        scores={
+            "sample-ec-plan": "80",
+            "sample-ec-performance": "80",
+            "sample-ec-budget": "80",
+            "sample-ec-satisfaction": "80",
+        },
         actor=Actor.for_user(budget_editor),
     )
     # A 66.00, B 80.00 → 73.00: no longer below 70.
     assert (result.total, result.needs_improvement) == (Decimal("73.00"), False)
     assert evaluation.scores.filter(evaluator="평가위원 B").count() == 4
-    event = AuditEvent.objects.filter(record_type="entrusted_evaluations", record_id=evaluation.pk).latest("id")
+    event = AuditEvent.objects.filter(record_type="entrusted_evaluations", record_id=evaluation.pk).latest(
+        "id"
+    )
     assert event.before["scores"]["sample-ec-plan"] == "65.00" and event.after["total"] == "80.00"
 
 
@@ -161,7 +184,9 @@ def test_the_scoring_screen(client, sample, budget_editor, make_user):
     assert "65.00" in page and "개선 조치 요구" in page
     response = client.post(url, {"evaluator": "평가위원 C", "score-sample-ec-plan": "120"})
     body = response.content.decode()
-    assert response.status_code == 422 and "사업계획의 적정성: &#x27;120&#x27; — 0–100 사이여야 합니다." in body
+    assert (
+        response.status_code == 422 and "사업계획의 적정성: &#x27;120&#x27; — 0–100 사이여야 합니다." in body
+    )
     response = client.post(
         url,
         {
@@ -199,7 +224,9 @@ def test_a_good_peer_file_ranks_the_city_among_its_peers(indicators):
     indicator = FiscalIndicator.objects.get(code="sample-fa-01")  # higher is better; city 77, peer 68 (예시)
     result = peer_import(
         year=2024,
-        content=_csv([["sample-fa-01", "가시", "80.5"], ["sample-fa-01", "나시", "70"], ["sample-fa-01", "다시", "77"]]),
+        content=_csv(
+            [["sample-fa-01", "가시", "80.5"], ["sample-fa-01", "나시", "70"], ["sample-fa-01", "다시", "77"]]
+        ),
         file_name="peers.csv",
         actor=SYSTEM,
     )
@@ -215,7 +242,12 @@ def test_a_good_peer_file_ranks_the_city_among_its_peers(indicators):
     # A second import replaces that indicator's values only.
     peer_import(year=2024, content=_csv([["sample-fa-01", "가시", "60"]]), file_name="p2.csv", actor=SYSTEM)
     assert list(PeerValue.objects.values_list("city", "value")) == [("가시", Decimal("60.00"))]
-    assert AuditEvent.objects.filter(record_type="fiscal_indicators", record_id=indicator.pk, action="update").count() == 2
+    assert (
+        AuditEvent.objects.filter(
+            record_type="fiscal_indicators", record_id=indicator.pk, action="update"
+        ).count()
+        == 2
+    )
 
 
 def test_a_bad_peer_file_is_refused_whole_with_errors_by_row(indicators, make_user):
@@ -234,11 +266,14 @@ def test_a_bad_peer_file_is_refused_whole_with_errors_by_row(indicators, make_us
         "3행: 2024년 지표에 'sample-fa-99'이(가) 없습니다",
         "4행: 자치단체가 비어 있습니다; 값 '열'이(가) 숫자가 아닙니다 (소수 둘째 자리까지)",
         "5행: 2행과 같은 지표·자치단체입니다",
-        "6행: 우리 시의 값은 지표에 있습니다 (비교 자치단체만 넣으세요); 값 '1.234'이(가) 숫자가 아닙니다 (소수 둘째 자리까지)",
+        "6행: 우리 시의 값은 지표에 있습니다 (비교 자치단체만 넣으세요); "
+        "값 '1.234'이(가) 숫자가 아닙니다 (소수 둘째 자리까지)",
     ]
     assert not PeerValue.objects.exists()
     with pytest.raises(PeerImportError, match="필수 열이 없습니다: 값"):
-        peer_import(year=2024, content=_csv([], columns=("지표코드", "자치단체")), file_name="x.csv", actor=SYSTEM)
+        peer_import(
+            year=2024, content=_csv([], columns=("지표코드", "자치단체")), file_name="x.csv", actor=SYSTEM
+        )
     with pytest.raises(PeerImportError, match="2031년 재정분석 지표가 없습니다"):
         peer_import(year=2031, content=_csv([]), file_name="x.csv", actor=SYSTEM)
     with pytest.raises(PermissionDenied):
@@ -256,7 +291,10 @@ def test_the_peer_import_page(client, indicators, budget_editor):
     upload = io.BytesIO(_csv([["sample-fa-01", "가시", "80"], ["sample-fa-01", "나시", "숫자아님"]]))
     upload.name = "peers.csv"
     response = client.post("/finance/analysis/import/", {"year": "2024", "file": upload})
-    assert response.status_code == 400 and "3행: 값 &#x27;숫자아님&#x27;이(가) 숫자가 아닙니다" in response.content.decode()
+    assert (
+        response.status_code == 400
+        and "3행: 값 &#x27;숫자아님&#x27;이(가) 숫자가 아닙니다" in response.content.decode()
+    )
     upload = io.BytesIO(_csv([["sample-fa-01", "가시", "80"], ["sample-fa-01", "나시", "70"]]))
     upload.name = "peers.csv"
     assert client.post("/finance/analysis/import/", {"year": "2024", "file": upload}).status_code == 302

@@ -68,7 +68,9 @@ def test_a_bill_moves_only_along_the_allowed_stages_within_its_session(bill, sta
     bill.refresh_from_db()
     assert (bill.stage, bill.decided_on) == ("amended", date(2025, 3, 21))
     assert council.next_bill_stages(bill) == ()
-    steps = list(BillTransition.objects.filter(bill=bill).values_list("from_stage", "to_stage", "on", "actor"))
+    steps = list(
+        BillTransition.objects.filter(bill=bill).values_list("from_stage", "to_stage", "on", "actor")
+    )
     assert steps == [
         ("submitted", "committee", date(2025, 3, 12), "legal-editor"),
         ("committee", "plenary", date(2025, 3, 20), "legal-editor"),
@@ -87,7 +89,9 @@ def test_a_bill_moves_only_along_the_allowed_stages_within_its_session(bill, sta
 def test_only_the_legal_team_moves_a_bill_and_a_refusal_changes_nothing(bill, make_user):
     other = make_user("pp-editor", Role.EDITOR, "policy-planning")
     with pytest.raises(PermissionDenied):
-        council.bill_advance(bill=bill, to_stage="committee", on=date(2025, 3, 12), actor=Actor.for_user(other))
+        council.bill_advance(
+            bill=bill, to_stage="committee", on=date(2025, 3, 12), actor=Actor.for_user(other)
+        )
     bill.refresh_from_db()
     assert bill.stage == "submitted" and not BillTransition.objects.exists()
 
@@ -95,7 +99,12 @@ def test_only_the_legal_team_moves_a_bill_and_a_refusal_changes_nothing(bill, ma
 def test_the_record_pages_cannot_move_a_bill(bill, make_user):
     actor = Actor.for_user(make_user("pp-editor", Role.EDITOR, "policy-planning"))  # the bill's department
     with pytest.raises(RecordInvalid, match="단계 이동"):
-        record_update(rtype=REGISTRY["bills"], obj=bill, data={"stage": "passed", "decided_on": "2025-03-20"}, actor=actor)
+        record_update(
+            rtype=REGISTRY["bills"],
+            obj=bill,
+            data={"stage": "passed", "decided_on": "2025-03-20"},
+            actor=actor,
+        )
     bill.refresh_from_db()
     assert bill.stage == "submitted" and bill.decided_on is None
     # Other fields may still be corrected there.
@@ -128,7 +137,12 @@ def test_a_passed_ordinance_bill_moves_its_revision_past_the_council(bill, staff
         actor=SYSTEM,
     )
     revision = services.revision_open(
-        code="youth-rev", regulation=regulation, kind="amend", title="일부개정", department=regulation.department, actor=SYSTEM
+        code="youth-rev",
+        regulation=regulation,
+        kind="amend",
+        title="일부개정",
+        department=regulation.department,
+        actor=SYSTEM,
     )
     Revision = type(revision)
     Revision.objects.filter(pk=revision.pk).update(stage=Stage.DELIBERATION)
@@ -141,15 +155,29 @@ def test_a_passed_ordinance_bill_moves_its_revision_past_the_council(bill, staff
 
 
 def test_sessions_cannot_overlap(session):
-    with pytest.raises(RecordInvalid, match="제250회 임시회 회기\\(2025-03-10~2025-03-21\\)와 기간이 겹칩니다"):
+    with pytest.raises(
+        RecordInvalid, match="제250회 임시회 회기\\(2025-03-10~2025-03-21\\)와 기간이 겹칩니다"
+    ):
         record_create(
             rtype=REGISTRY["council_sessions"],
-            data={"code": "s-251", "number": 251, "kind": "regular", "starts_on": "2025-03-20", "ends_on": "2025-04-02"},
+            data={
+                "code": "s-251",
+                "number": 251,
+                "kind": "regular",
+                "starts_on": "2025-03-20",
+                "ends_on": "2025-04-02",
+            },
             actor=SYSTEM,
         )
     record_create(
         rtype=REGISTRY["council_sessions"],
-        data={"code": "s-251", "number": 251, "kind": "regular", "starts_on": "2025-03-22", "ends_on": "2025-04-02"},
+        data={
+            "code": "s-251",
+            "number": 251,
+            "kind": "regular",
+            "starts_on": "2025-03-22",
+            "ends_on": "2025-04-02",
+        },
         actor=SYSTEM,
     )
     assert CouncilSession.objects.count() == 2
@@ -217,7 +245,12 @@ def test_case_deadline_warnings_are_sent_once_to_the_department_and_the_legal_te
         year=2024,
     )
     Case.objects.create(  # an appeal answer due in 10 days: outside the 7-day window
-        code="case-2", kind="appeal", title="행정심판", department=unit, received_on=date(2025, 3, 4), year=2025
+        code="case-2",
+        kind="appeal",
+        title="행정심판",
+        department=unit,
+        received_on=date(2025, 3, 4),
+        year=2025,
     )
     sent = reminders.case_deadline_warnings_send(today=TODAY, actor=SYSTEM)
     rows = Notification.objects.filter(kind="reminders").order_by("recipient")
