@@ -78,6 +78,10 @@ def data_request_reminders_send(*, today: date, actor: Actor) -> int:
             else (_("오늘입니다") if days_left == 0 else _("%(n)d일 남았습니다") % {"n": days_left})
         )
         with transaction.atomic():
+            # Two runs at once: the second waits here and then sees the reminder already sent.
+            locked = DataRequest.objects.select_for_update().get(pk=request.pk)
+            if locked.reminded_due == locked.due_on:
+                continue
             sent += _send(
                 users,
                 _("의회 요구자료 제출기한 %(due)s: %(subject)s")
@@ -115,6 +119,8 @@ def case_deadline_warnings_send(*, today: date, actor: Actor) -> int:
         if not users:
             continue
         with transaction.atomic():
+            if Case.objects.select_for_update().get(pk=case.pk).warned_due == deadline.due:
+                continue
             sent += _send(
                 users,
                 _("법무 사건 기한 %(due)s: %(title)s") % {"due": deadline.due, "title": case},

@@ -126,6 +126,8 @@ def peer_import(*, year: int, content: bytes, file_name: str, actor: Actor) -> P
     if errors:
         raise PeerImportError(errors)
     touched = {r.indicator_id for r in rows}
+    # Two imports naming the same indicators queue up here (in id order), so neither half-replaces.
+    list(FiscalIndicator.objects.select_for_update().filter(pk__in=touched).order_by("pk"))
     replaced, _detail = PeerValue.objects.filter(indicator_id__in=touched).delete()
     PeerValue.objects.bulk_create(rows)
     rtype = REGISTRY["fiscal_indicators"]
