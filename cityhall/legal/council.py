@@ -86,7 +86,7 @@ def bill_advance(*, bill: Bill, to_stage: str, on: date | None = None, note: str
     from . import services
 
     services._require_legal(actor)
-    bill = Bill.objects.select_for_update().select_related("session", "revision").get(pk=bill.pk)
+    bill = Bill.objects.select_for_update(of=("self",)).select_related("session", "revision").get(pk=bill.pk)
     on = on or clock.today()
     allowed_next = next_bill_stages(bill)
     if to_stage not in allowed_next:
