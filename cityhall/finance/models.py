@@ -712,3 +712,171 @@ class InstitutionReview(Sourced):
 
     def __str__(self) -> str:
         return f"{self.institution} {self.year}"
+
+
+class DisclosureItem(Sourced):
+    """경영공시 (seed IV.6 행 783 "경영실적 공시를 통한 투명성 확보"): one item an institution must publish
+    by a date in a year. Completeness is computed from these rows (on time, late, missing), not typed."""
+
+    code = _code()
+    institution = models.ForeignKey(
+        PublicInstitution, verbose_name=_("기관"), on_delete=models.CASCADE, related_name="disclosures"
+    )
+    year = models.PositiveSmallIntegerField(_("공시 연도"))
+    title = models.CharField(_("공시 항목"), max_length=200)
+    due_on = models.DateField(_("공시 기한"))
+    disclosed_on = models.DateField(_("공시일"), null=True, blank=True)
+    sample = models.BooleanField(_("예시"), default=False)
+
+    class Meta:
+        verbose_name = _("경영공시 항목")
+        verbose_name_plural = _("경영공시 항목")
+        ordering = ["due_on", "institution", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "year", "title"],
+                name="disclosure_item_once",
+                violation_error_message=_("같은 해에 같은 공시 항목이 이미 있습니다."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution} {self.year} {self.title}"
+
+
+class EntrustedTask(Sourced):
+    """위수탁 대행사무 (seed II.2 행 289, IV.6 행 785): a task the city entrusts to one of its
+    institutions, evaluated regularly."""
+
+    code = _code()
+    institution = models.ForeignKey(
+        PublicInstitution,
+        verbose_name=_("수탁기관"),
+        on_delete=models.PROTECT,
+        related_name="entrusted_tasks",
+    )
+    name = models.CharField(_("대행사무"), max_length=200)
+    department = _department("entrusted_tasks")  # 위탁 부서
+    budget = MoneyField(_("위탁 사업비"), null=True, blank=True, validators=[MinValueValidator(0)])
+    sample = models.BooleanField(_("예시"), default=False)
+
+    class Meta:
+        verbose_name = _("위수탁 대행사무")
+        verbose_name_plural = _("위수탁 대행사무")
+        ordering = ["institution", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EntrustedCriterion(Sourced):
+    """위수탁 평가 항목: a published criterion and its points (배점); all criteria's points add to 100."""
+
+    code = _code()
+    name = models.CharField(_("평가 항목"), max_length=100)
+    points = models.PositiveSmallIntegerField(
+        _("배점"), validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    order = models.PositiveSmallIntegerField(_("순서"), default=0)
+    keeper = _keeper()
+    sample = models.BooleanField(_("예시"), default=False)
+
+    class Meta:
+        verbose_name = _("위수탁 평가 항목")
+        verbose_name_plural = _("위수탁 평가 항목")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.points}점)"
+
+
+class EntrustedEvaluation(Sourced):
+    """One year's evaluation of an entrusted task; its total is computed from the evaluators' scores."""
+
+    code = _code()
+    task = models.ForeignKey(
+        EntrustedTask, verbose_name=_("대행사무"), on_delete=models.CASCADE, related_name="evaluations"
+    )
+    year = models.PositiveSmallIntegerField(_("평가 연도"))
+    improvement = models.TextField(_("개선 조치"), blank=True)
+    sample = models.BooleanField(_("예시"), default=False)
+
+    class Meta:
+        verbose_name = _("위수탁 평가")
+        verbose_name_plural = _("위수탁 평가")
+        ordering = ["-year", "task"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "year"],
+                name="entrusted_evaluation_once",
+                violation_error_message=_("한 대행사무의 평가는 한 해에 하나입니다."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} {self.year}"
+
+
+class EntrustedScore(models.Model):
+    """One evaluator's score on one criterion, as a percent of the criterion's points (0–100)."""
+
+    evaluation = models.ForeignKey(
+        EntrustedEvaluation, verbose_name=_("위수탁 평가"), on_delete=models.CASCADE, related_name="scores"
+    )
+    evaluator = models.CharField(_("평가위원"), max_length=50)
+    criterion = models.ForeignKey(
+        EntrustedCriterion, verbose_name=_("평가 항목"), on_delete=models.PROTECT, related_name="scores"
+    )
+    score = models.DecimalField(
+        _("점수(%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+
+    class Meta:
+        verbose_name = _("위수탁 평가 점수")
+        verbose_name_plural = _("위수탁 평가 점수")
+        ordering = ["evaluation", "evaluator", "criterion"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation", "evaluator", "criterion"],
+                name="entrusted_score_once",
+                violation_error_message=_("한 평가위원은 한 항목에 한 번 채점합니다."),
+            ),
+            models.CheckConstraint(
+                condition=Q(score__gte=0, score__lte=100),
+                name="entrusted_score_range",
+                violation_error_message=_("점수는 0–100입니다."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evaluation} {self.evaluator} {self.criterion.name}"
+
+
+class PeerValue(models.Model):
+    """A peer city's value of a 재정분석 indicator, from the peer-data import (유형 자치단체 비교)."""
+
+    indicator = models.ForeignKey(
+        FiscalIndicator, verbose_name=_("지표"), on_delete=models.CASCADE, related_name="peer_values"
+    )
+    city = models.CharField(_("자치단체"), max_length=50)
+    value = models.DecimalField(_("값"), max_digits=10, decimal_places=2)
+    source_file = models.CharField(_("가져온 파일"), max_length=200, blank=True)
+    row = models.PositiveIntegerField(_("파일의 행"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("비교 자치단체 값")
+        verbose_name_plural = _("비교 자치단체 값")
+        ordering = ["indicator", "city"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "city"],
+                name="peer_value_once",
+                violation_error_message=_("한 지표에 한 자치단체의 값은 하나입니다."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.city} {self.value}"

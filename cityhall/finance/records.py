@@ -6,10 +6,16 @@ and claims."""
 from cityhall.core.records import register
 
 from .evaluation.rules import evaluation_rules
+from .institutions.scoring import entrusted_criterion_rules
 from .models import (
     Account,
     BudgetLine,
     BudgetProgram,
+    DisclosureItem,
+    EntrustedCriterion,
+    EntrustedEvaluation,
+    EntrustedScore,
+    EntrustedTask,
     Execution,
     ExecutionMonth,
     ExecutionTarget,
@@ -20,6 +26,7 @@ from .models import (
     InstitutionReview,
     LargeProject,
     PeerRanking,
+    PeerValue,
     PriorityCriterion,
     PriorityPlan,
     ProgramEvaluation,
@@ -145,3 +152,38 @@ register(
 register(
     "institution_reviews", InstitutionReview, owner="institution__department", filters=("institution", "year")
 )
+register(
+    "disclosure_items",
+    DisclosureItem,
+    owner="institution__department",
+    search=("title", "code"),
+    filters=("institution", "year", "sample"),
+    columns=("institution", "year", "title", "due_on", "disclosed_on"),
+)
+register(
+    "entrusted_tasks",
+    EntrustedTask,
+    owner="department",
+    search=("name", "code"),
+    filters=("institution", "department", "sample"),
+    columns=("name", "institution", "department", "budget"),
+)
+register(
+    "entrusted_criteria",
+    EntrustedCriterion,
+    owner="keeper",
+    search=("name",),
+    columns=("order", "name", "points"),
+    rules=entrusted_criterion_rules,
+)
+register(
+    "entrusted_evaluations",
+    EntrustedEvaluation,
+    owner="task__department",
+    filters=("task", "year", "sample"),
+    columns=("task", "year", "improvement"),
+)
+# Scores change only on the scoring screen (all criteria of one evaluator at once); peer values only
+# through the all-or-nothing import.
+register("entrusted_scores", EntrustedScore, owner=None, managed_at="finance:institutions")
+register("peer_values", PeerValue, owner=None, filters=("indicator",), managed_at="finance:peer_import")

@@ -4,6 +4,7 @@ from .analysis import views as analysis
 from .evaluation import views as evaluation
 from .execution import views as execution
 from .grants import views as grants
+from .institutions import views as institutions
 from .priorities import views as priorities
 from .rewards import views as rewards
 
@@ -25,4 +26,16 @@ urlpatterns = [
     path("finance/rewards/<slug:code>/review/", rewards.claim_review, name="claim_review"),
     path("finance/rewards/<slug:code>/pay/", rewards.claim_pay, name="claim_pay"),
     path("finance/analysis/", analysis.analysis_page, name="analysis"),
+    path("finance/analysis/import/", analysis.peer_import_page, name="peer_import"),
+    path("finance/institutions/", institutions.institutions_page, name="institutions"),
+    path(
+        "finance/institutions/disclosures/<slug:code>/",
+        institutions.disclosure_record,
+        name="disclosure_record",
+    ),
+    path(
+        "finance/institutions/entrusted/<slug:code>/score/",
+        institutions.entrusted_score,
+        name="entrusted_score",
+    ),
 ]

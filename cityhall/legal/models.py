@@ -286,6 +286,8 @@ class DataRequest(models.Model):
     status = models.CharField(_("상태"), max_length=10, choices=Status.choices, default=Status.OPEN)
     answer = models.TextField(_("제출 내용"), blank=True)
     answered_on = models.DateField(_("제출일"), null=True, blank=True)
+    # The due date the last reminder was sent for: one reminder per due date, again if it moves.
+    reminded_due = models.DateField(_("알림 보낸 제출기한"), null=True, blank=True, editable=False)
     sample = models.BooleanField(_("예시 자료"), default=False)
 
     class Meta:
@@ -380,6 +382,28 @@ class Bill(models.Model):
         return self.title
 
 
+class BillTransition(models.Model):
+    """A bill's move from one stage to the next: who, when, why (the audited bill pipeline)."""
+
+    bill = models.ForeignKey(
+        Bill, verbose_name=_("의안"), on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_stage = models.CharField(_("이전 단계"), max_length=12, choices=Bill.Stage.choices)
+    to_stage = models.CharField(_("다음 단계"), max_length=12, choices=Bill.Stage.choices)
+    on = models.DateField(_("일자"))
+    actor = models.CharField(_("처리자"), max_length=150)
+    note = models.CharField(_("메모"), max_length=300, blank=True)
+    at = models.DateTimeField(_("기록 시각"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("의안 단계 이동")
+        verbose_name_plural = _("의안 단계 이동")
+        ordering = ["bill", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.bill} {self.get_from_stage_display()} → {self.get_to_stage_display()}"
+
+
 # -- 사건 ------------------------------------------------------------------------------------------
 
 
@@ -428,6 +452,8 @@ class Case(models.Model):
     cost = MoneyField(_("소송비용"), null=True, blank=True, validators=[MinValueValidator(0)])
     status = models.CharField(_("상태"), max_length=8, choices=Status.choices, default=Status.OPEN)
     closed_on = models.DateField(_("종결일"), null=True, blank=True)
+    # The deadline the last warning was sent for: one warning per deadline.
+    warned_due = models.DateField(_("경고 보낸 기한"), null=True, blank=True, editable=False)
     year = models.PositiveSmallIntegerField(_("연도"))
     sample = models.BooleanField(_("예시 자료"), default=False)
 

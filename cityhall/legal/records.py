@@ -5,9 +5,10 @@ attachments are files, not records: their upload is audited on the request they 
 
 from cityhall.core.records import register
 
-from . import services
+from . import council, services
 from .models import (
     Bill,
+    BillTransition,
     BulkRevision,
     Case,
     CaseEvent,
@@ -50,6 +51,7 @@ register(
     owner=None,
     filters=("kind",),
     columns=("number", "kind", "starts_on", "ends_on"),
+    rules=council.council_session_rules,
 )
 register(
     "data_requests",
@@ -68,8 +70,9 @@ register(
     search=("code", "title"),
     filters=("kind", "stage", "session", "department"),
     columns=("title", "kind", "session", "department", "stage"),
-    rules=services.bill_rules,
+    rules=council.bill_rules,
 )
+register("bill_transitions", BillTransition, owner=None, managed_at="legal:council")
 register(
     "cases",
     Case,

@@ -573,13 +573,6 @@ def case_rules(obj: Case, before: dict | None) -> Errors:
     return {}
 
 
-def bill_rules(obj, before: dict | None) -> Errors:
-    errors: Errors = {}
-    if obj.stage in {"passed", "amended", "rejected"} and not obj.decided_on:
-        errors["decided_on"] = [_("의결된 의안에는 의결일이 필요합니다.")]
-    return errors
-
-
 def revision_rules(obj: Revision, before: dict | None) -> Errors:
     if obj.kind == RevisionKind.REPEAL and obj.draft:
         return {"draft": [_("폐지에는 개정안 조문이 없습니다.")]}
@@ -841,7 +834,7 @@ def legal_load_sample(*, actor: Actor | None = None, today: date | None = None) 
             )
         ]
     )
-    Bill.objects.create(
+    bill = Bill.objects.create(
         code="sample-bill-1",
         kind=Bill.Kind.ORDINANCE,
         title="김포시 청년 기본 조례 일부개정조례안 (예시)",
@@ -851,6 +844,9 @@ def legal_load_sample(*, actor: Actor | None = None, today: date | None = None) 
         submitted_on=today - timedelta(days=3),
         sample=True,
     )
+    from .council import bill_advance
+
+    bill_advance(bill=bill, to_stage=Bill.Stage.COMMITTEE, on=today - timedelta(days=1), actor=actor)
     counts["consultations"] = _load_sample_consultations()
     audit.record(actor, "create", REGISTRY["bulk_revisions"], bulk, after={"sample": counts})
     return counts

@@ -5,6 +5,8 @@ requests with their answers, and the cases with their next deadline first. Thin:
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -22,8 +24,8 @@ from cityhall.core.permissions import VIEW, allowed
 from cityhall.core.records import REGISTRY
 from cityhall.core.services import RecordInvalid
 
-from . import reports, selectors, services
-from .models import CaseKind, DataRequest, DataRequestAttachment, RegulationKind, Stage
+from . import council, reports, selectors, services
+from .models import Bill, CaseKind, DataRequest, DataRequestAttachment, RegulationKind, Stage
 
 PAGE_SIZE = 50
 YEAR = params.Year(label=gettext_lazy("연도"), default=None)
@@ -379,3 +381,102 @@ def case_detail(request, code):
 def cases_xlsx(request) -> HttpResponse:
     qs = selectors.cases(user=request.user, kind=request.query.kind, year=request.query.year)
     return download(reports.cases_xlsx(qs), "법무사건.xlsx", XLSX)
+
+
+# -- council calendar and bills ---------------------------------------------------------------------
+
+
+class Month(params.Param):
+    """``YYYY-MM`` → (year, month)."""
+
+    def convert(self, text: str) -> tuple[int, int]:
+        try:
+            year, month = (int(x) for x in text.split("-"))
+            if 1 <= month <= 12 and 2000 <= year <= 2100:
+                return year, month
+        except ValueError:
+            pass
+        raise params.Invalid(_("YYYY-MM 꼴로 주세요 (예: 2025-03)."))
+
+
+MONTH = Month(label=gettext_lazy("월"))
+
+
+@require_GET
+@role_required
+@params.page(month=MONTH)
+def council_calendar(request):
+    today = clock.today()
+    year, month = request.query.month or (today.year, today.month)
+    first = date(year, month, 1)
+    previous = (first - timedelta(days=1)).replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return render(
+        request,
+        "legal/council_calendar.html",
+        {
+            "first": first,
+            "previous": previous,
+            "following": following,
+            "weeks": council.month_weeks(
+                year=year, month=month, requests=selectors.data_requests(user=request.user)
+            ),
+            "sessions": council.sessions(year=year),
+            "year": year,
+            "today": today,
+        },
+    )
+
+
+@require_GET
+@role_required
+def council_session(request, code):
+    session = get_object_or_404(council.sessions(), code=code)
+    return render(
+        request,
+        "legal/council_session.html",
+        {
+            "session": session,
+            "requests": selectors.data_requests(user=request.user).filter(session=session),
+            "bills": selectors.bills(user=request.user).filter(session=session),
+            "today": clock.today(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required
+def bill_detail(request, code):
+    bill = selectors.bills(user=request.user).filter(code=code).first()
+    if bill is None:
+        raise Http404
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            on = params.Date(label="일자").parse(request.POST.get("on"))
+            council.bill_advance(
+                bill=bill,
+                to_stage=request.POST.get("to_stage", ""),
+                on=on,
+                note=request.POST.get("note", ""),
+                actor=Actor.for_user(request.user),
+            )
+            messages.success(request, _("단계를 옮겼습니다."))
+            return redirect("legal:bill", code=bill.code)
+        except params.Invalid as exc:
+            errors = [_("일자: %(e)s") % {"e": exc}]
+        except RecordInvalid as exc:
+            errors = exc.messages
+    return render(
+        request,
+        "legal/bill_detail.html",
+        {
+            "bill": bill,
+            "transitions": bill.transitions.all(),
+            "next_stages": [(s, Bill.Stage(s).label) for s in council.next_bill_stages(bill)],
+            "legal_staff": services.is_legal_staff(request.user),
+            "errors": errors,
+            "today": clock.today(),
+        },
+        status=422 if errors else 200,
+    )

@@ -133,9 +133,19 @@ def _rows_of_csv(content: bytes) -> list[tuple[Any, ...]]:
     raise ExecutionImportError([_("CSV 파일의 글자 인코딩을 알 수 없습니다 (UTF-8 또는 CP949).")])
 
 
+def read_table(content: bytes) -> list[tuple[Any, ...]]:
+    """The rows of an XLSX (first sheet) or CSV (UTF-8 or CP949) file, as cells; a file that cannot be
+    read raises ``ExecutionImportError`` with the reason. Also read by the peer-data import."""
+    return _rows_of_xlsx(content) if content[:2] == b"PK" else _rows_of_csv(content)
+
+
+def cell_text(value: Any) -> str:
+    return _text(value)
+
+
 def read_rows(content: bytes) -> tuple[list[Row], list[str]]:
     """Parse and check every row; returns the rows and the errors (by row)."""
-    raw = _rows_of_xlsx(content) if content[:2] == b"PK" else _rows_of_csv(content)
+    raw = read_table(content)
     if not raw:
         return [], [_("파일이 비어 있습니다.")]
     header = [_text(h) for h in raw[0]]

@@ -111,7 +111,9 @@ def overview(year: int, month: int | None = None) -> Overview | None:
         .annotate(executed=Sum("executed"), budget=Sum("current_budget", filter=Q(month__month=month)))
     )
     amounts = {r["line_id"]: (r["budget"] or 0, r["executed"] or 0) for r in per_line}
-    lines = BudgetLine.objects.filter(pk__in=amounts).values(
+    # The year's lines (one indexed filter), not a list of thousands of ids; lines without rows yet
+    # are skipped below.
+    lines = BudgetLine.objects.filter(year=year).values(
         "pk",
         "source",
         "nature",
@@ -125,16 +127,20 @@ def overview(year: int, month: int | None = None) -> Overview | None:
     sources: dict[str, Group] = {}
     natures: dict[str, Group] = {}
     programs: dict[int, Group] = {}
-    source_labels, nature_labels = dict(Source.choices), dict(Nature.choices)
+    # Translated once: a lazy label cast per line costs more than the rest of the loop.
+    source_labels = {value: str(label) for value, label in Source.choices}
+    nature_labels = {value: str(label) for value, label in Nature.choices}
     for line in lines:
+        if line["pk"] not in amounts:
+            continue
         budget, executed = amounts[line["pk"]]
         expected_rate = expected_of[SCOPE_OF_NATURE[line["nature"]]]
         due = due_amount(budget, expected_rate) if expected_rate is not None else None
         department = line["program__department_name"]
         for groups, key, label in (
             (departments, department, department),
-            (sources, line["source"], str(source_labels[line["source"]])),
-            (natures, line["nature"], str(nature_labels[line["nature"]])),
+            (sources, line["source"], source_labels[line["source"]]),
+            (natures, line["nature"], nature_labels[line["nature"]]),
         ):
             groups.setdefault(key, Group(key, label)).add(budget, executed, due)
         program = programs.setdefault(
@@ -149,12 +155,12 @@ def overview(year: int, month: int | None = None) -> Overview | None:
         .annotate(executed=Sum("executed"), budget=Sum("current_budget"))
     )
     monthly: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    quarters: dict[str, list[int]] = {str(label): [0, 0, 0, 0] for _v, label in Nature.choices}
+    quarters: dict[str, list[int]] = {label: [0, 0, 0, 0] for label in nature_labels.values()}
     for r in by_month_nature:
         m = r["month__month"]
         monthly[m][0] += r["budget"] or 0
         monthly[m][1] += r["executed"] or 0
-        quarters[str(nature_labels[r["line__nature"]])][(m - 1) // 3] += r["executed"] or 0
+        quarters[nature_labels[r["line__nature"]]][(m - 1) // 3] += r["executed"] or 0
     points, running = [], 0
     for m in available:
         running += monthly[m][1]
