@@ -30,6 +30,20 @@ def process(code: str) -> Process | None:
     return Process.objects.prefetch_related("phases", "headings", "categories").filter(code=code).first()
 
 
+def ballot_process(code: str) -> Process | None:
+    """The process as the ballot page needs it: its phases and headings, not its categories."""
+    return Process.objects.prefetch_related("phases", "headings").filter(code=code).first()
+
+
+def process_exists(code: str) -> bool:
+    return Process.objects.filter(code=code).exists()
+
+
+def first_heading(process: Process) -> Heading | None:
+    """The ballot's heading from the prefetched ones (a process votes on its first heading by code)."""
+    return min(process.headings.all(), key=lambda h: h.code, default=None)
+
+
 def open_phase(process: Process) -> str | None:
     return services.open_phase(process)
 

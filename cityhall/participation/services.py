@@ -378,6 +378,35 @@ def proposal_attach(*, proposal: Proposal, files: list[tuple[str, bytes]], actor
     return len(checked)
 
 
+def can_edit(user, proposal: Proposal) -> bool:
+    """The author, while the accepting phase is open and nobody has reviewed the proposal yet."""
+    return (
+        user is not None
+        and user.is_authenticated
+        and proposal.author_id == user.pk
+        and proposal.status == ProposalStatus.SUBMITTED
+        and open_phase(proposal.process) == PhaseKind.ACCEPTING
+    )
+
+
+WITHDRAWN_FOR_GOOD = (
+    ProposalStatus.SELECTED,
+    ProposalStatus.NOT_SELECTED,
+    ProposalStatus.MERGED,
+    ProposalStatus.WITHDRAWN,
+)
+
+
+def can_withdraw(user, proposal: Proposal) -> bool:
+    """The author, until the count (a selected or merged proposal stays)."""
+    return (
+        user is not None
+        and user.is_authenticated
+        and proposal.author_id == user.pk
+        and proposal.status not in WITHDRAWN_FOR_GOOD
+    )
+
+
 @transaction.atomic
 def proposal_edit(
     *,
@@ -405,14 +434,37 @@ def proposal_edit(
         errors[NON_FIELD] = [_("제안 접수 기간이 끝났거나 검토가 시작되어 고칠 수 없습니다.")]
     if errors:
         raise RecordInvalid(errors)
+    before = {
+        "title": proposal.title,
+        "description": proposal.description,
+        "estimated_cost": proposal.estimated_cost,
+        "category": proposal.category_id,
+        "district": proposal.district,
+    }
     proposal.title, proposal.description, proposal.estimated_cost = (
         title.strip(),
         description.strip(),
         estimated_cost,
     )
     proposal.category, proposal.district = category, district
+    proposal.full_clean()
     proposal.save()
-    _audit(actor, "update", "participation_proposals", proposal.pk, str(proposal))
+    after = {
+        "title": proposal.title,
+        "description": proposal.description,
+        "estimated_cost": proposal.estimated_cost,
+        "category": proposal.category_id,
+        "district": proposal.district,
+    }
+    changed = sorted(name for name in after if after[name] != before[name])
+    _audit(
+        actor,
+        "update",
+        "participation_proposals",
+        proposal.pk,
+        str(proposal),
+        {"changed": changed, "before": {n: before[n] for n in changed}},
+    )
     return proposal
 
 
@@ -422,12 +474,7 @@ def proposal_withdraw(*, proposal: Proposal, reason: str, actor: Actor) -> Propo
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if actor.user is None or proposal.author_id != actor.user.pk:
         raise PermissionDenied(_("제안한 사람만 철회할 수 있습니다."))
-    if proposal.status in (
-        ProposalStatus.SELECTED,
-        ProposalStatus.NOT_SELECTED,
-        ProposalStatus.MERGED,
-        ProposalStatus.WITHDRAWN,
-    ):
+    if proposal.status in WITHDRAWN_FOR_GOOD:
         raise RecordInvalid(_("집계가 끝났거나 병합·철회된 제안은 철회할 수 없습니다."))
     _status(proposal, ProposalStatus.WITHDRAWN, reason.strip())
     proposal.save()
@@ -940,14 +987,15 @@ def _cast(
         roll, created = _roll_entry(process, heading, person_key, channel, birth_year, district)
         if not created and not replace:
             raise _AlreadyVoted(roll.channel)
-        roll = Participation.objects.select_for_update().get(pk=roll.pk)
+        if created:  # rolls and ballots are only ever written together: a new roll has no ballot yet
+            Ballot.objects.create(heading=heading, ballot_key=key, projects=chosen)
+            return False
         if roll.heading_id != heading.pk:
-            roll.heading = heading
-            roll.save(update_fields=["heading"])
+            Participation.objects.filter(pk=roll.pk).update(heading=heading)
         updated = Ballot.objects.filter(ballot_key=key).update(heading=heading, projects=chosen)
         if not updated:
             Ballot.objects.create(heading=heading, ballot_key=key, projects=chosen)
-    return not created
+    return True
 
 
 class _AlreadyVoted(Exception):
@@ -956,7 +1004,12 @@ class _AlreadyVoted(Exception):
 
 
 def _roll_entry(process, heading, person_key, channel, birth_year, district) -> tuple[Participation, bool]:
-    existing = Participation.objects.filter(process=process, person_key=person_key).first()
+    """The voter's roll entry, locked for the rest of the transaction (one query when it exists).
+
+    Two sessions of one voter meet here: on PostgreSQL the second waits on the row lock, or, when
+    neither found a row, on the unique index until the first commits; on SQLite the write lock of
+    the ``IMMEDIATE`` transaction already orders them."""
+    existing = Participation.objects.select_for_update().filter(process=process, person_key=person_key).first()
     if existing is not None:
         return existing, False
     try:
@@ -970,8 +1023,8 @@ def _roll_entry(process, heading, person_key, channel, birth_year, district) -> 
                 birth_year=birth_year,
                 district=district,
             ), True
-    except IntegrityError:  # the voter's other session wrote it first
-        return Participation.objects.get(process=process, person_key=person_key), False
+    except IntegrityError:  # the voter's other session wrote it first, and has committed
+        return Participation.objects.select_for_update().get(process=process, person_key=person_key), False
 
 
 @transaction.atomic
