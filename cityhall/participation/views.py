@@ -105,6 +105,7 @@ def proposal_detail(request, code, number):
             "process": process,
             "proposal": proposal,
             "history": proposal.history.all(),
+            "stages": proposal.stages.all(),
             "mean_score": round(sum(scores) / len(scores), 1) if scores else None,
             "recusals": sum(1 for s in proposal.scores.all() if s.recused),
             "can_review": request.user.is_authenticated and services.can_review(request.user, proposal),
@@ -582,11 +583,28 @@ def grading(request, code):
     if process.kind != ProcessKind.SUGGESTION or not services.is_staff(request.user, process):
         raise PermissionDenied(_("창안등급은 제안제도 담당(정책기획과)만 정할 수 있습니다."))
     if request.method == "POST":
-        proposal = selectors.proposal(process, int(request.POST.get("number", "0") or 0))
+        number = request.POST.get("number", "")
+        proposal = selectors.proposal(process, int(number)) if number.isdigit() and len(number) < 7 else None
         award = _money(request.POST.get("award", "").strip() or "0")
         try:
             if proposal is None:
                 raise RecordInvalid(_("제안을 찾을 수 없습니다."))
+            if request.POST.get("stage") == "working":  # 실무심의회: refer (with a grade) or not
+                referred = request.POST.get("referred", "")
+                if referred not in ("yes", "no"):
+                    raise RecordInvalid(_("상정 여부를 고르세요."), field="referred")
+                services.suggestion_refer(
+                    proposal=proposal,
+                    referred=referred == "yes",
+                    grade=request.POST.get("grade", ""),
+                    reason=request.POST.get("reason", "")[:1000],
+                    actor=Actor.for_user(request.user),
+                )
+                messages.success(
+                    request,
+                    _("%(number)s번 제안의 실무심의회 결정을 기록했습니다.") % {"number": proposal.number},
+                )
+                return redirect("participation:grading", code=process.code)
             if award is None:
                 raise RecordInvalid(_("부상금을 금액으로 적으세요 (예: 500,000원, 50만원)."), field="award")
             services.suggestion_grade(
@@ -609,8 +627,12 @@ def grading(request, code):
         "participation/grading.html",
         {
             "process": process,
-            "suggestions": selectors.gradable(process),
+            "board": selectors.grading_board(process),
+            "citizen_vote": services.has_citizen_vote(process),
             "grades": SuggestionGrade.choices,
+            "adopted_grades": [
+                (v, label) for v, label in SuggestionGrade.choices if v in services.ADOPTED_GRADES
+            ],
             "stats": selectors.statistics(process),
         },
     )
