@@ -211,6 +211,32 @@ class StageDecision(models.Model):
         return f"{self.proposal_id} · {self.get_stage_display()}"
 
 
+class ProgressReport(models.Model):
+    """Public follow-up of a funded project or an adopted suggestion: the responsible department's
+    reports of how far it has got (as pledges have), the newest last."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="progress_reports")
+    reported_on = models.DateField(_("보고일"))
+    percent = models.PositiveSmallIntegerField(_("추진율(%)"))
+    note = models.TextField(_("추진 내용(공개)"), max_length=1000)
+    reported_by = models.CharField(_("보고자"), max_length=150)
+
+    class Meta:
+        verbose_name = _("추진 상황")
+        verbose_name_plural = _("추진 상황")
+        ordering = ["proposal", "reported_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(percent__lte=100),
+                name="progress_percent_at_most_100",
+                violation_error_message=_("추진율은 0에서 100 사이여야 합니다."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id} · {self.reported_on} · {self.percent}%"
+
+
 class StatusChange(models.Model):
     """Public history of a proposal's status, with the reason (shown to everyone)."""
 

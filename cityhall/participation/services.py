@@ -53,6 +53,7 @@ from .models import (
     Participation,
     Phase,
     Process,
+    ProgressReport,
     Proposal,
     StageDecision,
     StatusChange,
@@ -581,6 +582,37 @@ def proposal_review(
     )
     _audit(actor, "update", "participation_proposals", proposal.pk, str(proposal), {"eligible": eligible})
     return proposal
+
+
+@transaction.atomic
+def progress_report(
+    *, proposal: Proposal, percent: Any, note: str, actor: Actor, on: date | None = None
+) -> ProgressReport:
+    """Follow-up in public: the responsible department (or the process's staff) reports how far a
+    selected project or adopted suggestion has got."""
+    proposal = Proposal.objects.select_for_update().select_related("process").get(pk=proposal.pk)
+    if actor.user is not None and not can_review(actor.user, proposal):
+        raise PermissionDenied(_("추진 상황은 담당 부서나 절차 담당자만 보고할 수 있습니다."))
+    errors: Errors = {}
+    if proposal.status != ProposalStatus.SELECTED:
+        errors[NON_FIELD] = [_("선정된 사업(채택된 제안)만 추진 상황을 보고합니다.")]
+    if isinstance(percent, bool) or not isinstance(percent, int) or not 0 <= percent <= 100:
+        errors["percent"] = [_("추진율은 0~100 사이의 정수로 적으세요.")]
+    if not note.strip():
+        errors["note"] = [_("추진 내용을 적으세요.")]
+    elif len(note) > 1000:
+        errors["note"] = [_("추진 내용은 1,000자 이내로 적으세요.")]
+    if errors:
+        raise RecordInvalid(errors)
+    report = ProgressReport.objects.create(
+        proposal=proposal,
+        reported_on=on or timezone.localdate(),
+        percent=percent,
+        note=note.strip(),
+        reported_by=actor.name[:150],
+    )
+    _audit(actor, "create", "participation_progress", report.pk, str(proposal), {"percent": percent})
+    return report
 
 
 @transaction.atomic

@@ -17,6 +17,7 @@ urlpatterns = [
     path(f"{PROCESS}/proposals/<int:number>/", views.proposal_detail, name="proposal"),
     path(f"{PROCESS}/proposals/<int:number>/edit/", views.proposal_edit, name="proposal_edit"),
     path(f"{PROCESS}/proposals/<int:number>/withdraw/", views.proposal_withdraw, name="proposal_withdraw"),
+    path(f"{PROCESS}/proposals/<int:number>/progress/", views.progress_report, name="progress_report"),
     path(f"{PROCESS}/proposals/<int:number>/files/<int:pk>/", views.attachment, name="attachment"),
     path(f"{PROCESS}/vote/", views.vote, name="vote"),
     path(f"{PROCESS}/verify/", views.verify, name="verify"),

@@ -106,6 +106,10 @@ def proposal_detail(request, code, number):
             "proposal": proposal,
             "history": proposal.history.all(),
             "stages": proposal.stages.all(),
+            "progress": proposal.progress_reports.all(),
+            "can_report": proposal.status == ProposalStatus.SELECTED
+            and request.user.is_authenticated
+            and services.can_review(request.user, proposal),
             "mean_score": round(sum(scores) / len(scores), 1) if scores else None,
             "recusals": sum(1 for s in proposal.scores.all() if s.recused),
             "can_review": request.user.is_authenticated and services.can_review(request.user, proposal),
@@ -113,6 +117,30 @@ def proposal_detail(request, code, number):
             "can_withdraw": services.can_withdraw(request.user, proposal),
         },
     )
+
+
+@require_POST
+@login_required
+def progress_report(request, code, number):
+    """The responsible department reports a funded project's progress (shown on its public page)."""
+    process = _process(code)
+    proposal = selectors.proposal(process, number)
+    if proposal is None:
+        raise Http404(_("제안을 찾을 수 없습니다."))
+    raw = request.POST.get("percent", "").strip().rstrip("%")
+    try:
+        services.progress_report(
+            proposal=proposal,
+            percent=int(raw) if raw.isdigit() and len(raw) < 4 else -1,
+            note=request.POST.get("note", ""),
+            actor=Actor.for_user(request.user),
+        )
+    except RecordInvalid as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("추진 상황을 보고했습니다."))
+    return redirect("participation:proposal", code=process.code, number=proposal.number)
 
 
 def _own_proposal(request, process, number):
