@@ -452,7 +452,6 @@ def proposal_edit(
         estimated_cost,
     )
     proposal.category, proposal.district = category, district
-    proposal.full_clean()
     proposal.save()
     after = {
         "title": proposal.title,
