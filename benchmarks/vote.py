@@ -46,6 +46,7 @@ DEFAULT_PG = os.environ.get("CITYHALL_TEST_POSTGRES", "postgresql://postgres@127
 PROCESS = "pb-2025"
 VOTE_PATH = f"/participation/{PROCESS}/vote/"
 VERIFY_PATH = f"/participation/{PROCESS}/verify/"
+BOUND_PATH = "/i18n/setlang/"  # a trivial view: a redirect, no query, no template
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -277,7 +278,58 @@ def _drive(port: int, setup: dict, voters: list[dict], concurrency: int, double:
         "flow": flow_latency,
         "errors": errors,
         "accepted": accepted,
+        "plans": [choices for _, _, choices in plans],
     }
+
+
+def _drive_bound(port: int, setup: dict, concurrency: int, double: float) -> dict:
+    """The same server's floor at the same concurrency: every voter's requests, one for one (two
+    casts for the same share of voters), sent to a trivial view instead — Django's language view
+    answering a GET with a redirect through the whole middleware stack, with no query and no
+    template.
+    What the ballot POST takes beyond this is the application's own cost."""
+    rng = random.Random(7)
+    plans = [2 if rng.random() < double else 1 for _ in setup["voters"]]
+    ballot_latency, flow_latency = [], []
+    lock = threading.Lock()
+
+    def get(browser: Browser) -> None:
+        if browser.request("GET", BOUND_PATH) not in (204, 302):  # 302 to / when HTML is accepted
+            raise RuntimeError("the trivial view did not answer")
+
+    def cast(session: str, barrier: threading.Barrier | None) -> float:
+        browser = Browser(port, session)
+        get(browser)
+        if barrier is not None:
+            barrier.wait(timeout=120)
+        started = time.perf_counter()
+        get(browser)
+        elapsed = time.perf_counter() - started
+        get(browser)
+        browser.close()
+        return elapsed
+
+    def one(pair: tuple[dict, int]) -> None:
+        voter, casts = pair
+        started = time.perf_counter()
+        browser = Browser(port, voter["sessions"][0])
+        get(browser)
+        get(browser)
+        browser.close()
+        if casts == 1:
+            elapsed = [cast(voter["sessions"][0], None)]
+        else:
+            barrier = threading.Barrier(2)
+            with ThreadPoolExecutor(2) as both:
+                elapsed = list(both.map(lambda s: cast(s, barrier), voter["sessions"]))
+        with lock:
+            ballot_latency.extend(elapsed)
+            flow_latency.append(time.perf_counter() - started)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(concurrency) as pool:
+        list(pool.map(one, zip(setup["voters"], plans, strict=True)))
+    return {"wall": time.perf_counter() - started, "ballot": ballot_latency, "flow": flow_latency}
 
 
 def _quantiles(values: list[float]) -> dict[str, float]:
@@ -329,6 +381,7 @@ def run_one(kind: str, args) -> dict:
         try:
             _wait_for(port, server)
             outcome = _drive(port, setup, setup["voters"], args.concurrency, args.double)
+            bound = _drive_bound(port, setup, args.concurrency, args.double)
         finally:
             server.terminate()
             with contextlib.suppress(subprocess.TimeoutExpired):
@@ -338,6 +391,7 @@ def run_one(kind: str, args) -> dict:
         sent_file.write_text(json.dumps(outcome["accepted"]))
         readback = json.loads(_run(READBACK, env, str(sent_file)).strip().splitlines()[-1])
     accepted = sum(len(v) for v in outcome["accepted"].values())
+    requests = sum(2 + 3 * len(choices) for choices in outcome["plans"])
     return {
         "db": kind,
         "voters": voters,
@@ -349,8 +403,18 @@ def run_one(kind: str, args) -> dict:
         "votes_per_s": round(accepted / outcome["wall"], 1),
         "ballot_ms": {k: round(v, 1) for k, v in _quantiles(outcome["ballot"]).items()},
         "flow_ms": {k: round(v, 1) for k, v in _quantiles(outcome["flow"]).items()},
+        # the same requests, one for one, to a trivial view of the same server: the floor
+        "bound_ballot_ms": {k: round(v, 1) for k, v in _quantiles(bound["ballot"]).items()},
+        "bound_flow_ms": {k: round(v, 1) for k, v in _quantiles(bound["flow"]).items()},
+        "bound_wall_s": round(bound["wall"], 2),
+        "requests_per_s": round(requests / outcome["wall"], 1),
+        "bound_requests_per_s": round(requests / bound["wall"], 1),
         **readback,
     }
+
+
+def _ratio(value: float, floor: float) -> str:
+    return f"{value / floor:.1f}" if floor else "-"
 
 
 def main(argv: list[str]) -> int:
@@ -383,6 +447,13 @@ def main(argv: list[str]) -> int:
                 f"전체 흐름 p50 {flow['p50']}ms p95 {flow['p95']}ms | "
                 f"유실 {r['lost']} 중복 {r['doubled']} 오류 {r['errors']} "
                 f"(명부 {r['roll']}, 투표지 {r['ballots']})"
+            )
+            floor = r["bound_ballot_ms"]
+            print(
+                f"    같은 서버의 빈 화면(같은 요청 수·동시성): p50 {floor['p50']}ms p95 {floor['p95']}ms | "
+                f"요청/초 투표 {r['requests_per_s']} 빈 화면 {r['bound_requests_per_s']} | "
+                f"p95 비율 {_ratio(ballot['p95'], floor['p95'])} "
+                f"p50 비율 {_ratio(ballot['p50'], floor['p50'])}"
             )
     bad = any(r["lost"] or r["doubled"] or r["errors"] for r in results)
     return 1 if bad else 0

@@ -83,3 +83,11 @@ class SuggestionGrade(models.TextChoices):
     ENCOURAGEMENT = "encouragement", _("장려상")
     EFFORT = "effort", _("노력상")
     NOT_ADOPTED = "not_adopted", _("불채택")
+
+
+class ReviewStage(models.TextChoices):
+    """The two review stages of a suggestion after the department's (제안심사실무심의회 refers the
+    suggestions worth grading, with the grade it recommends; 제안심사위원회 decides)."""
+
+    WORKING = "working", _("제안심사실무심의회")
+    COMMITTEE = "committee", _("제안심사위원회")

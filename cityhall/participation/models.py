@@ -24,6 +24,7 @@ from .choices import (
     ProcessKind,
     ProposalStatus,
     ProposerKind,
+    ReviewStage,
     SuggestionGrade,
     VerificationMethod,
 )
@@ -183,6 +184,57 @@ class Proposal(models.Model):
     @property
     def cost(self) -> int:
         return self.revised_cost if self.revised_cost is not None else self.estimated_cost
+
+
+class StageDecision(models.Model):
+    """A suggestion's decision at one review stage, public: whether 실무심의회 referred it (and the
+    grade it recommends), or what 제안심사위원회 decided, with the citizens' votes it had then."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="stages")
+    stage = models.CharField(_("심사 단계"), max_length=16, choices=ReviewStage.choices)
+    referred = models.BooleanField(_("상정·채택"))
+    grade = models.CharField(_("창안등급"), max_length=16, choices=SuggestionGrade.choices, blank=True)
+    votes = models.PositiveIntegerField(_("시민 투표 수"), null=True, blank=True)
+    reason = models.TextField(_("사유(공개)"), blank=True)
+    decided_by = models.CharField(_("결정 입력자"), max_length=150)
+    decided_at = models.DateTimeField(_("결정 시각"))
+
+    class Meta:
+        verbose_name = _("심사 단계 결정")
+        verbose_name_plural = _("심사 단계 결정")
+        ordering = ["proposal", "decided_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "stage"], name="stage_decision_once_per_stage")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id} · {self.get_stage_display()}"
+
+
+class ProgressReport(models.Model):
+    """Public follow-up of a funded project or an adopted suggestion: the responsible department's
+    reports of how far it has got (as pledges have), the newest last."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="progress_reports")
+    reported_on = models.DateField(_("보고일"))
+    percent = models.PositiveSmallIntegerField(_("추진율(%)"))
+    note = models.TextField(_("추진 내용(공개)"), max_length=1000)
+    reported_by = models.CharField(_("보고자"), max_length=150)
+
+    class Meta:
+        verbose_name = _("추진 상황")
+        verbose_name_plural = _("추진 상황")
+        ordering = ["proposal", "reported_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(percent__lte=100),
+                name="progress_percent_at_most_100",
+                violation_error_message=_("추진율은 0에서 100 사이여야 합니다."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id} · {self.reported_on} · {self.percent}%"
 
 
 class StatusChange(models.Model):

@@ -6,16 +6,26 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from cityhall.core.money import format_thousand_won
 
-from . import pabulib, services
-from .choices import CountingRule, PhaseKind, ProposalStatus
-from .models import Ballot, Conflict, Heading, Participation, Process, Proposal, Verification
+from . import counting, pabulib, services
+from .choices import CountingRule, PhaseKind, ProposalStatus, ReviewStage
+from .models import (
+    Ballot,
+    Conflict,
+    Heading,
+    Participation,
+    Process,
+    Proposal,
+    StageDecision,
+    Verification,
+)
 
 PUBLIC_STATUSES = [s for s in ProposalStatus.values if s != ProposalStatus.WITHDRAWN]
 
@@ -28,6 +38,20 @@ def processes() -> QuerySet[Process]:
 
 def process(code: str) -> Process | None:
     return Process.objects.prefetch_related("phases", "headings", "categories").filter(code=code).first()
+
+
+def ballot_process(code: str) -> Process | None:
+    """The process as the ballot page needs it: its phases and headings, not its categories."""
+    return Process.objects.prefetch_related("phases", "headings").filter(code=code).first()
+
+
+def process_exists(code: str) -> bool:
+    return Process.objects.filter(code=code).exists()
+
+
+def first_heading(process: Process) -> Heading | None:
+    """The ballot's heading from the prefetched ones (a process votes on its first heading by code)."""
+    return min(process.headings.all(), key=lambda h: h.code, default=None)
 
 
 def open_phase(process: Process) -> str | None:
@@ -302,6 +326,54 @@ def gradable(process: Process) -> QuerySet[Proposal]:
     return process.proposals.filter(
         status__in=(ProposalStatus.ELIGIBLE, ProposalStatus.SELECTED, ProposalStatus.NOT_SELECTED)
     ).order_by("number")
+
+
+@dataclass
+class GradingRow:
+    """One suggestion on 제안심사위원회's sheet: each stage's decision so far, the citizens' votes and
+    the combined score with the round's published weights (``counting.combined_score``)."""
+
+    proposal: Proposal
+    working: StageDecision | None
+    committee: StageDecision | None
+    votes: int | None
+    share: float | None  # percent of the round's ballots
+    committee_score: float | None
+    combined: float | None
+
+
+def grading_board(process: Process) -> list[GradingRow]:
+    """The grading sheet, by combined score when citizens voted, else by number."""
+    voted = services.has_citizen_vote(process)
+    votes = services.suggestion_votes(process) if voted else Counter()
+    ballots = Ballot.objects.filter(heading__process=process).count() if voted else 0
+    weights = counting.Weights(process.committee_weight, process.vote_weight)
+    rows = []
+    suggestions = (
+        gradable(process)
+        .select_related("department")
+        .prefetch_related("stages")
+        .annotate(mean_score=Avg("scores__score"))
+    )
+    for p in suggestions:
+        stages = {s.stage: s for s in p.stages.all()}
+        mean = Fraction(p.mean_score).limit_denominator(10_000) if p.mean_score is not None else Fraction(0)
+        project = counting.Project(p.number, p.cost, votes[p.number], mean)
+        combined = counting.combined_score(project, weights, ballots) if voted else None
+        rows.append(
+            GradingRow(
+                proposal=p,
+                working=stages.get(ReviewStage.WORKING),
+                committee=stages.get(ReviewStage.COMMITTEE),
+                votes=votes[p.number] if voted else None,
+                share=round(100 * votes[p.number] / ballots, 1) if ballots else (0.0 if voted else None),
+                committee_score=round(float(mean), 1) if p.mean_score is not None else None,
+                combined=round(float(combined), 1) if combined is not None else None,
+            )
+        )
+    if voted:
+        rows.sort(key=lambda r: (-(r.combined or 0), r.proposal.number))
+    return rows
 
 
 def conflicts() -> QuerySet[Conflict]:

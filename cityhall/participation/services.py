@@ -5,6 +5,7 @@ trace is the voters' roll (``Participation``) and the unlinked ``Ballot`` (ADR 0
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, datetime
 from fractions import Fraction
 from typing import Any
@@ -37,6 +38,7 @@ from .choices import (
     ProcessKind,
     ProposalStatus,
     ProposerKind,
+    ReviewStage,
     SuggestionGrade,
     VerificationMethod,
 )
@@ -51,7 +53,9 @@ from .models import (
     Participation,
     Phase,
     Process,
+    ProgressReport,
     Proposal,
+    StageDecision,
     StatusChange,
     Tally,
     Verification,
@@ -59,6 +63,7 @@ from .models import (
 
 PARTICIPATION_STAFF = "participation_staff"  # 예산법무과 editors/managers, the director, administrators
 BUDGET_DEPARTMENT = "budget-legal"
+ADOPTED_GRADES = [g for g in SuggestionGrade.values if g != SuggestionGrade.NOT_ADOPTED]
 MAX_COST = 100_000_000_000  # won: a proposal above 1,000억원 is a typo
 TITLE_MAX, DESCRIPTION_MAX = 200, 5000
 
@@ -378,6 +383,35 @@ def proposal_attach(*, proposal: Proposal, files: list[tuple[str, bytes]], actor
     return len(checked)
 
 
+def can_edit(user, proposal: Proposal) -> bool:
+    """The author, while the accepting phase is open and nobody has reviewed the proposal yet."""
+    return (
+        user is not None
+        and user.is_authenticated
+        and proposal.author_id == user.pk
+        and proposal.status == ProposalStatus.SUBMITTED
+        and open_phase(proposal.process) == PhaseKind.ACCEPTING
+    )
+
+
+WITHDRAWN_FOR_GOOD = (
+    ProposalStatus.SELECTED,
+    ProposalStatus.NOT_SELECTED,
+    ProposalStatus.MERGED,
+    ProposalStatus.WITHDRAWN,
+)
+
+
+def can_withdraw(user, proposal: Proposal) -> bool:
+    """The author, until the count (a selected or merged proposal stays)."""
+    return (
+        user is not None
+        and user.is_authenticated
+        and proposal.author_id == user.pk
+        and proposal.status not in WITHDRAWN_FOR_GOOD
+    )
+
+
 @transaction.atomic
 def proposal_edit(
     *,
@@ -405,6 +439,13 @@ def proposal_edit(
         errors[NON_FIELD] = [_("제안 접수 기간이 끝났거나 검토가 시작되어 고칠 수 없습니다.")]
     if errors:
         raise RecordInvalid(errors)
+    before = {
+        "title": proposal.title,
+        "description": proposal.description,
+        "estimated_cost": proposal.estimated_cost,
+        "category": proposal.category_id,
+        "district": proposal.district,
+    }
     proposal.title, proposal.description, proposal.estimated_cost = (
         title.strip(),
         description.strip(),
@@ -412,7 +453,22 @@ def proposal_edit(
     )
     proposal.category, proposal.district = category, district
     proposal.save()
-    _audit(actor, "update", "participation_proposals", proposal.pk, str(proposal))
+    after = {
+        "title": proposal.title,
+        "description": proposal.description,
+        "estimated_cost": proposal.estimated_cost,
+        "category": proposal.category_id,
+        "district": proposal.district,
+    }
+    changed = sorted(name for name in after if after[name] != before[name])
+    _audit(
+        actor,
+        "update",
+        "participation_proposals",
+        proposal.pk,
+        str(proposal),
+        {"changed": changed, "before": {n: before[n] for n in changed}},
+    )
     return proposal
 
 
@@ -422,12 +478,7 @@ def proposal_withdraw(*, proposal: Proposal, reason: str, actor: Actor) -> Propo
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if actor.user is None or proposal.author_id != actor.user.pk:
         raise PermissionDenied(_("제안한 사람만 철회할 수 있습니다."))
-    if proposal.status in (
-        ProposalStatus.SELECTED,
-        ProposalStatus.NOT_SELECTED,
-        ProposalStatus.MERGED,
-        ProposalStatus.WITHDRAWN,
-    ):
+    if proposal.status in WITHDRAWN_FOR_GOOD:
         raise RecordInvalid(_("집계가 끝났거나 병합·철회된 제안은 철회할 수 없습니다."))
     _status(proposal, ProposalStatus.WITHDRAWN, reason.strip())
     proposal.save()
@@ -533,6 +584,37 @@ def proposal_review(
 
 
 @transaction.atomic
+def progress_report(
+    *, proposal: Proposal, percent: Any, note: str, actor: Actor, on: date | None = None
+) -> ProgressReport:
+    """Follow-up in public: the responsible department (or the process's staff) reports how far a
+    selected project or adopted suggestion has got."""
+    proposal = Proposal.objects.select_for_update().select_related("process").get(pk=proposal.pk)
+    if actor.user is not None and not can_review(actor.user, proposal):
+        raise PermissionDenied(_("추진 상황은 담당 부서나 절차 담당자만 보고할 수 있습니다."))
+    errors: Errors = {}
+    if proposal.status != ProposalStatus.SELECTED:
+        errors[NON_FIELD] = [_("선정된 사업(채택된 제안)만 추진 상황을 보고합니다.")]
+    if isinstance(percent, bool) or not isinstance(percent, int) or not 0 <= percent <= 100:
+        errors["percent"] = [_("추진율은 0~100 사이의 정수로 적으세요.")]
+    if not note.strip():
+        errors["note"] = [_("추진 내용을 적으세요.")]
+    elif len(note) > 1000:
+        errors["note"] = [_("추진 내용은 1,000자 이내로 적으세요.")]
+    if errors:
+        raise RecordInvalid(errors)
+    report = ProgressReport.objects.create(
+        proposal=proposal,
+        reported_on=on or timezone.localdate(),
+        percent=percent,
+        note=note.strip(),
+        reported_by=actor.name[:150],
+    )
+    _audit(actor, "create", "participation_progress", report.pk, str(proposal), {"percent": percent})
+    return report
+
+
+@transaction.atomic
 def proposal_merge(*, proposal: Proposal, into: Proposal, reason: str, actor: Actor) -> Proposal:
     """A duplicate joins another proposal; its history says into which, and why."""
     proposal = Proposal.objects.select_for_update().select_related("process").get(pk=proposal.pk)
@@ -561,6 +643,70 @@ def proposal_merge(*, proposal: Proposal, into: Proposal, reason: str, actor: Ac
 # -- suggestions (제안제도) ----------------------------------------------------------------------
 
 
+def suggestion_refer(
+    *, proposal: Proposal, referred: bool, actor: Actor, grade: str = "", reason: str = ""
+) -> StageDecision:
+    """제안심사실무심의회 (seed line 60): after the department found a suggestion eligible, it either
+    refers it to 제안심사위원회 with the 창안등급 it recommends, or closes it with a public reason.
+    Once per suggestion (a unique stage row); only referred suggestions can be graded."""
+    process = proposal.process
+    _require_staff(actor, process)
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    errors: Errors = {}
+    if process.kind != ProcessKind.SUGGESTION:
+        errors[NON_FIELD] = [_("실무심의회 심의는 제안제도 절차에서만 합니다.")]
+    elif proposal.status != ProposalStatus.ELIGIBLE:
+        errors[NON_FIELD] = [_("부서 검토에서 적격 판정을 받은 제안만 실무심의회에 올립니다.")]
+    elif proposal.stages.filter(stage=ReviewStage.WORKING).exists():
+        errors[NON_FIELD] = [_("이 제안은 이미 실무심의회 심의를 마쳤습니다.")]
+    if referred and grade not in ADOPTED_GRADES:
+        errors["grade"] = [_("상정하는 제안에는 권고 창안등급(금상~노력상)을 고르세요.")]
+    if not referred and not reason.strip():
+        errors["reason"] = [_("상정하지 않는 사유를 적으세요 (제안자에게 공개됩니다).")]
+    if errors:
+        raise RecordInvalid(errors)
+    decision = StageDecision.objects.create(
+        proposal=proposal,
+        stage=ReviewStage.WORKING,
+        referred=referred,
+        grade=grade if referred else "",
+        reason=reason.strip(),
+        decided_by=actor.name[:150],
+        decided_at=_now(),
+    )
+    if not referred:
+        why = _("실무심의회 미상정: %(reason)s") % {"reason": reason.strip()}
+        _status(proposal, ProposalStatus.NOT_SELECTED, why)
+        proposal.save(update_fields=["status", "updated_at"])
+    _audit(
+        actor,
+        "update",
+        "participation_proposals",
+        proposal.pk,
+        str(proposal),
+        {"stage": ReviewStage.WORKING, "referred": referred, "grade": decision.grade},
+    )
+    return decision
+
+
+def has_citizen_vote(process: Process) -> bool:
+    """A round whose suggestions citizens vote on (new in 2025, seed line 514): it has a voting phase."""
+    return any(p.kind == PhaseKind.VOTING for p in process.phases.all())
+
+
+def count_votes(ballots) -> Counter[int]:
+    """Votes per proposal number from the ballots' choice lists (each ballot counts a number once)."""
+    votes: Counter[int] = Counter()
+    for chosen in ballots:
+        votes.update(set(chosen))
+    return votes
+
+
+def suggestion_votes(process: Process) -> Counter[int]:
+    """The citizens' online votes on a suggestion round, counted from the secret ballots."""
+    return count_votes(Ballot.objects.filter(heading__process=process).values_list("projects", flat=True))
+
+
 @transaction.atomic
 def suggestion_grade(
     *, proposal: Proposal, grade: str, actor: Actor, award: int = 0, reason: str = ""
@@ -574,8 +720,19 @@ def suggestion_grade(
     errors: Errors = {}
     if process.kind != ProcessKind.SUGGESTION:
         errors[NON_FIELD] = [_("창안등급은 제안제도 절차에서만 정합니다.")]
-    if proposal.status not in (ProposalStatus.ELIGIBLE, ProposalStatus.SELECTED, ProposalStatus.NOT_SELECTED):
+    working = proposal.stages.filter(stage=ReviewStage.WORKING).first()
+    if NON_FIELD in errors:
+        pass
+    elif proposal.status not in (
+        ProposalStatus.ELIGIBLE,
+        ProposalStatus.SELECTED,
+        ProposalStatus.NOT_SELECTED,
+    ):
         errors[NON_FIELD] = [_("검토에서 적격 판정을 받은 제안만 등급을 정합니다.")]
+    elif working is None or not working.referred:
+        errors[NON_FIELD] = [_("실무심의회가 상정한 제안만 제안심사위원회가 등급을 정합니다.")]
+    elif open_phase(process) == PhaseKind.VOTING:
+        errors[NON_FIELD] = [_("시민 투표가 끝난 뒤에 등급을 정합니다.")]
     if grade not in SuggestionGrade.values:
         errors["grade"] = [_("알 수 없는 창안등급입니다.")]
     if isinstance(award, bool) or not isinstance(award, int) or award < 0:
@@ -602,6 +759,18 @@ def suggestion_grade(
         else (_("불채택: %(reason)s") % {"reason": reason}),
     )
     proposal.save()
+    StageDecision.objects.update_or_create(  # a regrading replaces the committee's earlier decision
+        proposal=proposal,
+        stage=ReviewStage.COMMITTEE,
+        defaults={
+            "referred": adopted,
+            "grade": grade,
+            "votes": suggestion_votes(process)[proposal.number] if has_citizen_vote(process) else None,
+            "reason": reason.strip(),
+            "decided_by": actor.name[:150],
+            "decided_at": _now(),
+        },
+    )
     _audit(
         actor,
         "update",
@@ -940,14 +1109,15 @@ def _cast(
         roll, created = _roll_entry(process, heading, person_key, channel, birth_year, district)
         if not created and not replace:
             raise _AlreadyVoted(roll.channel)
-        roll = Participation.objects.select_for_update().get(pk=roll.pk)
+        if created:  # rolls and ballots are only ever written together: a new roll has no ballot yet
+            Ballot.objects.create(heading=heading, ballot_key=key, projects=chosen)
+            return False
         if roll.heading_id != heading.pk:
-            roll.heading = heading
-            roll.save(update_fields=["heading"])
+            Participation.objects.filter(pk=roll.pk).update(heading=heading)
         updated = Ballot.objects.filter(ballot_key=key).update(heading=heading, projects=chosen)
         if not updated:
             Ballot.objects.create(heading=heading, ballot_key=key, projects=chosen)
-    return not created
+    return True
 
 
 class _AlreadyVoted(Exception):
@@ -956,7 +1126,13 @@ class _AlreadyVoted(Exception):
 
 
 def _roll_entry(process, heading, person_key, channel, birth_year, district) -> tuple[Participation, bool]:
-    existing = Participation.objects.filter(process=process, person_key=person_key).first()
+    """The voter's roll entry, locked for the rest of the transaction (one query when it exists).
+
+    Two sessions of one voter meet here: on PostgreSQL the second waits on the row lock, or, when
+    neither found a row, on the unique index until the first commits; on SQLite the write lock of
+    the ``IMMEDIATE`` transaction already orders them."""
+    mine = Participation.objects.select_for_update().filter(process=process, person_key=person_key)
+    existing = mine.first()
     if existing is not None:
         return existing, False
     try:
@@ -970,8 +1146,8 @@ def _roll_entry(process, heading, person_key, channel, birth_year, district) -> 
                 birth_year=birth_year,
                 district=district,
             ), True
-    except IntegrityError:  # the voter's other session wrote it first
-        return Participation.objects.get(process=process, person_key=person_key), False
+    except IntegrityError:  # the voter's other session wrote it first, and has committed
+        return Participation.objects.select_for_update().get(process=process, person_key=person_key), False
 
 
 @transaction.atomic
@@ -1061,11 +1237,7 @@ def count_heading(process: Process, heading: Heading) -> tuple[counting.Outcome,
         ).annotate(mean_score=Avg("scores__score"))
     }
     ballots = list(heading.ballots.order_by("ballot_key").values_list("projects", flat=True))
-    votes = dict.fromkeys(proposals, 0)
-    for ballot in ballots:
-        for number in ballot:
-            if number in votes:
-                votes[number] += 1
+    votes = count_votes(ballots)
     projects = [
         counting.Project(
             number,
@@ -1385,4 +1557,24 @@ def _load_sample_suggestions(actor: Actor) -> int:
             at,
         )
         proposal.save()
+        StageDecision.objects.bulk_create(
+            [
+                StageDecision(  # every sample suggestion was referred (예시: 실무심의회 상정)
+                    proposal=proposal,
+                    stage=ReviewStage.WORKING,
+                    referred=True,
+                    grade=grade if adopted else SuggestionGrade.EFFORT,
+                    decided_by=actor.name[:150],
+                    decided_at=at,
+                ),
+                StageDecision(
+                    proposal=proposal,
+                    stage=ReviewStage.COMMITTEE,
+                    referred=adopted,
+                    grade=grade,
+                    decided_by=actor.name[:150],
+                    decided_at=at,
+                ),
+            ]
+        )
     return len(samples.SUGGESTIONS_2024)

@@ -105,11 +105,121 @@ def proposal_detail(request, code, number):
             "process": process,
             "proposal": proposal,
             "history": proposal.history.all(),
+            "stages": proposal.stages.all(),
+            "progress": proposal.progress_reports.all(),
+            "can_report": proposal.status == ProposalStatus.SELECTED
+            and request.user.is_authenticated
+            and services.can_review(request.user, proposal),
             "mean_score": round(sum(scores) / len(scores), 1) if scores else None,
             "recusals": sum(1 for s in proposal.scores.all() if s.recused),
             "can_review": request.user.is_authenticated and services.can_review(request.user, proposal),
+            "can_edit": services.can_edit(request.user, proposal),
+            "can_withdraw": services.can_withdraw(request.user, proposal),
         },
     )
+
+
+@require_POST
+@login_required
+def progress_report(request, code, number):
+    """The responsible department reports a funded project's progress (shown on its public page)."""
+    process = _process(code)
+    proposal = selectors.proposal(process, number)
+    if proposal is None:
+        raise Http404(_("제안을 찾을 수 없습니다."))
+    raw = request.POST.get("percent", "").strip().rstrip("%")
+    try:
+        services.progress_report(
+            proposal=proposal,
+            percent=int(raw) if raw.isdigit() and len(raw) < 4 else -1,
+            note=request.POST.get("note", ""),
+            actor=Actor.for_user(request.user),
+        )
+    except RecordInvalid as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("추진 상황을 보고했습니다."))
+    return redirect("participation:proposal", code=process.code, number=proposal.number)
+
+
+def _own_proposal(request, process, number):
+    proposal = selectors.proposal(process, number)
+    if proposal is None or proposal.status == ProposalStatus.WITHDRAWN:
+        raise Http404(_("제안을 찾을 수 없습니다."))
+    if proposal.author_id != request.user.pk:
+        raise PermissionDenied(_("제안한 사람만 고치거나 철회할 수 있습니다."))
+    return proposal
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def proposal_edit(request, code, number):
+    """The author's own proposal, until the accepting phase ends and while nobody has reviewed it."""
+    process = _process(code)
+    proposal = _own_proposal(request, process, number)
+    errors: dict[str, list[str]] = {}
+    values = {
+        "title": proposal.title,
+        "description": proposal.description,
+        "estimated_cost": f"{proposal.estimated_cost:,}원",
+        "district": proposal.district,
+        "category": str(proposal.category_id or ""),
+    }
+    if request.method == "POST":
+        values = {name: request.POST.get(name, "") for name in values}
+        category = (
+            process.categories.filter(pk=values["category"]).first() if values["category"].isdigit() else None
+        )
+        cost = _money(values["estimated_cost"])
+        try:
+            services.proposal_edit(
+                proposal=proposal,
+                title=values["title"],
+                description=values["description"],
+                estimated_cost=cost if cost is not None else -1,
+                category=category,
+                district=values["district"] if values["district"] in samples.DISTRICTS else "",
+                actor=Actor.for_user(request.user),
+            )
+        except RecordInvalid as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, _("제안을 고쳤습니다."))
+            return redirect("participation:proposal", code=process.code, number=proposal.number)
+    elif not services.can_edit(request.user, proposal):
+        errors = {"__all__": [_("제안 접수 기간이 끝났거나 검토가 시작되어 고칠 수 없습니다.")]}
+    return render(
+        request,
+        "participation/proposal_new.html",
+        {
+            "process": process,
+            "proposal": proposal,
+            "errors": errors,
+            "general_errors": errors.get("__all__", []),
+            "values": values,
+            "districts": samples.DISTRICTS,
+        },
+        status=422 if errors else 200,
+    )
+
+
+@require_POST
+@login_required
+def proposal_withdraw(request, code, number):
+    """The author withdraws the proposal (with an optional reason shown in its history)."""
+    process = _process(code)
+    proposal = _own_proposal(request, process, number)
+    try:
+        services.proposal_withdraw(
+            proposal=proposal, reason=request.POST.get("reason", "")[:500], actor=Actor.for_user(request.user)
+        )
+    except RecordInvalid as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("participation:proposal", code=process.code, number=proposal.number)
+    messages.success(request, _("제안을 철회했습니다."))
+    return redirect("participation:proposals", code=process.code)
 
 
 def _money(raw: str) -> int | None:
@@ -168,11 +278,13 @@ def proposal_new(request, code):
 
 @require_http_methods(["GET", "POST"])
 def vote(request, code):
-    process = _process(code)
+    process = selectors.ballot_process(code)  # the hot path of voting day: no query it does not need
+    if process is None:
+        raise Http404(_("참여 절차를 찾을 수 없습니다."))
     if not request.user.is_authenticated:
         return render(request, "participation/vote.html", {"process": process, "anonymous": True})
     verification = selectors.verification(request.user)
-    heading = process.headings.order_by("code").first()
+    heading = selectors.first_heading(process)
     errors: list[str] = []
     if request.method == "POST":
         if verification is None:
@@ -221,7 +333,8 @@ def vote(request, code):
 @require_POST
 @login_required
 def verify(request, code):
-    process = _process(code)
+    if not selectors.process_exists(code):
+        raise Http404(_("참여 절차를 찾을 수 없습니다."))
     method = request.POST.get("method", "")
     try:
         if method == "census":
@@ -244,7 +357,7 @@ def verify(request, code):
             messages.error(request, message)
     else:
         messages.success(request, _("주민 확인을 마쳤습니다. 이제 투표할 수 있습니다."))
-    return redirect("participation:vote", code=process.code)
+    return redirect("participation:vote", code=code)
 
 
 @require_GET
@@ -498,11 +611,28 @@ def grading(request, code):
     if process.kind != ProcessKind.SUGGESTION or not services.is_staff(request.user, process):
         raise PermissionDenied(_("창안등급은 제안제도 담당(정책기획과)만 정할 수 있습니다."))
     if request.method == "POST":
-        proposal = selectors.proposal(process, int(request.POST.get("number", "0") or 0))
+        number = request.POST.get("number", "")
+        proposal = selectors.proposal(process, int(number)) if number.isdigit() and len(number) < 7 else None
         award = _money(request.POST.get("award", "").strip() or "0")
         try:
             if proposal is None:
                 raise RecordInvalid(_("제안을 찾을 수 없습니다."))
+            if request.POST.get("stage") == "working":  # 실무심의회: refer (with a grade) or not
+                referred = request.POST.get("referred", "")
+                if referred not in ("yes", "no"):
+                    raise RecordInvalid(_("상정 여부를 고르세요."), field="referred")
+                services.suggestion_refer(
+                    proposal=proposal,
+                    referred=referred == "yes",
+                    grade=request.POST.get("grade", ""),
+                    reason=request.POST.get("reason", "")[:1000],
+                    actor=Actor.for_user(request.user),
+                )
+                messages.success(
+                    request,
+                    _("%(number)s번 제안의 실무심의회 결정을 기록했습니다.") % {"number": proposal.number},
+                )
+                return redirect("participation:grading", code=process.code)
             if award is None:
                 raise RecordInvalid(_("부상금을 금액으로 적으세요 (예: 500,000원, 50만원)."), field="award")
             services.suggestion_grade(
@@ -525,8 +655,12 @@ def grading(request, code):
         "participation/grading.html",
         {
             "process": process,
-            "suggestions": selectors.gradable(process),
+            "board": selectors.grading_board(process),
+            "citizen_vote": services.has_citizen_vote(process),
             "grades": SuggestionGrade.choices,
+            "adopted_grades": [
+                (v, label) for v, label in SuggestionGrade.choices if v in services.ADOPTED_GRADES
+            ],
             "stats": selectors.statistics(process),
         },
     )
