@@ -21,3 +21,8 @@ class CoreConfig(AppConfig):
         records.finalise()
         # The API's record routers are built from the complete registry; apps mount theirs after this.
         from . import api  # noqa: F401
+
+        # Sign-ins, sign-outs, failures and lock-outs go to the audit trail.
+        from .security import connect_signals
+
+        connect_signals()

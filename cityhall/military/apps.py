@@ -14,4 +14,10 @@ class MilitaryConfig(AppConfig):
         from .services import AUDIT_REVEAL, AUDIT_REVEAL_LABEL
 
         register_audit_action(AUDIT_REVEAL, AUDIT_REVEAL_LABEL)
+        # Resident and account numbers are encrypted at rest; rotation re-encrypts them (core.personal_data).
+        from cityhall.core.personal_data import register_encrypted
+
+        from .models import NoiseApplication
+
+        register_encrypted(NoiseApplication, "resident_number", "account_number")
         api.mount("/military", own_api.router)
