@@ -3,7 +3,10 @@ address, session expiry, the second factor for office-wide roles, password rules
 and templates free of inline code (the Content-Security-Policy)."""
 
 import base64
+import os
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -278,6 +281,40 @@ def test_the_next_address_must_stay_on_the_site(client, make_user, two_factor):
         "/accounts/two-factor/verify/", {"code": code_for(device), "next": "https://evil.example/"}
     )
     assert ok.url == "/"
+
+
+# --- Production settings ---------------------------------------------------------------------------
+
+
+def test_production_settings_pass_djangos_deployment_checks(tmp_path):
+    env = {
+        "PATH": os.environ["PATH"],
+        "CITYHALL_DATA_DIR": str(tmp_path),
+        "CITYHALL_SECURE": "1",
+        "CITYHALL_SECRET_KEY": "k" * 20 + "-production-like-secret-" + "z" * 30,
+        "CITYHALL_ALLOWED_HOSTS": "cityhall.gimpo.example",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "no issues" in done.stdout
+    insecure = subprocess.run(
+        [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env | {"CITYHALL_SECURE": "0"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert insecure.returncode == 1
+    assert "security.W004" in insecure.stderr  # no HSTS without TLS
 
 
 # --- Passwords ---------------------------------------------------------------------------------------
