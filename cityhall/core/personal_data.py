@@ -19,8 +19,10 @@ import base64
 import hashlib
 import hmac
 import re
+from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
@@ -28,6 +30,9 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.db import models, transaction
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from .audit import Actor
 
 # The HKDF label of the derived key; it names the app that first encrypted with it, and stays so that
 # numbers stored before the key moved to core still decrypt.
@@ -135,3 +140,19 @@ def clean_resident_number(raw: str) -> str:
             _("주민등록번호 앞 6자리가 올바른 생년월일이 아닙니다."), field="resident_number"
         ) from exc
     return f"{digits[:6]}-{digits[6:]}"
+
+
+# --- Retention (개인정보 보호법 §21: erase when the retention period ends) ---------------------------
+
+# name -> a job that erases what is past its retention date and returns how many records it erased.
+_RETENTION_JOBS: dict[str, Callable[[Actor, date], int]] = {}
+
+
+def register_retention(name: str, job: Callable[[Actor, date], int]) -> None:
+    """Each app that keeps citizens' personal data registers its erasure in ``AppConfig.ready``, so
+    ``cityhall manage personal_data_purge`` (daily) runs them all; docs/security.md lists them."""
+    _RETENTION_JOBS[name] = job
+
+
+def retention_jobs() -> dict[str, Callable[[Actor, date], int]]:
+    return dict(_RETENTION_JOBS)

@@ -18,3 +18,15 @@ class ItConfig(AppConfig):
         permissions.declare_permission(IT_STAFF, department=it_department_id)
         bookings.register_listener(RESOURCE, on_promoted=on_promoted)
         api.mount("/it", own_api.router)
+        # Applicants' and learners' names and phones are erased when their retention ends.
+        from cityhall.core.personal_data import register_retention
+
+        from .destruction.services import destruction_purge_expired
+        from .education.services import enrolments_purge_expired
+
+        register_retention(
+            "it.destruction", lambda actor, today: destruction_purge_expired(actor=actor, today=today)
+        )
+        register_retention(
+            "it.education", lambda actor, today: enrolments_purge_expired(actor=actor, today=today)
+        )

@@ -17,3 +17,11 @@ class LegalConfig(AppConfig):
         permissions.declare_permission(LEGAL_STAFF, department=legal_department_id)
         api.mount("/legal", own_api.router)
         bookings.register_listener(RESOURCE_KEY, on_promoted=on_promoted)
+        # The consultation requests' personal data is erased when their retention ends.
+        from cityhall.core.personal_data import register_retention
+
+        from .consultations.services import consultation_purge
+
+        register_retention(
+            "legal.consultation", lambda actor, today: consultation_purge(actor=actor, today=today)
+        )

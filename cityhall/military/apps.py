@@ -20,4 +20,11 @@ class MilitaryConfig(AppConfig):
         from .models import NoiseApplication
 
         register_encrypted(NoiseApplication, "resident_number", "account_number")
+        from cityhall.core.personal_data import register_retention
+
+        from .services import personal_data_purge
+
+        register_retention(
+            "military.compensation", lambda actor, today: personal_data_purge(today=today, actor=actor)
+        )
         api.mount("/military", own_api.router)
