@@ -110,11 +110,11 @@ def rotate_all(*, batch_size: int = 500) -> dict[str, int]:
     for model, fields in _ENCRYPTED:
         changed = 0
         with transaction.atomic():
-            rows = list(model.objects.select_for_update().only("pk", *fields))
+            rows = list(model._default_manager.select_for_update().only("pk", *fields))
             for row in rows:
                 for field in fields:
                     setattr(row, field, rotate(getattr(row, field)))
-            model.objects.bulk_update(rows, fields, batch_size=batch_size)
+            model._default_manager.bulk_update(rows, fields, batch_size=batch_size)
             changed = len(rows)
         counts[model._meta.label] = changed
     return counts
