@@ -145,7 +145,14 @@ class SessionExpiryMiddleware:
             if reason:
                 request.cityhall_signout_reason = reason
                 logout(request)
-                messages.info(request, _("오랫동안 사용하지 않아 로그아웃되었습니다. 다시 로그인해 주세요."))
+                if reason == "idle":
+                    messages.info(
+                        request, _("오랫동안 사용하지 않아 로그아웃되었습니다. 다시 로그인해 주세요.")
+                    )
+                else:
+                    messages.info(
+                        request, _("로그인한 지 오래되어 로그아웃되었습니다. 다시 로그인해 주세요.")
+                    )
                 return redirect_to_login(request.get_full_path())
             if AUTH_AT not in session:  # a session from before this middleware: start its clock now
                 session[AUTH_AT] = now
