@@ -128,4 +128,3 @@ def test_the_director_enrols_the_second_factor_in_the_browser(watched, site, mak
     expect(watched.get_by_role("heading", level=1)).to_have_text("기획조정실 업무 플랫폼")
     watched.wait_for_load_state("networkidle")  # the dashboard's htmx parts, before the database is flushed
     assert violations(watched) == []
-
