@@ -236,7 +236,7 @@ AXES_VERBOSE = False
 # The second factor for the director, administrators and admin-site staff: on by default behind TLS
 # (CITYHALL_SECURE=1, production); the embedded demo leaves it off unless CITYHALL_REQUIRE_2FA=1.
 CITYHALL_REQUIRE_2FA = os.environ.get("CITYHALL_REQUIRE_2FA", os.environ.get("CITYHALL_SECURE", "0")) == "1"
-OTP_TOTP_ISSUER = "김포시 기획조정실"
+OTP_TOTP_ISSUER = "김포시 기획조정실"  # the name the authenticator app shows beside the code
 # Sessions end after 30 minutes without a request and 10 hours after the password, whatever the activity.
 CITYHALL_SESSION_IDLE_SECONDS = int(os.environ.get("CITYHALL_SESSION_IDLE_MINUTES", "30")) * 60
 CITYHALL_SESSION_ABSOLUTE_SECONDS = int(os.environ.get("CITYHALL_SESSION_ABSOLUTE_HOURS", "10")) * 3600
@@ -249,7 +249,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # Content-Security-Policy: scripts and styles from our own files only (no inline code, no eval);
-# images may be data: URIs (the QR code of the TOTP enrolment, Leaflet's markers).
+# images may be data: URIs (the QR code of the TOTP enrolment).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -265,9 +265,7 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-CITYHALL_PERMISSIONS_POLICY = (
-    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
-)
+CITYHALL_PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 MIDDLEWARE.insert(
     MIDDLEWARE.index("csp.middleware.CSPMiddleware") + 1, "cityhall.core.security.PermissionsPolicyMiddleware"
 )

@@ -23,7 +23,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from .security import OTP_ENROLLED, OTP_FAILED, audit_auth
 
 DEVICE_NAME = "인증 앱"
-ISSUER = "김포시 기획조정실"
 
 
 class CodeForm(forms.Form):
@@ -84,14 +83,13 @@ def setup(request: HttpRequest) -> HttpResponse:
             return redirect(_next_url(request))
         form.add_error("code", error)
     secret = base64.b32encode(device.bin_key).decode()
-    uri = device.config_url.replace("otpauth://totp/", f"otpauth://totp/{ISSUER}:", 1)
     return render(
         request,
         "registration/two_factor_setup.html",
         {
             "form": form,
             "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
-            "qr": segno.make(uri, error="m").svg_data_uri(scale=4, border=2),
+            "qr": segno.make(device.config_url, error="m").svg_data_uri(scale=4, border=2),
             "next": _next_url(request),
         },
     )
