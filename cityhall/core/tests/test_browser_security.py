@@ -77,7 +77,7 @@ def test_the_main_pages_break_no_rule_of_the_policy(admin, site):
         response = admin.goto(site + path)
         assert response.status == 200, path
         assert "script-src 'self'" in response.headers["content-security-policy"]
-        admin.wait_for_load_state("networkidle")
+        admin.wait_for_load_state("networkidle", timeout=60_000)  # the htmx parts too, on a busy machine
         if heading:
             expect(admin.get_by_role("heading", level=1).first).to_have_text(heading)
         if problems := violations(admin):
