@@ -126,5 +126,7 @@ def test_the_director_enrols_the_second_factor_in_the_browser(watched, site, mak
     watched.get_by_label("인증 코드 6자리").fill(code)
     watched.get_by_role("button", name="등록").click()
     expect(watched.get_by_role("heading", level=1)).to_have_text("기획조정실 업무 플랫폼")
-    watched.wait_for_load_state("networkidle")  # the dashboard's htmx parts, before the database is flushed
+    watched.wait_for_load_state(
+        "networkidle", timeout=60_000
+    )  # the dashboard's htmx parts, before the database is flushed
     assert violations(watched) == []
