@@ -5,6 +5,7 @@ directory; ``DATABASE_URL`` selects another database (``postgresql://…``).
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -203,3 +204,81 @@ LOGGING = {
 CITYHALL_CCTV_MONITORS = int(os.environ.get("CITYHALL_CCTV_MONITORS", "24"))
 CITYHALL_CCTV_OPERATORS_PER_SHIFT = int(os.environ.get("CITYHALL_CCTV_OPERATORS_PER_SHIFT", "4"))
 CITYHALL_NATS_URL = os.environ.get("CITYHALL_NATS_URL", "")
+
+# ---- Security: sign-in, second factor, sessions, CSP, personal data (docs/security.md, ADR 0018) -------
+INSTALLED_APPS += [
+    "axes",  # throttling and lock-out of password guesses
+    "django_otp",
+    "django_otp.plugins.otp_totp",  # authenticator apps (TOTP) for the second factor
+]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware"
+)
+_AUTH_MIDDLEWARE = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")
+MIDDLEWARE.insert(_AUTH_MIDDLEWARE + 1, "django_otp.middleware.OTPMiddleware")
+_MESSAGE_MIDDLEWARE = MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware")
+MIDDLEWARE[_MESSAGE_MIDDLEWARE + 1 : _MESSAGE_MIDDLEWARE + 1] = [
+    "cityhall.core.security.SessionExpiryMiddleware",
+    "cityhall.core.security.TwoFactorMiddleware",
+]
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as django-axes asks
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out caller before the password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Five wrong passwords for one account from one address lock that pair for 15 minutes. Not the address
+# alone: the office reaches the site through one NAT address, and one guesser must not lock out 82 staff.
+AXES_FAILURE_LIMIT = int(os.environ.get("CITYHALL_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("CITYHALL_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "cityhall.core.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "cityhall.core.security.axes_client_ip"  # the same address rule as core.throttle
+AXES_VERBOSE = False
+# The second factor for the director, administrators and admin-site staff: on by default behind TLS
+# (CITYHALL_SECURE=1, production); the embedded demo leaves it off unless CITYHALL_REQUIRE_2FA=1.
+CITYHALL_REQUIRE_2FA = os.environ.get("CITYHALL_REQUIRE_2FA", os.environ.get("CITYHALL_SECURE", "0")) == "1"
+OTP_TOTP_ISSUER = "김포시 기획조정실"  # the name the authenticator app shows beside the code
+# Sessions end after 30 minutes without a request and 10 hours after the password, whatever the activity.
+CITYHALL_SESSION_IDLE_SECONDS = int(os.environ.get("CITYHALL_SESSION_IDLE_MINUTES", "30")) * 60
+CITYHALL_SESSION_ABSOLUTE_SECONDS = int(os.environ.get("CITYHALL_SESSION_ABSOLUTE_HOURS", "10")) * 3600
+SESSION_COOKIE_AGE = CITYHALL_SESSION_ABSOLUTE_SECONDS
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Content-Security-Policy: scripts and styles from our own files only (no inline code, no eval);
+# images may be data: URIs (the QR code of the TOTP enrolment).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+CITYHALL_PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("csp.middleware.CSPMiddleware") + 1, "cityhall.core.security.PermissionsPolicyMiddleware"
+)
+# HSTS preload puts the domain on the browsers' built-in list, hard to undo: the city's domain holders
+# decide it (CITYHALL_HSTS_PRELOAD=1); until then `check --deploy` is told not to ask.
+SECURE_HSTS_PRELOAD = os.environ.get("CITYHALL_HSTS_PRELOAD") == "1"
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# Encryption at rest of identifiers the law asks to protect (resident and account numbers,
+# cityhall.core.personal_data): Fernet keys, comma-separated, newest first (the rotation in docs/security.md).
+CITYHALL_PERSONAL_DATA_KEYS = [
+    k.strip() for k in os.environ.get("CITYHALL_PERSONAL_DATA_KEYS", "").split(",") if k.strip()
+]
+# ---- end of security -------------------------------------------------------------------------------------

@@ -25,3 +25,7 @@ class CoreConfig(AppConfig):
         from . import api  # noqa: F401
 
         register_nav("office", _("전체 기록"), "/records/", order=90)
+        # Sign-ins, sign-outs, failures and lock-outs go to the audit trail.
+        from .security import connect_signals
+
+        connect_signals()

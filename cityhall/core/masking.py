@@ -30,6 +30,16 @@ def mask_email(address: str) -> str:
     return f"{local[:2]}***@{domain}"
 
 
+def mask_resident_number(value: str) -> str:
+    """800101-1234567 → 800101-1****** (birth date and the sex digit, as 개인정보 처리 guidance allows)."""
+    return f"{value[:6]}-{value[7]}******" if len(value) >= 8 else "******"
+
+
+def mask_account(value: str) -> str:
+    """12345678901 → 123*****901."""
+    return f"{value[:3]}{'*' * max(len(value) - 6, 0)}{value[-3:]}" if len(value) > 6 else "****"
+
+
 def mask_personal(value: Any) -> Any:
     """A personal field's value masked by what it looks like (an e-mail address, a phone number or a
     name); a value already masked stays as it is."""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import two_factor, views
 
 app_name = "core"
 urlpatterns = [
@@ -11,4 +11,6 @@ urlpatterns = [
     path("records/<slug:type_slug>/<int:pk>/edit/", views.record_edit, name="record_edit"),
     path("records/<slug:type_slug>/<int:pk>/delete/", views.record_delete, name="record_delete"),
     path("records/<slug:type_slug>/<int:pk>/history/", views.record_history, name="record_history"),
+    path("accounts/two-factor/setup/", two_factor.setup, name="two_factor_setup"),
+    path("accounts/two-factor/verify/", two_factor.verify, name="two_factor_verify"),
 ]

@@ -23,3 +23,15 @@ class ItConfig(AppConfig):
         register_nav("ict", _("정보통신"), "/it/", order=10)
         register_nav("public", _("디지털 교육 신청"), "/public/classes/", order=50)
         register_nav("public", _("저장매체 파기 신청"), "/public/media-destruction/", order=60)
+        # Applicants' and learners' names and phones are erased when their retention ends.
+        from cityhall.core.personal_data import register_retention
+
+        from .destruction.services import destruction_purge_expired
+        from .education.services import enrolments_purge_expired
+
+        register_retention(
+            "it.destruction", lambda actor, today: destruction_purge_expired(actor=actor, today=today)
+        )
+        register_retention(
+            "it.education", lambda actor, today: enrolments_purge_expired(actor=actor, today=today)
+        )

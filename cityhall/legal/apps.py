@@ -21,3 +21,11 @@ class LegalConfig(AppConfig):
         bookings.register_listener(RESOURCE_KEY, on_promoted=on_promoted)
         register_nav("budget", _("의회·법무"), "/legal/", order=20)
         register_nav("public", _("법률상담 예약"), "/public/legal-consultation/", order=40)
+        # The consultation requests' personal data is erased when their retention ends.
+        from cityhall.core.personal_data import register_retention
+
+        from .consultations.services import consultation_purge
+
+        register_retention(
+            "legal.consultation", lambda actor, today: consultation_purge(actor=actor, today=today)
+        )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 
+from cityhall.core import personal_data
 from cityhall.core.exports import HwpxReport, Sheet, workbook
 
 from . import personal, selectors
@@ -104,7 +105,7 @@ def payments_csv(year: CompensationYear) -> tuple[bytes, int, int]:
             [
                 app.bank_code,
                 personal.BANKS.get(app.bank_code, ""),
-                personal.decrypt(app.account_number),
+                personal_data.decrypt(app.account_number),
                 app.account_holder or app.name,
                 app.decided_amount,
                 f"김포시군소음보상{year.year}",

@@ -9,6 +9,8 @@ from datetime import date
 from django.db.models import Count, Prefetch, Q, Sum
 
 from cityhall.budget.selectors import programs_with_shares
+from cityhall.core import personal_data
+from cityhall.core.masking import mask_account, mask_name, mask_resident_number
 from cityhall.plans.checks import check_plan
 
 from . import personal, schedule
@@ -73,12 +75,12 @@ def _row(app: NoiseApplication) -> ApplicationRow:
     if app.purged:
         rrn, account = "(파기)", "(파기)"
     else:
-        rrn = personal.mask_resident_number(personal.decrypt(app.resident_number))
-        account = personal.mask_account(personal.decrypt(app.account_number))
+        rrn = mask_resident_number(personal_data.decrypt(app.resident_number))
+        account = mask_account(personal_data.decrypt(app.account_number))
     return ApplicationRow(
         pk=app.pk,
         number=app.number,
-        name=personal.mask_name(app.name),
+        name=mask_name(app.name),
         resident_number=rrn,
         address=app.address,
         zone=app.zone,

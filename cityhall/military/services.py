@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from cityhall.core import audit
+from cityhall.core import audit, personal_data
 from cityhall.core.permissions import has_permission
 from cityhall.core.records import RecordType, record_type_for
 from cityhall.core.services import RecordInvalid
@@ -227,20 +227,20 @@ def application_submit(
                 % {"year": year.year, "due": deadline.isoformat()},
             )
     try:
-        rrn = personal.clean_resident_number(str(data.get("resident_number") or ""))
-    except personal.PersonalDataError as exc:
+        rrn = personal_data.clean_resident_number(str(data.get("resident_number") or ""))
+    except personal_data.PersonalDataError as exc:
         fail(exc.field, str(exc))
         rrn = ""
     bank_code = str(data.get("bank_code") or "")
     try:
         account = personal.clean_account(bank_code, str(data.get("account_number") or ""))
-    except personal.PersonalDataError as exc:
+    except personal_data.PersonalDataError as exc:
         fail(exc.field, str(exc))
         account = ""
     holder = str(data.get("account_holder") or name).strip()
     if errors:
         raise RecordInvalid(errors)
-    key = personal.index(rrn)
+    key = personal_data.index(rrn, scope="military")
     if NoiseApplication.objects.filter(year=year, resident_index=key).exists():
         raise RecordInvalid(
             _("이 사람의 %(year)d년 신청이 이미 있습니다.") % {"year": year.year}, field="resident_number"
@@ -263,9 +263,9 @@ def application_submit(
         applied_on=applied,
         bank_code=bank_code,
         account_holder=holder,
-        resident_number=personal.encrypt(rrn),
+        resident_number=personal_data.encrypt(rrn),
         resident_index=key,
-        account_number=personal.encrypt(account),
+        account_number=personal_data.encrypt(account),
         retain_until=_retain_until(year),
         sample=sample,
     )
@@ -538,8 +538,8 @@ def application_reveal(*, application: NoiseApplication, actor: audit.Actor) -> 
     if application.purged:
         raise RecordInvalid(_("보유기간이 끝나 파기한 개인정보입니다."))
     data = {
-        "resident_number": personal.decrypt(application.resident_number),
-        "account_number": personal.decrypt(application.account_number),
+        "resident_number": personal_data.decrypt(application.resident_number),
+        "account_number": personal_data.decrypt(application.account_number),
     }
     audit.record(actor, AUDIT_REVEAL, APPLICATIONS, application, after={"fields": sorted(data)})
     return data

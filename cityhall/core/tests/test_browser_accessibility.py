@@ -876,6 +876,12 @@ def test_every_page_kind_has_no_serious_accessibility_violation(browser, site, s
             page = context.new_page()
             page.requested = []
             page.on("request", lambda request, page=page: page.requested.append(request.url))
+            # Any Content-Security-Policy violation Chromium reports fails the page kind too.
+            page.csp = []
+            page.on(
+                "console",
+                lambda msg, page=page: "Content Security Policy" in msg.text and page.csp.append(msg.text),
+            )
             if kind.who != "anonymous":
                 log_in(
                     page, site, {"director": "the-director", "viewer": "sc-viewer"}.get(kind.who, "the-admin")
@@ -899,6 +905,8 @@ def test_every_page_kind_has_no_serious_accessibility_violation(browser, site, s
                 f"scroll region without tabindex=0 and a name: {html}"
                 for html in page.evaluate(UNREACHABLE_SCROLL_REGIONS)
             ]
+        problems += [f"CSP: {text}" for text in page.csp]
+        page.csp.clear()
         # Known and not fixed yet: Swagger UI draws its choice parameters as a select with no label.
         problems = [p for p in problems if not (kind.name == "API docs" and "select-name" in p)]
         if problems:

@@ -221,12 +221,10 @@ def test_detail_shows_every_line_the_values_cite(client, roles):
     unit = OrgUnit.objects.get(code="policy-planning")
     html = login(client, roles["viewer"]).get(f"/records/org-units/{unit.pk}/").content.decode()
     # its own line with context, then the staffing row and the duties-and-budget row it cites
-    assert '<span style="font-weight:700">21: 정책기획과 (5팀)' in html
+    assert '<span class="cited">21: 정책기획과 (5팀)' in html
+    assert '<span class="cited">29: 정책기획과\t26/17' in html and "← 정원외 인력, 비고</span>" in html
     assert (
-        '<span style="font-weight:700">29: 정책기획과\t26/17' in html and "← 정원외 인력, 비고</span>" in html
-    )
-    assert (
-        '<span style="font-weight:700">37: 정책기획과\t' in html
+        '<span class="cited">37: 정책기획과\t' in html
         and "750,548천원 ← 주요업무, 2025년 예산</span>" in html
     )
     assert "<span>22: " in html  # context, not cited: not bold
@@ -238,11 +236,11 @@ def test_detail_shows_derived_values_with_their_rule(client, roles):
     html = login(client, roles["viewer"]).get(f"/records/programs/{program.pk}/").content.decode()
     assert "<h2>추론한 값</h2>" in html and "<td>시행 부서</td>" in html
     assert "<dt>시행 부서</dt><dd>병합 셀: 부서는 587행에 한 번 적혀 아래 행에 걸칩니다</dd>" in html
-    assert '<span style="font-weight:700">587: 1\t월곶면\t보구곶리 마을회관 정비 사업' in html
+    assert '<span class="cited">587: 1\t월곶면\t보구곶리 마을회관 정비 사업' in html
 
 
 def test_detail_shows_an_approximate_amount_with_its_mark(client, roles):
     program = Program.objects.get(code="policy-planning-noise-compensation")
     html = login(client, roles["viewer"]).get(f"/records/programs/{program.pk}/").content.decode()
     assert "<td>약 40,000천원</td>" in html
-    assert '<span style="font-weight:700">565: - 소요예산 : 약 40,000천원 (국비 100%) ← 사업비</span>' in html
+    assert '<span class="cited">565: - 소요예산 : 약 40,000천원 (국비 100%) ← 사업비</span>' in html

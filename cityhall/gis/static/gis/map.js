@@ -61,6 +61,8 @@
   function draw(canvas) {
     if (canvas.dataset.ready) { return; }
     canvas.dataset.ready = "loading";
+    // The height a page asks for comes as data (a style attribute would break the CSP); CSSOM is allowed.
+    if (canvas.dataset.height) { canvas.style.height = canvas.dataset.height; }
     var entries = JSON.parse(document.getElementById(canvas.dataset.layersId).textContent);
     var base = canvas.dataset.collectionsUrl.replace(/\/?$/, "/");
     var status = document.querySelector('[data-map-status="' + canvas.id + '"]');
