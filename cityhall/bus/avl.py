@@ -174,12 +174,25 @@ def seconds_of_day(moment: datetime) -> int:
     return local.hour * 3600 + local.minute * 60 + local.second
 
 
-def _match_trip(pattern: _Pattern, sequence: int, moment: datetime) -> Trip | None:
-    """The trip whose timetable puts a bus at stop ``sequence`` nearest to ``moment`` (within 30 min)."""
+def _match_trip(pattern: _Pattern, sequence: int, moment: datetime, vehicle_id: int) -> Trip | None:
+    """The trip whose timetable puts a bus at stop ``sequence`` nearest to ``moment`` (within 30 min),
+    among those no other bus runs today or has already served this stop with: two buses on one trip
+    would write over each other's stop events (one bus's arrival, the other's departure)."""
     offset = pattern.stops[sequence].offset_s
     at = seconds_of_day(moment) - offset
     day = timezone.localtime(moment).date()
-    trips = Trip.objects.filter(route_id=pattern.route_id, service=service_of(day))
+    held = (
+        VehicleState.objects.filter(service_date=day, trip__isnull=False)
+        .exclude(vehicle_id=vehicle_id)
+        .values("trip_id")
+    )
+    served = (
+        StopEvent.objects.filter(service_date=day, sequence=sequence)
+        .exclude(vehicle_id=vehicle_id)
+        .values("trip_id")
+    )
+    trips = Trip.objects.filter(route_id=pattern.route_id, service=service_of(day)).exclude(pk__in=held)
+    trips = trips.exclude(pk__in=served)
     before = trips.filter(start_s__lte=at).order_by("-start_s").first()
     after = trips.filter(start_s__gt=at).order_by("start_s").first()
     found = min((t for t in (before, after) if t), key=lambda t: abs(t.start_s - at), default=None)
@@ -291,7 +304,7 @@ def _arrive(
     sequence = _arrival_sequence(state, pattern, at)
     day = timezone.localtime(ts).date()
     if state.trip_id is None or sequence <= state.last_stop_index and sequence != 0:
-        state.trip = _match_trip(pattern, sequence, ts)
+        state.trip = _match_trip(pattern, sequence, ts, state.vehicle_id)
         state.service_date = day if state.trip else None
         state.last_stop_index, state.departed_at = -1, None
     if sequence == 0 and state.last_stop_index != -1:
@@ -331,19 +344,21 @@ def _depart(
     sequence = at.sequence if state.last_stop_index != pattern.last_index else 0
     if sequence == 0 and (state.trip_id is None or state.last_stop_index == pattern.last_index):
         # the loop's end is the next trip's start
-        state.trip = _match_trip(pattern, 0, ts)
+        state.trip = _match_trip(pattern, 0, ts, state.vehicle_id)
         state.service_date = timezone.localtime(ts).date() if state.trip else None
     if sequence != 0 and state.last_stop_index != sequence:
         return  # doors closed at a stop we did not see it arrive at: wait for the next arrival
     if state.trip is None:
         state.last_stop_index, state.departed_at = sequence, ts
         return
-    StopEvent.objects.update_or_create(
+    event, created = StopEvent.objects.get_or_create(
         trip=state.trip,
         service_date=state.service_date,
         sequence=sequence,
         defaults={"stop": at.stop, "vehicle": state.vehicle, "departed_at": ts},
     )
+    if not created and event.vehicle_id == state.vehicle_id:  # never another bus's event
+        StopEvent.objects.filter(pk=event.pk).update(departed_at=ts)
     if sequence == 0:
         state.delay_s = _delay(state.trip, pattern, 0, ts)
     report.departures += 1

@@ -45,6 +45,7 @@ def test_simulated_buses_make_stop_events_and_segments(bus_network):
     matched = [s for s in states if s.trip is not None]
     assert len(matched) >= len(states) - 2
     assert all(s.trip.route_id == s.vehicle.route_id for s in matched)
+    assert len({(s.trip_id, s.service_date) for s in matched}) == len(matched)  # one bus per trip
     assert all(s.service_date.isoformat() == "2025-03-04" for s in matched)
     # every segment joins two consecutive stop events of one trip
     s = segments[0]
