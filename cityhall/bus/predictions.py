@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import selectors
-from .avl import seconds_of_day, service_of
+from .avl import seconds_into, service_of
 from .choices import Occupancy
 from .eta import SegmentTravel as TravelFact
 from .eta import VehicleState as VehicleFact
@@ -288,16 +288,21 @@ def arrivals(stop: Stop, now: datetime | None = None) -> list[Arrival]:
 
 
 def _next_departure(rs: RouteStop, now: datetime) -> Arrival | None:
-    day = timezone.localtime(now).date()
-    at = seconds_of_day(now) - rs.offset_s
-    trip = (
-        Trip.objects.filter(route_id=rs.route_id, service=service_of(day), start_s__gte=at)
-        .order_by("start_s")
-        .first()
-    )
-    if trip is None:
+    """The next timetabled bus at this stop: today's trips, or yesterday's still running past midnight."""
+    today = timezone.localtime(now).date()
+    best: tuple[int, Trip] | None = None
+    for day in (today - timedelta(days=1), today):
+        at = seconds_into(day, now) - rs.offset_s
+        trip = (
+            Trip.objects.filter(route_id=rs.route_id, service=service_of(day), start_s__gte=at)
+            .order_by("start_s")
+            .first()
+        )
+        if trip is not None and (best is None or trip.start_s - at < best[0]):
+            best = (trip.start_s - at, trip)
+    if best is None:
         return None
-    eta = trip.start_s - at
+    eta = best[0]
     route = rs.route
     return Arrival(
         route.code,

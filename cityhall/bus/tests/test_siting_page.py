@@ -2,14 +2,19 @@
 edited by 스마트도시과 (audited)."""
 
 from cityhall.bus import candidates
-from cityhall.bus.models import SitingWeight
+from cityhall.bus.models import SitingWeight, Stop
 from cityhall.core.models import AuditEvent
 
 
 def test_candidates_are_the_stops_without_a_bit(bus_network):
     found = candidates.candidates()
     assert found and all(c.cost_won == 13_000_000 for c in found)
-    assert all(c.distance_to_nearest_bit_m > 0 for c in found)
+    # a stop across the street from one with a BIT (the same block, the other way) is 0 m from it
+    with_bit = {(s.x, s.y) for s in Stop.objects.filter(bits__isnull=False)}
+    at = {s.code: (s.x, s.y) for s in Stop.objects.all()}
+    for c in found:
+        assert (c.distance_to_nearest_bit_m == 0) == (at[c.stop_id] in with_bit), c
+    assert any(c.distance_to_nearest_bit_m >= 400 for c in found)
     assert len(candidates.ranking()) == 10
 
 
