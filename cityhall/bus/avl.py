@@ -174,20 +174,54 @@ def seconds_of_day(moment: datetime) -> int:
     return local.hour * 3600 + local.minute * 60 + local.second
 
 
-def _match_trip(pattern: _Pattern, sequence: int, moment: datetime) -> Trip | None:
-    """The trip whose timetable puts a bus at stop ``sequence`` nearest to ``moment`` (within 30 min)."""
+def seconds_into(service_date: date, moment: datetime) -> int:
+    """Seconds of ``moment`` counted from the start of ``service_date`` (past 24:00 for a trip that
+    runs after midnight, as GTFS times do)."""
+    local = timezone.localtime(moment)
+    return (local.date() - service_date).days * 86400 + seconds_of_day(moment)
+
+
+def _match_trip(
+    pattern: _Pattern, sequence: int, moment: datetime, vehicle_id: int, batch: dict[int, VehicleState]
+) -> tuple[Trip, date] | None:
+    """The trip (and its service date) whose timetable puts a bus at stop ``sequence`` nearest to
+    ``moment`` (within 30 min): today's, or yesterday's still running past midnight. Among those no
+    other bus runs or has already served this stop with: two buses on one trip would write over each
+    other's stop events (one bus's arrival, the other's departure). ``batch``: the states of this
+    batch's vehicles, not saved yet."""
     offset = pattern.stops[sequence].offset_s
-    at = seconds_of_day(moment) - offset
-    day = timezone.localtime(moment).date()
-    trips = Trip.objects.filter(route_id=pattern.route_id, service=service_of(day))
-    before = trips.filter(start_s__lte=at).order_by("-start_s").first()
-    after = trips.filter(start_s__gt=at).order_by("start_s").first()
-    found = min((t for t in (before, after) if t), key=lambda t: abs(t.start_s - at), default=None)
-    return found if found is not None and abs(found.start_s - at) <= 1800 else None
+    today = timezone.localtime(moment).date()
+    best: tuple[int, Trip, date] | None = None
+    for day in (today, today - timedelta(days=1)):
+        at = seconds_into(day, moment) - offset
+        held = (
+            VehicleState.objects.filter(service_date=day, trip__isnull=False)
+            .exclude(vehicle_id=vehicle_id)
+            .values("trip_id")
+        )
+        served = (
+            StopEvent.objects.filter(service_date=day, sequence=sequence)
+            .exclude(vehicle_id=vehicle_id)
+            .values("trip_id")
+        )
+        trips = Trip.objects.filter(route_id=pattern.route_id, service=service_of(day)).exclude(pk__in=held)
+        trips = trips.exclude(pk__in=served).exclude(
+            pk__in=[
+                s.trip_id
+                for s in batch.values()
+                if s.trip_id is not None and s.vehicle_id != vehicle_id and s.service_date == day
+            ]
+        )
+        before = trips.filter(start_s__lte=at).order_by("-start_s").first()
+        after = trips.filter(start_s__gt=at).order_by("start_s").first()
+        for trip in (before, after):
+            if trip is not None and (best is None or abs(trip.start_s - at) < best[0]):
+                best = (abs(trip.start_s - at), trip, day)
+    return (best[1], best[2]) if best is not None and best[0] <= 1800 else None
 
 
-def _delay(trip: Trip, pattern: _Pattern, sequence: int, moment: datetime) -> int:
-    return seconds_of_day(moment) - (trip.start_s + pattern.stops[sequence].offset_s)
+def _delay(trip: Trip, service_date: date, pattern: _Pattern, sequence: int, moment: datetime) -> int:
+    return seconds_into(service_date, moment) - (trip.start_s + pattern.stops[sequence].offset_s)
 
 
 @dataclass
@@ -242,7 +276,7 @@ def avl_ingest(messages: list[tuple[str, bytes]], *, now: datetime | None = None
             vehicle = vehicles.get(r.vehicle)
             if vehicle is None:
                 continue
-            state = _apply(vehicle, states.get(vehicle.pk), patterns.get(vehicle.route_id), r, report)
+            state = _apply(vehicle, states.get(vehicle.pk), patterns.get(vehicle.route_id), r, report, states)
             if state is not None:
                 states[vehicle.pk] = changed[vehicle.pk] = state
         for state in changed.values():
@@ -254,7 +288,12 @@ def avl_ingest(messages: list[tuple[str, bytes]], *, now: datetime | None = None
 
 
 def _apply(
-    vehicle: Vehicle, state: VehicleState | None, pattern: _Pattern | None, r: AvlReport, report: IngestReport
+    vehicle: Vehicle,
+    state: VehicleState | None,
+    pattern: _Pattern | None,
+    r: AvlReport,
+    report: IngestReport,
+    batch: dict[int, VehicleState],
 ) -> VehicleState | None:
     """The state after report ``r`` (unsaved), or None when ``r`` is not newer than what we have."""
     if state is not None and (r.ts <= state.observed_at or r.msg_id == state.last_message_id):
@@ -270,9 +309,9 @@ def _apply(
         state.distance_m = _project(pattern, x, y)
         at = _stop_at(pattern, x, y)
         if at is not None and r.door_open and not was_open:
-            _arrive(state, pattern, at, r.ts, report)
+            _arrive(state, pattern, at, r.ts, report, batch)
         elif at is not None and not r.door_open and was_open:
-            _depart(state, pattern, at, r.ts, report)
+            _depart(state, pattern, at, r.ts, report, batch)
     state.door_open = r.door_open
     report.stored += 1
     return state
@@ -286,20 +325,24 @@ def _arrival_sequence(state: VehicleState, pattern: _Pattern, at: RouteStop) -> 
 
 
 def _arrive(
-    state: VehicleState, pattern: _Pattern, at: RouteStop, ts: datetime, report: IngestReport
+    state: VehicleState,
+    pattern: _Pattern,
+    at: RouteStop,
+    ts: datetime,
+    report: IngestReport,
+    batch: dict[int, VehicleState],
 ) -> None:
     sequence = _arrival_sequence(state, pattern, at)
-    day = timezone.localtime(ts).date()
     if state.trip_id is None or sequence <= state.last_stop_index and sequence != 0:
-        state.trip = _match_trip(pattern, sequence, ts)
-        state.service_date = day if state.trip else None
+        matched = _match_trip(pattern, sequence, ts, state.vehicle_id, batch)
+        state.trip, state.service_date = matched or (None, None)
         state.last_stop_index, state.departed_at = -1, None
     if sequence == 0 and state.last_stop_index != -1:
         state.last_stop_index, state.departed_at = -1, None
     if state.trip is None:  # off the timetable (an extra run, past the last bus): tracked, not recorded
         state.last_stop_index, state.delay_s = sequence, None
         return
-    delay = _delay(state.trip, pattern, sequence, ts)
+    delay = _delay(state.trip, state.service_date, pattern, sequence, ts)
     _, created = StopEvent.objects.get_or_create(
         trip=state.trip,
         service_date=state.service_date,
@@ -326,26 +369,33 @@ def _arrive(
 
 
 def _depart(
-    state: VehicleState, pattern: _Pattern, at: RouteStop, ts: datetime, report: IngestReport
+    state: VehicleState,
+    pattern: _Pattern,
+    at: RouteStop,
+    ts: datetime,
+    report: IngestReport,
+    batch: dict[int, VehicleState],
 ) -> None:
     sequence = at.sequence if state.last_stop_index != pattern.last_index else 0
     if sequence == 0 and (state.trip_id is None or state.last_stop_index == pattern.last_index):
         # the loop's end is the next trip's start
-        state.trip = _match_trip(pattern, 0, ts)
-        state.service_date = timezone.localtime(ts).date() if state.trip else None
+        matched = _match_trip(pattern, 0, ts, state.vehicle_id, batch)
+        state.trip, state.service_date = matched or (None, None)
     if sequence != 0 and state.last_stop_index != sequence:
         return  # doors closed at a stop we did not see it arrive at: wait for the next arrival
     if state.trip is None:
         state.last_stop_index, state.departed_at = sequence, ts
         return
-    StopEvent.objects.update_or_create(
+    event, created = StopEvent.objects.get_or_create(
         trip=state.trip,
         service_date=state.service_date,
         sequence=sequence,
         defaults={"stop": at.stop, "vehicle": state.vehicle, "departed_at": ts},
     )
+    if not created and event.vehicle_id == state.vehicle_id:  # never another bus's event
+        StopEvent.objects.filter(pk=event.pk).update(departed_at=ts)
     if sequence == 0:
-        state.delay_s = _delay(state.trip, pattern, 0, ts)
+        state.delay_s = _delay(state.trip, state.service_date, pattern, 0, ts)
     report.departures += 1
     state.last_stop_index = sequence
     state.departed_at = ts

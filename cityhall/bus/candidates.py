@@ -1,7 +1,7 @@
 """Where to put the next BITs: the candidates (stops without one) with what the ranking weighs, and
-the city's weights. The ranking itself is ``siting.rank_sites`` (pure, SHARED_API), imported when
-used. Boardings and nearby facilities are simulated (모의, deterministic per stop): the seed has no
-card data; the cost per unit is the seed's 2025 budget shared over its 20 units (l.132)."""
+the city's weights. The ranking itself is ``siting.rank_sites`` (pure). Boardings and nearby
+facilities are simulated (모의, deterministic per stop): the seed has no card data; the cost per
+unit is the seed's 2025 budget shared over its 20 units (l.132)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ from cityhall.core.services import RecordInvalid
 from . import selectors
 from .choices import SEED_BIT_BUDGET_2025_KRW, SEED_BIT_NEW_2025, SEED_BIT_REPLACED_2025
 from .models import RouteStop, SitingWeight
+from .selectors import BUS_STAFF
+from .siting import DEFAULT_WEIGHTS, SiteCandidate, check_weights, rank_sites
 
 COST_PER_UNIT_WON = SEED_BIT_BUDGET_2025_KRW // (SEED_BIT_NEW_2025 + SEED_BIT_REPLACED_2025)  # 13,000,000
 
@@ -30,10 +32,8 @@ def _draw(code: str, what: str) -> float:
     return int.from_bytes(digest) / 2**32
 
 
-def candidates() -> list:
+def candidates() -> list[SiteCandidate]:
     """Stops without a BIT, as ``siting.SiteCandidate``."""
-    from .siting import SiteCandidate  # type: ignore[import-not-found,unused-ignore]
-
     stops = list(selectors.stops())
     with_bit = [s for s in stops if s.bit_count]
     routes_at: dict[int, set[int]] = {}
@@ -61,8 +61,6 @@ def candidates() -> list:
 
 
 def weights() -> dict[str, float]:
-    from .siting import DEFAULT_WEIGHTS  # type: ignore[import-not-found,unused-ignore]
-
     current = dict(DEFAULT_WEIGHTS)
     current.update({w.criterion: w.weight for w in SitingWeight.objects.filter(criterion__in=current)})
     return current
@@ -70,8 +68,6 @@ def weights() -> dict[str, float]:
 
 def weights_set(*, values: dict[str, float], actor: Actor) -> dict[str, float]:
     """Change the weights (audited, one event per criterion changed)."""
-    from .selectors import BUS_STAFF
-
     if actor.user is not None and not has_permission(actor.user, BUS_STAFF):
         raise PermissionDenied(_("가중치를 바꿀 권한이 없습니다."))
     current = weights()
@@ -83,6 +79,10 @@ def weights_set(*, values: dict[str, float], actor: Actor) -> dict[str, float]:
             errors[key] = [_("가중치는 0 이상의 숫자여야 합니다.")]
     if errors:
         raise RecordInvalid(errors)
+    try:  # all weights zero ranks nobody (and would break the page for everyone)
+        check_weights({**current, **values})
+    except ValueError:
+        raise RecordInvalid(_("가중치 중 하나는 0보다 커야 합니다.")) from None
     rtype = record_type_for(SitingWeight)
     with transaction.atomic():
         for key, value in values.items():
@@ -97,6 +97,4 @@ def weights_set(*, values: dict[str, float], actor: Actor) -> dict[str, float]:
 
 def ranking(limit: int = SEED_BIT_NEW_2025):
     """The top ``limit`` candidates (the ten new units of 2025) with each criterion's share."""
-    from .siting import rank_sites  # type: ignore[import-not-found,unused-ignore]
-
     return rank_sites(candidates(), weights())[:limit]

@@ -42,7 +42,7 @@ def trip_updates(now: datetime | None = None) -> rt.FeedMessage:
     now = now or timezone.now()
     message = rt.FeedMessage()
     _header(message, now)
-    model = predictions.predictor()
+    model = predictions.predictor(now=now)
     last = _last_indexes()
     codes = _stop_codes()
     for state in selectors.live_states(now):
@@ -86,11 +86,17 @@ def vehicle_positions(now: datetime | None = None) -> rt.FeedMessage:
         vp.position.speed = state.speed_kmh / 3.6
         vp.timestamp = int(state.observed_at.timestamp())
         if state.last_stop_index >= 0:
-            vp.current_stop_sequence = state.last_stop_index + 1
-            vp.stop_id = codes.get((state.vehicle.route_id, state.last_stop_index), "")
-            vp.current_status = (
-                rt.VehiclePosition.STOPPED_AT if state.door_open else rt.VehiclePosition.IN_TRANSIT_TO
-            )
+            # GTFS-RT: STOPPED_AT names the stop the bus stands at; IN_TRANSIT_TO the stop it is
+            # heading for (the next one), not the one it left.
+            standing = state.door_open
+            index = state.last_stop_index if standing else state.last_stop_index + 1
+            stop_id = codes.get((state.vehicle.route_id, index))
+            if stop_id is not None:
+                vp.current_stop_sequence = index + 1  # stop_sequence as in stop_times.txt
+                vp.stop_id = stop_id
+                vp.current_status = (
+                    rt.VehiclePosition.STOPPED_AT if standing else rt.VehiclePosition.IN_TRANSIT_TO
+                )
         if state.occupancy:
             vp.occupancy_status = _OCCUPANCY.Value(state.occupancy)
     return message

@@ -4,7 +4,7 @@ generated from ``network.py`` (모의) and regenerated in place, so codes (GTFS 
 from __future__ import annotations
 
 import math
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -235,16 +235,17 @@ def alert_create(
         errors["route"] = [_("노선이나 정류소 중 하나 이상을 지정해 주세요.")]
     if errors:
         raise RecordInvalid(errors)
-    alert = ServiceAlert.objects.create(
-        header=header,
-        description=(description or "").strip(),
-        route=target_route,
-        stop=target_stop,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        org_unit=_department(),
-    )
-    audit.record(actor, "create", record_type_for(ServiceAlert), alert, after={"header": header})
+    with transaction.atomic():  # the alert and its audit event, or neither
+        alert = ServiceAlert.objects.create(
+            header=header,
+            description=(description or "").strip(),
+            route=target_route,
+            stop=target_stop,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            org_unit=_department(),
+        )
+        audit.record(actor, "create", record_type_for(ServiceAlert), alert, after={"header": header})
     return alert
 
 
@@ -421,7 +422,3 @@ def bits_evaluate(*, now: datetime | None = None, actor: Actor = RULES_ACTOR) ->
             bit.save(update_fields=["state"])
             audit.record(actor, "online", rtype, bit, before={"state": "offline"}, after={"state": "online"})
     return went_offline
-
-
-def service_date_of(moment: datetime) -> date:
-    return timezone.localtime(moment).date()

@@ -277,10 +277,7 @@ def siting(request):
     from . import candidates
 
     staff = has_permission(request.user, BUS_STAFF)
-    try:
-        current = candidates.weights()
-    except ImportError:  # the ranking module is not installed
-        return render(request, "bus/siting.html", {"missing": True, "staff": staff})
+    current = candidates.weights()
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         if not staff:

@@ -45,6 +45,7 @@ def test_simulated_buses_make_stop_events_and_segments(bus_network):
     matched = [s for s in states if s.trip is not None]
     assert len(matched) >= len(states) - 2
     assert all(s.trip.route_id == s.vehicle.route_id for s in matched)
+    assert len({(s.trip_id, s.service_date) for s in matched}) == len(matched)  # one bus per trip
     assert all(s.service_date.isoformat() == "2025-03-04" for s in matched)
     # every segment joins two consecutive stop events of one trip
     s = segments[0]
@@ -151,3 +152,15 @@ def test_buses_off_the_timetable_are_tracked_but_not_recorded(bus_network):
     stop = state.vehicle.route.stops.get(sequence=state.last_stop_index + 1).stop
     live = [a for a in predictions.arrivals(stop, sim.now) if a.source == "live"]
     assert live and live[0].stops_away >= 1
+
+
+@pytest.mark.slow
+def test_the_last_trips_run_past_midnight_on_their_service_day(bus_network):
+    late = MORNING.replace(hour=23, minute=57)  # C10's last departure is 23:30, its loop ~ 40 min
+    sim = Simulator(fleet(("C10",)), start=late, seed=9)
+    run(sim, 420)
+    after = StopEvent.objects.filter(arrived_at__gte=MORNING.replace(day=5, hour=0, minute=0))
+    assert after.exists()
+    assert {e.service_date.isoformat() for e in after} == {"2025-03-04"}
+    states = [s for s in VehicleState.objects.all() if s.trip_id is not None]
+    assert states and all(abs(s.delay_s) < 1800 for s in states), [s.delay_s for s in states]

@@ -67,6 +67,18 @@ def test_realtime_feeds_read_back_with_the_bindings(bus_network):
     positions = rt.FeedMessage.FromString(realtime.vehicle_positions(sim.now).SerializeToString())
     assert {e.vehicle.vehicle.id for e in positions.entity} == {"C10-01", "C10-02", "C10-03", "C10-04"}
     assert all(e.vehicle.trip.route_id == "C10" for e in positions.entity if e.vehicle.HasField("trip"))
+    # STOPPED_AT names the stop the bus stands at, IN_TRANSIT_TO the next one (1-based, as stop_times)
+    states = {s.vehicle.code: s for s in VehicleState.objects.select_related("vehicle")}
+    statuses = set()
+    for e in positions.entity:
+        vp, state = e.vehicle, states[e.vehicle.vehicle.id]
+        if not vp.HasField("current_stop_sequence"):
+            continue
+        statuses.add(vp.current_status)
+        standing = vp.current_status == rt.VehiclePosition.STOPPED_AT
+        assert standing == state.door_open
+        assert vp.current_stop_sequence == state.last_stop_index + (1 if standing else 2)
+    assert rt.VehiclePosition.IN_TRANSIT_TO in statuses
     updates = rt.FeedMessage.FromString(realtime.trip_updates(sim.now).SerializeToString())
     assert updates.entity
     for e in updates.entity:

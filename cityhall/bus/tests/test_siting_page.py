@@ -1,24 +1,20 @@
 """The siting page around ``siting.rank_sites``: candidates from the stops without a BIT, weights
-edited by 스마트도시과 (audited). Runs where the ranking module is installed."""
-
-import importlib.util
-
-import pytest
+edited by 스마트도시과 (audited)."""
 
 from cityhall.bus import candidates
-from cityhall.bus.models import SitingWeight
+from cityhall.bus.models import SitingWeight, Stop
 from cityhall.core.models import AuditEvent
-
-pytestmark = pytest.mark.skipif(
-    importlib.util.find_spec("cityhall.bus.siting") is None,
-    reason="the ranking module (siting.py) is not installed",
-)
 
 
 def test_candidates_are_the_stops_without_a_bit(bus_network):
     found = candidates.candidates()
     assert found and all(c.cost_won == 13_000_000 for c in found)
-    assert all(c.distance_to_nearest_bit_m > 0 for c in found)
+    # a stop across the street from one with a BIT (the same block, the other way) is 0 m from it
+    with_bit = {(s.x, s.y) for s in Stop.objects.filter(bits__isnull=False)}
+    at = {s.code: (s.x, s.y) for s in Stop.objects.all()}
+    for c in found:
+        assert (c.distance_to_nearest_bit_m == 0) == (at[c.stop_id] in with_bit), c
+    assert any(c.distance_to_nearest_bit_m >= 400 for c in found)
     assert len(candidates.ranking()) == 10
 
 
@@ -36,3 +32,13 @@ def test_weights_are_edited_by_the_department_only(client, bus_network, bus_staf
     assert client.post("/bus/siting/", form).status_code == 302
     assert SitingWeight.objects.get(criterion=key).weight == 9.0
     assert AuditEvent.objects.filter(record_type="bit_siting_weights", action="update").count() == 1
+
+
+def test_all_weights_zero_is_refused_and_the_page_still_ranks(client, bus_network, bus_staff):
+    client.force_login(bus_staff)
+    form = {k: "0" for k in candidates.weights()}
+    response = client.post("/bus/siting/", form)
+    assert response.status_code == 422
+    assert "가중치 중 하나는 0보다 커야 합니다." in response.content.decode()
+    assert not SitingWeight.objects.exists()
+    assert client.get("/bus/siting/").status_code == 200
