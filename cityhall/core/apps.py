@@ -10,7 +10,7 @@ class CoreConfig(AppConfig):
     verbose_name = "공통"
 
     def ready(self) -> None:
-        from . import records
+        from . import checks, records  # noqa: F401 - checks registers the deployment checks
 
         # Every app describes its record types in records.py; they register in INSTALLED_APPS order,
         # which is also the order an import loads them in.
