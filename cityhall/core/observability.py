@@ -70,7 +70,10 @@ class RequestIdFilter(logging.Filter):
     """Adds ``request_id`` to every log record (the logging configuration's formatters print it)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = _request_id.get()
+        # Django logs a 4xx/5xx answer (django.request) after the middleware has returned: that
+        # record carries the request, and the request its ID.
+        request = getattr(record, "request", None)
+        record.request_id = getattr(request, "request_id", None) or _request_id.get()
         return True
 
 
@@ -83,6 +86,7 @@ class RequestObservabilityMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         sent = request.headers.get("X-Request-ID", "")
         request_id = sent if _REQUEST_ID.match(sent) else uuid.uuid4().hex
+        request.request_id = request_id  # type: ignore[attr-defined]
         token = _request_id.set(request_id)
         started = time.perf_counter()
         try:
