@@ -349,6 +349,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from benchmarks.pagination import main as pagination_main  # type: ignore[import-not-found]
 
         return pagination_main(args.rest[1:])
+    if args.rest[:1] == ["scale"]:  # two web processes, two ingesters, one PostgreSQL: benchmarks/scale.py
+        from benchmarks.scale import main as scale_main  # type: ignore[import-not-found]
+
+        return scale_main(args.rest[1:])
     if args.rest[:1] == ["noise"]:  # the noise-compensation cycle: benchmarks/noise.py
         from benchmarks.noise import main as noise_main  # type: ignore[import-not-found]
 
