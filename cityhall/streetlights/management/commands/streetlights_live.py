@@ -31,7 +31,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--share",
             metavar="GROUP",
-            help="수집을 공유 구독 그룹으로 (MQTT 5): 같은 그룹의 telemetry_ingest 수집기와 메시지를 나눠 받습니다",
+            help="공유 구독 그룹 (MQTT 5): 같은 그룹의 telemetry_ingest 수집기와 메시지를 나눠 받습니다",
         )
         parser.add_argument(
             "--jobs-interval", type=float, default=JOBS_INTERVAL_S, help="고장 판정·집계 주기(초)"
