@@ -17,7 +17,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from cityhall.core.backup import BackupError, backups_in, key_fingerprint, read_manifest, retained
 from cityhall.core.transfer import export_document
@@ -37,19 +36,19 @@ def cli(data_dir: Path, *args: str, database_url: str | None = None) -> subproce
 
 @pytest.fixture
 def loaded_instance(db, tmp_path):
-    """An SQLite instance holding the Gimpo plan: a copy of the test database (already loaded) made
-    with SQLite's backup API, plus an uploaded file."""
+    """An SQLite instance holding the Gimpo plan (loaded by the real command), plus an uploaded file.
+    (A copy of the test database through the backup API would wait forever on the test's own open
+    transaction, so the instance is built the way an operator builds one.)"""
     data = tmp_path / "a"
     data.mkdir()
-    connection.ensure_connection()
-    target = sqlite3.connect(data / "cityhall.sqlite3")
-    connection.connection.backup(target)
-    target.close()
+    loaded = cli(data, "load")
+    assert loaded.returncode == 0, loaded.stderr
     (data / "media" / "evidence").mkdir(parents=True)
     (data / "media" / "evidence" / "증빙.txt").write_text("2025년 1분기 점검 증빙\n", encoding="utf-8")
     return data
 
 
+@pytest.mark.slow  # loads the plan through the command
 def test_sqlite_backup_restores_into_an_empty_instance_record_for_record(loaded_instance, tmp_path):
     made = cli(loaded_instance, "backup")
     assert made.returncode == 0, made.stderr
@@ -107,6 +106,7 @@ def _rows(data_dir: Path) -> int:
         db.close()
 
 
+@pytest.mark.slow  # loads the plan through the command
 def test_restore_warns_when_the_secret_key_differs(loaded_instance, tmp_path):
     assert cli(loaded_instance, "backup").returncode == 0
     [archive] = backups_in(loaded_instance / "backups")
@@ -149,6 +149,7 @@ def test_retention_keeps_the_newest_per_day_week_and_month():
     assert retained(stamps, daily=0, weekly=0, monthly=0) == {_at("2025-04-30T14:00")}  # the newest, always
 
 
+@pytest.mark.slow  # loads the plan through the command
 def test_backup_prunes_by_retention_and_leaves_other_files(loaded_instance, tmp_path):
     backups = loaded_instance / "backups"
     backups.mkdir()
