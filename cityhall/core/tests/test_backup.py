@@ -57,7 +57,7 @@ def test_sqlite_backup_restores_into_an_empty_instance_record_for_record(loaded_
     manifest = read_manifest(archive)
     assert manifest["engine"] == "sqlite"
     assert manifest["key_fingerprint"] == key_fingerprint(SECRET)
-    assert manifest["counts"]["plans_worktask"] == 24  # the plan's 24 work-plan tasks
+    assert manifest["counts"]["plans_workplantask"] == 24  # the plan's 24 work-plan tasks
     assert "data/media" in manifest["files"]
     with tarfile.open(archive) as tar:  # the database and the backups are never copied as files
         assert not [n for n in tar.getnames() if n.startswith("data/cityhall.sqlite3") or "backups" in n]
@@ -205,7 +205,7 @@ def test_postgresql_backup_restores_into_an_empty_database_record_for_record(db,
     [archive] = backups_in(a / "backups")
     manifest = read_manifest(archive)
     assert (manifest["engine"], manifest["database"]) == ("postgresql", "database.pgdump")
-    assert manifest["counts"]["plans_worktask"] == 24
+    assert manifest["counts"]["plans_workplantask"] == 24
 
     # Into a database that holds nothing, not even the migrations.
     restored = cli(b, "restore", str(archive), database_url=target)
