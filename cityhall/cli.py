@@ -256,6 +256,65 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return _serve(args.host, args.port)
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    """Refuse a production start with unsafe settings: Django's deployment checks and the project's."""
+    from cityhall.core.checks import deployment_problems
+
+    fatal, reported = deployment_problems()
+    for message in fatal + reported:
+        print(
+            f"{'거부' if message in fatal else '참고'} {message}",
+            file=sys.stderr if message in fatal else sys.stdout,
+        )
+    if fatal:
+        print(f"운영 설정이 안전하지 않습니다: {len(fatal)}건 (docs/production.md)", file=sys.stderr)
+        return 1
+    print("운영 설정 검사를 통과했습니다.")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from cityhall.core.backup import BackupError, create_backup, prune_backups
+
+    directory = Path(args.dir) if args.dir else None
+    try:
+        path = create_backup(directory)
+    except BackupError as exc:
+        print(f"백업하지 못했습니다: {exc}", file=sys.stderr)
+        return 1
+    print(f"백업했습니다: {path} ({path.stat().st_size:,}바이트)")
+    if not args.no_prune:
+        for old in prune_backups(directory):
+            print(f"보존 기간이 지나 지웠습니다: {old.name}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from cityhall.core.backup import BackupError, restore_archive
+
+    try:
+        report = restore_archive(Path(args.archive), replace=args.replace)
+    except BackupError as exc:
+        print(f"복원하지 못했습니다: {exc}", file=sys.stderr)
+        return 1
+    rows = sum(report.counts.values())
+    print(
+        f"복원했습니다: {args.archive} ({report.manifest['created']}, 표 {len(report.counts)}개, {rows:,}행)"
+    )
+    if not report.key_matches:
+        print(
+            "경고: 지금의 비밀 키(CITYHALL_SECRET_KEY)가 백업 때의 키와 다릅니다. 그 키로 암호화·해시한 "
+            "개인정보를 읽을 수 없습니다.",
+            file=sys.stderr,
+        )
+    if report.mismatches:
+        print(f"행 수가 백업과 다릅니다: {len(report.mismatches)}개 표", file=sys.stderr)
+        for line in report.mismatches:
+            print(f"  - {line}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_token(args: argparse.Namespace) -> int:
     from django.contrib.auth import get_user_model
 
@@ -318,6 +377,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from benchmarks.eta import main as eta_main  # type: ignore[import-not-found]
 
         return eta_main(args.rest[1:])
+    if args.rest[:1] == ["scale"]:  # two web processes, two ingesters, one PostgreSQL: benchmarks/scale.py
+        from benchmarks.scale import main as scale_main  # type: ignore[import-not-found]
+
+        return scale_main(args.rest[1:])
     if args.rest[:1] == ["noise"]:  # the noise-compensation cycle: benchmarks/noise.py
         from benchmarks.noise import main as noise_main  # type: ignore[import-not-found]
 
@@ -543,6 +606,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import", help="JSON 계획 문서를 빈 데이터베이스로 가져옵니다 (전부 또는 전무)")
     p.add_argument("file")
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("check", help="운영 설정이 안전한지 검사합니다 (안전하지 않으면 종료 코드 1)")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("backup", help="데이터베이스와 파일을 백업하고 보존 기간이 지난 백업을 지웁니다")
+    p.add_argument("--dir", help="백업 폴더 (기본: CITYHALL_BACKUP_DIR)")
+    p.add_argument("--no-prune", action="store_true", help="오래된 백업을 지우지 않습니다")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="백업을 빈 인스턴스에 복원하고 행 수를 대조합니다")
+    p.add_argument("archive")
+    p.add_argument("--replace", action="store_true", help="기록이 있는 인스턴스를 덮어씁니다")
+    p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("token", help="API 토큰을 발급합니다")
     p.add_argument("username")

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a request ID for every log line and the request metrics (cityhall/core/observability.py).
+    "cityhall.core.observability.RequestObservabilityMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -192,12 +194,6 @@ if os.environ.get("CITYHALL_SECURE") == "1":
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("CITYHALL_LOG_LEVEL", "WARNING")},
-}
 
 # CCTV control centre: the operators' wall (관제 모니터 24대, seed line 386; operators per shift assumed)
 # and the event stream (unset: the webhook triages in-process, the embedded default).
@@ -282,3 +278,67 @@ CITYHALL_PERSONAL_DATA_KEYS = [
     k.strip() for k in os.environ.get("CITYHALL_PERSONAL_DATA_KEYS", "").split(",") if k.strip()
 ]
 # ---- end of security -------------------------------------------------------------------------------------
+# ---------------------------------------------------------------------------------------------------
+# Production: deployment, backups, observability (docs/production.md lists every variable).
+# ---------------------------------------------------------------------------------------------------
+# Uploaded files kept on disk (most uploads are stored in the database); backed up with it.
+MEDIA_ROOT = Path(os.environ.get("CITYHALL_MEDIA_DIR", DATA_DIR / "media"))
+MEDIA_URL = "media/"
+# Database connections: kept open between requests, checked before reuse (a restarted PostgreSQL).
+if not DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CITYHALL_DB_CONN_MAX_AGE", "60"))
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# HSTS when CITYHALL_SECURE=1: its length, and the browsers' preload list only when asked for.
+if os.environ.get("CITYHALL_SECURE") == "1":
+    SECURE_HSTS_SECONDS = int(os.environ.get("CITYHALL_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_PRELOAD = os.environ.get("CITYHALL_HSTS_PRELOAD") == "1"
+    # Probes and scrapers talk plain HTTP to the application server directly, not through the proxy.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+
+# Backups (cityhall backup / restore): where they go and how many are kept (daily, weekly, monthly).
+CITYHALL_BACKUP_DIR = Path(os.environ.get("CITYHALL_BACKUP_DIR", DATA_DIR / "backups"))
+CITYHALL_BACKUP_KEEP = {
+    "daily": int(os.environ.get("CITYHALL_BACKUP_KEEP_DAILY", "7")),
+    "weekly": int(os.environ.get("CITYHALL_BACKUP_KEEP_WEEKLY", "4")),
+    "monthly": int(os.environ.get("CITYHALL_BACKUP_KEEP_MONTHLY", "12")),
+}
+
+# Metrics (/metrics): with CITYHALL_METRICS_TOKEN set, a scraper sends "Authorization: Bearer <token>";
+# without it, only direct requests (no proxy header) from CITYHALL_METRICS_NETWORKS are answered.
+CITYHALL_METRICS_TOKEN = os.environ.get("CITYHALL_METRICS_TOKEN", "")
+CITYHALL_METRICS_NETWORKS = [
+    n.strip()
+    for n in os.environ.get("CITYHALL_METRICS_NETWORKS", "127.0.0.0/8,::1/128").split(",")
+    if n.strip()
+]
+# Readiness (/readyz): the checks whose failure makes it answer 503 (the others are reported only),
+# and how old the newest telemetry may be before the live runtime counts as stalled.
+CITYHALL_READY_REQUIRE = [
+    c.strip() for c in os.environ.get("CITYHALL_READY_REQUIRE", "database").split(",") if c.strip()
+]
+CITYHALL_TELEMETRY_MAX_AGE = int(os.environ.get("CITYHALL_TELEMETRY_MAX_AGE", "300"))
+
+# Logs: one line per record on standard error, "text" (default) or "json" (one object per line, with
+# the request ID a proxy sent in X-Request-ID or one made here), at CITYHALL_LOG_LEVEL.
+CITYHALL_LOG_FORMAT = os.environ.get("CITYHALL_LOG_FORMAT", "text")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "cityhall.core.observability.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if CITYHALL_LOG_FORMAT == "json" else "text",
+        }
+    },
+    "root": {"handlers": ["console"], "level": os.environ.get("CITYHALL_LOG_LEVEL", "WARNING")},
+}

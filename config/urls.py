@@ -1,9 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from cityhall.core import observability
 from cityhall.core.api import api
 
 urlpatterns = [
+    # Liveness, readiness and metrics (docs/production.md, "Observability").
+    path("healthz", observability.healthz, name="healthz"),
+    path("readyz", observability.readyz, name="readyz"),
+    path("metrics", observability.metrics_view, name="metrics"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -11,7 +11,7 @@ class CoreConfig(AppConfig):
     verbose_name = "공통"
 
     def ready(self) -> None:
-        from . import records
+        from . import checks, records  # noqa: F401 - checks registers the deployment checks
         from .navigation import register_nav
 
         # Every app describes its record types in records.py; they register in INSTALLED_APPS order,

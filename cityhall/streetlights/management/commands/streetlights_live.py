@@ -29,10 +29,15 @@ class Command(BaseCommand):
             help="설정된 브로커 대신 내장 MQTT 브로커(127.0.0.1:1884)를 띄워 사용합니다 (시험용)",
         )
         parser.add_argument(
+            "--share",
+            metavar="GROUP",
+            help="공유 구독 그룹 (MQTT 5): 같은 그룹의 telemetry_ingest 수집기와 메시지를 나눠 받습니다",
+        )
+        parser.add_argument(
             "--jobs-interval", type=float, default=JOBS_INTERVAL_S, help="고장 판정·집계 주기(초)"
         )
 
-    def handle(self, *args, url=None, simulate, embedded, jobs_interval, **options):
+    def handle(self, *args, url=None, simulate, embedded, jobs_interval, share=None, **options):
         if embedded and url:
             raise CommandError("--url과 --embedded는 함께 쓸 수 없습니다.")
         if jobs_interval <= 0:
@@ -47,7 +52,14 @@ class Command(BaseCommand):
         # the root handler already (WARNING), so basicConfig alone would not show our INFO lines.
         logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s %(message)s")
         logging.getLogger("cityhall").setLevel(logging.INFO)
-        runtime = LiveRuntime(url=None if embedded else url, simulate=simulate, jobs_interval_s=jobs_interval)
+        runtime = LiveRuntime(
+            url=None if embedded else url,
+            simulate=simulate,
+            jobs_interval_s=jobs_interval,
+            # With more ingesters on other nodes (docs/production.md): one shared subscription, each
+            # message stored by one of them.
+            ingester_options={"share": share} if share else None,
+        )
         stop = threading.Event()
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda signum, frame: stop.set())
