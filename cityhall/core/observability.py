@@ -260,7 +260,7 @@ def readyz(request: HttpRequest) -> HttpResponse:
     ready = all(r.ok for name, r in results.items() if name in required)
     # The details (error texts, hosts) only for whom the metrics are for; the rest see the verdicts.
     detailed = metrics_allowed(request)
-    checks = {}
+    checks: dict[str, dict[str, object]] = {}
     for name, r in results.items():
         checks[name] = {"ok": r.ok, "required": name in required}
         if detailed:
