@@ -118,12 +118,23 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if server is None:
         return 1
     runtime = None if args.no_live else _start_live()
+    jobs = _start_jobs()
     try:
         return _run(server, args.host, args.port)
     finally:
         if runtime is not None:
             print("실시간 운영을 멈추는 중입니다…")
             runtime.stop()
+        jobs.stop()
+
+
+def _start_jobs():
+    """The task queue's scheduler and a worker in threads of this process (ADR 0019): notifications,
+    reminders and purges run in the demo with nothing else to start."""
+    from cityhall.jobs.runtime import JobRunner
+
+    print("백그라운드 작업: 이 프로세스에서 실행 (정기 작업 포함)")
+    return JobRunner().start()
 
 
 def _start_live():

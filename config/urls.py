@@ -27,6 +27,7 @@ urlpatterns = [
     path("traffic/", include("cityhall.traffic.urls")),
     path("", include("cityhall.bookings.urls")),
     path("", include("cityhall.notifications.urls")),
+    path("", include("cityhall.jobs.urls")),
     path("", include("cityhall.documents.urls")),
     path("", include("cityhall.core.urls")),
 ]
