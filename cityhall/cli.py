@@ -301,6 +301,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from benchmarks.pagination import main as pagination_main  # type: ignore[import-not-found]
 
         return pagination_main(args.rest[1:])
+    if args.rest[:1] == ["users"]:  # staff and citizens under load, with faults: benchmarks/users.py
+        from benchmarks.users import main as users_main  # type: ignore[import-not-found]
+
+        return users_main(args.rest[1:])
     if args.rest[:1] == ["noise"]:  # the noise-compensation cycle: benchmarks/noise.py
         from benchmarks.noise import main as noise_main  # type: ignore[import-not-found]
 
