@@ -53,7 +53,17 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.booking import OPEN_MONTH
-from benchmarks.run import LOOPBACK, BenchError, Client, clean_env, free_port, log, percentile, run_cli, run_python
+from benchmarks.run import (
+    LOOPBACK,
+    BenchError,
+    Client,
+    clean_env,
+    free_port,
+    log,
+    percentile,
+    run_cli,
+    run_python,
+)
 
 MOSQUITTO = "/usr/sbin/mosquitto"
 STAFF_ACCOUNTS = "admin,director"  # plus every department's roles, read from the database
@@ -81,7 +91,19 @@ class PrivatePostgres:
         if os.geteuid() == 0:
             shutil.chown(directory, "postgres")
         subprocess.run(  # noqa: S603 - fixed arguments
-            _as_postgres([str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8"]),
+            _as_postgres(
+                [
+                    str(self.bin / "initdb"),
+                    "-D",
+                    str(self.data),
+                    "-U",
+                    "postgres",
+                    "-A",
+                    "trust",
+                    "-E",
+                    "UTF8",
+                ]
+            ),
             check=True,
             capture_output=True,
         )
@@ -90,7 +112,18 @@ class PrivatePostgres:
         self._ctl("start", "-w", "-o", self.options)
         self.url = f"postgresql://postgres@{LOOPBACK}:{self.port}/cityhall"
         subprocess.run(  # noqa: S603
-            _as_postgres([str(self.bin / "createdb"), "-h", LOOPBACK, "-p", str(self.port), "-U", "postgres", "cityhall"]),
+            _as_postgres(
+                [
+                    str(self.bin / "createdb"),
+                    "-h",
+                    LOOPBACK,
+                    "-p",
+                    str(self.port),
+                    "-U",
+                    "postgres",
+                    "cityhall",
+                ]
+            ),
             check=True,
             capture_output=True,
         )
@@ -233,14 +266,25 @@ def _counts(url: str) -> dict[str, int]:
     return {
         "readings": one("SELECT count(*) FROM telemetry_reading"),
         "consultations": one("SELECT count(*) FROM legal_consultation WHERE name LIKE '모의시민%%'"),
-        "notifications_pending": one("SELECT count(*) FROM notifications_notification WHERE status = 'pending'"),
-        "notifications_sent": one("SELECT count(*) FROM notifications_notification WHERE status = 'sent'"),
-        "notifications_failed": one("SELECT count(*) FROM notifications_notification WHERE status = 'failed'"),
-        "tasks_waiting": one(
-            "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status IN ('READY', 'RUNNING')"
+        "notifications_pending": one(
+            "SELECT count(*) FROM notifications_notification WHERE status = 'pending'"
         ),
-        "tasks_successful": one("SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'SUCCESSFUL'"),
-        "tasks_failed_attempts": one("SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'FAILED'"),
+        "notifications_sent": one("SELECT count(*) FROM notifications_notification WHERE status = 'sent'"),
+        "notifications_failed": one(
+            "SELECT count(*) FROM notifications_notification WHERE status = 'failed'"
+        ),
+        "tasks_waiting": one(  # due or running; a retry waiting for its backoff is not counted
+            "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'RUNNING' "
+            "OR (status = 'READY' AND run_after <= now())"
+        ),
+        "dead_letters": one("SELECT count(*) FROM telemetry_deadletter"),
+        "device_states": one("SELECT count(*) FROM telemetry_devicestate"),
+        "tasks_successful": one(
+            "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'SUCCESSFUL'"
+        ),
+        "tasks_failed_attempts": one(
+            "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'FAILED'"
+        ),
         "job_failures": one("SELECT count(*) FROM jobs_jobfailure"),
     }
 
@@ -313,7 +357,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     staff, citizens = (10, 20) if args.smoke else (args.staff, args.citizens)
     with tempfile.TemporaryDirectory(prefix="cityhall-bench-users-") as tmp, contextlib.ExitStack() as stack:
         cwd = Path(tmp)
-        os.chmod(cwd, 0o755)
+        os.chmod(cwd, 0o755)  # noqa: S103 - the private PostgreSQL (its own user) lives below it
         private = args.database_url in (None, "private")
         if private:
             log("  private PostgreSQL (initdb)…")
@@ -347,9 +391,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
              "--workers", str(args.web_workers), "--worker-class", "gthread", "--threads", "4",
              "--timeout", "30", "--graceful-timeout", "10"],
         )  # fmt: skip
-        sup.add("live", [py, "-m", "cityhall.cli", "manage", "streetlights_live", "--url", broker.url, "--simulate"])
+        sup.add(
+            "live",
+            [py, "-m", "cityhall.cli", "manage", "streetlights_live", "--url", broker.url, "--simulate"],
+        )
         for n in (1, 2):
-            sup.add(f"worker-{n}", [py, "-m", "cityhall.cli", "manage", "jobs_worker", "--worker-id", f"bench-{n}"])
+            sup.add(
+                f"worker-{n}",
+                [py, "-m", "cityhall.cli", "manage", "jobs_worker", "--worker-id", f"bench-{n}"],
+            )
         sup.start()
         _wait_port(port, 60, "gunicorn")
         for _ in range(300):  # the workers import Django after the port is bound
@@ -406,7 +456,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             log(f"  fault: {fault} ({took:.1f} s) {note}")
             readings_at = _wait_counts(url)["readings"] if fault == "broker" else None
             time.sleep(max(0.0, phases["window"] - took))
-            entry = {"fault": fault, "at_s": round(at - began, 1), "injection_s": round(took, 1), "note": note}
+            entry = {
+                "fault": fault,
+                "at_s": round(at - began, 1),
+                "injection_s": round(took, 1),
+                "note": note,
+            }
             if readings_at is not None:
                 entry["readings_in_window_after"] = _wait_counts(url)["readings"] - readings_at
             injected.append(entry)
@@ -418,7 +473,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         deadline = time.monotonic() + (60 if args.smoke else 180)
         while True:
             counts = _wait_counts(url)
-            if (counts["tasks_waiting"] == 0 and counts["notifications_pending"] == 0) or time.monotonic() > deadline:
+            if (
+                counts["tasks_waiting"] == 0 and counts["notifications_pending"] == 0
+            ) or time.monotonic() > deadline:
                 break
             time.sleep(2)
         if args.logs:  # the processes' own logs, for a look at what went wrong
@@ -427,7 +484,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 if name.exists():
                     shutil.copy(name, Path(args.logs) / name.name)
         codes = data["accepted"]
-        stored = {r[0] for r in _query(url, "SELECT code FROM legal_consultation WHERE name LIKE '모의시민%%'")}
+        stored = {
+            r[0] for r in _query(url, "SELECT code FROM legal_consultation WHERE name LIKE '모의시민%%'")
+        }
         lost = [c for c in codes if c not in stored]
         for entry in injected:
             entry.update(_recovery(rows, began + entry["at_s"]))
@@ -456,7 +515,9 @@ def problems(result: dict[str, Any]) -> list[str]:
         found.append(f"{result['accepted_bookings_missing']} accepted bookings are not in the database")
     end = result["counts_at_end"]
     if end["tasks_waiting"] or end["notifications_pending"]:
-        found.append(f"queue not drained: {end['tasks_waiting']} tasks, {end['notifications_pending']} notifications")
+        found.append(
+            f"queue not drained: {end['tasks_waiting']} tasks, {end['notifications_pending']} notifications"
+        )
     for fault in result["faults"]:
         if fault["first_success_after_s"] is None:
             found.append(f"no successful request after the {fault['fault']} fault")
@@ -473,17 +534,27 @@ def print_result(r: dict[str, Any]) -> None:
         f"{r['staff']} staff + {r['citizens']} citizens, gunicorn ×{r['web_workers']} (gthread ×4), "
         f"PostgreSQL {r['postgresql']}; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
     )
-    print(f"steady: {s['requests_per_s']} requests/s over {s['seconds']} s, {s['errors']} errors of {s['requests']}")
+    print(
+        f"steady: {s['requests_per_s']} requests/s over {s['seconds']} s, "
+        f"{s['errors']} errors of {s['requests']}"
+    )
     print(f"{'page kind':36} {'requests':>8} {'errors':>6} {'p50 ms':>8} {'p95 ms':>8}")
     for kind, k in s["kinds"].items():
-        print(f"{kind:36} {k['requests']:>8} {k['errors']:>6} {k['p50_ms'] or '-':>8} {k['p95_ms'] or '-':>8}")
+        print(
+            f"{kind:36} {k['requests']:>8} {k['errors']:>6} {k['p50_ms'] or '-':>8} {k['p95_ms'] or '-':>8}"
+        )
     print("faults (window after each):")
     for f in r["faults"]:
         w = f["window"]
-        extra = f", readings stored after it {f['readings_in_window_after']}" if "readings_in_window_after" in f else ""
+        extra = (
+            f", readings stored after it {f['readings_in_window_after']}"
+            if "readings_in_window_after" in f
+            else ""
+        )
         print(
             f"  {f['fault']:12} at {f['at_s']:>6} s: {w['requests']} requests, {w['errors']} errors "
-            f"(until +{f['errors_until_s']} s), longest {w['max_ms']} ms, first success after +{f['first_success_after_s']} s"
+            f"(until +{f['errors_until_s']} s), longest {w['max_ms']} ms, "
+            f"first success after +{f['first_success_after_s']} s"
             f"{extra} {f['note']}"
         )
         for error, n in w["error_kinds"].items():
@@ -493,7 +564,8 @@ def print_result(r: dict[str, Any]) -> None:
     print(
         f"accepted bookings {r['accepted_bookings']}, missing {r['accepted_bookings_missing']}, "
         f"stored without an answer {r['bookings_stored_without_an_answer']}; notifications sent "
-        f"{end['notifications_sent']}, pending {end['notifications_pending']}, failed {end['notifications_failed']}; "
+        f"{end['notifications_sent']}, pending {end['notifications_pending']}, "
+        f"failed {end['notifications_failed']}; "
         f"tasks waiting {end['tasks_waiting']}, failed attempts {end['tasks_failed_attempts']}, "
         f"given up {end['job_failures']}; readings {end['readings']}"
     )
@@ -509,7 +581,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--logs", help="copy the processes' logs into this directory")
     args = parser.parse_args(argv)
-    if args.database_url not in ("private", None) and not args.database_url.startswith(("postgres://", "postgresql://")):
+    if args.database_url not in ("private", None) and not args.database_url.startswith(
+        ("postgres://", "postgresql://")
+    ):
         parser.error("--database-url: private or a postgresql:// URL")
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     result = run(args)

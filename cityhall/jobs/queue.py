@@ -56,7 +56,9 @@ def _after_failure(queued, context, exc, args, kwargs, attempt, retries, backoff
     if attempt < retries and queued.get_backend().supports_defer:
         delay = dt.timedelta(seconds=backoff_s * 2 ** (attempt - 1))
         queued.using(run_after=timezone.now() + delay).enqueue(*args, **{**kwargs, ATTEMPT: attempt + 1})
-        log.warning("%s failed (attempt %s/%s), retried in %s: %s", queued.name, attempt, retries, delay, error)
+        log.warning(
+            "%s failed (attempt %s/%s), retried in %s: %s", queued.name, attempt, retries, delay, error
+        )
         return
     log.error("%s failed on its last attempt (%s): %s", queued.name, attempt, error)
     services.failure_record(

@@ -44,7 +44,9 @@ def worker_loop(worker: Worker, *, max_backoff_s: float = 30.0) -> None:
                 worker.run()
                 return
             except DatabaseError as exc:
-                log.warning("worker %s: database unavailable, retrying in %.0f s: %s", worker.worker_id, backoff, exc)
+                log.warning(
+                    "worker %s: database unavailable, retrying in %.0f s: %s", worker.worker_id, backoff, exc
+                )
                 connection.close()
                 time.sleep(backoff)
                 backoff = min(max_backoff_s, backoff * 2)

@@ -48,9 +48,7 @@ SCHEDULE: tuple[Periodic, ...] = (
         "알림 재발송 (발송되지 않은 알림)",
         every=dt.timedelta(minutes=5),
     ),
-    Periodic(
-        "legal.remind", "cityhall.legal.tasks.remind", "무료법률상담 전날 알림", at=dt.time(9, 0)
-    ),
+    Periodic("legal.remind", "cityhall.legal.tasks.remind", "무료법률상담 전날 알림", at=dt.time(9, 0)),
     Periodic(
         "military.daily",
         "cityhall.military.tasks.daily",
@@ -63,7 +61,9 @@ SCHEDULE: tuple[Periodic, ...] = (
         "저장매체 파기 신청·수강생 개인정보 파기",
         at=dt.time(2, 30),
     ),
-    Periodic("telemetry.prune", "cityhall.telemetry.tasks.prune", "원시 측정값 보관기간 정리", at=dt.time(3, 30)),
+    Periodic(
+        "telemetry.prune", "cityhall.telemetry.tasks.prune", "원시 측정값 보관기간 정리", at=dt.time(3, 30)
+    ),
     Periodic(
         "telemetry.rollup_recent",
         "cityhall.telemetry.tasks.rollup_recent",

@@ -17,6 +17,7 @@ def overview() -> dict:
         "counts": queue.counts(),
         "open_failures": JobFailure.objects.filter(status=JobFailure.Status.OPEN).count(),
         "schedule": [
-            {"periodic": p, "last": last.get(p.name), "active": p in schedule.active()} for p in schedule.SCHEDULE
+            {"periodic": p, "last": last.get(p.name), "active": p in schedule.active()}
+            for p in schedule.SCHEDULE
         ],
     }

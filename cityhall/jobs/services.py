@@ -15,7 +15,9 @@ from cityhall.core.services import RecordInvalid
 from .models import JobFailure
 
 
-def failure_record(*, task_path: str, args: dict, attempts: int, exc: BaseException, result_id: str) -> JobFailure:
+def failure_record(
+    *, task_path: str, args: dict, attempts: int, exc: BaseException, result_id: str
+) -> JobFailure:
     """Keep a task's last failure for the staff page (called by the queue, not by people)."""
     from traceback import format_exception
 
@@ -29,7 +31,9 @@ def failure_record(*, task_path: str, args: dict, attempts: int, exc: BaseExcept
             result_id=result_id,
         )
         rtype = record_type_for(failure)
-        audit.record(audit.Actor.system("jobs:worker"), "create", rtype, failure, after=rtype.to_data(failure))
+        audit.record(
+            audit.Actor.system("jobs:worker"), "create", rtype, failure, after=rtype.to_data(failure)
+        )
     return failure
 
 
@@ -39,7 +43,8 @@ def _resolve(failure_id: int, status: str, actor: audit.Actor) -> tuple[JobFailu
         raise RecordInvalid(_("실패한 작업을 찾을 수 없습니다."), field="failure")
     if failure.status != JobFailure.Status.OPEN:
         raise RecordInvalid(
-            _("이미 처리된 작업입니다 (%(status)s).") % {"status": failure.get_status_display()}, field="failure"
+            _("이미 처리된 작업입니다 (%(status)s).") % {"status": failure.get_status_display()},
+            field="failure",
         )
     before = record_type_for(failure).to_data(failure)
     failure.status = status
@@ -61,7 +66,14 @@ def failure_retry(*, failure_id: int, actor: audit.Actor) -> JobFailure:
     result = queued.enqueue(*failure.args.get("args", []), **failure.args.get("kwargs", {}))
     failure.save(update_fields=["status", "resolved_at", "resolved_by"])
     rtype = record_type_for(failure)
-    audit.record(actor, "retry", rtype, failure, before=before, after={**rtype.to_data(failure), "new_result": str(result.id)})
+    audit.record(
+        actor,
+        "retry",
+        rtype,
+        failure,
+        before=before,
+        after={**rtype.to_data(failure), "new_result": str(result.id)},
+    )
     return failure
 
 

@@ -114,7 +114,9 @@ def test_a_task_left_running_by_a_dead_worker_goes_back_to_the_queue(db, on_data
 
 
 def test_only_office_wide_staff_see_and_resolve_failures(client, make_user, db, on_database):
-    failure = JobFailure.objects.create(task_path="cityhall.jobs.tasks.housekeeping", attempts=3, error="X: <b>")
+    failure = JobFailure.objects.create(
+        task_path="cityhall.jobs.tasks.housekeeping", attempts=3, error="X: <b>"
+    )
     client.force_login(make_user("jobs-sc-editor", Role.EDITOR, "smart-city"))
     assert client.get("/jobs/failed/").status_code == 403
     assert client.post(f"/jobs/failed/{failure.pk}/discard/").status_code == 403

@@ -113,7 +113,9 @@ class LiveRuntime:
         self._state = "running"
         self._spawn("ingester", self._run_ingester)
         self._spawn("dispatcher", self._run_dispatcher)
-        if getattr(settings, "CITYHALL_LIVE_JOBS", "runtime") != "queue":  # else the task queue runs them (ADR 0019)
+        if (
+            getattr(settings, "CITYHALL_LIVE_JOBS", "runtime") != "queue"
+        ):  # else the task queue runs them (ADR 0019)
             self._spawn("jobs", self._run_jobs)
         if self.simulate:
             self._spawn("simulator", self._run_simulator)

@@ -23,9 +23,13 @@ class Command(BaseCommand):
         worker = runtime.new_worker(interval_s=interval, worker_id=worker_id)
         stop = threading.Event()
         if not no_schedule:
-            threading.Thread(target=runtime.scheduler_loop, args=(stop,), name="jobs-scheduler", daemon=True).start()
+            threading.Thread(
+                target=runtime.scheduler_loop, args=(stop,), name="jobs-scheduler", daemon=True
+            ).start()
         worker.configure_signals()
-        self.stdout.write(f"jobs worker {worker.worker_id}: {'정기 작업 등록 포함' if not no_schedule else '실행만'}")
+        self.stdout.write(
+            f"jobs worker {worker.worker_id}: {'정기 작업 등록 포함' if not no_schedule else '실행만'}"
+        )
         self.stdout.flush()
         try:
             runtime.worker_loop(worker)
