@@ -273,9 +273,10 @@ def _counts(url: str) -> dict[str, int]:
         "notifications_failed": one(
             "SELECT count(*) FROM notifications_notification WHERE status = 'failed'"
         ),
-        "tasks_waiting": one(  # due or running; a retry waiting for its backoff is not counted
+        # Due or running (9999-01-01 means 'no run_after'); a retry in its backoff is not counted.
+        "tasks_waiting": one(
             "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'RUNNING' "
-            "OR (status = 'READY' AND run_after <= now())"
+            "OR (status = 'READY' AND (run_after <= now() OR run_after >= '9999-01-01'))"
         ),
         "dead_letters": one("SELECT count(*) FROM telemetry_deadletter"),
         "device_states": one("SELECT count(*) FROM telemetry_devicestate"),

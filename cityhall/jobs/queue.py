@@ -7,10 +7,12 @@ a retry, a recovered task or a second worker may run it again."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import TaskContext, TaskResultStatus, task
@@ -34,7 +36,8 @@ def job(*, retries: int = DEFAULT_RETRIES, backoff_s: float = DEFAULT_BACKOFF_S)
         def run(context: TaskContext, *args, **kwargs):
             attempt = int(kwargs.pop(ATTEMPT, 1))
             try:
-                return fn(*args, **kwargs)
+                # The result is stored as JSON: dates and decimals as text, as Django serialises them.
+                return json.loads(json.dumps(fn(*args, **kwargs), cls=DjangoJSONEncoder))
             except Exception as exc:
                 _after_failure(queued, context, exc, args, kwargs, attempt, retries, backoff_s)
                 raise

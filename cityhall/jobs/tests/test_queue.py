@@ -129,3 +129,17 @@ def test_only_office_wide_staff_see_and_resolve_failures(client, make_user, db, 
     failure.refresh_from_db()
     assert (failure.status, failure.resolved_by) == ("discarded", "jobs-admin")
     assert client.post("/jobs/failed/999999/retry/").status_code == 302  # message, nothing changed
+
+
+@job()
+def dated() -> dict:
+    """Returns what JSON cannot hold as it is (a test job)."""
+    return {"day": dt.date(2030, 5, 6), "at": dt.datetime(2030, 5, 6, 9, tzinfo=dt.UTC)}
+
+
+def test_a_result_with_dates_is_stored(db, on_database):
+    result = dated.enqueue()
+    queue.run_due()
+    row = DBTaskResult.objects.get(pk=result.id)
+    assert row.status == TaskResultStatus.SUCCESSFUL
+    assert row.return_value == {"day": "2030-05-06", "at": "2030-05-06T09:00:00Z"}
