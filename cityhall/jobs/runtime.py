@@ -20,7 +20,7 @@ TICK_S = 5.0
 
 
 def scheduler_loop(stop: threading.Event, *, tick_s: float = TICK_S, first_after_s: float = 0.0) -> None:
-    """``schedule.tick`` every ``tick_s`` seconds until ``stop`` is set (the first after ``first_after_s``)."""
+    """``schedule.tick`` every ``tick_s`` seconds until ``stop``; the first after ``first_after_s``."""
     if stop.wait(first_after_s):
         return
     try:
