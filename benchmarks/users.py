@@ -380,7 +380,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         log("  cityhall demo --no-serve (migrate, the plan, samples, demo accounts)…")
         run_cli(["demo", "--no-serve"], env=env, cwd=cwd)
         run_python(["-c", OPEN_MONTH], env=env, cwd=cwd, what="open a month of consultations")
-        accounts = [r[0] for r in _query(url, "SELECT username FROM auth_user ORDER BY id")]
+        accounts = [
+            r[0]
+            for r in _query(  # the demo accounts only (the samples' users have no password)
+                url,
+                "SELECT username FROM auth_user WHERE username IN ('admin', 'director') "
+                "OR username ~ '-(viewer|editor|manager)$' ORDER BY id",
+            )
+        ]
 
         port = free_port()
         sup = Supervisor(env, cwd)

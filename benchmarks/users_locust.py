@@ -128,7 +128,9 @@ class Citizen(HttpUser):
                 found = DONE.search(answer.headers.get("Location", ""))
                 if found:
                     ACCEPTED.append(found.group(1))
-            elif answer.status_code != 422:  # 422: refused (full day, one booking a day): an answer
+            elif answer.status_code == 422:  # refused (full day, one booking a day): an answer, not an error
+                answer.success()
+            else:
                 answer.failure(f"HTTP {answer.status_code}")
 
 
