@@ -119,6 +119,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return 1
     runtime = None if args.no_live else _start_live()
     buses = None if runtime is None else _start_bus_live(runtime.url)
+    jobs = _start_jobs()
     try:
         return _run(server, args.host, args.port)
     finally:
@@ -127,6 +128,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
         if runtime is not None:
             print("실시간 운영을 멈추는 중입니다…")
             runtime.stop()
+        jobs.stop()
+
+
+def _start_jobs():
+    """The task queue's scheduler and a worker in threads of this process (ADR 0019): notifications,
+    reminders and purges run in the demo with nothing else to start."""
+    from cityhall.jobs.runtime import JobRunner
+
+    print("백그라운드 작업: 이 프로세스에서 실행 (정기 작업 포함)")
+    return JobRunner().start()
 
 
 def _start_live():
@@ -381,6 +392,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from benchmarks.scale import main as scale_main  # type: ignore[import-not-found]
 
         return scale_main(args.rest[1:])
+    if args.rest[:1] == ["users"]:  # staff and citizens under load, with faults: benchmarks/users.py
+        from benchmarks.users import main as users_main  # type: ignore[import-not-found]
+
+        return users_main(args.rest[1:])
     if args.rest[:1] == ["noise"]:  # the noise-compensation cycle: benchmarks/noise.py
         from benchmarks.noise import main as noise_main  # type: ignore[import-not-found]
 

@@ -41,6 +41,13 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _tasks_run_in_the_call(settings):
+    """Tests see a task's effect at once (the immediate backend); the queue's own tests switch to the
+    database backend and run the worker themselves."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
 def _korean_after_each_test():
     """A request in English leaves English active in the thread; the next test starts in Korean."""
     yield

@@ -38,7 +38,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "js_lib_leaflet",  # Leaflet's files, served from the installed package (the offline map)
+    "cityhall.jobs",
     "cityhall.organisation",
     "cityhall.plans",
     "cityhall.budget",
@@ -169,6 +172,22 @@ else:
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("CITYHALL_MAIL_FROM", "noreply@gimpo.go.kr")
 CITYHALL_SMS_BACKEND = os.environ.get("CITYHALL_SMS_BACKEND", "cityhall.notifications.sms.RecordingBackend")
+
+# Background work (ADR 0019): django-tasks on the database — the demo runs a worker in its own process,
+# production runs `cityhall manage jobs_worker`. CITYHALL_TASKS_BACKEND=immediate runs each task inside
+# the call that enqueues it (no worker at all). CITYHALL_LIVE_JOBS=queue moves the live runtime's fault
+# rules and roll-ups (ADR 0009) onto the queue's schedule.
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[os.environ.get("CITYHALL_TASKS_BACKEND", "database")]
+    }
+}
+CITYHALL_LIVE_JOBS = os.environ.get("CITYHALL_LIVE_JOBS", "runtime")
+# A task 'running' longer than this was left by a dead worker and goes back to the queue.
+CITYHALL_JOBS_STALE_AFTER_S = int(os.environ.get("CITYHALL_JOBS_STALE_AFTER_S", "900"))
 
 # The address the public reaches the site at, printed on certificates for their verification URL.
 CITYHALL_PUBLIC_URL = os.environ.get("CITYHALL_PUBLIC_URL", "")

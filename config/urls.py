@@ -33,6 +33,7 @@ urlpatterns = [
     path("bus/", include("cityhall.bus.urls")),
     path("", include("cityhall.bookings.urls")),
     path("", include("cityhall.notifications.urls")),
+    path("", include("cityhall.jobs.urls")),
     path("", include("cityhall.documents.urls")),
     path("", include("cityhall.core.urls")),
 ]

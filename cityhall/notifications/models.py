@@ -32,12 +32,22 @@ class Notification(models.Model):
     simulated = models.BooleanField(_("모의"), default=False)
     created_at = models.DateTimeField(_("등록 시각"), auto_now_add=True, db_index=True)
     sent_at = models.DateTimeField(_("발송 시각"), null=True, blank=True)
+    # What makes a message the same one when a job runs twice (e.g. "legal.consultation:42:reminder").
+    dedupe_key = models.CharField(_("중복 방지 키"), max_length=150, blank=True)
 
     class Meta:
         verbose_name = _("알림")
         verbose_name_plural = _("알림")
         ordering = ["-id"]
         indexes = [models.Index(fields=["status", "attempts"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dedupe_key", "channel"],
+                condition=~models.Q(dedupe_key=""),
+                name="notification_once_per_dedupe_key",
+                violation_error_message=_("같은 알림이 이미 등록되었습니다."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.get_channel_display()} {self.template}"

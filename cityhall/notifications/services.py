@@ -2,7 +2,8 @@
 messages to the outbox, and sends them after the caller's transaction commits — e-mail through Django's
 e-mail backend (SMTP in production), text messages through the SMS backend (``sms.py``). A failure to
 send is recorded on the message (status, attempts, error), never raised into the caller; a message the
-person opted out of (수신 설정) is kept as 수신 거부. ``notifications_send_pending`` retries.
+person opted out of (수신 설정) is kept as 수신 거부. The sending runs on the task queue (``tasks.py``);
+``notifications_send_pending`` retries.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template import Context, Engine, TemplateDoesNotExist
 from django.utils import timezone
@@ -86,13 +87,17 @@ def notify(
     to_email: str = "",
     to_phone: str = "",
     user=None,
+    dedupe_key: str = "",
 ) -> list[Notification]:
     """Queue ``template`` (``notifications/<template>.subject.txt``/``.body.txt`` for e-mail,
     ``.sms.txt`` for a text) to the given address and/or phone (``user``'s e-mail when no address is
     given); they go out when the current transaction commits. Returns the outbox rows.
 
     Raises ``RecordInvalid`` only for a programming mistake (unknown kind, missing template, no recipient
-    at all); a bad address or phone number becomes a failed row, so the caller's work still commits."""
+    at all); a bad address or phone number becomes a failed row, so the caller's work still commits.
+
+    ``dedupe_key`` makes the call idempotent: a message already written with that key (per channel) is
+    returned as it is instead of being written and sent again — for jobs that may run twice."""
     if kind not in Kind.values:
         raise RecordInvalid(_("알 수 없는 알림 종류입니다: %(kind)s") % {"kind": kind}, field="kind")
     if not TEMPLATE_NAME.match(template or ""):
@@ -122,9 +127,16 @@ def notify(
                     _("문자 서식이 없습니다: notifications/%(t)s.sms.txt") % {"t": template}, field="template"
                 )
             wanted.append((Channel.SMS, to_phone, "", text))
-    rows = []
+    rows: list[Notification] = []
+    created: list[int] = []
     for channel, recipient, subject, body in wanted:
+        if dedupe_key:
+            existing = Notification.objects.filter(dedupe_key=dedupe_key, channel=channel).first()
+            if existing is not None:
+                rows.append(existing)
+                continue
         row = Notification(
+            dedupe_key=dedupe_key[:150],
             code=f"nt-{secrets.token_hex(6)}",
             kind=kind,
             channel=channel,
@@ -149,13 +161,30 @@ def notify(
         if row.status == Status.PENDING and not _wants(user, kind, channel):
             row.status = Status.SKIPPED
             row.last_error = _("수신 설정에 따라 보내지 않았습니다.")
-        row.save()
+        try:
+            with transaction.atomic():
+                row.save()
+        except IntegrityError:  # the same job running at the same moment wrote it first
+            rows.append(Notification.objects.get(dedupe_key=row.dedupe_key, channel=channel))
+            continue
         audit.record(actor, "create", record_type_for(row), row, after=_snapshot(row))
         rows.append(row)
-    pending = [row.pk for row in rows if row.status == Status.PENDING]
+        created.append(row.pk)
+    pending = [row.pk for row in rows if row.status == Status.PENDING and row.pk in created]
     if pending:
-        transaction.on_commit(lambda: deliver(pending, actor=actor))
+        transaction.on_commit(lambda: _enqueue_delivery(pending, actor))
     return rows
+
+
+def _enqueue_delivery(ids: list[int], actor: audit.Actor) -> None:
+    """After the commit: a worker sends them (ADR 0019). Should the enqueue itself fail, the rows stay
+    pending in the outbox and the periodic ``send_pending`` sends them."""
+    from . import tasks
+
+    try:
+        tasks.deliver.enqueue(ids, f"notify:{actor.label}"[:150])
+    except Exception:  # noqa: BLE001 - the outbox row is the record; the sweep sends it
+        log.exception("could not enqueue the delivery of %s", ids)
 
 
 def _snapshot(row: Notification) -> dict:

@@ -258,7 +258,9 @@ def _public_data(c: Consultation) -> dict:
     }
 
 
-def _notify(consultation: Consultation, template: str, actor: Actor, position: int | None = None) -> None:
+def _notify(
+    consultation: Consultation, template: str, actor: Actor, position: int | None = None, dedupe_key: str = ""
+) -> None:
     """E-mail (when given) and SMS through the shared notifications, sent when the transaction commits."""
     notifications.notify(
         template=template,
@@ -276,6 +278,7 @@ def _notify(consultation: Consultation, template: str, actor: Actor, position: i
         to_phone=consultation.phone,
         kind="bookings",
         actor=actor,
+        dedupe_key=dedupe_key,
     )
 
 
@@ -389,9 +392,11 @@ def consultation_purge(*, actor: Actor, today: dt.date | None = None) -> int:
 
 @transaction.atomic
 def consultation_remind(*, day: dt.date, actor: Actor) -> int:
-    """Remind everyone booked on ``day`` by e-mail and SMS (run the day before: ``legal_remind``)."""
+    """Remind everyone booked on ``day`` by e-mail and SMS (run the day before: ``legal_remind``, or the
+    task queue). Idempotent: run again, it sends no second reminder for the same consultation and day."""
     count = 0
     for consultation in Consultation.objects.filter(day=day, status=Consultation.Status.BOOKED, purged=False):
-        _notify(consultation, "legal/consultation_reminder", actor)
+        key = f"legal.consultation:{consultation.pk}:reminder:{day.isoformat()}"
+        _notify(consultation, "legal/consultation_reminder", actor, dedupe_key=key)
         count += 1
     return count

@@ -197,3 +197,17 @@ def test_booking_and_promotion_send_an_sms_and_reminders_go_the_day_before(
         services.consultation_cancel(code=first.code, phone="010-1111-1111", actor=CITIZEN)
     assert Notification.objects.filter(template="legal/consultation_promoted", channel="sms").count() == 1
     assert services.consultation_remind(day=dt.date(2030, 5, 7), actor=SYSTEM) == 1
+
+
+def test_the_reminder_job_run_twice_reminds_once(may_2030, django_capture_on_commit_callbacks):
+    """The scheduled job (cityhall.legal.tasks.remind, ADR 0019) may run again after a retry."""
+    from cityhall.legal.tasks import remind
+    from cityhall.notifications.models import Notification
+
+    _book(_slot(dt.date(2030, 5, 7), 14).id, phone="010-3333-4444", email="c@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        remind.enqueue(day="2030-05-06")
+        remind.enqueue(day="2030-05-06")
+        assert services.consultation_remind(day=dt.date(2030, 5, 7), actor=SYSTEM) == 1
+    reminders = Notification.objects.filter(template="legal/consultation_reminder")
+    assert sorted(reminders.values_list("channel", "status")) == [("email", "sent"), ("sms", "sent")]

@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import close_old_connections, connection
 
 from cityhall.telemetry.ingester import run_ingester
@@ -112,7 +113,10 @@ class LiveRuntime:
         self._state = "running"
         self._spawn("ingester", self._run_ingester)
         self._spawn("dispatcher", self._run_dispatcher)
-        self._spawn("jobs", self._run_jobs)
+        if (
+            getattr(settings, "CITYHALL_LIVE_JOBS", "runtime") != "queue"
+        ):  # else the task queue runs them (ADR 0019)
+            self._spawn("jobs", self._run_jobs)
         if self.simulate:
             self._spawn("simulator", self._run_simulator)
         return self
@@ -152,7 +156,8 @@ class LiveRuntime:
         parts = ["수집기", "명령 전송"]
         if self.simulate:
             parts.append("모의 가로등")
-        parts.append(f"고장 판정·집계 {self.jobs_interval_s:.0f}초마다")
+        if getattr(settings, "CITYHALL_LIVE_JOBS", "runtime") != "queue":
+            parts.append(f"고장 판정·집계 {self.jobs_interval_s:.0f}초마다")
         return f"실시간 운영: {where} · {', '.join(parts)}"
 
     # -- threads -----------------------------------------------------------------------------------

@@ -1,0 +1,22 @@
+from cityhall.core.records import register
+
+from .models import JobFailure, ScheduleSlot
+
+# Both change only through the queue and the failed-tasks page; the generic pages list them.
+register(
+    "job_failures",
+    JobFailure,
+    owner=None,
+    search=("task_path", "error"),
+    filters=("status",),
+    columns=("task_path", "attempts", "error", "status", "failed_at", "resolved_by"),
+    managed_at="jobs:failed",
+)
+register(
+    "job_schedule_slots",
+    ScheduleSlot,
+    owner=None,
+    search=("name",),
+    columns=("name", "slot", "result_id"),
+    managed_at="jobs:failed",
+)
