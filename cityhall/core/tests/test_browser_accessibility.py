@@ -622,6 +622,7 @@ PAGE_KINDS = [
         "participation:proposal_edit",
         "/participation/pb-2025/proposals/{own_proposal}/edit/",
         "제안 고치기: {own_proposal}. {own_proposal_title}",
+        status=422,  # pb-2025 is past its accepting phase: the form answers that it can no longer change
     ),
     PageKind("admin", "admin:index", "/admin/", "사이트 관리", who="admin", ours=False),
     PageKind(
