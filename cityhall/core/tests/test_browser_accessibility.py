@@ -17,23 +17,28 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cityhall.bookings.selectors import slots as booking_slots
 from cityhall.bookings.tests.test_pages import booking_sample
 from cityhall.budget.models import Program
+from cityhall.bus import predictions as bus_predictions
+from cityhall.bus import services as bus_services
+from cityhall.bus.models import Stop as BusStop
 from cityhall.core.audit import Actor
 from cityhall.documents.tests.test_pages import certificate_sample
-from cityhall.finance.models import BudgetProgram
+from cityhall.finance.models import BudgetProgram, EntrustedEvaluation
 from cityhall.finance.services import finance_load_sample
 from cityhall.gis.services import gis_load_sample
 from cityhall.it.services import it_load_sample
 from cityhall.legal.consultations.services import RESOURCE_KEY, consultation_book, consultation_month_open
-from cityhall.legal.models import DataRequest
+from cityhall.legal.models import Bill, CouncilSession, DataRequest
 from cityhall.legal.services import legal_load_sample
 from cityhall.military import services as military
 from cityhall.notifications.tests.test_pages import notification_sample
 from cityhall.organisation.models import Role
 from cityhall.organisation.services import workload_load_sample
+from cityhall.participation import services as participation_services
 from cityhall.participation.models import Process as ParticipationProcess
 from cityhall.participation.services import participation_load_sample
 from cityhall.performance.services import performance_load_sample
@@ -572,6 +577,53 @@ PAGE_KINDS = [
         ours=False,
         then=open_operation,
     ),
+    PageKind("bus overview", "bus:overview", "/bus/", "버스정보시스템 (BIS)"),
+    PageKind("bus routes", "bus:routes", "/bus/routes/", "버스 노선도 모의"),
+    PageKind("bus BITs", "bus:bits", "/bus/bits/", "버스정보안내단말기 (BIT) 모의"),
+    PageKind("bus notices", "bus:notices", "/bus/notices/", "BIT 시정홍보"),
+    PageKind("bus BIT siting", "bus:siting", "/bus/siting/", "BIT 설치지 선정 모의"),
+    PageKind("bus stop", "bus:stop", "/bus/stops/{bus_stop}/", "{bus_stop_heading}", who="anonymous"),
+    PageKind(
+        "two-factor setup",
+        "core:two_factor_setup",
+        "/accounts/two-factor/setup/",
+        "2단계 인증 등록",
+        who="viewer",
+    ),
+    PageKind("two-factor code", "core:two_factor_verify", "/accounts/two-factor/verify/", "2단계 인증"),
+    PageKind(
+        "public institutions",
+        "finance:institutions",
+        "/finance/institutions/",
+        "지방공공기관: 경영공시 일정과 위수탁 평가",
+    ),
+    PageKind(
+        "entrusted scoring",
+        "finance:entrusted_score",
+        "/finance/institutions/entrusted/{entrusted}/score/",
+        "위수탁 평가 채점: {entrusted_task} (2024)",
+    ),
+    PageKind(
+        "peer import",
+        "finance:peer_import",
+        "/finance/analysis/import/",
+        "비교 자치단체 자료 가져오기 (재정분석, XLSX·CSV)",
+    ),
+    PageKind("council calendar", "legal:council", "/legal/council/", "의회 회기 일정"),
+    PageKind(
+        "council session",
+        "legal:council_session",
+        "/legal/council/sample-session-1/",
+        "{council_session} 예시",
+    ),
+    PageKind("bill", "legal:bill", "/legal/bills/sample-bill-1/", "{bill} 예시"),
+    PageKind(
+        "participation proposal edit",
+        "participation:proposal_edit",
+        "/participation/pb-2025/proposals/{own_proposal}/edit/",
+        "제안 고치기: {own_proposal}. {own_proposal_title}",
+        status=422,  # pb-2025 is past its accepting phase: the form answers that it can no longer change
+    ),
     PageKind("admin", "admin:index", "/admin/", "사이트 관리", who="admin", ours=False),
     PageKind(
         "admin list",
@@ -676,6 +728,15 @@ NOT_PAGES = {
     "it:destruction_certificate": DOWNLOAD,
     "it:destruction": "a staff page shown by the destruction browser test (the scenario has no application)",
     "it:enrol": "POST only: its answer page is checked by the enrolment browser test",
+    "bus:live_panel": FRAGMENT,
+    "bus:stop_panel": FRAGMENT,
+    "bus:stop_qr": "an SVG image (the stop page's QR code), not a page",
+    "bus:gtfs": DOWNLOAD,
+    "bus:gtfs_rt": "a GTFS-Realtime feed (protobuf) for other systems",
+    "bus:network_setup": ACTION,
+    "finance:disclosure_record": ACTION,
+    "participation:progress_report": ACTION,
+    "participation:proposal_withdraw": ACTION,
     "set_language": ACTION,
     "password_change": "Django's admin page, not linked from the application",
     "password_change_done": "Django's admin page, not linked from the application",
@@ -817,7 +878,28 @@ def scenario(site, make_user, monkeypatch):
     booking_sample(actor=system)
     notification_sample()
     certificate = certificate_sample()
+    bus_predictions.forget()  # the arrival predictions' cache, as the bus tests do
+    bus_services.network_ensure(actor=system)
+    bus_services.notices_load_samples(actor=system)
+    bus_stop = BusStop.objects.get(code="F1F2")
+    TOTPDevice.objects.create(user=director, name="인증 앱", confirmed=True)  # the code page, not enrolment
+    entrusted = EntrustedEvaluation.objects.select_related("task").order_by("code").first()
+    own_proposal = participation_services.proposal_submit(
+        process=ParticipationProcess.objects.get(code="pb-2025"),
+        title="[모의] 접근성 점검용 제안",
+        description="고치기 화면을 점검하기 위한 모의 제안입니다.",
+        estimated_cost=1_000_000,
+        actor=Actor.for_user(director),
+    )
     return {
+        "bus_stop": bus_stop.code,
+        "bus_stop_heading": f"{bus_stop.name} 모의" if bus_stop.simulated else bus_stop.name,
+        "entrusted": entrusted.code,
+        "entrusted_task": entrusted.task.name,
+        "council_session": str(CouncilSession.objects.get(code="sample-session-1")),
+        "bill": Bill.objects.get(code="sample-bill-1").title,
+        "own_proposal": own_proposal.number,
+        "own_proposal_title": own_proposal.title,
         "request": DataRequest.objects.get(code="sample-request-1").pk,
         "slot": slots[0].id,
         "consultation": consultation.code,
