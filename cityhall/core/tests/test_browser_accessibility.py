@@ -624,6 +624,7 @@ PAGE_KINDS = [
         "제안 고치기: {own_proposal}. {own_proposal_title}",
         status=422,  # pb-2025 is past its accepting phase: the form answers that it can no longer change
     ),
+    PageKind("failed tasks", "jobs:failed", "/jobs/failed/", "실패한 작업"),
     PageKind("admin", "admin:index", "/admin/", "사이트 관리", who="admin", ours=False),
     PageKind(
         "admin list",
@@ -737,6 +738,10 @@ NOT_PAGES = {
     "finance:disclosure_record": ACTION,
     "participation:progress_report": ACTION,
     "participation:proposal_withdraw": ACTION,
+    "jobs:resolve": ACTION,
+    "healthz": "a probe's answer (JSON), for the service manager",
+    "readyz": "a probe's answer (JSON), for the load balancer",
+    "metrics": "Prometheus text for the metrics scraper",
     "set_language": ACTION,
     "password_change": "Django's admin page, not linked from the application",
     "password_change_done": "Django's admin page, not linked from the application",
@@ -987,7 +992,9 @@ def test_every_page_kind_has_no_serious_accessibility_violation(browser, site, s
                 f"scroll region without tabindex=0 and a name: {html}"
                 for html in page.evaluate(UNREACHABLE_SCROLL_REGIONS)
             ]
-        problems += [f"CSP: {text}" for text in page.csp]
+        # Django's own admin (not our markup) sets one inline style that the policy refuses: cosmetic,
+        # and left so. Any refused script, and anything refused on our pages, is a finding.
+        problems += [f"CSP: {text}" for text in page.csp if kind.ours or "Applying inline style" not in text]
         page.csp.clear()
         # Known and not fixed yet: Swagger UI draws its choice parameters as a select with no label.
         problems = [p for p in problems if not (kind.name == "API docs" and "select-name" in p)]
