@@ -41,7 +41,6 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "js_lib_leaflet",  # Leaflet's files, served from the installed package (the offline map)
-    "cityhall.jobs",
     "cityhall.organisation",
     "cityhall.plans",
     "cityhall.budget",
@@ -65,6 +64,7 @@ INSTALLED_APPS = [
     "cityhall.finance",
     "cityhall.cctv",
     "cityhall.dashboard",
+    "cityhall.jobs",
 ]
 
 MIDDLEWARE = [

@@ -15,8 +15,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cityhall.core import params
 from cityhall.core.audit import Actor
 from cityhall.core.decorators import role_required
 from cityhall.core.permissions import has_permission
@@ -91,13 +93,14 @@ FEEDS = {
 
 
 @require_GET
+@params.page(debug=params.Bool(label=gettext_lazy("읽을 수 있는 글로")))
 def gtfs_rt(request, feed: str):
     """GTFS-Realtime (protobuf); ``?debug=1`` answers the text form for people."""
     build = FEEDS.get(feed)
     if build is None:
         raise Http404(_("없는 실시간 피드입니다."))
     message = build()
-    if request.GET.get("debug"):
+    if request.query.debug:
         return HttpResponse(str(message), content_type="text/plain; charset=utf-8")
     return HttpResponse(message.SerializeToString(), content_type="application/x-protobuf")
 
@@ -233,6 +236,7 @@ def _aware(value: str, field: str) -> datetime:
 
 @require_http_methods(["GET", "POST"])
 @role_required
+@params.page(page=params.PAGE)
 def notices(request):
     """BIT 시정홍보: request (from a template or free text), approve, withdraw."""
     staff = has_permission(request.user, BUS_STAFF)
@@ -260,7 +264,7 @@ def notices(request):
             return redirect("bus:notices")
         except RecordInvalid as exc:
             errors = exc.errors
-    page = Paginator(selectors.notices(), 25).get_page(request.GET.get("page"))
+    page = Paginator(selectors.notices(), 25).get_page(request.query.page)
     return render(
         request,
         "bus/notices.html",

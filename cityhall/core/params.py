@@ -204,6 +204,24 @@ class Date(Param):
 
 
 @dataclass(frozen=True)
+class Month(Param):
+    """A month as ``YYYY-MM`` (``2025-03``) → (year, month), years 2000–2100."""
+
+    kind = "month"
+
+    def convert(self, text: str) -> tuple[int, int]:
+        match = re.fullmatch(r"(\d{4})-(\d{1,2})", _normal(text))
+        if match is not None:
+            year, month = int(match.group(1)), int(match.group(2))
+            if 1 <= month <= 12 and 2000 <= year <= 2100:
+                return year, month
+        raise Invalid(_("'%(value)s'은(는) 월이 아닙니다. 2025-03처럼 입력하세요.") % {"value": _shown(text)})
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": "^[0-9]{4}-[0-9]{1,2}$"}
+
+
+@dataclass(frozen=True)
 class Bool(Param):
     """``true``/``false`` (also ``1``/``0``, ``on``/``off``, ``yes``/``no``)."""
 
@@ -266,6 +284,19 @@ class Text(Param):
 
 
 PAGE = Int(label=gettext_lazy("쪽"), default=1, min=1, max=10**6)
+
+
+def next_url(request, default: str = "/") -> str:
+    """Where to go after a form (``next`` in the form or the query, as Django's login reads it): only a
+    path on this site, never another host."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or request.GET.get("next") or default
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
+        return target
+    return default
+
+
 Spec = Mapping[str, Param]
 
 

@@ -13,13 +13,14 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from . import params
 from .security import OTP_ENROLLED, OTP_FAILED, audit_auth
 
 DEVICE_NAME = "인증 앱"
@@ -37,10 +38,7 @@ class CodeForm(forms.Form):
 
 
 def _next_url(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or "/"
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
-        return target
-    return "/"
+    return params.next_url(request)
 
 
 def _wrong_code(request: HttpRequest, device: TOTPDevice, code: str, *, stage: str) -> str | None:

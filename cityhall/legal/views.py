@@ -386,20 +386,7 @@ def cases_xlsx(request) -> HttpResponse:
 # -- council calendar and bills ---------------------------------------------------------------------
 
 
-class Month(params.Param):
-    """``YYYY-MM`` → (year, month)."""
-
-    def convert(self, text: str) -> tuple[int, int]:
-        try:
-            year, month = (int(x) for x in text.split("-"))
-            if 1 <= month <= 12 and 2000 <= year <= 2100:
-                return year, month
-        except ValueError:
-            pass
-        raise params.Invalid(_("YYYY-MM 꼴로 주세요 (예: 2025-03)."))
-
-
-MONTH = Month(label=gettext_lazy("월"))
+MONTH = params.Month(label=gettext_lazy("월"))
 
 
 @require_GET

@@ -70,7 +70,7 @@ def test_editor_sees_roles_and_the_dashboard_and_the_api_docs_load_from_this_ser
     budgets = page.get_by_role("region", name="부서별 예산")
     sync_api.expect(budgets.locator("tfoot")).to_contain_text("64,415,421")
     sync_api.expect(budgets.get_by_role("img")).to_have_attribute(
-        "aria-label", re.compile("스마트도시과 7,943,267")
+        "aria-label", re.compile("스마트도시과 예산 7,943,267")
     )
     check = page.get_by_role("region", name="계획 수치 점검")  # loaded with htmx after the page
     sync_api.expect(check.locator("tbody tr")).to_have_count(3)

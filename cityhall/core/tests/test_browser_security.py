@@ -101,8 +101,7 @@ def test_the_language_switch_and_the_delete_confirmation_run_from_files(admin, s
     expect(admin.locator("html")).to_have_attribute("lang", "en")
     admin.get_by_label("Language").select_option("ko")
     expect(admin.locator("html")).to_have_attribute("lang", "ko")
-    admin.goto(f"{site}/records/")
-    admin.locator("main a[href^='/records/']").first.click()
+    admin.goto(f"{site}/records/org-units/")
     admin.locator("main a[href*='/records/'][href$='/']").nth(1).click()
     asked = []
     admin.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))

@@ -188,8 +188,8 @@ def parses(param: params.Param, raw: str) -> bool:
     if param.kind == "decimal":
         number = {"２０２５": 2025, "-1": -1}.get(raw)
         return number is not None and param.min <= number <= param.max
-    if param.kind == "date":
-        return False  # none of the odd values is a date in range
+    if param.kind in {"date", "month"}:
+        return False  # none of the odd values is a date or a month in range
     if param.kind == "bbox":
         return False  # none of the odd values is four numbers
     if param.kind in {"bool", "choice"}:
@@ -224,6 +224,8 @@ SAMPLES = {
     "participation:proposals": [{"code": "no-such-process"}],  # the parameters are read first
     "plans:calendar_feed": [{"token": "viewer"}],
     "finance:execution_xlsx": [{"year": "2024"}],
+    "finance:entrusted_score": [{"code": "no-such-evaluation"}],  # the parameters are read first
+    "bus:gtfs_rt": [{"feed": "alerts"}],
     "finance:execution_hwpx": [{"year": "2024"}],
     "streetlights:site": [{"code": "HAGUN6"}],
     "streetlights:site_panel": [{"code": "HAGUN6"}],

@@ -65,6 +65,7 @@ def disclosure_record(request, code):
 
 @require_http_methods(["GET", "POST"])
 @role_required
+@params.page(evaluator=params.Text(label=gettext_lazy("평가위원"), max_length=50))
 def entrusted_score(request, code):
     evaluation = get_object_or_404(
         EntrustedEvaluation.objects.select_related("task", "task__institution"), code=code
@@ -73,7 +74,7 @@ def entrusted_score(request, code):
         raise PermissionDenied(_("위수탁 평가는 예산법무과(공공기관팀)만 채점할 수 있습니다."))
     criteria = services.criteria()
     errors: dict[str, list[str]] = {}
-    evaluator = request.GET.get("evaluator", "")[:50]
+    evaluator = request.query.evaluator or ""
     typed = (
         {
             s.criterion.code: str(s.score)

@@ -283,7 +283,7 @@ def test_the_calendar_shows_sessions_requests_due_and_bill_steps(client, staff, 
     assert "김포시 청년 기본 조례 일부개정조례안</a>: 상임위원회 심사" in page
     assert "삼일절" in page or "3·1절" in page  # 2025-03-03 대체공휴일 is in the month's first week
     response = client.get("/legal/council/?month=2025-13")
-    assert response.status_code == 400 and "YYYY-MM" in response.content.decode()
+    assert response.status_code == 400 and "2025-03처럼" in response.content.decode()
 
 
 def test_the_bill_page_moves_a_bill_or_says_why_not(client, staff, bill):

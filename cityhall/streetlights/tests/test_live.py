@@ -360,11 +360,19 @@ def test_demo_starts_the_runtime_unless_no_live(db, monkeypatch, no_live):
     events = []
 
     class FakeRuntime:
+        url = "mqtt://127.0.0.1:1884"
+
         def stop(self):
             events.append("stop")
 
+    class FakeJobs:
+        def stop(self):
+            pass
+
     monkeypatch.setattr(cli, "_migrate", lambda verbosity=0: None)
     monkeypatch.setattr(cli, "_start_live", lambda: events.append("live") or FakeRuntime())
+    monkeypatch.setattr(cli, "_start_bus_live", lambda url: None)  # the buses and the task queue: not here
+    monkeypatch.setattr(cli, "_start_jobs", FakeJobs)
     monkeypatch.setattr(
         cli, "_web_server", lambda host, port: events.append(f"bind {host}:{port}") or "server"
     )
