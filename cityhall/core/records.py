@@ -270,8 +270,6 @@ def finalise() -> None:
         for f in rtype.model._meta.concrete_fields:
             if f.primary_key or f.name in {"user"}:
                 continue
-            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-                continue  # bookkeeping the database sets: not part of the record (an import would reset it)
             if f.is_relation:
                 related = f.related_model
                 target = _BY_MODEL.get(related) if isinstance(related, type) else None

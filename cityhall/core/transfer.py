@@ -65,8 +65,17 @@ def export_document() -> dict[str, Any]:
             keys[name] = dict(rtype.model._default_manager.values_list("pk", rtype.key))
     for name, rtype in REGISTRY.items():
         rows = rtype.model._default_manager.order_by("pk")
-        out[name] = [rtype.to_data(obj, keys) for obj in rows.iterator(chunk_size=2000)]
+        # "Changed at" stamps the database sets on every save are not part of the record: an import
+        # would set them anew, and the export of an import would differ from the file it came from.
+        stamped = [s.name for s in rtype.fields if getattr(s.field, "auto_now", False)]
+        out[name] = [_without(rtype.to_data(obj, keys), stamped) for obj in rows.iterator(chunk_size=2000)]
     return out
+
+
+def _without(data: dict[str, Any], names: list[str]) -> dict[str, Any]:
+    for name in names:
+        data.pop(name, None)
+    return data
 
 
 def database_is_empty() -> bool:
