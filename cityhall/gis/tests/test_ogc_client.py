@@ -30,8 +30,12 @@ def test_owslib_reads_every_collection(site, make_user):
         "road-facilities",
         "sewers",
         "water-mains",
+        "bus-routes",
+        "bus-stops",
         "streetlight-sites",
         "streetlights",
+        "traffic-links",
+        "traffic-signals",
     ]
     counted = {}
     for collection_id in ids:
