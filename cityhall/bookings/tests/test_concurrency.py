@@ -3,22 +3,19 @@
 throwaway database; skipped without a server, a failure under CITYHALL_REQUIRE_SERVICES=1 as in CI).
 Exactly one gets the seat; the others get the service's message, or a place in line without gaps."""
 
-import json
-import os
-import subprocess
-import sys
-
 import pytest
 
+from cityhall.core.tests.scenarios import run_scenario
 from cityhall.core.tests.test_postgres import postgres_url  # noqa: F401 - the fixture
 
 BOOKERS = 8
 
 SCENARIO = r"""
-import json, os, sys, threading
+import json, os, sys
 import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django.setup()
+from cityhall.core.tests.scenarios import race
 from datetime import timedelta
 from django.core.management import call_command
 from django.db import connection
@@ -26,7 +23,6 @@ from django.utils import timezone
 from cityhall.bookings import selectors, services
 from cityhall.bookings.models import Booking
 from cityhall.core.audit import Actor
-from cityhall.core.services import RecordInvalid
 
 N = int(sys.argv[1])
 call_command("migrate", "bookings", verbosity=0)
@@ -43,35 +39,15 @@ lined = services.slot_create(resource=resource, starts_at=start + timedelta(hour
 connection.close()
 
 
-def race(fn):
-    together = threading.Barrier(N, timeout=60)
-    results = {}
-
-    def run(i):
-        try:
-            together.wait()
-            results[i] = fn(i)
-        except RecordInvalid as exc:
-            results[i] = str(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(N)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return [results[i] for i in range(N)]
-
 
 no_list = race(lambda i: services.slot_book(
-    slot=last_seat.pk, holder_ref=f"p{i}", actor=Actor.system(f"p{i}"), waitlist=False).status)
+    slot=last_seat.pk, holder_ref=f"p{i}", actor=Actor.system(f"p{i}"), waitlist=False).status, N)
 def book_in_line(i):
     booking = services.slot_book(slot=lined.pk, holder_ref=f"q{i}", actor=Actor.system(f"q{i}"))
     return [booking.status, booking.position]
 
 
-with_list = race(book_in_line)
+with_list = race(book_in_line, N)
 booked = [b.pk for b in Booking.objects.filter(slot=lined, status="booked")]
 waiting = list(
     Booking.objects.filter(slot=lined, status="waitlisted").order_by("id").values_list("pk", flat=True)
@@ -79,7 +55,7 @@ waiting = list(
 # the seat holder and the first two in line cancel at the same moment: the one seat goes to the third
 cancellers = booked + waiting[:2]
 cancel = race(lambda i: services.booking_cancel(booking=cancellers[i], actor=Actor.system("c")).status
-              if i < len(cancellers) else "idle")
+              if i < len(cancellers) else "idle", N)
 after = selectors.slot_view(lined.pk)
 print(json.dumps({
     "no_list": no_list,
@@ -94,15 +70,7 @@ print(json.dumps({
 
 
 def run(tmp_path, url: str = "") -> dict:
-    env = {**os.environ, "CITYHALL_DATA_DIR": str(tmp_path)}
-    env.pop("DATABASE_URL", None)
-    if url:
-        env["DATABASE_URL"] = url
-    done = subprocess.run(  # noqa: S603 - our own scenario
-        [sys.executable, "-c", SCENARIO, str(BOOKERS)], env=env, capture_output=True, text=True, timeout=300
-    )
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
+    return run_scenario(SCENARIO, tmp_path, str(BOOKERS), url=url)
 
 
 def check(outcome: dict) -> None:

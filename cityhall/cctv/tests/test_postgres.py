@@ -5,13 +5,9 @@ the same batch at once store each event once; two workers with one camera's even
 bucket; two officers deciding one video request make one decision. Skipped without a server, a failure under
 CITYHALL_REQUIRE_SERVICES=1 (as in CI)."""
 
-import json
-import os
-import subprocess
-import sys
-
 import pytest
 
+from cityhall.core.tests.scenarios import run_scenario
 from cityhall.core.tests.test_postgres import postgres_url  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.postgres
@@ -156,12 +152,7 @@ print(json.dumps({
 
 
 def test_concurrent_workers_and_operators_on_postgresql(postgres_url, tmp_path):  # noqa: F811
-    environment = {**os.environ, "DATABASE_URL": postgres_url, "CITYHALL_DATA_DIR": str(tmp_path)}
-    done = subprocess.run(  # noqa: S603 - our own scenario
-        [sys.executable, "-c", SCENARIO], env=environment, capture_output=True, text=True, timeout=300
-    )
-    assert done.returncode == 0, done.stderr
-    outcome = json.loads(done.stdout)
+    outcome = run_scenario(SCENARIO, tmp_path, url=postgres_url)
     assert outcome["events"] == 200
     assert sum(outcome["stored"]) == 200  # each event stored once between the two workers
     assert outcome["on_wall"] == 10  # one shared bucket: 10 at once for the camera, not 10 per worker

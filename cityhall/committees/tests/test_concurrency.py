@@ -3,13 +3,9 @@ row is locked while the next number is read, so they get 제1차 and 제2차, ne
 SQLite (a file database) and on PostgreSQL (a throwaway database; skipped without a server, a failure
 under CITYHALL_REQUIRE_SERVICES=1 as in CI)."""
 
-import json
-import os
-import subprocess
-import sys
-
 import pytest
 
+from cityhall.core.tests.scenarios import run_scenario
 from cityhall.core.tests.test_postgres import postgres_url  # noqa: F401 - the fixture
 
 CLERKS = 4
@@ -60,15 +56,7 @@ print(json.dumps({"codes": sorted(codes), "errors": errors}))
 
 
 def run(tmp_path, url: str = "") -> dict:
-    env = {**os.environ, "CITYHALL_DATA_DIR": str(tmp_path)}
-    env.pop("DATABASE_URL", None)
-    if url:
-        env["DATABASE_URL"] = url
-    done = subprocess.run(  # noqa: S603 - our own scenario
-        [sys.executable, "-c", SCENARIO, str(CLERKS)], env=env, capture_output=True, text=True, timeout=300
-    )
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
+    return run_scenario(SCENARIO, tmp_path, str(CLERKS), url=url)
 
 
 def check(outcome: dict) -> None:

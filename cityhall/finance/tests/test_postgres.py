@@ -5,12 +5,10 @@ both create the same new lines without tripping over each other. Skipped without
 under CITYHALL_REQUIRE_SERVICES=1 (as in CI)."""
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
+from cityhall.core.tests.scenarios import run_scenario
 from cityhall.core.tests.test_postgres import postgres_url  # noqa: F401 - the fixture
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -68,17 +66,7 @@ print(json.dumps({
 
 
 def run(url: str, tmp_path, months) -> dict:
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "CITYHALL_DATA_DIR": str(tmp_path),
-        "MONTHS": json.dumps(months),
-    }
-    done = subprocess.run(  # noqa: S603 - our own scenario
-        [sys.executable, "-c", SCENARIO], env=env, capture_output=True, text=True, timeout=300
-    )
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
+    return run_scenario(SCENARIO, tmp_path, url=url, env={"MONTHS": json.dumps(months)})
 
 
 def test_two_imports_of_one_month_queue_up(postgres_url, tmp_path):  # noqa: F811

@@ -7,13 +7,9 @@ the first's lock, then sees its row and is refused with the service's normal err
 a server, a failure under CITYHALL_REQUIRE_SERVICES=1 (as in CI).
 """
 
-import json
-import os
-import subprocess
-import sys
-
 import pytest
 
+from cityhall.core.tests.scenarios import run_scenario
 from cityhall.core.tests.test_postgres import postgres_url  # noqa: F401 - the fixture
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]  # a throwaway database, migrated and loaded
@@ -65,12 +61,7 @@ print(json.dumps({"results": sorted(results), "total": str(total)}))
 
 
 def test_two_editors_record_progress_at_the_same_moment(postgres_url, tmp_path):  # noqa: F811
-    environment = {**os.environ, "DATABASE_URL": postgres_url, "CITYHALL_DATA_DIR": str(tmp_path)}
-    done = subprocess.run(  # noqa: S603 - our own scenario
-        [sys.executable, "-c", SCENARIO], env=environment, capture_output=True, text=True, timeout=300
-    )
-    assert done.returncode == 0, done.stderr
-    outcome = json.loads(done.stdout.strip().splitlines()[-1])
+    outcome = run_scenario(SCENARIO, tmp_path, url=postgres_url)
     assert outcome["results"] == [
         "recorded",
         "누적 실적 35.7km이(가) 사업 규모 28.071km을(를) 넘습니다 (남은 양 2.371km).",

@@ -3,10 +3,6 @@ place in line, one per phone number), the first in line moves up and is told, at
 completion, bad input, pages, and the last seat raced by real threads on SQLite and PostgreSQL."""
 
 import datetime as dt
-import json
-import os
-import subprocess
-import sys
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -14,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from cityhall.core.audit import Actor
 from cityhall.core.services import RecordInvalid
 from cityhall.core.tests.record_matrix import client_for
+from cityhall.core.tests.scenarios import run_scenario
 from cityhall.core.tests.test_postgres import postgres_url  # noqa: F401 - the fixture
 from cityhall.it import services as it_services
 from cityhall.it.education import selectors, services
@@ -238,15 +235,7 @@ print(json.dumps({"results": sorted(results.values()),
 
 
 def race(tmp_path, url=""):
-    env = {**os.environ, "CITYHALL_DATA_DIR": str(tmp_path)}
-    env.pop("DATABASE_URL", None)
-    if url:
-        env["DATABASE_URL"] = url
-    done = subprocess.run(  # noqa: S603 - our own scenario
-        [sys.executable, "-c", RACE, "8"], env=env, capture_output=True, text=True, timeout=300
-    )
-    assert done.returncode == 0, done.stderr
-    outcome = json.loads(done.stdout)
+    outcome = run_scenario(RACE, tmp_path, "8", url=url)
     assert outcome == {"results": ["booked"] + ["waitlisted"] * 7, "enrolments": 8, "booked": 1}
 
 

@@ -3,28 +3,24 @@ on SQLite (WAL, IMMEDIATE transactions) and PostgreSQL (a throwaway database; sk
 a failure under CITYHALL_REQUIRE_SERVICES=1): one seat, never two; the others wait in line without gaps.
 And one person booking two slots of the same day at once: one request, the other refused."""
 
-import json
-import os
-import subprocess
-import sys
-
 import pytest
 
+from cityhall.core.tests.scenarios import run_scenario
 from cityhall.core.tests.test_postgres import postgres_url  # noqa: F401 - the fixture
 
 CITIZENS = 8
 
 SCENARIO = r"""
-import json, os, sys, threading
+import json, os, sys
 import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django.setup()
+from cityhall.core.tests.scenarios import race
 import datetime as dt
 from django.core.management import call_command
 from django.db import connection
 from cityhall.bookings import selectors as booking_selectors
 from cityhall.core.audit import Actor
-from cityhall.core.services import RecordInvalid
 from cityhall.facilities.models import Service
 from cityhall.legal.consultations import services
 from cityhall.legal.models import Consultation
@@ -42,26 +38,6 @@ first, second, third = slots[0], slots[1], slots[2]
 connection.close()
 
 
-def race(fn):
-    together = threading.Barrier(N, timeout=60)
-    results = {}
-
-    def run(i):
-        try:
-            together.wait()
-            results[i] = fn(i)
-        except RecordInvalid as exc:
-            results[i] = str(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(N)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return [results[i] for i in range(N)]
-
 
 def book(slot_id, phone):
     c = services.consultation_book(slot=slot_id, name="시민", phone=phone, eligibility="resident",
@@ -69,8 +45,8 @@ def book(slot_id, phone):
     return [c.status, c.position]
 
 
-many = race(lambda i: book(first.id, f"010-1000-{i:04d}"))
-same = race(lambda i: book([second.id, third.id][i % 2], "010-7777-7777"))
+many = race(lambda i: book(first.id, f"010-1000-{i:04d}"), N)
+same = race(lambda i: book([second.id, third.id][i % 2], "010-7777-7777"), N)
 view = booking_selectors.slot_view(first.id)
 print(json.dumps({
     "many": many,
@@ -83,15 +59,7 @@ print(json.dumps({
 
 
 def run(tmp_path, url: str = "") -> dict:
-    env = {**os.environ, "CITYHALL_DATA_DIR": str(tmp_path)}
-    env.pop("DATABASE_URL", None)
-    if url:
-        env["DATABASE_URL"] = url
-    done = subprocess.run(  # noqa: S603 - our own scenario
-        [sys.executable, "-c", SCENARIO, str(CITIZENS)], env=env, capture_output=True, text=True, timeout=300
-    )
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
+    return run_scenario(SCENARIO, tmp_path, str(CITIZENS), url=url)
 
 
 def check(outcome: dict) -> None:

@@ -3,28 +3,24 @@ SQLite (WAL, IMMEDIATE transactions) and PostgreSQL (a throwaway database; skipp
 two staff moving the same bill (one move, the others refused with the reason) and the daily reminder
 command started twice (each reminder sent once)."""
 
-import json
-import os
-import subprocess
-import sys
-
 import pytest
 
+from cityhall.core.tests.scenarios import run_scenario
 from cityhall.core.tests.test_postgres import postgres_url  # noqa: F401 - the fixture
 
 WORKERS = 6
 
 SCENARIO = r"""
-import json, os, sys, threading
+import json, os, sys
 import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django.setup()
+from cityhall.core.tests.scenarios import race
 import datetime as dt
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
 from cityhall.core.audit import Actor
-from cityhall.core.services import RecordInvalid
 from cityhall.legal import council, reminders
 from cityhall.legal.models import Bill, BillTransition, CouncilSession, DataRequest
 from cityhall.notifications.models import Notification
@@ -45,31 +41,11 @@ for i in range(3):
 connection.close()
 
 
-def race(fn):
-    together = threading.Barrier(N, timeout=60)
-    results = {}
-
-    def run(i):
-        try:
-            together.wait()
-            results[i] = fn(i)
-        except RecordInvalid as exc:
-            results[i] = str(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(N)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return [results[i] for i in range(N)]
-
 
 actor = Actor.system("test")
 moves = race(lambda i: council.bill_advance(bill=bill, to_stage="committee", on=dt.date(2030, 5, 2),
-                                            actor=actor).stage)
-sent = race(lambda i: reminders.data_request_reminders_send(today=dt.date(2030, 5, 2), actor=actor))
+                                            actor=actor).stage, N)
+sent = race(lambda i: reminders.data_request_reminders_send(today=dt.date(2030, 5, 2), actor=actor), N)
 print(json.dumps({
     "moves": moves,
     "transitions": BillTransition.objects.count(),
@@ -80,15 +56,7 @@ print(json.dumps({
 
 
 def run(tmp_path, url: str = "") -> dict:
-    env = {**os.environ, "CITYHALL_DATA_DIR": str(tmp_path)}
-    env.pop("DATABASE_URL", None)
-    if url:
-        env["DATABASE_URL"] = url
-    done = subprocess.run(  # noqa: S603 - our own scenario
-        [sys.executable, "-c", SCENARIO, str(WORKERS)], env=env, capture_output=True, text=True, timeout=300
-    )
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
+    return run_scenario(SCENARIO, tmp_path, str(WORKERS), url=url)
 
 
 def check(outcome: dict) -> None:

@@ -2,13 +2,9 @@
 distinct 접수번호. Four clerks submit in four threads (four connections) released together: two of
 them for the same person. Skipped without a server, a failure under CITYHALL_REQUIRE_SERVICES=1."""
 
-import json
-import os
-import subprocess
-import sys
-
 import pytest
 
+from cityhall.core.tests.scenarios import run_scenario
 from cityhall.core.tests.test_postgres import postgres_url  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.postgres
@@ -62,11 +58,6 @@ print(json.dumps({"results": sorted(map(str, results)),
 
 
 def test_simultaneous_applications(postgres_url, tmp_path):  # noqa: F811
-    env = {**os.environ, "DATABASE_URL": postgres_url, "CITYHALL_DATA_DIR": str(tmp_path)}
-    done = subprocess.run(  # noqa: S603 - our own scenario
-        [sys.executable, "-c", SCENARIO], env=env, capture_output=True, text=True, timeout=300
-    )
-    assert done.returncode == 0, done.stderr
-    outcome = json.loads(done.stdout)
+    outcome = run_scenario(SCENARIO, tmp_path, url=postgres_url)
     assert outcome["numbers"] == [1, 2, 3]
     assert outcome["results"] == ["1", "2", "3", "이 사람의 2025년 신청이 이미 있습니다."]

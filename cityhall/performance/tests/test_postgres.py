@@ -7,13 +7,9 @@ the other arrives or 3 s pass, so without the lock both would insert at the same
 without a server, a failure under CITYHALL_REQUIRE_SERVICES=1 (as in CI).
 """
 
-import json
-import os
-import subprocess
-import sys
-
 import pytest
 
+from cityhall.core.tests.scenarios import run_scenario
 from cityhall.core.tests.test_postgres import postgres_url  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.postgres
@@ -93,12 +89,7 @@ print(json.dumps({
 
 
 def test_concurrent_first_grade_and_actual(postgres_url, tmp_path):  # noqa: F811
-    environment = {**os.environ, "DATABASE_URL": postgres_url, "CITYHALL_DATA_DIR": str(tmp_path)}
-    done = subprocess.run(  # noqa: S603 - our own scenario
-        [sys.executable, "-c", SCENARIO], env=environment, capture_output=True, text=True, timeout=300
-    )
-    assert done.returncode == 0, done.stderr
-    outcome = json.loads(done.stdout)
+    outcome = run_scenario(SCENARIO, tmp_path, url=postgres_url)
     assert outcome["results"] == ["ok", "ok", "ok", "ok"]
     assert len(outcome["grades"]) == 1 and outcome["grades"][0] in {"S", "A"}
     assert len(outcome["actuals"]) == 1 and outcome["actuals"][0] in {"10.00", "20.00"}

@@ -6,13 +6,9 @@ then released together. Exactly one round opens; the other planner gets the serv
 Skipped without a server, a failure under CITYHALL_REQUIRE_SERVICES=1 (as in CI).
 """
 
-import json
-import os
-import subprocess
-import sys
-
 import pytest
 
+from cityhall.core.tests.scenarios import run_scenario
 from cityhall.core.tests.test_postgres import postgres_url  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.postgres
@@ -75,12 +71,7 @@ print(json.dumps({
 
 
 def run(url: str, tmp_path, **env: str) -> dict:
-    environment = {**os.environ, "DATABASE_URL": url, "CITYHALL_DATA_DIR": str(tmp_path), **env}
-    done = subprocess.run(  # noqa: S603 - our own scenario
-        [sys.executable, "-c", SCENARIO], env=environment, capture_output=True, text=True, timeout=300
-    )
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
+    return run_scenario(SCENARIO, tmp_path, url=url, env=env)
 
 
 def test_two_planners_open_rounds_at_the_same_moment(postgres_url, tmp_path):  # noqa: F811

@@ -4,13 +4,9 @@ Both threads are held past the service's "no active network" check, before eithe
 released together: the unique network code lets one register it, the other reads the winner's.
 Skipped without a server, a failure under CITYHALL_REQUIRE_SERVICES=1 (as in CI)."""
 
-import json
-import os
-import subprocess
-import sys
-
 import pytest
 
+from cityhall.core.tests.scenarios import run_scenario
 from cityhall.core.tests.test_postgres import postgres_url  # noqa: F401 - the fixture
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -68,12 +64,7 @@ print(json.dumps({
 
 
 def test_two_first_uses_register_one_network(postgres_url, tmp_path):  # noqa: F811
-    environment = {**os.environ, "DATABASE_URL": postgres_url, "CITYHALL_DATA_DIR": str(tmp_path)}
-    done = subprocess.run(  # noqa: S603 - our own scenario
-        [sys.executable, "-c", SCENARIO], env=environment, capture_output=True, text=True, timeout=600
-    )
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == {
+    assert run_scenario(SCENARIO, tmp_path, url=postgres_url, timeout=600) == {
         "errors": [],
         "distinct": 1,
         "networks": 1,
