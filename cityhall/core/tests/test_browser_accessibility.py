@@ -592,6 +592,13 @@ PAGE_KINDS = [
     ),
     PageKind("two-factor code", "core:two_factor_verify", "/accounts/two-factor/verify/", "2단계 인증"),
     PageKind(
+        "two-factor backup codes",
+        "core:two_factor_backup_codes",
+        "/accounts/two-factor/backup-codes/",
+        "백업 코드",
+        who="viewer",
+    ),
+    PageKind(
         "public institutions",
         "finance:institutions",
         "/finance/institutions/",
