@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import re
 import secrets
+from typing import Any
 
 import segno
 from django import forms
@@ -249,7 +250,8 @@ def verify(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def backup_codes(request: HttpRequest) -> HttpResponse:
     """백업 코드: how many are left, and new ones (the old ones stop working), shown once."""
-    if requires_two_factor(request.user) and not request.user.is_verified():
+    user: Any = request.user  # django-otp's middleware adds ``is_verified``
+    if requires_two_factor(user) and not user.is_verified():
         return redirect(_page("core:two_factor_verify", request))
     enrolled = _confirmed_device(request.user) is not None
     if request.method == "POST" and enrolled:
