@@ -219,12 +219,18 @@ if os.environ.get("CITYHALL_SECURE") == "1":
 CITYHALL_CCTV_MONITORS = int(os.environ.get("CITYHALL_CCTV_MONITORS", "24"))
 CITYHALL_CCTV_OPERATORS_PER_SHIFT = int(os.environ.get("CITYHALL_CCTV_OPERATORS_PER_SHIFT", "4"))
 CITYHALL_NATS_URL = os.environ.get("CITYHALL_NATS_URL", "")
+# A refused video request has no retention date of its own: its requester's data is erased this many
+# days after the refusal (예시 setting; docs/security.md).
+CITYHALL_CCTV_REJECTED_RETENTION_DAYS = int(os.environ.get("CITYHALL_CCTV_REJECTED_RETENTION_DAYS", "365"))
+# Recipients' addresses and the text of sent messages are erased this many days after (예시 setting).
+CITYHALL_NOTIFICATION_RETENTION_DAYS = int(os.environ.get("CITYHALL_NOTIFICATION_RETENTION_DAYS", "365"))
 
 # ---- Security: sign-in, second factor, sessions, CSP, personal data (docs/security.md, ADR 0018) -------
 INSTALLED_APPS += [
     "axes",  # throttling and lock-out of password guesses
     "django_otp",
     "django_otp.plugins.otp_totp",  # authenticator apps (TOTP) for the second factor
+    "django_otp.plugins.otp_static",  # one-time backup codes (stored as keyed hashes, core.two_factor)
 ]
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware"

@@ -37,3 +37,11 @@ class CctvConfig(AppConfig):
         api.mount("/cctv", own_api.router)
         own_api.install_handlers(api.api)
         register_nav("smart", _("CCTV 관제"), "/cctv/", order=30)
+        # Video requesters' personal data is erased when the request's retention ends.
+        from cityhall.core.personal_data import register_retention
+
+        from .services import video_requests_purge_expired
+
+        register_retention(
+            "cctv.video_requests", lambda actor, today: video_requests_purge_expired(actor=actor, today=today)
+        )

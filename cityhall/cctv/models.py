@@ -320,6 +320,9 @@ class VideoRequest(models.Model):
     )
     decided_at = models.DateTimeField(_("결정 시각"), null=True, blank=True)
     retention_until = models.DateField(_("보관 기한"), null=True, blank=True)
+    # 파기: the requester's name, the purpose and the recipients of hand-overs were erased when the
+    # retention ended; the request (number, camera, period, basis, decision) stays for the audit.
+    purged = models.BooleanField(_("개인정보 파기"), default=False)
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("접수자"),

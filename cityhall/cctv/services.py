@@ -11,10 +11,11 @@ import contextlib
 import time as clock
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -839,3 +840,43 @@ def candidates_build_samples(*, actor: audit.Actor) -> int:
         audit.event(actor, "create", rtype, o, after=rtype.to_data(o)) for o in CandidateSite.objects.all()
     )
     return len(rows)
+
+
+# --- Retention (개인정보 보호법 §21) ----------------------------------------------------------------------
+
+PURGED = "(파기됨)"
+
+
+def video_requests_purge_expired(*, actor: audit.Actor, today: date) -> int:
+    """Erase the requester's personal data of video requests whose retention has ended; returns how many
+    requests. Approved (and handed-over) requests end on their ``retention_until`` (erased the day
+    after); refused ones ``CITYHALL_CCTV_REJECTED_RETENTION_DAYS`` after the decision (Korean date);
+    undecided ones are kept. Erased: the requester's name, the purpose, each hand-over's recipient and
+    note. Kept: the number, kind of requester, institution, camera, period, legal basis, decision and
+    its officers and times, the hand-overs' method and time. Audited per row; idempotent."""
+    refused_days = int(getattr(settings, "CITYHALL_CCTV_REJECTED_RETENTION_DAYS", 365))
+    refused_before = timezone.make_aware(
+        datetime.combine(today - timedelta(days=refused_days), datetime.min.time()),
+        timezone.get_default_timezone(),
+    )
+    due = models.Q(
+        status__in=[VideoStatus.APPROVED, VideoStatus.HANDED_OVER], retention_until__lt=today
+    ) | models.Q(status=VideoStatus.REJECTED, decided_at__lt=refused_before)
+    rtype, htype = record_type_for(VideoRequest), record_type_for(VideoHandover)
+    count = 0
+    with transaction.atomic():
+        for request in VideoRequest.objects.select_for_update().filter(due, purged=False).order_by("id"):
+            before = rtype.to_data(request)
+            request.requester_name, request.purpose, request.purged = PURGED, PURGED, True
+            request.save(update_fields=["requester_name", "purpose", "purged"])
+            audit.record(actor, "update", rtype, request, before=before, after=rtype.to_data(request))
+            for handover in VideoHandover.objects.select_for_update().filter(request=request).order_by("id"):
+                # The registry's snapshot of a hand-over refers to its request by a code it lacks: the
+                # erased fields are recorded by name (masked as the record type's personal data).
+                hbefore = {"recipient": handover.recipient, "note": handover.note}
+                handover.recipient, handover.note = PURGED, ""
+                handover.save(update_fields=["recipient", "note"])
+                after = {"recipient": handover.recipient, "note": handover.note}
+                audit.record(actor, "update", htype, handover, before=hbefore, after=after)
+            count += 1
+    return count

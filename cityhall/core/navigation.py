@@ -2,11 +2,14 @@
 
 Core knows the sections (the office and its four departments) but not the apps, so a new module
 adds itself to the menu without touching the base template. Staff with a role see the sections;
-everyone else (citizens, accounts without a role) sees only the public pages.
+everyone else (citizens, accounts without a role) sees only the public pages. An entry for some staff
+only names who with ``visible=`` (a predicate of the user, e.g. ``office_wide`` or ``has_perm(...)``):
+the menu then shows it to them alone. It hides a link, it does not guard the page: the view still checks.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +34,23 @@ class NavEntry:
     order: int
     # The page counts as current when the path starts with one of these (default: the URL itself).
     prefixes: tuple[str, ...]
+    # Who sees the entry (None: everyone who sees the section).
+    visible: Callable[[Any], bool] | None = None
+
+
+def office_wide(user) -> bool:
+    """The director and administrators (the office-wide roles)."""
+    return scope_of(user).office_wide
+
+
+def has_perm(perm: str) -> Callable[[Any], bool]:
+    """Users with Django permission ``perm`` (``"app_label.codename"``)."""
+
+    def visible(user) -> bool:
+        return bool(user.has_perm(perm))
+
+    visible.__name__ = f"has_perm({perm})"
+    return visible
 
 
 _staff: dict[str, list[NavEntry]] = {key: [] for key in SECTIONS}
@@ -38,10 +58,17 @@ _public: list[NavEntry] = []
 
 
 def register_nav(
-    section: str, label: Any, url: str, *, order: int = 50, prefixes: tuple[str, ...] = ()
+    section: str,
+    label: Any,
+    url: str,
+    *,
+    order: int = 50,
+    prefixes: tuple[str, ...] = (),
+    visible: Callable[[Any], bool] | None = None,
 ) -> None:
-    """A staff page in ``section`` of the menu; ``section="public"`` for a page without login."""
-    entry = NavEntry(label, url, order, prefixes or (url,))
+    """A staff page in ``section`` of the menu; ``section="public"`` for a page without login.
+    ``visible(user)``: only those for whom it is true see the entry."""
+    entry = NavEntry(label, url, order, prefixes or (url,), visible)
     if section == "public":
         entries = _public
     elif section in _staff:
@@ -68,17 +95,23 @@ def _items(entries: list[NavEntry], current: str | None) -> list[dict[str, Any]]
     return [{"label": e.label, "url": e.url, "current": e.url == current} for e in entries]
 
 
+def _for(user, entries: list[NavEntry]) -> list[NavEntry]:
+    return [e for e in entries if e.visible is None or (user is not None and e.visible(user))]
+
+
 def navigation(request) -> dict[str, Any]:
     """Context processor: ``nav_sections`` for staff with a role, ``nav_public`` for everyone."""
     path = request.path
     user = getattr(request, "user", None)
     sections = []
     if user is not None and scope_of(user).any_role:
-        current = _current_url([e for entries in _staff.values() for e in entries], path)
+        mine = {key: _for(user, entries) for key, entries in _staff.items()}
+        current = _current_url([e for entries in mine.values() for e in entries], path)
         for key, label in SECTIONS.items():
-            items = _items(_staff[key], current)
+            items = _items(mine[key], current)
             if items:
                 sections.append(
                     {"key": key, "label": label, "items": items, "current": any(i["current"] for i in items)}
                 )
-    return {"nav_sections": sections, "nav_public": _items(_public, _current_url(_public, path))}
+    public = _for(user, _public)
+    return {"nav_sections": sections, "nav_public": _items(public, _current_url(public, path))}

@@ -29,6 +29,7 @@ from .throttle import client_address
 AUTH_RECORD_TYPE = "auth.user"
 SIGN_IN, SIGN_OUT, SIGN_IN_FAILED, LOCKED_OUT = "signin", "signout", "signinfail", "lockout"
 OTP_ENROLLED, OTP_FAILED = "otpenrol", "otpfail"
+OTP_CODES_ISSUED, OTP_BACKUP_USED = "otpcodes", "otpbackup"
 AUTH_ACTIONS = {
     SIGN_IN: gettext_lazy("로그인"),
     SIGN_OUT: gettext_lazy("로그아웃"),
@@ -36,6 +37,8 @@ AUTH_ACTIONS = {
     LOCKED_OUT: gettext_lazy("로그인 잠금"),
     OTP_ENROLLED: gettext_lazy("2단계 인증 등록"),
     OTP_FAILED: gettext_lazy("2단계 인증 실패"),
+    OTP_CODES_ISSUED: gettext_lazy("백업 코드 발급"),
+    OTP_BACKUP_USED: gettext_lazy("백업 코드로 로그인"),
 }
 for _action, _label in AUTH_ACTIONS.items():
     register_audit_action(_action, _label)

@@ -13,4 +13,5 @@ urlpatterns = [
     path("records/<slug:type_slug>/<int:pk>/history/", views.record_history, name="record_history"),
     path("accounts/two-factor/setup/", two_factor.setup, name="two_factor_setup"),
     path("accounts/two-factor/verify/", two_factor.verify, name="two_factor_verify"),
+    path("accounts/two-factor/backup-codes/", two_factor.backup_codes, name="two_factor_backup_codes"),
 ]

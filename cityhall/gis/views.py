@@ -19,8 +19,10 @@ from cityhall.core.decorators import role_required
 from cityhall.core.permissions import CHANGE, allowed
 from cityhall.core.records import REGISTRY
 from cityhall.core.services import RecordInvalid
+from cityhall.jobs import runs
+from cityhall.jobs.models import JobRun
 
-from . import geo, selectors, services
+from . import geo, selectors, services, tasks
 from .forms import ImportForm, ProgressForm
 
 FEATURES_PER_PAGE = 50
@@ -97,28 +99,32 @@ def layer_import(request):
         }
         if data["data_date"]:
             metadata["data_date"] = data["data_date"].isoformat()
-        try:
-            result = services.layer_import(
-                code=data["code"],
-                upload=upload.read(),
-                filename=upload.name,
-                metadata=metadata,
-                crs=data["crs"],
-                encoding=data["encoding"],
-                gpkg_layer=data["gpkg_layer"],
-                actor=Actor.for_user(request.user),
-            )
-        except RecordInvalid as exc:
-            problems = exc.messages
+        run = runs.run_start(
+            task=tasks.layer_import_run,
+            kind="gis.layer_import",
+            label=_("공간정보 레이어 가져오기: %(code)s (%(file)s)")
+            % {"code": data["code"], "file": upload.name},
+            actor=Actor.for_user(request.user),
+            params={
+                "code": data["code"],
+                "metadata": metadata,
+                "crs": data["crs"],
+                "encoding": data["encoding"],
+                "gpkg_layer": data["gpkg_layer"],
+                "back": request.get_full_path(),
+            },
+            upload=runs.Output(upload.name, upload.content_type or "", upload.read()),
+        )
+        if run.state == JobRun.State.QUEUED:  # a worker will run it: follow it on the run's page
+            return redirect("jobs:run", pk=run.pk)
+        # The queue ran it inside this request (CITYHALL_TASKS_BACKEND=immediate): answer as before.
+        if run.state == JobRun.State.FAILED:
+            problems = run.error.splitlines()
         else:
-            messages.success(
-                request,
-                _("'%(layer)s' 레이어에 객체 %(n)s개를 가져왔습니다.")
-                % {"layer": result.layer.title, "n": f"{result.features:,}"},
-            )
-            for note in result.notes:
+            messages.success(request, run.result["message"])
+            for note in run.result.get("notes", []):
                 messages.info(request, note)
-            return redirect("gis:layer", code=result.layer.code)
+            return redirect("gis:layer", code=run.result["layer"])
     status = 400 if problems or (request.method == "POST" and not form.is_valid()) else 200
     return render(request, "gis/import.html", {"form": form, "problems": problems}, status=status)
 

@@ -10,6 +10,9 @@ class JobsConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from cityhall.core.models import register_audit_action
+        from cityhall.core.navigation import office_wide, register_nav
 
         register_audit_action("retry", _("재시도"))
         register_audit_action("discard", _("폐기"))
+        # The page answers the office-wide roles only (views._office_wide); the menu shows it to them.
+        register_nav("office", _("실패한 작업"), "/jobs/failed/", order=95, visible=office_wide)

@@ -2,6 +2,7 @@
 that ran out of retries, for staff to retry or discard, and the slots of the periodic schedule already
 enqueued, so that several workers enqueue each periodic run once."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -55,3 +56,63 @@ class ScheduleSlot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.slot:%Y-%m-%d %H:%M}"
+
+
+class JobRun(models.Model):
+    """작업 실행: one long piece of work a person started from a page (an import, a report), run on the
+    queue; the page that started it follows its state and shows the result when it is done."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("대기")
+        RUNNING = "running", _("실행 중")
+        DONE = "done", _("완료")
+        FAILED = "failed", _("실패")
+
+    kind = models.CharField(_("종류"), max_length=100)
+    label = models.CharField(_("작업"), max_length=200)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("요청자"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    state = models.CharField(_("상태"), max_length=10, choices=State.choices, default=State.QUEUED)
+    params = models.JSONField(_("설정"), default=dict, blank=True)
+    result = models.JSONField(_("결과"), default=dict, blank=True)
+    error = models.TextField(_("오류"), blank=True)
+    result_id = models.CharField(_("작업 번호"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("등록 시각"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(_("시작 시각"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("끝난 시각"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("작업 실행")
+        verbose_name_plural = _("작업 실행")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.get_state_display()})"
+
+
+class JobRunFile(models.Model):
+    """The bytes of a run: the uploaded file an import reads (deleted when the run ends) or the file a
+    report made (kept with the run). Kept in the database, so any worker node reads what any web node
+    received. Not a record type: it holds bytes, not facts."""
+
+    class Role(models.TextChoices):
+        UPLOAD = "upload", _("올린 파일")
+        OUTPUT = "output", _("만든 파일")
+
+    run = models.ForeignKey(JobRun, on_delete=models.CASCADE, related_name="files")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100, blank=True)
+    data = models.BinaryField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "role"], name="jobs_run_file_once_per_role")]
+
+    def __str__(self) -> str:
+        return f"{self.run_id} {self.role}: {self.name}"

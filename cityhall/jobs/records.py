@@ -1,6 +1,6 @@
 from cityhall.core.records import register
 
-from .models import JobFailure, ScheduleSlot
+from .models import JobFailure, JobRun, ScheduleSlot
 
 # Both change only through the queue and the failed-tasks page; the generic pages list them.
 register(
@@ -18,5 +18,14 @@ register(
     owner=None,
     search=("name",),
     columns=("name", "slot", "result_id"),
+    managed_at="jobs:failed",
+)
+register(
+    "job_runs",
+    JobRun,
+    owner=None,
+    search=("label", "kind"),
+    filters=("state", "kind"),
+    columns=("label", "state", "created_at", "finished_at"),
     managed_at="jobs:failed",
 )

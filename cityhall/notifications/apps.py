@@ -12,3 +12,11 @@ class NotificationsConfig(AppConfig):
         from cityhall.core.models import register_audit_action
 
         register_audit_action("send", _("발송"))
+        # Recipients' addresses and the messages' text are erased after the retention period.
+        from cityhall.core.personal_data import register_retention
+
+        from .services import notifications_purge_expired
+
+        register_retention(
+            "notifications.outbox", lambda actor, today: notifications_purge_expired(actor=actor, today=today)
+        )

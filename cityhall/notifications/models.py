@@ -34,6 +34,8 @@ class Notification(models.Model):
     sent_at = models.DateTimeField(_("발송 시각"), null=True, blank=True)
     # What makes a message the same one when a job runs twice (e.g. "legal.consultation:42:reminder").
     dedupe_key = models.CharField(_("중복 방지 키"), max_length=150, blank=True)
+    # 파기: the address, subject and text were erased when the retention period ended (the row stays).
+    purged = models.BooleanField(_("개인정보 파기"), default=False)
 
     class Meta:
         verbose_name = _("알림")

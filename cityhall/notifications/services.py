@@ -8,6 +8,7 @@ person opted out of (수신 설정) is kept as 수신 거부. The sending runs o
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 import secrets
@@ -49,7 +50,10 @@ def normalize_phone(value: str) -> str:
 
 
 def mask_recipient(value: str) -> str:
-    """For lists: ``hong@example.kr`` → ``ho***@example.kr``, ``01012345678`` → ``010-****-5678``."""
+    """For lists: ``hong@example.kr`` → ``ho***@example.kr``, ``01012345678`` → ``010-****-5678``; an
+    erased address stays empty."""
+    if not value:
+        return ""
     if "@" in value:
         return mask_email(value)
     if value.isdigit() and len(value) >= 8:
@@ -270,3 +274,44 @@ def preference_set(*, user, kind: str, email: bool, sms: bool, actor: audit.Acto
         pref.save(update_fields=["email", "sms"])
         audit.record(actor, "update", rtype, pref, before=before, after=rtype.to_data(pref))
     return pref
+
+
+# --- Retention (개인정보 보호법 §21) ----------------------------------------------------------------------
+
+PURGED = "(파기됨)"
+
+
+def retention_days() -> int:
+    return int(getattr(settings, "CITYHALL_NOTIFICATION_RETENTION_DAYS", 365))
+
+
+def notifications_purge_expired(*, actor: audit.Actor, today: dt.date, batch_size: int = 500) -> int:
+    """Erase the recipient's address, the subject and the text of every message created before
+    ``today`` minus the retention period (days, Korean dates); returns how many. What stays: the
+    number, kind, channel, template, status, attempts and times (the record that a message went). A
+    message still pending is erased too and then never sent (``deliver`` skips an empty address).
+    Each row is audited (masked, as every outbox change). Idempotent: purged rows are not selected."""
+    cutoff = dt.datetime.combine(today - dt.timedelta(days=retention_days()), dt.time.min)
+    cutoff = timezone.make_aware(cutoff, timezone.get_default_timezone())
+    total = 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                Notification.objects.select_for_update()
+                .filter(purged=False, created_at__lt=cutoff)
+                .order_by("id")[:batch_size]
+            )
+            if not rows:
+                return total
+            events = []
+            for row in rows:
+                before = _snapshot(row)
+                row.recipient, row.subject, row.body, row.purged = "", PURGED, "", True
+                events.append(
+                    audit.event(
+                        actor, "update", record_type_for(row), row, before=before, after=_snapshot(row)
+                    )
+                )
+            Notification.objects.bulk_update(rows, ["recipient", "subject", "body", "purged"])
+            audit.record_many(events)
+            total += len(rows)

@@ -12,4 +12,5 @@ urlpatterns = [
     path("public/", views.public, name="public"),
     path("reports/office-summary.xlsx", views.summary_xlsx, name="summary_xlsx"),
     path("reports/office-summary.hwpx", views.summary_hwpx, name="summary_hwpx"),
+    path("reports/office-summary/<str:fmt>/generate/", views.summary_generate, name="summary_generate"),
 ]

@@ -8,20 +8,23 @@ from decimal import Decimal
 
 from django.db import models
 from django.http import Http404, HttpResponseBadRequest
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from cityhall.core import params
+from cityhall.core.audit import Actor
 from cityhall.core.charts import CHART_LABEL, CHART_ROW, CHART_VALUE, CHART_WIDTH, bar_chart
 from cityhall.core.decorators import role_required
 from cityhall.core.htmx import render_page_or_fragment
 from cityhall.core.permissions import ADD, CHANGE, allowed
 from cityhall.core.records import record_type_for
 from cityhall.core.services import RecordInvalid
+from cityhall.jobs import runs
 
-from . import filters, reports, selectors, workload
+from . import filters, reports, selectors, tasks, workload
 from .models import Position, WorkloadCategory, WorkloadTask
 
 # -- helpers -------------------------------------------------------------------------------------
@@ -169,6 +172,22 @@ def summary_xlsx(request):
 @require_GET
 def summary_hwpx(request):
     return reports.summary_hwpx(selectors.office_summary())
+
+
+@role_required
+@require_POST
+def summary_generate(request, fmt: str):
+    """보고서 만들기: the office summary made on the task queue; the run's page shows it when done."""
+    if fmt not in tasks.FORMATS:
+        raise Http404(_("알 수 없는 보고서 형식입니다."))
+    run = runs.run_start(
+        task=tasks.summary_report_run,
+        kind="organisation.summary_report",
+        label=_("기획조정실 일반현황 보고서 (%(fmt)s)") % {"fmt": fmt.upper()},
+        actor=Actor.for_user(request.user),
+        params={"format": fmt, "back": reverse("organisation:index")},
+    )
+    return redirect("jobs:run", pk=run.pk)
 
 
 # -- 조직진단 (organisation diagnosis) -------------------------------------------------------------

@@ -212,3 +212,77 @@ def test_site_ranking_page_and_api(small_registry, client_for):
     assert [r["rank"] for r in ranked] == list(range(1, 13))
     assert all(len(r["factors"]) == 5 for r in ranked)
     assert ranked[0]["score"] >= ranked[-1]["score"]
+
+
+# --- Retention ---------------------------------------------------------------------------------------
+
+
+def test_requesters_are_erased_after_the_retention_and_the_request_stays(small_registry, officer, settings):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from cityhall.core.personal_data import retention_jobs
+
+    settings.CITYHALL_CCTV_REJECTED_RETENTION_DAYS = 365
+    actor = Actor.for_user(officer)
+    seoul = ZoneInfo("Asia/Seoul")
+    given = _police(officer)
+    services.video_request_decide(
+        request=given,
+        approve=True,
+        masking_required=True,
+        note="",
+        retention_until=timezone.localdate() + timedelta(days=30),
+        actor=actor,
+    )
+    services.video_request_hand_over(
+        request=given, method="copy", recipient="김수사", masked=True, actor=actor
+    )
+    kept = _police(officer, requester_name="박형사")
+    services.video_request_decide(
+        request=kept,
+        approve=True,
+        masking_required=True,
+        note="",
+        retention_until=timezone.localdate() + timedelta(days=30),
+        actor=actor,
+    )
+    refused = _police(officer, requester_name="이거부")
+    services.video_request_decide(
+        request=refused,
+        approve=False,
+        masking_required=True,
+        note="근거 부족",
+        retention_until=None,
+        actor=actor,
+    )
+    undecided = _police(officer, requester_name="최대기")
+    # Exact dates: kept until 2026-12-02 (erased from 2026-12-03), until 2026-12-03 (kept on the 3rd),
+    # refused on 2025-12-02 23:30 Korean time (365 days: erased from 2026-12-03).
+    VideoRequest.objects.filter(pk=given.pk).update(retention_until=date(2026, 12, 2))
+    VideoRequest.objects.filter(pk=kept.pk).update(retention_until=date(2026, 12, 3))
+    VideoRequest.objects.filter(pk=refused.pk).update(decided_at=datetime(2025, 12, 2, 23, 30, tzinfo=seoul))
+    VideoRequest.objects.filter(pk=undecided.pk).update(received_at=datetime(2020, 1, 1, tzinfo=seoul))
+    job = retention_jobs()["cctv.video_requests"]
+
+    assert job(Actor.system("test:purge"), date(2026, 12, 2)) == 0
+    assert job(Actor.system("test:purge"), date(2026, 12, 3)) == 2
+    rows = {r.pk: r for r in VideoRequest.objects.all()}
+    for pk in (given.pk, refused.pk):
+        row = rows[pk]
+        assert (row.requester_name, row.purpose, row.purged) == ("(파기됨)", "(파기됨)", True)
+    # The request itself stays: number, institution, camera, period, basis, decision.
+    assert rows[given.pk].number == given.number and rows[given.pk].requester_org == "김포경찰서"
+    assert rows[given.pk].status == VideoStatus.HANDED_OVER and rows[given.pk].camera.code == "CAM-A"
+    assert rows[refused.pk].decision_note == "근거 부족"
+    handover = VideoHandover.objects.get(request=given)
+    assert (handover.recipient, handover.note, handover.method) == ("(파기됨)", "", "copy")
+    assert rows[kept.pk].requester_name == "박형사" and not rows[kept.pk].purged
+    assert rows[undecided.pk].requester_name == "최대기"
+    # Audited by the job, masked.
+    event = AuditEvent.objects.filter(record_type="cctv_video_requests", record_id=given.pk).latest("id")
+    assert event.actor == "test:purge" and event.action == "update"
+    assert event.after["requester_name"] != "김수사" and event.before["requester_name"] != "김수사"
+    # Idempotent; the next day the second approved one goes.
+    assert job(Actor.system("test:purge"), date(2026, 12, 3)) == 0
+    assert job(Actor.system("test:purge"), date(2026, 12, 4)) == 1

@@ -31,11 +31,13 @@ from cityhall.finance.models import BudgetProgram, EntrustedEvaluation
 from cityhall.finance.services import finance_load_sample
 from cityhall.gis.services import gis_load_sample
 from cityhall.it.services import it_load_sample
+from cityhall.jobs import runs
 from cityhall.legal.consultations.services import RESOURCE_KEY, consultation_book, consultation_month_open
 from cityhall.legal.models import Bill, CouncilSession, DataRequest
 from cityhall.legal.services import legal_load_sample
 from cityhall.military import services as military
 from cityhall.notifications.tests.test_pages import notification_sample
+from cityhall.organisation import tasks as organisation_tasks
 from cityhall.organisation.models import Role
 from cityhall.organisation.services import workload_load_sample
 from cityhall.participation import services as participation_services
@@ -592,6 +594,13 @@ PAGE_KINDS = [
     ),
     PageKind("two-factor code", "core:two_factor_verify", "/accounts/two-factor/verify/", "2단계 인증"),
     PageKind(
+        "two-factor backup codes",
+        "core:two_factor_backup_codes",
+        "/accounts/two-factor/backup-codes/",
+        "백업 코드",
+        who="viewer",
+    ),
+    PageKind(
         "public institutions",
         "finance:institutions",
         "/finance/institutions/",
@@ -625,6 +634,7 @@ PAGE_KINDS = [
         status=422,  # pb-2025 is past its accepting phase: the form answers that it can no longer change
     ),
     PageKind("failed tasks", "jobs:failed", "/jobs/failed/", "실패한 작업"),
+    PageKind("job run", "jobs:run", "/jobs/runs/{job_run}/", "기획조정실 일반현황 보고서 (XLSX)"),
     PageKind("admin", "admin:index", "/admin/", "사이트 관리", who="admin", ours=False),
     PageKind(
         "admin list",
@@ -739,6 +749,8 @@ NOT_PAGES = {
     "participation:progress_report": ACTION,
     "participation:proposal_withdraw": ACTION,
     "jobs:resolve": ACTION,
+    "jobs:run_download": DOWNLOAD,
+    "organisation:summary_generate": ACTION,
     "healthz": "a probe's answer (JSON), for the service manager",
     "readyz": "a probe's answer (JSON), for the load balancer",
     "metrics": "Prometheus text for the metrics scraper",
@@ -896,7 +908,15 @@ def scenario(site, make_user, monkeypatch):
         estimated_cost=1_000_000,
         actor=Actor.for_user(director),
     )
+    job_run = runs.run_start(
+        task=organisation_tasks.summary_report_run,
+        kind="organisation.summary_report",
+        label="기획조정실 일반현황 보고서 (XLSX)",
+        actor=Actor.for_user(director),
+        params={"format": "xlsx", "back": "/organisation/"},
+    )
     return {
+        "job_run": job_run.pk,
         "bus_stop": bus_stop.code,
         "bus_stop_heading": f"{bus_stop.name} 모의" if bus_stop.simulated else bus_stop.name,
         "entrusted": entrusted.code,

@@ -12,7 +12,9 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from cityhall.core.two_factor import backup_codes_issue
 from cityhall.gis.services import gis_load_sample
 from cityhall.organisation.models import Role
 
@@ -124,8 +126,34 @@ def test_the_director_enrols_the_second_factor_in_the_browser(watched, site, mak
     code = f"{totp(base64.b32decode(secret)):06d}"
     watched.get_by_label("인증 코드 6자리").fill(code)
     watched.get_by_role("button", name="등록").click()
+    expect(watched.get_by_role("heading", level=1)).to_have_text("백업 코드")
+    expect(watched.get_by_test_id("backup-codes").locator("li")).to_have_count(10)
+    watched.get_by_role("link", name="적어 두었습니다. 계속").click()
     expect(watched.get_by_role("heading", level=1)).to_have_text("기획조정실 업무 플랫폼")
     watched.wait_for_load_state(
         "networkidle", timeout=60_000
     )  # the dashboard's htmx parts, before the database is flushed
+    assert violations(watched) == []
+
+
+def test_an_administrator_signs_in_with_a_backup_code_in_the_browser(watched, site, make_user, settings):
+    settings.CITYHALL_REQUIRE_2FA = True
+    settings.OTP_STATIC_THROTTLE_FACTOR = 0
+    admin = make_user("the-admin-2fa", Role.ADMINISTRATOR)
+    TOTPDevice.objects.create(user=admin, name="app", confirmed=True)
+    codes = backup_codes_issue(user=admin, request=None)
+    log_in(watched, site, "the-admin-2fa")
+    expect(watched.get_by_role("heading", level=1)).to_have_text("2단계 인증")
+    watched.get_by_label("인증 코드 6자리 또는 백업 코드").fill(codes[0])
+    watched.get_by_role("button", name="확인").click()
+    expect(watched.get_by_role("heading", level=1)).to_have_text("기획조정실 업무 플랫폼")
+    expect(watched.get_by_text("남은 코드 9개")).to_be_visible()
+    watched.wait_for_load_state("networkidle", timeout=60_000)
+    # Signed out and in again, the same code is refused.
+    watched.get_by_role("button", name="로그아웃").click()
+    log_in(watched, site, "the-admin-2fa")
+    watched.get_by_label("인증 코드 6자리 또는 백업 코드").fill(codes[0])
+    watched.get_by_role("button", name="확인").click()
+    expect(watched.get_by_role("alert")).to_contain_text("백업 코드가 맞지 않거나 이미 사용되었습니다")
+    expect(watched.get_by_role("heading", level=1)).to_have_text("2단계 인증")
     assert violations(watched) == []

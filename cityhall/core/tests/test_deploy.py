@@ -132,7 +132,11 @@ def test_systemd_accepts_the_units(tmp_path):
     names = sorted(str(p) for p in units.iterdir() if not p.name.endswith("@.service"))
     instance = units / "cityhall-ingest@1.service"  # a template is verified through an instance
     instance.symlink_to(units / "cityhall-ingest@.service")
-    done = subprocess.run([analyze, "verify", *names, str(instance)], capture_output=True, text=True)  # noqa: S603
+    worker = units / "cityhall-worker@1.service"
+    worker.symlink_to(units / "cityhall-worker@.service")
+    done = subprocess.run(  # noqa: S603
+        [analyze, "verify", *names, str(instance), str(worker)], capture_output=True, text=True
+    )
     # Users and the environment file exist on the target machine only; nothing else may be reported.
     problems = [
         line for line in done.stderr.splitlines()
@@ -149,7 +153,9 @@ def _compose() -> dict:
 def test_compose_file_holds_the_production_layout():
     compose = _compose()
     services = compose["services"]
-    assert {"postgres", "mosquitto", "migrate", "web", "live", "ingest", "nginx", "backup"} <= set(services)
+    assert {"postgres", "mosquitto", "migrate", "web", "live", "ingest", "worker", "nginx", "backup"} <= set(
+        services
+    )
     for name, service in services.items():
         for dependency in service.get("depends_on", {}):
             assert dependency in services, f"{name} depends on unknown {dependency}"
@@ -161,7 +167,7 @@ def test_compose_file_holds_the_production_layout():
                 assert source in compose["volumes"], f"{name}: volume {source} not declared"
     assert "gunicorn" in services["web"]["command"][-1]
     # Every service that runs the application checks its settings first.
-    for name in ("migrate", "web", "live", "ingest"):
+    for name in ("migrate", "web", "live", "ingest", "worker"):
         assert services[name]["command"][-1].startswith("cityhall check && "), name
     assert services["web"]["healthcheck"]["test"][-1].endswith("'http://127.0.0.1:8000/readyz', timeout=3)")
 
@@ -179,7 +185,7 @@ def test_compose_and_units_run_real_cityhall_commands():
         ]
     verbs = [c.split("cityhall ", 1)[1].split() for c in commands if re.search(r"(^|/)cityhall ", c)]
     assert verbs, commands
-    manage = {"migrate", "streetlights_live", "telemetry_ingest"}
+    manage = {"migrate", "streetlights_live", "telemetry_ingest", "jobs_worker"}
     for argv in verbs:
         if argv[0] == "manage":
             assert argv[1] in manage, argv

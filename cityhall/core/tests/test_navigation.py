@@ -63,3 +63,47 @@ def test_a_page_registers_once_and_an_unknown_section_is_refused(roles):
 
     with pytest.raises(ValueError, match="unknown menu section 'nowhere'"):
         register_nav("nowhere", "x", "/x/")
+
+
+def test_an_entry_with_a_predicate_shows_only_to_those_it_names(roles):
+    def labels(user):
+        return [str(i["label"]) for s in _menu(user, "/")["nav_sections"] for i in s["items"]]
+
+    # The failed-tasks page (jobs) is for the director and administrators.
+    assert "실패한 작업" in labels(roles["director"])
+    assert "실패한 작업" in labels(roles["admin"])
+    for name in ("viewer", "editor", "manager", "other_editor"):
+        assert "실패한 작업" not in labels(roles[name]), name
+    current = [
+        str(i["label"])
+        for s in _menu(roles["admin"], "/jobs/failed/")["nav_sections"]
+        for i in s["items"]
+        if i["current"]
+    ]
+    assert current == ["실패한 작업"]
+    # For someone who does not see it, the page is not "current" under another entry either.
+    assert not any(
+        i["current"] for s in _menu(roles["viewer"], "/jobs/failed/")["nav_sections"] for i in s["items"]
+    )
+
+
+def test_a_permission_predicate(roles):
+    from django.contrib.auth.models import Permission
+
+    from cityhall.core import navigation
+
+    register_nav(
+        "budget", "예시 권한 페이지", "/example-perm/", visible=navigation.has_perm("jobs.view_jobfailure")
+    )
+    try:
+
+        def labels(user):
+            return [str(i["label"]) for s in _menu(user, "/")["nav_sections"] for i in s["items"]]
+
+        editor = roles["editor"]
+        assert "예시 권한 페이지" not in labels(editor)
+        editor.user_permissions.add(Permission.objects.get(codename="view_jobfailure"))
+        editor = type(editor).objects.get(pk=editor.pk)  # permissions are cached on the object
+        assert "예시 권한 페이지" in labels(editor)
+    finally:
+        navigation._staff["budget"][:] = [e for e in navigation._staff["budget"] if e.url != "/example-perm/"]

@@ -163,7 +163,7 @@ def test_normalize_phone(raw, digits):
 
 @pytest.mark.parametrize(
     ("value", "masked"),
-    [("hong@example.kr", "ho***@example.kr"), ("01012345678", "010-****-5678"), ("x", "***")],
+    [("hong@example.kr", "ho***@example.kr"), ("01012345678", "010-****-5678"), ("x", "***"), ("", "")],
 )
 def test_mask_recipient(value, masked):
     assert services.mask_recipient(value) == masked
@@ -201,3 +201,68 @@ def test_the_sms_backend_comes_from_the_setting(db, settings, django_capture_on_
     row.refresh_from_db()
     assert (row.status, row.simulated) == ("sent", False)
     assert CountingGateway.sent == [("01022223333", "[김포시] 상담 예약이 확정되었습니다")]
+
+
+# --- Retention ---------------------------------------------------------------------------------------
+
+
+def _created(row, local: str) -> None:
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    at = dt.datetime.fromisoformat(local).replace(tzinfo=ZoneInfo("Asia/Seoul"))
+    Notification.objects.filter(pk=row.pk).update(created_at=at)
+
+
+def test_addresses_are_erased_after_the_retention_period(db, settings, django_capture_on_commit_callbacks):
+    import datetime as dt
+
+    from cityhall.core.personal_data import retention_jobs
+
+    settings.CITYHALL_NOTIFICATION_RETENTION_DAYS = 365
+    with django_capture_on_commit_callbacks(execute=True):
+        old_email, old_text = send(to_email="hong@example.kr", to_phone="010-1234-5678")
+        (young,) = send(to_email="kim@example.kr")
+        (pending,) = send(to_email="lee@example.kr")
+    Notification.objects.filter(pk=pending.pk).update(status="pending", attempts=0)
+    # Today 2026-12-03: the period covers 2025-12-03 onwards (Korean time).
+    _created(old_email, "2025-12-02 23:59:59")
+    _created(old_text, "2025-06-01 09:00:00")
+    _created(pending, "2025-01-01 09:00:00")
+    _created(young, "2025-12-03 00:00:00")
+    job = retention_jobs()["notifications.outbox"]
+    assert job(ACTOR, dt.date(2026, 12, 3)) == 3
+    rows = {r.pk: r for r in Notification.objects.all()}
+    for pk in (old_email.pk, old_text.pk, pending.pk):
+        row = rows[pk]
+        assert (row.recipient, row.subject, row.body, row.purged) == ("", "(파기됨)", "", True)
+    assert rows[old_email.pk].status == "sent" and rows[old_email.pk].sent_at is not None
+    assert rows[young.pk].recipient == "kim@example.kr" and not rows[young.pk].purged
+    # Audited, masked, without the text.
+    event = AuditEvent.objects.filter(record_type="notifications", record_id=old_email.pk).latest("id")
+    assert event.action == "update" and event.actor == "test:notifications"
+    assert event.before["recipient"] == "ho***@example.kr" and event.after["recipient"] == ""
+    assert "body" not in event.before
+    # A second run erases nothing more; the next day the young one goes too.
+    assert job(ACTOR, dt.date(2026, 12, 3)) == 0
+    assert job(ACTOR, dt.date(2026, 12, 4)) == 1
+    # The erased pending message is never sent.
+    mail.outbox.clear()
+    services.notifications_send_pending(actor=ACTOR)
+    assert mail.outbox == []
+
+
+def test_the_purge_command_runs_the_outbox_job(db, monkeypatch, django_capture_on_commit_callbacks):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    monkeypatch.setenv("CITYHALL_TODAY", "2026-12-03")
+    with django_capture_on_commit_callbacks(execute=True):
+        (row,) = send(to_email="hong@example.kr")
+    _created(row, "2025-12-02 12:00:00")
+    out = StringIO()
+    call_command("personal_data_purge", stdout=out)
+    assert "notifications.outbox: 1건 파기" in out.getvalue()
+    assert "cctv.video_requests: 0건 파기" in out.getvalue()
+    assert Notification.objects.get(pk=row.pk).recipient == ""

@@ -191,3 +191,44 @@ def test_hwpx_has_tables(db):
     staffing = tables[1]
     assert (staffing.row_count, staffing.column_count) == (6, 11)
     assert staffing.cell(1, 1).text == "82/71"
+
+
+# --- The report made on the task queue ---------------------------------------------------------------
+
+
+def test_the_summary_is_made_on_the_queue_and_downloaded_from_the_run(roles, settings):
+    from cityhall.jobs.models import JobRun
+    from cityhall.jobs.queue import run_due
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    client = client_for(roles["viewer"])
+    assert 'action="/reports/office-summary/xlsx/generate/"' in client.get("/organisation/").content.decode()
+    response = client.post("/reports/office-summary/xlsx/generate/")
+    run = JobRun.objects.get()
+    assert response.status_code == 302 and response.url == f"/jobs/runs/{run.pk}/"
+    assert "상태: 대기" in client.get(response.url).content.decode()
+    assert run_due() == 1
+    page = client.get(response.url).content.decode()
+    assert "상태: 완료" in page and f'href="/jobs/runs/{run.pk}/download/"' in page
+    download = client.get(f"/jobs/runs/{run.pk}/download/")
+    assert download["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert "filename*=UTF-8''%EA%B8%B0%ED%9A%8D" in download["Content-Disposition"]
+    queued = load_workbook(BytesIO(download.content))
+    direct = load_workbook(BytesIO(client.get(XLSX_URL).content))
+    assert queued.sheetnames == direct.sheetnames
+    for name in direct.sheetnames:
+        assert rows_of(queued[name]) == rows_of(direct[name])
+    # Another member of staff does not get it.
+    assert client_for(roles["editor"]).get(f"/jobs/runs/{run.pk}/download/").status_code == 403
+
+
+def test_the_hwpx_report_and_bad_formats(roles):
+    client = client_for(roles["viewer"])
+    # The immediate backend (tests) makes it inside the request: the run is done at once.
+    response = client.post("/reports/office-summary/hwpx/generate/")
+    download = client.get(response.url + "download/")
+    assert download["Content-Type"] == "application/hwp+zip"
+    assert download.content[:2] == b"PK"
+    assert client.post("/reports/office-summary/pdf/generate/").status_code == 404
+    assert client.get("/reports/office-summary/xlsx/generate/").status_code == 405
+    assert Client().post("/reports/office-summary/xlsx/generate/").status_code == 302  # to the login
