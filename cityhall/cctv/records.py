@@ -73,6 +73,7 @@ register(
     personal=("requester_name", "purpose"),
     columns=("number", "requester_kind", "camera", "legal_basis", "status", "received_at"),
     managed_at="cctv:video_requests",  # decisions and hand-overs go through the services
+    key_field="number",
 )
 register(
     "cctv_video_handovers",

@@ -871,12 +871,9 @@ def video_requests_purge_expired(*, actor: audit.Actor, today: date) -> int:
             request.save(update_fields=["requester_name", "purpose", "purged"])
             audit.record(actor, "update", rtype, request, before=before, after=rtype.to_data(request))
             for handover in VideoHandover.objects.select_for_update().filter(request=request).order_by("id"):
-                # The registry's snapshot of a hand-over refers to its request by a code it lacks: the
-                # erased fields are recorded by name (masked as the record type's personal data).
-                hbefore = {"recipient": handover.recipient, "note": handover.note}
+                hbefore = htype.to_data(handover)
                 handover.recipient, handover.note = PURGED, ""
                 handover.save(update_fields=["recipient", "note"])
-                after = {"recipient": handover.recipient, "note": handover.note}
-                audit.record(actor, "update", htype, handover, before=hbefore, after=after)
+                audit.record(actor, "update", htype, handover, before=hbefore, after=htype.to_data(handover))
             count += 1
     return count

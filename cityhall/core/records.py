@@ -73,6 +73,8 @@ class RecordType:
     # When set, only the owning department and holders of this named permission (office-wide roles
     # too) may read the records (a department's legal cases); otherwise every role reads them.
     readers: str = ""
+    # The unique field other records name this one by, where it is not called "code" (a request's number).
+    key_field: str = ""
     fields: list[FieldSpec] = field(default_factory=list)
 
     @property
@@ -88,6 +90,8 @@ class RecordType:
 
     @property
     def key(self) -> str | None:
+        if self.key_field:
+            return self.key_field
         names = {f.name for f in self.model._meta.fields}
         return "code" if "code" in names else None
 
@@ -116,7 +120,7 @@ class RecordType:
                 elif keys is not None:
                     data[spec.name] = keys[spec.target][ref_id]
                 else:
-                    data[spec.name] = getattr(obj, spec.name).code
+                    data[spec.name] = getattr(getattr(obj, spec.name), REGISTRY[spec.target].code_field)
             else:
                 data[spec.name] = plain(getattr(obj, spec.name))
         return data
@@ -244,6 +248,7 @@ def register(
     managed_at: str = "",
     rules: Rules | None = None,
     readers: str = "",
+    key_field: str = "",
 ) -> RecordType:
     """Register a record type. Call in dependency order (referenced types first)."""
     rtype = RecordType(
@@ -257,6 +262,7 @@ def register(
         managed_at=managed_at,
         rules=rules,
         readers=readers,
+        key_field=key_field,
     )
     REGISTRY[name] = rtype
     _BY_MODEL[model] = rtype

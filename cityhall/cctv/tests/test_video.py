@@ -279,6 +279,9 @@ def test_requesters_are_erased_after_the_retention_and_the_request_stays(small_r
     assert (handover.recipient, handover.note, handover.method) == ("(파기됨)", "", "copy")
     assert rows[kept.pk].requester_name == "박형사" and not rows[kept.pk].purged
     assert rows[undecided.pk].requester_name == "최대기"
+    # The hand-over's audit names its request by number (the registry's key for requests).
+    erased = AuditEvent.objects.filter(record_type="cctv_video_handovers", record_id=handover.pk).latest("id")
+    assert erased.after["request"] == given.number and erased.after["method"] == "copy"
     # Audited by the job, masked.
     event = AuditEvent.objects.filter(record_type="cctv_video_requests", record_id=given.pk).latest("id")
     assert event.actor == "test:purge" and event.action == "update"
