@@ -10,7 +10,6 @@ import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
-import msgspec
 import pytest
 from django.core.management import call_command
 from django.db import OperationalError
