@@ -239,6 +239,7 @@ def vms(request):
 def vms_sign(request, code: str):
     """One sign: what it shows and why; staff override it (with a reason) or clear the override."""
     network = _network(request)
+    services.vms_ensure_default(actor=Actor.for_user(request.user))
     sign = selectors.vms_sign(code)
     if sign is None:
         raise Http404(_("도로전광표지를 찾을 수 없습니다."))
