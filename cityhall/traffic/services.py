@@ -364,11 +364,12 @@ def detector_readings_ingest(
     ``DetectorReading`` rows, once per (detector, interval end) — a redelivery or a repeat stores
     nothing — and every refused message as a dead letter in telemetry's store with its reason. A bad
     message never stops the batch; a database error rolls the whole batch back (nothing half-written)
-    and the ingester does not acknowledge it. ``known_devices``: the detectors of the active network
-    (``selectors.detector_edges``), None to accept any well-formed ID (its link is then unknown)."""
+    and the ingester does not acknowledge it. ``known_devices``: the detector IDs to accept (the
+    active network's, ``selectors.detector_edges``), None for any well-formed ID (a detector not on
+    the network is stored without its link)."""
     report = IngestReport(received=len(messages))
     edges = selectors.detector_edges()
-    known = set(edges) if known_devices is None and edges else known_devices
+    known = known_devices
     valid: dict[tuple[str, object], tuple[vds.VdsReport, datetime]] = {}
     rejected: list[tuple[str, bytes, datetime, Rejection]] = []
     for topic, payload, received_at in messages:

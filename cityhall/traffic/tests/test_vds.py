@@ -89,7 +89,7 @@ def test_ingest_stores_once_dead_letters_bad_messages_and_counts(network):
         ("cityhall/v1/traffic/vds-ZZ_0/vds", body(detector_id="vds-ZZ_0"), NOW),
         (TOPIC, body(volume="many"), NOW),
     ]
-    report = services.detector_readings_ingest(messages)
+    report = services.detector_readings_ingest(messages, known_devices=set(selectors.detector_edges()))
     assert (report.received, report.stored, report.duplicates) == (5, 2, 1)
     assert report.rejected == {"unknown_device": 1, "wrong_type": 1}
     row = DetectorReading.objects.get(detector_id="vds-A0B0_1")
@@ -101,7 +101,7 @@ def test_ingest_stores_once_dead_letters_bad_messages_and_counts(network):
     # Redelivered: nothing stored twice; a later interval is new.
     again = services.detector_readings_ingest(
         [(TOPIC, body(volume=9), NOW), (TOPIC, body(ts="2025-06-02T08:01:00Z"), NOW)]
-    )
+    )  # without the registry: any well-formed ID
     assert (again.stored, again.duplicates) == (1, 1)
     assert DetectorReading.objects.get(detector_id="vds-A0B0_0", ts=NOW).volume == 7  # the first stays
     assert DetectorReading.objects.count() == 3
@@ -190,3 +190,10 @@ def test_link_states_now_reads_each_detectors_newest_fresh_interval(network):
     states = selectors.link_states_now(network, now=NOW)
     assert set(states) == {"A0B0"}  # B0C0's only reading is older than two minutes
     assert (states["A0B0"].speed_kmh, states["A0B0"].level) == (8.0, "jammed")
+
+
+def test_without_the_registry_any_well_formed_detector_is_stored_without_its_link(network):
+    topic = "cityhall/v1/traffic/vds-ZZ_0/vds"
+    report = services.detector_readings_ingest([(topic, body(detector_id="vds-ZZ_0"), NOW)])
+    assert (report.stored, report.rejected) == (1, {})
+    assert DetectorReading.objects.get().edge == ""
