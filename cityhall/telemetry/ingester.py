@@ -30,7 +30,7 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import NamedTuple
@@ -59,6 +59,8 @@ Gateways = dict[str, str] | Callable[[], GatewayOf] | None
 # database errors (the batch is then retried and nothing is acknowledged) but must not raise for a
 # bad message (that one is logged and counted, or the batch would be redelivered forever).
 AckHandler = Callable[[list[Message]], object]
+# A system's batch store: (messages, known_devices=, gateways=) -> IngestReport, like ingest_batch.
+Ingest = Callable[..., IngestReport]
 
 
 class _Received(NamedTuple):
@@ -135,6 +137,8 @@ def run_ingester(
     ack_handler: AckHandler | None = None,
     share: str | None = None,
     gateways: Gateways = None,
+    topics: Sequence[str] | None = None,
+    ingest: Ingest | None = None,
 ) -> IngesterStats:
     """Ingest telemetry from the broker at ``url`` until ``stop_event`` is set; flush, ack, return.
 
@@ -143,6 +147,10 @@ def run_ingester(
     ``share``: subscribe as a member of this shared subscription group (MQTT 5; ``ValueError`` in
     Korean on 3.1.1 or for a bad name). ``gateways``: each device's gateway (a dict, a callable
     returning one, re-read every 30 s, or None) for the check of batch messages.
+    ``topics`` and ``ingest``: another field system's subscriptions and its batch store, called as
+    ``ingest_batch`` is (in the batch's transaction, returning an ``IngestReport``); the default is
+    the streetlights' telemetry. The session, batching, commit-then-acknowledge and retries are the
+    same for every system (the traffic detectors use this, ADR 0028).
     Runs in the calling thread; the MQTT network loop runs in a paho thread.
     """
     if batch_size < 1 or flush_ms < 1:
@@ -158,6 +166,7 @@ def run_ingester(
                 "공유 구독(share)은 MQTT 5에서만 쓸 수 있습니다 (브로커 주소의 protocol=3.1.1을 빼세요)."
             )
     stop_event = stop_event or threading.Event()
+    store = ingest or ingest_batch
     devices = _Devices(known_devices)
     gateway_map = _Devices(gateways, dict)
     stats = IngesterStats()
@@ -180,8 +189,9 @@ def run_ingester(
             # The broker forgot our session (no persistence, or it expired): whatever was queued
             # for us while we were away is gone. Say so; there is nothing to recover here.
             log.warning("MQTT 재연결: 브로커에 세션이 없습니다 (대기 중이던 메시지가 유실됐을 수 있음)")
-        topics = [SUBSCRIPTION, BATCH_SUBSCRIPTION] + ([ACK_SUBSCRIPTION] if ack_handler else [])
-        client.subscribe([(shared(topic, share), 1) for topic in topics])
+        wanted = list(topics or [SUBSCRIPTION, BATCH_SUBSCRIPTION])
+        wanted += [ACK_SUBSCRIPTION] if ack_handler else []
+        client.subscribe([(shared(topic, share), 1) for topic in wanted])
 
     def on_disconnect(client, userdata, flags, reason_code, properties):
         generation[0] += 1
@@ -223,7 +233,7 @@ def run_ingester(
                 # One commit for the readings and the acknowledgements: the broker gets its PUBACKs
                 # only after both are stored.
                 with transaction.atomic():
-                    report = ingest_batch(readings, known_devices=devices.get(), gateways=gateway_map.get())
+                    report = store(readings, known_devices=devices.get(), gateways=gateway_map.get())
                     if acks and ack_handler is not None:
                         ack_handler(acks)
                 break

@@ -59,3 +59,13 @@ class PlanForm(forms.Form):
                 "duration": self[f"duration_{n}"],
                 "min_green": self[f"min_green_{n}"] if phase["kind"] == "green" else None,
             }
+
+
+class VmsOverrideForm(forms.Form):
+    text = forms.CharField(
+        label=_("표출 문안 (2줄, 줄마다 20자까지)"),
+        max_length=80,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 24}),
+    )
+    reason = forms.CharField(label=_("수동 표출 사유"), max_length=200, required=False)

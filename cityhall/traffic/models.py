@@ -179,3 +179,58 @@ class BenchmarkReport(models.Model):
 
     def __str__(self) -> str:
         return f"evp {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class DetectorReading(models.Model):
+    """차량검지기(VDS) 측정값: one detector's (one lane's loop) counts for one interval, as reported
+    over MQTT (``vds.py``). Append-only, stored once per (detector, interval end); not audited one by
+    one (CONVENTIONS, habit 4)."""
+
+    id = models.BigAutoField(primary_key=True)
+    detector_id = models.CharField(_("검지기 ID"), max_length=32)
+    edge = models.CharField(_("링크"), max_length=100)
+    ts = models.DateTimeField(_("집계 종료 시각"))
+    interval_s = models.PositiveSmallIntegerField(_("집계 주기(초)"), default=30)
+    volume = models.PositiveSmallIntegerField(_("교통량(대)"))
+    speed_kmh = models.FloatField(_("평균 속도(km/h)"), null=True, blank=True)
+    occupancy_pct = models.FloatField(_("점유율(%)"))
+    simulated = models.BooleanField(_("모의 데이터"), default=False)
+    received_at = models.DateTimeField(_("수신 시각"))
+
+    class Meta:
+        verbose_name = _("차량검지기 측정값")
+        verbose_name_plural = _("차량검지기 측정값")
+        constraints = [
+            # Idempotency: an interval's report, redelivered or repeated, is stored once.
+            models.UniqueConstraint(fields=["detector_id", "ts"], name="traffic_vds_unique_interval"),
+        ]
+        indexes = [models.Index(fields=["ts", "edge"], name="traffic_vds_ts_edge")]
+
+    def __str__(self) -> str:
+        return f"{self.detector_id} {self.ts:%Y-%m-%d %H:%M:%S}"
+
+
+class VmsSign(models.Model):
+    """도로전광표지(VMS): one of the 29 signs (seed: VMS 29). Locations on the twin's network are
+    예시 (the seed gives the count, not the sites). What it shows is composed by ``vms.compose`` from
+    congestion and incidents ahead, unless an operator has overridden it (with a reason)."""
+
+    code = models.CharField(_("코드"), max_length=16, unique=True)
+    name = models.CharField(_("설치 위치"), max_length=100)
+    edge = models.CharField(_("설치 링크"), max_length=100)
+    watch = models.JSONField(_("안내 대상 링크"), default=list)
+    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("관리부서"), on_delete=models.PROTECT)
+    override_text = models.CharField(_("수동 문안"), max_length=80, blank=True)
+    override_reason = models.CharField(_("수동 표출 사유"), max_length=200, blank=True)
+    override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    override_at = models.DateTimeField(_("수동 표출 시각"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("도로전광표지")
+        verbose_name_plural = _("도로전광표지")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"

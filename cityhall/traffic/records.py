@@ -1,6 +1,6 @@
 from cityhall.core.records import register
 
-from .models import EmergencyRun, SignalController, SignalPlan
+from .models import EmergencyRun, SignalController, SignalPlan, VmsSign
 from .services import signal_plan_rules
 
 register(
@@ -28,4 +28,13 @@ register(
     filters=("status", "strategy", "vehicle_type"),
     columns=("unit", "vehicle_type", "incident", "status", "travel_time_s", "baseline_travel_time_s"),
     managed_at="traffic:runs",
+)
+register(
+    "vms_signs",
+    VmsSign,
+    owner="org_unit",
+    search=("code", "name"),
+    filters=(),
+    columns=("code", "name", "edge", "override_text", "override_at"),
+    managed_at="traffic:vms",
 )

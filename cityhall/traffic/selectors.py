@@ -3,14 +3,27 @@ latest benchmark, and the network drawing (SVG geometry) for the pages."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from cityhall.organisation.models import OrgUnit
 
-from .choices import DEPARTMENT
-from .models import BenchmarkReport, EmergencyRun, SignalController, SignalPlan, TrafficNetwork
+from . import vms
+from .choices import DEPARTMENT, RunStatus
+from .models import (
+    BenchmarkReport,
+    DetectorReading,
+    EmergencyRun,
+    SignalController,
+    SignalPlan,
+    TrafficNetwork,
+    VmsSign,
+)
+from .twin import detectors
 from .twin.congestion import congestion_level, road_class
 from .twin.network import read_network
 
@@ -105,3 +118,91 @@ def drawing(network: TrafficNetwork, run: EmergencyRun | None = None) -> Drawing
         route=route,
         track=track,
     )
+
+
+# -- ITS: detectors, congestion, VMS (ADR 0028) ------------------------------------------------------
+
+LIVE_WINDOW = timedelta(minutes=2)  # a detector's newest interval counts while younger than this
+INCIDENT_WINDOW = timedelta(minutes=10)  # an emergency run is an incident on its route this long
+
+
+@functools.lru_cache(maxsize=4)
+def _stations(path: str) -> dict[str, str]:
+    return {s.id: s.edge for s in detectors.stations(read_network(path))}
+
+
+def detector_edges() -> dict[str, str]:
+    """Each detector of the active network (the twin's VDS loops) and the link it counts."""
+    network = active_network()
+    return dict(_stations(network.path)) if network is not None else {}
+
+
+def link_states_now(
+    network: TrafficNetwork, *, now: datetime | None = None
+) -> dict[str, detectors.LinkState]:
+    """Each link's state from its detectors' newest interval within ``LIVE_WINDOW`` (links without
+    a fresh reading are left out: no data is not "free-flowing")."""
+    from django.conf import settings
+
+    now = now or timezone.now()
+    newest: dict[str, detectors.VdsReading] = {}
+    rows = (
+        DetectorReading.objects.filter(ts__gt=now - LIVE_WINDOW, ts__lte=now)
+        .order_by("detector_id", "-ts")
+        .values_list("detector_id", "edge", "ts", "volume", "speed_kmh", "occupancy_pct")
+    )
+    for detector, edge, ts, volume, speed, occupancy in rows:
+        if detector not in newest and edge:
+            newest[detector] = detectors.VdsReading(
+                detector, edge, int(ts.timestamp()), volume, speed, occupancy
+            )
+    info = read_network(network.path)
+    limits = {edge: speed * 3.6 for edge, speed in info.edge_speeds.items()}
+    return detectors.link_states(
+        limits,
+        list(newest.values()),
+        thresholds=getattr(settings, "TRAFFIC_CONGESTION_THRESHOLDS", None),
+        occupancy_thresholds=getattr(settings, "TRAFFIC_OCCUPANCY_THRESHOLDS", None),
+    )
+
+
+def incidents_now(*, now: datetime | None = None) -> list[vms.Incident]:
+    """Emergency runs requested within ``INCIDENT_WINDOW``: an incident on every link of their route."""
+    now = now or timezone.now()
+    routes = (
+        EmergencyRun.objects.filter(requested_at__gt=now - INCIDENT_WINDOW, requested_at__lte=now)
+        .exclude(status=RunStatus.FAILED)
+        .values_list("route", flat=True)
+    )
+    return [vms.Incident(edge) for route in routes for edge in route]
+
+
+@dataclass(frozen=True)
+class SignBoard:
+    sign: VmsSign
+    message: vms.Message
+    composed: vms.Message  # what the rules say, shown beside an override
+
+
+def vms_board(network: TrafficNetwork, *, now: datetime | None = None) -> list[SignBoard]:
+    """What every sign shows now: its override, else the message the rules compose."""
+    now = now or timezone.now()
+    states = {
+        edge: vms.LinkLevel(state.level, state.speed_kmh)
+        for edge, state in link_states_now(network, now=now).items()
+    }
+    incidents = incidents_now(now=now)
+    board = []
+    for sign in VmsSign.objects.select_related("override_by").order_by("code"):
+        composed = vms.compose(list(sign.watch), states, incidents)
+        shown = (
+            vms.Message(vms.OVERRIDE, tuple(sign.override_text.splitlines()))
+            if sign.override_text
+            else composed
+        )
+        board.append(SignBoard(sign, shown, composed))
+    return board
+
+
+def vms_sign(code: str) -> VmsSign | None:
+    return VmsSign.objects.filter(code=code).first()

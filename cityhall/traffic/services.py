@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import tempfile
 import threading
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,10 +19,23 @@ from cityhall.core import audit
 from cityhall.core.audit import Actor
 from cityhall.core.records import record_type_for
 from cityhall.core.services import RecordInvalid, record_update
+from cityhall.telemetry.services import IngestReport, Message, dead_letters_record
+from cityhall.telemetry.validation import Rejection
 
-from . import selectors
+from . import selectors, vds
+from . import vms as vms_rules
 from .choices import DEPARTMENT, JunctionAction, NetworkSource, RunStatus, Strategy, VehicleType
-from .models import BenchmarkReport, EmergencyRun, JunctionPlan, SignalController, SignalPlan, TrafficNetwork
+from .models import (
+    BenchmarkReport,
+    DetectorReading,
+    EmergencyRun,
+    JunctionPlan,
+    SignalController,
+    SignalPlan,
+    TrafficNetwork,
+    VmsSign,
+)
+from .twin import detectors as twin_detectors
 from .twin import network as twin_network
 from .twin import scenario as twin_scenario
 from .twin import signals as twin_signals
@@ -338,3 +352,221 @@ def _rel(t: float | None) -> float | None:
 
 def benchmark_save(*, result: dict, smoke: bool) -> BenchmarkReport:
     return BenchmarkReport.objects.create(result=result, smoke=smoke)
+
+
+# -- ITS: detector readings over MQTT (ADR 0028) ------------------------------------------------------
+
+
+def detector_readings_ingest(
+    messages: list[Message], *, known_devices: set[str] | None = None, gateways: object = None
+) -> IngestReport:
+    """Stores one batch of VDS messages (``vds.parse_vds``) in one transaction: valid reports as
+    ``DetectorReading`` rows, once per (detector, interval end) — a redelivery or a repeat stores
+    nothing — and every refused message as a dead letter in telemetry's store with its reason. A bad
+    message never stops the batch; a database error rolls the whole batch back (nothing half-written)
+    and the ingester does not acknowledge it. ``known_devices``: the detector IDs to accept (the
+    active network's, ``selectors.detector_edges``), None for any well-formed ID (a detector not on
+    the network is stored without its link)."""
+    report = IngestReport(received=len(messages))
+    edges = selectors.detector_edges()
+    known = known_devices
+    valid: dict[tuple[str, object], tuple[vds.VdsReport, datetime]] = {}
+    rejected: list[tuple[str, bytes, datetime, Rejection]] = []
+    for topic, payload, received_at in messages:
+        try:
+            verdict = vds.parse_vds(topic, payload, known, now=received_at)
+        except Exception as exc:  # noqa: BLE001 - a bug on one message must not stall the batch
+            verdict = Rejection("unexpected", f"메시지를 처리하는 중 오류가 났습니다: {type(exc).__name__}")
+        if isinstance(verdict, Rejection):
+            rejected.append((topic, payload, received_at, verdict))
+            report.rejected[verdict.reason] = report.rejected.get(verdict.reason, 0) + 1
+        elif (verdict.detector_id, verdict.ts) in valid:
+            report.duplicates += 1
+        else:
+            valid[(verdict.detector_id, verdict.ts)] = (verdict, received_at)
+    with transaction.atomic():
+        if rejected:
+            dead_letters_record(rejected)
+        keys = sorted(valid, key=lambda key: (key[0], key[1]))
+        stored_before = _stored_intervals(keys)
+        rows = [
+            DetectorReading(
+                detector_id=r.detector_id,
+                edge=edges.get(r.detector_id, ""),
+                ts=r.ts,
+                interval_s=r.interval_s,
+                volume=r.volume,
+                speed_kmh=r.speed_kmh,
+                occupancy_pct=r.occupancy_pct,
+                simulated=r.simulated,
+                received_at=received_at,
+            )
+            for key in keys
+            if key not in stored_before
+            for r, received_at in [valid[key]]
+        ]
+        # The unique constraint is the guarantee: a concurrent ingester's row is skipped, not doubled.
+        DetectorReading.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+    report.stored = len(rows)
+    report.duplicates += len(stored_before)
+    report.devices = len({r.detector_id for r in rows})
+    return report
+
+
+def _stored_intervals(keys: list[tuple[str, object]]) -> set[tuple[str, object]]:
+    """The (detector, interval end) pairs of ``keys`` already stored (one indexed query per 400)."""
+    found: set[tuple[str, object]] = set()
+    for start in range(0, len(keys), 400):
+        chunk = set(keys[start : start + 400])
+        rows = DetectorReading.objects.filter(
+            detector_id__in={d for d, _ in chunk}, ts__in={t for _, t in chunk}
+        ).values_list("detector_id", "ts")
+        found.update(pair for pair in rows if pair in chunk)
+    return found
+
+
+# -- VMS (도로전광표지) ----------------------------------------------------------------------------------
+
+VMS_COUNT = 29  # seed: VMS 29
+
+
+def vms_ensure_default(*, actor: Actor) -> int:
+    """The 29 signs on the active network, placed as 예시 (the seed counts them, not their sites):
+    every fifth link into a signal, in link order, watching its own link and the next one straight
+    ahead. Idempotent: signs already there are kept. Returns how many were created."""
+    network = network_ensure_default(actor=actor)
+    info = twin_network.read_network(Path(network.path))
+    approaches = sorted(edge for edge, (_a, to) in info.edge_nodes.items() if to in info.signals)
+    chosen = approaches[:: max(1, len(approaches) // VMS_COUNT)][:VMS_COUNT]
+    unit = _department()
+    with transaction.atomic():
+        existing = set(VmsSign.objects.values_list("code", flat=True))
+        signs = []
+        for n, edge in enumerate(chosen, start=1):
+            code = f"VMS-{n:02d}"
+            if code in existing:
+                continue
+            start, end = info.edge_nodes[edge]
+            ahead = twin_network_straight_ahead(info, edge)
+            signs.append(
+                VmsSign(
+                    code=code,
+                    name=f"예시 {start}→{end} 접근로",
+                    edge=edge,
+                    watch=[edge, ahead] if ahead else [edge],
+                    org_unit=unit,
+                )
+            )
+        created = VmsSign.objects.bulk_create(signs)
+        rtype = record_type_for(VmsSign)
+        audit.record_many(
+            audit.event(actor, "create", rtype, s, after={"code": s.code, "edge": s.edge}) for s in created
+        )
+    return len(created)
+
+
+def twin_network_straight_ahead(info: twin_network.NetworkInfo, edge: str) -> str | None:
+    """The link leaving ``edge``'s end most nearly in its direction (no U-turn), if any."""
+    start, end = info.edge_nodes[edge]
+    shape = info.edges[edge]
+    dx, dy = shape[-1][0] - shape[0][0], shape[-1][1] - shape[0][1]
+    best, best_cos = None, 0.5  # within 60°
+    for other, (a, b) in sorted(info.edge_nodes.items()):
+        if a != end or b == start:
+            continue
+        o = info.edges[other]
+        ox, oy = o[-1][0] - o[0][0], o[-1][1] - o[0][1]
+        norm = ((dx * dx + dy * dy) * (ox * ox + oy * oy)) ** 0.5
+        cos = (dx * ox + dy * oy) / norm if norm else 0.0
+        if cos > best_cos:
+            best, best_cos = other, cos
+    return best
+
+
+def vms_override_set(*, sign: VmsSign, text: str, reason: str, actor: Actor) -> VmsSign:
+    """An operator puts their own message on a sign, with a reason (audited); it stays until cleared."""
+    errors = vms_rules.override_errors(text, reason)
+    if errors:
+        raise RecordInvalid(errors)
+    with transaction.atomic():
+        locked = VmsSign.objects.select_for_update().get(pk=sign.pk)
+        before = {"override_text": locked.override_text, "override_reason": locked.override_reason}
+        locked.override_text = vms_rules.normalise(text)
+        locked.override_reason = reason.strip()
+        locked.override_by = actor.user if actor.user is not None and actor.user.pk else None
+        locked.override_at = timezone.now()
+        locked.save(update_fields=["override_text", "override_reason", "override_by", "override_at"])
+        audit.record(
+            actor,
+            "update",
+            record_type_for(VmsSign),
+            locked,
+            before=before,
+            after={"override_text": locked.override_text, "override_reason": locked.override_reason},
+        )
+    return locked
+
+
+def vms_override_clear(*, sign: VmsSign, actor: Actor) -> VmsSign:
+    """Back to the composed message (audited; clearing a sign with no override changes nothing)."""
+    with transaction.atomic():
+        locked = VmsSign.objects.select_for_update().get(pk=sign.pk)
+        if not locked.override_text:
+            return locked
+        before = {"override_text": locked.override_text, "override_reason": locked.override_reason}
+        locked.override_text = locked.override_reason = ""
+        locked.override_by = None
+        locked.override_at = None
+        locked.save(update_fields=["override_text", "override_reason", "override_by", "override_at"])
+        audit.record(
+            actor,
+            "update",
+            record_type_for(VmsSign),
+            locked,
+            before=before,
+            after={"override_text": "", "override_reason": ""},
+        )
+    return locked
+
+
+def detector_feed_from_twin(
+    *, minutes: int, start: datetime, seed: int = 1, vehicles_per_hour: int | None = None, actor: Actor
+) -> list[tuple[str, bytes]]:
+    """The twin's 288 loops reporting as the field's VDS do (모의, ``simulated: true``): runs the
+    active network for ``minutes`` of the demand at ``start``'s hour (or ``vehicles_per_hour``) and
+    returns each loop's 30 s reports as (topic, payload), interval ends counted from ``start``."""
+    from datetime import timedelta
+
+    if not 1 <= minutes <= 180:
+        raise RecordInvalid({"minutes": ["모의 시간은 1–180분이어야 합니다."]})
+    network = network_ensure_default(actor=actor)
+    info = twin_network.read_network(Path(network.path))
+    demand = vehicles_per_hour or vehicles_per_hour_at(timezone.localtime(start).hour)
+    end = minutes * 60
+    plans = {c.tls_id: plan_from_record(c.plan) for c in selectors.controllers(network) if hasattr(c, "plan")}
+    scenario = simulation.Scenario(
+        net_path=Path(network.path),
+        trips=background_trips(info, vehicles_per_hour=demand, begin=0, end=end, seed=seed),
+        ev_routes={},
+        plans=plans,
+        end=end,
+        seed=seed,
+        detectors=True,
+    )
+    with _SIMULATION_LOCK:
+        result = simulation.run(scenario, Strategy.NONE)
+    out = []
+    for r in result.vds:
+        if r.end_s > end:
+            continue
+        wire = vds.VdsWire(
+            detector_id=r.detector,
+            ts=(start + timedelta(seconds=r.end_s)).isoformat().replace("+00:00", "Z"),
+            volume=r.volume,
+            occupancy_pct=r.occupancy_pct,
+            interval_s=twin_detectors.VDS_PERIOD_S,
+            speed_kmh=r.speed_kmh if r.volume else None,
+            simulated=True,
+        )
+        out.append((vds.vds_topic(r.detector), vds.encode(wire)))
+    return out

@@ -10,4 +10,6 @@ urlpatterns = [
     path("runs/<int:pk>/", views.run, name="run"),
     path("plans/<str:tls_id>/", views.plan, name="plan"),
     path("benchmark/", views.benchmark, name="benchmark"),
+    path("vms/", views.vms, name="vms"),
+    path("vms/<str:code>/", views.vms_sign, name="vms_sign"),
 ]

@@ -20,7 +20,8 @@ from cityhall.core.permissions import has_permission
 from cityhall.core.services import RecordInvalid
 
 from . import selectors, services
-from .forms import PlanForm, RunForm
+from . import vms as vms_rules
+from .forms import PlanForm, RunForm, VmsOverrideForm
 from .selectors import TRAFFIC_STAFF
 
 COMMAND_LABELS = {
@@ -183,3 +184,100 @@ def _bench_rows(report) -> list[dict]:
                 }
             )
     return rows
+
+
+VMS_KINDS = {
+    vms_rules.INCIDENT: _l("자동 · 사고"),
+    vms_rules.CONGESTION: _l("자동 · 소통"),
+    vms_rules.NOTICE: _l("자동 · 안내"),
+    vms_rules.OVERRIDE: _l("수동"),
+}
+
+
+def _board_rows(board) -> list[dict]:
+    return [
+        {
+            "sign": b.sign,
+            "lines": b.message.lines,
+            "kind": VMS_KINDS[b.message.kind],
+            "overridden": b.message.kind == vms_rules.OVERRIDE,
+            "composed": b.composed.lines,
+        }
+        for b in board
+    ]
+
+
+@require_GET
+@role_required
+def vms(request):
+    """What every sign shows now, and the links' congestion from the detectors."""
+    network = _network(request)
+    services.vms_ensure_default(actor=Actor.for_user(request.user))
+    states = selectors.link_states_now(network)
+    levels = {"free": 0, "slow": 0, "jammed": 0}
+    for state in states.values():
+        levels[state.level] += 1
+    congested = sorted(
+        ((edge, s) for edge, s in states.items() if s.level != "free"), key=lambda item: item[1].speed_kmh
+    )
+    return render(
+        request,
+        "traffic/vms.html",
+        {
+            "network": network,
+            "rows": _board_rows(selectors.vms_board(network)),
+            "levels": levels,
+            "links_with_data": len(states),
+            "congested": congested[:20],
+            "staff": has_permission(request.user, TRAFFIC_STAFF),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required
+def vms_sign(request, code: str):
+    """One sign: what it shows and why; staff override it (with a reason) or clear the override."""
+    network = _network(request)
+    services.vms_ensure_default(actor=Actor.for_user(request.user))
+    sign = selectors.vms_sign(code)
+    if sign is None:
+        raise Http404(_("도로전광표지를 찾을 수 없습니다."))
+    staff = has_permission(request.user, TRAFFIC_STAFF)
+    form = VmsOverrideForm(initial={"text": sign.override_text, "reason": sign.override_reason})
+    status = 200
+    if request.method == "POST":
+        if not staff:
+            raise PermissionDenied(_("스마트도시과 편집자만 도로전광표지 문안을 바꿀 수 있습니다."))
+        actor = Actor.for_user(request.user)
+        if request.POST.get("action") == "clear":
+            services.vms_override_clear(sign=sign, actor=actor)
+            messages.success(request, _("수동 문안을 해제했습니다. 자동 문안으로 돌아갑니다."))
+            return redirect("traffic:vms_sign", code=code)
+        form = VmsOverrideForm(request.POST)
+        if form.is_valid():
+            try:
+                services.vms_override_set(
+                    sign=sign, text=form.cleaned_data["text"], reason=form.cleaned_data["reason"], actor=actor
+                )
+            except RecordInvalid as exc:
+                for field, msgs in exc.errors.items():
+                    for m in msgs:
+                        form.add_error(field if field in form.fields else None, m)
+            else:
+                messages.success(request, _("수동 문안을 표출했습니다."))
+                return redirect("traffic:vms_sign", code=code)
+        status = 422
+    board = next((b for b in selectors.vms_board(network) if b.sign.pk == sign.pk), None)
+    return render(
+        request,
+        "traffic/vms_sign.html",
+        {
+            "network": network,
+            "sign": sign,
+            "row": _board_rows([board])[0] if board else None,
+            "form": form,
+            "staff": staff,
+        },
+        status=status,
+    )

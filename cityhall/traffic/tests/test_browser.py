@@ -52,3 +52,43 @@ def test_editor_follows_an_emergency_run_on_the_map(page, site, make_user, setti
     expect(page.get_by_test_id("ev-route")).to_be_attached()
     expect(page.get_by_test_id("ev-marker")).to_be_attached()
     expect(page.get_by_test_id("commands")).to_contain_text("우선 현시 녹색 유지")
+
+
+def test_operator_overrides_a_sign_with_a_reason_and_clears_it(page, site, make_user, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    make_user("sc-editor", Role.EDITOR, "smart-city")
+    log_in(page, site, "sc-editor")
+    page.goto(f"{site}/traffic/")
+    page.get_by_role("link", name="도로전광표지(VMS)").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("도로전광표지(VMS) 예시")
+    signs = page.get_by_test_id("signs").locator("tbody tr")
+    expect(signs).to_have_count(29)
+    expect(signs.first).to_contain_text("자동 · 안내")
+    page.get_by_role("link", name="VMS-01").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("VMS-01 예시 A0→A1 접근로")
+    # No reason: a Korean error, nothing shown.
+    page.get_by_label("표출 문안 (2줄, 줄마다 20자까지)").fill("행사 교통통제\n우회하세요")
+    page.get_by_role("button", name="수동 문안 표출").click()
+    expect(page.get_by_role("alert")).to_have_text("수동 표출 사유를 입력하세요.")
+    expect(page.get_by_test_id("kind")).to_have_text("(자동 · 안내)")
+    page.get_by_label("수동 표출 사유").fill("시민의 날 행사 (모의)")
+    page.get_by_role("button", name="수동 문안 표출").click()
+    expect(page.get_by_test_id("kind")).to_have_text("(수동)")
+    expect(page.get_by_test_id("shown")).to_have_text("행사 교통통제우회하세요")
+    expect(page.get_by_test_id("override")).to_contain_text("시민의 날 행사 (모의)")
+    page.get_by_role("link", name="도로전광표지 전체").click()
+    expect(signs.first).to_contain_text("행사 교통통제")
+    expect(signs.first).to_contain_text("수동")
+    page.get_by_role("link", name="VMS-01").click()
+    page.get_by_role("button", name="수동 문안 해제").click()
+    expect(page.get_by_test_id("kind")).to_have_text("(자동 · 안내)")
+    expect(page.get_by_role("button", name="수동 문안 해제")).to_have_count(0)
+
+
+def test_a_viewer_sees_the_signs_but_no_override_form(page, site, make_user, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    make_user("sc-viewer", Role.VIEWER, "smart-city")
+    log_in(page, site, "sc-viewer")
+    page.goto(f"{site}/traffic/vms/VMS-02/")
+    expect(page.get_by_test_id("shown")).to_be_visible()
+    expect(page.get_by_role("button", name="수동 문안 표출")).to_have_count(0)

@@ -106,3 +106,52 @@ def link_congestion(info: NetworkInfo, readings: list[VdsReading]) -> dict[str, 
             speed = round(limit, 1)
         out[edge] = (speed, congestion_level(speed, road_class(limit)))
     return out
+
+
+@dataclass(frozen=True)
+class LinkState:
+    speed_kmh: float
+    occupancy_pct: float  # mean over the link's lanes
+    volume: int  # vehicles over all lanes in the interval
+    level: str
+
+
+def link_states(
+    limits_kmh: dict[str, float],
+    readings: list[VdsReading],
+    *,
+    thresholds: dict | None = None,
+    occupancy_thresholds: tuple[float, float] | None = None,
+) -> dict[str, LinkState]:
+    """Per link, from one interval's readings of its lanes: the volume-weighted speed (a link nobody
+    crossed: 0 when its loops were mostly covered, else its limit), the mean occupancy, the volume,
+    and the level ``congestion.link_level`` gives (the worse of speed and occupancy)."""
+    from .congestion import link_level
+
+    totals: dict[str, list[float]] = {}
+    for r in readings:
+        acc = totals.setdefault(r.edge, [0.0, 0.0, 0.0, 0.0])
+        if r.volume and r.speed_kmh is not None:
+            acc[0] += r.speed_kmh * r.volume
+            acc[1] += r.volume
+        acc[2] += r.occupancy_pct
+        acc[3] += 1
+    out = {}
+    for edge, (weighted, volume, occupancy, lanes) in totals.items():
+        limit = limits_kmh.get(edge, 50.0)
+        mean_occupancy = round(occupancy / lanes, 1)
+        if volume:
+            speed = round(weighted / volume, 1)
+        elif mean_occupancy >= STANDSTILL_OCCUPANCY_PCT:
+            speed = 0.0
+        else:
+            speed = round(limit, 1)
+        level = link_level(
+            speed,
+            mean_occupancy,
+            road_class(limit),
+            thresholds=thresholds,
+            occupancy_thresholds=occupancy_thresholds,
+        )
+        out[edge] = LinkState(speed, mean_occupancy, int(volume), level)
+    return out

@@ -1,0 +1,143 @@
+"""Detector reports through a real Mosquitto (a private instance on a free loopback port, as the
+telemetry tests start it): the twin's loops publish at QoS 1, the ingester (``run_ingester`` with
+the traffic store) stores each interval once — through a repeat and an ingester restart — and
+dead-letters bad messages with their reason."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.core.management import call_command
+from django.db import OperationalError
+
+from cityhall.core.audit import Actor
+from cityhall.telemetry.ingester import run_ingester
+from cityhall.telemetry.models import DeadLetter
+from cityhall.telemetry.tests.test_ingester import broker  # noqa: F401 - the fixture registers by import
+from cityhall.traffic import selectors, services, vds
+from cityhall.traffic.models import DetectorReading
+
+pytestmark = pytest.mark.slow
+WAIT_S = 60
+
+
+def _wait_for(predicate, what: str, timeout: float = WAIT_S):
+    """Polls ``predicate``; the in-memory test database's shared cache refuses a read while the
+    ingester's thread writes ("table is locked"), which is only a reason to look again."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if predicate():
+                return
+        except OperationalError:
+            pass
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.2)
+
+
+class Ingester:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.stats = None
+
+    def _run(self) -> None:
+        self.stats = run_ingester(
+            self.url,
+            stop_event=self.stop,
+            client_id="test-vds-ingester",
+            topics=[vds.SUBSCRIPTION],
+            ingest=services.detector_readings_ingest,
+            known_devices=lambda: set(selectors.detector_edges()),
+        )
+
+    def start(self) -> Ingester:
+        self.thread.start()
+        return self
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(30)
+
+
+def _publish(port: int, messages: list[tuple[str, bytes]]) -> None:
+    import paho.mqtt.client as mqtt
+
+    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"pub-{uuid.uuid4().hex[:8]}")
+    client.connect("127.0.0.1", port)
+    client.loop_start()
+    try:
+        infos = [client.publish(topic, payload, qos=1) for topic, payload in messages]
+        for info in infos:
+            info.wait_for_publish(timeout=30)
+            assert info.is_published()
+    finally:
+        client.disconnect()
+        client.loop_stop()
+
+
+def _report(detector: str, ts: datetime, volume: int = 4) -> tuple[str, bytes]:
+    wire = vds.VdsWire(
+        detector_id=detector,
+        ts=ts.isoformat(),
+        volume=volume,
+        occupancy_pct=6.0,
+        speed_kmh=38.0 if volume else None,
+    )
+    return vds.vds_topic(detector), vds.encode(wire)
+
+
+def test_the_twins_loops_report_over_mqtt_and_are_stored_once(transactional_db, broker, settings, tmp_path):  # noqa: F811
+    settings.DATA_DIR = tmp_path
+    services.network_ensure_default(actor=Actor.system("test:vds"))
+    ingester = Ingester(broker.url).start()
+    try:
+        # The subscription is up once a probe comes through.
+        probe_ts = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
+        _wait_for(
+            lambda: (
+                _publish(broker.port, [_report("vds-A0B0_0", probe_ts)])
+                or DetectorReading.objects.filter(ts=probe_ts).exists()
+            ),
+            "the ingester to subscribe",
+        )
+        # One minute of the twin: 288 loops × 2 intervals, published by the command.
+        call_command("traffic_vds_publish", url=broker.url, minutes=1, seed=3, vehicles_per_hour=3000)
+        _wait_for(lambda: DetectorReading.objects.count() == 1 + 576, "576 twin reports")
+        assert DetectorReading.objects.filter(simulated=True).count() == 576
+        assert DetectorReading.objects.filter(simulated=True).values("detector_id").distinct().count() == 288
+        assert DetectorReading.objects.filter(simulated=True, volume__gt=0).exists()
+        # Repeats, and bad messages beside good ones.
+        ts = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=5)
+        _publish(
+            broker.port,
+            [
+                _report("vds-A0B0_0", ts),
+                _report("vds-A0B0_0", ts, volume=9),  # the same interval again: the first stays
+                _report("vds-A0B0_0", probe_ts),  # redelivery of the probe
+                (vds.vds_topic("vds-A0B0_1"), b'{"detector_id": "vds-A0B0_1", "volume": NaN}'),
+                (vds.vds_topic("vds-NOPE_0"), _report("vds-NOPE_0", ts)[1]),
+            ],
+        )
+        _wait_for(lambda: DeadLetter.objects.count() == 2, "two dead letters")
+        _wait_for(lambda: DetectorReading.objects.filter(ts=ts).exists(), "the new interval")
+    finally:
+        ingester.close()
+    assert DetectorReading.objects.get(detector_id="vds-A0B0_0", ts=ts).volume == 4
+    assert DetectorReading.objects.count() == 1 + 576 + 1
+    assert sorted(DeadLetter.objects.values_list("reason", flat=True)) == ["malformed_json", "unknown_device"]
+    # Published while the ingester is down: kept by the broker for its session, stored on return.
+    later = ts + timedelta(seconds=30)
+    _publish(broker.port, [_report(d, later) for d in ("vds-A0B0_0", "vds-A0B0_1", "vds-B0C0_0")])
+    ingester = Ingester(broker.url).start()
+    try:
+        _wait_for(lambda: DetectorReading.objects.filter(ts=later).count() == 3, "the queued reports")
+    finally:
+        ingester.close()
+    assert DetectorReading.objects.count() == 1 + 576 + 1 + 3
