@@ -29,7 +29,9 @@ from cityhall.organisation.models import OrgUnit
 N = int(sys.argv[1])
 call_command("migrate", "maintenance", verbosity=0)
 call_command("migrate", "core", verbosity=0)
-unit, _ = OrgUnit.objects.get_or_create(code="smart-city", defaults={"name": "스마트도시과", "kind": "department"})
+unit, _ = OrgUnit.objects.get_or_create(
+    code="smart-city", defaults={"name": "스마트도시과", "kind": "department"}
+)
 connection.close()
 
 

@@ -19,7 +19,9 @@ AT = datetime(2025, 3, 4, 0, 0, tzinfo=UTC)  # 09:00 KST
 @pytest.fixture
 def asset(db):
     unit = OrgUnit.objects.get(code="smart-city")
-    return services.AssetRef(app="bus", key="bit:BIT-X1", label="BIT BIT-X1", org_unit=unit, location="정류소 X1")
+    return services.AssetRef(
+        app="bus", key="bit:BIT-X1", label="BIT BIT-X1", org_unit=unit, location="정류소 X1"
+    )
 
 
 def test_open_is_idempotent_and_audited(asset):
@@ -67,5 +69,7 @@ def test_bad_input_writes_nothing(asset):
 
 def test_numbers_count_per_seoul_year(asset):
     new_year_kst = datetime(2025, 12, 31, 15, 30, tzinfo=UTC)  # 2026-01-01 00:30 KST
-    order, _ = services.order_open(asset=asset, kind="k", kind_label="K", due_hours=1, actor=RULES, now=new_year_kst)
+    order, _ = services.order_open(
+        asset=asset, kind="k", kind_label="K", due_hours=1, actor=RULES, now=new_year_kst
+    )
     assert order.number == "MO-2026-00001"
