@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "cityhall.documents",
     "cityhall.facilities",
     "cityhall.gis",
+    "cityhall.maintenance",
     "cityhall.telemetry",
     "cityhall.streetlights",
     "cityhall.traffic",

@@ -3,16 +3,17 @@ live vehicles (staff) and the stops. Thin: reads through ``predictions`` and ``s
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 from ninja import Router, Schema
 
-from cityhall.core.permissions import has_permission
+from cityhall.core import params
+from cityhall.core.permissions import has_permission, require_role
 
-from . import predictions, selectors
+from . import accuracy, predictions, selectors
 from .selectors import BUS_STAFF
 
 router = Router(tags=["버스정보"])
@@ -98,3 +99,70 @@ def vehicles(request):
         }
         for s in selectors.live_states()
     ]
+
+
+class AccuracyCellOut(Schema):
+    route: str
+    bucket: str
+    n: int
+    mae_s: float | None
+    within_1min: float | None
+    within_2min: float | None
+    baseline_n: int
+    baseline_mae_s: float | None
+    baseline_within_1min: float | None
+    baseline_within_2min: float | None
+    improvement: float | None
+
+
+class AccuracyOut(Schema):
+    since: datetime
+    until: datetime
+    predictions: int
+    matched: int
+    totals: list[AccuracyCellOut]
+    by_route: list[AccuracyCellOut]
+
+
+class Problems(Schema):
+    detail: list[dict]
+
+
+ACCURACY_API = {"days": params.Int(label="최근 일수", default=1, min=1, max=accuracy.KEEP_DAYS)}
+
+
+def _cell(c: accuracy.Cell) -> dict:
+    return {
+        "route": c.route,
+        "bucket": c.bucket,
+        "n": c.n,
+        "mae_s": c.mae_s,
+        "within_1min": c.share_1,
+        "within_2min": c.share_2,
+        "baseline_n": c.base_n,
+        "baseline_mae_s": c.baseline_mae_s,
+        "baseline_within_1min": c.baseline_share_1,
+        "baseline_within_2min": c.baseline_share_2,
+        "improvement": c.improvement,
+    }
+
+
+@router.get(
+    "/accuracy",
+    response={200: AccuracyOut, 422: Problems},
+    summary="도착 예측 정확도: 노선·남은 시간 구간별, 기준(과거 평균)과 비교",
+    openapi_extra={"parameters": params.openapi_parameters(ACCURACY_API)},
+)
+@params.api(**ACCURACY_API)
+def prediction_accuracy(request):
+    require_role(request.user, "예측 정확도는 역할이 있는 직원만 볼 수 있습니다.")
+    now = timezone.now()
+    result = accuracy.accuracy(since=now - timedelta(days=request.query.days), until=now)
+    return {
+        "since": result.since,
+        "until": result.until,
+        "predictions": result.predictions,
+        "matched": result.matched,
+        "totals": [_cell(c) for c in result.totals],
+        "by_route": [_cell(c) for c in result.cells],
+    }

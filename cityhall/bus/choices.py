@@ -31,6 +31,10 @@ GAP_RATIO = 1.5
 STALE_S = 90
 # A BIT silent for this long is offline and gets a repair order.
 BIT_OFFLINE_S = 300
+# Its repair order (a shared maintenance order, kind ``bit_offline``) is due a day later, as a silent
+# streetlight's: the display may be dark, but the stop still has its timetable and the phone page.
+BIT_REPAIR_KIND = "bit_offline"
+BIT_REPAIR_DUE_HOURS = 24
 
 
 class RouteKind(models.TextChoices):

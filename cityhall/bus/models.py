@@ -9,6 +9,7 @@ is one row, and GTFS ``stop_times.txt`` is written from both."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cityhall.organisation.models import OrgUnit
@@ -248,6 +249,8 @@ class Bit(models.Model):
     installed = models.DateField(_("설치일"), null=True, blank=True)
     state = models.CharField(_("상태"), max_length=10, choices=BitState.choices, default=BitState.ONLINE)
     last_seen = models.DateTimeField(_("최종 응답"), null=True, blank=True)
+    # A unit that never answers goes offline BIT_OFFLINE_S after it was registered.
+    registered_at = models.DateTimeField(_("등록 시각"), default=timezone.now)
     simulated = models.BooleanField(_("모의 데이터"), default=False)
     org_unit = models.ForeignKey(
         OrgUnit, verbose_name=_("담당 부서"), on_delete=models.PROTECT, related_name="+"
@@ -344,3 +347,34 @@ class SitingWeight(models.Model):
 
     def __str__(self) -> str:
         return f"{self.criterion}={self.weight:g}"
+
+
+class PredictionRecord(models.Model):
+    """도착 예정 기록: what the model (and the baseline) predicted for one bus at one coming stop, kept
+    to compare with the arrival that happened (the accuracy page). A telemetry-like series: written in
+    batches by the runtime, not audited row by row, pruned after ``accuracy.KEEP_DAYS``."""
+
+    route = models.ForeignKey(Route, verbose_name=_("노선"), on_delete=models.CASCADE, related_name="+")
+    trip = models.ForeignKey(Trip, verbose_name=_("운행 회차"), on_delete=models.CASCADE, related_name="+")
+    service_date = models.DateField(_("운행일자"))
+    sequence = models.PositiveSmallIntegerField(_("순번"))
+    vehicle = models.ForeignKey(Vehicle, verbose_name=_("차량"), on_delete=models.CASCADE, related_name="+")
+    made_at = models.DateTimeField(_("예측 시각"))
+    predicted_s = models.FloatField(_("예측(초)"))
+    baseline_s = models.FloatField(_("기준 예측(초)"), null=True, blank=True)
+    model = models.CharField(_("모형"), max_length=20)
+    simulated = models.BooleanField(_("모의 데이터"), default=False)
+
+    class Meta:
+        verbose_name = _("도착 예정 기록")
+        verbose_name_plural = _("도착 예정 기록")
+        ordering = ["-made_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trip", "service_date", "sequence", "made_at"], name="bus_prediction_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["made_at"], name="bus_prediction_made_at")]
+
+    def __str__(self) -> str:
+        return f"{self.trip_id} {self.service_date} #{self.sequence} @ {self.made_at:%H:%M}"

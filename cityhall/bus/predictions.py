@@ -24,6 +24,7 @@ from .choices import Occupancy
 from .eta import SegmentTravel as TravelFact
 from .eta import VehicleState as VehicleFact
 from .eta import default_predictor
+from .eta.predictors import HistoricalAverage
 from .models import RouteStop, SegmentTravel, Stop, StopEvent, Trip, VehicleState
 
 REFIT_S = 600.0
@@ -114,6 +115,7 @@ class _Served:
     model: object
     fitted: float  # monotonic time of the fit
     seen_pk: int  # the last SegmentTravel observed
+    baseline: object | None = None  # the historical average on the same history (accuracy page)
 
 
 _lock = threading.Lock()
@@ -130,6 +132,8 @@ def _observe_new(served: _Served) -> None:
     facts = _facts(rows.filter(pk__lte=last).order_by("pk"))
     for fact in sorted(facts, key=lambda f: f.departed_at + timedelta(seconds=f.travel_s)):
         served.model.observe(fact)
+        if served.baseline is not None:
+            served.baseline.observe(fact)
     served.seen_pk = last
 
 
@@ -140,13 +144,15 @@ def _fit(now: datetime) -> _Served:
         return _Served(ScheduleFallback(_offsets()), monotonic.monotonic(), seen)
     model = default_predictor()
     model.fit(past)  # fit() forgets the day's state; today's segments are observed again below
+    baseline = HistoricalAverage()
+    baseline.fit(past)
     start_of_day = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     for fact in sorted(
         (f for f in past if f.departed_at >= start_of_day),
         key=lambda f: f.departed_at + timedelta(seconds=f.travel_s),
     ):
         model.observe(fact)
-    return _Served(model, monotonic.monotonic(), seen)
+    return _Served(model, monotonic.monotonic(), seen, baseline)
 
 
 def predictor(*, now: datetime | None = None, refresh: bool = False):
@@ -171,6 +177,14 @@ def predictor(*, now: datetime | None = None, refresh: bool = False):
         _observe_new(fresh)
         _cached = fresh
         return fresh.model
+
+
+def baseline(*, now: datetime | None = None):
+    """The historical-average baseline fitted on the same history as ``predictor()``; ``None`` while
+    the model is the timetable (no history)."""
+    predictor(now=now)
+    with _lock:
+        return _cached.baseline if _cached is not None else None
 
 
 def forget() -> None:

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from cityhall.telemetry.mqtt import broker_from_url, new_client
 
-from . import avl, services
+from . import accuracy, avl, services
 from .simulator import BIT_TOPIC_PREFIX, run_simulator
 
 log = logging.getLogger(__name__)
@@ -75,7 +75,7 @@ class BusRuntime:
         self._threads.clear()
 
     def describe(self) -> str:
-        parts = ["AVL 수집", "BIT 상태 점검"]
+        parts = ["AVL 수집", "BIT 상태 점검", "도착 예정 기록"]
         if self.simulate:
             parts.insert(0, "모의 버스·BIT")
         return f"버스정보 실시간 운영: {', '.join(parts)}"
@@ -132,4 +132,9 @@ class BusRuntime:
                 services.bits_evaluate()
             except Exception:
                 log.exception("BIT 상태 점검 실패; 다음 주기에 다시 실행합니다")
+                close_old_connections()
+            try:
+                accuracy.predictions_record()
+            except Exception:
+                log.exception("도착 예정 기록 실패; 다음 주기에 다시 실행합니다")
                 close_old_connections()

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,10 +17,22 @@ from cityhall.core.audit import Actor
 from cityhall.core.permissions import has_permission
 from cityhall.core.records import record_type_for
 from cityhall.core.services import RecordInvalid
+from cityhall.maintenance import selectors as maintenance_selectors
+from cityhall.maintenance import services as maintenance
+from cityhall.maintenance.services import AssetRef
 from cityhall.organisation.models import OrgUnit
 
 from . import network as net
-from .choices import BIT_OFFLINE_S, DEPARTMENT, SEED_NOTICES_2024, BitState, NoticeStatus, ServiceDay
+from .choices import (
+    BIT_OFFLINE_S,
+    BIT_REPAIR_DUE_HOURS,
+    BIT_REPAIR_KIND,
+    DEPARTMENT,
+    SEED_NOTICES_2024,
+    BitState,
+    NoticeStatus,
+    ServiceDay,
+)
 from .models import Bit, BitNotice, NoticeTemplate, Route, RouteStop, ServiceAlert, Stop, Trip, Vehicle
 from .selectors import BUS_STAFF
 
@@ -404,15 +417,33 @@ def bits_heartbeat(*, codes: list[str], at: datetime) -> int:
     return Bit.objects.filter(code__in=codes).update(last_seen=at)
 
 
+def bit_asset(bit: Bit) -> AssetRef:
+    """The BIT as a maintenance order's asset (``bus`` / ``bit:<code>``)."""
+    return AssetRef(
+        app="bus",
+        key=f"bit:{bit.code}",
+        label=_("BIT %(code)s") % {"code": bit.code},
+        org_unit=bit.org_unit,
+        location=str(bit.stop),
+        lat=bit.stop.lat,
+        lon=bit.stop.lon,
+        simulated=bit.simulated,
+    )
+
+
 def bits_evaluate(*, now: datetime | None = None, actor: Actor = RULES_ACTOR) -> list[Bit]:
-    """A BIT silent for ``BIT_OFFLINE_S`` goes offline (audited); one that answers again comes back.
-    Returns the units that went offline now (the caller opens their repair orders)."""
+    """A BIT silent for ``BIT_OFFLINE_S`` — or that has never answered since it was registered that
+    long ago — goes offline (audited); one that answers again comes back. Every offline BIT has one
+    open repair order (a shared maintenance order, opened idempotently: two evaluators at once open
+    one); a BIT back online has its order closed as recovered. Returns the units that went offline now.
+    """
     now = now or timezone.now()
     limit = now - timedelta(seconds=BIT_OFFLINE_S)
     rtype = record_type_for(Bit)
+    silent = Q(last_seen__lt=limit) | Q(last_seen__isnull=True, registered_at__lt=limit)
     went_offline = []
     with transaction.atomic():
-        for bit in Bit.objects.select_for_update().filter(state=BitState.ONLINE, last_seen__lt=limit):
+        for bit in Bit.objects.select_for_update().filter(silent, state=BitState.ONLINE):
             bit.state = BitState.OFFLINE
             bit.save(update_fields=["state"])
             audit.record(actor, "offline", rtype, bit, before={"state": "online"}, after={"state": "offline"})
@@ -421,4 +452,40 @@ def bits_evaluate(*, now: datetime | None = None, actor: Actor = RULES_ACTOR) ->
             bit.state = BitState.ONLINE
             bit.save(update_fields=["state"])
             audit.record(actor, "online", rtype, bit, before={"state": "offline"}, after={"state": "online"})
+    bit_repairs_sync(now=now, actor=actor)
     return went_offline
+
+
+def bit_repairs_sync(*, now: datetime | None = None, actor: Actor = RULES_ACTOR) -> tuple[int, int]:
+    """Open a repair order for every offline BIT without one, close the order of every BIT that is
+    online again. Idempotent; returns (opened, closed)."""
+    now = now or timezone.now()
+    orders = maintenance_selectors.open_orders_by_asset("bus")
+    opened = closed = 0
+    for bit in Bit.objects.select_related("stop", "org_unit").order_by("code"):
+        key = f"bit:{bit.code}"
+        has_order = any(o.kind == BIT_REPAIR_KIND for o in orders.get(key, ()))
+        if bit.state == BitState.OFFLINE and not has_order:
+            seen = bit.last_seen.isoformat() if bit.last_seen else _("응답 기록 없음")
+            _order, created = maintenance.order_open(
+                asset=bit_asset(bit),
+                kind=BIT_REPAIR_KIND,
+                kind_label=_("BIT 통신 두절"),
+                due_hours=BIT_REPAIR_DUE_HOURS,
+                detail=_("%(s)d초 이상 상태 보고가 없습니다 (최종 응답: %(seen)s).")
+                % {"s": BIT_OFFLINE_S, "seen": seen},
+                actor=actor,
+                now=now,
+            )
+            opened += created
+        elif bit.state == BitState.ONLINE and has_order:
+            maintenance.order_close_for_asset(
+                app="bus",
+                key=key,
+                kind=BIT_REPAIR_KIND,
+                resolution=_("단말기 응답 재개 (자동 복구 확인)"),
+                actor=actor,
+                now=now,
+            )
+            closed += 1
+    return opened, closed

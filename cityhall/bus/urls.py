@@ -12,6 +12,7 @@ urlpatterns = [
     path("bits/", views.bits, name="bits"),
     path("notices/", views.notices, name="notices"),
     path("siting/", views.siting, name="siting"),
+    path("accuracy/", views.accuracy_page, name="accuracy"),
     path("stops/<str:code>/", views.stop_page, name="stop"),
     path("stops/<str:code>/panel/", views.stop_panel, name="stop_panel"),
     path("stops/<str:code>/qr.svg", views.stop_qr, name="stop_qr"),

@@ -5,7 +5,7 @@ their notices. Thin: reads through ``selectors``/``predictions``, writes through
 from __future__ import annotations
 
 import io
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -23,8 +23,9 @@ from cityhall.core.audit import Actor
 from cityhall.core.decorators import role_required
 from cityhall.core.permissions import has_permission
 from cityhall.core.services import RecordInvalid
+from cityhall.maintenance import selectors as maintenance_selectors
 
-from . import choices, gtfs, predictions, realtime, selectors, services
+from . import accuracy, choices, gtfs, predictions, realtime, selectors, services
 from .selectors import BUS_STAFF
 
 STOP_POLL_S = 15
@@ -218,9 +219,10 @@ def bits(request):
     now = timezone.now()
     on_air = list(selectors.notices_on_air(now))
     rows = []
+    orders = maintenance_selectors.open_orders_by_asset("bus")
     for bit in selectors.bits():
         arrivals = predictions.arrivals(bit.stop, now)[:4] if bit.state == choices.BitState.ONLINE else []
-        rows.append({"bit": bit, "arrivals": arrivals})
+        rows.append({"bit": bit, "arrivals": arrivals, "orders": orders.get(f"bit:{bit.code}", [])})
     return render(request, "bus/bits.html", {"rows": rows, "on_air": on_air[:1], "at": now})
 
 
@@ -312,3 +314,35 @@ def siting(request):
         },
         status=422 if errors else 200,
     )
+
+
+ACCURACY_DAYS = params.Int(label=gettext_lazy("최근 일수"), default=1, min=1, max=accuracy.KEEP_DAYS)
+
+
+def _accuracy_page(request, error: str = "", status: int = 200, days: int | None = None):
+    now = timezone.now()
+    result = accuracy.accuracy(since=now - timedelta(days=days), until=now) if days else None
+    tables = []
+    if result is not None:
+        tables = [
+            (_("전체 노선"), result.totals, "all-routes"),
+            (_("노선별"), result.cells, "by-route"),
+        ]
+    return render(
+        request,
+        "bus/accuracy.html",
+        {"result": result, "tables": tables, "error": error, "days_typed": params.typed(request, "days", 10)},
+        status=status,
+    )
+
+
+def _accuracy_bad(request, error):
+    return _accuracy_page(request, error=" ".join(error.messages()), status=400)
+
+
+@require_GET
+@role_required
+@params.page(on_error=_accuracy_bad, days=ACCURACY_DAYS)
+def accuracy_page(request):
+    """예측 정확도: the recorded predictions of the model and the baseline against the arrivals."""
+    return _accuracy_page(request, days=request.query.days)

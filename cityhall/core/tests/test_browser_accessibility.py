@@ -586,6 +586,7 @@ PAGE_KINDS = [
     PageKind("bus BITs", "bus:bits", "/bus/bits/", "버스정보안내단말기 (BIT) 모의"),
     PageKind("bus notices", "bus:notices", "/bus/notices/", "BIT 시정홍보"),
     PageKind("bus BIT siting", "bus:siting", "/bus/siting/", "BIT 설치지 선정 모의"),
+    PageKind("bus accuracy", "bus:accuracy", "/bus/accuracy/", "도착 예측 정확도 모의"),
     PageKind("bus stop", "bus:stop", "/bus/stops/{bus_stop}/", "{bus_stop_heading}", who="anonymous"),
     PageKind(
         "two-factor setup",

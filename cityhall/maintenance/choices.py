@@ -1,0 +1,17 @@
+"""Maintenance orders (유지보수 요청): statuses and audit actions."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+NUMBER_PREFIX = "MO"
+
+
+class OrderStatus(models.TextChoices):
+    OPEN = "open", _("접수")
+    CLOSED = "closed", _("완료")
+
+
+AUDIT_ACTIONS = [
+    ("recover", _("자동 복구 확인")),
+    ("close", _("완료 처리")),
+]

@@ -1,0 +1,158 @@
+"""Writes of maintenance orders. Every write takes an actor and is audited.
+
+``order_open`` is idempotent: while an order of the kind is open for the asset, it returns that one.
+Two processes noticing the same fault at once both try to insert; the database's partial unique
+constraint lets one in, the other's insert fails inside a savepoint and it returns the winner's order.
+A number taken meanwhile by another asset's order is retried with the next one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cityhall.core import audit
+from cityhall.core.audit import Actor
+from cityhall.core.records import record_type_for
+from cityhall.core.services import RecordInvalid
+from cityhall.organisation.models import OrgUnit
+
+from .choices import NUMBER_PREFIX, OrderStatus
+from .models import MaintenanceOrder
+
+SEOUL = ZoneInfo("Asia/Seoul")
+NUMBER_ATTEMPTS = 8
+
+
+@dataclass(frozen=True)
+class AssetRef:
+    """What an owning app says about its asset: its own label (``"bus"``), the asset's key in that app
+    (``"bit:BIT-B1C1"``), a label and a location to show, and the department that answers for it."""
+
+    app: str
+    key: str
+    label: str
+    org_unit: OrgUnit
+    location: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    simulated: bool = False
+
+
+def _next_number(moment: datetime) -> str:
+    """The next free ``MO-YYYY-NNNNN`` of the (Seoul) year of ``moment``."""
+    prefix = f"{NUMBER_PREFIX}-{timezone.localtime(moment, SEOUL).year}-"
+    last = (
+        MaintenanceOrder.objects.filter(number__startswith=prefix)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    n = int(last[len(prefix) :]) + 1 if last and last[len(prefix) :].isdigit() else 1
+    return f"{prefix}{n:05d}"
+
+
+def open_order(app: str, key: str, kind: str) -> MaintenanceOrder | None:
+    return (
+        MaintenanceOrder.objects.filter(asset_app=app, asset_key=key, kind=kind)
+        .exclude(status=OrderStatus.CLOSED)
+        .first()
+    )
+
+
+def order_open(
+    *,
+    asset: AssetRef,
+    kind: str,
+    kind_label: str,
+    due_hours: int,
+    actor: Actor,
+    detail: str = "",
+    now: datetime | None = None,
+) -> tuple[MaintenanceOrder, bool]:
+    """Open an order for ``asset`` (or return the one already open for it and ``kind``): ``(order,
+    created)``. Audited (``create``) when created."""
+    if not asset.app or not asset.key or not kind:
+        raise RecordInvalid(_("자산 앱, 자산 키와 유형이 모두 있어야 합니다."))
+    if due_hours < 1:
+        raise RecordInvalid({"due_hours": [_("처리 기한은 1시간 이상이어야 합니다.")]})
+    now = now or timezone.now()
+    existing = open_order(asset.app, asset.key, kind)
+    if existing is not None:
+        return existing, False
+    rtype = record_type_for(MaintenanceOrder)
+    for _attempt in range(NUMBER_ATTEMPTS):
+        order = MaintenanceOrder(
+            number=_next_number(now),
+            asset_app=asset.app,
+            asset_key=asset.key,
+            asset_label=asset.label,
+            location=asset.location,
+            lat=asset.lat,
+            lon=asset.lon,
+            org_unit=asset.org_unit,
+            kind=kind,
+            kind_label=kind_label,
+            detail=detail,
+            simulated=asset.simulated,
+            opened_at=now,
+            due_at=now + timedelta(hours=due_hours),
+        )
+        try:
+            with transaction.atomic():
+                order.save()
+                audit.record(actor, "create", rtype, order, after=rtype.to_data(order))
+        except IntegrityError:
+            existing = open_order(asset.app, asset.key, kind)
+            if existing is not None:
+                return existing, False  # another process opened it meanwhile
+            continue  # the number was taken by a concurrent insert for another asset
+        return order, True
+    raise IntegrityError("유지보수 요청 번호를 배정하지 못했습니다(동시 등록이 계속 충돌합니다).")
+
+
+def order_close(
+    *, order: MaintenanceOrder | int, resolution: str, actor: Actor, now: datetime | None = None
+) -> MaintenanceOrder:
+    """Close an order (idempotent: a closed order stays as it was). Audited (``close``)."""
+    resolution = (resolution or "").strip()
+    if not resolution:
+        raise RecordInvalid({"resolution": [_("처리 내용을 입력하세요.")]})
+    now = now or timezone.now()
+    pk = order if isinstance(order, int) else order.pk
+    with transaction.atomic():
+        locked = MaintenanceOrder.objects.select_for_update().get(pk=pk)
+        if locked.status == OrderStatus.CLOSED:
+            return locked
+        before = {"status": locked.status}
+        locked.status = OrderStatus.CLOSED
+        locked.closed_at = now
+        locked.closed_by = actor.user
+        locked.resolution = resolution
+        if locked.recovered_at is None and actor.user is None:
+            locked.recovered_at = now  # the rule that opened it saw the fault go away
+        locked.save(update_fields=["status", "closed_at", "closed_by", "resolution", "recovered_at"])
+        audit.record(
+            actor,
+            "close",
+            record_type_for(MaintenanceOrder),
+            locked,
+            before=before,
+            after={"status": locked.status, "resolution": resolution},
+        )
+    return locked
+
+
+def order_close_for_asset(
+    *, app: str, key: str, kind: str, resolution: str, actor: Actor, now: datetime | None = None
+) -> MaintenanceOrder | None:
+    """Close the open order of ``kind`` for the asset, if there is one (the fault went away)."""
+    order = open_order(app, key, kind)
+    if order is None:
+        return None
+    return order_close(order=order, resolution=resolution, actor=actor, now=now)
