@@ -124,7 +124,8 @@ def record_list(request, type_slug: str):
     ][:7]
     if values.format == "xlsx" and not problems:
         return _xlsx(rtype, qs)
-    page = Paginator(qs, PAGE_SIZE).get_page(values.page)
+    # Pages of a model without a default order would be unstable from one page to the next.
+    page = Paginator(qs if qs.ordered else qs.order_by("pk"), PAGE_SIZE).get_page(values.page)
     rows = [
         (
             obj,
