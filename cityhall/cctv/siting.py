@@ -81,7 +81,8 @@ def rank(
     candidates: Sequence[Candidate], views: Sequence[View], gaps: Mapping[str, float] | None = None
 ) -> list[Ranked]:
     """Score and rank; ``gaps`` (candidate code → gap), when given, were computed already (in the
-    database: ``selectors.site_ranking``), else each is computed here. Incidents and requests count against the candidates' highest; the gap by its
+    database: ``selectors.site_ranking``), else each is computed here. Incidents and requests count
+    against the candidates' highest; the gap by its
     share; a school zone all or nothing; cost by the cheapest candidate's cost over this one's. Ties
     go to the larger gap, then the code."""
     if not candidates:

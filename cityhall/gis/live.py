@@ -122,7 +122,9 @@ def live_feed(
         counts[p.state] += 1
     return {
         "at": (at or timezone.now()).isoformat(),
-        "states": [{"key": s.key, "label": str(s.label), "tone": s.tone, "count": counts[s.key]} for s in states],
+        "states": [
+            {"key": s.key, "label": str(s.label), "tone": s.tone, "count": counts[s.key]} for s in states
+        ],
         "points": spread(points),
     }
 

@@ -84,7 +84,10 @@ WITH site AS (
            {m_lon}::float8 * cos(radians(s.lat::float8)) AS kx
     FROM ({sites}) AS s(key, lat, lon)
 ),
-reach AS (SELECT %s::float8 + coalesce(max(v.range_m::float8), 0) AS m FROM ({views}) AS v(lat, lon, heading, fov, range_m)),
+reach AS (
+    SELECT %s::float8 + coalesce(max(v.range_m::float8), 0) AS m
+    FROM ({views}) AS v(lat, lon, heading, fov, range_m)
+),
 near AS (
     SELECT site.key,
            (v.lon::float8 - site.lon) * site.kx AS x,
@@ -97,15 +100,15 @@ near AS (
 ),
 shape AS (
     SELECT near.key,
-        CASE WHEN near.fov >= 360 THEN ST_Buffer(ST_MakePoint(near.x, near.y), near.range_m, 'quad_segs={quad}')
+        CASE WHEN near.fov >= 360
+        THEN ST_Buffer(ST_MakePoint(near.x, near.y), near.range_m, 'quad_segs={quad}')
         ELSE ST_MakePolygon(ST_MakeLine(
             ARRAY[ST_MakePoint(near.x, near.y)]
             || ARRAY(
-                SELECT ST_MakePoint(
-                    near.x + near.range_m * sin(radians(near.heading - near.fov / 2 + near.fov * i / steps.n)),
-                    near.y + near.range_m * cos(radians(near.heading - near.fov / 2 + near.fov * i / steps.n)))
+                SELECT ST_MakePoint(near.x + near.range_m * sin(b.r), near.y + near.range_m * cos(b.r))
                 FROM (SELECT greatest(2, ceil(near.fov / 90 * {quad}))::int AS n) AS steps,
-                     generate_series(0, steps.n) AS i
+                     generate_series(0, steps.n) AS i,
+                     LATERAL (SELECT radians(near.heading - near.fov / 2 + near.fov * i / steps.n) AS r) AS b
                 ORDER BY i)
             || ARRAY[ST_MakePoint(near.x, near.y)]))
         END AS geom
@@ -116,7 +119,8 @@ covered AS (SELECT key, ST_Union(geom) AS geom FROM shape GROUP BY key),
 disc AS (SELECT ST_Buffer(ST_MakePoint(0, 0), %s::float8, 'quad_segs={quad}') AS geom)
 SELECT site.key,
        CASE WHEN covered.geom IS NULL THEN 1.0
-            ELSE greatest(0.0, least(1.0, 1.0 - ST_Area(ST_Intersection(disc.geom, covered.geom)) / ST_Area(disc.geom)))
+            ELSE greatest(0.0, least(1.0,
+                1.0 - ST_Area(ST_Intersection(disc.geom, covered.geom)) / ST_Area(disc.geom)))
        END
 FROM site CROSS JOIN disc LEFT JOIN covered ON covered.key = site.key
 """

@@ -34,7 +34,8 @@ import_document(read_dataset("gimpo-2025"), actor=actor)
 services.registry_build_samples(actor=actor)
 services.candidates_build_samples(actor=actor)
 spatial.forget()
-views = Camera.objects.exclude(status="retired").order_by().values_list("lat", "lon", "heading", "fov", "range_m")
+views = Camera.objects.exclude(status="retired").order_by()
+views = views.values_list("lat", "lon", "heading", "fov", "range_m")
 sites = CandidateSite.objects.order_by().values_list("code", "lat", "lon")
 out = {"postgis": spatial.postgis_version(), "backend": spatial.backend(), "cameras": Camera.objects.count()}
 out["db"] = spatial.coverage_gaps_postgis(sites, views, 100)
@@ -57,7 +58,9 @@ def test_postgis_and_shapely_give_the_same_gaps_and_ranking(postgres_url, tmp_pa
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout.strip().splitlines()[-1])
     if out["postgis"] is None:
-        message = "PostGIS is not installed on the PostgreSQL server (apt-get install postgresql-15-postgis-3)"
+        message = (
+            "PostGIS is not installed on the PostgreSQL server (apt-get install postgresql-15-postgis-3)"
+        )
         if os.environ.get("CITYHALL_REQUIRE_SERVICES") == "1":
             pytest.fail(message)
         pytest.skip(message)
