@@ -23,7 +23,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import QuerySet
 
 M_PER_DEG_LAT = 110_540.0
@@ -144,7 +144,11 @@ def coverage_gaps_postgis(sites: QuerySet, views: QuerySet, radius_m: float) -> 
     )
     # Parameters in the order their placeholders appear: site, reach (radius, views), near (views), disc.
     params = (*site_params, radius_m, *view_params, *view_params, radius_m)
-    with connection.cursor() as cursor:
+    # The planner's cost estimate for the nested sector building passes jit_above_cost, and compiling
+    # the query took longer than running it (EXPLAIN ANALYZE: ~230 ms of JIT emission against ~150 ms
+    # of execution on the seed samples): JIT off for this one statement.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
         cursor.execute(sql, params)
         return {key: float(gap) for key, gap in cursor.fetchall()}
 
