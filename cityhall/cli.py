@@ -368,6 +368,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from benchmarks.gis import main as gis_main  # type: ignore[import-not-found]
 
         return gis_main(args.rest[1:])
+    if args.rest[:1] == ["spatial"]:  # CCTV coverage gaps, shapely against PostGIS: benchmarks/spatial.py
+        from benchmarks.spatial import main as spatial_main  # type: ignore[import-not-found]
+
+        return spatial_main(args.rest[1:])
     if args.rest[:1] == ["events"]:  # CCTV analytics events through JetStream: benchmarks/events.py
         from benchmarks.events import main as events_main  # type: ignore[import-not-found]
 

@@ -154,6 +154,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
+# Spatial queries (cityhall.gis.spatial, ADR 0024): "auto" runs them in PostGIS when the database is
+# PostgreSQL with the postgis extension, else with shapely; "shapely" always in Python; "postgis"
+# requires the extension.
+CITYHALL_SPATIAL = os.environ.get("CITYHALL_SPATIAL", "auto")
+
 # The office calendar (cityhall.core.deadlines): closure days beyond the national holidays,
 # "2026-12-31" or "2026-12-31:name", comma-separated.
 CITYHALL_EXTRA_HOLIDAYS = [d for d in os.environ.get("CITYHALL_EXTRA_HOLIDAYS", "").split(",") if d.strip()]

@@ -169,3 +169,61 @@ def alerts_active(now: datetime | None = None) -> QuerySet[ServiceAlert]:
 def alerts_for_stop(stop: Stop, now: datetime | None = None) -> QuerySet[ServiceAlert]:
     route_ids = RouteStop.objects.filter(stop=stop).values("route_id")
     return alerts_active(now).filter(Q(stop=stop) | Q(route_id__in=route_ids))
+
+
+#: The live map's states (cityhall.gis.live), in legend order: a spacing problem first, then the
+#: punctuality of the matched trip; a silent bus (stale) at its last reported position.
+MAP_STATES = (
+    ("on_time", "ok"),
+    ("early", "info"),
+    ("late", "bad"),
+    ("spacing", "warn"),
+    ("unmatched", "none"),
+    ("stale", "lost"),
+)
+
+
+def live_map(now: datetime | None = None):
+    """Every bus on the shared map's live overlay: ``(states, points)`` for
+    ``cityhall.gis.live.live_response``."""
+    from django.utils.translation import gettext as _
+
+    from cityhall.gis.live import LivePoint, LiveState
+
+    now = now or timezone.now()
+    states = list(live_states(now))
+    troubled = {s.follower: s.kind for s in spacings(states, loop_lengths())}
+    points = []
+
+    def point(state: VehicleState, key: str) -> LivePoint:
+        vehicle = state.vehicle
+        return LivePoint(
+            id=vehicle.code,
+            lat=state.lat,
+            lon=state.lon,
+            state=key,
+            title=f"{vehicle.route.number} {vehicle.code}",
+            properties={
+                _("노선"): vehicle.route.number,
+                _("회차"): state.trip.code if state.trip else "",
+                _("지연(초)"): state.delay_s,
+                _("속도(km/h)"): round(state.speed_kmh),
+                _("최종 보고"): state.observed_at,
+                _("모의"): True,
+            },
+        )
+
+    for state in states:
+        key = "spacing" if state.vehicle.code in troubled else (punctuality(state.delay_s) or "unmatched")
+        points.append(point(state, key))
+    for state in stale_states(now):
+        points.append(point(state, "stale"))
+    labels = {
+        "on_time": _("정시"),
+        "early": _("조기 운행"),
+        "late": _("지연"),
+        "spacing": _("배차 간격 이상"),
+        "unmatched": _("회차 미확인"),
+        "stale": _("신호 끊김"),
+    }
+    return [LiveState(key, labels[key], tone) for key, tone in MAP_STATES], points

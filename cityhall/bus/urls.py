@@ -7,6 +7,7 @@ app_name = "bus"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("live/panel/", views.live_panel, name="live_panel"),
+    path("live/map.json", views.live_map, name="live_map"),
     path("network/", views.network_setup, name="network_setup"),
     path("routes/", views.route_map, name="routes"),
     path("bits/", views.bits, name="bits"),

@@ -30,7 +30,6 @@ from .selectors import BUS_STAFF
 
 STOP_POLL_S = 15
 LIVE_POLL_S = 5
-MAP_W, MAP_H, MAP_PAD = 640.0, 640.0, 40.0
 
 
 # -- public -----------------------------------------------------------------------------------------
@@ -109,58 +108,38 @@ def gtfs_rt(request, feed: str):
 # -- operators --------------------------------------------------------------------------------------
 
 
-def _plane(stops) -> tuple[float, float, float, float]:
-    xs = [s.x for s in stops] or [0.0]
-    ys = [s.y for s in stops] or [0.0]
-    return min(xs) - 200, min(ys) - 200, max(xs) + 200, max(ys) + 200
-
-
-def _to_svg(x: float, y: float, box) -> tuple[float, float]:
-    xmin, ymin, xmax, ymax = box
-    scale = min((MAP_W - 2 * MAP_PAD) / max(1.0, xmax - xmin), (MAP_H - 2 * MAP_PAD) / max(1.0, ymax - ymin))
-    return round(MAP_PAD + (x - xmin) * scale, 1), round(MAP_H - MAP_PAD - (y - ymin) * scale, 1)
-
-
 def _live_context(request) -> dict:
-    from . import network as net
-
     now = timezone.now()
-    stops = list(selectors.stops())
-    box = _plane(stops)
     states = list(selectors.live_states(now))
     spacings = selectors.spacings(states, selectors.loop_lengths())
     troubled = {s.follower for s in spacings}
-    specs = {s.code: s for s in net.ROUTES}
-    routes = list(selectors.routes())
-    paths = []
-    for route in routes:
-        spec = specs.get(route.code)
-        if spec is not None:
-            pts = " ".join("{},{}".format(*_to_svg(x, y, box)) for x, y in net.shape(spec))
-            paths.append({"route": route, "points": pts})
-    buses = []
-    for state in states:
-        x, y = net.to_xy(state.lon, state.lat)
-        sx, sy = _to_svg(x, y, box)
-        buses.append(
-            {
-                "state": state,
-                "x": sx,
-                "y": sy,
-                "punctuality": selectors.punctuality(state.delay_s),
-                "spacing": "trouble" if state.vehicle.code in troubled else "",
-            }
-        )
+    buses = [
+        {
+            "state": state,
+            "punctuality": selectors.punctuality(state.delay_s),
+            "spacing": "trouble" if state.vehicle.code in troubled else "",
+        }
+        for state in states
+    ]
     return {
         "at": now,
         "poll": LIVE_POLL_S,
-        "paths": paths,
-        "stop_points": [{"stop": s, "xy": _to_svg(s.x, s.y, box)} for s in stops],
         "buses": buses,
         "spacings": spacings,
         "stale": list(selectors.stale_states(now)),
-        "routes": routes,
+        "routes": list(selectors.routes()),
     }
+
+
+@require_GET
+@role_required
+def live_map(request):
+    """The operators' map's live overlay (cityhall.gis.live): every bus, coloured by punctuality and
+    spacing, on the shared map under the routes and stops."""
+    from cityhall.gis.live import live_response
+
+    states, points = selectors.live_map()
+    return live_response(states, points)
 
 
 @require_GET

@@ -216,20 +216,24 @@ def video_request(number: str):
 
 def site_ranking():
     """The candidate sites ranked (``siting.rank``) against the fields of view of the cameras that are
-    running or planned."""
+    running or planned. The coverage gaps come from the platform's spatial backend: computed in the
+    database by PostGIS where it has it, else with shapely (``cityhall.gis.spatial``)."""
+    from cityhall.gis import spatial
+
     from . import siting
     from .models import CandidateSite
 
-    views = [
-        siting.View(float(lat), float(lon), heading, fov, range_m)
-        for lat, lon, heading, fov, range_m in Camera.objects.exclude(
-            status=CameraStatus.RETIRED
-        ).values_list("lat", "lon", "heading", "fov", "range_m")
-    ]
+    views = (
+        Camera.objects.exclude(status=CameraStatus.RETIRED)
+        .order_by()
+        .values_list("lat", "lon", "heading", "fov", "range_m")
+    )
+    sites = CandidateSite.objects.order_by().values_list("code", "lat", "lon")
+    gaps = spatial.coverage_gaps(sites, views, siting.RADIUS_M)
     candidates = [
         siting.Candidate(
             c.code, c.name, float(c.lat), float(c.lon), c.incidents, c.requests, c.school_zone, c.cost
         )
         for c in CandidateSite.objects.all()
     ]
-    return siting.rank(candidates, views)
+    return siting.rank(candidates, [], gaps=gaps)

@@ -5,22 +5,22 @@ by the deputy mayor; it decides 설치장소 선정·확정). The ranking advise
 
 The coverage gap is geometric: every existing camera's field of view is a sector (heading, angle,
 range) on a local metric plane around the candidate; the gap is the share of the candidate's disc
-(``RADIUS_M``) that no sector covers, computed with shapely (GEOS).
+(``RADIUS_M``) that no sector covers, computed by the platform's spatial backend
+(``cityhall.gis.spatial``): in PostGIS on PostgreSQL with the extension, else with shapely (GEOS);
+both on the same local plane, with the same result.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from shapely import Polygon, union_all
-from shapely.geometry import Point
+
+from cityhall.gis import spatial
 
 RADIUS_M = 100  # the area a new pole of cameras is meant to watch
-M_PER_DEG_LAT = 110_540.0
-M_PER_DEG_LON_EQUATOR = 111_320.0
 #: Points per factor (the maximum each can give); they add up to 100.
 WEIGHTS = {"incidents": 30, "requests": 20, "gap": 25, "school": 10, "cost": 15}
 
@@ -65,53 +65,24 @@ class Ranked:
     factors: tuple[Factor, ...]
 
 
-def _local(lat0: float, lon0: float):
-    kx = M_PER_DEG_LON_EQUATOR * math.cos(math.radians(lat0))
-
-    def to_xy(lat: float, lon: float) -> tuple[float, float]:
-        return (lon - lon0) * kx, (lat - lat0) * M_PER_DEG_LAT
-
-    return to_xy
-
-
-QUAD_SEGS = 32  # arc segments per quarter circle, for the disc and the views alike
-
-
-def sector(x: float, y: float, view: View) -> Polygon:
-    """A camera's view as a polygon: the apex and an arc of ``range_m`` over ``fov`` degrees."""
-    if view.fov >= 360:
-        return Point(x, y).buffer(view.range_m, quad_segs=QUAD_SEGS)
-    steps = max(2, math.ceil(view.fov / 90 * QUAD_SEGS))
-    start = view.heading - view.fov / 2
-    arc = []
-    for i in range(steps + 1):
-        bearing = math.radians(start + view.fov * i / steps)
-        arc.append((x + view.range_m * math.sin(bearing), y + view.range_m * math.cos(bearing)))
-    return Polygon([(x, y), *arc])
-
-
 def coverage_gap(lat: float, lon: float, views: Sequence[View], radius_m: float = RADIUS_M) -> float:
-    """The share (0–1) of the disc of ``radius_m`` around (lat, lon) that no camera's view covers."""
-    to_xy = _local(lat, lon)
-    disc = Point(0, 0).buffer(radius_m, quad_segs=QUAD_SEGS)
-    reach = radius_m + max((v.range_m for v in views), default=0)
-    shapes = []
-    for view in views:
-        x, y = to_xy(view.lat, view.lon)
-        if math.hypot(x, y) <= reach:
-            shapes.append(sector(x, y, view))
-    if not shapes:
-        return 1.0
-    covered = disc.intersection(union_all(shapes)).area
-    return max(0.0, min(1.0, 1.0 - covered / disc.area))
+    """The share (0–1) of the disc of ``radius_m`` around (lat, lon) that no camera's view covers
+    (shapely; the platform's spatial backend, ``cityhall.gis.spatial``, which also answers it in
+    PostGIS for the ranking of many sites at once)."""
+    rows = [(v.lat, v.lon, v.heading, v.fov, v.range_m) for v in views]
+    return spatial.coverage_gaps_shapely([(0, lat, lon)], rows, radius_m)[0]
 
 
 def _r1(value: float) -> float:
     return math.floor(value * 10 + 0.5) / 10  # one decimal, half up
 
 
-def rank(candidates: Sequence[Candidate], views: Sequence[View]) -> list[Ranked]:
-    """Score and rank. Incidents and requests count against the candidates' highest; the gap by its
+def rank(
+    candidates: Sequence[Candidate], views: Sequence[View], gaps: Mapping[str, float] | None = None
+) -> list[Ranked]:
+    """Score and rank; ``gaps`` (candidate code → gap), when given, were computed already (in the
+    database: ``selectors.site_ranking``), else each is computed here. Incidents and requests count
+    against the candidates' highest; the gap by its
     share; a school zone all or nothing; cost by the cheapest candidate's cost over this one's. Ties
     go to the larger gap, then the code."""
     if not candidates:
@@ -121,7 +92,7 @@ def rank(candidates: Sequence[Candidate], views: Sequence[View]) -> list[Ranked]
     cheapest = min(c.cost for c in candidates)
     rows = []
     for c in candidates:
-        gap = coverage_gap(c.lat, c.lon, views)
+        gap = gaps[c.code] if gaps is not None else coverage_gap(c.lat, c.lon, views)
         w = WEIGHTS
         incidents = w["incidents"] * c.incidents / top_incidents if top_incidents else 0.0
         requests = w["requests"] * c.requests / top_requests if top_requests else 0.0

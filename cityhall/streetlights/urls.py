@@ -10,6 +10,7 @@ from .operations import views as live  # noqa: E402
 urlpatterns += [
     path("", live.overview, name="live"),
     path("live/panel/", live.overview_panel, name="live_panel"),
+    path("live/map.json", live.live_map, name="live_map"),
     path("sites/<str:code>/", live.site_detail, name="site"),
     path("sites/<str:code>/panel/", live.site_panel, name="site_panel"),
     path("sites/<str:code>/commands/", live.site_commands_panel, name="site_commands_panel"),

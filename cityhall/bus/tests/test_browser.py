@@ -14,6 +14,8 @@ from cityhall.bus.simulator import Simulator
 from cityhall.core.audit import Actor
 from cityhall.core.tests.browser import (  # noqa: F401 - the fixtures register by being imported
     browser_fixture,
+    log_in,
+    page_fixture,
     requires_chromium,
     restore_dataset_fixture,
     site_fixture,
@@ -77,3 +79,31 @@ def test_live_runtime_moves_buses_over_mqtt(transactional_db):
     assert runtime.errors == []
     assert VehicleState.objects.count() == Vehicle.objects.count()
     assert runtime.stored >= Vehicle.objects.count()
+
+
+def test_operators_map_shows_each_bus_in_its_state(page, site, make_user):
+    """The overview's shared map (cityhall.gis.live): one marker per bus, in its state's class, as
+    many of each as the feed says."""
+    from cityhall.organisation.models import Role
+
+    services.network_ensure(actor=Actor.system("test:bus"))
+    vehicles = list(Vehicle.objects.values_list("code", "route__code"))
+    sim = Simulator(vehicles, start=timezone.now() - timedelta(minutes=2), seed=11)
+    for _ in range(24):
+        batch = []
+        for _ in range(5):
+            batch += sim.step(1.0)
+        avl.avl_ingest(batch, now=timezone.now())
+    make_user("bus-viewer", Role.VIEWER, "smart-city")
+    log_in(page, site, "bus-viewer")
+    page.goto(f"{site}/bus/")
+    canvas = page.locator(".gis-map-canvas")
+    expect(canvas).to_have_attribute("data-ready", "ready", timeout=30_000)
+    feed = json.loads(page.request.get(f"{site}/bus/live/map.json").text())
+    assert feed["points"], "the simulator's buses are live"
+    for state in feed["states"]:
+        expect(page.locator(f"path.gis-live-{state['key']}")).to_have_count(state["count"])
+        expect(page.locator(f'.gis-live-legend [data-state="{state["key"]}"]')).to_have_attribute(
+            "data-count", str(state["count"])
+        )
+    assert page.locator("path.gis-live-mark").count() == len(feed["points"])

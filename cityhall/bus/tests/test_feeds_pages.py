@@ -217,3 +217,19 @@ def test_simulated_bits_answer_and_the_offline_one_falls_silent():
     assert answered == ["cityhall/v1/bus/bits/BIT-A/health", "cityhall/v1/bus/bits/BIT-B/health"]
     later = [t for _ in range(61) for t, _p in sim.step(1.0)]
     assert later == ["cityhall/v1/bus/bits/BIT-A/health"]
+
+
+def test_live_map_feed_has_every_bus_in_one_state(client, bus_network, bus_staff):
+    vehicles = list(Vehicle.objects.values_list("code", "route__code"))
+    sim = Simulator(vehicles, start=timezone.now() - timedelta(minutes=2), seed=11)
+    for _ in range(12):
+        avl.avl_ingest(sim.step(5.0), now=timezone.now())
+    assert client.get("/bus/live/map.json").status_code == 302
+    client.force_login(bus_staff)
+    feed = client.get("/bus/live/map.json").json()
+    assert [s["key"] for s in feed["states"]] == ["on_time", "early", "late", "spacing", "unmatched", "stale"]
+    live = selectors.live_states().count() + selectors.stale_states().count()
+    assert len(feed["points"]) == sum(s["count"] for s in feed["states"]) == live > 0
+    assert {p["state"] for p in feed["points"]} <= {s["key"] for s in feed["states"]}
+    html = client.get("/bus/").content.decode()
+    assert 'data-live-url="/bus/live/map.json"' in html and "bus-routes" in html

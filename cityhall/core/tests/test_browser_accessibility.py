@@ -661,6 +661,7 @@ PAGE_KINDS = [
 DOWNLOAD = "a file download, not a page"
 ACTION = "a form's POST target: it redirects to, or re-renders, a page checked above"
 FRAGMENT = "an htmx fragment, checked inside its page (the pages wait for their fragments)"
+LIVE_FEED = "a live map overlay's JSON feed (cityhall.gis.live), drawn on its page's map"
 NOT_PAGES = {
     "dashboard:plan_check": FRAGMENT,
     "organisation:diagnosis_xlsx": DOWNLOAD,
@@ -701,6 +702,7 @@ NOT_PAGES = {
     "finance:claim_review": ACTION,
     "finance:claim_pay": ACTION,
     "streetlights:live_panel": FRAGMENT,
+    "streetlights:live_map": LIVE_FEED,
     "streetlights:site_panel": FRAGMENT,
     "streetlights:site_commands_panel": FRAGMENT,
     "streetlights:site_command": ACTION,
@@ -743,6 +745,7 @@ NOT_PAGES = {
     "it:destruction": "a staff page shown by the destruction browser test (the scenario has no application)",
     "it:enrol": "POST only: its answer page is checked by the enrolment browser test",
     "bus:live_panel": FRAGMENT,
+    "bus:live_map": LIVE_FEED,
     "bus:stop_panel": FRAGMENT,
     "bus:stop_qr": "an SVG image (the stop page's QR code), not a page",
     "bus:gtfs": DOWNLOAD,

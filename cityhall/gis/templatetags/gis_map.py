@@ -5,7 +5,9 @@
 
 draws the city's base layers (기본도: the layers marked ``base``) and then the named collections —
 layer codes or ids registered with ``cityhall.gis.collections.register_collection`` — read from
-OGC API – Features by the page's own session. Leaflet comes from the installed
+OGC API – Features by the page's own session. ``live=<url>`` adds a live overlay
+(``cityhall.gis.live``): the page's points in their state's colour, read again every ``refresh``
+seconds, with a legend counting them by state. Leaflet comes from the installed
 ``django-js-lib-leaflet`` package; nothing loads from the internet, and there are no tiles.
 """
 
@@ -26,7 +28,16 @@ STYLES = {"boundary", "road", "water", "sewer", "utility", "other"}
 
 
 @register.inclusion_tag("gis/map.html", takes_context=True)
-def gis_map(context, layers: str = "", label: str = "", base: bool = True, height: str = "") -> dict:
+def gis_map(
+    context,
+    layers: str = "",
+    label: str = "",
+    base: bool = True,
+    height: str = "",
+    live: str = "",
+    live_label: str = "",
+    refresh: int = 0,
+) -> dict:
     request = context["request"]
     user = request.user
     codes = [c.strip() for c in (layers or "").split(",") if c.strip()]
@@ -62,4 +73,8 @@ def gis_map(context, layers: str = "", label: str = "", base: bool = True, heigh
         "collections_url": reverse("ogc:collections"),
         "height": height,
         "any_sample": any(e["sample"] for e in entries),
+        # A live overlay (cityhall.gis.live): the feed's URL, its name, and how often to read it again.
+        "live_url": live,
+        "live_label": live_label or _("실시간 상태"),
+        "refresh": max(0, int(refresh or 0)),
     }

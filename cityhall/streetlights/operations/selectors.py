@@ -312,53 +312,59 @@ def site_live(
 
 # -- map ---------------------------------------------------------------------------------------------
 
+#: The states the shared map's live overlay shows (cityhall.gis.live): a light's live state, with a
+#: fault first (a faulty light is red whatever it last reported), in legend order.
+MAP_STATES = (
+    (ON, _("점등"), "ok"),
+    (OFF, _("소등"), "idle"),
+    (FAULT, _("고장"), "bad"),
+    (OFFLINE, _("통신 두절"), "lost"),
+    (NEVER, _("보고 없음"), "none"),
+)
 
-@dataclass(frozen=True)
-class MapPoint:
-    row: SiteLive
-    x: float
-    y: float
-    r: float
-    label_x: float
-    label_anchor: str  # "start" (label right of the circle) or "end" (left of it)
+
+def map_state(light: LightLive) -> str:
+    return FAULT if light.fault else light.state
 
 
-def map_points(
-    rows: list[SiteLive], *, width: int = 640, height: int = 480, margin: int = 60
-) -> list[MapPoint]:
-    """Sites projected into an SVG box (equirectangular, x scaled by cos(latitude) so distances look
-    right at Gimpo's latitude), circles sized by light count (area ∝ lights), labels beside them."""
-    placed = [r for r in rows if r.position is not None]
-    if not placed:
-        return []
-    lats = [r.position[0] for r in placed]  # type: ignore[index]
-    lons = [r.position[1] for r in placed]  # type: ignore[index]
-    k = math.cos(math.radians(sum(lats) / len(lats)))
-    span_x = max((max(lons) - min(lons)) * k, 1e-6)
-    span_y = max(max(lats) - min(lats), 1e-6)
-    scale = min((width - 2 * margin) / span_x, (height - 2 * margin) / span_y)
-    # Centre the drawing in the box.
-    off_x = (width - span_x * scale) / 2
-    off_y = (height - span_y * scale) / 2
+def live_map(user, *, now: datetime | None = None):
+    """The visible lights in service as the shared map's live overlay: each at its site's position
+    (lights have no coordinates of their own yet; the map fans them out around it), coloured by
+    ``map_state``. Returns ``(states, points)`` for ``cityhall.gis.live.live_response``."""
+    from django.urls import reverse
+
+    from cityhall.gis.live import LivePoint, LiveState
+
+    sites = {s.pk: s for s in sites_visible(user)}
+    positions = {pk: site_position(site) for pk, site in sites.items()}
     points = []
-    for row in placed:
-        lat, lon = row.position  # type: ignore[misc]
-        x = off_x + (lon - min(lons)) * k * scale
-        y = height - (off_y + (lat - min(lats)) * scale)
-        r = 5 + 1.4 * math.sqrt(row.lights)
-        # Labels go right of the circle, or left of it near the east edge so they stay in the box.
-        east = x > width * 0.7
+    for light in lights_live(user, now=now):
+        position, approximate = positions.get(light.site_id, (None, True))
+        if position is None:
+            continue
+        site = sites[light.site_id]
         points.append(
-            MapPoint(
-                row=row,
-                x=round(x, 1),
-                y=round(y, 1),
-                r=round(r, 1),
-                label_x=round(x - r - 6 if east else x + r + 6, 1),
-                label_anchor="end" if east else "start",
+            LivePoint(
+                id=light.code,
+                lat=position[0],
+                lon=position[1],
+                state=map_state(light),
+                title=light.code,
+                href=reverse("streetlights:light", args=[light.code]),
+                properties={
+                    str(_("지역")): site.name,
+                    str(_("기지국")): light.base_station,
+                    str(_("밝기(%)")): light.dim,
+                    str(_("전력(W)")): light.power_w,
+                    str(_("최근 수신")): light.last_seen,
+                    str(_("고장 내용")): ", ".join(light.faults),
+                    str(_("위치")): str(_("지역 좌표(대략)") if approximate else _("지역 좌표")),
+                    str(_("모의")): light.simulated,
+                },
             )
         )
-    return points
+    states = [LiveState(key, str(label), tone) for key, label, tone in MAP_STATES]
+    return states, points
 
 
 # -- commands and schedules --------------------------------------------------------------------------

@@ -54,7 +54,7 @@ def can_command(user, site: StreetlightSite) -> bool:
 
 def _overview_context(request) -> dict:
     fleet = live.fleet_live(request.user)
-    return {"fleet": fleet, "points": live.map_points(fleet.sites), "poll": POLL_SECONDS}
+    return {"fleet": fleet, "poll": POLL_SECONDS}
 
 
 @require_GET
@@ -67,6 +67,16 @@ def overview(request):
 @role_required
 def overview_panel(request):
     return render(request, "streetlights/_live_panel.html", _overview_context(request))
+
+
+@require_GET
+@role_required
+def live_map(request):
+    """The overview map's live overlay (cityhall.gis.live): every visible light in its state now."""
+    from cityhall.gis.live import live_response
+
+    states, points = live.live_map(request.user)
+    return live_response(states, points)
 
 
 # -- site ----------------------------------------------------------------------------------------------

@@ -72,7 +72,16 @@ def test_overview_follows_the_field_without_reloading(page, site, fleet, make_us
     expect(page.locator('[data-counter="power"]')).to_have_text("0.15 kW")
     expect(page.locator(".live-meta .badge.simulated")).to_have_text("모의 데이터")
     expect(page.get_by_test_id("nothing-reported")).to_have_count(0)
-    expect(page.locator('circle[data-site="HAGUN6"]')).to_have_class("bad")
+    # The shared map's live overlay follows too: one marker per light, in its state's class.
+    legend = page.locator(".gis-live-legend")
+    expect(legend.locator('[data-state="fault"]')).to_have_attribute("data-count", "1", timeout=POLL_WAIT_MS)
+    expect(legend.locator('[data-state="offline"]')).to_have_attribute("data-count", "1")
+    expect(page.locator("path.gis-live-on")).to_have_count(2)
+    expect(page.locator("path.gis-live-fault")).to_have_count(1)
+    expect(page.locator("path.gis-live-offline")).to_have_count(1)
+    expect(page.locator("path.gis-live-never")).to_have_count(634)
+    assert page.locator("path.gis-live-fault").get_attribute("fill") == "#c62828"  # the palette's "bad"
+    assert page.locator("path.gis-live-on").first.get_attribute("fill") == "#1e7b3a"  # "ok"
     assert len(navigations) == before, "the page must update in place, not navigate"
     assert page.evaluate("window.__sameDocument") is True
     screenshot(page, "streetlights-live.png")

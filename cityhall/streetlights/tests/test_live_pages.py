@@ -101,17 +101,32 @@ class TestSelectors:
         assert len(codes("never")) == 53
         assert len(codes(None)) == 58
 
-    def test_map_puts_every_site_inside_the_box(self, field, roles):
-        fleet = live.fleet_live(roles["viewer"])
-        points = live.map_points(fleet.sites, width=640, height=480)
-        assert len(points) == 6
-        for p in points:
-            assert p.r < p.x < 640 - p.r and p.r < p.y < 480 - p.r
-        by_code = {p.row.site.code: p for p in points}
-        # North is up, east is right: 하성 (north) above 풍무동 (south-east), 대곶 (west) left of 풍무동.
-        assert by_code["HASEONG"].y < by_code["PUNGMU"].y
-        assert by_code["DAEGOT"].x < by_code["PUNGMU"].x
-        assert by_code["HAGUN6"].r > by_code["HAGUN41"].r > by_code["DAEGOT"].r
+    def test_live_map_colours_each_light_by_its_state(self, field, roles):
+        states, points = live.live_map(roles["viewer"])
+        assert [s.key for s in states] == ["on", "off", "fault", "offline", "never"]
+        assert len(points) == 638
+        by_code = {p.id: p for p in points}
+        assert by_code["SL-HAGUN41-001"].state == "on" and by_code["SL-HAGUN41-003"].state == "off"
+        assert by_code["SL-HAGUN41-004"].state == "fault"  # on, but reporting LAMP_FAIL
+        assert by_code["SL-HAGUN41-005"].state == "offline"
+        assert by_code["SL-PUNGMU-002"].state == "fault"  # the registry says so, nothing heard
+        assert by_code["SL-HAGUN6-001"].state == "never"
+        assert by_code["SL-HAGUN41-001"].href == "/streetlights/lights/SL-HAGUN41-001/"
+        assert (by_code["SL-HAGUN41-001"].lat, by_code["SL-HAGUN41-001"].lon) == live.APPROXIMATE_POSITIONS[
+            "HAGUN41"
+        ]
+
+    def test_live_map_feed(self, field, roles):
+        response = client_for(roles["viewer"]).get("/streetlights/live/map.json")
+        assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+        feed = response.json()
+        counts = {s["key"]: s["count"] for s in feed["states"]}
+        assert counts == {"on": 3, "off": 1, "fault": 2, "offline": 1, "never": 631}
+        assert sum(counts.values()) == len(feed["points"]) == 638
+        # The lights of a site share its position; the map fans them out, saying so.
+        assert all(p["spread"] for p in feed["points"])
+        assert len({(p["lat"], p["lon"]) for p in feed["points"]}) == 638
+        assert client_for(None).get("/streetlights/live/map.json").status_code in (302, 403)
 
     def test_registry_coordinates_win_over_the_approximate_table(self, registry):
         site = StreetlightSite.objects.get(code="PUNGMU")
@@ -137,7 +152,7 @@ class TestOverviewPage:
         assert '<span class="value" data-counter="faults">2</span>' in html
         assert '<span class="value" data-counter="power">0.25 kW</span>' in html
         assert "모의 데이터" in html
-        assert html.count("<circle") == 6
+        assert 'data-live-url="/streetlights/live/map.json"' in html and 'data-live-refresh="5"' in html
         assert "학운 4-1" in html and 'href="/streetlights/sites/HAGUN41/"' in html
         assert "아직 보고한 가로등이 없습니다" not in html
         assert 'href="/streetlights/"' in html and "스마트가로등" in html  # the menu link

@@ -14,6 +14,11 @@
     point: { color: "#b03a00", weight: 2, fillColor: "#ff7a1a", fillOpacity: 0.9 }
   };
   var MAX_PAGES = 50;
+  // The live overlays' one palette (cityhall.gis.live.TONES): every live map speaks the same colours.
+  var TONE = {
+    ok: "#1e7b3a", idle: "#4f6475", info: "#1f5fa8", warn: "#c27c0e",
+    bad: "#c62828", lost: "#6a1b9a", none: "#a3abb3"
+  };
 
   function fetchAll(url, done, failed) {
     var features = [];
@@ -71,12 +76,14 @@
     map.attributionControl.setPrefix("Leaflet");
     var groups = {};
     var bounds = null;
-    var pending = entries.length;
+    var liveUrl = canvas.dataset.liveUrl;
+    var pending = entries.length + (liveUrl ? 1 : 0);
     var total = 0;
     var failures = [];
     function finished() {
       pending -= 1;
       if (pending > 0) { return; }
+      if (groups.__live__) { groups.__live__.bringToFront(); }
       if (bounds && bounds.isValid()) { map.fitBounds(bounds, { padding: [8, 8], maxZoom: 16 }); }
       canvas.dataset.ready = "ready";
       canvas.dataset.features = String(total);
@@ -86,7 +93,7 @@
           : status.dataset.done.replace("{n}", total.toLocaleString(document.documentElement.lang || "ko"));
       }
     }
-    if (!entries.length) { pending = 1; finished(); }
+    if (!pending) { pending = 1; finished(); }
     entries.forEach(function (entry) {
       var style = STYLE[entry.style] || STYLE.other;
       fetchAll(base + encodeURIComponent(entry.id) + "/items?limit=1000", function (features) {
@@ -112,6 +119,13 @@
         finished();
       }, function () { failures.push(entry.title); finished(); });
     });
+    if (liveUrl) {
+      groups.__live__ = live(canvas, map, liveUrl, function (layer) {
+        var b = layer.getBounds();
+        if (b.isValid()) { bounds = bounds ? bounds.extend(b) : b; }
+        finished();
+      });
+    }
     document.querySelectorAll('input[data-map="' + canvas.id + '"]').forEach(function (box) {
       box.addEventListener("change", function () {
         var layer = groups[box.dataset.layer];
@@ -119,6 +133,98 @@
         if (box.checked) { layer.addTo(map); } else { map.removeLayer(layer); }
       });
     });
+  }
+
+  // A live overlay (cityhall.gis.live): the page's feed of points in states, drawn as circles in the
+  // state's tone, read again every data-live-refresh seconds (not while the tab is hidden). The legend
+  // counts the points by state; every marker carries the class gis-live-<state>.
+  function live(canvas, map, url, firstDrawn) {
+    var group = L.featureGroup().addTo(map);
+    var legend = document.querySelector('[data-live-legend="' + canvas.id + '"]');
+    var status = document.querySelector('[data-live-status="' + canvas.id + '"]');
+    var every = parseInt(canvas.dataset.liveRefresh || "0", 10);
+    var first = true;
+
+    function livePopup(point, label) {
+      var box = popup(point.title, { properties: point.properties });
+      var state = document.createElement("p");
+      state.textContent = label;
+      box.insertBefore(state, box.children[1]);
+      if (point.spread && status) {
+        var note = document.createElement("p");
+        note.className = "muted";
+        note.textContent = status.dataset.spread;
+        box.appendChild(note);
+      }
+      if (point.href && point.href.charAt(0) === "/" && point.href.charAt(1) !== "/") {
+        var link = document.createElement("a");
+        link.href = point.href;
+        link.textContent = (status && status.dataset.open) || point.title;
+        box.appendChild(link);
+      }
+      return box;
+    }
+
+    function render(body) {
+      var states = {};
+      (body.states || []).forEach(function (s) { states[s.key] = s; });
+      group.clearLayers();
+      (body.points || []).forEach(function (point) {
+        var s = states[point.state] || { label: point.state, tone: "none" };
+        var marker = L.circleMarker([point.lat, point.lon], {
+          radius: 5, color: "#ffffff", weight: 1, fillColor: TONE[s.tone] || TONE.none, fillOpacity: 0.95,
+          className: "gis-live-mark gis-live-" + point.state
+        });
+        marker.bindPopup(function () { return livePopup(point, s.label); });
+        var tip = document.createElement("span");
+        tip.textContent = point.title + " · " + s.label;
+        marker.bindTooltip(tip);
+        group.addLayer(marker);
+      });
+      if (legend) {
+        legend.textContent = "";
+        (body.states || []).forEach(function (s) {
+          var li = document.createElement("li");
+          li.dataset.state = s.key;
+          li.dataset.count = String(s.count);
+          var swatch = document.createElement("span");
+          swatch.className = "swatch swatch-tone-" + s.tone;
+          swatch.setAttribute("aria-hidden", "true");
+          li.appendChild(swatch);
+          li.appendChild(document.createTextNode(s.label + " " + Number(s.count).toLocaleString(document.documentElement.lang || "ko")));
+          legend.appendChild(li);
+        });
+      }
+      canvas.dataset.livePoints = String((body.points || []).length);
+      canvas.dataset.liveAt = body.at || "";
+      if (status && body.at) {
+        status.textContent = status.dataset.at.replace("{at}", new Date(body.at).toLocaleString(document.documentElement.lang || "ko"));
+      }
+    }
+
+    function read() {
+      if (document.hidden && !first) { schedule(); return; }
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (r) {
+          if (!r.ok) { throw new Error(String(r.status)); }
+          return r.json();
+        })
+        .then(function (body) {
+          render(body);
+          if (first) { first = false; firstDrawn(group); }
+          schedule();
+        })
+        .catch(function () {
+          if (status) { status.textContent = status.dataset.failed; }
+          if (first) { first = false; firstDrawn(group); }
+          schedule();
+        });
+    }
+    function schedule() {
+      if (every > 0 && document.body.contains(canvas)) { window.setTimeout(read, every * 1000); }
+    }
+    read();
+    return group;
   }
 
   function start() {
