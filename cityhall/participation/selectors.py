@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from cityhall.core.money import format_thousand_won
 
 from . import counting, pabulib, services
-from .choices import CountingRule, PhaseKind, ProposalStatus, ReviewStage
+from .choices import CountingRule, PhaseKind, ProcessKind, ProposalStatus, ReviewStage
 from .models import (
     Ballot,
     Conflict,
@@ -82,6 +82,37 @@ def proposal(process: Process, number: int) -> Proposal | None:
         .filter(number=number)
         .first()
     )
+
+
+@dataclass(frozen=True)
+class FundedProject:
+    """A project the count funded, as the budget proposal takes it over (amount in won)."""
+
+    number: int
+    title: str
+    cost: int
+    department_id: int | None
+    district: str
+    url: str
+
+
+def funded_projects(process: Process) -> list[FundedProject]:
+    """The selected projects of a 주민참여예산 process (none for a suggestion round), by number."""
+    from django.urls import reverse
+
+    if process.kind != ProcessKind.BUDGET:
+        return []
+    return [
+        FundedProject(
+            number=p.number,
+            title=p.title,
+            cost=p.cost,
+            department_id=p.department_id,
+            district=p.district,
+            url=reverse("participation:proposal", args=[process.code, p.number]),
+        )
+        for p in process.proposals.filter(status=ProposalStatus.SELECTED).order_by("number")
+    ]
 
 
 def ballot_paper(heading: Heading) -> list[Proposal]:

@@ -6,6 +6,8 @@ trace is the voters' roll (``Participation``) and the unlinked ``Ballot`` (ADR 0
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from fractions import Fraction
 from typing import Any
@@ -66,6 +68,50 @@ BUDGET_DEPARTMENT = "budget-legal"
 ADOPTED_GRADES = [g for g in SuggestionGrade.values if g != SuggestionGrade.NOT_ADOPTED]
 MAX_COST = 100_000_000_000  # won: a proposal above 1,000억원 is a typo
 TITLE_MAX, DESCRIPTION_MAX = 200, 5000
+
+
+# -- listeners: what the apps above do when a process's result is decided -------------------------
+
+
+@dataclass(frozen=True)
+class ResultLink:
+    """Where a project went after the decision (the budget proposal's item), as its owner says."""
+
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class _ResultListener:
+    on_counted: Callable[..., None]  # (process=, actor=): inside the count's transaction
+    links: Callable[[str, list[int]], dict[int, ResultLink]] | None
+
+
+_result_listeners: list[_ResultListener] = []
+
+
+def register_result_listener(
+    *,
+    on_counted: Callable[..., None],
+    links: Callable[[str, list[int]], dict[int, ResultLink]] | None = None,
+) -> None:
+    """Call ``on_counted(process=, actor=)`` whenever a 주민참여예산 process is counted (its result
+    decided), in the same transaction: the count and what follows from it are kept or undone
+    together. ``links(process_code, numbers)`` tells the project pages where each project went. An
+    app above this one registers in its ``AppConfig.ready`` (finance: the budget proposal), so this
+    app imports none of them."""
+    if not any(lst.on_counted == on_counted for lst in _result_listeners):
+        _result_listeners.append(_ResultListener(on_counted, links))
+
+
+def result_links(process_code: str, numbers: list[int]) -> dict[int, list[ResultLink]]:
+    found: dict[int, list[ResultLink]] = {}
+    for listener in list(_result_listeners):
+        if listener.links is None:
+            continue
+        for number, link in listener.links(process_code, numbers).items():
+            found.setdefault(number, []).append(link)
+    return found
 
 
 def budget_department_id() -> int | None:
@@ -1326,6 +1372,9 @@ def tally_count(*, process: Process, actor: Actor, at: datetime | None = None) -
                         actor,
                     )
     _audit(actor, "update", "participation_processes", process.pk, str(process), {"counted": True})
+    if process.kind == ProcessKind.BUDGET:
+        for listener in list(_result_listeners):
+            listener.on_counted(process=process, actor=actor)
     return tallies
 
 

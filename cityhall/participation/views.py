@@ -115,6 +115,9 @@ def proposal_detail(request, code, number):
             "can_review": request.user.is_authenticated and services.can_review(request.user, proposal),
             "can_edit": services.can_edit(request.user, proposal),
             "can_withdraw": services.can_withdraw(request.user, proposal),
+            "budget_links": services.result_links(process.code, [proposal.number]).get(proposal.number, [])
+            if proposal.status == ProposalStatus.SELECTED
+            else [],
         },
     )
 
