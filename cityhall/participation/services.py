@@ -28,7 +28,7 @@ from cityhall.notifications import services as notifications
 from cityhall.organisation.models import OrgUnit
 from cityhall.organisation.selectors import PLANNING_STAFF
 
-from . import counting, identity, rules
+from . import cache, counting, identity, rules
 from .choices import (
     BallotKind,
     Channel,
@@ -242,6 +242,9 @@ def process_create(
         process.rule_locked_at = _now()
         process.save(update_fields=["rule_locked_at"])
     _audit(actor, "create", "participation_processes", process.pk, str(process), {"code": code})
+    cache.forget(code=code)
+    for heading_id in process.headings.values_list("pk", flat=True):
+        cache.forget(heading_id=heading_id)
     return process
 
 
@@ -270,6 +273,7 @@ def process_set_rule(
     _audit(
         actor, "update", "participation_processes", process.pk, str(process), {"counting_rule": counting_rule}
     )
+    cache.forget(code=process.code)
     return process
 
 
@@ -292,6 +296,7 @@ def _status(proposal: Proposal, to: str, reason: str, at: datetime | None = None
         proposal=proposal, from_status=proposal.status, to_status=to, reason=reason, at=at or _now()
     )
     proposal.status = to
+    cache.forget(heading_id=proposal.heading_id)  # the ballot paper shown by this server process
 
 
 def _proposal_errors(
@@ -1390,7 +1395,12 @@ def _committee(code: str):
 def _sample_proposal(
     process: Process, heading: Heading, categories: dict[str, Category], row: dict, at: datetime
 ) -> Proposal:
+    from . import samples
+
+    position = samples.sample_position(row["district"], row["number"]) or (None, None)
     proposal = Proposal.objects.create(
+        latitude=position[0],
+        longitude=position[1],
         process=process,
         heading=heading,
         category=categories[row["category"]],
