@@ -6,7 +6,6 @@ import zipfile
 
 import pytest
 
-from cityhall.core.audit import Actor
 from cityhall.gis.collections import registered_collection
 from cityhall.organisation.models import Role
 from cityhall.participation import samples, selectors, services
@@ -81,7 +80,8 @@ def test_a_withdrawn_project_is_refused_although_the_page_was_cached(client, mak
     path = f"/participation/{proc.code}/vote/"
     assert 'value="3"' in client.get(path).content.decode()  # the paper is now in memory
     proposal = Proposal.objects.get(process=proc, number=3)
-    services.proposal_withdraw(proposal=proposal, reason="중복", actor=Actor.system("t"))
+    services._status(proposal, ProposalStatus.WITHDRAWN, "철회")  # as the author's withdrawal does
+    proposal.save()
     assert 'value="3"' not in client.get(path).content.decode()  # the status change forgot it
     response = client.post(path, {"projects": ["3"]})
     assert response.status_code == 422 and not Ballot.objects.exists()
