@@ -2,12 +2,14 @@
 
     cityhall bench vote [--voters 1000] [--concurrency 32] [--db sqlite|postgresql|both]
                         [--database-url postgresql://…] [--double 0.1] [--smoke] [--json]
+                        [--server waitress|gunicorn] [--workers 3]
 
 Per database, this process (the parent) prepares a fresh data directory (and, for PostgreSQL, a
 throwaway database, dropped afterwards), where a *setup* subprocess migrates, loads the sample
 processes (2025 in its voting phase) and creates the voters: accounts with a signed-in session each
 (password sign-in is not what is measured; Django's password hashing would dominate). It then starts
-``cityhall serve`` (waitress, 8 threads) and drives the voters from ``--concurrency`` client threads,
+``cityhall serve`` (waitress, 8 threads; or ``--server gunicorn``: ``--workers`` processes × 4
+threads, migrated by the setup) and drives the voters from ``--concurrency`` client threads,
 each voter over its own keep-alive connection:
 
   GET the vote page (session, CSRF cookie) → POST verification (모의 본인인증) → POST the ballot →
@@ -59,6 +61,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--double", type=float, default=0.1, help="share of voters casting from two sessions")
     parser.add_argument("--smoke", action="store_true", help="40 voters, figures not meant to be read")
+    parser.add_argument(
+        "--server",
+        choices=["waitress", "gunicorn"],
+        default="waitress",
+        help="waitress: `cityhall serve` (one process, 8 threads); gunicorn: --workers processes × 4 threads",
+    )
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes (3)")
     parser.add_argument("--json", action="store_true")
     return parser
 
@@ -371,8 +380,17 @@ def run_one(kind: str, args) -> dict:
         # The server's log goes to a file: a pipe nobody reads fills up and then blocks every thread
         # that logs (waitress warns of its queue depth under load).
         server_log = (Path(data) / "server.log").open("w")
+        if args.server == "gunicorn":  # the production server (deploy/gunicorn.conf.py's worker class)
+            command = [
+                sys.executable, "-m", "gunicorn", "config.wsgi:application",
+                "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
+                "--worker-class", "gthread", "--threads", "4", "--timeout", "120",
+            ]  # fmt: skip
+        else:
+            command = [sys.executable, "-m", "cityhall.cli", "serve", "--host", "127.0.0.1"]
+            command += ["--port", str(port)]
         server = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "cityhall.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            command,
             env=env,
             stdout=server_log,
             stderr=subprocess.STDOUT,
@@ -394,6 +412,7 @@ def run_one(kind: str, args) -> dict:
     requests = sum(2 + 3 * len(choices) for choices in outcome["plans"])
     return {
         "db": kind,
+        "server": args.server if args.server == "waitress" else f"gunicorn x{args.workers}",
         "voters": voters,
         "ballots_sent": len(outcome["ballot"]),
         "accepted": accepted,
@@ -441,7 +460,7 @@ def main(argv: list[str]) -> int:
         for r in results:
             ballot, flow = r["ballot_ms"], r["flow_ms"]
             print(
-                f"[{r['db']}] 투표자 {r['voters']:,}명 (동시 {args.concurrency}), "
+                f"[{r['db']}, {r['server']}] 투표자 {r['voters']:,}명 (동시 {args.concurrency}), "
                 f"투표 {r['accepted']:,}건 수락, {r['votes_per_s']:,}건/초 | "
                 f"투표 POST p50 {ballot['p50']}ms p95 {ballot['p95']}ms p99 {ballot['p99']}ms | "
                 f"전체 흐름 p50 {flow['p50']}ms p95 {flow['p95']}ms | "

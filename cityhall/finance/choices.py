@@ -111,3 +111,9 @@ class InstitutionKind(models.TextChoices):
     CORPORATION = "corporation", _("지방공사·공단")
     FUNDED = "funded", _("출연기관")
     INVESTED = "invested", _("출자기관")
+
+
+class ProposalSource(models.TextChoices):
+    """Where an item of the budget proposal (예산안) came from."""
+
+    PARTICIPATORY = "participatory", _("주민참여예산")

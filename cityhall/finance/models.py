@@ -29,6 +29,7 @@ from .choices import (
     Level,
     MonthState,
     Nature,
+    ProposalSource,
     ReviewStatus,
     Source,
     TargetScope,
@@ -880,3 +881,45 @@ class PeerValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.city} {self.value}"
+
+
+# -- the budget proposal (예산안 편성) -------------------------------------------------------------
+
+
+class ProposedItem(models.Model):
+    """예산안 반영 사업: an item of a year's budget proposal that came from outside the ledger — a
+    project funded by 주민참여예산 (the process decides in year N, the item is in the budget proposal
+    of year N+1). Written only by ``budget_proposal.services``; one item per source project, so
+    deciding twice changes the item instead of adding another."""
+
+    year = models.PositiveSmallIntegerField(_("예산 연도"))
+    name = models.CharField(_("사업명"), max_length=200)
+    amount = MoneyField(_("요구액"), validators=[MinValueValidator(0)])
+    department = _department("proposed_items", null=True)
+    district = models.CharField(_("지역"), max_length=40, blank=True)
+    source = models.CharField(_("출처"), max_length=16, choices=ProposalSource.choices)
+    source_code = models.CharField(_("출처 절차"), max_length=40, help_text=_("주민참여예산 절차 코드"))
+    source_number = models.PositiveIntegerField(_("출처 번호"), help_text=_("절차 안의 제안 번호"))
+    source_title = models.CharField(_("출처 이름"), max_length=200, blank=True)
+    source_url = models.CharField(_("출처 주소"), max_length=200, blank=True)
+    sample = models.BooleanField(_("예시"), default=False)
+
+    class Meta:
+        verbose_name = _("예산안 반영 사업")
+        verbose_name_plural = _("예산안 반영 사업")
+        ordering = ["year", "source", "source_code", "source_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "source_code", "source_number"],
+                name="proposed_item_once_per_source",
+                violation_error_message=_("한 출처 사업은 예산안에 한 번만 반영합니다."),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="proposed_item_amount_not_negative",
+                violation_error_message=_("요구액은 0원 이상이어야 합니다."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.name}"

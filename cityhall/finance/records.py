@@ -31,6 +31,7 @@ from .models import (
     PriorityPlan,
     ProgramEvaluation,
     ProjectScore,
+    ProposedItem,
     PublicInstitution,
     RewardRule,
     SavingsClaim,
@@ -187,3 +188,13 @@ register(
 # through the all-or-nothing import.
 register("entrusted_scores", EntrustedScore, owner=None, managed_at="finance:institutions")
 register("peer_values", PeerValue, owner=None, filters=("indicator",), managed_at="finance:peer_import")
+# Budget-proposal items come only from their source's decision (주민참여예산: the count).
+register(
+    "proposed_items",
+    ProposedItem,
+    owner="department",
+    search=("name", "source_code"),
+    filters=("year", "source", "department", "sample"),
+    columns=("year", "name", "amount", "department", "source", "source_code", "source_number"),
+    managed_at="finance:budget_proposal",
+)

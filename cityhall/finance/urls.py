@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .analysis import views as analysis
+from .budget_proposal import views as budget_proposal
 from .evaluation import views as evaluation
 from .execution import views as execution
 from .grants import views as grants
@@ -17,6 +18,7 @@ urlpatterns = [
     path("finance/execution/<int:year>/programs/<slug:code>/", execution.program_detail, name="program"),
     path("finance/execution/<int:year>.xlsx", execution.execution_xlsx, name="execution_xlsx"),
     path("finance/execution/<int:year>.hwpx", execution.execution_hwpx, name="execution_hwpx"),
+    path("finance/budget-proposal/", budget_proposal.budget_proposal_page, name="budget_proposal"),
     path("finance/priorities/", priorities.priorities_page, name="priorities"),
     path("finance/priorities/<slug:code>.xlsx", priorities.priorities_xlsx, name="priorities_xlsx"),
     path("finance/grants/", grants.grants_page, name="grants"),

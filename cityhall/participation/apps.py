@@ -20,3 +20,18 @@ class ParticipationConfig(AppConfig):
         api.mount("/participation", own_api.router)
         register_nav("policy", _("주민참여"), "/participation/", order=40)
         register_nav("public", _("주민참여"), "/participation/", order=30)
+
+        from cityhall.gis.collections import register_collection
+
+        from . import selectors
+
+        # The shared map (gis) draws the proposals that have a location (samples: 예시 위치).
+        register_collection(
+            "participation-proposals",
+            title=_("주민참여 제안 위치"),
+            description=_(
+                "주민참여예산·제안 사업의 위치. 예시 자료의 위치는 지역 중심 근처의 예시 위치입니다."
+            ),
+            features=selectors.proposal_features,
+            app="participation",
+        )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime
+from decimal import Decimal
 
 SEED_SECTION, SEED_LINE = "II.2", 263
 PROPOSALS_2024, FUNDED_2024, FUNDED_COST_2024 = 139, 36, 1_545_150_000
@@ -36,6 +37,37 @@ DISTRICTS = (
     "마산동",
     "운양동",
 )
+# 예시 위치: the rough centre of each district (WGS84, latitude, longitude), so the sample proposals
+# can be drawn on the shared map. Not surveyed points: each sample proposal sits near its district's
+# centre, spread by its number, and is labelled 예시 on the map.
+DISTRICT_CENTRES = {
+    "김포본동": (37.6153, 126.7156),
+    "장기본동": (37.6406, 126.6636),
+    "사우동": (37.6206, 126.7199),
+    "풍무동": (37.6049, 126.7275),
+    "통진읍": (37.6920, 126.5990),
+    "고촌읍": (37.6010, 126.7717),
+    "양촌읍": (37.6470, 126.6290),
+    "대곶면": (37.6450, 126.5570),
+    "월곶면": (37.7130, 126.5530),
+    "하성면": (37.7230, 126.6360),
+    "장기동": (37.6429, 126.6673),
+    "구래동": (37.6453, 126.6276),
+    "마산동": (37.6410, 126.6460),
+    "운양동": (37.6530, 126.6825),
+}
+
+
+def sample_position(district: str, number: int) -> tuple[Decimal, Decimal] | None:
+    """A 예시 position near the district's centre, a few hundred metres apart by proposal number."""
+    centre = DISTRICT_CENTRES.get(district)
+    if centre is None:
+        return None
+    dlat = ((number * 37) % 11 - 5) * 0.0009
+    dlon = ((number * 53) % 13 - 6) * 0.0011
+    return Decimal(f"{centre[0] + dlat:.6f}"), Decimal(f"{centre[1] + dlon:.6f}")
+
+
 CATEGORIES = ("안전", "환경", "교통", "문화·체육", "복지", "교육", "공원·녹지")
 THINGS = (
     "어린이 통학로 안전 펜스",

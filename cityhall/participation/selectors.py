@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from cityhall.core.money import format_thousand_won
 
-from . import counting, pabulib, services
-from .choices import CountingRule, PhaseKind, ProposalStatus, ReviewStage
+from . import cache, counting, pabulib, services
+from .choices import CountingRule, PhaseKind, ProcessKind, ProposalStatus, ReviewStage
 from .models import (
     Ballot,
     Conflict,
@@ -40,9 +40,53 @@ def process(code: str) -> Process | None:
     return Process.objects.prefetch_related("phases", "headings", "categories").filter(code=code).first()
 
 
+@dataclass(frozen=True)
+class PaperItem:
+    """One line of the ballot paper, formatted once (not per request by the template)."""
+
+    number: int
+    title: str
+    cost: int
+    cost_display: str
+    url: str
+
+
 def ballot_process(code: str) -> Process | None:
-    """The process as the ballot page needs it: its phases and headings, not its categories."""
-    return Process.objects.prefetch_related("phases", "headings").filter(code=code).first()
+    """The process as the ballot page needs it: its phases and headings, not its categories; read
+    from this server process's memory when read in the last ``BALLOT_CACHE_SECONDS``."""
+    found = cache.fresh(cache.processes.get(code))
+    if found is None:
+        found = Process.objects.prefetch_related("phases", "headings").filter(code=code).first()
+        if found is not None:
+            cache.keep(cache.processes, code, found)
+    return found
+
+
+def ballot_paper_items(process: Process, heading: Heading) -> list[PaperItem]:
+    """The ballot paper as the vote page shows it (cached like ``ballot_process``)."""
+    found = cache.fresh(cache.papers.get(heading.pk))
+    if found is not None:
+        return found
+    from django.urls import reverse
+
+    prefix = reverse("participation:proposals", args=[process.code])
+    items = [
+        PaperItem(
+            number=number,
+            title=title,
+            cost=cost,
+            cost_display=f"{cost:,}",
+            url=f"{prefix}{number}/",
+        )
+        for number, title, cost in (
+            (number, title, revised if revised is not None else estimated)
+            for number, title, revised, estimated in heading.proposals.filter(status=ProposalStatus.ELIGIBLE)
+            .order_by("number")
+            .values_list("number", "title", "revised_cost", "estimated_cost")
+        )
+    ]
+    cache.keep(cache.papers, heading.pk, items)
+    return items
 
 
 def process_exists(code: str) -> bool:
@@ -82,6 +126,69 @@ def proposal(process: Process, number: int) -> Proposal | None:
         .filter(number=number)
         .first()
     )
+
+
+@dataclass(frozen=True)
+class FundedProject:
+    """A project the count funded, as the budget proposal takes it over (amount in won)."""
+
+    number: int
+    title: str
+    cost: int
+    department_id: int | None
+    district: str
+    url: str
+
+
+def funded_projects(process: Process) -> list[FundedProject]:
+    """The selected projects of a 주민참여예산 process (none for a suggestion round), by number."""
+    from django.urls import reverse
+
+    if process.kind != ProcessKind.BUDGET:
+        return []
+    return [
+        FundedProject(
+            number=p.number,
+            title=p.title,
+            cost=p.cost,
+            department_id=p.department_id,
+            district=p.district,
+            url=reverse("participation:proposal", args=[process.code, p.number]),
+        )
+        for p in process.proposals.filter(status=ProposalStatus.SELECTED).order_by("number")
+    ]
+
+
+MAPPED_STATUSES = [s for s in PUBLIC_STATUSES if s != ProposalStatus.MERGED]
+
+
+def proposal_features(user=None) -> list[dict[str, Any]]:
+    """The proposals with a location, as GeoJSON points for the shared map (gis): public facts only
+    (title, process, status, cost, page); sample positions say 예시."""
+    from django.urls import reverse
+
+    rows = (
+        Proposal.objects.filter(latitude__isnull=False, longitude__isnull=False, status__in=MAPPED_STATUSES)
+        .select_related("process")
+        .order_by("process__code", "number")
+    )
+    return [
+        {
+            "type": "Feature",
+            "id": f"{p.process.code}-{p.number}",
+            "geometry": {"type": "Point", "coordinates": [float(p.longitude), float(p.latitude)]},
+            "properties": {
+                "title": p.title,
+                "process": p.process.title,
+                "status": str(p.get_status_display()),
+                "cost": p.cost,
+                "district": p.district,
+                "position": _("예시 위치") if p.sample else _("제안자가 표시한 위치"),
+                "url": reverse("participation:proposal", args=[p.process.code, p.number]),
+            },
+        }
+        for p in rows
+    ]
 
 
 def ballot_paper(heading: Heading) -> list[Proposal]:

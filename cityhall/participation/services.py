@@ -6,6 +6,8 @@ trace is the voters' roll (``Participation``) and the unlinked ``Ballot`` (ADR 0
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from fractions import Fraction
 from typing import Any
@@ -26,7 +28,7 @@ from cityhall.notifications import services as notifications
 from cityhall.organisation.models import OrgUnit
 from cityhall.organisation.selectors import PLANNING_STAFF
 
-from . import counting, identity, rules
+from . import cache, counting, identity, rules
 from .choices import (
     BallotKind,
     Channel,
@@ -66,6 +68,50 @@ BUDGET_DEPARTMENT = "budget-legal"
 ADOPTED_GRADES = [g for g in SuggestionGrade.values if g != SuggestionGrade.NOT_ADOPTED]
 MAX_COST = 100_000_000_000  # won: a proposal above 1,000억원 is a typo
 TITLE_MAX, DESCRIPTION_MAX = 200, 5000
+
+
+# -- listeners: what the apps above do when a process's result is decided -------------------------
+
+
+@dataclass(frozen=True)
+class ResultLink:
+    """Where a project went after the decision (the budget proposal's item), as its owner says."""
+
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class _ResultListener:
+    on_counted: Callable[..., None]  # (process=, actor=): inside the count's transaction
+    links: Callable[[str, list[int]], dict[int, ResultLink]] | None
+
+
+_result_listeners: list[_ResultListener] = []
+
+
+def register_result_listener(
+    *,
+    on_counted: Callable[..., None],
+    links: Callable[[str, list[int]], dict[int, ResultLink]] | None = None,
+) -> None:
+    """Call ``on_counted(process=, actor=)`` whenever a 주민참여예산 process is counted (its result
+    decided), in the same transaction: the count and what follows from it are kept or undone
+    together. ``links(process_code, numbers)`` tells the project pages where each project went. An
+    app above this one registers in its ``AppConfig.ready`` (finance: the budget proposal), so this
+    app imports none of them."""
+    if not any(lst.on_counted == on_counted for lst in _result_listeners):
+        _result_listeners.append(_ResultListener(on_counted, links))
+
+
+def result_links(process_code: str, numbers: list[int]) -> dict[int, list[ResultLink]]:
+    found: dict[int, list[ResultLink]] = {}
+    for listener in list(_result_listeners):
+        if listener.links is None:
+            continue
+        for number, link in listener.links(process_code, numbers).items():
+            found.setdefault(number, []).append(link)
+    return found
 
 
 def budget_department_id() -> int | None:
@@ -196,6 +242,9 @@ def process_create(
         process.rule_locked_at = _now()
         process.save(update_fields=["rule_locked_at"])
     _audit(actor, "create", "participation_processes", process.pk, str(process), {"code": code})
+    cache.forget(code=code)
+    for heading_id in process.headings.values_list("pk", flat=True):
+        cache.forget(heading_id=heading_id)
     return process
 
 
@@ -224,6 +273,7 @@ def process_set_rule(
     _audit(
         actor, "update", "participation_processes", process.pk, str(process), {"counting_rule": counting_rule}
     )
+    cache.forget(code=process.code)
     return process
 
 
@@ -246,6 +296,7 @@ def _status(proposal: Proposal, to: str, reason: str, at: datetime | None = None
         proposal=proposal, from_status=proposal.status, to_status=to, reason=reason, at=at or _now()
     )
     proposal.status = to
+    cache.forget(heading_id=proposal.heading_id)  # the ballot paper shown by this server process
 
 
 def _proposal_errors(
@@ -1326,6 +1377,9 @@ def tally_count(*, process: Process, actor: Actor, at: datetime | None = None) -
                         actor,
                     )
     _audit(actor, "update", "participation_processes", process.pk, str(process), {"counted": True})
+    if process.kind == ProcessKind.BUDGET:
+        for listener in list(_result_listeners):
+            listener.on_counted(process=process, actor=actor)
     return tallies
 
 
@@ -1341,7 +1395,12 @@ def _committee(code: str):
 def _sample_proposal(
     process: Process, heading: Heading, categories: dict[str, Category], row: dict, at: datetime
 ) -> Proposal:
+    from . import samples
+
+    position = samples.sample_position(row["district"], row["number"]) or (None, None)
     proposal = Proposal.objects.create(
+        latitude=position[0],
+        longitude=position[1],
         process=process,
         heading=heading,
         category=categories[row["category"]],

@@ -22,6 +22,7 @@ urlpatterns = [
     path(f"{PROCESS}/vote/", views.vote, name="vote"),
     path(f"{PROCESS}/verify/", views.verify, name="verify"),
     path(f"{PROCESS}/results/", views.results, name="results"),
+    path(f"{PROCESS}/results.hwpx", views.results_hwpx, name="results_hwpx"),
     path(f"{PROCESS}/statistics/", views.statistics, name="statistics"),
     path(f"{PROCESS}/export.pb", views.export_pb, name="export_pb"),
     path(f"{PROCESS}/review/", views.review_queue, name="review"),

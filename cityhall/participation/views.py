@@ -23,8 +23,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cityhall.core import params
 from cityhall.core.audit import Actor
-from cityhall.core.exports import Sheet, xlsx_response
+from cityhall.core.exports import Sheet, hwpx_response, xlsx_response
 from cityhall.core.money import MoneyError, parse_money
+from cityhall.core.permissions import scope_of
 from cityhall.core.services import RecordInvalid
 
 from . import identity, samples, selectors, services, uploads
@@ -87,6 +88,7 @@ def proposal_list(request, code):
             "statuses": [(s, ProposalStatus(s).label) for s in selectors.PUBLIC_STATUSES],
             "districts": samples.DISTRICTS,
             "query": query,
+            "show_map": scope_of(request.user).any_role,  # the map reads OGC API, which needs a role
         },
     )
 
@@ -115,6 +117,9 @@ def proposal_detail(request, code, number):
             "can_review": request.user.is_authenticated and services.can_review(request.user, proposal),
             "can_edit": services.can_edit(request.user, proposal),
             "can_withdraw": services.can_withdraw(request.user, proposal),
+            "budget_links": services.result_links(process.code, [proposal.number]).get(proposal.number, [])
+            if proposal.status == ProposalStatus.SELECTED
+            else [],
         },
     )
 
@@ -310,7 +315,7 @@ def vote(request, code):
         had_ballot = bool(chosen)
     else:  # a rejected ballot: the earlier one, if any, still stands
         had_ballot = selectors.my_ballot(process, verification) is not None
-    paper = selectors.ballot_paper(heading) if heading else []
+    paper = selectors.ballot_paper_items(process, heading) if heading else []
     return render(
         request,
         "participation/vote.html",
@@ -324,7 +329,7 @@ def vote(request, code):
             "chosen": set(chosen),
             "had_ballot": had_ballot,
             "errors": errors,
-            "total": sum(p.cost for p in paper if p.number in set(chosen)),
+            "total": f"{sum(p.cost for p in paper if p.number in set(chosen)):,}",
         },
         status=422 if errors else 200,
     )
@@ -382,6 +387,15 @@ def export_pb(request, code):
     response = HttpResponse(selectors.pabulib_export(process), content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{process.code}.pb"'
     return response
+
+
+@require_GET
+def results_hwpx(request, code):
+    """The result report (HWPX): public, as the results page is."""
+    from .reports import results_hwpx as build
+
+    process = _process(code)
+    return hwpx_response(f"{process.code}-results.hwpx", build(process))
 
 
 @require_http_methods(["GET", "POST"])

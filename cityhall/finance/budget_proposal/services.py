@@ -1,0 +1,106 @@
+"""Writes of the budget proposal: the items a participatory-budgeting decision puts into next
+year's budget, kept in step with that decision (created, changed, or taken out), each audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from cityhall.core import audit
+from cityhall.core.audit import Actor
+from cityhall.core.records import REGISTRY
+from cityhall.core.services import RecordInvalid
+
+from ..choices import ProposalSource
+from ..models import ProposedItem
+from ..services import require_budget_staff, save_audited
+
+RECORD = "proposed_items"
+
+
+@dataclass(frozen=True)
+class SourceProject:
+    """One funded project as its source hands it over (no model of the source app crosses over)."""
+
+    number: int
+    title: str
+    amount: int  # won
+    department_id: int | None = None
+    district: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Reflected:
+    created: int
+    updated: int
+    removed: int
+    total: int  # won, of the source's items after the reflection
+
+
+@transaction.atomic
+def participatory_projects_reflect(
+    *,
+    source_code: str,
+    year: int,
+    projects: list[SourceProject],
+    actor: Actor,
+    sample: bool = False,
+) -> Reflected:
+    """Make the budget proposal of ``year`` hold exactly ``projects`` for the participatory process
+    ``source_code``: a new project becomes an item, a changed one (amount, name, department) is
+    updated, one no longer funded (a recount) is taken out. Running it again with the same list
+    changes nothing and records nothing. The source's items are locked first, so two decisions of
+    one process are applied one after the other (and the unique source constraint keeps one item
+    per project even then)."""
+    require_budget_staff(actor, _("예산안 반영"))
+    if year < 2000 or year > 2100:
+        raise RecordInvalid(_("예산 연도가 올바르지 않습니다."), field="year")
+    numbers = [p.number for p in projects]
+    if len(set(numbers)) != len(numbers):
+        raise RecordInvalid(_("같은 제안 번호가 두 번 있습니다."))
+    for project in projects:
+        if project.amount < 0:
+            raise RecordInvalid(
+                _("%(number)s번 사업의 금액이 0원보다 작습니다.") % {"number": project.number}
+            )
+    rtype = REGISTRY[RECORD]
+    existing = {
+        item.source_number: item
+        for item in ProposedItem.objects.select_for_update()
+        .filter(source=ProposalSource.PARTICIPATORY, source_code=source_code)
+        .order_by("pk")
+    }
+    created = updated = removed = 0
+    wanted = {p.number for p in projects}
+    for number, item in existing.items():
+        if number not in wanted:
+            before = rtype.to_data(item)
+            audit.record(actor, "delete", rtype, item, before=before)
+            item.delete()
+            removed += 1
+    for project in sorted(projects, key=lambda p: p.number):
+        item = existing.get(project.number)
+        before = rtype.to_data(item) if item is not None else None
+        if item is None:
+            item = ProposedItem(
+                source=ProposalSource.PARTICIPATORY, source_code=source_code, source_number=project.number
+            )
+        item.year = year
+        item.name = project.title[:200]
+        item.amount = project.amount
+        item.department_id = project.department_id
+        item.district = project.district[:40]
+        item.source_title = project.title[:200]
+        item.source_url = project.url[:200]
+        item.sample = sample
+        if before is None:
+            save_audited(actor, RECORD, item, None)
+            created += 1
+        elif before != rtype.to_data(item):
+            save_audited(actor, RECORD, item, before)
+            updated += 1
+    total = sum(p.amount for p in projects)
+    return Reflected(created=created, updated=updated, removed=removed, total=total)
