@@ -315,10 +315,10 @@ CITYHALL_PERSONAL_DATA_KEYS = [
 # Uploaded files kept on disk (most uploads are stored in the database); backed up with it.
 MEDIA_ROOT = Path(os.environ.get("CITYHALL_MEDIA_DIR", DATA_DIR / "media"))
 MEDIA_URL = "media/"
-# Database connections: kept open between requests, checked before reuse (a restarted PostgreSQL).
-if not DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CITYHALL_DB_CONN_MAX_AGE", "60"))
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Database connections: kept open between requests, checked before reuse (a restarted PostgreSQL). On
+# SQLite too: opening a connection and running its pragmas cost more than a simple page's own work.
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CITYHALL_DB_CONN_MAX_AGE", "60"))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # HSTS when CITYHALL_SECURE=1: its length, and the browsers' preload list only when asked for.
 if os.environ.get("CITYHALL_SECURE") == "1":
     SECURE_HSTS_SECONDS = int(os.environ.get("CITYHALL_HSTS_SECONDS", "31536000"))
