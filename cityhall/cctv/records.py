@@ -80,7 +80,7 @@ register(
     VideoHandover,
     owner="request__camera__site__org_unit",
     filters=("method",),
-    personal=("recipient",),
+    personal=("recipient", "note"),
     columns=("request", "method", "recipient", "masked", "handed_at"),
     managed_at="cctv:video_requests",
 )

@@ -6,6 +6,7 @@ a retry, a recovered task or a second worker may run it again."""
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import json
 import logging
@@ -24,6 +25,16 @@ log = logging.getLogger(__name__)
 DEFAULT_RETRIES = 3
 DEFAULT_BACKOFF_S = 30.0
 ATTEMPT = "_attempt"  # the keyword a retry carries; never one of a job's own arguments
+# Whether the job running in this context gets another attempt if it fails (see ``will_retry``).
+_retried_on_failure: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "retried_on_failure", default=False
+)
+
+
+def will_retry() -> bool:
+    """Inside a job: whether a failure now is followed by another attempt (False on the last one, and
+    outside the queue)."""
+    return _retried_on_failure.get()
 
 
 def job(*, retries: int = DEFAULT_RETRIES, backoff_s: float = DEFAULT_BACKOFF_S) -> Callable:
@@ -35,12 +46,15 @@ def job(*, retries: int = DEFAULT_RETRIES, backoff_s: float = DEFAULT_BACKOFF_S)
     def decorate(fn: Callable):
         def run(context: TaskContext, *args, **kwargs):
             attempt = int(kwargs.pop(ATTEMPT, 1))
+            token = _retried_on_failure.set(_retries_left(queued, attempt, retries))
             try:
                 # The result is stored as JSON: dates and decimals as text, as Django serialises them.
                 return json.loads(json.dumps(fn(*args, **kwargs), cls=DjangoJSONEncoder))
             except Exception as exc:
                 _after_failure(queued, context, exc, args, kwargs, attempt, retries, backoff_s)
                 raise
+            finally:
+                _retried_on_failure.reset(token)
 
         # The task is found again by its dotted path: it must carry the function's own name.
         run.__module__, run.__name__, run.__qualname__ = fn.__module__, fn.__name__, fn.__qualname__
@@ -51,12 +65,16 @@ def job(*, retries: int = DEFAULT_RETRIES, backoff_s: float = DEFAULT_BACKOFF_S)
     return decorate
 
 
+def _retries_left(queued, attempt: int, retries: int) -> bool:
+    # A backend that cannot defer (the immediate one, run inside the caller) has no queue to retry on.
+    return attempt < retries and queued.get_backend().supports_defer
+
+
 def _after_failure(queued, context, exc, args, kwargs, attempt, retries, backoff_s) -> None:
     from . import services
 
     error = f"{type(exc).__name__}: {exc}"[:500]
-    # A backend that cannot defer (the immediate one, run inside the caller) has no queue to retry on.
-    if attempt < retries and queued.get_backend().supports_defer:
+    if _retries_left(queued, attempt, retries):
         delay = dt.timedelta(seconds=backoff_s * 2 ** (attempt - 1))
         queued.using(run_after=timezone.now() + delay).enqueue(*args, **{**kwargs, ATTEMPT: attempt + 1})
         log.warning(

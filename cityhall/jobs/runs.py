@@ -4,8 +4,9 @@ The app that owns the work defines a ``@job(retries=1)`` taking ``run_id`` and c
 its view, then sends the person to ``jobs:run`` (or, when the run already ended because the queue runs
 tasks inside the call, answers as before). Inside the job, ``execute(run_id, work)`` claims the run,
 calls ``work(run, upload)`` and records what it returned — ``Outcome(result=..., output=...)`` — or the
-error. A failure is final (an import of a bad file does not improve by waiting): the run says why, and
-the queue keeps a ``JobFailure`` for /jobs/failed/. The work itself must be all-or-nothing (one
+error. A refusal of the input (``RunFailed``: an import of a bad file does not improve by waiting) is
+final at once; any other error waits for the job's next attempt, and on the last one the run fails: it
+says why, and the queue keeps a ``JobFailure`` for /jobs/failed/. The work itself must be all-or-nothing (one
 transaction), so a failed import leaves nothing behind.
 """
 
@@ -22,6 +23,7 @@ from cityhall.core import audit
 from cityhall.core.records import record_type_for
 
 from .models import JobRun, JobRunFile
+from .queue import will_retry
 
 
 class RunFailed(Exception):
@@ -113,9 +115,15 @@ def execute(run_id: int, work: Callable[[JobRun, Output | None], Outcome]) -> di
     upload = Output(file.name, file.content_type, bytes(file.data)) if file is not None else None
     try:
         outcome = work(run, upload)
+    except RunFailed as exc:
+        _end(run, JobRun.State.FAILED, error=str(exc)[:5000])  # the input is wrong: final
+        raise
     except Exception as exc:
-        message = str(exc) if isinstance(exc, RunFailed) else f"{type(exc).__name__}: {exc}"
-        _end(run, JobRun.State.FAILED, error=message[:5000])
+        if will_retry():
+            # Something passing (the database, a worker's restart): the queue runs it again later.
+            JobRun.objects.filter(pk=run.pk).update(state=JobRun.State.QUEUED, error=f"{type(exc).__name__}")
+        else:
+            _end(run, JobRun.State.FAILED, error=f"{type(exc).__name__}: {exc}"[:5000])
         raise
     if outcome.output is not None:
         JobRunFile.objects.update_or_create(

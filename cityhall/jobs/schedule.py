@@ -56,9 +56,9 @@ SCHEDULE: tuple[Periodic, ...] = (
         at=dt.time(6, 0),
     ),
     Periodic(
-        "it.purge_personal_data",
-        "cityhall.it.tasks.purge_personal_data",
-        "저장매체 파기 신청·수강생 개인정보 파기",
+        "personal_data.purge",
+        "cityhall.jobs.tasks.personal_data_purge",
+        "보존기간이 끝난 개인정보 파기 (모든 업무)",
         at=dt.time(2, 30),
     ),
     Periodic(

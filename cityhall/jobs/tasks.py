@@ -1,10 +1,13 @@
-"""The jobs app's own periodic job."""
+"""The jobs app's own periodic jobs: the queue's housekeeping, and every app's personal-data retention."""
 
 import datetime as dt
 
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
+
+from cityhall.core.audit import Actor
+from cityhall.core.personal_data import retention_jobs
 
 from .models import ScheduleSlot
 from .queue import job, recover_stale
@@ -24,3 +27,11 @@ def housekeeping() -> dict:
     ).delete()
     slots, _ = ScheduleSlot.objects.filter(slot__lt=now - KEEP_SLOTS).delete()
     return {"recovered": recovered, "finished_deleted": finished, "slots_deleted": slots}
+
+
+@job()
+def personal_data_purge(day: str) -> dict:
+    """Run every app's retention job (registered with ``register_retention``) for ``day``: what each
+    erased. Idempotent: erased data is not selected again."""
+    today, actor = dt.date.fromisoformat(day), Actor.system("jobs:personal_data_purge")
+    return {name: purge(actor, today) for name, purge in sorted(retention_jobs().items())}

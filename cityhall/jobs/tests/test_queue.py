@@ -143,3 +143,59 @@ def test_a_result_with_dates_is_stored(db, on_database):
     row = DBTaskResult.objects.get(pk=result.id)
     assert row.status == TaskResultStatus.SUCCESSFUL
     assert row.return_value == {"day": "2030-05-06", "at": "2030-05-06T09:00:00Z"}
+
+
+def _flaky_report(run, upload):
+    from cityhall.jobs.runs import Outcome
+
+    CALLS[run.label] = CALLS.get(run.label, 0) + 1
+    if CALLS[run.label] <= run.params["fail_times"]:
+        raise ConnectionError("모의 장애")
+    return Outcome(result={"message": "끝"})
+
+
+@job(retries=2, backoff_s=10)
+def flaky_run(run_id: int) -> dict:
+    """A run whose work fails ``fail_times`` times (a test job)."""
+    from cityhall.jobs.runs import execute
+
+    return execute(run_id, _flaky_report)
+
+
+@pytest.mark.parametrize(("fail_times", "state", "failures"), [(1, "done", 0), (2, "failed", 1)])
+def test_a_run_waits_for_its_next_attempt_and_fails_only_on_the_last(
+    db, on_database, fail_times, state, failures
+):
+    from cityhall.jobs.runs import run_start
+
+    run = run_start(
+        task=flaky_run,
+        kind="test",
+        label=f"flaky-{fail_times}",
+        actor=Actor.system("test"),
+        params={"fail_times": fail_times},
+    )
+    queue.run_due()  # attempt 1 fails: the run waits for attempt 2, not failed yet
+    run.refresh_from_db()
+    assert (run.state, run.error) == ("queued", "ConnectionError")
+    _run_all_due_later(10)
+    run.refresh_from_db()
+    assert run.state == state and CALLS[run.label] == 2
+    assert JobFailure.objects.count() == failures
+    if state == "failed":
+        assert run.error == "ConnectionError: 모의 장애"
+
+
+def test_the_daily_purge_runs_every_apps_retention_job(db, on_database):
+    from cityhall.core.personal_data import retention_jobs
+    from cityhall.jobs import tasks
+
+    result = tasks.personal_data_purge.enqueue(day="2026-12-03")
+    assert queue.run_due() == 1
+    result.refresh()
+    done = result.return_value
+    assert (
+        set(done) == set(retention_jobs()) >= {"cctv.video_requests", "notifications.outbox", "it.education"}
+    )
+    assert all(n == 0 for n in done.values())  # nothing is past retention in an empty database
+    assert "personal_data.purge" in {p.name for p in schedule.SCHEDULE}
