@@ -9,8 +9,14 @@ class JobsConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
+        from cityhall.core import permissions
         from cityhall.core.models import register_audit_action
         from cityhall.core.navigation import office_wide, register_nav
+
+        from . import records
+
+        # Held by no department: the queue's records are read by the office-wide roles only.
+        permissions.declare_permission(records.OFFICE_WIDE, department=lambda: None)
 
         register_audit_action("retry", _("재시도"))
         register_audit_action("discard", _("폐기"))

@@ -2,7 +2,10 @@ from cityhall.core.records import register
 
 from .models import JobFailure, JobRun, ScheduleSlot
 
-# Both change only through the queue and the failed-tasks page; the generic pages list them.
+# They change only through the queue and the failed-tasks page; the generic pages list them, to the
+# office-wide roles only: task arguments, errors and runs may name any department's records and people.
+OFFICE_WIDE = "jobs_office_wide"
+
 register(
     "job_failures",
     JobFailure,
@@ -11,6 +14,7 @@ register(
     filters=("status",),
     columns=("task_path", "attempts", "error", "status", "failed_at", "resolved_by"),
     managed_at="jobs:failed",
+    readers=OFFICE_WIDE,
 )
 register(
     "job_schedule_slots",
@@ -19,6 +23,7 @@ register(
     search=("name",),
     columns=("name", "slot", "result_id"),
     managed_at="jobs:failed",
+    readers=OFFICE_WIDE,
 )
 register(
     "job_runs",
@@ -28,4 +33,5 @@ register(
     filters=("state", "kind"),
     columns=("label", "state", "created_at", "finished_at"),
     managed_at="jobs:failed",
+    readers=OFFICE_WIDE,
 )

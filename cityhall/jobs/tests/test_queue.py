@@ -120,8 +120,12 @@ def test_only_office_wide_staff_see_and_resolve_failures(client, make_user, db, 
     client.force_login(make_user("jobs-sc-editor", Role.EDITOR, "smart-city"))
     assert client.get("/jobs/failed/").status_code == 403
     assert client.post(f"/jobs/failed/{failure.pk}/discard/").status_code == 403
+    # Nor through the generic record pages.
+    assert "cityhall.jobs.tasks.housekeeping" not in client.get("/records/job-failures/").content.decode()
+    assert client.get(f"/records/job-failures/{failure.pk}/").status_code in (403, 404)
     client.force_login(make_user("jobs-admin", Role.ADMINISTRATOR))
     html = client.get("/jobs/failed/").content.decode()
+    assert "cityhall.jobs.tasks.housekeeping" in client.get("/records/job-failures/").content.decode()
     assert "실패한 작업" in html and "X: &lt;b&gt;" in html and "매일 09:00" in html
     assert client.get("/jobs/failed/?status=bogus").status_code == 400
     response = client.post(f"/jobs/failed/{failure.pk}/discard/")
