@@ -74,11 +74,15 @@ def live_states(now: datetime | None = None) -> QuerySet[VehicleState]:
     )
 
 
+# A bus silent for longer than this has ended its day (or left service), not lost its signal.
+STALE_SHOWN = timedelta(hours=2)
+
+
 def stale_states(now: datetime | None = None) -> QuerySet[VehicleState]:
     now = now or timezone.now()
-    return VehicleState.objects.filter(observed_at__lt=now - timedelta(seconds=STALE_S)).select_related(
-        "vehicle__route"
-    )
+    return VehicleState.objects.filter(
+        observed_at__lt=now - timedelta(seconds=STALE_S), observed_at__gte=now - STALE_SHOWN
+    ).select_related("vehicle__route", "trip")
 
 
 def punctuality(delay_s: int | None) -> str:
@@ -209,7 +213,7 @@ def live_map(now: datetime | None = None):
                 _("지연(초)"): state.delay_s,
                 _("속도(km/h)"): round(state.speed_kmh),
                 _("최종 보고"): state.observed_at,
-                _("모의"): True,
+                _("모의"): vehicle.simulated,
             },
         )
 

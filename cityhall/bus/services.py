@@ -466,7 +466,11 @@ def bit_repairs_sync(*, now: datetime | None = None, actor: Actor = RULES_ACTOR)
         key = f"bit:{bit.code}"
         has_order = any(o.kind == BIT_REPAIR_KIND for o in orders.get(key, ()))
         if bit.state == BitState.OFFLINE and not has_order:
-            seen = bit.last_seen.isoformat() if bit.last_seen else _("응답 기록 없음")
+            seen = (
+                timezone.localtime(bit.last_seen).strftime("%Y-%m-%d %H:%M:%S")
+                if bit.last_seen
+                else _("응답 기록 없음")
+            )
             _order, created = maintenance.order_open(
                 asset=bit_asset(bit),
                 kind=BIT_REPAIR_KIND,

@@ -228,12 +228,13 @@ def site_ranking():
         .order_by()
         .values_list("lat", "lon", "heading", "fov", "range_m")
     )
-    sites = CandidateSite.objects.order_by().values_list("code", "lat", "lon")
-    gaps = spatial.coverage_gaps(sites, views, siting.RADIUS_M)
     candidates = [
         siting.Candidate(
             c.code, c.name, float(c.lat), float(c.lon), c.incidents, c.requests, c.school_zone, c.cost
         )
         for c in CandidateSite.objects.all()
     ]
+    # The gaps of exactly these candidates (one added meanwhile waits for the next reading).
+    sites = CandidateSite.objects.filter(code__in=[c.code for c in candidates])
+    gaps = spatial.coverage_gaps(sites.order_by().values_list("code", "lat", "lon"), views, siting.RADIUS_M)
     return siting.rank(candidates, [], gaps=gaps)

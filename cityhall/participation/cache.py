@@ -13,6 +13,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from django.db import transaction
+
 SECONDS = 10.0
 processes: dict[str, tuple[float, Any]] = {}
 papers: dict[int, tuple[float, Any]] = {}
@@ -29,7 +31,13 @@ def keep(store: dict, key: Any, value: Any) -> None:
 
 
 def forget(*, code: str | None = None, heading_id: int | None = None) -> None:
-    """Drop the process ``code`` and the paper of ``heading_id``; with neither, everything."""
+    """Drop the process ``code`` and the paper of ``heading_id``; with neither, everything. Again
+    once the change commits: a page read in between would have cached what was there before."""
+    _drop(code, heading_id)
+    transaction.on_commit(lambda: _drop(code, heading_id))
+
+
+def _drop(code: str | None, heading_id: int | None) -> None:
     if code is None and heading_id is None:
         processes.clear()
         papers.clear()

@@ -434,12 +434,16 @@ def vms_ensure_default(*, actor: Actor) -> int:
     """The 29 signs on the active network, placed as 예시 (the seed counts them, not their sites):
     every fifth link into a signal, in link order, watching its own link and the next one straight
     ahead. Idempotent: signs already there are kept. Returns how many were created."""
+    if VmsSign.objects.count() >= VMS_COUNT:
+        return 0  # the usual case: nothing to read or lock
     network = network_ensure_default(actor=actor)
     info = twin_network.read_network(Path(network.path))
     approaches = sorted(edge for edge, (_a, to) in info.edge_nodes.items() if to in info.signals)
     chosen = approaches[:: max(1, len(approaches) // VMS_COUNT)][:VMS_COUNT]
     unit = _department()
     with transaction.atomic():
+        # Two first visits at once: the second waits here, then finds the signs the first created.
+        TrafficNetwork.objects.select_for_update().filter(pk=network.pk).first()
         existing = set(VmsSign.objects.values_list("code", flat=True))
         signs = []
         for n, edge in enumerate(chosen, start=1):

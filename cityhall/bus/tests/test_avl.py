@@ -119,6 +119,8 @@ def test_a_silent_bus_is_dropped_from_predictions_not_frozen(bus_network):
     assert "C10-01" not in live
     assert "C10-02" in live
     assert [s.vehicle.code for s in selectors.stale_states(now)] == ["C10-01"]
+    # Silent for more than two hours: its day has ended, it is no longer shown as a lost signal.
+    assert list(selectors.stale_states(now + selectors.STALE_SHOWN)) == []
     shown = set()
     for stop in Stop.objects.filter(route_stops__route__code="C10").distinct():
         shown |= {a.vehicle for a in predictions.arrivals(stop, now) if a.vehicle}

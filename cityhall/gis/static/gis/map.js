@@ -198,7 +198,7 @@
       canvas.dataset.livePoints = String((body.points || []).length);
       canvas.dataset.liveAt = body.at || "";
       if (status && body.at) {
-        status.textContent = status.dataset.at.replace("{at}", new Date(body.at).toLocaleString(document.documentElement.lang || "ko"));
+        status.textContent = status.dataset.at.replace("{at}", new Date(body.at).toLocaleString(document.documentElement.lang || "ko", { timeZone: "Asia/Seoul" }));
       }
     }
 
