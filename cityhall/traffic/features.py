@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import selectors
-from .twin.congestion import LABELS, congestion_level, road_class
+from .twin.congestion import LABELS
 from .twin.network import read_network, to_lonlat
 
 
@@ -52,7 +52,7 @@ def link_features(user) -> list[dict[str, Any]]:
     found = []
     for edge, shape in sorted(info.edges.items()):
         limit = info.edge_speeds.get(edge, 13.89) * 3.6
-        level = congestion_level(speeds[edge], road_class(limit)) if edge in speeds else ""
+        level = selectors.speed_level(speeds[edge], limit) if edge in speeds else ""
         found.append(
             {
                 "type": "Feature",

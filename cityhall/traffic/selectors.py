@@ -7,6 +7,7 @@ import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -78,6 +79,14 @@ class Drawing:
     track: list[dict]
 
 
+def speed_level(speed_kmh: float, limit_kmh: float) -> str:
+    """A link's level from a speed alone (a twin run's), by the office's thresholds (the setting
+    ``TRAFFIC_CONGESTION_THRESHOLDS``, as the detectors' levels use)."""
+    return congestion_level(
+        speed_kmh, road_class(limit_kmh), getattr(settings, "TRAFFIC_CONGESTION_THRESHOLDS", None)
+    )
+
+
 def _pt(x: float, y: float, ymax: float) -> str:
     return f"{x:.0f},{ymax - y:.0f}"
 
@@ -91,9 +100,7 @@ def drawing(network: TrafficNetwork, run: EmergencyRun | None = None) -> Drawing
         {
             "d": "M" + " L".join(_pt(x, y, ymax) for x, y in shape),
             "level": (
-                congestion_level(speeds[edge], road_class(info.edge_speeds.get(edge, 13.89) * 3.6))
-                if edge in speeds
-                else ""
+                speed_level(speeds[edge], info.edge_speeds.get(edge, 13.89) * 3.6) if edge in speeds else ""
             ),
         }
         for edge, shape in info.edges.items()
@@ -142,7 +149,6 @@ def link_states_now(
 ) -> dict[str, detectors.LinkState]:
     """Each link's state from its detectors' newest interval within ``LIVE_WINDOW`` (links without
     a fresh reading are left out: no data is not "free-flowing")."""
-    from django.conf import settings
 
     now = now or timezone.now()
     newest: dict[str, detectors.VdsReading] = {}

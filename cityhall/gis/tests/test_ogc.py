@@ -49,6 +49,7 @@ def test_collections_list_every_layer_and_registered_registry(viewer, sample, re
         "traffic-links",
         "bus-routes",
         "bus-stops",
+        "participation-proposals",
     }
     road = body["collections"][1]
     assert road["itemType"] == "feature"

@@ -32,6 +32,7 @@ def test_owslib_reads_every_collection(site, make_user):
         "water-mains",
         "bus-routes",
         "bus-stops",
+        "participation-proposals",
         "streetlight-sites",
         "streetlights",
         "traffic-links",
