@@ -66,17 +66,21 @@ def test_masks_for_lists_and_exports():
 
 def test_one_daily_job_erases_in_every_app_that_keeps_citizens_data(db):
     assert sorted(personal_data.retention_jobs()) == [
+        "cctv.video_requests",
         "it.destruction",
         "it.education",
         "legal.consultation",
         "military.compensation",
+        "notifications.outbox",
     ]
     out = StringIO()
     call_command("personal_data_purge", stdout=out)
     lines = out.getvalue().splitlines()
     assert [line.split(":")[0] for line in lines] == [
+        "cctv.video_requests",
         "it.destruction",
         "it.education",
         "legal.consultation",
         "military.compensation",
+        "notifications.outbox",
     ]
