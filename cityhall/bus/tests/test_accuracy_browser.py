@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone
 
 from cityhall.bus import predictions, services
-from cityhall.bus.models import PredictionRecord, RouteStop, StopEvent, Trip, Vehicle
+from cityhall.bus.models import Trip, Vehicle
+from cityhall.bus.tests.test_bit_repairs_accuracy import predicted_and_arrived
 from cityhall.core.audit import Actor
 from cityhall.core.tests.browser import (  # noqa: F401 - the fixtures register by being imported
     browser_fixture,
@@ -35,26 +36,7 @@ def test_accuracy_page_compares_the_model_with_the_baseline(page, site, make_use
     trip = Trip.objects.filter(route=vehicle.route).order_by("start_s").first()
     day = timezone.localdate(now)
     made = now - timedelta(minutes=20)
-    for sequence, predicted, base, actual in [(1, 90, 150, 60), (2, 400, 500, 420)]:
-        PredictionRecord.objects.create(
-            route=vehicle.route,
-            trip=trip,
-            service_date=day,
-            sequence=sequence,
-            vehicle=vehicle,
-            made_at=made,
-            predicted_s=predicted,
-            baseline_s=base,
-            model="kalman",
-        )
-        StopEvent.objects.create(
-            trip=trip,
-            service_date=day,
-            sequence=sequence,
-            stop=RouteStop.objects.get(route=trip.route, sequence=sequence).stop,
-            vehicle=vehicle,
-            arrived_at=made + timedelta(seconds=actual),
-        )
+    predicted_and_arrived(vehicle, trip, day, made, [(1, 90, 150, 60), (2, 400, 500, 420)])
     log_in(page, site, "bus-acc")
     open_menu(page, "버스정보")
     page.get_by_role("link", name="도착 예측 정확도").click()
