@@ -5,16 +5,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 from ninja import Router, Schema
 
 from cityhall.core import params
-from cityhall.core.permissions import has_permission, require_role
+from cityhall.core.permissions import require_role
 
 from . import accuracy, predictions, selectors
-from .selectors import BUS_STAFF
 
 router = Router(tags=["버스정보"])
 
@@ -80,10 +78,11 @@ def stop_arrivals(request, code: str):
     }
 
 
-@router.get("/vehicles", response=list[VehicleOut], summary="운행 중인 차량 (담당 부서)")
+@router.get("/vehicles", response=list[VehicleOut], summary="운행 중인 차량")
 def vehicles(request):
-    if not has_permission(request.user, BUS_STAFF):
-        raise PermissionDenied("운행 차량은 스마트도시과와 관리자만 볼 수 있습니다.")
+    # The same rule as the operators' map that shows them (any role reads); riders see the
+    # positions anyway in the public GTFS-Realtime feed.
+    require_role(request.user, "운행 차량은 역할이 있는 직원만 볼 수 있습니다.")
     return [
         {
             "vehicle": s.vehicle.code,

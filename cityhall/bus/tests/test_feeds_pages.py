@@ -131,6 +131,17 @@ def test_operators_pages_need_a_role(client, bus_network, bus_staff):
     assert client.get("/api/v1/bus/vehicles").status_code == 200
 
 
+def test_the_live_buses_follow_one_rule_on_the_map_and_the_api(client, bus_network, make_user):
+    """The operators' map and the vehicles API show the same buses, so they answer the same people:
+    any role (here a viewer of another department), and nobody without one."""
+    client.force_login(make_user("no-role"))
+    assert client.get("/bus/live/map.json").status_code == 403
+    assert client.get("/api/v1/bus/vehicles").status_code == 403
+    client.force_login(make_user("budget-viewer", "viewer", "budget-legal"))
+    assert client.get("/bus/live/map.json").status_code == 200
+    assert client.get("/api/v1/bus/vehicles").status_code == 200
+
+
 def test_notices_request_approve_and_go_on_air(client, bus_network, bus_staff, make_user):
     actor = Actor.system("test:bus")
     assert services.notices_load_samples(actor=actor) == 77
