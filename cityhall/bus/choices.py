@@ -4,7 +4,9 @@ choices and the registry figures the seed gives."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-DEPARTMENT = "smart-city"  # 스마트도시과 runs the BIS (seed line 40)
+from cityhall.organisation import departments
+
+DEPARTMENT = departments.SMART_CITY  # 스마트도시과 runs the BIS (seed line 40)
 
 # The registry's figures, from the seed (line numbers of /work/shared/seed, 000_c85a2f783e9fa893.txt).
 # The network the pages and feeds run on is synthetic (모의); these figures are shown beside it (예시).

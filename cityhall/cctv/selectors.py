@@ -11,13 +11,14 @@ from django.conf import settings
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
+from cityhall.organisation import departments
 from cityhall.organisation import selectors as organisation
 
 from . import samples
 from .choices import Analytics, CameraStatus, EventStatus
 from .models import AnalyticsServer, Camera, CameraSite, Event, PoliceRequest
 
-DEPARTMENT_CODE = "smart-city"  # 스마트도시과 runs the centre (도시안전정보센터 team)
+DEPARTMENT_CODE = departments.SMART_CITY  # 스마트도시과 runs the centre (도시안전정보센터 team)
 CCTV_OPERATIONS = "cctv_operations"
 #: An event stays on the wall this long unless handled (older ones are history).
 WALL_WINDOW = timedelta(minutes=30)

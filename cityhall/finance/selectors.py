@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from cityhall.organisation import departments
 from cityhall.organisation.models import OrgUnit
 
 # 예산법무과 keeps the budget: its editors and managers (with the director and administrators) import
 # the ledger, set targets and rules, and decide; other departments see everything and submit their own.
-BUDGET_DEPARTMENT = "budget-legal"
+BUDGET_DEPARTMENT = departments.BUDGET_LEGAL
 BUDGET_STAFF = "budget_staff"
 
 

@@ -14,10 +14,11 @@ from cityhall.core import audit
 from cityhall.core.permissions import has_permission
 from cityhall.core.records import record_type_for
 from cityhall.core.services import RecordInvalid
+from cityhall.organisation import departments
 
 #: The permission to run 정보통신과's work: its editors and managers, the director and administrators.
 IT_STAFF = "it_staff"
-IT_DEPARTMENT = "info-comm"
+IT_DEPARTMENT = departments.INFO_COMM
 
 
 def require_it_staff(actor: audit.Actor, message: Any) -> None:

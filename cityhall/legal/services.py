@@ -16,6 +16,7 @@ from cityhall.core.audit import Actor
 from cityhall.core.permissions import CHANGE, allowed, has_permission
 from cityhall.core.records import REGISTRY, Errors
 from cityhall.core.services import NON_FIELD, RecordInvalid
+from cityhall.organisation import departments
 from cityhall.organisation.models import OrgUnit
 
 from . import comparison
@@ -36,7 +37,7 @@ from .models import (
 
 DELIBERATION_COMMITTEE = "budget-legal-c8"  # 조례규칙심의회 (seed I.3 line 92), a shared committee
 LEGAL_STAFF = "legal_staff"  # 예산법무과 (의회법무팀·소송지원팀): edits every legal record
-LEGAL_DEPARTMENT = "budget-legal"
+LEGAL_DEPARTMENT = departments.BUDGET_LEGAL
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 ATTACHMENT_TYPES = {
     "application/pdf",

@@ -17,6 +17,7 @@ from cityhall.core import audit, personal_data
 from cityhall.core.permissions import has_permission
 from cityhall.core.records import RecordType, record_type_for
 from cityhall.core.services import RecordInvalid
+from cityhall.organisation import departments
 from cityhall.organisation.selectors import PLANNING_STAFF
 
 from . import personal, rules, schedule
@@ -678,7 +679,7 @@ def samples_load(*, actor: audit.Actor | None = None) -> CompensationYear:
     from . import samples
 
     actor = actor or audit.Actor.system("military:load-sample")
-    department = OrgUnit.objects.get(code="policy-planning")
+    department = OrgUnit.objects.get(code=departments.POLICY_PLANNING)
     team = OrgUnit.objects.filter(code="military-cooperation").first() or department
     version = rule_version_load_default(actor=actor)
     for code, committee_code, tier, months in samples.COUNCILS:
@@ -741,7 +742,7 @@ def council_reminders_send(*, today: date, actor: audit.Actor) -> int:
     from cityhall.organisation.selectors import department_users
 
     sent = 0
-    recipients = [u for u in department_users("policy-planning", ("editor", "manager")) if u.email]
+    recipients = [u for u in department_users(departments.POLICY_PLANNING, ("editor", "manager")) if u.email]
     for council, due in councils_due(today):
         if council.reminded_due == due:
             continue

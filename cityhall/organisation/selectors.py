@@ -22,6 +22,7 @@ from cityhall.core.selectors import count_by
 from cityhall.facilities import selectors as facility_selectors
 from cityhall.plans import selectors as plans_selectors
 
+from .departments import POLICY_PLANNING
 from .models import (
     OrgUnit,
     Person,
@@ -442,7 +443,8 @@ def office_summary() -> OfficeSummary:
 
 # -- who runs the office-wide reviews --------------------------------------------------------------
 
-PLANNING_DEPARTMENT = "policy-planning"  # 정책기획과 runs the office-wide reviews (pledges, evaluation)
+# 정책기획과 runs the office-wide reviews (pledges, evaluation).
+PLANNING_DEPARTMENT = POLICY_PLANNING
 # The permission: 정책기획과 editors and managers, the director and administrators.
 PLANNING_STAFF = "planning_staff"
 

@@ -25,6 +25,7 @@ from cityhall.core.permissions import CHANGE, has_permission, scope_of
 from cityhall.core.records import Errors
 from cityhall.core.services import NON_FIELD, RecordInvalid
 from cityhall.notifications import services as notifications
+from cityhall.organisation import departments
 from cityhall.organisation.models import OrgUnit
 from cityhall.organisation.selectors import PLANNING_STAFF
 
@@ -64,7 +65,7 @@ from .models import (
 )
 
 PARTICIPATION_STAFF = "participation_staff"  # 예산법무과 editors/managers, the director, administrators
-BUDGET_DEPARTMENT = "budget-legal"
+BUDGET_DEPARTMENT = departments.BUDGET_LEGAL
 ADOPTED_GRADES = [g for g in SuggestionGrade.values if g != SuggestionGrade.NOT_ADOPTED]
 MAX_COST = 100_000_000_000  # won: a proposal above 1,000억원 is a typo
 TITLE_MAX, DESCRIPTION_MAX = 200, 5000

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from cityhall.core.audit import Actor
 from cityhall.core.records import REGISTRY
 from cityhall.core.services import record_create
+from cityhall.organisation import departments
 
 
 def case_rules(obj, before) -> dict[str, list[str]]:
@@ -86,7 +87,7 @@ def samples_load(*, actor: Actor | None = None) -> int:
             data={
                 "code": code,
                 "title": title,
-                "department": "policy-planning",
+                "department": departments.POLICY_PLANNING,
                 "source": source,
                 "regulation": f"{title} (예시)",
                 "legal_basis": "관련 법령 (예시)",
@@ -127,7 +128,7 @@ def samples_load(*, actor: Actor | None = None) -> int:
                 data={
                     "contest": contest.code,
                     "title": f"{title} (예시)",
-                    "department": "policy-planning",
+                    "department": departments.POLICY_PLANNING,
                     "presenter": "김예시",
                     "score": score,
                     "award": award,

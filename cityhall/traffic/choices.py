@@ -1,8 +1,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cityhall.organisation import departments
+
 SYNTHETIC_LABEL = _("모의")
-DEPARTMENT = "smart-city"  # 스마트도시과 runs the signals and the preemption system
+DEPARTMENT = departments.SMART_CITY  # 스마트도시과 runs the signals and the preemption system
 
 
 class NetworkSource(models.TextChoices):

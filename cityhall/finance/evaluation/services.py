@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from cityhall.core.audit import Actor
+from cityhall.organisation import departments
 from cityhall.organisation.models import OrgUnit
 
 from ..models import GradeRule, ProgramEvaluation
@@ -15,7 +16,7 @@ from ..services import save_audited
 from . import samples
 from .rules import bands_of, outcome
 
-DEPARTMENTS = ("policy-planning", "budget-legal", "info-comm", "smart-city")
+DEPARTMENTS = departments.OFFICE
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from datetime import date
 from django.db import transaction
 
 from cityhall.core.audit import Actor
+from cityhall.organisation import departments
 from cityhall.organisation.models import OrgUnit
 
 from ..models import Grant
@@ -14,7 +15,12 @@ from ..selectors import BUDGET_DEPARTMENT
 from ..services import save_audited
 from . import samples
 
-DEPARTMENTS = ("budget-legal", "smart-city", "info-comm", "policy-planning")
+DEPARTMENTS = (
+    departments.BUDGET_LEGAL,
+    departments.SMART_CITY,
+    departments.INFO_COMM,
+    departments.POLICY_PLANNING,
+)
 
 
 @transaction.atomic

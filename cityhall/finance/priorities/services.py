@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from cityhall.core.audit import Actor
+from cityhall.organisation import departments
 from cityhall.organisation.models import OrgUnit
 from cityhall.pledges import selectors as pledge_selectors
 
@@ -13,7 +14,7 @@ from ..selectors import BUDGET_DEPARTMENT
 from ..services import save_audited
 from . import samples
 
-OFFICE = ("policy-planning", "budget-legal", "info-comm", "smart-city")
+OFFICE = departments.OFFICE
 
 
 @transaction.atomic
