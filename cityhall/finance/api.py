@@ -1,6 +1,7 @@
 """Finance operations under /api/v1/finance/ beyond the generated CRUD of every finance record:
 the ledger import, the execution overview, the ranking (with a what-if), the grant totals, and the
-savings-reward workflow. Thin: each parses, calls a service or selector, answers."""
+savings-reward workflow, and the council's decision on the budget proposal's items. Thin: each
+parses, calls a service or selector, answers."""
 
 from __future__ import annotations
 
@@ -18,10 +19,11 @@ from cityhall.core.services import RecordInvalid
 from cityhall.organisation.models import OrgUnit
 
 from . import filters
+from .budget_proposal import services as budget_proposal
 from .execution import selectors as execution
 from .execution.importer import execution_import, execution_month_close
 from .grants import selectors as grants
-from .models import SavingsClaim
+from .models import ProposedItem, SavingsClaim
 from .priorities import selectors as priorities
 from .rewards import services as rewards
 
@@ -95,6 +97,24 @@ class ReviewIn(Schema):
 
 class PayIn(Schema):
     paid_on: date
+
+
+class CouncilDecisionIn(Schema):
+    council_decision: str
+    decided_amount: int | None = None  # won; 원안 가결 takes the request, 전액 삭감 0
+    decided_on: date | None = None
+    note: str = ""
+
+
+class ProposedItemOut(Schema):
+    id: int
+    year: int
+    name: str
+    amount: int
+    council_decision: str
+    decided_amount: int | None
+    decided_on: date | None
+    council_note: str
 
 
 class ClaimOut(Schema):
@@ -243,3 +263,21 @@ def claim_review(request, code: str, body: ReviewIn):
 def claim_pay(request, code: str, body: PayIn):
     c = get_object_or_404(SavingsClaim, code=code)
     return _claim_out(rewards.claim_pay(claim=c, actor=Actor.for_user(request.user), **body.dict()))
+
+
+@router.post(
+    "/proposed-items/{item_id}/council-decision",
+    response={200: ProposedItemOut, 422: Problems},
+    summary="예산안 반영 사업의 의회 의결",
+)
+def proposed_item_council_decision(request, item_id: int, body: CouncilDecisionIn):
+    get_object_or_404(ProposedItem, pk=item_id)
+    item = budget_proposal.council_decision_record(
+        item_id=item_id,
+        decision=body.council_decision,
+        decided_amount=body.decided_amount,
+        decided_on=body.decided_on,
+        note=body.note,
+        actor=Actor.for_user(request.user),
+    )
+    return {f: getattr(item, f) for f in ProposedItemOut.model_fields}

@@ -117,3 +117,12 @@ class ProposalSource(models.TextChoices):
     """Where an item of the budget proposal (예산안) came from."""
 
     PARTICIPATORY = "participatory", _("주민참여예산")
+
+
+class CouncilDecision(models.TextChoices):
+    """What the city council (시의회) decided on an item of the budget proposal."""
+
+    PENDING = "pending", _("의결 전")
+    PASSED = "passed", _("원안 가결")
+    REDUCED = "reduced", _("감액 가결")
+    CUT = "cut", _("전액 삭감")

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .choices import ClaimKind
+from .choices import ClaimKind, CouncilDecision
 
 MONTHS = [(m, f"{m}월") for m in range(1, 13)]
 
@@ -36,3 +36,30 @@ class ReviewForm(forms.Form):
 
 class PayForm(forms.Form):
     paid_on = forms.DateField(label=_("지급일"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class CouncilDecisionForm(forms.Form):
+    """What the council decided on one item of the budget proposal (amounts in 천원, as on the page)."""
+
+    item = forms.TypedChoiceField(label=_("사업"), coerce=int)
+    council_decision = forms.ChoiceField(label=_("의결 결과"), choices=CouncilDecision.choices)
+    decided_thousand = forms.IntegerField(
+        label=_("의결액(천원)"),
+        min_value=0,
+        required=False,
+        help_text=_("감액 가결일 때 적습니다. 원안 가결은 요구액, 전액 삭감은 0원이 됩니다."),
+    )
+    decided_on = forms.DateField(
+        label=_("의결일"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    council_note = forms.CharField(label=_("의결 내용"), max_length=300, required=False)
+
+    def __init__(self, *args, items=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].choices = [(i.pk, f"{i.source_code} {i.source_number}. {i.name}") for i in items]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("council_decision") not in (None, CouncilDecision.PENDING) and not data.get("decided_on"):
+            self.add_error("decided_on", _("의결일을 입력하세요."))
+        return data

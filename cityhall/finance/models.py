@@ -20,6 +20,7 @@ from .choices import (
     ClaimKind,
     ClaimState,
     Consequence,
+    CouncilDecision,
     EvaluationCategory,
     FiscalArea,
     Grade,
@@ -902,6 +903,15 @@ class ProposedItem(models.Model):
     source_number = models.PositiveIntegerField(_("출처 번호"), help_text=_("절차 안의 제안 번호"))
     source_title = models.CharField(_("출처 이름"), max_length=200, blank=True)
     source_url = models.CharField(_("출처 주소"), max_length=200, blank=True)
+    # The council decides the budget proposal (예산안 심의·의결): written only by
+    # ``budget_proposal.services.council_decision_record``; ``rules.council_decision_errors`` says
+    # which amounts go with which decision.
+    council_decision = models.CharField(
+        _("의회 의결"), max_length=8, choices=CouncilDecision.choices, default=CouncilDecision.PENDING
+    )
+    decided_amount = MoneyField(_("의결액"), null=True, blank=True, validators=[MinValueValidator(0)])
+    decided_on = models.DateField(_("의결일"), null=True, blank=True)
+    council_note = models.CharField(_("의결 내용"), max_length=300, blank=True)
     sample = models.BooleanField(_("예시"), default=False)
 
     class Meta:
@@ -918,6 +928,11 @@ class ProposedItem(models.Model):
                 condition=Q(amount__gte=0),
                 name="proposed_item_amount_not_negative",
                 violation_error_message=_("요구액은 0원 이상이어야 합니다."),
+            ),
+            models.CheckConstraint(
+                condition=Q(decided_amount__isnull=True) | Q(decided_amount__lte=models.F("amount")),
+                name="proposed_item_decided_within_request",
+                violation_error_message=_("의결액은 요구액을 넘을 수 없습니다."),
             ),
         ]
 

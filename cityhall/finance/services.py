@@ -48,6 +48,7 @@ def save_audited(actor: Actor, name: str, obj, before: dict | None) -> None:
 def finance_load_sample(*, actor: Actor) -> dict[str, int]:
     """Every finance sample (예시) reproducing the seed's totals; each part is skipped when present."""
     from .analysis.services import analysis_load_sample
+    from .budget_proposal.services import sample_decisions_record
     from .evaluation.services import evaluations_load_sample
     from .execution.services import execution_load_sample
     from .grants.services import grants_load_sample
@@ -65,4 +66,6 @@ def finance_load_sample(*, actor: Actor) -> dict[str, int]:
     done["claims"] = rewards_load_sample(actor=actor)
     done["indicators"] = analysis_load_sample(actor=actor)
     done["institutions"] = institutions_load_sample(actor=actor)
+    # After participation's sample count put the 2024 process's projects into the 2025 proposal.
+    done["council_decisions"] = sample_decisions_record(year=2025, actor=actor)
     return done

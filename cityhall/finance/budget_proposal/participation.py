@@ -13,7 +13,7 @@ from cityhall.core.money import format_thousand_won
 from cityhall.participation import selectors as participation
 from cityhall.participation.services import ResultLink
 
-from ..choices import ProposalSource
+from ..choices import CouncilDecision, ProposalSource
 from ..models import ProposedItem
 from .services import SourceProject, participatory_projects_reflect
 
@@ -44,9 +44,19 @@ def links(process_code: str, numbers: list[int]) -> dict[int, ResultLink]:
     )
     return {
         item.source_number: ResultLink(
-            label=_("%(year)s년 예산안 반영 사업 (요구액 %(amount)s천원)")
-            % {"year": item.year, "amount": format_thousand_won(item.amount)},
+            label=_label(item),
             url=f"{reverse('finance:budget_proposal')}?year={item.year}#item-{item.pk}",
         )
         for item in items
+    }
+
+
+def _label(item: ProposedItem) -> str:
+    values = {"year": item.year, "amount": format_thousand_won(item.amount)}
+    if item.council_decision == CouncilDecision.PENDING:
+        return _("%(year)s년 예산안 반영 사업 (요구액 %(amount)s천원, 의회 의결 전)") % values
+    return _("%(year)s년 예산안 반영 사업 (요구액 %(amount)s천원, 의회 %(decision)s %(decided)s천원)") % {
+        **values,
+        "decision": item.get_council_decision_display(),
+        "decided": format_thousand_won(item.decided_amount or 0),
     }

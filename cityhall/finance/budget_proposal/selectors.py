@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
-from ..choices import ProposalSource
+from ..choices import CouncilDecision, ProposalSource
 from ..models import ProposedItem
 
 
@@ -16,7 +16,9 @@ class SourceTotal:
     label: str
     code: str
     count: int
-    amount: int  # won
+    amount: int  # won, requested
+    pending: int  # items the council has not decided yet
+    decided: int  # won, what the council passed of the decided items
 
 
 def years() -> list[int]:
@@ -31,7 +33,12 @@ def totals(year: int) -> list[SourceTotal]:
     rows = (
         ProposedItem.objects.filter(year=year)
         .values("source", "source_code")
-        .annotate(count=Count("pk"), amount=Sum("amount"))
+        .annotate(
+            count=Count("pk"),
+            amount=Sum("amount"),
+            pending=Count("pk", filter=Q(council_decision=CouncilDecision.PENDING)),
+            decided=Sum("decided_amount"),
+        )
         .order_by("source", "source_code")
     )
     return [
@@ -41,6 +48,8 @@ def totals(year: int) -> list[SourceTotal]:
             code=r["source_code"],
             count=r["count"],
             amount=r["amount"] or 0,
+            pending=r["pending"],
+            decided=r["decided"] or 0,
         )
         for r in rows
     ]

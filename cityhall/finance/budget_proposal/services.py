@@ -4,6 +4,7 @@ year's budget, kept in step with that decision (created, changed, or taken out),
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -13,9 +14,10 @@ from cityhall.core.audit import Actor
 from cityhall.core.records import REGISTRY
 from cityhall.core.services import RecordInvalid
 
-from ..choices import ProposalSource
+from ..choices import CouncilDecision, ProposalSource
 from ..models import ProposedItem
 from ..services import require_budget_staff, save_audited
+from .rules import council_decision_errors
 
 RECORD = "proposed_items"
 
@@ -75,6 +77,7 @@ def participatory_projects_reflect(
     }
     created = updated = removed = 0
     wanted = {p.number for p in projects}
+    _refuse_changes_after_the_council(existing, projects)
     for number, item in existing.items():
         if number not in wanted:
             before = rtype.to_data(item)
@@ -104,3 +107,75 @@ def participatory_projects_reflect(
             updated += 1
     total = sum(p.amount for p in projects)
     return Reflected(created=created, updated=updated, removed=removed, total=total)
+
+
+def _refuse_changes_after_the_council(
+    existing: dict[int, ProposedItem], projects: list[SourceProject]
+) -> None:
+    """Once the council has decided an item, a recount may not take it out or change what it asked
+    for: the decision was on that request."""
+    wanted = {p.number: p for p in projects}
+    for number, item in existing.items():
+        if item.council_decision == CouncilDecision.PENDING:
+            continue
+        project = wanted.get(number)
+        if project is None or project.amount != item.amount:
+            raise RecordInvalid(
+                _(
+                    "%(number)s번 사업은 의회 의결(%(decision)s)이 끝나 다시 집계로 빼거나 금액을 "
+                    "바꿀 수 없습니다."
+                )
+                % {"number": number, "decision": item.get_council_decision_display()}
+            )
+
+
+@transaction.atomic
+def council_decision_record(
+    *,
+    item_id: int,
+    decision: str,
+    decided_amount: int | None,
+    decided_on: date | None,
+    note: str = "",
+    actor: Actor,
+) -> ProposedItem:
+    """Record what the council decided on one item (예산안 심의·의결). 원안 가결 takes the request
+    and 전액 삭감 nothing when no amount is given; 의결 전 undoes a decision entered by mistake.
+    The item is locked, so a recount and a decision are applied one after the other."""
+    require_budget_staff(actor, _("의회 의결 기록"))
+    item = ProposedItem.objects.select_for_update().filter(pk=item_id).first()
+    if item is None:
+        raise RecordInvalid(_("예산안 반영 사업을 찾을 수 없습니다."), field="item")
+    if decided_amount is None and decision == CouncilDecision.PASSED:
+        decided_amount = item.amount
+    if decided_amount is None and decision == CouncilDecision.CUT:
+        decided_amount = 0
+    errors = council_decision_errors(requested=item.amount, decision=decision, decided_amount=decided_amount)
+    if errors:
+        raise RecordInvalid(errors)
+    pending = decision == CouncilDecision.PENDING
+    before = REGISTRY[RECORD].to_data(item)
+    item.council_decision = decision
+    item.decided_amount = decided_amount
+    item.decided_on = None if pending else decided_on
+    item.council_note = "" if pending else note.strip()[:300]
+    if REGISTRY[RECORD].to_data(item) != before:
+        save_audited(actor, RECORD, item, before)
+    return item
+
+
+def sample_decisions_record(*, year: int, actor: Actor) -> int:
+    """The 예시 items of ``year`` as the council passed them: the seed says the 36 projects are in
+    the 2025 budget (line 263), so each passed as requested; the plan gives no date."""
+    done = 0
+    for item in ProposedItem.objects.filter(year=year, sample=True, council_decision=CouncilDecision.PENDING):
+        council_decision_record(
+            item_id=item.pk,
+            decision=CouncilDecision.PASSED,
+            decided_amount=None,
+            decided_on=None,
+            note=_("예시: 업무계획 263행 '2025년 예산 반영'"),
+            actor=actor,
+        )
+        done += 1
+    return done
