@@ -31,6 +31,7 @@ urlpatterns = [
     path("cctv/", include("cityhall.cctv.urls")),
     path("traffic/", include("cityhall.traffic.urls")),
     path("bus/", include("cityhall.bus.urls")),
+    path("maintenance/", include("cityhall.maintenance.urls")),
     path("", include("cityhall.bookings.urls")),
     path("", include("cityhall.notifications.urls")),
     path("", include("cityhall.jobs.urls")),

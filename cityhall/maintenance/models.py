@@ -38,6 +38,18 @@ class MaintenanceOrder(models.Model):
     simulated = models.BooleanField(_("모의 데이터"), default=False)
     opened_at = models.DateTimeField(_("접수 시각"))
     due_at = models.DateTimeField(_("처리 기한"))
+    # 배정: who goes out to fix it — a member of the department, a contractor, or both.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("담당자"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    contractor = models.CharField(_("유지보수 업체"), max_length=100, blank=True)
+    assigned_at = models.DateTimeField(_("배정 시각"), null=True, blank=True)
+    assignment_note = models.CharField(_("배정 메모"), max_length=300, blank=True)
     recovered_at = models.DateTimeField(_("자동 복구 확인"), null=True, blank=True)
     closed_at = models.DateTimeField(_("완료 시각"), null=True, blank=True)
     closed_by = models.ForeignKey(

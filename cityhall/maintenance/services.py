@@ -12,12 +12,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cityhall.core import audit
 from cityhall.core.audit import Actor
+from cityhall.core.permissions import CHANGE, allowed
 from cityhall.core.records import record_type_for
 from cityhall.core.services import RecordInvalid
 from cityhall.organisation.models import OrgUnit
@@ -127,6 +129,7 @@ def order_close(
     pk = order if isinstance(order, int) else order.pk
     with transaction.atomic():
         locked = MaintenanceOrder.objects.select_for_update().get(pk=pk)
+        _require_department_staff(actor, locked, _("유지보수 요청 완료 처리"))
         if locked.status == OrderStatus.CLOSED:
             return locked
         before = {"status": locked.status}
@@ -156,3 +159,71 @@ def order_close_for_asset(
     if order is None:
         return None
     return order_close(order=order, resolution=resolution, actor=actor, now=now)
+
+
+def _require_department_staff(actor: Actor, order: MaintenanceOrder, what: str) -> None:
+    """People act on an order only as editors or managers of the department that answers for the
+    asset (or office-wide); the rules and jobs that open and close orders act as themselves."""
+    if actor.user is not None and not allowed(actor.user, CHANGE, record_type_for(MaintenanceOrder), order):
+        raise PermissionDenied(
+            _("%(what)s은(는) 담당 부서(%(unit)s)의 편집자·관리자만 할 수 있습니다.")
+            % {"what": what, "unit": order.org_unit.name}
+        )
+
+
+def order_assign(
+    *,
+    order: MaintenanceOrder | int,
+    actor: Actor,
+    assignee=None,
+    contractor: str = "",
+    note: str = "",
+    now: datetime | None = None,
+) -> MaintenanceOrder:
+    """배정: send someone to fix it — a member of the department (who may then close the order), a
+    contractor, or both. Assigning again hands the order over; each assignment is audited
+    (``assign``, before and after)."""
+    contractor = (contractor or "").strip()[:100]
+    note = (note or "").strip()[:300]
+    pk = order if isinstance(order, int) else order.pk
+    with transaction.atomic():
+        locked = MaintenanceOrder.objects.select_for_update().select_related("org_unit").get(pk=pk)
+        _require_department_staff(actor, locked, _("유지보수 담당 배정"))
+        if locked.status == OrderStatus.CLOSED:
+            raise RecordInvalid(_("완료된 유지보수 요청은 배정할 수 없습니다."))
+        if assignee is None and not contractor:
+            raise RecordInvalid({"assignee": [_("담당자나 유지보수 업체 중 하나는 정해야 합니다.")]})
+        rtype = record_type_for(MaintenanceOrder)
+        if assignee is not None and not allowed(assignee, CHANGE, rtype, locked):
+            raise RecordInvalid(
+                {
+                    "assignee": [
+                        _("담당자는 담당 부서(%(unit)s)의 편집자·관리자여야 합니다.")
+                        % {"unit": locked.org_unit.name}
+                    ]
+                }
+            )
+        before = _assignment(locked)
+        locked.status = OrderStatus.ASSIGNED
+        locked.assignee = assignee
+        locked.contractor = contractor
+        locked.assignment_note = note
+        locked.assigned_at = now or timezone.now()
+        after = _assignment(locked)
+        if {k: v for k, v in after.items() if k != "assigned_at"} == {
+            k: v for k, v in before.items() if k != "assigned_at"
+        }:
+            return MaintenanceOrder.objects.get(pk=pk)  # the same assignment again changes nothing
+        locked.save(update_fields=["status", "assignee", "contractor", "assignment_note", "assigned_at"])
+        audit.record(actor, "assign", rtype, locked, before=before, after=after)
+    return locked
+
+
+def _assignment(order: MaintenanceOrder) -> dict:
+    return {
+        "status": order.status,
+        "assignee": order.assignee.get_username() if order.assignee_id else None,
+        "contractor": order.contractor,
+        "assignment_note": order.assignment_note,
+        "assigned_at": order.assigned_at.isoformat() if order.assigned_at else None,
+    }

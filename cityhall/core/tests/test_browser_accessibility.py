@@ -35,10 +35,12 @@ from cityhall.jobs import runs
 from cityhall.legal.consultations.services import RESOURCE_KEY, consultation_book, consultation_month_open
 from cityhall.legal.models import Bill, CouncilSession, DataRequest
 from cityhall.legal.services import legal_load_sample
+from cityhall.maintenance.services import AssetRef
+from cityhall.maintenance.services import order_open as maintenance_order_open
 from cityhall.military import services as military
 from cityhall.notifications.tests.test_pages import notification_sample
 from cityhall.organisation import tasks as organisation_tasks
-from cityhall.organisation.models import Role
+from cityhall.organisation.models import OrgUnit, Role
 from cityhall.organisation.services import workload_load_sample
 from cityhall.participation import services as participation_services
 from cityhall.participation.models import Process as ParticipationProcess
@@ -593,6 +595,10 @@ PAGE_KINDS = [
     PageKind("bus notices", "bus:notices", "/bus/notices/", "BIT 시정홍보"),
     PageKind("bus BIT siting", "bus:siting", "/bus/siting/", "BIT 설치지 선정 모의"),
     PageKind("bus accuracy", "bus:accuracy", "/bus/accuracy/", "도착 예측 정확도 모의"),
+    PageKind("maintenance queue", "maintenance:queue", "/maintenance/", "유지보수 요청"),
+    PageKind(
+        "maintenance order", "maintenance:order", "/maintenance/{maintenance}/", "{maintenance_heading}"
+    ),
     PageKind("bus stop", "bus:stop", "/bus/stops/{bus_stop}/", "{bus_stop_heading}", who="anonymous"),
     PageKind(
         "two-factor setup",
@@ -912,6 +918,15 @@ def scenario(site, make_user, monkeypatch):
     bus_services.network_ensure(actor=system)
     bus_services.notices_load_samples(actor=system)
     bus_stop = BusStop.objects.get(code="F1F2")
+    maintenance, _created = maintenance_order_open(
+        asset=AssetRef(
+            app="bus", key="bit:A11Y", label="BIT 점검용", org_unit=OrgUnit.objects.get(code="smart-city")
+        ),
+        kind="bit_offline",
+        kind_label="BIT 통신 두절",
+        due_hours=24,
+        actor=system,
+    )
     TOTPDevice.objects.create(user=director, name="인증 앱", confirmed=True)  # the code page, not enrolment
     entrusted = EntrustedEvaluation.objects.select_related("task").order_by("code").first()
     own_proposal = participation_services.proposal_submit(
@@ -931,6 +946,8 @@ def scenario(site, make_user, monkeypatch):
     return {
         "job_run": job_run.pk,
         "bus_stop": bus_stop.code,
+        "maintenance": maintenance.number,
+        "maintenance_heading": f"{maintenance.number} BIT 점검용",
         "bus_stop_heading": f"{bus_stop.name} 모의" if bus_stop.simulated else bus_stop.name,
         "entrusted": entrusted.code,
         "entrusted_task": entrusted.task.name,
