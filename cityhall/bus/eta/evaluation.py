@@ -3,8 +3,8 @@
 On each held-out day the predictor sees, in time order, every segment a bus finished (``observe``) and
 is asked, every ``sample_every_s`` for every bus on the road, when it will reach each of its next
 stops up to 20 minutes ahead. A bus standing at a stop is given as the live path gives it (its last
-stop that one, leaving now), not as still on the segment before. The error of each prediction is put in a bucket by its horizon (the true
-time to arrival): 0–5, 5–10 and 10–20 minutes.
+stop that one, leaving now), not as still on the segment before. The error of each prediction is put
+in a bucket by its horizon (the true time to arrival): 0–5, 5–10 and 10–20 minutes.
 """
 
 from __future__ import annotations
