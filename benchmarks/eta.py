@@ -26,7 +26,7 @@ import time
 
 from cityhall.bus.eta.evaluation import BUCKETS, Errors, evaluate_day, summary
 from cityhall.bus.eta.predictors import HistoricalAverage, KalmanPredictor
-from cityhall.bus.eta.simulator import SimulationParameters, simulate_days
+from cityhall.bus.eta.simulator import SimulationParameters, split_days
 
 LE10 = ("0-5", "5-10")
 GOAL_WITHIN = 0.95
@@ -39,8 +39,7 @@ def log(message: str) -> None:
 
 def run_seed(seed: int, train_days: int, test_days: int, params: SimulationParameters) -> dict:
     started = time.perf_counter()
-    _, train = simulate_days(seed, train_days, held_out=False, params=params)
-    _, test = simulate_days(seed, test_days, held_out=True, params=params)
+    train, test = split_days(seed, train_days, test_days, params)
     history = [t for day in train for t in day.travels]
     result: dict = {"seed": seed, "train_segments": len(history)}
     for key, predictor in (("model", KalmanPredictor()), ("baseline", HistoricalAverage())):

@@ -2,8 +2,9 @@
 
 On each held-out day the predictor sees, in time order, every segment a bus finished (``observe``) and
 is asked, every ``sample_every_s`` for every bus on the road, when it will reach each of its next
-stops up to 20 minutes ahead. The error of each prediction is put in a bucket by its horizon (the true
-time to arrival): 0–5, 5–10 and 10–20 minutes.
+stops up to 20 minutes ahead. A bus standing at a stop is given as the live path gives it (its last
+stop that one, leaving now), not as still on the segment before. The error of each prediction is put
+in a bucket by its horizon (the true time to arrival): 0–5, 5–10 and 10–20 minutes.
 """
 
 from __future__ import annotations
@@ -71,6 +72,11 @@ def evaluate_day(predictor: Predictor, day: SimulatedDay, *, sample_every_s: flo
             predictor.observe(travel)
         seen = max(seen, upto)
         last = bisect.bisect_right(trip.departures, now_s) - 1  # last stop the bus has left
+        departed_s = trip.departures[last] if last >= 0 else now_s
+        if 0 <= last < len(trip.arrivals) - 1 and trip.arrivals[last + 1] <= now_s:
+            # standing at the next stop, doors open: the live path (predictions.vehicle_fact) knows it
+            # is there and counts the segment ahead from now
+            last, departed_s = last + 1, now_s
         if last < 0 or last >= len(trip.arrivals) - 1:
             continue
         now = day.at(now_s)
@@ -78,7 +84,7 @@ def evaluate_day(predictor: Predictor, day: SimulatedDay, *, sample_every_s: flo
             route_id=trip.route_id,
             vehicle_id=trip.vehicle_id,
             last_stop_index=last,
-            departed_at=day.at(trip.departures[last]),
+            departed_at=day.at(departed_s),
             observed_at=now,
         )
         path = _predict_path(predictor, state, now, trip, now_s)

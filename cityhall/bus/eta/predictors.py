@@ -30,6 +30,7 @@ BIN_S = 1800  # time-of-day bins of the historical profile (30 min)
 DAY_S = 86400
 DEFAULT_DWELL_S = 20.0  # a stop with no dwell in the history or the mapping
 DEFAULT_TRAVEL_S = 90.0  # a segment with no history at all (about 600 m at 25 km/h)
+SEGMENT_RATIOS_MIN = 30  # a segment with fewer rows in the history uses all segments' ratios
 MIN_REMAINING_S = 5.0  # a bus past its expected time on a segment still has a little to go
 TAU_CHOICES_S = (1200.0, 2400.0, 4800.0)  # the segment time constants fit() chooses from
 ROUTE_SHARE_CHOICES = (0.0, 0.4, 0.8)  # the route's share of the state variance fit() chooses from
@@ -37,6 +38,12 @@ ROUTE_TAU_S = 7200.0  # the route-wide part fades over two hours at least
 REPLAY_DAYS = 2
 PACE_VAR_CHOICES = (0.001, 0.0025, 0.005, 0.01)  # variance of a trip's log pace fit() chooses from
 STALE_AFTER = timedelta(hours=6)
+# Upper ends of the predicted horizons (s) the median offset is learned for, and how often the replay
+# of the training days asks each bus (sparser than the benchmark: a fit stays cheap).
+OFFSET_BINS_S = (120.0, 300.0, 600.0, 900.0, 1200.0)  # beyond the last: its offset
+OFFSET_REPLAY_AHEAD_S = 1800.0  # replayed stops up to 30 min ahead, so no bin is cut by the true horizon
+OFFSET_QUERY_EVERY_S = 240.0
+OFFSET_MIN_N = 50  # a bin with fewer replayed predictions keeps offset 0
 
 
 def seconds_of_day(at: datetime) -> float:
@@ -91,6 +98,7 @@ class _SegmentWalk:
         self.travel = Profile(DEFAULT_TRAVEL_S)
         self.dwell = Profile(DEFAULT_DWELL_S)
         self._ratios: list[float] = [1.0]  # travel / profile in the history, sorted
+        self._segment_ratios: dict[tuple[str, int], list[float]] = {}  # the same per segment
 
     def fit(self, history: Iterable[SegmentTravel]) -> None:
         self.travel = Profile(DEFAULT_TRAVEL_S)
@@ -104,6 +112,10 @@ class _SegmentWalk:
         self.dwell.freeze()
         ratios = sorted(row.travel_s / self.expected_profile(row) for row in rows)
         self._ratios = ratios or [1.0]
+        by_segment: dict[tuple[str, int], list[float]] = defaultdict(list)
+        for row in rows:
+            by_segment[(row.route_id, row.segment_index)].append(row.travel_s / self.expected_profile(row))
+        self._segment_ratios = {k: sorted(v) for k, v in by_segment.items() if len(v) >= SEGMENT_RATIOS_MIN}
         self._ratio_tail_sums = [0.0] * (len(self._ratios) + 1)  # sums of ratios from index i to the end
         for i in range(len(self._ratios) - 1, -1, -1):
             self._ratio_tail_sums[i] = self._ratio_tail_sums[i + 1] + self._ratios[i]
@@ -135,6 +147,12 @@ class _SegmentWalk:
         mean_ratio = self._ratio_tail_sums[i] / n
         return max(MIN_REMAINING_S, expected_s * mean_ratio - elapsed_s)
 
+    def current_remaining_s(
+        self, route_id: str, segment_index: int, expected_s: float, elapsed_s: float
+    ) -> float:
+        """The rest of the segment the bus is on (the baseline: ``remaining_s``)."""
+        return self.remaining_s(expected_s, elapsed_s)
+
     def observe(self, travel: SegmentTravel) -> None:
         return None
 
@@ -152,13 +170,17 @@ class _SegmentWalk:
         pace = math.exp(self.pace(vehicle))
         elapsed = (now - vehicle.departed_at).total_seconds()
         first = self.segment_s(route, vehicle.last_stop_index, vehicle.departed_at, now) * pace
-        total = self.remaining_s(first, elapsed)
+        total = self.current_remaining_s(route, vehicle.last_stop_index, first, elapsed)
         out = [total]
         for stop in range(vehicle.last_stop_index + 1, to_stop_index):
             total += self.dwell_at(route, stop, now + timedelta(seconds=total))
             total += self.segment_s(route, stop, now + timedelta(seconds=total), now) * pace
             out.append(total)
-        return out
+        return [self.calibrated(t) for t in out]
+
+    def calibrated(self, seconds: float) -> float:
+        """The walk's expected arrival turned into the one to show (the baseline shows the mean)."""
+        return seconds
 
     def pace(self, vehicle: VehicleState) -> float:
         """Log factor of this bus's own pace on its trip (0: like any other bus)."""
@@ -225,6 +247,8 @@ class KalmanPredictor(_SegmentWalk):
         self.states: dict[tuple[str, int], SegmentState] = {}
         self.route_states: dict[str, SegmentState] = {}
         self.vehicle_var = vehicle_var
+        # median error (predicted − actual, s) of the walk per bin of OFFSET_BINS_S, from the replay
+        self.offsets: tuple[float, ...] = (0.0,) * len(OFFSET_BINS_S)
         # (route, vehicle) -> (pace, its variance, last segment seen): reset when a new trip starts
         self.paces: dict[tuple[str, str], tuple[float, float, int]] = {}
 
@@ -287,7 +311,20 @@ class KalmanPredictor(_SegmentWalk):
                 if err < best_pace[0]:
                     best_pace = (err, vehicle_var)
             self.vehicle_var = best_pace[1]
+        self.offsets = (0.0,) * len(OFFSET_BINS_S)
+        self.offsets = fit_offsets(self, replay)
         self.reset()
+
+    def current_remaining_s(
+        self, route_id: str, segment_index: int, expected_s: float, elapsed_s: float
+    ) -> float:
+        ratios = self._segment_ratios.get((route_id, segment_index))
+        if ratios is None:
+            return self.remaining_s(expected_s, elapsed_s)
+        return segment_remaining_s(ratios, expected_s, elapsed_s)
+
+    def calibrated(self, seconds: float) -> float:
+        return max(0.0, seconds - offset_for(self.offsets, seconds))
 
     def reset(self) -> None:
         """Forgets today (a new service day starts from the profile)."""
@@ -323,13 +360,17 @@ class KalmanPredictor(_SegmentWalk):
 
     def state_at(self, route_id: str, segment_index: int, at: datetime) -> float:
         """Today's expected log ratio (to the profile) of a segment entered at ``at``."""
+        return self.state_mean_var(route_id, segment_index, at)[0]
+
+    def state_mean_var(self, route_id: str, segment_index: int, at: datetime) -> tuple[float, float]:
+        """Today's log ratio of a segment entered at ``at``: its expected value and its variance."""
         seg = self._part_at(
             self.states.get((route_id, segment_index)), at, tau_s=self.tau_s, stationary=self.state_var
         )
         route = self._part_at(
             self.route_states.get(route_id), at, tau_s=self.route_tau_s, stationary=self.route_var
         )
-        return seg[0] + route[0]
+        return seg[0] + route[0], seg[1] + route[1]
 
     def observe(self, travel: SegmentTravel) -> None:
         key = (travel.route_id, travel.segment_index)
@@ -374,5 +415,120 @@ class KalmanPredictor(_SegmentWalk):
         return self._pace_of(vehicle.route_id, vehicle.vehicle_id, vehicle.last_stop_index + 1)[0]
 
     def segment_s(self, route_id: str, segment_index: int, at: datetime, now: datetime) -> float:
-        x = self.state_at(route_id, segment_index, at)
-        return self.travel.at((route_id, segment_index), at) * math.exp(self.bias + x)
+        return self.travel.at((route_id, segment_index), at) * self.state_factor(route_id, segment_index, at)
+
+    def state_factor(self, route_id: str, segment_index: int, at: datetime) -> float:
+        """Expected travel time over the profile, E[e^(log ratio)], for a segment entered at ``at``.
+
+        The profile is an arithmetic mean, so with nothing known today (x = 0, variance the stationary
+        S) the factor is 1, and e^x alone would be too short by about e^(−S/2) on every segment ahead:
+        the further ahead, the earlier. With the state known to variance P: e^(x + (P − S)/2)."""
+        x, var = self.state_mean_var(route_id, segment_index, at)
+        return math.exp(x + (var - self.state_var - self.route_var) / 2)
+
+
+def offset_for(offsets: tuple[float, ...], predicted_s: float) -> float:
+    """The median error learned for a prediction of ``predicted_s`` seconds (its horizon bin)."""
+    return offsets[min(bisect.bisect_left(OFFSET_BINS_S, predicted_s), len(offsets) - 1)]
+
+
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    n = len(ordered)
+    return ordered[n // 2] if n % 2 else (ordered[n // 2 - 1] + ordered[n // 2]) / 2
+
+
+def trips_of(rows: Iterable[SegmentTravel]) -> list[list[SegmentTravel]]:
+    """The history's rows as trips: a bus's rows of a day in time order, a new trip whenever the
+    segment index does not go up. Rows without a vehicle id cannot be joined into trips."""
+    by_bus: dict[tuple, list[SegmentTravel]] = defaultdict(list)
+    for r in rows:
+        if r.vehicle_id:
+            by_bus[(r.route_id, r.vehicle_id, r.departed_at.astimezone(SEOUL).date())].append(r)
+    trips: list[list[SegmentTravel]] = []
+    for items in by_bus.values():
+        items.sort(key=lambda r: r.departed_at)
+        trip: list[SegmentTravel] = []
+        for r in items:
+            if trip and r.segment_index <= trip[-1].segment_index:
+                trips.append(trip)
+                trip = []
+            trip.append(r)
+        if trip:
+            trips.append(trip)
+    return trips
+
+
+def fit_offsets(
+    model: KalmanPredictor, rows: list[SegmentTravel], *, every_s: float = OFFSET_QUERY_EVERY_S
+) -> tuple[float, ...]:
+    """Median error of ``model``'s walk by predicted horizon, replayed over ``rows`` (training days).
+
+    The walk adds expected (mean) times, but the mean of a segment's time lies above its median (most
+    buses catch the lights, a few wait a whole red; a few stops have many boarding): the absolute error
+    is smallest at the median. Day by day, the model sees every segment finished before ``now`` and is
+    asked every ``every_s`` when each bus will reach its next stops, up to 30 minutes ahead (so that
+    the true horizon cuts no bin of predicted horizons)."""
+    errors: list[list[float]] = [[] for _ in OFFSET_BINS_S]
+    by_day: dict = defaultdict(list)
+    for trip in trips_of(rows):
+        by_day[trip[0].departed_at.astimezone(SEOUL).date()].append(trip)
+    for trips in by_day.values():
+        model.reset()
+        finished = sorted(
+            (r for trip in trips for r in trip), key=lambda r: r.departed_at + timedelta(seconds=r.travel_s)
+        )
+        done = [r.departed_at + timedelta(seconds=r.travel_s) for r in finished]
+        queries = []
+        for trip in trips:
+            t = trip[0].departed_at + timedelta(seconds=every_s / 2)
+            end = done_at(trip[-1])
+            while t < end:
+                queries.append((t, trip))
+                t += timedelta(seconds=every_s)
+        queries.sort(key=lambda q: q[0])
+        seen = 0
+        for now, trip in queries:
+            upto = bisect.bisect_right(done, now)
+            for r in finished[seen:upto]:
+                model.observe(r)
+            seen = max(seen, upto)
+            on = [r for r in trip if r.departed_at <= now]
+            if not on:
+                continue
+            current = on[-1]  # the segment the bus last left a stop for
+            ahead = [r for r in trip if r.segment_index >= current.segment_index]
+            ahead = [r for r in ahead if (done_at(r) - now).total_seconds() <= OFFSET_REPLAY_AHEAD_S]
+            if not ahead or ahead[-1].segment_index - current.segment_index != len(ahead) - 1:
+                continue  # nothing ahead, or a segment missing from the history
+            state = VehicleState(
+                current.route_id, current.vehicle_id, current.segment_index, current.departed_at, now
+            )
+            predicted = model.predict_many(state, ahead[-1].segment_index + 1, now)
+            for r in ahead:
+                actual = (done_at(r) - now).total_seconds()
+                if actual <= 0:
+                    continue
+                p = predicted[r.segment_index - current.segment_index]
+                if p <= OFFSET_BINS_S[-1]:
+                    errors[bisect.bisect_left(OFFSET_BINS_S, p)].append(p - actual)
+    model.reset()
+    return tuple(median(e) if len(e) >= OFFSET_MIN_N else 0.0 for e in errors)
+
+
+def done_at(row: SegmentTravel) -> datetime:
+    return row.departed_at + timedelta(seconds=row.travel_s)
+
+
+def segment_remaining_s(ratios: list[float], expected_s: float, elapsed_s: float) -> float:
+    """Median rest of a segment ``elapsed_s`` under way, from the segment's own history: its buses'
+    travel / profile ratios (sorted), scaled by today's ``expected_s``, among those still under way at
+    ``elapsed_s``. A segment without lights has a narrow spread, one with two lights a wide one: how
+    long a late bus still needs depends on which segment it is on."""
+    if expected_s <= 0:
+        return MIN_REMAINING_S
+    i = bisect.bisect_right(ratios, max(elapsed_s, 0.0) / expected_s)
+    tail = ratios[i:]
+    if not tail:
+        return MIN_REMAINING_S
+    return max(MIN_REMAINING_S, expected_s * median(tail) - elapsed_s)

@@ -275,3 +275,13 @@ def simulate_days(
         day = FIRST_DAY + timedelta(days=offset + i)
         days.append(simulate_day(routes, seed * 100_000 + offset + i, day, params))
     return routes, days
+
+
+def split_days(
+    seed: int, train_days: int, test_days: int, params: SimulationParameters | None = None
+) -> tuple[list[SimulatedDay], list[SimulatedDay]]:
+    """The benchmark's split: ``train_days`` days to learn from, then ``test_days`` held-out days on
+    the same network, with their own dates (after the last training day) and their own seeds."""
+    _, train = simulate_days(seed, train_days, held_out=False, params=params)
+    _, test = simulate_days(seed, test_days, held_out=True, params=params)
+    return train, test

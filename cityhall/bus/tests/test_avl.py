@@ -2,7 +2,7 @@
 bad and repeated messages; a silent bus dropped from predictions."""
 
 import json
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -166,3 +166,24 @@ def test_the_last_trips_run_past_midnight_on_their_service_day(bus_network):
     assert {e.service_date.isoformat() for e in after} == {"2025-03-04"}
     states = [s for s in VehicleState.objects.all() if s.trip_id is not None]
     assert states and all(abs(s.delay_s) < 1800 for s in states), [s.delay_s for s in states]
+
+
+def test_the_timetable_is_read_in_korean_time_whatever_the_zone_of_the_report():
+    # 23:00 UTC on 3 March is 08:00 KST on 4 March; 15:30 UTC on 4 March is 00:30 KST on the 5th,
+    # still the 4th's service day (GTFS counts past 24:00)
+    assert avl.seconds_into(date(2025, 3, 4), datetime(2025, 3, 3, 23, 0, tzinfo=UTC)) == 8 * 3600
+    assert avl.seconds_into(date(2025, 3, 4), datetime(2025, 3, 4, 15, 30, tzinfo=UTC)) == 86400 + 1800
+    assert avl.seconds_of_day(datetime(2025, 3, 3, 17, 0, tzinfo=UTC)) == 2 * 3600  # 02:00 KST
+
+
+def test_demo_buses_reporting_in_utc_follow_the_korean_timetable(bus_network):
+    # the simulator started at 08:00 KST given as 23:00 UTC: its reports carry +00:00 offsets, and
+    # its buses are matched to the morning's trips of the 4th (read as local time, 23:00 on the 3rd,
+    # they would be the last trips of the 3rd or none)
+    sim = Simulator(fleet(("C20",)), start=MORNING.astimezone(UTC), seed=6)
+    assert '+00:00"' in sim.step(1.0)[0][1].decode()
+    run(sim, 240)
+    events = list(StopEvent.objects.select_related("trip"))
+    assert events and {e.service_date.isoformat() for e in events} == {"2025-03-04"}
+    starts = sorted({e.trip.start_s for e in events})
+    assert 5 * 3600 <= starts[0] and starts[-1] <= 9 * 3600, starts

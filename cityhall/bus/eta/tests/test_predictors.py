@@ -11,8 +11,13 @@ from cityhall.bus.eta.predictors import (
     SEOUL,
     HistoricalAverage,
     KalmanPredictor,
+    fit_offsets,
     kalman_propagate,
     kalman_update,
+    median,
+    offset_for,
+    segment_remaining_s,
+    trips_of,
 )
 
 DAY = datetime(2025, 3, 3, tzinfo=SEOUL)
@@ -56,12 +61,14 @@ def test_kalman_predictor_learns_from_the_bus_ahead():
     ahead = SegmentTravel("R", 0, at(8), 100 * math.exp(0.3))
     k.observe(ahead)
     middle = ahead.departed_at + timedelta(seconds=ahead.travel_s / 2)
-    # x = .24 (test above): segment 0 now takes 100·e^.24 = 127.12 s; segment 1 unknown today: 100 s
-    assert k.predict(bus(0, middle), 1, middle) == pytest.approx(100 * math.exp(0.24))
-    assert k.predict(bus(0, middle), 2, middle) == pytest.approx(100 * math.exp(0.24) + 20 + 100)
-    # τ ln 2 later the state has halved: 100·e^.12
+    # x = .24, P = .008 (test above): segment 0 now takes 100·e^(.24 + (.008 − .04)/2) = 100·e^.224 s
+    # (the expected time of a log-normal, against a profile that is itself a mean); segment 1 unknown
+    # today (x = 0, P = S): 100 s
+    assert k.predict(bus(0, middle), 1, middle) == pytest.approx(100 * math.exp(0.224))
+    assert k.predict(bus(0, middle), 2, middle) == pytest.approx(100 * math.exp(0.224) + 20 + 100)
+    # τ ln 2 later the state has halved and P = .032: 100·e^(.12 − .004)
     later = middle + timedelta(seconds=1200 * math.log(2))
-    assert k.predict(bus(0, later), 1, later) == pytest.approx(100 * math.exp(0.12))
+    assert k.predict(bus(0, later), 1, later) == pytest.approx(100 * math.exp(0.116))
 
 
 def test_the_route_part_carries_news_to_segments_no_bus_has_driven_yet():
@@ -145,3 +152,73 @@ def test_a_trips_own_pace_by_hand():
     s_prior, p_prior = 0.2 * decay, 0.008 * decay**2 + 0.04 * (1 - decay**2)
     k.observe(SegmentTravel("R", 0, at(9), 100.0, vehicle_id="v1"))
     assert k.paces[("R", "v1")][0] == pytest.approx(0.01 / (0.02 + p_prior) * -s_prior)
+
+
+def test_the_rest_of_a_segment_from_its_own_history():
+    ratios = [0.8, 1.0, 1.2, 1.6]  # the segment's buses: travel / profile
+    # not started: the median of all, (1.0 + 1.2) / 2 = 1.1 → 110 s of an expected 100 s
+    assert segment_remaining_s(ratios, 100.0, 0.0) == pytest.approx(110.0)
+    # 90 s under way: the buses still driving at 0.9 are 1.0, 1.2, 1.6 → median 1.2 → 120 − 90
+    assert segment_remaining_s(ratios, 100.0, 90.0) == pytest.approx(30.0)
+    assert segment_remaining_s(ratios, 100.0, 130.0) == pytest.approx(30.0)  # only 1.6 left: 160 − 130
+    assert segment_remaining_s(ratios, 100.0, 170.0) == MIN_REMAINING_S  # later than all of them
+
+
+def test_the_kalman_model_uses_a_segments_own_spread_once_it_has_enough_rows():
+    # segment 0: 30 rows at 07:00, half 60 s and half 140 s (profile 100 s); segment 1 always 100 s
+    rows = [SegmentTravel("R", 0, at(7, 0, i), 60.0 if i % 2 else 140.0) for i in range(30)]
+    rows += [SegmentTravel("R", 1, at(7, 0, i), 100.0) for i in range(30)]
+    k = KalmanPredictor(tau_s=1200, state_var=0.04, route_var=0.0, measurement_var=0.01)
+    super(KalmanPredictor, k).fit(rows)  # the profile and ratios only (not the variances)
+    # 70 s into segment 0 (profile 100 s at 07:00): the 60 s buses have arrived, the others take 140
+    assert k.current_remaining_s("R", 0, 100.0, 70.0) == pytest.approx(70.0)
+    # segment 1's ratios are all 1: 70 s into it, 30 s to go
+    assert k.current_remaining_s("R", 1, 100.0, 70.0) == pytest.approx(30.0)
+    # an unknown segment: all segments' ratios, their conditional mean (the baseline's rule)
+    assert k.current_remaining_s("R", 9, 100.0, 70.0) == pytest.approx(k.remaining_s(100.0, 70.0))
+
+
+def test_median_and_offset_bins():
+    assert median([3.0, 1.0, 2.0]) == 2.0
+    assert median([4.0, 1.0, 2.0, 3.0]) == 2.5
+    offsets = (1.0, 2.0, 3.0, 4.0, 5.0)  # bins ≤ 120, ≤ 300, ≤ 600, ≤ 900, ≤ 1200 s
+    assert [offset_for(offsets, s) for s in (60, 120, 121, 600, 1000, 5000)] == [1, 1, 2, 3, 5, 5]
+
+
+def test_the_history_is_cut_into_trips():
+    rows = [
+        SegmentTravel("R", i, at(7, 0, 100 * n), 90.0, vehicle_id="v") for n, i in enumerate((0, 1, 2, 0, 1))
+    ]
+    rows.append(SegmentTravel("R", 0, at(7, 30), 90.0))  # no vehicle: cannot be joined
+    rows.append(SegmentTravel("R", 1, at(7) + timedelta(days=1), 90.0, vehicle_id="v"))  # next day
+    trips = sorted(trips_of(rows), key=lambda t: t[0].departed_at)
+    assert [[r.segment_index for r in t] for t in trips] == [[0, 1, 2], [0, 1], [1]]
+
+
+class _Late:
+    """A stand-in model that always predicts 7 s too late (it knows the trips below)."""
+
+    def __init__(self, arrivals):
+        self.arrivals = arrivals
+
+    def reset(self):
+        pass
+
+    def observe(self, travel):
+        pass
+
+    def predict_many(self, vehicle, to_stop_index, now):
+        return [
+            (self.arrivals[s] - now).total_seconds() + 7.0
+            for s in range(vehicle.last_stop_index + 1, to_stop_index + 1)
+        ]
+
+
+def test_the_median_offset_is_learned_per_predicted_horizon():
+    # one trip of 10 segments of 100 s (no dwell) from 07:00, asked at 5 s, 15 s … 995 s; every
+    # prediction 7 s late → 7 s in each bin with at least 50 predictions. The last bin (predicted
+    # 900–1200 s, true 893–1193 s) has only 12: stop 10 asked at 5 … 105 s, stop 9 at 5 s → 0
+    rows = [SegmentTravel("R", i, at(7, 0, 100 * i), 100.0, vehicle_id="v") for i in range(10)]
+    arrivals = {i + 1: at(7, 0, 100 * (i + 1)) for i in range(10)}
+    offsets = fit_offsets(_Late(arrivals), rows, every_s=10.0)
+    assert offsets == (7.0, 7.0, 7.0, 7.0, 0.0)

@@ -6,7 +6,7 @@ import pytest
 
 from cityhall.bus.eta.evaluation import Errors, evaluate_day, summary
 from cityhall.bus.eta.predictors import SEOUL, HistoricalAverage, KalmanPredictor, seconds_of_day
-from cityhall.bus.eta.simulator import SimulationParameters, simulate_days
+from cityhall.bus.eta.simulator import SimulationParameters, simulate_days, split_days
 
 SMALL = SimulationParameters(routes=1, stops_per_route=(10, 12), service=(7 * 3600, 10 * 3600))
 
@@ -95,3 +95,55 @@ def test_the_kalman_model_beats_the_baseline_on_held_out_days():
         results[p.name] = summary(errors.merged(["0-5", "5-10"]))
     assert results["kalman"]["mae_s"] < 0.9 * results["historical-average"]["mae_s"]
     assert results["kalman"]["within_2min"] >= 0.95
+
+
+def test_the_benchmark_split_is_disjoint_and_held_out_days_have_congestion_and_incidents():
+    params = SimulationParameters(routes=1, stops_per_route=(10, 12))
+    train, test = split_days(1, 3, 2, params)
+    train_dates = {d.day for d in train}
+    assert len(train_dates) == 3 and len({d.day for d in test}) == 2
+    assert not train_dates & {d.day for d in test}
+    assert min(d.day for d in test) > max(train_dates)  # after the last training day
+    # no segment time of a held-out day repeats a training day's (their own seeds)
+    seen = {(t.segment_index, t.travel_s) for d in train for t in d.travels}
+    assert not seen & {(t.segment_index, t.travel_s) for d in test for t in d.travels}
+    assert sum(len(d.incidents) for d in test) > 0
+    for day in test:  # the morning peak is there on every held-out day
+        peak = [t.travel_s for t in day.travels if 7.5 <= seconds_of_day(t.departed_at) / 3600 < 9]
+        midday = [t.travel_s for t in day.travels if 12 <= seconds_of_day(t.departed_at) / 3600 < 14]
+        assert statistics.mean(peak) > 1.2 * statistics.mean(midday)
+
+
+class _Recorder:
+    """Records what it is asked (a class list: the evaluation asks a copy)."""
+
+    name = "recorder"
+    asked: list = []
+
+    def observe(self, travel):
+        pass
+
+    def predict(self, vehicle, to_stop_index, now):
+        self.asked.append((vehicle, now))
+        return 0.0
+
+
+def test_a_bus_standing_at_a_stop_is_given_as_the_live_path_gives_it():
+    _, (day,) = simulate_days(2, 1, held_out=True, params=SMALL)
+    recorder = _Recorder()
+    recorder.asked.clear()
+    evaluate_day(recorder, day)
+    trips = {t.vehicle_id: t for t in day.trips}
+    standing = 0
+    for vehicle, now in recorder.asked:
+        trip = trips[vehicle.vehicle_id]
+        now_s = seconds_of_day(now)
+        i = vehicle.last_stop_index
+        assert trip.arrivals[i] <= now_s + 1e-6  # never a stop not yet reached
+        if trip.departures[i] > now_s + 1e-6:  # doors still open: leaving "now"
+            standing += 1
+            assert vehicle.departed_at == now
+        else:
+            assert seconds_of_day(vehicle.departed_at) == pytest.approx(trip.departures[i])
+            assert trip.arrivals[i + 1] > now_s  # on the road to the next stop
+    assert 0 < standing < len(recorder.asked)
