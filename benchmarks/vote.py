@@ -32,6 +32,7 @@ import json
 import os
 import random
 import re
+import select
 import socket
 import statistics
 import subprocess
@@ -177,8 +178,29 @@ def _database(kind: str, server: str):
 # -- the voters -----------------------------------------------------------------------------------
 
 
+def _dropped(connection: http.client.HTTPConnection) -> bool:
+    """Whether the server has closed the idle keep-alive connection (as urllib3 checks before each
+    request): a readable socket between requests means end of file (or stray bytes) — either way
+    the connection cannot carry the next request."""
+    sock = connection.sock
+    if sock is None:
+        return False
+    readable, _, _ = select.select([sock], [], [], 0)
+    return bool(readable)
+
+
 class Browser:
-    """One session over one keep-alive connection, with the two cookies Django sets."""
+    """One session over one keep-alive connection, with the two cookies Django sets.
+
+    A server may close a keep-alive connection that stays idle (gunicorn's gthread workers after
+    ``keepalive`` seconds, 2 by default; a voter waiting at the barrier for their other session is
+    idle that long under load). Before each request the connection is checked and, if the server
+    closed it, opened again (counted in ``reconnects``). A request sent on a connection the server
+    closes at that very moment is not repeated: a GET fails loudly, and so does a POST, whose
+    outcome the readback counts."""
+
+    reconnects = 0
+    _lock = threading.Lock()
 
     def __init__(self, port: int, session: str):
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -188,6 +210,10 @@ class Browser:
         self.connection.close()  # waitress serves at most 100 connections: none may linger
 
     def request(self, method: str, path: str, form: list[tuple[str, str]] | None = None) -> int:
+        if _dropped(self.connection):
+            self.connection.close()  # the next request connects again
+            with Browser._lock:
+                Browser.reconnects += 1
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()), "Host": "127.0.0.1"}
         body = None
         if form is not None:
@@ -398,7 +424,9 @@ def run_one(kind: str, args) -> dict:
         )
         try:
             _wait_for(port, server)
+            Browser.reconnects = 0
             outcome = _drive(port, setup, setup["voters"], args.concurrency, args.double)
+            outcome["reconnects"] = Browser.reconnects
             bound = _drive_bound(port, setup, args.concurrency, args.double)
         finally:
             server.terminate()
@@ -427,6 +455,8 @@ def run_one(kind: str, args) -> dict:
         "bound_flow_ms": {k: round(v, 1) for k, v in _quantiles(bound["flow"]).items()},
         "bound_wall_s": round(bound["wall"], 2),
         "requests_per_s": round(requests / outcome["wall"], 1),
+        # keep-alive connections the server had closed while idle, opened again before a request
+        "reconnects": outcome["reconnects"],
         "bound_requests_per_s": round(requests / bound["wall"], 1),
         **readback,
     }
@@ -465,7 +495,7 @@ def main(argv: list[str]) -> int:
                 f"투표 POST p50 {ballot['p50']}ms p95 {ballot['p95']}ms p99 {ballot['p99']}ms | "
                 f"전체 흐름 p50 {flow['p50']}ms p95 {flow['p95']}ms | "
                 f"유실 {r['lost']} 중복 {r['doubled']} 오류 {r['errors']} "
-                f"(명부 {r['roll']}, 투표지 {r['ballots']})"
+                f"(명부 {r['roll']}, 투표지 {r['ballots']}, 재연결 {r['reconnects']})"
             )
             floor = r["bound_ballot_ms"]
             print(

@@ -10,6 +10,7 @@ from fractions import Fraction
 from typing import Any
 
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from cityhall.core.money import format_thousand_won
@@ -42,13 +43,37 @@ def process(code: str) -> Process | None:
 
 @dataclass(frozen=True)
 class PaperItem:
-    """One line of the ballot paper, formatted once (not per request by the template)."""
+    """One line of the ballot paper, formatted once (not per request by the template): the page
+    puts ``opening``, `` checked`` for the voter's choices, ``label`` and ``link`` together, so the
+    template resolves, localises and escapes nothing per project and request."""
 
     number: int
     title: str
     cost: int
     cost_display: str
     url: str
+    opening: str = ""  # <input … (the tag is closed by the page, after " checked" if chosen)
+    label: str = ""  # <label …>N. title <span class="cost">1,234,000 (the page adds 원)
+    link: str = ""  # <a href="…"> (the page adds 자세히)
+    closing: str = ""  # the number for screen readers, </a>
+
+
+def _paper_item(number: int, title: str, cost: int, url: str) -> PaperItem:
+    return PaperItem(
+        number=number,
+        title=title,
+        cost=cost,
+        cost_display=f"{cost:,}",
+        url=url,
+        opening=format_html(
+            '<input type="checkbox" id="b-{}" name="projects" value="{}" data-cost="{}"', number, number, cost
+        ),
+        label=format_html(
+            '<label for="b-{}">{}. {} <span class="cost">{}', number, number, title, f"{cost:,}"
+        ),
+        link=format_html('<a href="{}">', url),
+        closing=format_html('<span class="visually-hidden"> {}</span></a>', number),
+    )
 
 
 def ballot_process(code: str) -> Process | None:
@@ -71,13 +96,7 @@ def ballot_paper_items(process: Process, heading: Heading) -> list[PaperItem]:
 
     prefix = reverse("participation:proposals", args=[process.code])
     items = [
-        PaperItem(
-            number=number,
-            title=title,
-            cost=cost,
-            cost_display=f"{cost:,}",
-            url=f"{prefix}{number}/",
-        )
+        _paper_item(number, title, cost, f"{prefix}{number}/")
         for number, title, cost in (
             (number, title, revised if revised is not None else estimated)
             for number, title, revised, estimated in heading.proposals.filter(status=ProposalStatus.ELIGIBLE)
@@ -191,6 +210,52 @@ def proposal_features(user=None) -> list[dict[str, Any]]:
     ]
 
 
+def proposal_map_states() -> list[Any]:
+    """The map legend's states: one per public status, each in its own tone."""
+    from cityhall.gis.live import LiveState
+
+    tones = {
+        ProposalStatus.SUBMITTED: "info",
+        ProposalStatus.REVIEWING: "idle",
+        ProposalStatus.ELIGIBLE: "warn",
+        ProposalStatus.NOT_ELIGIBLE: "none",
+        ProposalStatus.SELECTED: "ok",
+        ProposalStatus.NOT_SELECTED: "bad",
+        ProposalStatus.MERGED: "lost",
+    }
+    return [
+        LiveState(key=s, label=ProposalStatus(s).label, tone=tones[ProposalStatus(s)])
+        for s in PUBLIC_STATUSES
+    ]
+
+
+def proposal_points(process: Process, found: QuerySet[Proposal]) -> list[Any]:
+    """The located proposals of ``found`` (the list's filtered query) as the shared map's points:
+    number, title, status, field, district, cost and the page — public facts only, nothing of the
+    proposer. Sample positions say 예시 위치."""
+    from cityhall.gis.live import LivePoint
+
+    prefix = f"/participation/{process.code}/proposals/"
+    return [
+        LivePoint(
+            id=f"{process.code}-{p.number}",
+            lat=float(p.latitude),
+            lon=float(p.longitude),
+            state=p.status,
+            title=f"{p.number}. {p.title}",
+            href=f"{prefix}{p.number}/",
+            properties={
+                _("상태"): str(p.get_status_display()),
+                _("분야"): p.category.name if p.category else "-",
+                _("지역"): p.district or "-",
+                _("사업비"): _("%(won)s원") % {"won": f"{p.cost:,}"},
+                _("위치"): _("예시 위치") if p.sample else _("제안자가 표시한 위치"),
+            },
+        )
+        for p in found.filter(latitude__isnull=False, longitude__isnull=False)
+    ]
+
+
 def ballot_paper(heading: Heading) -> list[Proposal]:
     return list(
         heading.proposals.filter(status=ProposalStatus.ELIGIBLE).select_related("category").order_by("number")
@@ -203,12 +268,17 @@ def my_ballot(process: Process, verification: Verification | None) -> list[int] 
         return None
     from .identity import ballot_key
 
-    ballot = Ballot.objects.filter(ballot_key=ballot_key(process.pk, verification.person_key)).first()
-    return None if ballot is None else list(ballot.projects)
+    # One row at most (the key is unique): no ORDER BY to build and run, only the choices read.
+    found = Ballot.objects.filter(ballot_key=ballot_key(process.pk, verification.person_key))
+    projects = next(iter(found.values_list("projects", flat=True)[:1]), None)
+    return None if projects is None else list(projects)
 
 
 def verification(user) -> Verification | None:
-    return Verification.objects.filter(user=user).first() if user.is_authenticated else None
+    """The account's verification (one per account: the column is unique)."""
+    if not user.is_authenticated:
+        return None
+    return next(iter(Verification.objects.filter(user=user)[:1]), None)
 
 
 @dataclass

@@ -13,6 +13,7 @@ urlpatterns = [
     path("participation/conflicts/<int:pk>/resolve/", views.conflict_resolve, name="conflict_resolve"),
     path(f"{PROCESS}/", views.process_detail, name="process"),
     path(f"{PROCESS}/proposals/", views.proposal_list, name="proposals"),
+    path(f"{PROCESS}/proposals/map/", views.proposal_map, name="proposals_map"),
     path(f"{PROCESS}/proposals/new/", views.proposal_new, name="proposal_new"),
     path(f"{PROCESS}/proposals/<int:number>/", views.proposal_detail, name="proposal"),
     path(f"{PROCESS}/proposals/<int:number>/edit/", views.proposal_edit, name="proposal_edit"),

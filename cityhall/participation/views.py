@@ -5,7 +5,7 @@ reads through ``selectors``, writes through ``services``."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -25,8 +25,8 @@ from cityhall.core import params
 from cityhall.core.audit import Actor
 from cityhall.core.exports import Sheet, hwpx_response, xlsx_response
 from cityhall.core.money import MoneyError, parse_money
-from cityhall.core.permissions import scope_of
 from cityhall.core.services import RecordInvalid
+from cityhall.gis.live import live_response
 
 from . import identity, samples, selectors, services, uploads
 from .choices import ProcessKind, ProposalStatus, SuggestionGrade
@@ -61,24 +61,39 @@ def process_detail(request, code):
     )
 
 
-@require_GET
-@params.page(
-    page=params.PAGE,
-    status=params.Choice(label=gettext_lazy("상태"), choices=selectors.PUBLIC_STATUSES),
-    category=params.Int(label=gettext_lazy("분야"), min=1),
-    district=params.Choice(label=gettext_lazy("지역"), choices=samples.DISTRICTS),
-    q=params.Text(label=gettext_lazy("검색"), max_length=50),
-)
-def proposal_list(request, code):
-    process = _process(code)
-    query = request.query
-    found = selectors.proposals(
+# The proposals' filters, the same for the list and its map.
+FILTERS = {
+    "status": params.Choice(label=gettext_lazy("상태"), choices=selectors.PUBLIC_STATUSES),
+    "category": params.Int(label=gettext_lazy("분야"), min=1),
+    "district": params.Choice(label=gettext_lazy("지역"), choices=samples.DISTRICTS),
+    "q": params.Text(label=gettext_lazy("검색"), max_length=50),
+}
+
+
+def _filtered(process, query):
+    return selectors.proposals(
         process,
         status=query.status or "",
         category=query.category,
         district=query.district or "",
         text=query.q or "",
     )
+
+
+def _filter_query(query) -> str:
+    """The filters in force, as a query string (for the map's feed and the pager)."""
+    pairs = [(name, getattr(query, name)) for name in FILTERS]
+    return urlencode([(name, value) for name, value in pairs if value not in (None, "")])
+
+
+@require_GET
+@params.page(page=params.PAGE, **FILTERS)
+def proposal_list(request, code):
+    process = _process(code)
+    query = request.query
+    found = _filtered(process, query)
+    filters = _filter_query(query)
+    feed = reverse("participation:proposals_map", args=[process.code])
     return render(
         request,
         "participation/proposal_list.html",
@@ -88,9 +103,20 @@ def proposal_list(request, code):
             "statuses": [(s, ProposalStatus(s).label) for s in selectors.PUBLIC_STATUSES],
             "districts": samples.DISTRICTS,
             "query": query,
-            "show_map": scope_of(request.user).any_role,  # the map reads OGC API, which needs a role
+            "filters": filters,
+            "map_feed": f"{feed}?{filters}" if filters else feed,
         },
     )
+
+
+@require_GET
+@params.page(**FILTERS)
+def proposal_map(request, code):
+    """The filtered proposals with a location, as the shared map's point feed (public facts only:
+    number, title, status, field, district, cost; nothing of the proposer)."""
+    process = _process(code)
+    points = selectors.proposal_points(process, _filtered(process, request.query))
+    return live_response(selectors.proposal_map_states(), points)
 
 
 @require_GET
@@ -315,7 +341,8 @@ def vote(request, code):
         had_ballot = bool(chosen)
     else:  # a rejected ballot: the earlier one, if any, still stands
         had_ballot = selectors.my_ballot(process, verification) is not None
-    paper = selectors.ballot_paper_items(process, heading) if heading else []
+    # the paper is only shown to a verified voter
+    paper = selectors.ballot_paper_items(process, heading) if heading and verification else []
     return render(
         request,
         "participation/vote.html",
@@ -338,7 +365,7 @@ def vote(request, code):
 @require_POST
 @login_required
 def verify(request, code):
-    if not selectors.process_exists(code):
+    if selectors.ballot_process(code) is None:  # kept in memory for the ballot path
         raise Http404(_("참여 절차를 찾을 수 없습니다."))
     method = request.POST.get("method", "")
     try:

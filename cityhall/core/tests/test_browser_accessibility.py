@@ -695,6 +695,7 @@ NOT_PAGES = {
     "pledges:report_xlsx": DOWNLOAD,
     "pledges:report_hwpx": DOWNLOAD,
     "participation:verify": ACTION,
+    "participation:proposals_map": LIVE_FEED,
     "participation:review_submit": ACTION,
     "participation:scoring_submit": ACTION,
     "participation:conflict_resolve": ACTION,

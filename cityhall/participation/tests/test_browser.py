@@ -81,3 +81,27 @@ def test_sign_up_verify_vote_change_and_see_the_result(page, site):
     expect(rows.first.locator("td").last).to_contain_text("선정")
     expect(page.locator("table.pb-results")).to_contain_text("미선정")
     assert serious_violations(page) == []
+
+
+def test_the_public_proposals_map_follows_the_filters_on_a_phone(page, site):
+    services.participation_load_sample()
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone, signed out
+    page.goto(f"{site}/participation/pb-2024/proposals/")
+    canvas = page.locator("[data-gis-map] .gis-map-canvas")
+    expect(canvas).to_have_attribute("data-live-points", "139")  # every proposal of the list, on the map
+    expect(page.locator(".gis-live-mark")).to_have_count(139)
+
+    page.get_by_label("상태", exact=True).select_option(label="선정")
+    page.get_by_role("button", name="찾기").click()
+    expect(page.get_by_text("36건", exact=True)).to_be_visible()
+    expect(canvas).to_have_attribute("data-live-points", "36")  # the same filter on the map
+    expect(page.locator(".gis-live-mark.gis-live-selected")).to_have_count(36)
+    expect(page.locator(".gis-live-mark:not(.gis-live-selected)")).to_have_count(0)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
+    assert serious_violations(page) == []
+
+    # a point's popup: the project, not its proposer (markers may overlap: the event, not a pointer)
+    page.locator(".gis-live-mark").first.dispatch_event("click")
+    popup = page.locator(".leaflet-popup-content")
+    expect(popup).to_contain_text("선정")
+    expect(popup).to_contain_text("예시 위치")

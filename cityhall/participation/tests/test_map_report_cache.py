@@ -7,7 +7,6 @@ import zipfile
 import pytest
 
 from cityhall.gis.collections import registered_collection
-from cityhall.organisation.models import Role
 from cityhall.participation import samples, selectors, services
 from cityhall.participation.choices import ProposalStatus
 from cityhall.participation.models import Ballot, Proposal
@@ -46,13 +45,46 @@ def test_the_map_layer_draws_the_located_proposals():
     assert first["properties"]["url"] == "/participation/pb-2024/proposals/1/"
 
 
-def test_the_map_is_on_the_proposal_list_for_staff(client, make_user):
+def test_the_public_proposal_list_has_the_map_with_its_filters(client):
     proc = process()
-    page = client.get(f"/participation/{proc.code}/proposals/").content.decode()
-    assert "지도는 시청 직원 계정으로 로그인하면 보입니다" in page and "data-gis-map" not in page
-    client.force_login(make_user("viewer", Role.VIEWER, "smart-city"))
-    page = client.get(f"/participation/{proc.code}/proposals/").content.decode()
-    assert "data-gis-map" in page and "participation-proposals" in page
+    page = client.get(f"/participation/{proc.code}/proposals/?status=eligible").content.decode()
+    assert "data-gis-map" in page  # for everybody: the map's points come from the page's own feed
+    assert f'data-live-url="/participation/{proc.code}/proposals/map/?status=eligible"' in page
+
+
+def test_the_map_feed_follows_the_filters_and_names_no_proposer(client):
+    services.participation_load_sample()
+    feed = client.get("/participation/pb-2024/proposals/map/")
+    assert feed.status_code == 200 and feed["Cache-Control"] == "no-store"
+    points = feed.json()["points"]
+    # pb-2024's 139 sample proposals all have a position (the list shows the merged ones too)
+    assert len(points) == 139 == selectors.proposals(selectors.process("pb-2024")).count()
+    first = next(p for p in points if p["id"] == "pb-2024-1")
+    assert first["href"] == "/participation/pb-2024/proposals/1/"
+    assert set(first["properties"]) == {"상태", "분야", "지역", "사업비", "위치"}
+    assert first["properties"]["위치"] == "예시 위치"
+    authors = set(Proposal.objects.filter(process__code="pb-2024").values_list("author__username", flat=True))
+    body = feed.content.decode()
+    assert not any(name and f'"{name}"' in body for name in authors)
+
+    selected = client.get("/participation/pb-2024/proposals/map/?status=selected").json()
+    assert len(selected["points"]) == 36  # the 36 funded projects of the 2024 sample
+    assert {p["state"] for p in selected["points"]} == {"selected"}
+    assert next(s for s in selected["states"] if s["key"] == "selected")["count"] == 36
+
+    district = samples.DISTRICTS[0]
+    listed = client.get("/participation/pb-2024/proposals/", {"district": district}).content.decode()
+    mapped = client.get("/participation/pb-2024/proposals/map/", {"district": district}).json()["points"]
+    expected = Proposal.objects.filter(process__code="pb-2024", district=district).exclude(status="withdrawn")
+    assert len(mapped) == expected.count() > 0
+    assert f"{expected.count()}건" in listed
+
+
+def test_the_map_feed_refuses_a_bad_filter(client):
+    proc = process()
+    response = client.get(f"/participation/{proc.code}/proposals/map/?status=nonsense&category=x")
+    assert response.status_code == 400
+    assert client.get("/participation/no-such/proposals/map/").status_code == 404
 
 
 def test_the_result_report_explains_every_project(client):
