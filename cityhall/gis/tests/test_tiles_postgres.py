@@ -53,7 +53,7 @@ print(json.dumps(out, ensure_ascii=False))
 
 
 def test_postgis_and_python_build_the_same_tiles(postgres_url, tmp_path):  # noqa: F811
-    outcome = run_scenario(SCENARIO, tmp_path, url=postgres_url)
+    outcome = run_scenario(SCENARIO, tmp_path, url=postgres_url, timeout=900)  # migrating takes minutes
     assert outcome["backend"] == "postgis"
     assert outcome["problems"] == []
     assert outcome["tiles"] == 14
