@@ -12,8 +12,8 @@ from cityhall.gis.services import gis_load_sample
 from .tilecheck import decoded
 
 SYSTEM = Actor.system("test:tiles")
-# Gimpo (126.54–126.80 E, 37.58–37.77 N) lies in one tile at z=8: x = (126.54 + 180) / 360 × 256 =
-# 218.03 … 218.2, y = (1 − asinh(tan φ) / π) / 2 × 256 = 99.1 … 99.07.
+# Gimpo (126.54–126.80 E, 37.58–37.77 N) at z=8: x = (126.54 + 180) / 360 × 256 = 218.03 … 218.2,
+# y = (1 − asinh(tan φ) / π) / 2 × 256 = 99.12 … 98.95: every sample feature touches tile 8/218/99.
 GIMPO_Z8 = "8/218/99"
 
 
@@ -35,7 +35,9 @@ def test_tile_grid_arithmetic():
     # 8/218/99 with its 64-unit buffer: 218/256 × 360 − 180 = 126.5625 less 360/256 × 64/4096 = 0.02197.
     west, south, east, north = tiles.bbox_wgs84(8, 218, 99)
     assert (west, east) == pytest.approx((126.54053, 127.99072), abs=1e-5)
-    assert south < 37.58 and north > 37.77
+    # y 99 spans 36.60–37.72 N (the buffer adds ~0.02°): Gimpo's south and centre; its northern edge
+    # (37.77) reaches into y 98, so each sample feature touches 8/218/99 but not all of it lies there.
+    assert (south, north) == pytest.approx((36.58025, 37.73597), abs=1e-5)
     for z, x, y in ((23, 0, 0), (8, 256, 0), (8, 0, 256), (0, 1, 0)):
         with pytest.raises(tiles.TileOutOfRange):
             tiles.check(z, x, y)
