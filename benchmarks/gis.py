@@ -1,7 +1,7 @@
 """``cityhall bench gis``: importing a layer and answering OGC API – Features, on the embedded SQLite
 default (see benchmarks/README.md, "gis").
 
-    cityhall bench gis [--features N] [--runs R] [--requests Q] [--smoke] [--json]
+    cityhall bench gis [--features N] [--runs R] [--requests Q] [--database-url URL ...] [--smoke] [--json]
 
 A worker process with its own temporary data directory migrates, loads the Gimpo dataset and the
 sample layers, then measures (medians over ``--runs`` / ``--requests``):
@@ -11,6 +11,13 @@ sample layers, then measures (medians over ``--runs`` / ``--requests``):
 - items: ``/gis/ogc/collections/<layer>/items?limit=100`` of that layer, page 1, through Django's
   test client (no network), plain, with a bbox covering a tenth of it, and in EPSG:5186;
 - the ratios bbox/plain and EPSG:5186/plain (what the index and the reprojection cost).
+
+Then vector tiles (``cityhall.gis.tiles``, ADR 0031): for each database (``sqlite``, the default,
+and/or a loopback ``postgresql://`` URL, a throwaway database created and dropped), a fresh worker
+loads the sample layers and builds the tiles of the base layers (boundaries, roads, water mains) at
+z 10, 12 and 14 around Gimpo's centre (a 2 × 2 block each), every tile ``--runs`` times, on the
+Python path (shapely and ``gis.mvt``) and, on PostgreSQL with PostGIS, on ``ST_AsMVT``: the median
+ms per tile at each zoom and the ratio Python/PostGIS.
 
 ``--smoke``: tiny sizes, every step once, failing on any error (run by .ci/run).
 """
@@ -25,8 +32,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 from typing import Any
 
+ROOT = Path(__file__).resolve().parent.parent
+TILE_ZOOMS = (10, 12, 14)
+TILE_LAYERS = ("admin-boundaries", "road-facilities", "water-mains")
 DEFAULT_FEATURES = 20_000
 DEFAULT_RUNS = 3
 DEFAULT_REQUESTS = 30
@@ -115,6 +126,83 @@ def _worker(features: int, runs: int, requests: int) -> dict[str, Any]:
     }
 
 
+def _tiles_worker(runs: int) -> dict[str, Any]:
+    import math
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from cityhall.core.audit import Actor
+    from cityhall.core.transfer import import_document, read_dataset
+    from cityhall.gis import spatial, tiles
+    from cityhall.gis.models import Layer
+    from cityhall.gis.services import gis_load_sample
+
+    call_command("migrate", verbosity=0)
+    spatial.forget()
+    actor = Actor.system("bench:gis-tiles")
+    import_document(read_dataset("gimpo-2025"), actor=actor)
+    gis_load_sample(actor=actor)
+    paths = ["shapely"] + (["postgis"] if spatial.postgis_version() else [])
+    layers = [Layer.objects.get(code=code) for code in TILE_LAYERS]
+    lon, lat = 126.66, 37.66  # Gimpo's centre
+    out: dict[str, Any] = {"paths": paths, "postgis": spatial.postgis_version(), "zooms": {}}
+    for z in TILE_ZOOMS:
+        n = 1 << z
+        x0 = int((lon + 180) / 360 * n)
+        y0 = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+        block = [(x, y) for x in (x0, x0 + 1) for y in (y0, y0 + 1)]
+        row: dict[str, Any] = {"tiles": len(block) * len(layers)}
+        for path in paths:
+            per_tile, sizes = [], []
+            for _run in range(runs):
+                for layer in layers:
+                    for x, y in block:
+                        started = time.perf_counter()
+                        body = tiles.layer_tile(layer.pk, layer.code, z, x, y, backend=path)
+                        per_tile.append((time.perf_counter() - started) * 1000)
+                        sizes.append(len(body))
+            row[path] = {"median_ms": round(statistics.median(per_tile), 2), "bytes": sum(sizes) // runs}
+        if "postgis" in row:
+            row["ratio_python_over_postgis"] = round(
+                row["shapely"]["median_ms"] / row["postgis"]["median_ms"], 2
+            )
+        out["zooms"][str(z)] = row
+    return out
+
+
+def _tiles(urls: list[str], runs: int) -> list[dict[str, Any]]:
+    from benchmarks.run import BenchError, clean_env, parse_target, run_python
+
+    results: list[dict[str, Any]] = []
+    for target in [parse_target(u) for u in (urls or ["sqlite"])]:
+        target.probe()
+        if target.skipped:
+            results.append({"database": target.label, "skipped": target.skipped})
+            continue
+        with (
+            tempfile.TemporaryDirectory(prefix="cityhall-bench-tiles-") as data_dir,
+            target.database() as url,
+        ):
+            env = clean_env(Path(data_dir), url)
+            env["DJANGO_SETTINGS_MODULE"] = "config.settings"
+            try:
+                out = run_python(
+                    ["-m", "benchmarks.gis", "--tiles-worker", "--runs", str(runs)],
+                    env=env,
+                    cwd=ROOT,
+                    what="tiles",
+                )
+            except BenchError as exc:
+                raise SystemExit(str(exc)) from exc
+        result = json.loads(out.strip().splitlines()[-1])
+        result["database"] = target.display()
+        results.append(result)
+    return results
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="cityhall bench gis")
     parser.add_argument("--features", type=int, default=DEFAULT_FEATURES)
@@ -122,7 +210,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=DEFAULT_REQUESTS)
     parser.add_argument("--smoke", action="store_true")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--database-url", action="append", default=[], help="tiles on: sqlite or a local postgresql:// URL"
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--tiles-worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.smoke:
         args.features, args.runs, args.requests = 200, 1, 1
@@ -130,6 +222,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--features, --runs and --requests are 1 … 1,000,000")
     if args.worker:
         print(json.dumps(_worker(args.features, args.runs, args.requests)))
+        return 0
+    if args.tiles_worker:
+        print(json.dumps(_tiles_worker(args.runs)))
         return 0
     with tempfile.TemporaryDirectory(prefix="cityhall-bench-gis-") as tmp:
         env = {**os.environ, "CITYHALL_DATA_DIR": tmp, "DJANGO_SETTINGS_MODULE": "config.settings"}
@@ -156,6 +251,7 @@ def main(argv: list[str] | None = None) -> int:
         print(done.stderr[-3000:], file=sys.stderr)
         return 1
     result = json.loads(done.stdout.strip().splitlines()[-1])
+    result["tiles"] = _tiles(args.database_url, args.runs)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:
@@ -169,6 +265,18 @@ def main(argv: list[str] | None = None) -> int:
             f"bbox {items['bbox']} ms (×{result['ratio_bbox_to_plain']}), "
             f"EPSG:5186 {items['epsg5186']} ms (×{result['ratio_epsg5186_to_plain']})"
         )
+        for t in result["tiles"]:
+            if "skipped" in t:
+                print(f"tiles on {t['database']}: not measured: {t['skipped']}")
+                continue
+            head = f"tiles on {t['database']} (PostGIS {t['postgis']})"
+            print(f"{head}, median ms per tile over {result['runs']} runs:")
+            for z, row in t["zooms"].items():
+                line = f"  z{z}: Python {row['shapely']['median_ms']} ms"
+                if "postgis" in row:
+                    ratio = row["ratio_python_over_postgis"]
+                    line += f", PostGIS {row['postgis']['median_ms']} ms (Python/PostGIS ×{ratio})"
+                print(line + f", {row['tiles']} tiles")
     return 0
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import tile_views, views
 
 app_name = "gis"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("projects/", views.project_list, name="projects"),
     path("projects/<slug:code>/", views.project_detail, name="project"),
     path("projects/<slug:code>/progress/", views.progress_add, name="progress_add"),
+    path("tiles/<str:collection_id>/<str:z>/<str:x>/<str:y>.mvt", tile_views.tile, name="tile"),
 ]

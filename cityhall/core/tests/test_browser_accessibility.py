@@ -681,6 +681,7 @@ NOT_PAGES = {
     "organisation:summary_hwpx": DOWNLOAD,
     "plans:milestone_done": ACTION,
     "cctv:wall_panel": FRAGMENT,
+    "gis:tile": "a vector tile (binary)",
     "cctv:event_acknowledge": ACTION,
     "cctv:event_dismiss": ACTION,
     "cctv:event_escalate": ACTION,

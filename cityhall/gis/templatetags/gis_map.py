@@ -7,8 +7,9 @@ draws the city's base layers (기본도: the layers marked ``base``) and then th
 layer codes or ids registered with ``cityhall.gis.collections.register_collection`` — read from
 OGC API – Features by the page's own session. ``live=<url>`` adds a live overlay
 (``cityhall.gis.live``): the page's points in their state's colour, read again every ``refresh``
-seconds, with a legend counting them by state. Leaflet comes from the installed
-``django-js-lib-leaflet`` package; nothing loads from the internet, and there are no tiles.
+seconds, with a legend counting them by state. The base layers are vector tiles generated from the
+layers (``/gis/tiles/…``, drawn on canvas by our ``gis/mvt.js``); Leaflet comes from the installed
+``django-js-lib-leaflet`` package; nothing loads from the internet.
 """
 
 from __future__ import annotations
@@ -47,7 +48,14 @@ def gis_map(
         for code in selectors.base_layer_codes(user):
             layer = visible[code]
             entries.append(
-                {"id": code, "title": layer.title, "style": layer.kind, "base": True, "sample": layer.sample}
+                {
+                    "id": code,
+                    "title": layer.title,
+                    "style": layer.kind,
+                    "base": True,
+                    "sample": layer.sample,
+                    "bbox": layer.bbox,
+                }
             )
     for code in codes:
         if any(e["id"] == code for e in entries):
@@ -71,6 +79,10 @@ def gis_map(
         "label": label or _("지도"),
         "entries": entries,
         "collections_url": reverse("ogc:collections"),
+        # The base layers' vector tiles: {id}, {z}, {x}, {y} filled in by the map.
+        "tiles_url": reverse("gis:tile", args=["ID", "Z", "X", "Y"])
+        .replace("/ID/", "/{id}/")
+        .replace("/Z/X/Y.mvt", "/{z}/{x}/{y}.mvt"),
         "height": height,
         "any_sample": any(e["sample"] for e in entries),
         # A live overlay (cityhall.gis.live): the feed's URL, its name, and how often to read it again.

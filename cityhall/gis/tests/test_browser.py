@@ -4,6 +4,8 @@ Korean problems and nothing written, then the right one — and the layer's page
 offline map (Leaflet from the installed package, the base layers under it, nothing from the
 internet). A map shows its layers on a phone too."""
 
+import re
+
 from cityhall.core.audit import Actor
 from cityhall.core.tests.browser import (  # noqa: F401 - the fixtures register by being imported
     browser_fixture,
@@ -62,9 +64,10 @@ def test_import_a_layer_and_see_it_on_the_map(page, site, make_user):
     expect(page.get_by_role("cell", name="김포대로")).to_be_visible()  # the CP949 attribute, read right
     canvas = page.locator(".gis-map-canvas")
     expect(canvas).to_have_attribute("data-ready", "ready", timeout=30_000)
-    # the base layers (13 boundaries, 100 roads, 200 water mains) and the 2 imported roads
-    expect(canvas).to_have_attribute("data-features", "315")
-    assert page.locator(".gis-map-canvas path.leaflet-interactive").count() == 315
+    # the 2 imported roads over the base layers' vector tiles (boundaries, roads, water mains)
+    expect(canvas).to_have_attribute("data-features", "2")
+    assert page.locator(".gis-map-canvas path.leaflet-interactive").count() == 2
+    expect(canvas).to_have_attribute("data-tiles", re.compile(r"[1-9]\d*"))
     screenshot(page, "gis-layer.png")
     assert Feature.objects.filter(layer__code="gimpo-roads").count() == 2
     assert requests_elsewhere(page, site) == []
@@ -80,10 +83,11 @@ def test_the_map_on_a_phone_with_a_layer_turned_off(page, site, make_user):
     canvas = page.locator(".gis-map-canvas")
     expect(canvas).to_have_attribute("data-ready", "ready", timeout=30_000)
     drawn = page.locator(".gis-map-canvas path.leaflet-interactive")
-    total = drawn.count()
-    assert total == 13 + 100 + 200 + 120  # base layers and the sewers
+    assert drawn.count() == 120  # the sewers over the base layers' tiles
     page.get_by_label("하수 지하시설물 (예시)").uncheck()
-    expect(drawn).to_have_count(total - 120)
+    expect(drawn).to_have_count(0)
+    page.get_by_label("도로 시설물 (예시)").uncheck()
+    expect(page.locator(".gis-base-road")).to_have_count(0)
     box = canvas.bounding_box()
     assert box is not None and box["width"] <= 390
     assert requests_elsewhere(page, site) == []
@@ -116,3 +120,47 @@ def test_names_from_an_imported_file_are_shown_as_text(page, site, make_user):
     expect(page.locator(".leaflet-popup-content td")).to_have_text(markup)
     assert page.evaluate("() => window.pwned") is None
     assert page.locator(".gis-map img[src='x']").count() == 0
+
+
+def test_the_base_map_is_vector_tiles_drawn_offline(page, site, make_user):
+    """/gis/: the base layers come as vector tiles from /gis/tiles/ (answered 200, or 204 where a
+    layer has nothing), decoded by our mvt.js and drawn on canvas: pixels on the tiles, features
+    counted; nothing leaves the site."""
+    gis_load_sample(actor=Actor.system("test:browser"))
+    make_user("sc-viewer", Role.VIEWER, "smart-city")
+    answers: list[tuple[str, int, str]] = []
+    page.on(
+        "response",
+        lambda r: (
+            answers.append((r.url, r.status, r.headers.get("content-type", "")))
+            if "/gis/tiles/" in r.url
+            else None
+        ),
+    )
+    log_in(page, site, "sc-viewer")
+    page.goto(f"{site}/gis/")
+    canvas = page.locator(".gis-map-canvas")
+    expect(canvas).to_have_attribute("data-ready", "ready", timeout=30_000)
+    expect(canvas).to_have_attribute("data-tile-features", re.compile(r"[1-9]\d*"), timeout=30_000)
+    page.wait_for_load_state("networkidle")
+    ok = [a for a in answers if a[1] == 200]
+    assert ok and all(a[2] == "application/vnd.mapbox-vector-tile" for a in ok)
+    assert {a[1] for a in answers} <= {200, 204}
+    assert {url.split("/gis/tiles/")[1].split("/")[0] for url, *_ in ok} == {
+        "admin-boundaries",
+        "road-facilities",
+        "water-mains",
+    }
+    assert canvas.get_attribute("data-tiles-failed") in (None, "0")
+    # Pixels: the tiles' canvases are not blank.
+    painted = page.evaluate(
+        """() => Array.from(document.querySelectorAll("canvas.gis-vector-tile")).filter(function (c) {
+            var d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+            for (var i = 3; i < d.length; i += 4) { if (d[i] > 0) { return true; } }
+            return false;
+        }).length"""
+    )
+    assert painted > 0
+    screenshot(page, "gis-vector-tiles.png")
+    assert requests_elsewhere(page, site) == []
+    assert any("/static/gis/mvt.js" in url for url in page.requested)

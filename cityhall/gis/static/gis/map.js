@@ -1,6 +1,7 @@
-/* The platform's offline map: Leaflet (from the installed django-js-lib-leaflet package) drawing
-   the city's own layers and other modules' registries, read from OGC API – Features. No tiles and
-   nothing from the internet. Popups are built with textContent, never innerHTML. */
+/* The platform's offline map: Leaflet (from the installed django-js-lib-leaflet package) with the
+   city's own base layers as vector tiles generated from the layers (/gis/tiles/…, drawn on canvas by
+   mvt.js), and other layers and modules' registries on top, read from OGC API – Features. Nothing
+   from the internet. Popups are built with textContent, never innerHTML. */
 (function () {
   "use strict";
   var GIMPO = [37.66, 126.66];
@@ -80,6 +81,14 @@
     var pending = entries.length + (liveUrl ? 1 : 0);
     var total = 0;
     var failures = [];
+    var tilesUrl = canvas.dataset.tilesUrl;
+    var tiles = { answered: 0, features: 0, failed: 0 };
+    function tileDrawn(drawn, err) {
+      if (err) { tiles.failed += 1; } else { tiles.answered += 1; tiles.features += drawn; }
+      canvas.dataset.tiles = String(tiles.answered);
+      canvas.dataset.tileFeatures = String(tiles.features);
+      canvas.dataset.tilesFailed = String(tiles.failed);
+    }
     function finished() {
       pending -= 1;
       if (pending > 0) { return; }
@@ -96,6 +105,20 @@
     if (!pending) { pending = 1; finished(); }
     entries.forEach(function (entry) {
       var style = STYLE[entry.style] || STYLE.other;
+      if (entry.base && tilesUrl && L.gisVectorTiles) {
+        // The base map (기본도): vector tiles of the layer, drawn on canvas under everything else.
+        var grid = L.gisVectorTiles(tilesUrl.replace("{id}", encodeURIComponent(entry.id)), style, tileDrawn, {
+          maxNativeZoom: 18, updateWhenZooming: false, className: "gis-base gis-base-" + entry.style
+        });
+        grid.addTo(map);
+        groups[entry.id] = grid;
+        if (entry.bbox) {
+          var lb = L.latLngBounds([entry.bbox[1], entry.bbox[0]], [entry.bbox[3], entry.bbox[2]]);
+          bounds = bounds ? bounds.extend(lb) : lb;
+        }
+        finished();
+        return;
+      }
       fetchAll(base + encodeURIComponent(entry.id) + "/items?limit=1000", function (features) {
         var layer = L.geoJSON({ type: "FeatureCollection", features: features }, {
           style: function () { return style; },
