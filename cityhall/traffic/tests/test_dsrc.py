@@ -200,3 +200,19 @@ def test_readings_roll_up_by_five_minutes_and_hours_and_raw_ones_are_purged(netw
     )
     hour = DetectorRollup.objects.get(period_s=3600)
     assert (hour.start, hour.volume, hour.speed_kmh) == (old, 30, 46.7)
+
+
+@pytest.mark.slow
+def test_the_twins_readers_see_equipped_vehicles_and_give_travel_times(network):
+    start = datetime(2025, 6, 2, 8, 0, tzinfo=UTC)
+    actor = Actor.system("test")
+    messages = detector_services.dsrc_feed_from_twin(minutes=10, start=start, share=0.3, actor=actor)
+    assert len(messages) == 96 * 20  # every reader, every 30 s, empty reports included
+    report = detector_services.dsrc_reports_ingest([(t, p, start + timedelta(minutes=11)) for t, p in messages])
+    assert (report.stored, report.rejected) == (1920, {})
+    assert DsrcSighting.objects.count() > 100
+    assert detector_services.travel_times_compute(start=start, end=start + timedelta(minutes=10)) > 0
+    timed = LinkTravelTime.objects.exclude(median_s=None)
+    assert timed.exists()
+    # 400 m links at 50 km/h: no estimate faster than the limit allows, none slower than 3 km/h
+    assert all(3 <= t.speed_kmh <= 150 for t in timed)

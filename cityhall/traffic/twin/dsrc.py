@@ -116,7 +116,7 @@ def read_output(output: Path, penetration: float, *, seed: int = 1) -> list[Pass
         return []
     passes = []
     for _event, elem in ET.iterparse(output):  # noqa: S314 - our own SUMO output
-        if elem.tag == "instantE1" and elem.get("state") == "enter":
+        if elem.tag == "instantOut" and elem.get("state") == "enter":
             vehicle = elem.get("vehID", "")
             if equipped(vehicle, penetration, seed=seed):
                 passes.append(Pass(elem.get("id", "").split("|")[0], vehicle, float(elem.get("time", 0))))
