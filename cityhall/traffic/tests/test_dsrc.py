@@ -208,7 +208,9 @@ def test_the_twins_readers_see_equipped_vehicles_and_give_travel_times(network):
     actor = Actor.system("test")
     messages = detector_services.dsrc_feed_from_twin(minutes=10, start=start, share=0.3, actor=actor)
     assert len(messages) == 96 * 20  # every reader, every 30 s, empty reports included
-    report = detector_services.dsrc_reports_ingest([(t, p, start + timedelta(minutes=11)) for t, p in messages])
+    report = detector_services.dsrc_reports_ingest(
+        [(t, p, start + timedelta(minutes=11)) for t, p in messages]
+    )
     assert (report.stored, report.rejected) == (1920, {})
     assert DsrcSighting.objects.count() > 100
     assert detector_services.travel_times_compute(start=start, end=start + timedelta(minutes=10)) > 0

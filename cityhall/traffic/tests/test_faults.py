@@ -75,3 +75,36 @@ def test_faults_open_one_order_per_detector_and_kind_and_close_on_recovery(netwo
     assert detector_services.detector_faults_sync(now=now) == (0, 2)
     assert not MaintenanceOrder.objects.exclude(status="closed").exists()
     assert faults.KIND_LABELS[faults.STUCK]
+
+
+def test_the_detectors_page_and_api_show_states_faults_and_travel_times(network, client, roles):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from cityhall.traffic.models import LinkTravelTime
+
+    now = timezone.now().replace(microsecond=0)
+    reader = detector_services.readers()[0]
+    DsrcReport.objects.create(reader_id=reader.id, ts=now - timedelta(minutes=10), received_at=now)
+    detector_services.detector_faults_sync(now=now)
+    LinkTravelTime.objects.create(
+        edge=reader.edge, start=now - timedelta(minutes=5), samples=5, used=4, median_s=43.0, speed_kmh=33.5,
+        level="free",
+    )  # fmt: skip
+    client.force_login(roles["norole"])
+    assert client.get(reverse("traffic:detectors")).status_code == 403
+    assert client.get("/api/v1/traffic/detectors").status_code == 403
+    client.force_login(roles["viewer"])
+    page = client.get(reverse("traffic:detectors"), {"kind": "dsrc", "faulty": "true"}).content.decode()
+    assert reader.id in page and "검지기 통신 두절" in page and "43.0" in page
+    assert "vds-A0B0_0" not in page
+    assert client.get(reverse("traffic:detectors"), {"kind": "loop"}).status_code == 400
+    rows = client.get("/api/v1/traffic/detectors", {"faulty": "true"}).json()
+    assert [(r["kind"], r["id"], r["state"], r["faults"]) for r in rows] == [
+        ("dsrc", reader.id, "silent", ["검지기 통신 두절"])
+    ]
+    assert client.get("/api/v1/traffic/detectors", {"kind": "loop"}).status_code == 422
+    times = client.get("/api/v1/traffic/travel-times").json()
+    assert [(t["edge"], t["median_s"], t["speed_kmh"], t["level"]) for t in times] == [
+        (reader.edge, 43.0, 33.5, "free")
+    ]
