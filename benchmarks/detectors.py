@@ -165,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
         "runs": runs,
     }
     result["ratio"] = round(result["ingest_median"] / result["broker_median"], 3)
+    headroom = result["ingest_median"] / result["needed_per_s"]
     if args.json:
         print(json.dumps(result, indent=1))
     else:
@@ -173,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{result['needed_per_s']:,}/s\n"
             f"broker alone  median {result['broker_median']:,} reports/s\n"
             f"ingest        median {result['ingest_median']:,} reports/s  "
-            f"({result['ratio']:.1%} of the broker; {result['ingest_median'] / result['needed_per_s']:.1f}× the need)\n"
+            f"({result['ratio']:.1%} of the broker; {headroom:.1f}× the need)\n"
             f"load average {result['load_average']:.2f}"
         )
     return 0
