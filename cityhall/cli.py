@@ -376,6 +376,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from benchmarks.events import main as events_main  # type: ignore[import-not-found]
 
         return events_main(args.rest[1:])
+    if args.rest[:1] == [
+        "detectors"
+    ]:  # VDS and DSRC ingest against the broker alone: benchmarks/detectors.py
+        from benchmarks.detectors import main as detectors_main  # type: ignore[import-not-found]
+
+        return detectors_main(args.rest[1:])
     if args.rest[:1] == ["evp"]:  # emergency-vehicle preemption in the traffic twin: benchmarks/evp.py
         from benchmarks.evp import main as evp_main  # type: ignore[import-not-found]
 

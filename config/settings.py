@@ -159,6 +159,14 @@ STORAGES = {
 # requires the extension.
 CITYHALL_SPATIAL = os.environ.get("CITYHALL_SPATIAL", "auto")
 
+# ITS detectors (docs/apps/traffic.md, ADR 0029): the share of vehicles with a DSRC on-board unit in
+# the twin, the key of the OBU IDs' daily hash (default: SECRET_KEY), how long raw 30-s readings and
+# hashed sightings are kept before the daily purge (roll-ups and travel times stay).
+CITYHALL_DSRC_PENETRATION = float(os.environ.get("CITYHALL_DSRC_PENETRATION", "0.2"))
+CITYHALL_DSRC_HASH_KEY = os.environ.get("CITYHALL_DSRC_HASH_KEY", "")
+CITYHALL_DETECTOR_RAW_DAYS = int(os.environ.get("CITYHALL_DETECTOR_RAW_DAYS", "7"))
+CITYHALL_DSRC_SIGHTING_DAYS = int(os.environ.get("CITYHALL_DSRC_SIGHTING_DAYS", "2"))
+
 # The office calendar (cityhall.core.deadlines): closure days beyond the national holidays,
 # "2026-12-31" or "2026-12-31:name", comma-separated.
 CITYHALL_EXTRA_HOLIDAYS = [d for d in os.environ.get("CITYHALL_EXTRA_HOLIDAYS", "").split(",") if d.strip()]

@@ -79,6 +79,13 @@ SCHEDULE: tuple[Periodic, ...] = (
         live=True,
     ),
     Periodic(
+        "traffic.detectors_evaluate",
+        "cityhall.traffic.tasks.detectors_evaluate",
+        "교통 검지기 통행시간·집계·장애 판정",
+        every=dt.timedelta(minutes=1),
+        live=True,
+    ),
+    Periodic(
         "jobs.housekeeping",
         "cityhall.jobs.tasks.housekeeping",
         "중단된 작업 복구·완료 기록 정리",

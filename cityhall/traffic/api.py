@@ -11,10 +11,11 @@ from django.http import Http404
 from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
+from cityhall.core import params
 from cityhall.core.audit import Actor
 from cityhall.core.permissions import has_permission, require_role
 
-from . import selectors, services
+from . import detector_selectors, selectors, services
 from .models import EmergencyRun
 from .selectors import TRAFFIC_STAFF
 
@@ -238,3 +239,53 @@ def controller_online(request, tls_id: str, body: OnlineIn):
     services.controller_set_online(controller=plan.controller, online=body.online, actor=actor)
     plan.controller.refresh_from_db()
     return _plan_out(plan)
+
+
+# -- ITS detectors (ADR 0029) ------------------------------------------------------------------------
+
+DETECTORS_API = {
+    "kind": params.Choice(label="종류", choices=("vds", "dsrc"), default=""),
+    "faulty": params.Bool(label="장애만", default=False),
+}
+
+
+class DetectorOut(Schema):
+    kind: str = Field(description="vds (차량검지기) / dsrc (노변기지국)")
+    id: str
+    edge: str
+    state: str = Field(description="online / silent / never")
+    last_ts: datetime | None
+    last: str
+    faults: list[str] = Field(description="열린 유지보수 지시의 장애 유형")
+
+
+class TravelTimeOut(Schema):
+    edge: str
+    start: datetime
+    period_s: int
+    samples: int
+    used: int
+    median_s: float | None
+    speed_kmh: float | None
+    level: str
+
+
+@router.get(
+    "/detectors",
+    response={200: list[DetectorOut], 422: dict},
+    summary="검지기(VDS)·DSRC 기지국 상태: 최근 보고, 장애",
+    openapi_extra={"parameters": params.openapi_parameters(DETECTORS_API)},
+)
+@params.api(**DETECTORS_API)
+def detector_list(request):
+    require_role(request.user)
+    rows = detector_selectors.detector_rows(kind=request.query.kind, faulty_only=request.query.faulty)
+    return [{**r.__dict__, "faults": list(r.faults)} for r in rows]
+
+
+@router.get(
+    "/travel-times", response=list[TravelTimeOut], summary="구간 통행시간 (DSRC, 최근 30분의 최신 구간)"
+)
+def travel_times(request):
+    require_role(request.user)
+    return detector_selectors.travel_times_latest()

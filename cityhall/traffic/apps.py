@@ -35,3 +35,12 @@ class TrafficConfig(AppConfig):
             app="traffic",
         )
         register_nav("smart", _("교통 디지털트윈"), "/traffic/", order=20)
+        # Raw 30-s readings and the DSRC sightings (hashed OBUs: pseudonymous personal data) go when
+        # their retention ends; their roll-ups and travel times stay (ADR 0029).
+        from cityhall.core.personal_data import register_retention
+
+        from .detector_services import detector_data_purge
+
+        register_retention(
+            "traffic.detectors", lambda actor, today: detector_data_purge(actor=actor, today=today)
+        )

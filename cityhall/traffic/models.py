@@ -234,3 +234,98 @@ class VmsSign(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+class DsrcReport(models.Model):
+    """DSRC 노변기지국 보고: one reader's 30-s report (its heartbeat), how many equipped vehicles it saw."""
+
+    id = models.BigAutoField(primary_key=True)
+    reader_id = models.CharField(_("기지국 ID"), max_length=32)
+    ts = models.DateTimeField(_("집계 종료 시각"))
+    interval_s = models.PositiveSmallIntegerField(_("집계 주기(초)"), default=30)
+    passes = models.PositiveSmallIntegerField(_("통과 차량(대)"), default=0)
+    simulated = models.BooleanField(_("모의 데이터"), default=False)
+    received_at = models.DateTimeField(_("수신 시각"))
+
+    class Meta:
+        verbose_name = _("DSRC 기지국 보고")
+        verbose_name_plural = _("DSRC 기지국 보고")
+        constraints = [models.UniqueConstraint(fields=["reader_id", "ts"], name="traffic_dsrc_unique_report")]
+        indexes = [models.Index(fields=["ts"], name="traffic_dsrc_report_ts")]
+
+    def __str__(self) -> str:
+        return f"{self.reader_id} {self.ts:%Y-%m-%d %H:%M:%S}"
+
+
+class DsrcSighting(models.Model):
+    """DSRC 통과 기록: an equipped vehicle seen by a reader. The OBU is kept only as its keyed hash of
+    the day (``dsrc.obu_hash``), never its ID; purged after ``CITYHALL_DSRC_SIGHTING_DAYS``."""
+
+    id = models.BigAutoField(primary_key=True)
+    reader_id = models.CharField(_("기지국 ID"), max_length=32)
+    obu_hash = models.CharField(_("단말기 가명"), max_length=32)
+    ts = models.DateTimeField(_("통과 시각"))
+
+    class Meta:
+        verbose_name = _("DSRC 통과 기록")
+        verbose_name_plural = _("DSRC 통과 기록")
+        constraints = [
+            models.UniqueConstraint(fields=["reader_id", "obu_hash", "ts"], name="traffic_dsrc_unique_pass")
+        ]
+        indexes = [models.Index(fields=["ts"], name="traffic_dsrc_pass_ts")]
+
+    def __str__(self) -> str:
+        return f"{self.reader_id} {self.ts:%H:%M:%S}"
+
+
+class LinkTravelTime(models.Model):
+    """구간 통행시간: one link's travel time over one interval from matched DSRC pairs (median of the
+    plausible ones), its speed and congestion level."""
+
+    edge = models.CharField(_("링크"), max_length=100)
+    start = models.DateTimeField(_("구간 시작"))
+    period_s = models.PositiveIntegerField(_("집계 주기(초)"), default=300)
+    samples = models.PositiveIntegerField(_("매칭 수"), default=0)
+    used = models.PositiveIntegerField(_("사용한 매칭 수"), default=0)
+    median_s = models.FloatField(_("통행시간 중앙값(초)"), null=True, blank=True)
+    speed_kmh = models.FloatField(_("구간 속도(km/h)"), null=True, blank=True)
+    level = models.CharField(_("소통 등급"), max_length=8, blank=True)
+
+    class Meta:
+        verbose_name = _("구간 통행시간")
+        verbose_name_plural = _("구간 통행시간")
+        ordering = ["-start", "edge"]
+        constraints = [
+            models.UniqueConstraint(fields=["edge", "start", "period_s"], name="traffic_travel_time_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.edge} {self.start:%Y-%m-%d %H:%M}"
+
+
+class DetectorRollup(models.Model):
+    """검지기 집계: one VDS loop's 30-s readings summed over 5 minutes or an hour (kept after the raw
+    readings are purged)."""
+
+    id = models.BigAutoField(primary_key=True)
+    detector_id = models.CharField(_("검지기 ID"), max_length=32)
+    edge = models.CharField(_("링크"), max_length=100, blank=True)
+    start = models.DateTimeField(_("구간 시작"))
+    period_s = models.PositiveIntegerField(_("집계 주기(초)"))
+    intervals = models.PositiveIntegerField(_("측정 횟수"))
+    volume = models.PositiveIntegerField(_("교통량(대)"))
+    speed_kmh = models.FloatField(_("평균 속도(km/h)"), null=True, blank=True)
+    occupancy_pct = models.FloatField(_("평균 점유율(%)"))
+
+    class Meta:
+        verbose_name = _("검지기 집계")
+        verbose_name_plural = _("검지기 집계")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["detector_id", "start", "period_s"], name="traffic_detector_rollup_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["period_s", "start"], name="traffic_rollup_period_start")]
+
+    def __str__(self) -> str:
+        return f"{self.detector_id} {self.start:%Y-%m-%d %H:%M}/{self.period_s}"

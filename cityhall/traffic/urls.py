@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import detector_views, views
 
 app_name = "traffic"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("runs/<int:pk>/", views.run, name="run"),
     path("plans/<str:tls_id>/", views.plan, name="plan"),
     path("benchmark/", views.benchmark, name="benchmark"),
+    path("detectors/", detector_views.detectors, name="detectors"),
     path("vms/", views.vms, name="vms"),
     path("vms/<str:code>/", views.vms_sign, name="vms_sign"),
 ]

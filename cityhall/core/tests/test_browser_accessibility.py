@@ -383,6 +383,7 @@ PAGE_KINDS = [
     PageKind("signal plan", "traffic:plan", "/traffic/plans/C2/", "신호 운영계획 · 모의 교차로 C2 모의"),
     PageKind("preemption benchmark", "traffic:benchmark", "/traffic/benchmark/", "우선신호 성능 비교 모의"),
     PageKind("vms board", "traffic:vms", "/traffic/vms/", "도로전광표지(VMS) 예시"),
+    PageKind("traffic detectors", "traffic:detectors", "/traffic/detectors/", "교통 검지기 (VDS·DSRC) 모의"),
     PageKind("vms sign", "traffic:vms_sign", "/traffic/vms/VMS-01/", "VMS-01 예시 A0→A1 접근로"),
     PageKind("repair order", "streetlights:repair", "/streetlights/repairs/{repair}/", "{repair} 램프 고장"),
     PageKind("new repair order", "streetlights:repair_new", "/streetlights/repairs/new/", "보수 요청 접수"),

@@ -72,6 +72,7 @@ def test_one_daily_job_erases_in_every_app_that_keeps_citizens_data(db):
         "legal.consultation",
         "military.compensation",
         "notifications.outbox",
+        "traffic.detectors",
     ]
     out = StringIO()
     call_command("personal_data_purge", stdout=out)
@@ -83,4 +84,5 @@ def test_one_daily_job_erases_in_every_app_that_keeps_citizens_data(db):
         "legal.consultation",
         "military.compensation",
         "notifications.outbox",
+        "traffic.detectors",
     ]

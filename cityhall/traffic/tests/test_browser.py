@@ -93,3 +93,29 @@ def test_a_viewer_sees_the_signs_but_no_override_form(page, site, make_user, set
     page.goto(f"{site}/traffic/vms/VMS-02/")
     expect(page.get_by_test_id("shown")).to_be_visible()
     expect(page.get_by_role("button", name="수동 문안 표출")).to_have_count(0)
+
+
+def test_operator_filters_the_detectors_to_the_silent_readers(page, site, make_user, settings, tmp_path):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cityhall.traffic import detector_services
+    from cityhall.traffic.models import DsrcReport
+
+    settings.DATA_DIR = tmp_path
+    make_user("sc-viewer", Role.VIEWER, "smart-city")
+    log_in(page, site, "sc-viewer")
+    page.goto(f"{site}/traffic/detectors/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("교통 검지기 (VDS·DSRC) 모의")
+    reader = detector_services.readers()[0].id
+    now = timezone.now()
+    DsrcReport.objects.create(reader_id=reader, ts=now - timedelta(minutes=10), received_at=now)
+    detector_services.detector_faults_sync(now=now)
+    page.get_by_label("종류").select_option("dsrc")
+    page.get_by_label("장애만").check()
+    page.get_by_role("button", name="보기").click()
+    rows = page.get_by_test_id("detectors").locator("tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text(reader)
+    expect(rows.first).to_contain_text("검지기 통신 두절")

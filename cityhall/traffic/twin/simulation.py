@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import detectors
+from . import dsrc as twin_dsrc
 from .demand import Trip, write_routes
 from .network import NetworkInfo, read_network
 from .preemption import Observation, Upcoming, make_strategy
@@ -37,6 +38,7 @@ class Scenario:
     until_evs_arrive: bool = False  # stop once every emergency vehicle has arrived (the run pages)
     detectors: bool = False  # VDS loops on every signal approach, read every 30 s (RunResult.vds)
     yielding: bool = True  # other drivers yield to the siren (demand.SIREN_REACH_M), in every strategy
+    dsrc_penetration: float | None = None  # DSRC readers see this share of vehicles (RunResult.dsrc)
 
 
 @dataclass
@@ -82,6 +84,7 @@ class RunResult:
     violations: list[SafetyViolation]
     commands: list[tuple[int, str, str, str]] = field(default_factory=list)  # t, signal, event, phase
     vds: list[detectors.VdsReading] = field(default_factory=list)
+    dsrc: list[twin_dsrc.Pass] = field(default_factory=list)
 
     def ev_travel_times(self) -> dict[str, float]:
         return {v: t.travel_time for v, t in self.evs.items() if t.travel_time is not None}
@@ -147,6 +150,11 @@ def run(
         additional = (
             ["-a", str(detectors.write_additional(Path(tmp) / "vds.add.xml", stations))] if stations else []
         )
+        dsrc_out = Path(tmp) / "dsrc.xml"
+        if scenario.dsrc_penetration is not None:
+            dsrc_add = Path(tmp) / "dsrc.add.xml"
+            twin_dsrc.write_additional(dsrc_add, info, twin_dsrc.readers(info), dsrc_out)
+            additional = ["-a", f"{additional[1]},{dsrc_add}"] if additional else ["-a", str(dsrc_add)]
         traci.start(
             [
                 binary("sumo"),
@@ -181,6 +189,11 @@ def run(
             traci.close()
         wall = time.perf_counter() - started
         others = _others_time_loss(tripinfo, set(scenario.ev_routes))
+        dsrc = (
+            twin_dsrc.read_output(dsrc_out, scenario.dsrc_penetration, seed=scenario.seed)
+            if scenario.dsrc_penetration is not None
+            else []
+        )
     evs, (decision_ms, decision_cpu_ms), steps, violations, commands, vds = result
     return RunResult(
         strategy=strategy_name,
@@ -194,6 +207,7 @@ def run(
         violations=violations,
         commands=commands,
         vds=vds,
+        dsrc=dsrc,
     )
 
 

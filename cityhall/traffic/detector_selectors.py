@@ -1,0 +1,98 @@
+"""Reads of the ITS detectors for the detectors page and API (ADR 0029): each VDS loop's and DSRC
+reader's last report and open faults, and the links' newest travel times."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Max
+from django.utils import timezone
+
+from cityhall.maintenance import selectors as maintenance_selectors
+
+from . import detector_services, selectors
+from .models import DetectorReading, DsrcReport, LinkTravelTime
+
+ONLINE, SILENT_NOW, NEVER = "online", "silent", "never"
+
+
+@dataclass(frozen=True)
+class DetectorRow:
+    kind: str  # "vds" / "dsrc"
+    id: str
+    edge: str
+    state: str  # online / silent / never
+    last_ts: datetime | None
+    last: str  # the last report, shown as text
+    faults: tuple[str, ...]  # open orders' kind labels
+
+
+def detector_rows(
+    *, now: datetime | None = None, kind: str = "", faulty_only: bool = False
+) -> list[DetectorRow]:
+    now = now or timezone.now()
+    t = detector_services.fault_thresholds()
+    fresh = timedelta(seconds=30 * t.silent_intervals)
+    orders = maintenance_selectors.open_orders_by_asset(detector_services.ASSET_APP)
+    rows: list[DetectorRow] = []
+    if kind in ("", "vds"):
+        last_ts = dict(
+            DetectorReading.objects.order_by()
+            .values("detector_id")
+            .annotate(last=Max("ts"))
+            .values_list("detector_id", "last")
+        )
+        latest = {
+            r.detector_id: r
+            for r in DetectorReading.objects.filter(ts__gte=now - timedelta(hours=1), ts__lte=now).order_by(
+                "ts"
+            )
+        }
+        for detector, edge in sorted(selectors.detector_edges().items()):
+            r = latest.get(detector)
+            last = (
+                f"{r.volume}대 · {r.speed_kmh if r.speed_kmh is not None else '—'} km/h · {r.occupancy_pct}%"
+                if r
+                else ""
+            )
+            rows.append(_row("vds", detector, edge, last_ts.get(detector), last, orders, now, fresh))
+    if kind in ("", "dsrc"):
+        reports = {
+            r.reader_id: r
+            for r in DsrcReport.objects.filter(ts__gte=now - timedelta(days=1), ts__lte=now).order_by("ts")
+        }
+        for reader in detector_services.readers():
+            rep = reports.get(reader.id)
+            last = f"{rep.passes}대 통과" if rep else ""
+            rows.append(
+                _row("dsrc", reader.id, reader.edge, rep.ts if rep else None, last, orders, now, fresh)
+            )
+    if faulty_only:
+        rows = [r for r in rows if r.faults]
+    return rows
+
+
+def _row(kind, device, edge, last_ts, last, orders, now, fresh) -> DetectorRow:
+    if last_ts is None:
+        state = NEVER
+    elif now - last_ts > fresh:
+        state = SILENT_NOW
+    else:
+        state = ONLINE
+    labels = tuple(o.kind_label for o in orders.get(f"{kind}:{device}", ()))
+    return DetectorRow(kind, device, edge, state, last_ts, last, labels)
+
+
+def travel_times_latest(
+    *, now: datetime | None = None, within: timedelta = timedelta(minutes=30)
+) -> list[LinkTravelTime]:
+    """Each link's newest travel time with an estimate, within ``within`` of now."""
+    now = now or timezone.now()
+    seen: dict[str, LinkTravelTime] = {}
+    qs = LinkTravelTime.objects.filter(
+        start__gte=now - within, start__lte=now, median_s__isnull=False
+    ).order_by("edge", "-start")
+    for row in qs:
+        seen.setdefault(row.edge, row)
+    return sorted(seen.values(), key=lambda r: r.edge)
