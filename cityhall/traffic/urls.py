@@ -11,5 +11,6 @@ urlpatterns = [
     path("plans/<str:tls_id>/", views.plan, name="plan"),
     path("benchmark/", views.benchmark, name="benchmark"),
     path("vms/", views.vms, name="vms"),
+    path("vms/messages/", views.vms_messages, name="vms_messages"),
     path("vms/<str:code>/", views.vms_sign, name="vms_sign"),
 ]
