@@ -187,13 +187,14 @@ def _start_bus_live(url: str):
 
 
 def _start_traffic_live(url: str):
-    """Simulated VMS signs (모의) and the VMS sender on the same broker (ADR 0030). The signs are
+    """The twin's detectors at real time, simulated VMS signs (모의) and the VMS sender on the same
+    broker (ADR 0030). The signs are
     placed in the sender's thread (the twin's network is built there), so the demo starts at once;
-    without SUMO that thread logs why and the VMS part stays off."""
+    without SUMO those threads log why and the traffic part stays off."""
     from cityhall.traffic.runtime import TrafficRuntime
 
     try:
-        runtime = TrafficRuntime(url, simulate=True, silent={"VMS-29"}).start()
+        runtime = TrafficRuntime(url, simulate=True, twin=True, silent={"VMS-29"}).start()
     except Exception as exc:  # the rest of the demo is still worth serving
         print(f"교통 실시간 운영을 시작하지 못했습니다: {exc}", file=sys.stderr)
         return None

@@ -308,7 +308,9 @@ def _vms_message(pk: int):
     return message
 
 
-@router.get("/vms/signs", response=list[VmsSignOut], summary="도로전광표지: 표출해야 할 문안과 표지가 확인한 문안")
+@router.get(
+    "/vms/signs", response=list[VmsSignOut], summary="도로전광표지: 표출해야 할 문안과 표지가 확인한 문안"
+)
 def vms_sign_list(request):
     require_role(request.user)
     network = services.network_ensure_default(actor=Actor.for_user(request.user))
@@ -352,7 +354,9 @@ def vms_message_create(request, body: VmsMessageIn):
 
 
 @router.post(
-    "/vms/messages/{pk}/approve", response={200: VmsMessageOut, 422: dict}, summary="VMS 문안 승인 (작성자 외 담당자)"
+    "/vms/messages/{pk}/approve",
+    response={200: VmsMessageOut, 422: dict},
+    summary="VMS 문안 승인 (작성자 외 담당자)",
 )
 def vms_message_approve(request, pk: int):
     actor = _staff(request)

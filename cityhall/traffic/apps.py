@@ -9,8 +9,8 @@ class TrafficConfig(AppConfig):
 
     def ready(self) -> None:
         from cityhall.core import api
-        from cityhall.core.navigation import register_nav
         from cityhall.core.models import register_audit_action
+        from cityhall.core.navigation import register_nav
         from cityhall.core.permissions import declare_permission
         from cityhall.gis.collections import register_collection
 

@@ -8,6 +8,12 @@ next to the streetlights' and the buses' runtimes (ADR 0009), on the same broker
   "displays" the lines and answers ``ok``; signs in ``silent`` never answer (to show an
   unreachable sign and its repair order).
 
+- ``traffic-twin`` (with ``twin``): the twin's 288 detector loops at real time (모의): every
+  ``TWIN_CHUNK_MIN`` minutes the twin runs that stretch of the hour's demand (after a warm-up, so the
+  grid is full) and each 30 s interval is published on ``…/{detector}/vds`` when its end comes;
+  ``traffic-vds`` stores them (the telemetry ingester loop, ADR 0028), so the board, the congestion
+  and the travel times follow. Each stretch is a fresh simulation: vehicles do not carry over.
+
 SUMO is optional here: placing the default signs needs the twin's network (netgenerate); when SUMO
 cannot be used the VMS part is off with a logged reason and the rest of the demo runs.
 """
@@ -22,17 +28,20 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 from django.db import close_old_connections, connection
+from django.utils import timezone
 
 from cityhall.core.audit import Actor
 from cityhall.telemetry.mqtt import broker_from_url, new_client
 
-from . import services
+from . import selectors, services, vds
 
 log = logging.getLogger(__name__)
 
 DISPATCH_S = 1.0
 PUBLISH_TIMEOUT_S = 5.0
 STOP_TIMEOUT_S = 10.0
+TWIN_CHUNK_MIN = 2
+TWIN_WARMUP_MIN = 3
 ACK_SUBSCRIPTION = f"{services.VMS_TOPIC_PREFIX}/+/cmd/ack"
 CMD_SUBSCRIPTION = f"{services.VMS_TOPIC_PREFIX}/+/cmd"
 
@@ -64,6 +73,7 @@ class TrafficRuntime:
         url: str,
         *,
         simulate: bool = True,
+        twin: bool = False,
         silent: Iterable[str] = (),
         dispatch_s: float = DISPATCH_S,
         max_attempts: int = services.VMS_MAX_ATTEMPTS,
@@ -71,6 +81,9 @@ class TrafficRuntime:
         broker_from_url(url)
         self.url = url
         self.simulate = simulate
+        self.twin = twin
+        self.twin_published = 0
+        self.twin_off_reason = ""
         self.silent = set(silent)
         self.dispatch_s = dispatch_s
         self.max_attempts = max_attempts
@@ -85,6 +98,9 @@ class TrafficRuntime:
         if self.simulate:
             self._spawn("traffic-signs", self._run_signs)
         self._spawn("traffic-vms", self._run_sender)
+        if self.twin:
+            self._spawn("traffic-vds", self._run_vds_ingester)
+            self._spawn("traffic-twin", self._run_twin)
         return self
 
     def stop(self, timeout: float = STOP_TIMEOUT_S) -> None:
@@ -97,6 +113,8 @@ class TrafficRuntime:
         parts = ["VMS 문안 전송·표출 확인"]
         if self.simulate:
             parts.insert(0, "모의 도로전광표지")
+        if self.twin:
+            parts.insert(0, f"디지털트윈 검지기 실시간 모의 ({TWIN_CHUNK_MIN}분 단위)")
         return f"교통 실시간 운영: {', '.join(parts)}"
 
     def _spawn(self, name: str, target: Callable[[], None]) -> None:
@@ -191,6 +209,64 @@ class TrafficRuntime:
                     log.exception("도로전광표지 전송 중 오류; 다음 주기에 다시 시도합니다")
                     close_old_connections()
                 self._stop.wait(self.dispatch_s)
+        finally:
+            client.loop_stop()
+            client.disconnect()
+
+    def _run_vds_ingester(self) -> None:
+        from cityhall.telemetry.ingester import run_ingester
+
+        run_ingester(
+            self.url,
+            stop_event=self._stop,
+            client_id=f"cityhall-traffic-vds-{id(self)}",
+            topics=[vds.SUBSCRIPTION],
+            ingest=services.detector_readings_ingest,
+            known_devices=lambda: set(selectors.detector_edges()),
+        )
+
+    def _run_twin(self) -> None:
+        try:
+            import libsumo  # noqa: F401 - only whether the twin can run here
+        except ImportError as exc:
+            self.twin_off_reason = f"libsumo: {exc}"
+            log.warning("디지털트윈 실시간 모의를 끕니다 (libsumo를 쓸 수 없습니다): %s", exc)
+            return
+        client, connect = new_client(broker_from_url(self.url), f"cityhall-traffic-twin-{id(self)}")
+        client.reconnect_delay_set(min_delay=1, max_delay=5)
+        client.max_inflight_messages_set(300)
+        client.connect_async(**connect)
+        client.loop_start()
+        seed = 1
+        try:
+            while not self._stop.is_set():
+                start = timezone.now()
+                try:
+                    feed = services.detector_feed_from_twin(
+                        minutes=TWIN_CHUNK_MIN,
+                        start=start,
+                        seed=seed,
+                        warmup_minutes=TWIN_WARMUP_MIN,
+                        actor=Actor.system("traffic:live-twin"),
+                    )
+                except Exception as exc:
+                    self.twin_off_reason = f"{type(exc).__name__}: {exc}"
+                    log.exception("디지털트윈 실시간 모의 실패; 1분 뒤 다시 시도합니다")
+                    close_old_connections()
+                    self._stop.wait(60)
+                    continue
+                seed += 1
+                by_end: dict[str, list[tuple[str, bytes]]] = {}
+                for topic, payload in feed:
+                    by_end.setdefault(json.loads(payload)["ts"], []).append((topic, payload))
+                for ts in sorted(by_end):
+                    due = datetime.fromisoformat(ts.replace("Z", "+00:00"))
+                    if self._stop.wait(max(0.0, (due - timezone.now()).total_seconds())):
+                        return
+                    if client.is_connected():
+                        for topic, payload in by_end[ts]:
+                            client.publish(topic, payload, qos=1)
+                        self.twin_published += len(by_end[ts])
         finally:
             client.loop_stop()
             client.disconnect()

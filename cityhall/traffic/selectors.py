@@ -215,9 +215,7 @@ def vms_messages_active(*, now: datetime) -> list[VmsMessage]:
     )
 
 
-def _message_for(
-    message: VmsMessage, link_times: dict[str, float]
-) -> vms.Message | None:
+def _message_for(message: VmsMessage, link_times: dict[str, float]) -> vms.Message | None:
     if message.kind == vms.TRAVEL_TIME:
         destinations = [
             vms.Destination(str(d.get("name", "")), tuple(d.get("route") or [])) for d in message.destinations
@@ -252,10 +250,17 @@ def vms_board(network: TrafficNetwork, *, now: datetime | None = None) -> list[S
         composed = vms.compose(list(sign.watch), states, incidents)
         if sign.override_text:
             board.append(
-                SignBoard(sign, vms.Message(vms.OVERRIDE, tuple(sign.override_text.splitlines())), composed, "override")
+                SignBoard(
+                    sign,
+                    vms.Message(vms.OVERRIDE, tuple(sign.override_text.splitlines())),
+                    composed,
+                    "override",
+                )
             )
             continue
-        candidates = [(f"message:{m.pk}", msg) for m, msg in rendered if msg and (not m.signs or sign.code in m.signs)]
+        candidates = [
+            (f"message:{m.pk}", msg) for m, msg in rendered if msg and (not m.signs or sign.code in m.signs)
+        ]
         candidates.append(("rules", composed))
         source, shown = min(candidates, key=lambda c: vms.PRIORITY[c[1].kind])
         board.append(SignBoard(sign, shown, composed, source))

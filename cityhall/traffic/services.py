@@ -547,7 +547,13 @@ def vms_override_clear(*, sign: VmsSign, actor: Actor) -> VmsSign:
 
 
 def detector_feed_from_twin(
-    *, minutes: int, start: datetime, seed: int = 1, vehicles_per_hour: int | None = None, actor: Actor
+    *,
+    minutes: int,
+    start: datetime,
+    seed: int = 1,
+    vehicles_per_hour: int | None = None,
+    actor: Actor,
+    warmup_minutes: int = 0,
 ) -> list[tuple[str, bytes]]:
     """The twin's 288 loops reporting as the field's VDS do (모의, ``simulated: true``): runs the
     active network for ``minutes`` of the demand at ``start``'s hour (or ``vehicles_per_hour``) and
@@ -557,7 +563,8 @@ def detector_feed_from_twin(
     network = network_ensure_default(actor=actor)
     info = twin_network.read_network(Path(network.path))
     demand = vehicles_per_hour or vehicles_per_hour_at(timezone.localtime(start).hour)
-    end = minutes * 60
+    warmup = warmup_minutes * 60  # simulated first, not reported: the network fills with traffic
+    end = warmup + minutes * 60
     plans = {c.tls_id: plan_from_record(c.plan) for c in selectors.controllers(network) if hasattr(c, "plan")}
     scenario = simulation.Scenario(
         net_path=Path(network.path),
@@ -572,11 +579,11 @@ def detector_feed_from_twin(
         result = simulation.run(scenario, Strategy.NONE)
     out = []
     for r in result.vds:
-        if r.end_s > end:
+        if r.end_s > end or r.end_s <= warmup:
             continue
         wire = vds.VdsWire(
             detector_id=r.detector,
-            ts=(start + timedelta(seconds=r.end_s)).isoformat().replace("+00:00", "Z"),
+            ts=(start + timedelta(seconds=r.end_s - warmup)).isoformat().replace("+00:00", "Z"),
             volume=r.volume,
             occupancy_pct=r.occupancy_pct,
             interval_s=twin_detectors.VDS_PERIOD_S,
@@ -653,7 +660,9 @@ def vms_message_approve(*, message: VmsMessage, actor: Actor) -> VmsMessage:
         if user is None:
             raise RecordInvalid({"approved_by": ["승인은 사람이 해야 합니다."]})
         if locked.created_by_id == user.pk:
-            raise RecordInvalid({"approved_by": ["작성자 본인은 승인할 수 없습니다. 다른 담당자가 승인하세요."]})
+            raise RecordInvalid(
+                {"approved_by": ["작성자 본인은 승인할 수 없습니다. 다른 담당자가 승인하세요."]}
+            )
         locked.status = VmsMessageStatus.APPROVED
         locked.approved_by = user
         locked.approved_at = timezone.now()
@@ -782,9 +791,7 @@ def vms_dispatch(
             if not ok:
                 continue
             attempts = send.attempts + 1
-            VmsSend.objects.filter(
-                pk=send.pk, status__in=[VmsSendStatus.PENDING, VmsSendStatus.SENT]
-            ).update(
+            VmsSend.objects.filter(pk=send.pk, status__in=[VmsSendStatus.PENDING, VmsSendStatus.SENT]).update(
                 status=VmsSendStatus.SENT,
                 attempts=attempts,
                 sent_at=send.sent_at or now,
@@ -873,10 +880,9 @@ def vms_acknowledge(messages: list[tuple[str, bytes]], *, now: datetime | None =
             send.result = "ok"
             send.save(update_fields=["status", "acked_at", "result"])
             sign = send.sign
-            newer_acked = (
-                VmsSend.objects.filter(sign=sign, status=VmsSendStatus.ACKED, created_at__gt=send.created_at)
-                .exists()
-            )
+            newer_acked = VmsSend.objects.filter(
+                sign=sign, status=VmsSendStatus.ACKED, created_at__gt=send.created_at
+            ).exists()
             if not newer_acked:
                 VmsSign.objects.filter(pk=sign.pk).update(acked_text=send.text, acked_at=now, reachable=True)
             report.acked += 1

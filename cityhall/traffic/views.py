@@ -314,7 +314,9 @@ def vms_messages(request):
         action = request.POST.get("action", "create")
         if action in ("approve", "withdraw"):
             try:
-                chosen = params.parse(request.POST, {"message": params.Int(label=_("문안"), min=1, required=True)})
+                chosen = params.parse(
+                    request.POST, {"message": params.Int(label=_("문안"), min=1, required=True)}
+                )
             except params.ParamError as exc:
                 return params.bad_request(request, exc)
             message = selectors.vms_message(chosen["message"])
@@ -351,7 +353,9 @@ def vms_messages(request):
                         form.add_error(target if target in form.fields else None, m)
             else:
                 messages.success(
-                    request, _("문안 #%(id)s을(를) 등록했습니다. 다른 담당자가 승인하면 표출됩니다.") % {"id": message.pk}
+                    request,
+                    _("문안 #%(id)s을(를) 등록했습니다. 다른 담당자가 승인하면 표출됩니다.")
+                    % {"id": message.pk},
                 )
                 return redirect("traffic:vms_messages")
         status = 422

@@ -145,7 +145,9 @@ def choose(candidates: Iterable[Message]) -> Message:
     return min(ordered, key=lambda m: PRIORITY[m.kind])
 
 
-def message_errors(kind: str, text: str, destinations: list[dict], link_ids: set[str]) -> dict[str, list[str]]:
+def message_errors(
+    kind: str, text: str, destinations: list[dict], link_ids: set[str]
+) -> dict[str, list[str]]:
     """A message template: its kind; for travel times 1–2 destinations with a name and a route of
     known links (the lines are computed), else 1–2 lines of at most 20 characters."""
     errors: dict[str, list[str]] = {}

@@ -49,12 +49,27 @@ def test_backoff_doubles_to_a_cap():
 @pytest.mark.parametrize(
     ("kind", "text", "dests", "errors"),
     [
-        ("ad", "x", [], {"kind": ["문안 유형은 incident, congestion, travel_time, notice 중 하나여야 합니다."]}),
+        (
+            "ad",
+            "x",
+            [],
+            {"kind": ["문안 유형은 incident, congestion, travel_time, notice 중 하나여야 합니다."]},
+        ),
         ("notice", "", [], {"text": ["표출할 문안을 입력하세요."]}),
         ("notice", "가" * 21, [], {"text": ["1번째 줄이 20자를 넘습니다."]}),
         ("travel_time", "", [], {"destinations": ["소요시간 안내에는 목적지가 1곳 이상 있어야 합니다."]}),
-        ("travel_time", "", [{"name": "시청", "route": ["Q"]}], {"destinations": ["1번째 목적지 경로에 없는 링크가 있습니다: Q"]}),
-        ("travel_time", "", [{"name": "", "route": ["A"]}], {"destinations": ["1번째 목적지의 이름이 없습니다."]}),
+        (
+            "travel_time",
+            "",
+            [{"name": "시청", "route": ["Q"]}],
+            {"destinations": ["1번째 목적지 경로에 없는 링크가 있습니다: Q"]},
+        ),
+        (
+            "travel_time",
+            "",
+            [{"name": "", "route": ["A"]}],
+            {"destinations": ["1번째 목적지의 이름이 없습니다."]},
+        ),
         ("travel_time", "", [{"name": "시청", "route": ["A"]}], {}),
         ("incident", "사고 발생\n서행", [], {}),
     ],
@@ -91,7 +106,10 @@ def test_a_message_needs_a_second_person_and_both_acts_are_audited(signs, roles)
     author, approver = Actor.for_user(roles["editor"]), Actor.for_user(roles["manager"])
     with pytest.raises(RecordInvalid) as exc:
         services.vms_message_create(kind="notice", text="", signs=["VMS-99"], actor=author)
-    assert exc.value.errors == {"text": ["표출할 문안을 입력하세요."], "signs": ["없는 도로전광표지입니다: VMS-99"]}
+    assert exc.value.errors == {
+        "text": ["표출할 문안을 입력하세요."],
+        "signs": ["없는 도로전광표지입니다: VMS-99"],
+    }
     assert VmsMessage.objects.count() == 0
     message = services.vms_message_create(
         kind="notice", text="시민의 날 행사\n대중교통 이용", signs=["VMS-02"], starts_at=NOW, actor=author
@@ -100,7 +118,9 @@ def test_a_message_needs_a_second_person_and_both_acts_are_audited(signs, roles)
     assert board["VMS-02"].source == "rules"  # not shown before approval
     with pytest.raises(RecordInvalid) as exc:
         services.vms_message_approve(message=message, actor=author)
-    assert exc.value.errors == {"approved_by": ["작성자 본인은 승인할 수 없습니다. 다른 담당자가 승인하세요."]}
+    assert exc.value.errors == {
+        "approved_by": ["작성자 본인은 승인할 수 없습니다. 다른 담당자가 승인하세요."]
+    }
     services.vms_message_approve(message=message, actor=approver)
     board = {b.sign.code: b for b in selectors.vms_board(signs, now=NOW + timedelta(seconds=1))}
     assert board["VMS-02"].message.lines == ("시민의 날 행사", "대중교통 이용")
@@ -186,7 +206,9 @@ def test_sends_retry_with_backoff_then_the_sign_is_unreachable_with_one_order(si
     send = VmsSend.objects.select_related("sign").get(sign__code="VMS-01")
     assert (send.attempts, send.next_attempt_at) == (2, NOW + timedelta(seconds=15))
     # every sign but VMS-01 answers
-    services.vms_acknowledge([_ack(s) for s in VmsSend.objects.select_related("sign").exclude(sign__code="VMS-01")])
+    services.vms_acknowledge(
+        [_ack(s) for s in VmsSend.objects.select_related("sign").exclude(sign__code="VMS-01")]
+    )
     at = NOW + timedelta(seconds=5)
     for step in (10, 20, 40):  # attempts 3, 4, 5
         at += timedelta(seconds=step)
@@ -196,7 +218,9 @@ def test_sends_retry_with_backoff_then_the_sign_is_unreachable_with_one_order(si
     assert (report.sent, report.failed, report.orders_opened) == (0, 1, 1)
     sign = VmsSign.objects.get(code="VMS-01")
     assert not sign.reachable and sign.acked_text == ""
-    orders = MaintenanceOrder.objects.filter(asset_app="traffic", asset_key="vms:VMS-01", kind="vms_unreachable")
+    orders = MaintenanceOrder.objects.filter(
+        asset_app="traffic", asset_key="vms:VMS-01", kind="vms_unreachable"
+    )
     assert orders.count() == 1
     # The board changes (a new message): sent again, fails again, still one open order.
     services.vms_override_set(sign=sign, text="공사 중", reason="보수", actor=Actor.system("test"))
@@ -219,7 +243,7 @@ def test_acks_close_sends_once_and_bad_ones_are_counted(signs):
         [
             _ack(send),
             _ack(send),
-            (f"cityhall/v1/traffic/VMS-03/cmd/ack", _ack(send)[1]),  # another sign's command
+            ("cityhall/v1/traffic/VMS-03/cmd/ack", _ack(send)[1]),  # another sign's command
             ("cityhall/v1/traffic/VMS-02/cmd/ack", b"not json"),
         ],
         now=NOW,
