@@ -211,7 +211,11 @@ def _board_rows(board) -> list[dict]:
         {
             "sign": b.sign,
             "lines": b.message.lines,
-            "kind": f"{_source_label(b.source)} · {VMS_KINDS[b.message.kind]}",
+            "kind": (
+                VMS_KINDS[b.message.kind]
+                if b.source == "override"
+                else f"{_source_label(b.source)} · {VMS_KINDS[b.message.kind]}"
+            ),
             "overridden": b.message.kind == vms_rules.OVERRIDE,
             "composed": b.composed.lines,
             "acked": b.sign.acked_text.splitlines(),
