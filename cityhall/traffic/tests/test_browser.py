@@ -101,7 +101,9 @@ def test_an_approved_message_is_acknowledged_by_the_simulated_sign(page, site, m
     from cityhall.core.audit import Actor
     from cityhall.telemetry.broker import EmbeddedBroker
     from cityhall.traffic import services
+    from cityhall.traffic.models import VmsSign
     from cityhall.traffic.runtime import TrafficRuntime
+    from cityhall.traffic.tests.test_vds_broker import _wait_for
 
     settings.DATA_DIR = tmp_path
     services.vms_ensure_default(actor=Actor.system("test:vms"))
@@ -118,21 +120,24 @@ def test_an_approved_message_is_acknowledged_by_the_simulated_sign(page, site, m
     expect(rows.first.get_by_role("button", name="승인")).to_have_count(0)  # not the author's to approve
     page.context.clear_cookies()
     log_in(page, site, "sc-manager")
+    page.goto(f"{site}/traffic/vms/messages/")
+    rows.first.get_by_role("button", name="승인").click()
+    expect(rows.first.get_by_test_id("status")).to_have_text("승인")
+    page.goto(f"{site}/traffic/vms/VMS-08/")
+    expect(page.get_by_test_id("shown")).to_have_text("시민의 날 행사대중교통 이용")
+    expect(page.get_by_test_id("acked")).to_have_text("–")
+    # The sender and the simulated signs run while no page is loaded: the test database (SQLite in
+    # memory, shared cache) refuses a page's read while the sender writes.
     with EmbeddedBroker(0) as broker:
         runtime = TrafficRuntime(broker.url, dispatch_s=0.2).start()
         try:
-            page.goto(f"{site}/traffic/vms/messages/")
-            rows.first.get_by_role("button", name="승인").click()
-            expect(rows.first.get_by_test_id("status")).to_have_text("승인")
-            page.goto(f"{site}/traffic/vms/VMS-08/")
-            expect(page.get_by_test_id("shown")).to_have_text("시민의 날 행사대중교통 이용")
-            for _ in range(60):  # the page is not live: look again until the sign has answered
-                if page.get_by_test_id("acked").inner_text() == "시민의 날 행사\n대중교통 이용":
-                    break
-                page.wait_for_timeout(500)
-                page.reload()
-            expect(page.get_by_test_id("acked")).to_have_text("시민의 날 행사대중교통 이용")
-            expect(page.get_by_test_id("sends").locator("tbody tr").first).to_contain_text("표출 확인")
+            _wait_for(
+                lambda: VmsSign.objects.get(code="VMS-08").acked_text == "시민의 날 행사\n대중교통 이용",
+                "VMS-08 to acknowledge",
+            )
         finally:
             runtime.stop()
+    page.reload()
+    expect(page.get_by_test_id("acked")).to_have_text("시민의 날 행사대중교통 이용")
+    expect(page.get_by_test_id("sends").locator("tbody tr").first).to_contain_text("표출 확인")
     assert runtime.errors == []
