@@ -119,10 +119,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return 1
     runtime = None if args.no_live else _start_live()
     buses = None if runtime is None else _start_bus_live(runtime.url)
+    traffic = None if runtime is None else _start_traffic_live(runtime.url)
     jobs = _start_jobs()
     try:
         return _run(server, args.host, args.port)
     finally:
+        if traffic is not None:
+            traffic.stop()  # before the broker it publishes to
         if buses is not None:
             buses.stop()  # before the broker it publishes to
         if runtime is not None:
@@ -178,6 +181,22 @@ def _start_bus_live(url: str):
         runtime = BusRuntime(url, simulate=True).start()
     except Exception as exc:  # the rest of the demo is still worth serving
         print(f"버스정보 실시간 운영을 시작하지 못했습니다: {exc}", file=sys.stderr)
+        return None
+    print(runtime.describe())
+    return runtime
+
+
+def _start_traffic_live(url: str):
+    """The twin's detectors at real time, simulated VMS signs (모의) and the VMS sender on the same
+    broker (ADR 0030). The signs are
+    placed in the sender's thread (the twin's network is built there), so the demo starts at once;
+    without SUMO those threads log why and the traffic part stays off."""
+    from cityhall.traffic.runtime import TrafficRuntime
+
+    try:
+        runtime = TrafficRuntime(url, simulate=True, twin=True, silent={"VMS-29"}).start()
+    except Exception as exc:  # the rest of the demo is still worth serving
+        print(f"교통 실시간 운영을 시작하지 못했습니다: {exc}", file=sys.stderr)
         return None
     print(runtime.describe())
     return runtime

@@ -289,3 +289,134 @@ def detector_list(request):
 def travel_times(request):
     require_role(request.user)
     return detector_selectors.travel_times_latest()
+
+
+# -- VMS (ADR 0030) ------------------------------------------------------------------------------------
+
+
+class DestinationIn(Body):
+    name: str = Field(description="목적지 이름 (예: 김포시청)")
+    route: list[str] = Field(description="표지에서 목적지까지 링크 ID, 순서대로")
+
+
+class VmsMessageIn(Body):
+    kind: str = Field(description="incident / congestion / travel_time / notice")
+    text: str = Field("", description="1–2줄, 줄마다 20자까지 (travel_time이면 비움: 자동 계산)")
+    destinations: list[DestinationIn] = Field(default_factory=list, description="travel_time의 목적지 1–2곳")
+    signs: list[str] = Field(default_factory=list, description="대상 표지 코드 (비우면 전체)")
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+
+
+class VmsMessageOut(Schema):
+    id: int
+    kind: str
+    text: str
+    destinations: list[dict]
+    signs: list[str]
+    starts_at: datetime
+    ends_at: datetime | None
+    status: str
+    created_by: str | None
+    approved_by: str | None
+    approved_at: datetime | None
+
+
+class VmsSignOut(Schema):
+    code: str
+    name: str
+    edge: str
+    should_show: list[str] = Field(description="지금 표출해야 할 문안 (줄)")
+    kind: str
+    source: str = Field(description="rules / override / message:<id>")
+    acked: list[str] = Field(description="표지가 마지막으로 표출을 확인한 문안")
+    acked_at: datetime | None
+    in_step: bool
+    reachable: bool
+    simulated: bool = True
+
+
+def _message_out(m) -> dict:
+    return {
+        "id": m.pk,
+        "kind": m.kind,
+        "text": m.text,
+        "destinations": m.destinations,
+        "signs": m.signs,
+        "starts_at": m.starts_at,
+        "ends_at": m.ends_at,
+        "status": m.status,
+        "created_by": m.created_by.get_username() if m.created_by else None,
+        "approved_by": m.approved_by.get_username() if m.approved_by else None,
+        "approved_at": m.approved_at,
+    }
+
+
+def _vms_message(pk: int):
+    message = selectors.vms_message(pk)
+    if message is None:
+        raise Http404(f"VMS 문안 {pk}을(를) 찾을 수 없습니다.")
+    return message
+
+
+@router.get(
+    "/vms/signs", response=list[VmsSignOut], summary="도로전광표지: 표출해야 할 문안과 표지가 확인한 문안"
+)
+def vms_sign_list(request):
+    require_role(request.user)
+    network = services.network_ensure_default(actor=Actor.for_user(request.user))
+    services.vms_ensure_default(actor=Actor.system("traffic:vms-placement"))
+    return [
+        {
+            "code": b.sign.code,
+            "name": b.sign.name,
+            "edge": b.sign.edge,
+            "should_show": list(b.message.lines),
+            "kind": b.message.kind,
+            "source": b.source,
+            "acked": b.sign.acked_text.splitlines(),
+            "acked_at": b.sign.acked_at,
+            "in_step": b.sign.acked_text == b.message.text,
+            "reachable": b.sign.reachable,
+        }
+        for b in selectors.vms_board(network)
+    ]
+
+
+@router.get("/vms/messages", response=list[VmsMessageOut], summary="VMS 문안 목록 (최근 100건)")
+def vms_message_list(request):
+    require_role(request.user)
+    return [_message_out(m) for m in selectors.vms_messages()[:100]]
+
+
+@router.post("/vms/messages", response={201: VmsMessageOut, 422: dict}, summary="VMS 문안 등록 (승인 대기)")
+def vms_message_create(request, body: VmsMessageIn):
+    actor = _staff(request)
+    message = services.vms_message_create(
+        kind=body.kind,
+        text=body.text,
+        destinations=[d.model_dump() for d in body.destinations],
+        signs=body.signs,
+        starts_at=body.starts_at,
+        ends_at=body.ends_at,
+        actor=actor,
+    )
+    return Status(201, _message_out(selectors.vms_message(message.pk)))
+
+
+@router.post(
+    "/vms/messages/{pk}/approve",
+    response={200: VmsMessageOut, 422: dict},
+    summary="VMS 문안 승인 (작성자 외 담당자)",
+)
+def vms_message_approve(request, pk: int):
+    actor = _staff(request)
+    services.vms_message_approve(message=_vms_message(pk), actor=actor)
+    return _message_out(selectors.vms_message(pk))
+
+
+@router.post("/vms/messages/{pk}/withdraw", response={200: VmsMessageOut, 422: dict}, summary="VMS 문안 철회")
+def vms_message_withdraw(request, pk: int):
+    actor = _staff(request)
+    services.vms_message_withdraw(message=_vms_message(pk), actor=actor)
+    return _message_out(selectors.vms_message(pk))

@@ -9,6 +9,7 @@ class TrafficConfig(AppConfig):
 
     def ready(self) -> None:
         from cityhall.core import api
+        from cityhall.core.models import register_audit_action
         from cityhall.core.navigation import register_nav
         from cityhall.core.permissions import declare_permission
         from cityhall.gis.collections import register_collection
@@ -18,6 +19,8 @@ class TrafficConfig(AppConfig):
         from .selectors import TRAFFIC_STAFF, department_id
 
         declare_permission(TRAFFIC_STAFF, department=department_id)
+        register_audit_action("approve", _("승인"))
+        register_audit_action("withdraw", _("철회"))
         api.mount("/traffic", traffic_api.router)
         register_collection(
             "traffic-signals",

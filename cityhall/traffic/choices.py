@@ -35,3 +35,17 @@ class JunctionAction(models.TextChoices):
     EXTENSION = "extension", _("녹색 연장")
     NONE = "none", _("조정 없음")
     OFFLINE = "offline", _("제어기 오프라인")
+
+
+class VmsMessageStatus(models.TextChoices):
+    DRAFT = "draft", _("승인 대기")
+    APPROVED = "approved", _("승인")
+    WITHDRAWN = "withdrawn", _("철회")
+
+
+class VmsSendStatus(models.TextChoices):
+    PENDING = "pending", _("전송 대기")
+    SENT = "sent", _("전송, 응답 대기")
+    ACKED = "acked", _("표출 확인")
+    FAILED = "failed", _("응답 없음")
+    SUPERSEDED = "superseded", _("다음 문안으로 대체")

@@ -1,6 +1,7 @@
 """The twin's network as GeoJSON features for the platform's map and OGC API – Features (registered
 with ``cityhall.gis.collections`` in ``apps.py``): the signalised junctions with their controllers'
-state and plan, and the links with their limit and the congestion level of the latest run. Reads
+state and plan, and the links with their limit and congestion level: the detectors' where a link
+has fresh data, else the latest run's. Reads
 only: before the network is first built (the traffic page builds it) there is nothing to show."""
 
 from __future__ import annotations
@@ -48,11 +49,18 @@ def link_features(user) -> list[dict[str, Any]]:
         return []
     info = read_network(network.path)
     latest = selectors.runs().filter(network=network).exclude(link_speeds={}).first()
-    speeds = latest.link_speeds if latest is not None else {}
+    speeds = dict(latest.link_speeds) if latest is not None else {}
+    # The detectors' state now (the live twin in the demo, the field in production) wins over the
+    # latest run's speeds wherever a link has fresh data.
+    live = selectors.link_states_now(network)
     found = []
     for edge, shape in sorted(info.edges.items()):
         limit = info.edge_speeds.get(edge, 13.89) * 3.6
         level = selectors.speed_level(speeds[edge], limit) if edge in speeds else ""
+        source = "run" if edge in speeds else ""
+        if edge in live:
+            level, source = live[edge].level, "detectors"
+            speeds[edge] = live[edge].speed_kmh
         found.append(
             {
                 "type": "Feature",
@@ -66,6 +74,7 @@ def link_features(user) -> list[dict[str, Any]]:
                     "limit_kmh": round(limit),
                     "speed_kmh": speeds.get(edge),
                     "congestion": str(LABELS[level]) if level else "",
+                    "source": source,
                     "synthetic": network.synthetic,
                 },
             }

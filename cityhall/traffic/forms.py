@@ -69,3 +69,42 @@ class VmsOverrideForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "cols": 24}),
     )
     reason = forms.CharField(label=_("수동 표출 사유"), max_length=200, required=False)
+
+
+class VmsMessageForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("유형"),
+        choices=[
+            ("incident", _("사고·돌발")),
+            ("congestion", _("전방 정체")),
+            ("travel_time", _("목적지 소요시간")),
+            ("notice", _("시정 안내")),
+        ],
+    )
+    text = forms.CharField(
+        label=_("문안 (2줄, 줄마다 20자까지; 소요시간은 자동)"),
+        max_length=80,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 24}),
+    )
+    destination = forms.CharField(label=_("목적지 이름 (소요시간)"), max_length=20, required=False)
+    route = forms.CharField(label=_("목적지까지 링크 (공백으로 구분)"), max_length=500, required=False)
+    signs = forms.CharField(label=_("대상 표지 (쉼표로 구분, 비우면 전체)"), max_length=500, required=False)
+    starts_at = forms.DateTimeField(
+        label=_("표출 시작 (비우면 승인 즉시)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    ends_at = forms.DateTimeField(
+        label=_("표출 종료 (비우면 철회할 때까지)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+
+    def destinations(self) -> list[dict]:
+        name = self.cleaned_data.get("destination", "").strip()
+        route = self.cleaned_data.get("route", "").split()
+        return [{"name": name, "route": route}] if name or route else []
+
+    def sign_codes(self) -> list[str]:
+        return [s.strip() for s in self.cleaned_data.get("signs", "").split(",") if s.strip()]

@@ -9,7 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 from cityhall.organisation.models import OrgUnit
 
-from .choices import JunctionAction, NetworkSource, RunStatus, Strategy, VehicleType
+from .choices import (
+    JunctionAction,
+    NetworkSource,
+    RunStatus,
+    Strategy,
+    VehicleType,
+    VmsMessageStatus,
+    VmsSendStatus,
+)
 
 
 class TrafficNetwork(models.Model):
@@ -226,6 +234,10 @@ class VmsSign(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     override_at = models.DateTimeField(_("수동 표출 시각"), null=True, blank=True)
+    # What the sign itself last confirmed (its ack), beside what the rules say it should show.
+    acked_text = models.CharField(_("표출 확인 문안"), max_length=80, blank=True)
+    acked_at = models.DateTimeField(_("표출 확인 시각"), null=True, blank=True)
+    reachable = models.BooleanField(_("통신 정상"), default=True)
 
     class Meta:
         verbose_name = _("도로전광표지")
@@ -329,3 +341,63 @@ class DetectorRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.detector_id} {self.start:%Y-%m-%d %H:%M}/{self.period_s}"
+
+
+class VmsMessage(models.Model):
+    """VMS 문안: a template (incident, congestion ahead, travel times to named destinations, city
+    notice) for some signs (none = all) over a schedule, shown only once a second person approved it."""
+
+    kind = models.CharField(_("유형"), max_length=16)
+    text = models.CharField(_("문안"), max_length=80, blank=True)
+    destinations = models.JSONField(_("목적지"), default=list, blank=True)
+    signs = models.JSONField(_("대상 표지"), default=list, blank=True)
+    starts_at = models.DateTimeField(_("표출 시작"))
+    ends_at = models.DateTimeField(_("표출 종료"), null=True, blank=True)
+    status = models.CharField(
+        _("상태"), max_length=12, choices=VmsMessageStatus.choices, default=VmsMessageStatus.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("작성 시각"), auto_now_add=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("승인 시각"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("VMS 문안")
+        verbose_name_plural = _("VMS 문안")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"
+
+
+class VmsSend(models.Model):
+    """VMS 전송: one message sent to one sign over MQTT, its retries and the sign's acknowledgement.
+    The row is its own log (not audited row by row, as streetlight commands are not)."""
+
+    sign = models.ForeignKey(VmsSign, on_delete=models.CASCADE, related_name="sends")
+    cmd_id = models.UUIDField(_("명령 ID"), unique=True)
+    text = models.CharField(_("문안"), max_length=80)
+    kind = models.CharField(_("유형"), max_length=16)
+    source = models.CharField(_("근거"), max_length=40, blank=True)
+    status = models.CharField(
+        _("상태"), max_length=12, choices=VmsSendStatus.choices, default=VmsSendStatus.PENDING
+    )
+    created_at = models.DateTimeField(_("만든 때"))
+    attempts = models.PositiveSmallIntegerField(_("전송 횟수"), default=0)
+    sent_at = models.DateTimeField(_("처음 전송"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("다음 전송"), null=True, blank=True)
+    acked_at = models.DateTimeField(_("표출 확인"), null=True, blank=True)
+    result = models.CharField(_("결과"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("VMS 전송")
+        verbose_name_plural = _("VMS 전송")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="traffic_vmssend_due")]
+
+    def __str__(self) -> str:
+        return f"{self.sign_id} {self.cmd_id}"

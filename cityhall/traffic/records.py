@@ -1,6 +1,6 @@
 from cityhall.core.records import register
 
-from .models import EmergencyRun, SignalController, SignalPlan, VmsSign
+from .models import EmergencyRun, SignalController, SignalPlan, VmsMessage, VmsSign
 from .services import signal_plan_rules
 
 register(
@@ -37,4 +37,13 @@ register(
     filters=(),
     columns=("code", "name", "edge", "override_text", "override_at"),
     managed_at="traffic:vms",
+)
+register(
+    "vms_messages",
+    VmsMessage,
+    owner=None,
+    search=("text",),
+    filters=("status", "kind"),
+    columns=("kind", "text", "status", "starts_at", "ends_at", "approved_at"),
+    managed_at="traffic:vms_messages",
 )

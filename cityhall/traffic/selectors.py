@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from cityhall.organisation.models import OrgUnit
 
 from . import vms
-from .choices import DEPARTMENT, RunStatus
+from .choices import DEPARTMENT, RunStatus, VmsMessageStatus
 from .models import (
     BenchmarkReport,
     DetectorReading,
@@ -22,6 +22,8 @@ from .models import (
     SignalController,
     SignalPlan,
     TrafficNetwork,
+    VmsMessage,
+    VmsSend,
     VmsSign,
 )
 from .twin import detectors
@@ -183,31 +185,90 @@ def incidents_now(*, now: datetime | None = None) -> list[vms.Incident]:
     return [vms.Incident(edge) for route in routes for edge in route]
 
 
+def link_travel_times(network: TrafficNetwork, *, now: datetime | None = None) -> dict[str, float]:
+    """Each link's current travel time (s): its length over the detectors' speed now (links
+    without fresh data are left out, as in ``link_states_now``; a standing queue, 0 km/h, counts at
+    1 km/h so the time stays finite). DSRC travel times will feed this selector too."""
+    info = read_network(network.path)
+    times = {}
+    for edge, state in link_states_now(network, now=now).items():
+        length = info.edge_lengths.get(edge)
+        if length is not None:
+            times[edge] = length / (max(state.speed_kmh, 1.0) / 3.6)
+    return times
+
+
+def vms_messages() -> QuerySet[VmsMessage]:
+    return VmsMessage.objects.select_related("created_by", "approved_by").order_by("-created_at", "-pk")
+
+
+def vms_message(pk: int) -> VmsMessage | None:
+    return vms_messages().filter(pk=pk).first()
+
+
+def vms_messages_active(*, now: datetime) -> list[VmsMessage]:
+    """Approved messages whose schedule covers ``now``, newest first."""
+    return list(
+        VmsMessage.objects.filter(status=VmsMessageStatus.APPROVED, starts_at__lte=now)
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+        .order_by("-approved_at", "-pk")
+    )
+
+
+def _message_for(message: VmsMessage, link_times: dict[str, float]) -> vms.Message | None:
+    if message.kind == vms.TRAVEL_TIME:
+        destinations = [
+            vms.Destination(str(d.get("name", "")), tuple(d.get("route") or [])) for d in message.destinations
+        ]
+        lines = vms.travel_time_lines(destinations, link_times)
+        return vms.Message(vms.TRAVEL_TIME, lines) if lines else None
+    return vms.Message(message.kind, tuple(message.text.splitlines()))
+
+
 @dataclass(frozen=True)
 class SignBoard:
     sign: VmsSign
-    message: vms.Message
+    message: vms.Message  # what the sign should show now
     composed: vms.Message  # what the rules say, shown beside an override
+    source: str = "rules"  # rules / override / message:<id>
 
 
 def vms_board(network: TrafficNetwork, *, now: datetime | None = None) -> list[SignBoard]:
-    """What every sign shows now: its override, else the message the rules compose."""
+    """What every sign should show now: its override, else the strongest of the composed message
+    and the approved, scheduled messages for it (``vms.PRIORITY``)."""
     now = now or timezone.now()
     states = {
         edge: vms.LinkLevel(state.level, state.speed_kmh)
         for edge, state in link_states_now(network, now=now).items()
     }
     incidents = incidents_now(now=now)
+    active = vms_messages_active(now=now)
+    link_times = link_travel_times(network, now=now) if any(m.kind == vms.TRAVEL_TIME for m in active) else {}
+    rendered = [(m, _message_for(m, link_times)) for m in active]
     board = []
     for sign in VmsSign.objects.select_related("override_by").order_by("code"):
         composed = vms.compose(list(sign.watch), states, incidents)
-        shown = (
-            vms.Message(vms.OVERRIDE, tuple(sign.override_text.splitlines()))
-            if sign.override_text
-            else composed
-        )
-        board.append(SignBoard(sign, shown, composed))
+        if sign.override_text:
+            board.append(
+                SignBoard(
+                    sign,
+                    vms.Message(vms.OVERRIDE, tuple(sign.override_text.splitlines())),
+                    composed,
+                    "override",
+                )
+            )
+            continue
+        candidates = [
+            (f"message:{m.pk}", msg) for m, msg in rendered if msg and (not m.signs or sign.code in m.signs)
+        ]
+        candidates.append(("rules", composed))
+        source, shown = min(candidates, key=lambda c: vms.PRIORITY[c[1].kind])
+        board.append(SignBoard(sign, shown, composed, source))
     return board
+
+
+def vms_sends(sign: VmsSign, limit: int = 50) -> list[VmsSend]:
+    return list(sign.sends.order_by("-created_at", "-pk")[:limit])
 
 
 def vms_sign(code: str) -> VmsSign | None:

@@ -4,10 +4,12 @@ emergency-vehicle preemption runs (request, simulate, hand over) and benchmark r
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 import threading
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,7 +26,16 @@ from cityhall.telemetry.validation import Rejection
 
 from . import selectors, vds
 from . import vms as vms_rules
-from .choices import DEPARTMENT, JunctionAction, NetworkSource, RunStatus, Strategy, VehicleType
+from .choices import (
+    DEPARTMENT,
+    JunctionAction,
+    NetworkSource,
+    RunStatus,
+    Strategy,
+    VehicleType,
+    VmsMessageStatus,
+    VmsSendStatus,
+)
 from .models import (
     BenchmarkReport,
     DetectorReading,
@@ -33,6 +44,8 @@ from .models import (
     SignalController,
     SignalPlan,
     TrafficNetwork,
+    VmsMessage,
+    VmsSend,
     VmsSign,
 )
 from .twin import detectors as twin_detectors
@@ -534,19 +547,24 @@ def vms_override_clear(*, sign: VmsSign, actor: Actor) -> VmsSign:
 
 
 def detector_feed_from_twin(
-    *, minutes: int, start: datetime, seed: int = 1, vehicles_per_hour: int | None = None, actor: Actor
+    *,
+    minutes: int,
+    start: datetime,
+    seed: int = 1,
+    vehicles_per_hour: int | None = None,
+    actor: Actor,
+    warmup_minutes: int = 0,
 ) -> list[tuple[str, bytes]]:
     """The twin's 288 loops reporting as the field's VDS do (모의, ``simulated: true``): runs the
     active network for ``minutes`` of the demand at ``start``'s hour (or ``vehicles_per_hour``) and
     returns each loop's 30 s reports as (topic, payload), interval ends counted from ``start``."""
-    from datetime import timedelta
-
     if not 1 <= minutes <= 180:
         raise RecordInvalid({"minutes": ["모의 시간은 1–180분이어야 합니다."]})
     network = network_ensure_default(actor=actor)
     info = twin_network.read_network(Path(network.path))
     demand = vehicles_per_hour or vehicles_per_hour_at(timezone.localtime(start).hour)
-    end = minutes * 60
+    warmup = warmup_minutes * 60  # simulated first, not reported: the network fills with traffic
+    end = warmup + minutes * 60
     plans = {c.tls_id: plan_from_record(c.plan) for c in selectors.controllers(network) if hasattr(c, "plan")}
     scenario = simulation.Scenario(
         net_path=Path(network.path),
@@ -561,11 +579,11 @@ def detector_feed_from_twin(
         result = simulation.run(scenario, Strategy.NONE)
     out = []
     for r in result.vds:
-        if r.end_s > end:
+        if r.end_s > end or r.end_s <= warmup:
             continue
         wire = vds.VdsWire(
             detector_id=r.detector,
-            ts=(start + timedelta(seconds=r.end_s)).isoformat().replace("+00:00", "Z"),
+            ts=(start + timedelta(seconds=r.end_s - warmup)).isoformat().replace("+00:00", "Z"),
             volume=r.volume,
             occupancy_pct=r.occupancy_pct,
             interval_s=twin_detectors.VDS_PERIOD_S,
@@ -574,3 +592,317 @@ def detector_feed_from_twin(
         )
         out.append((vds.vds_topic(r.detector), vds.encode(wire)))
     return out
+
+
+# -- VMS messages, approval and sending to the signs (ADR 0030) ---------------------------------------
+
+VMS_SEND_ACTOR = Actor.system("traffic:vms-sender")
+VMS_MAX_ATTEMPTS = 5  # unanswered sends of one message before the sign counts as unreachable
+VMS_REPAIR_KIND = "vms_unreachable"
+VMS_REPAIR_DUE_HOURS = 24
+VMS_TOPIC_PREFIX = "cityhall/v1/traffic"
+
+
+def vms_cmd_topic(code: str) -> str:
+    return f"{VMS_TOPIC_PREFIX}/{code}/cmd"
+
+
+def vms_message_create(
+    *,
+    kind: str,
+    text: str = "",
+    destinations: list[dict] | None = None,
+    signs: list[str] | None = None,
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+    actor: Actor,
+) -> VmsMessage:
+    """A message template waiting for approval by a second person (audited)."""
+    destinations = destinations or []
+    signs = [s.strip() for s in (signs or []) if s.strip()]
+    network = selectors.active_network()
+    link_ids = set(twin_network.read_network(Path(network.path)).edges) if network is not None else set()
+    errors = vms_rules.message_errors(kind, text, destinations, link_ids)
+    known = set(VmsSign.objects.values_list("code", flat=True))
+    unknown = [s for s in signs if s not in known]
+    if unknown:
+        errors["signs"] = [f"없는 도로전광표지입니다: {unknown[0]}"]
+    starts_at = starts_at or timezone.now()
+    if ends_at is not None and ends_at <= starts_at:
+        errors["ends_at"] = ["표출 종료는 시작보다 뒤여야 합니다."]
+    if errors:
+        raise RecordInvalid(errors)
+    clean_destinations = [
+        {"name": str(d["name"]).strip(), "route": [str(e) for e in d["route"]]} for d in destinations
+    ]
+    with transaction.atomic():
+        message = VmsMessage.objects.create(
+            kind=kind,
+            text="" if kind == vms_rules.TRAVEL_TIME else vms_rules.normalise(text),
+            destinations=clean_destinations if kind == vms_rules.TRAVEL_TIME else [],
+            signs=signs,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            created_by=actor.user if actor.user is not None and actor.user.pk else None,
+        )
+        rtype = record_type_for(VmsMessage)
+        audit.record(actor, "create", rtype, message, after=rtype.to_data(message))
+    return message
+
+
+def vms_message_approve(*, message: VmsMessage, actor: Actor) -> VmsMessage:
+    """The second person's approval (audited): not the author, only a message waiting for it."""
+    with transaction.atomic():
+        locked = VmsMessage.objects.select_for_update().get(pk=message.pk)
+        if locked.status != VmsMessageStatus.DRAFT:
+            raise RecordInvalid({"status": ["승인 대기 중인 문안만 승인할 수 있습니다."]})
+        user = actor.user if actor.user is not None and actor.user.pk else None
+        if user is None:
+            raise RecordInvalid({"approved_by": ["승인은 사람이 해야 합니다."]})
+        if locked.created_by_id == user.pk:
+            raise RecordInvalid(
+                {"approved_by": ["작성자 본인은 승인할 수 없습니다. 다른 담당자가 승인하세요."]}
+            )
+        locked.status = VmsMessageStatus.APPROVED
+        locked.approved_by = user
+        locked.approved_at = timezone.now()
+        locked.save(update_fields=["status", "approved_by", "approved_at"])
+        audit.record(
+            actor,
+            "approve",
+            record_type_for(VmsMessage),
+            locked,
+            before={"status": VmsMessageStatus.DRAFT},
+            after={"status": VmsMessageStatus.APPROVED},
+        )
+    return locked
+
+
+def vms_message_withdraw(*, message: VmsMessage, actor: Actor) -> VmsMessage:
+    """Take a message off the signs (audited); a withdrawn one stays withdrawn."""
+    with transaction.atomic():
+        locked = VmsMessage.objects.select_for_update().get(pk=message.pk)
+        if locked.status == VmsMessageStatus.WITHDRAWN:
+            return locked
+        before = locked.status
+        locked.status = VmsMessageStatus.WITHDRAWN
+        locked.save(update_fields=["status"])
+        audit.record(
+            actor,
+            "withdraw",
+            record_type_for(VmsMessage),
+            locked,
+            before={"status": before},
+            after={"status": VmsMessageStatus.WITHDRAWN},
+        )
+    return locked
+
+
+def vms_sends_plan(*, now: datetime | None = None) -> int:
+    """A new send for every sign whose wanted message differs from its latest send's (the older
+    unfinished ones are superseded). Returns how many were created."""
+    import uuid
+
+    now = now or timezone.now()
+    network = selectors.active_network()
+    if network is None:
+        return 0
+    board = selectors.vms_board(network, now=now)
+    created = 0
+    with transaction.atomic():
+        latest: dict[int, str] = {}
+        for sign_id, text in (
+            VmsSend.objects.exclude(status=VmsSendStatus.SUPERSEDED)
+            .order_by("sign_id", "-created_at", "-pk")
+            .values_list("sign_id", "text")
+        ):
+            latest.setdefault(sign_id, text)
+        for b in board:
+            text = b.message.text
+            if latest.get(b.sign.pk) == text:
+                continue
+            VmsSend.objects.filter(
+                sign=b.sign, status__in=[VmsSendStatus.PENDING, VmsSendStatus.SENT]
+            ).update(status=VmsSendStatus.SUPERSEDED)
+            VmsSend.objects.create(
+                sign=b.sign,
+                cmd_id=uuid.uuid4(),
+                text=text,
+                kind=b.message.kind,
+                source=b.source,
+                created_at=now,
+                next_attempt_at=now,
+            )
+            created += 1
+    return created
+
+
+@dataclass
+class VmsDispatchReport:
+    planned: int = 0
+    sent: int = 0
+    failed: int = 0
+    orders_opened: int = 0
+
+
+def vms_payload(send, now: datetime) -> bytes:
+    return json.dumps(
+        {
+            "cmd_id": str(send.cmd_id),
+            "device_id": send.sign.code,
+            "action": "display",
+            "lines": send.text.splitlines(),
+            "kind": send.kind,
+            "ts": now.isoformat().replace("+00:00", "Z"),
+        },
+        ensure_ascii=False,
+    ).encode()
+
+
+def vms_dispatch(
+    publish, *, now: datetime | None = None, max_attempts: int = VMS_MAX_ATTEMPTS
+) -> VmsDispatchReport:
+    """Plan, then publish every due send (``publish([(topic, payload)]) -> [bool]``): a send not
+    acknowledged by its ``next_attempt_at`` is sent again with backoff (``vms.backoff_s``); after
+    ``max_attempts`` unanswered sends it fails, the sign is unreachable and one maintenance order is
+    open for it (``order_open`` is idempotent and race-safe)."""
+    now = now or timezone.now()
+    report = VmsDispatchReport(planned=vms_sends_plan(now=now))
+    due = list(
+        VmsSend.objects.select_related("sign")
+        .filter(status__in=[VmsSendStatus.PENDING, VmsSendStatus.SENT], next_attempt_at__lte=now)
+        .order_by("next_attempt_at", "pk")[:200]
+    )
+    exhausted = [s for s in due if s.attempts >= max_attempts]
+    to_send = [s for s in due if s.attempts < max_attempts]
+    for send in exhausted:
+        with transaction.atomic():
+            changed = VmsSend.objects.filter(pk=send.pk, status=VmsSendStatus.SENT).update(
+                status=VmsSendStatus.FAILED, result=f"응답 없음 ({send.attempts}회 전송)"
+            )
+            if not changed:
+                continue
+            report.failed += 1
+            VmsSign.objects.filter(pk=send.sign_id).update(reachable=False)
+        report.orders_opened += _vms_repair_open(send.sign, send.attempts, now=now)
+    if to_send:
+        verdicts = publish([(vms_cmd_topic(s.sign.code), vms_payload(s, now)) for s in to_send])
+        for send, ok in zip(to_send, verdicts, strict=True):
+            if not ok:
+                continue
+            attempts = send.attempts + 1
+            VmsSend.objects.filter(pk=send.pk, status__in=[VmsSendStatus.PENDING, VmsSendStatus.SENT]).update(
+                status=VmsSendStatus.SENT,
+                attempts=attempts,
+                sent_at=send.sent_at or now,
+                next_attempt_at=now + timedelta(seconds=vms_rules.backoff_s(attempts)),
+            )
+            report.sent += 1
+    return report
+
+
+def _vms_repair_open(sign: VmsSign, attempts: int, *, now: datetime) -> int:
+    from cityhall.maintenance import services as maintenance
+    from cityhall.maintenance.services import AssetRef
+
+    _order, created = maintenance.order_open(
+        asset=AssetRef(
+            app="traffic",
+            key=f"vms:{sign.code}",
+            label=f"도로전광표지 {sign.code}",
+            org_unit=sign.org_unit,
+            location=sign.name,
+            simulated=True,
+        ),
+        kind=VMS_REPAIR_KIND,
+        kind_label="도로전광표지 통신 두절",
+        due_hours=VMS_REPAIR_DUE_HOURS,
+        detail=f"문안을 {attempts}회 보냈으나 표출 확인 응답이 없습니다.",
+        actor=VMS_SEND_ACTOR,
+        now=now,
+    )
+    return int(created)
+
+
+@dataclass
+class VmsAckReport:
+    acked: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+
+
+def vms_acknowledge(messages: list[tuple[str, bytes]], *, now: datetime | None = None) -> VmsAckReport:
+    """Signs' answers on ``cityhall/v1/traffic/{code}/cmd/ack``: ``{"cmd_id", "device_id", "result":
+    "ok"|"error", "reason", "ts"}``. An ok closes the send (even a late one of a failed send: the
+    sign says what it shows), records what the sign shows and makes it reachable again (its repair
+    order is closed). Bad answers are counted and dropped, never raised."""
+    from cityhall.maintenance import services as maintenance
+
+    now = now or timezone.now()
+    report = VmsAckReport()
+    for topic, payload in messages:
+        parts = topic.split("/")
+        try:
+            body = json.loads(payload)
+            ok = (
+                len(parts) == 6
+                and parts[-2:] == ["cmd", "ack"]
+                and isinstance(body, dict)
+                and body.get("device_id") == parts[3]
+                and body.get("result") in ("ok", "error")
+            )
+            cmd_id = str(body.get("cmd_id", "")) if ok else ""
+        except (ValueError, UnicodeDecodeError):
+            ok = False
+        if not ok:
+            report.rejected += 1
+            continue
+        with transaction.atomic():
+            send = (
+                VmsSend.objects.select_for_update()
+                .select_related("sign")
+                .filter(cmd_id=cmd_id if _is_uuid(cmd_id) else None, sign__code=parts[3])
+                .first()
+            )
+            if send is None:
+                report.rejected += 1
+                continue
+            if send.status == VmsSendStatus.ACKED or body["result"] != "ok" and send.result:
+                report.duplicates += 1
+                continue
+            if body["result"] != "ok":
+                send.result = f"error: {str(body.get('reason', ''))[:180]}"
+                send.save(update_fields=["result"])
+                report.acked += 1
+                continue
+            send.status = VmsSendStatus.ACKED
+            send.acked_at = now
+            send.result = "ok"
+            send.save(update_fields=["status", "acked_at", "result"])
+            sign = send.sign
+            newer_acked = VmsSend.objects.filter(
+                sign=sign, status=VmsSendStatus.ACKED, created_at__gt=send.created_at
+            ).exists()
+            if not newer_acked:
+                VmsSign.objects.filter(pk=sign.pk).update(acked_text=send.text, acked_at=now, reachable=True)
+            report.acked += 1
+        if not sign.reachable:
+            maintenance.order_close_for_asset(
+                app="traffic",
+                key=f"vms:{sign.code}",
+                kind=VMS_REPAIR_KIND,
+                resolution="표출 확인 응답 재개 (자동 복구 확인)",
+                actor=VMS_SEND_ACTOR,
+                now=now,
+            )
+    return report
+
+
+def _is_uuid(value: str) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True

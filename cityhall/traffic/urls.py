@@ -12,5 +12,6 @@ urlpatterns = [
     path("benchmark/", views.benchmark, name="benchmark"),
     path("detectors/", detector_views.detectors, name="detectors"),
     path("vms/", views.vms, name="vms"),
+    path("vms/messages/", views.vms_messages, name="vms_messages"),
     path("vms/<str:code>/", views.vms_sign, name="vms_sign"),
 ]

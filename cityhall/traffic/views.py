@@ -21,7 +21,7 @@ from cityhall.core.services import RecordInvalid
 
 from . import selectors, services
 from . import vms as vms_rules
-from .forms import PlanForm, RunForm, VmsOverrideForm
+from .forms import PlanForm, RunForm, VmsMessageForm, VmsOverrideForm
 from .selectors import TRAFFIC_STAFF
 
 COMMAND_LABELS = {
@@ -190,11 +190,20 @@ def _bench_rows(report) -> list[dict]:
 VMS_PLACEMENT = Actor.system("traffic:vms-placement")
 
 VMS_KINDS = {
-    vms_rules.INCIDENT: _l("자동 · 사고"),
-    vms_rules.CONGESTION: _l("자동 · 소통"),
-    vms_rules.NOTICE: _l("자동 · 안내"),
+    vms_rules.INCIDENT: _l("사고"),
+    vms_rules.CONGESTION: _l("소통"),
+    vms_rules.TRAVEL_TIME: _l("소요시간"),
+    vms_rules.NOTICE: _l("안내"),
     vms_rules.OVERRIDE: _l("수동"),
 }
+
+
+def _source_label(source: str) -> str:
+    if source == "rules":
+        return _("자동")
+    if source == "override":
+        return _("수동")
+    return _("승인 문안 #%(id)s") % {"id": source.split(":", 1)[1]}
 
 
 def _board_rows(board) -> list[dict]:
@@ -202,9 +211,15 @@ def _board_rows(board) -> list[dict]:
         {
             "sign": b.sign,
             "lines": b.message.lines,
-            "kind": VMS_KINDS[b.message.kind],
+            "kind": (
+                VMS_KINDS[b.message.kind]
+                if b.source == "override"
+                else f"{_source_label(b.source)} · {VMS_KINDS[b.message.kind]}"
+            ),
             "overridden": b.message.kind == vms_rules.OVERRIDE,
             "composed": b.composed.lines,
+            "acked": b.sign.acked_text.splitlines(),
+            "in_step": b.sign.acked_text == b.message.text,
         }
         for b in board
     ]
@@ -281,6 +296,82 @@ def vms_sign(request, code: str):
             "row": _board_rows([board])[0] if board else None,
             "form": form,
             "staff": staff,
+            "sends": selectors.vms_sends(sign),
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required
+def vms_messages(request):
+    """Message templates: staff write one (waiting for approval); another staff member approves it
+    (the author cannot); staff withdraw one. Every change is audited by the services."""
+    services.vms_ensure_default(actor=VMS_PLACEMENT)
+    staff = has_permission(request.user, TRAFFIC_STAFF)
+    form = VmsMessageForm()
+    status = 200
+    if request.method == "POST":
+        if not staff:
+            raise PermissionDenied(_("스마트도시과 편집자만 도로전광표지 문안을 다룰 수 있습니다."))
+        actor = Actor.for_user(request.user)
+        action = request.POST.get("action", "create")
+        if action in ("approve", "withdraw"):
+            try:
+                chosen = params.parse(
+                    request.POST, {"message": params.Int(label=_("문안"), min=1, required=True)}
+                )
+            except params.ParamError as exc:
+                return params.bad_request(request, exc)
+            message = selectors.vms_message(chosen["message"])
+            if message is None:
+                raise Http404(_("문안을 찾을 수 없습니다."))
+            try:
+                if action == "approve":
+                    services.vms_message_approve(message=message, actor=actor)
+                    messages.success(request, _("문안 #%(id)s을(를) 승인했습니다.") % {"id": message.pk})
+                else:
+                    services.vms_message_withdraw(message=message, actor=actor)
+                    messages.success(request, _("문안 #%(id)s을(를) 철회했습니다.") % {"id": message.pk})
+            except RecordInvalid as exc:
+                for msgs in exc.errors.values():
+                    for m in msgs:
+                        messages.error(request, m)
+            return redirect("traffic:vms_messages")
+        form = VmsMessageForm(request.POST)
+        if form.is_valid():
+            try:
+                message = services.vms_message_create(
+                    kind=form.cleaned_data["kind"],
+                    text=form.cleaned_data["text"],
+                    destinations=form.destinations(),
+                    signs=form.sign_codes(),
+                    starts_at=form.cleaned_data["starts_at"],
+                    ends_at=form.cleaned_data["ends_at"],
+                    actor=actor,
+                )
+            except RecordInvalid as exc:
+                for field, msgs in exc.errors.items():
+                    target = {"destinations": "destination"}.get(field, field)
+                    for m in msgs:
+                        form.add_error(target if target in form.fields else None, m)
+            else:
+                messages.success(
+                    request,
+                    _("문안 #%(id)s을(를) 등록했습니다. 다른 담당자가 승인하면 표출됩니다.")
+                    % {"id": message.pk},
+                )
+                return redirect("traffic:vms_messages")
+        status = 422
+    return render(
+        request,
+        "traffic/vms_messages.html",
+        {
+            "messages_list": selectors.vms_messages()[:100],
+            "form": form,
+            "staff": staff,
+            "kinds": VMS_KINDS,
+            "user_id": request.user.pk,
         },
         status=status,
     )

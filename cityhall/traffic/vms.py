@@ -91,3 +91,97 @@ def override_errors(text: str, reason: str) -> dict[str, list[str]]:
 
 def normalise(text: str) -> str:
     return "\n".join(line.strip() for line in text.strip().splitlines())
+
+
+# -- Message lifecycle (ADR 0030): templates, priorities, travel times, what a sign should show ----
+
+TRAVEL_TIME = "travel_time"
+# Lower is stronger: an override over everything, then incident over congestion over travel time
+# over notices (the issue's order; congestion ahead is traffic information before travel times).
+PRIORITY = {OVERRIDE: 0, INCIDENT: 1, CONGESTION: 2, TRAVEL_TIME: 3, NOTICE: 4}
+TEMPLATE_KINDS = (INCIDENT, CONGESTION, TRAVEL_TIME, NOTICE)
+MAX_DESTINATIONS = MAX_LINES
+
+
+@dataclass(frozen=True)
+class Destination:
+    """A named destination of a travel-time message and the links to it from the sign, in order."""
+
+    name: str
+    route: tuple[str, ...]
+
+
+def travel_time_s(route: Iterable[str], link_times: Mapping[str, float]) -> float | None:
+    """The sum of the route's link travel times; ``None`` if any link has no current time (no data
+    is not free-flowing, so nothing is claimed)."""
+    total = 0.0
+    for edge in route:
+        if edge not in link_times:
+            return None
+        total += link_times[edge]
+    return total
+
+
+def travel_time_lines(
+    destinations: Iterable[Destination], link_times: Mapping[str, float]
+) -> tuple[str, ...] | None:
+    """``{name} {minutes}분`` per destination, minutes rounded up (never promise less than it
+    takes), at least 1; ``None`` when any destination has a link without a current time."""
+    lines = []
+    for dest in destinations:
+        seconds = travel_time_s(dest.route, link_times)
+        if seconds is None:
+            return None
+        minutes = max(1, -(-int(round(seconds)) // 60))
+        lines.append(f"{dest.name} {minutes}분")
+    return tuple(lines) or None
+
+
+def choose(candidates: Iterable[Message]) -> Message:
+    """The strongest message: by ``PRIORITY``, the first of equals (callers list newest first)."""
+    ordered = list(candidates)
+    if not ordered:
+        return Message(NOTICE, ("안전운전 하세요", "김포시"))
+    return min(ordered, key=lambda m: PRIORITY[m.kind])
+
+
+def message_errors(
+    kind: str, text: str, destinations: list[dict], link_ids: set[str]
+) -> dict[str, list[str]]:
+    """A message template: its kind; for travel times 1–2 destinations with a name and a route of
+    known links (the lines are computed), else 1–2 lines of at most 20 characters."""
+    errors: dict[str, list[str]] = {}
+    if kind not in TEMPLATE_KINDS:
+        errors["kind"] = [f"문안 유형은 {', '.join(TEMPLATE_KINDS)} 중 하나여야 합니다."]
+        return errors
+    if kind == TRAVEL_TIME:
+        if not destinations:
+            errors["destinations"] = ["소요시간 안내에는 목적지가 1곳 이상 있어야 합니다."]
+        elif len(destinations) > MAX_DESTINATIONS:
+            errors["destinations"] = [f"목적지는 {MAX_DESTINATIONS}곳까지입니다."]
+        else:
+            for n, dest in enumerate(destinations, start=1):
+                name = str(dest.get("name", "")).strip()
+                route = dest.get("route") or []
+                if not name:
+                    errors["destinations"] = [f"{n}번째 목적지의 이름이 없습니다."]
+                elif len(name) > MAX_LINE_CHARS - 5:
+                    errors["destinations"] = [f"{n}번째 목적지 이름은 {MAX_LINE_CHARS - 5}자까지입니다."]
+                elif not isinstance(route, list) or not route:
+                    errors["destinations"] = [f"{n}번째 목적지의 경로(링크 목록)가 없습니다."]
+                else:
+                    unknown = [e for e in route if e not in link_ids]
+                    if unknown:
+                        errors["destinations"] = [f"{n}번째 목적지 경로에 없는 링크가 있습니다: {unknown[0]}"]
+                if "destinations" in errors:
+                    break
+        return errors
+    text_errors = override_errors(text, "-").get("text")
+    if text_errors:
+        errors["text"] = text_errors
+    return errors
+
+
+def backoff_s(attempt: int, *, base_s: float = 5.0, cap_s: float = 120.0) -> float:
+    """Seconds to wait for an ack after the ``attempt``-th send (1-based): 5, 10, 20, 40, 80, 120…"""
+    return min(cap_s, base_s * 2 ** (attempt - 1))

@@ -385,6 +385,7 @@ PAGE_KINDS = [
     PageKind("vms board", "traffic:vms", "/traffic/vms/", "도로전광표지(VMS) 예시"),
     PageKind("traffic detectors", "traffic:detectors", "/traffic/detectors/", "교통 검지기 (VDS·DSRC) 모의"),
     PageKind("vms sign", "traffic:vms_sign", "/traffic/vms/VMS-01/", "VMS-01 예시 A0→A1 접근로"),
+    PageKind("vms messages", "traffic:vms_messages", "/traffic/vms/messages/", "도로전광표지 문안 예시"),
     PageKind("repair order", "streetlights:repair", "/streetlights/repairs/{repair}/", "{repair} 램프 고장"),
     PageKind("new repair order", "streetlights:repair_new", "/streetlights/repairs/new/", "보수 요청 접수"),
     PageKind(

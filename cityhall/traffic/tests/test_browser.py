@@ -119,3 +119,51 @@ def test_operator_filters_the_detectors_to_the_silent_readers(page, site, make_u
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text(reader)
     expect(rows.first).to_contain_text("검지기 통신 두절")
+
+
+def test_an_approved_message_is_acknowledged_by_the_simulated_sign(page, site, make_user, settings, tmp_path):
+    """An editor writes a notice, a manager approves it, the sender publishes it to the sign over the
+    embedded broker and the simulated sign's acknowledgement shows on the sign's page."""
+    from cityhall.core.audit import Actor
+    from cityhall.telemetry.broker import EmbeddedBroker
+    from cityhall.traffic import services
+    from cityhall.traffic.models import VmsSign
+    from cityhall.traffic.runtime import TrafficRuntime
+    from cityhall.traffic.tests.test_vds_broker import _wait_for
+
+    settings.DATA_DIR = tmp_path
+    services.vms_ensure_default(actor=Actor.system("test:vms"))
+    make_user("sc-editor", Role.EDITOR, "smart-city")
+    make_user("sc-manager", Role.MANAGER, "smart-city")
+    log_in(page, site, "sc-editor")
+    page.goto(f"{site}/traffic/vms/messages/")
+    page.get_by_label("유형").select_option("notice")
+    page.get_by_label("문안 (2줄, 줄마다 20자까지; 소요시간은 자동)").fill("시민의 날 행사\n대중교통 이용")
+    page.get_by_label("대상 표지 (쉼표로 구분, 비우면 전체)").fill("VMS-08")
+    page.get_by_role("button", name="문안 등록").click()
+    rows = page.get_by_test_id("vms-messages").locator("tbody tr")
+    expect(rows.first.get_by_test_id("status")).to_have_text("승인 대기")
+    expect(rows.first.get_by_role("button", name="승인")).to_have_count(0)  # not the author's to approve
+    page.context.clear_cookies()
+    log_in(page, site, "sc-manager")
+    page.goto(f"{site}/traffic/vms/messages/")
+    rows.first.get_by_role("button", name="승인").click()
+    expect(rows.first.get_by_test_id("status")).to_have_text("승인")
+    page.goto(f"{site}/traffic/vms/VMS-08/")
+    expect(page.get_by_test_id("shown")).to_have_text("시민의 날 행사대중교통 이용")
+    expect(page.get_by_test_id("acked")).to_have_text("–")
+    # The sender and the simulated signs run while no page is loaded: the test database (SQLite in
+    # memory, shared cache) refuses a page's read while the sender writes.
+    with EmbeddedBroker(0) as broker:
+        runtime = TrafficRuntime(broker.url, dispatch_s=0.2).start()
+        try:
+            _wait_for(
+                lambda: VmsSign.objects.get(code="VMS-08").acked_text == "시민의 날 행사\n대중교통 이용",
+                "VMS-08 to acknowledge",
+            )
+        finally:
+            runtime.stop()
+    page.reload()
+    expect(page.get_by_test_id("acked")).to_have_text("시민의 날 행사대중교통 이용")
+    expect(page.get_by_test_id("sends").locator("tbody tr").first).to_contain_text("표출 확인")
+    assert runtime.errors == []
