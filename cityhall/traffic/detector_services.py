@@ -313,9 +313,10 @@ def _asset(kind: str, device: str, edge: str, org_unit: OrgUnit) -> AssetRef:
 
 
 def detector_faults(*, now: datetime | None = None) -> dict[str, set[str]]:
-    """Every detector's faults now by asset key (``vds:<id>``, ``dsrc:<id>``), by the rules of
-    ``faults`` over the readings of the last hour (a detector silent longer, or never heard, is not
-    judged: it has not been commissioned)."""
+    """The faults now, by asset key (``vds:<id>``, ``dsrc:<id>``), of every detector heard in the last
+    hour, by the rules of ``faults`` over those readings. A detector silent longer, or never heard,
+    is not judged and has no key here: an order already open for it stays open (it is not recovered
+    for having gone quiet), and a device never commissioned gets none."""
     now = now or timezone.now()
     t = fault_thresholds()
     since = now - timedelta(hours=1)
@@ -329,7 +330,8 @@ def detector_faults(*, now: datetime | None = None) -> dict[str, set[str]]:
         recent[detector].append(faults.Reading(ts, volume, speed, occupancy, interval))
     out: dict[str, set[str]] = {}
     for detector in selectors.detector_edges():
-        out[f"vds:{detector}"] = faults.vds_faults(recent.get(detector, []), now, t)
+        if recent.get(detector):
+            out[f"vds:{detector}"] = faults.vds_faults(recent[detector], now, t)
     last = dict(
         DsrcReport.objects.filter(ts__gt=since, ts__lte=now)
         .order_by()
@@ -338,7 +340,8 @@ def detector_faults(*, now: datetime | None = None) -> dict[str, set[str]]:
         .values_list("reader_id", "last")
     )
     for reader in readers():
-        out[f"dsrc:{reader.id}"] = faults.reader_faults(last.get(reader.id), now, t)
+        if reader.id in last:
+            out[f"dsrc:{reader.id}"] = faults.reader_faults(last[reader.id], now, t)
     return out
 
 

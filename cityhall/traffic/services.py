@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from cityhall.core import audit
@@ -599,6 +600,7 @@ def detector_feed_from_twin(
 VMS_SEND_ACTOR = Actor.system("traffic:vms-sender")
 VMS_MAX_ATTEMPTS = 5  # unanswered sends of one message before the sign counts as unreachable
 VMS_REPAIR_KIND = "vms_unreachable"
+VMS_PROBE_AFTER_S = 600  # an unreachable sign is sent its message again this long after it failed
 VMS_REPAIR_DUE_HOURS = 24
 VMS_TOPIC_PREFIX = "cityhall/v1/traffic"
 
@@ -700,7 +702,8 @@ def vms_message_withdraw(*, message: VmsMessage, actor: Actor) -> VmsMessage:
 
 def vms_sends_plan(*, now: datetime | None = None) -> int:
     """A new send for every sign whose wanted message differs from its latest send's (the older
-    unfinished ones are superseded). Returns how many were created."""
+    unfinished ones are superseded), and for every sign whose latest send failed
+    ``VMS_PROBE_AFTER_S`` ago: a repaired sign comes back by itself. Returns how many were created."""
     import uuid
 
     now = now or timezone.now()
@@ -710,16 +713,29 @@ def vms_sends_plan(*, now: datetime | None = None) -> int:
     board = selectors.vms_board(network, now=now)
     created = 0
     with transaction.atomic():
-        latest: dict[int, str] = {}
-        for sign_id, text in (
-            VmsSend.objects.exclude(status=VmsSendStatus.SUPERSEDED)
-            .order_by("sign_id", "-created_at", "-pk")
-            .values_list("sign_id", "text")
-        ):
-            latest.setdefault(sign_id, text)
+        # Only each sign's newest send is read: the table keeps every send ever made.
+        newest = (
+            VmsSend.objects.filter(sign=OuterRef("pk"))
+            .exclude(status=VmsSendStatus.SUPERSEDED)
+            .order_by("-created_at", "-pk")
+        )
+        latest = {
+            row[0]: row[1:]
+            for row in VmsSign.objects.annotate(
+                send_text=Subquery(newest.values("text")[:1]),
+                send_status=Subquery(newest.values("status")[:1]),
+                send_due=Subquery(newest.values("next_attempt_at")[:1]),
+            ).values_list("pk", "send_text", "send_status", "send_due")
+        }
         for b in board:
             text = b.message.text
-            if latest.get(b.sign.pk) == text:
+            sent_text, status, due = latest.get(b.sign.pk, (None, None, None))
+            probe = (
+                status == VmsSendStatus.FAILED
+                and due is not None
+                and now - due >= timedelta(seconds=VMS_PROBE_AFTER_S)
+            )
+            if sent_text == text and not probe:
                 continue
             VmsSend.objects.filter(
                 sign=b.sign, status__in=[VmsSendStatus.PENDING, VmsSendStatus.SENT]

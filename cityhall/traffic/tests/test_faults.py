@@ -77,6 +77,19 @@ def test_faults_open_one_order_per_detector_and_kind_and_close_on_recovery(netwo
     assert faults.KIND_LABELS[faults.STUCK]
 
 
+def test_a_device_silent_past_the_hour_keeps_its_order_open(network, settings):
+    """Gone quiet is not recovered: the reader is silent at 08:05:30 (order opened); at 09:00:01 its
+    last report is more than an hour old, it is no longer judged, and the order stays open."""
+    reader = detector_services.readers()[0].id
+    DsrcReport.objects.create(reader_id=reader, ts=T0, received_at=T0)
+    assert detector_services.detector_faults_sync(now=T0 + timedelta(seconds=330)) == (1, 0)
+    later = T0 + timedelta(hours=1, seconds=1)
+    assert f"dsrc:{reader}" not in detector_services.detector_faults(now=later)
+    assert detector_services.detector_faults_sync(now=later) == (0, 0)
+    order = MaintenanceOrder.objects.get(asset_key=f"dsrc:{reader}")
+    assert (order.status, order.recovered_at) == ("open", None)
+
+
 def test_the_detectors_page_and_api_show_states_faults_and_travel_times(network, client, roles):
     from django.urls import reverse
     from django.utils import timezone

@@ -228,6 +228,11 @@ def test_sends_retry_with_backoff_then_the_sign_is_unreachable_with_one_order(si
         services.vms_dispatch(broker, now=at + timedelta(seconds=200 * (n + 1)))
     assert orders.count() == 1
     assert VmsSend.objects.filter(sign=sign, status="failed").count() == 2
+    # Ten minutes after the failure it is tried again with the same message (a repaired sign comes
+    # back by itself); a minute earlier it is not.
+    failed_due = VmsSend.objects.filter(sign=sign, status="failed").order_by("-pk").first().next_attempt_at
+    assert services.vms_sends_plan(now=failed_due + timedelta(seconds=599)) == 0
+    assert services.vms_sends_plan(now=failed_due + timedelta(seconds=600)) == 1
     # It answers again: shown, reachable, its order closed.
     late = VmsSend.objects.select_related("sign").filter(sign=sign).order_by("-created_at", "-pk").first()
     assert services.vms_acknowledge([_ack(late)]).acked == 1
