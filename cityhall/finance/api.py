@@ -26,6 +26,7 @@ from .grants import selectors as grants
 from .models import ProposedItem, SavingsClaim
 from .priorities import selectors as priorities
 from .rewards import services as rewards
+from .services import require_budget_staff
 
 router = Router(tags=["재정"])
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -271,6 +272,8 @@ def claim_pay(request, code: str, body: PayIn):
     summary="예산안 반영 사업의 의회 의결",
 )
 def proposed_item_council_decision(request, item_id: int, body: CouncilDecisionIn):
+    actor = Actor.for_user(request.user)
+    require_budget_staff(actor, "의회 의결 기록")  # before the lookup: others learn nothing of the ids
     get_object_or_404(ProposedItem, pk=item_id)
     item = budget_proposal.council_decision_record(
         item_id=item_id,
@@ -278,6 +281,6 @@ def proposed_item_council_decision(request, item_id: int, body: CouncilDecisionI
         decided_amount=body.decided_amount,
         decided_on=body.decided_on,
         note=body.note,
-        actor=Actor.for_user(request.user),
+        actor=actor,
     )
     return {f: getattr(item, f) for f in ProposedItemOut.model_fields}

@@ -33,7 +33,8 @@ def orders_of_asset(app: str, key: str, *, limit: int = 20) -> list[MaintenanceO
 
 
 def visible_orders(user) -> QuerySet[MaintenanceOrder]:
-    """The orders ``user`` may read (their departments', or all for office-wide roles)."""
+    """The orders ``user`` may read: every order for anyone with a role (the record rule), none
+    without one."""
     qs = MaintenanceOrder.objects.select_related("org_unit", "assignee", "closed_by")
     return restrict(qs, user, VIEW, record_type_for(MaintenanceOrder))
 

@@ -138,10 +138,12 @@ def council_decision_record(
     decided_on: date | None,
     note: str = "",
     actor: Actor,
+    undated: bool = False,
 ) -> ProposedItem:
     """Record what the council decided on one item (예산안 심의·의결). 원안 가결 takes the request
     and 전액 삭감 nothing when no amount is given; 의결 전 undoes a decision entered by mistake.
-    The item is locked, so a recount and a decision are applied one after the other."""
+    The item is locked, so a recount and a decision are applied one after the other. A decision needs
+    its date; ``undated`` is for the record of a past decision whose date is not known (the sample)."""
     require_budget_staff(actor, _("의회 의결 기록"))
     item = ProposedItem.objects.select_for_update().filter(pk=item_id).first()
     if item is None:
@@ -151,6 +153,8 @@ def council_decision_record(
     if decided_amount is None and decision == CouncilDecision.CUT:
         decided_amount = 0
     errors = council_decision_errors(requested=item.amount, decision=decision, decided_amount=decided_amount)
+    if decision != CouncilDecision.PENDING and decided_on is None and not undated:
+        errors.setdefault("decided_on", []).append(_("의결일을 입력하세요."))
     if errors:
         raise RecordInvalid(errors)
     pending = decision == CouncilDecision.PENDING
@@ -176,6 +180,7 @@ def sample_decisions_record(*, year: int, actor: Actor) -> int:
             decided_on=None,
             note=_("예시: 업무계획 263행 '2025년 예산 반영'"),
             actor=actor,
+            undated=True,
         )
         done += 1
     return done

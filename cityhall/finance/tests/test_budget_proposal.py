@@ -240,6 +240,10 @@ def test_a_wrong_decision_or_decider_writes_nothing(item, make_user):
             decided_on=None,
             actor=Actor.system("t"),
         )
+    with pytest.raises(RecordInvalid, match="의결일을 입력하세요"):
+        council_decision_record(
+            item_id=item.pk, decision="cut", decided_amount=None, decided_on=None, actor=Actor.system("t")
+        )
     outsider = make_user("pp-editor", Role.EDITOR, "policy-planning")
     with pytest.raises(PermissionDenied):
         council_decision_record(
@@ -257,7 +261,7 @@ def test_a_wrong_decision_or_decider_writes_nothing(item, make_user):
 def test_a_recount_may_not_undo_what_the_council_decided(item):
     actor = Actor.system("t")
     council_decision_record(
-        item_id=item.pk, decision="passed", decided_amount=None, decided_on=None, actor=actor
+        item_id=item.pk, decision="passed", decided_amount=None, decided_on=date(2030, 12, 16), actor=actor
     )
     for projects in (
         [SourceProject(2, "공원 그늘막", 30_500_000)],  # taken out
@@ -323,9 +327,15 @@ def test_the_api_records_a_decision(client, item, make_user):
     path = f"/api/v1/finance/proposed-items/{item.pk}/council-decision"
     client.force_login(make_user("viewer", Role.VIEWER, "budget-legal"))
     assert client.post(path, {"council_decision": "cut"}, content_type="application/json").status_code == 403
+    missing = f"/api/v1/finance/proposed-items/{item.pk + 99}/council-decision"
+    assert (
+        client.post(missing, {"council_decision": "cut"}, content_type="application/json").status_code == 403
+    )
     client.force_login(make_user("bl-editor", Role.EDITOR, "budget-legal"))
     bad = client.post(path, {"council_decision": "cut", "decided_amount": 5}, content_type="application/json")
     assert bad.status_code == 422 and "decided_amount" in bad.content.decode()
+    undated = client.post(path, {"council_decision": "cut"}, content_type="application/json")
+    assert undated.status_code == 422 and "의결일을 입력하세요." in undated.content.decode()
     ok = client.post(
         path, {"council_decision": "cut", "decided_on": "2030-12-16"}, content_type="application/json"
     )

@@ -103,7 +103,7 @@ def test_who_may_not_assign_or_close_changes_nothing(order, staff):
         services.order_assign(order=order, contractor="업체", actor=lead)
 
 
-def test_the_queue_shows_each_department_its_own_and_what_is_late(order, staff, make_user):
+def test_the_queue_shows_what_is_to_do_and_what_is_late_to_any_role(order, staff, make_user):
     late = _open("bit:BIT-A2", hours=1, at=AT - timedelta(days=2))
     services.order_close(order=_open("bit:BIT-A3"), resolution="복구", actor=RULES)
     now = AT + timedelta(hours=1)

@@ -4,8 +4,6 @@ and acknowledge it, a silent sign stays unconfirmed, and an approved message rea
 
 from __future__ import annotations
 
-import statistics
-
 import pytest
 
 from cityhall.core.audit import Actor
@@ -42,9 +40,3 @@ def test_signs_acknowledge_what_they_are_sent(transactional_db, broker, settings
     silent = VmsSign.objects.get(code="VMS-29")
     assert silent.acked_text == "" and "VMS-29" not in runtime.displayed
     assert VmsSend.objects.get(sign=silent).status == "sent"
-    latencies = [
-        (s.acked_at - s.sent_at).total_seconds() for s in VmsSend.objects.filter(status="acked", attempts=1)
-    ]
-    p95 = sorted(latencies)[max(0, round(0.95 * len(latencies)) - 1)]
-    median = statistics.median(latencies)
-    print(f"send→ack: n={len(latencies)} median {median * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms")
