@@ -222,6 +222,7 @@ SAMPLES = {
     "military:year": [{"year": "2025"}],  # no such year in the test database: the parameters are read first
     "pledges:review": [{"pk": "999999"}],  # no such round: the parameters are read first
     "participation:proposals": [{"code": "no-such-process"}],  # the parameters are read first
+    "participation:proposals_map": [{"code": "no-such-process"}],  # the parameters are read first
     "plans:calendar_feed": [{"token": "viewer"}],
     "finance:execution_xlsx": [{"year": "2024"}],
     "finance:entrusted_score": [{"code": "no-such-evaluation"}],  # the parameters are read first
@@ -232,6 +233,7 @@ SAMPLES = {
     "streetlights:site_command": [{"code": "HAGUN6"}],
     "streetlights:site_schedule": [{"code": "HAGUN6"}],
     "gis:layer": [{"code": "no-such-layer"}],  # the parameters are read first
+    "gis:tile": [{"collection_id": "streetlight-sites", "z": "8", "x": "218", "y": "98"}],
     "ogc:collection": [{"collection_id": "streetlight-sites"}],
     "ogc:items": [{"collection_id": "streetlight-sites"}],
     "ogc:item": [{"collection_id": "streetlight-sites", "feature_id": "HAGUN6"}],
