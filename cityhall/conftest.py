@@ -8,10 +8,11 @@ from django.contrib.auth import get_user_model
 
 from cityhall.core.audit import Actor
 from cityhall.core.records import REGISTRY
-from cityhall.core.transfer import import_document, read_dataset
+from cityhall.core.transfer import database_is_empty, import_document, read_dataset
 from cityhall.organisation.models import OrgUnit, Role, RoleAssignment
 
 DATASET = "gimpo-2025"
+_test_database = {"ready": False}  # set once the session's test database holds the dataset
 
 
 def pytest_addoption(parser):
@@ -32,6 +33,29 @@ def pytest_collection_modifyitems(config, items):
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         import_document(read_dataset(DATASET), actor=Actor.system("test:setup"))
+    _test_database["ready"] = True
+
+
+def _flushes_the_database(item) -> bool:
+    """A transactional test (live server, real threads) ends with every table flushed."""
+    marker = item.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test's flush, load the dataset again: whichever test runs next in this
+    process (in any order, in any worker) finds the database as the session set it up."""
+    yield
+    if not (_test_database["ready"] and _flushes_the_database(item)):
+        return
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        if database_is_empty():
+            import_document(read_dataset(DATASET), actor=Actor.system("test:setup"))
 
 
 @pytest.fixture(autouse=True)

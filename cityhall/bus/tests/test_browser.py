@@ -17,7 +17,6 @@ from cityhall.core.tests.browser import (  # noqa: F401 - the fixtures register 
     log_in,
     page_fixture,
     requires_chromium,
-    restore_dataset_fixture,
     site_fixture,
     sync_api,
 )
@@ -63,10 +62,8 @@ def test_live_runtime_moves_buses_over_mqtt(transactional_db):
 
     from cityhall.bus.models import VehicleState
     from cityhall.bus.runtime import BusRuntime
-    from cityhall.core.tests.browser import load_dataset_if_missing
     from cityhall.telemetry.broker import EmbeddedBroker
 
-    load_dataset_if_missing()
     services.network_ensure(actor=Actor.system("test:bus"))
     with EmbeddedBroker(0) as broker:
         runtime = BusRuntime(broker.url, simulate=True).start()

@@ -5,7 +5,7 @@ A test module takes the fixtures (``browser`` per module, ``site``, ``page``) by
 skips its tests where /usr/bin/chromium is missing::
 
     from .browser import (  # noqa: F401 - the fixtures register by being imported
-        browser_fixture, page_fixture, restore_dataset_fixture, site_fixture, ...
+        browser_fixture, page_fixture, site_fixture, ...
     )
     pytestmark = requires_chromium
 
@@ -13,18 +13,14 @@ Importing this module skips the importing test module (with the reason) where Pl
 installed; Playwright never downloads a browser of its own here. ``CITYHALL_SCREENSHOTS=1`` makes
 ``screenshot`` write docs/screenshots/<name>.
 
-The live server needs transactional database access, and each transactional test ends with a flush of
-every table, so the session's preloaded dataset is reloaded (through the real import) where it is
-missing, and again after the last test of each module for any test that runs later.
+The live server needs transactional database access; each transactional test ends with a flush of
+every table, after which cityhall/conftest.py loads the session's dataset again.
 """
 
 import os
 from pathlib import Path
 
 import pytest
-
-from cityhall.core.audit import Actor
-from cityhall.core.transfer import database_is_empty, import_document, read_dataset
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -38,7 +34,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
-DATASET = "gimpo-2025"  # as loaded for the session by cityhall/conftest.py
 PASSWORD = "pw-for-tests-1"  # make_user's password (cityhall/conftest.py)
 
 sync_api = pytest.importorskip(
@@ -47,19 +42,6 @@ sync_api = pytest.importorskip(
 requires_chromium = pytest.mark.skipif(
     not os.access(CHROMIUM, os.X_OK), reason=f"{CHROMIUM} is missing (apt-get install chromium)"
 )
-
-
-def load_dataset_if_missing() -> None:
-    if database_is_empty():
-        import_document(read_dataset(DATASET), actor=Actor.system("test:browser"))
-
-
-@pytest.fixture(name="_restore_dataset", scope="module", autouse=True)
-def restore_dataset_fixture(django_db_blocker):
-    """After the module's flushes, leave the dataset loaded as the session expects."""
-    yield
-    with django_db_blocker.unblock():
-        load_dataset_if_missing()
 
 
 @pytest.fixture(name="browser", scope="module")
@@ -81,7 +63,6 @@ def browser_fixture():
 def site_fixture(live_server, transactional_db, settings):
     """The live server with the dataset loaded; a fast password hasher keeps account creation cheap."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    load_dataset_if_missing()
     return live_server.url
 
 

@@ -22,7 +22,6 @@ from .browser import (  # noqa: F401 - the fixtures register by being imported
     path_of,
     requests_elsewhere,
     requires_chromium,
-    restore_dataset_fixture,
     screenshot,
     site_fixture,
     sync_api,

@@ -60,7 +60,6 @@ from .browser import (  # noqa: F401 - the fixtures register by being imported
     page_fixture,
     requests_elsewhere,
     requires_chromium,
-    restore_dataset_fixture,
     site_fixture,
     sync_api,
 )

@@ -6,7 +6,7 @@ import pytest
 
 from cityhall.core.audit import Actor
 from cityhall.core.models import ApiToken
-from cityhall.core.tests.browser import restore_dataset_fixture, site_fixture  # noqa: F401 - fixtures
+from cityhall.core.tests.browser import site_fixture  # noqa: F401 - fixtures
 from cityhall.gis.services import gis_load_sample
 from cityhall.organisation.models import Role
 from cityhall.streetlights.registry.services import registry_build_from_seed

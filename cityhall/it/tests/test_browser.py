@@ -11,7 +11,6 @@ from cityhall.core.tests.browser import (  # noqa: F401 - the fixtures register 
     log_in,
     page_fixture,
     requires_chromium,
-    restore_dataset_fixture,
     site_fixture,
     sync_api,
 )

@@ -21,7 +21,6 @@ from django.core.management import CommandError, call_command
 from django.db import OperationalError
 
 from cityhall.core.audit import Actor
-from cityhall.core.transfer import database_is_empty, import_document, read_dataset
 from cityhall.streetlights.choices import CommandStatus
 from cityhall.streetlights.models import Command, Streetlight
 from cityhall.streetlights.operations.commands import command_ack_topic, command_issue, command_topic
@@ -63,19 +62,9 @@ def job_fails(*, now=None) -> None:
     raise RuntimeError("this job always fails")
 
 
-@pytest.fixture(scope="module")
-def _restore_dataset(django_db_setup, django_db_blocker):
-    """Transactional tests end with every table flushed: leave the dataset loaded for later tests."""
-    yield
-    with django_db_blocker.unblock():
-        if database_is_empty():
-            import_document(read_dataset("gimpo-2025"), actor=Actor.system("test:live"))
-
-
 @pytest.fixture
-def live_db(_restore_dataset, transactional_db):
-    if database_is_empty():
-        import_document(read_dataset("gimpo-2025"), actor=Actor.system("test:live"))
+def live_db(transactional_db):
+    """Real threads need committed rows (cityhall/conftest.py loads the dataset again after the flush)."""
 
 
 def _port_closed(port: int) -> bool:

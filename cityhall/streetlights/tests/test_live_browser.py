@@ -19,7 +19,6 @@ from cityhall.core.tests.browser import (  # noqa: F401 - the fixtures register 
     page_fixture,
     requests_elsewhere,
     requires_chromium,
-    restore_dataset_fixture,
     screenshot,
     site_fixture,
     sync_api,

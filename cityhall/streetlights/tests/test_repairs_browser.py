@@ -12,7 +12,6 @@ from cityhall.core.tests.browser import (  # noqa: F401 - the fixtures register 
     path_of,
     requests_elsewhere,
     requires_chromium,
-    restore_dataset_fixture,
     screenshot,
     site_fixture,
     sync_api,

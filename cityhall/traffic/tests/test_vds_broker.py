@@ -15,7 +15,6 @@ from django.core.management import call_command
 from django.db import OperationalError
 
 from cityhall.core.audit import Actor
-from cityhall.core.tests.browser import load_dataset_if_missing, restore_dataset_fixture  # noqa: F401 - the fixture registers by import
 from cityhall.telemetry.ingester import run_ingester
 from cityhall.telemetry.models import DeadLetter
 from cityhall.telemetry.tests.test_ingester import broker  # noqa: F401 - the fixture registers by import

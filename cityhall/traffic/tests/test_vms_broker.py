@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 
 from cityhall.core.audit import Actor
-from cityhall.core.tests.browser import load_dataset_if_missing, restore_dataset_fixture  # noqa: F401 - the fixture registers by import
 from cityhall.telemetry.tests.test_ingester import broker  # noqa: F401 - the fixture registers by import
 from cityhall.traffic import services
 from cityhall.traffic.models import VmsSend, VmsSign
@@ -15,13 +14,6 @@ from cityhall.traffic.runtime import TrafficRuntime
 from cityhall.traffic.tests.test_vds_broker import _wait_for
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(autouse=True)
-def _dataset(django_db_blocker):
-    """An earlier module's transactional test may have flushed the tables: the roles need the dataset."""
-    with django_db_blocker.unblock():
-        load_dataset_if_missing()
 
 
 def test_signs_acknowledge_what_they_are_sent(transactional_db, broker, settings, tmp_path, roles):  # noqa: F811
