@@ -14,6 +14,7 @@ from cityhall.bus.simulator import Simulator
 from cityhall.core.audit import Actor
 from cityhall.core.tests.browser import (  # noqa: F401 - the fixtures register by being imported
     browser_fixture,
+    close_context,
     log_in,
     page_fixture,
     requires_chromium,
@@ -52,7 +53,7 @@ def test_public_stop_page_on_a_phone(browser, site):
         api = json.loads(page.request.get(f"{site}/api/v1/bus/stops/F1F2/arrivals").text())
         assert api["arrivals"][0]["source"] == "live"
     finally:
-        context.close()
+        close_context(context)
         predictions.forget()
 
 

@@ -74,6 +74,17 @@ def page_fixture(browser, site):
     page.requested = []  # every URL the page asked for
     page.on("request", lambda request: page.requested.append(request.url))
     yield page
+    close_context(context)
+
+
+def close_context(context) -> None:
+    """Let the pages' last requests (map tiles, say) finish before the test's flush: a live-server
+    thread still reading a table locks it in SQLite's shared in-memory database, and the flush fails."""
+    for page in context.pages:
+        try:
+            page.wait_for_load_state("networkidle", timeout=5_000)
+        except sync_api.Error:
+            pass  # still busy after five seconds: close anyway, as before
     context.close()
 
 

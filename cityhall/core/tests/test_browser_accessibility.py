@@ -56,6 +56,7 @@ from cityhall.traffic import services as traffic_services
 from .browser import (  # noqa: F401 - the fixtures register by being imported
     PASSWORD,
     browser_fixture,
+    close_context,
     log_in,
     page_fixture,
     requests_elsewhere,
@@ -1057,6 +1058,6 @@ def test_every_page_kind_has_no_serious_accessibility_violation(browser, site, s
             requested += pages.pop(kind.who).requested
     for page in pages.values():
         requested += page.requested
-        page.context.close()
+        close_context(page.context)
     assert [url for url in requested if not url.startswith(f"{site}/")] == []
     assert found == {}

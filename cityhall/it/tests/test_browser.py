@@ -8,6 +8,7 @@ from cityhall.core import deadlines
 from cityhall.core.audit import Actor
 from cityhall.core.tests.browser import (  # noqa: F401 - the fixtures register by being imported
     browser_fixture,
+    close_context,
     log_in,
     page_fixture,
     requires_chromium,
@@ -43,7 +44,7 @@ def test_a_citizen_enrols_in_a_class_on_a_phone(browser, site):
     phone.get_by_label("개인정보 수집·이용에 동의합니다", exact=False).check()
     phone.get_by_role("button", name="신청").click()
     expect(phone.get_by_role("status")).to_contain_text("스마트폰 기초 수강이 확정되었습니다.")
-    context.close()
+    close_context(context)
     assert Enrolment.objects.get().booking.status == "booked"
 
 

@@ -7,6 +7,7 @@ import openpyxl
 from cityhall.core.audit import Actor
 from cityhall.core.tests.browser import (  # noqa: F401 - the fixtures register by being imported
     browser_fixture,
+    close_context,
     log_in,
     page_fixture,
     requires_chromium,
@@ -128,4 +129,4 @@ def test_two_citizens_race_for_the_last_seat(page, browser, site, settings):
     refused = next(o for o in outcomes if o != "상담이 예약되었습니다")
     assert "이 시간대는 마감되었고 대기 인원도 찼습니다." in refused
     assert Consultation.objects.filter(status="booked").count() == 1
-    other.context.close()
+    close_context(other.context)

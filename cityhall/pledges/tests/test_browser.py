@@ -6,6 +6,7 @@ import openpyxl
 
 from cityhall.core.tests.browser import (  # noqa: F401 - the fixtures register by being imported
     browser_fixture,
+    close_context,
     log_in,
     page_fixture,
     requires_chromium,
@@ -49,7 +50,7 @@ def test_round_open_submit_review_close_and_report(page, browser, site, make_use
     card.get_by_label("추진실적·근거").fill("실시설계 완료")
     card.get_by_role("button", name="제출 4").click()
     expect(department.locator(f"#pledge-{pledge.pk} .review-submitted")).to_have_text("제출")
-    context.close()
+    close_context(context)
     assert PledgeCheckin.objects.get().progress == 85
 
     # The planning team accepts it and closes the round.
