@@ -8,6 +8,8 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
@@ -151,7 +153,7 @@ def _run_out(run: EmergencyRun) -> dict:
 def _staff(request) -> Actor:
     require_role(request.user)
     if not has_permission(request.user, TRAFFIC_STAFF):
-        raise PermissionDenied("스마트도시과 편집자·관리자만 할 수 있습니다.")
+        raise PermissionDenied(_("스마트도시과 편집자·관리자만 할 수 있습니다."))
     return Actor.for_user(request.user)
 
 
@@ -192,7 +194,7 @@ def run_get(request, pk: int):
     require_role(request.user)
     run = selectors.run(pk)
     if run is None:
-        raise Http404(f"우선신호 운행 {pk}을(를) 찾을 수 없습니다.")
+        raise Http404(_("우선신호 운행 %(pk)s을(를) 찾을 수 없습니다.") % {"pk": pk})
     return _run_out(run)
 
 
@@ -200,7 +202,7 @@ def _plan(request, tls_id: str):
     network = services.network_ensure_default(actor=Actor.for_user(request.user))
     plan = selectors.plan_for(network, tls_id)
     if plan is None:
-        raise Http404(f"신호 {tls_id}의 운영계획을 찾을 수 없습니다.")
+        raise Http404(_("신호 %(tls_id)s의 운영계획을 찾을 수 없습니다.") % {"tls_id": tls_id})
     return plan
 
 
@@ -244,8 +246,8 @@ def controller_online(request, tls_id: str, body: OnlineIn):
 # -- ITS detectors (ADR 0029) ------------------------------------------------------------------------
 
 DETECTORS_API = {
-    "kind": params.Choice(label="종류", choices=("vds", "dsrc"), default=""),
-    "faulty": params.Bool(label="장애만", default=False),
+    "kind": params.Choice(label=_l("종류"), choices=("vds", "dsrc"), default=""),
+    "faulty": params.Bool(label=_l("장애만"), default=False),
 }
 
 
@@ -355,7 +357,7 @@ def _message_out(m) -> dict:
 def _vms_message(pk: int):
     message = selectors.vms_message(pk)
     if message is None:
-        raise Http404(f"VMS 문안 {pk}을(를) 찾을 수 없습니다.")
+        raise Http404(_("VMS 문안 %(pk)s을(를) 찾을 수 없습니다.") % {"pk": pk})
     return message
 
 

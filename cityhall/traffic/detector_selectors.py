@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cityhall.maintenance import selectors as maintenance_selectors
 
@@ -52,7 +53,12 @@ def detector_rows(
         for detector, edge in sorted(selectors.detector_edges().items()):
             r = latest.get(detector)
             last = (
-                f"{r.volume}대 · {r.speed_kmh if r.speed_kmh is not None else '—'} km/h · {r.occupancy_pct}%"
+                _("%(volume)s대 · %(speed)s km/h · %(occupancy)s%%")
+                % {
+                    "volume": r.volume,
+                    "speed": r.speed_kmh if r.speed_kmh is not None else "—",
+                    "occupancy": r.occupancy_pct,
+                }
                 if r
                 else ""
             )
@@ -64,7 +70,7 @@ def detector_rows(
         }
         for reader in detector_services.readers():
             rep = reports.get(reader.id)
-            last = f"{rep.passes}대 통과" if rep else ""
+            last = _("%(n)s대 통과") % {"n": rep.passes} if rep else ""
             rows.append(
                 _row("dsrc", reader.id, reader.edge, rep.ts if rep else None, last, orders, now, fresh)
             )

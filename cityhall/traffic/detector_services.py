@@ -362,7 +362,7 @@ def detector_faults_sync(*, now: datetime | None = None, actor: Actor = RULES_AC
             _order, created = maintenance.order_open(
                 asset=_asset(kind, device, edges.get(device, ""), org_unit),
                 kind=f"detector_{fault}",
-                kind_label=_(faults.KIND_LABELS[fault]),
+                kind_label=str(faults.KIND_LABELS[fault]),
                 due_hours=FAULT_DUE_HOURS,
                 detail=_fault_detail(fault),
                 actor=actor,
@@ -425,10 +425,10 @@ def dsrc_feed_from_twin(
     from cityhall.core.services import RecordInvalid
 
     if not 1 <= minutes <= 180:
-        raise RecordInvalid({"minutes": ["모의 시간은 1–180분이어야 합니다."]})
+        raise RecordInvalid({"minutes": [_("모의 시간은 1–180분이어야 합니다.")]})
     share = penetration() if share is None else share
     if not 0 < share <= 1:
-        raise RecordInvalid({"share": ["장착률은 0보다 크고 1 이하여야 합니다."]})
+        raise RecordInvalid({"share": [_("장착률은 0보다 크고 1 이하여야 합니다.")]})
     network = services.network_ensure_default(actor=actor)
     info = twin_network.read_network(Path(network.path))
     demand = vehicles_per_hour or vehicles_per_hour_at(timezone.localtime(start).hour)

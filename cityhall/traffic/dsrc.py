@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 import statistics
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -38,12 +37,12 @@ from zoneinfo import ZoneInfo
 import msgspec
 
 from cityhall.telemetry.choices import Reason
-from cityhall.telemetry.validation import DEVICE_ID_RE, EARLIEST_TS, MAX_CLOCK_SKEW, Rejection
+from cityhall.telemetry.validation import EARLIEST_TS, MAX_CLOCK_SKEW, Rejection
 
-from .vds import TOPIC_PREFIX, _from_msgspec
+from . import envelope
+from .envelope import TOPIC_PREFIX
 
 SUBSCRIPTION = f"{TOPIC_PREFIX}/+/dsrc"
-TOPIC_RE = re.compile(r"^cityhall/v1/traffic/(?P<device>[^/]+)/dsrc$")
 MAX_PASSES = 500
 MAX_PAYLOAD_BYTES = 64 * 1024
 PASS_TOLERANCE = timedelta(seconds=2)
@@ -77,7 +76,13 @@ class DsrcReport(msgspec.Struct, frozen=True):
     simulated: bool
 
 
-_DECODER = msgspec.json.Decoder(DsrcWire)
+CONTRACT = envelope.Contract(
+    suffix="dsrc",
+    noun="기지국",
+    id_field="reader_id",
+    decoder=msgspec.json.Decoder(DsrcWire),
+    max_bytes=MAX_PAYLOAD_BYTES,
+)
 _ENCODER = msgspec.json.Encoder()
 
 
@@ -126,39 +131,16 @@ def parse_dsrc(
 ) -> DsrcReport | Rejection:
     """One message's verdict: the report (OBU IDs hashed), or why it is refused. Never raises."""
     now = now or datetime.now(UTC)
-    match = TOPIC_RE.match(topic)
-    hint = match["device"] if match and DEVICE_ID_RE.match(match["device"]) else ""
-    verdict = _check(match, payload, known, secret, now)
+    wire = envelope.open_message(CONTRACT, topic, payload, known)
+    if isinstance(wire, Rejection):
+        return wire
+    verdict = _check(wire, secret, now)
     if isinstance(verdict, Rejection):
-        return Rejection(verdict.reason, verdict.message, verdict.field, hint)
+        return Rejection(verdict.reason, verdict.message, verdict.field, wire.reader_id)
     return verdict
 
 
-def _check(match, payload: bytes, known, secret: str, now: datetime) -> DsrcReport | Rejection:
-    if match is None or not DEVICE_ID_RE.match(match["device"]):
-        return Rejection(Reason.BAD_TOPIC, f"토픽은 '{TOPIC_PREFIX}/{{기지국 ID}}/dsrc' 형식이어야 합니다.")
-    if len(payload) > MAX_PAYLOAD_BYTES:
-        return Rejection(
-            Reason.PAYLOAD_TOO_LARGE,
-            f"메시지가 {len(payload):,}바이트로 최대 {MAX_PAYLOAD_BYTES:,}바이트를 넘습니다.",
-        )
-    try:
-        payload.decode("utf-8")
-        wire = _DECODER.decode(payload)
-    except UnicodeDecodeError as exc:
-        return Rejection(Reason.MALFORMED_JSON, f"메시지가 UTF-8이 아닙니다 ({exc.start}번째 바이트).")
-    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
-        return _from_msgspec(exc)
-    if wire.reader_id != match["device"]:
-        return Rejection(
-            Reason.TOPIC_DEVICE_MISMATCH,
-            f"메시지의 기지국 ID {wire.reader_id!r}이(가) 토픽의 {match['device']!r}와 다릅니다.",
-            "reader_id",
-        )
-    if known is not None and wire.reader_id not in known:
-        return Rejection(
-            Reason.UNKNOWN_DEVICE, f"기지국 {wire.reader_id!r}은(는) 등록되지 않은 기지국입니다.", "reader_id"
-        )
+def _check(wire: DsrcWire, secret: str, now: datetime) -> DsrcReport | Rejection:
     ts = _parse_ts(wire.ts, "ts")
     if isinstance(ts, Rejection):
         return ts

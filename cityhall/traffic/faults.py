@@ -20,8 +20,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.utils.translation import gettext_lazy as _
+
 STUCK, IMPOSSIBLE, SILENT = "stuck", "impossible", "silent"
-KIND_LABELS = {STUCK: "검지기 측정값 고정", IMPOSSIBLE: "검지기 불가능한 측정값", SILENT: "검지기 통신 두절"}
+KIND_LABELS = {
+    STUCK: _("검지기 측정값 고정"),
+    IMPOSSIBLE: _("검지기 불가능한 측정값"),
+    SILENT: _("검지기 통신 두절"),
+}
 
 
 @dataclass(frozen=True)

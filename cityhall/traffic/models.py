@@ -64,7 +64,7 @@ class SignalController(models.Model):
             models.UniqueConstraint(
                 fields=["network", "tls_id"],
                 name="traffic_controller_unique_tls",
-                violation_error_message="이 도로망에 같은 신호 ID의 제어기가 이미 있습니다.",
+                violation_error_message=_("이 도로망에 같은 신호 ID의 제어기가 이미 있습니다."),
             )
         ]
 

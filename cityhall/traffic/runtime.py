@@ -29,6 +29,7 @@ from datetime import UTC, datetime
 
 from django.db import close_old_connections, connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cityhall.core.audit import Actor
 from cityhall.telemetry.mqtt import broker_from_url, new_client
@@ -110,12 +111,12 @@ class TrafficRuntime:
         self._threads.clear()
 
     def describe(self) -> str:
-        parts = ["VMS 문안 전송·표출 확인"]
+        parts = [_("VMS 문안 전송·표출 확인")]
         if self.simulate:
-            parts.insert(0, "모의 도로전광표지")
+            parts.insert(0, _("모의 도로전광표지"))
         if self.twin:
-            parts.insert(0, f"디지털트윈 검지기 실시간 모의 ({TWIN_CHUNK_MIN}분 단위)")
-        return f"교통 실시간 운영: {', '.join(parts)}"
+            parts.insert(0, _("디지털트윈 검지기 실시간 모의 (%(n)d분 단위)") % {"n": TWIN_CHUNK_MIN})
+        return _("교통 실시간 운영: %(parts)s") % {"parts": ", ".join(parts)}
 
     def _spawn(self, name: str, target: Callable[[], None]) -> None:
         def run() -> None:

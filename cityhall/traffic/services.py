@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cityhall.core import audit
 from cityhall.core.audit import Actor
@@ -73,7 +74,9 @@ def _department():
 
     unit = OrgUnit.objects.filter(code=DEPARTMENT).first()
     if unit is None:
-        raise RecordInvalid(f"관리부서({DEPARTMENT})가 없습니다. 먼저 계획 데이터를 불러오세요.")
+        raise RecordInvalid(
+            _("관리부서(%(code)s)가 없습니다. 먼저 계획 데이터를 불러오세요.") % {"code": DEPARTMENT}
+        )
     return unit
 
 
@@ -150,7 +153,8 @@ def network_import_osm(*, osm_file: Path, actor: Actor, name: str = "") -> Traff
         raise RecordInvalid(str(exc), field="file") from exc
     info = twin_network.read_network(path)
     if not any(len(s.green_states) >= 2 for s in info.signals.values()):
-        raise RecordInvalid(f"신호교차로가 없는 OSM 파일입니다: {osm_file}", field="file")
+        message = _("신호교차로가 없는 OSM 파일입니다: %(file)s") % {"file": osm_file}
+        raise RecordInvalid(message, field="file")
     return _register_network(
         code=f"osm-{stamp}",
         name=name or f"OSM {Path(osm_file).name}",
@@ -166,7 +170,7 @@ def signal_plan_rules(obj: SignalPlan, before: dict | None) -> dict[str, list[st
     try:
         plan = plan_from_record(obj)
     except (KeyError, TypeError, ValueError) as exc:
-        return {"phases": [f"현시 형식이 잘못되었습니다: {exc}"]}
+        return {"phases": [_("현시 형식이 잘못되었습니다: %(error)s") % {"error": exc}]}
     signal = None
     controller = obj.controller
     if controller is not None:
@@ -204,13 +208,14 @@ def controller_set_online(*, controller: SignalController, online: bool, actor: 
 def _route_errors(network: TrafficNetwork, route: list[str]) -> list[str]:
     info = twin_network.read_network(Path(network.path))
     if len(route) < 2:
-        return ["경로는 링크 두 개 이상이어야 합니다."]
+        return [_("경로는 링크 두 개 이상이어야 합니다.")]
     missing = twin_network.route_is_valid(info, route)
     if missing:
-        return [f"도로망에 없는 링크입니다: {', '.join(missing[:5])}"]
+        return [_("도로망에 없는 링크입니다: %(links)s") % {"links": ", ".join(missing[:5])}]
     for n, (a, b) in enumerate(zip(route, route[1:], strict=False)):
         if info.edge_nodes[a][1] != info.edge_nodes[b][0]:
-            return [f"{n + 1}번째 링크 {a}와(과) 다음 링크 {b}가 이어지지 않습니다."]
+            message = _("%(n)s번째 링크 %(a)s와(과) 다음 링크 %(b)s가 이어지지 않습니다.")
+            return [message % {"n": n + 1, "a": a, "b": b}]
     return []
 
 
@@ -231,28 +236,34 @@ def emergency_run_request(
     network = network_ensure_default(actor=actor)
     errors: dict[str, list[str]] = {}
     if not unit.strip():
-        errors["unit"] = ["출동 차량을 입력하세요."]
+        errors["unit"] = [_("출동 차량을 입력하세요.")]
     if vehicle_type not in VehicleType.values:
         errors["vehicle_type"] = [
-            f"차종 '{vehicle_type}'은(는) {', '.join(VehicleType.values)} 중 하나여야 합니다."
+            _("차종 '%(value)s'은(는) %(choices)s 중 하나여야 합니다.")
+            % {"value": vehicle_type, "choices": ", ".join(VehicleType.values)}
         ]
     if not incident.strip():
-        errors["incident"] = ["사건을 입력하세요."]
+        errors["incident"] = [_("사건을 입력하세요.")]
     if strategy not in Strategy.values:
         errors["strategy"] = [
-            f"우선신호 방식 '{strategy}'은(는) {', '.join(Strategy.values)} 중 하나여야 합니다."
+            _("우선신호 방식 '%(value)s'은(는) %(choices)s 중 하나여야 합니다.")
+            % {"value": strategy, "choices": ", ".join(Strategy.values)}
         ]
     if not route:
         info = twin_network.read_network(Path(network.path))
         if origin not in info.edges or destination not in info.edges:
             bad = [e for e in (origin, destination) if e not in info.edges]
-            errors["route"] = [f"도로망에 없는 링크입니다: {', '.join(bad) or '(빈 값)'}"]
+            shown = ", ".join(bad) or _("(빈 값)")
+            errors["route"] = [_("도로망에 없는 링크입니다: %(links)s") % {"links": shown}]
         else:
             from .twin.demand import shortest_route
 
             route = shortest_route(Path(network.path), origin, destination)
             if not route:
-                errors["route"] = [f"{origin}에서 {destination}(으)로 가는 경로가 없습니다."]
+                errors["route"] = [
+                    _("%(origin)s에서 %(destination)s(으)로 가는 경로가 없습니다.")
+                    % {"origin": origin, "destination": destination}
+                ]
     if route and "route" not in errors:
         route_problems = _route_errors(network, route)
         if route_problems:
@@ -560,7 +571,7 @@ def detector_feed_from_twin(
     active network for ``minutes`` of the demand at ``start``'s hour (or ``vehicles_per_hour``) and
     returns each loop's 30 s reports as (topic, payload), interval ends counted from ``start``."""
     if not 1 <= minutes <= 180:
-        raise RecordInvalid({"minutes": ["모의 시간은 1–180분이어야 합니다."]})
+        raise RecordInvalid({"minutes": [_("모의 시간은 1–180분이어야 합니다.")]})
     network = network_ensure_default(actor=actor)
     info = twin_network.read_network(Path(network.path))
     demand = vehicles_per_hour or vehicles_per_hour_at(timezone.localtime(start).hour)
@@ -628,10 +639,10 @@ def vms_message_create(
     known = set(VmsSign.objects.values_list("code", flat=True))
     unknown = [s for s in signs if s not in known]
     if unknown:
-        errors["signs"] = [f"없는 도로전광표지입니다: {unknown[0]}"]
+        errors["signs"] = [_("없는 도로전광표지입니다: %(sign)s") % {"sign": unknown[0]}]
     starts_at = starts_at or timezone.now()
     if ends_at is not None and ends_at <= starts_at:
-        errors["ends_at"] = ["표출 종료는 시작보다 뒤여야 합니다."]
+        errors["ends_at"] = [_("표출 종료는 시작보다 뒤여야 합니다.")]
     if errors:
         raise RecordInvalid(errors)
     clean_destinations = [
@@ -657,13 +668,13 @@ def vms_message_approve(*, message: VmsMessage, actor: Actor) -> VmsMessage:
     with transaction.atomic():
         locked = VmsMessage.objects.select_for_update().get(pk=message.pk)
         if locked.status != VmsMessageStatus.DRAFT:
-            raise RecordInvalid({"status": ["승인 대기 중인 문안만 승인할 수 있습니다."]})
+            raise RecordInvalid({"status": [_("승인 대기 중인 문안만 승인할 수 있습니다.")]})
         user = actor.user if actor.user is not None and actor.user.pk else None
         if user is None:
-            raise RecordInvalid({"approved_by": ["승인은 사람이 해야 합니다."]})
+            raise RecordInvalid({"approved_by": [_("승인은 사람이 해야 합니다.")]})
         if locked.created_by_id == user.pk:
             raise RecordInvalid(
-                {"approved_by": ["작성자 본인은 승인할 수 없습니다. 다른 담당자가 승인하세요."]}
+                {"approved_by": [_("작성자 본인은 승인할 수 없습니다. 다른 담당자가 승인하세요.")]}
             )
         locked.status = VmsMessageStatus.APPROVED
         locked.approved_by = user
@@ -825,15 +836,15 @@ def _vms_repair_open(sign: VmsSign, attempts: int, *, now: datetime) -> int:
         asset=AssetRef(
             app="traffic",
             key=f"vms:{sign.code}",
-            label=f"도로전광표지 {sign.code}",
+            label=_("도로전광표지 %(code)s") % {"code": sign.code},
             org_unit=sign.org_unit,
             location=sign.name,
             simulated=True,
         ),
         kind=VMS_REPAIR_KIND,
-        kind_label="도로전광표지 통신 두절",
+        kind_label=_("도로전광표지 통신 두절"),
         due_hours=VMS_REPAIR_DUE_HOURS,
-        detail=f"문안을 {attempts}회 보냈으나 표출 확인 응답이 없습니다.",
+        detail=_("문안을 %(n)d회 보냈으나 표출 확인 응답이 없습니다.") % {"n": attempts},
         actor=VMS_SEND_ACTOR,
         now=now,
     )
@@ -907,7 +918,7 @@ def vms_acknowledge(messages: list[tuple[str, bytes]], *, now: datetime | None =
                 app="traffic",
                 key=f"vms:{sign.code}",
                 kind=VMS_REPAIR_KIND,
-                resolution="표출 확인 응답 재개 (자동 복구 확인)",
+                resolution=_("표출 확인 응답 재개 (자동 복구 확인)"),
                 actor=VMS_SEND_ACTOR,
                 now=now,
             )

@@ -23,24 +23,18 @@ error into a stable reason code (``telemetry.choices.Reason``) and a Korean mess
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from typing import Annotated
 
 import msgspec
 
 from cityhall.telemetry.choices import Reason
-from cityhall.telemetry.validation import (
-    DEVICE_ID_RE,
-    EARLIEST_TS,
-    MAX_CLOCK_SKEW,
-    MAX_PAYLOAD_BYTES,
-    Rejection,
-)
+from cityhall.telemetry.validation import EARLIEST_TS, MAX_CLOCK_SKEW, MAX_PAYLOAD_BYTES, Rejection
 
-TOPIC_PREFIX = "cityhall/v1/traffic"
+from . import envelope
+from .envelope import TOPIC_PREFIX
+
 SUBSCRIPTION = f"{TOPIC_PREFIX}/+/vds"
-TOPIC_RE = re.compile(r"^cityhall/v1/traffic/(?P<device>[^/]+)/vds$")
 MAX_VOLUME = 200
 MAX_SPEED_KMH = 250.0
 INTERVAL_RANGE_S = (10, 300)
@@ -74,32 +68,18 @@ class VdsReport(msgspec.Struct, frozen=True):
     simulated: bool
 
 
-_DECODER = msgspec.json.Decoder(VdsWire)
+CONTRACT = envelope.Contract(
+    suffix="vds",
+    noun="검지기",
+    id_field="detector_id",
+    decoder=msgspec.json.Decoder(VdsWire),
+    max_bytes=MAX_PAYLOAD_BYTES,
+)
 _ENCODER = msgspec.json.Encoder()
-_PATH = re.compile(r"`\$\.(?P<field>[a-z_]+)`")
-_MISSING = re.compile(r"missing required field `(?P<field>[a-z_]+)`")
 
 
 def encode(report: VdsWire) -> bytes:
     return _ENCODER.encode(report)
-
-
-def _from_msgspec(exc: Exception) -> Rejection:
-    """msgspec's error as a reason code and a Korean message."""
-    text = str(exc)
-    if isinstance(exc, msgspec.ValidationError):
-        missing = _MISSING.search(text)
-        if missing:
-            name = missing["field"]
-            return Rejection(Reason.MISSING_FIELD, f"필수 항목 '{name}'이(가) 없습니다.", name)
-        path = _PATH.search(text)
-        name = path["field"] if path else ""
-        if text.startswith("Expected `object`"):
-            return Rejection(Reason.NOT_AN_OBJECT, "메시지는 JSON 객체여야 합니다.")
-        if ">=" in text or "<=" in text:
-            return Rejection(Reason.OUT_OF_RANGE, f"'{name}' 값이 허용 범위를 벗어났습니다 ({text}).", name)
-        return Rejection(Reason.WRONG_TYPE, f"'{name}' 값의 자료형이 맞지 않습니다 ({text}).", name)
-    return Rejection(Reason.MALFORMED_JSON, f"메시지가 올바른 JSON이 아닙니다: {text}")
 
 
 def parse_vds(
@@ -108,41 +88,16 @@ def parse_vds(
     """One message's verdict: the report, or why it is refused (``known``: the registry's detector
     IDs; None accepts any well-formed ID)."""
     now = now or datetime.now(UTC)
-    match = TOPIC_RE.match(topic)
-    hint = match["device"] if match and DEVICE_ID_RE.match(match["device"]) else ""
-    rejection = _check(match, payload, known, now)
-    if isinstance(rejection, Rejection):
-        return Rejection(rejection.reason, rejection.message, rejection.field, hint)
-    return rejection
+    wire = envelope.open_message(CONTRACT, topic, payload, known)
+    if isinstance(wire, Rejection):
+        return wire
+    verdict = _check(wire, now)
+    if isinstance(verdict, Rejection):
+        return Rejection(verdict.reason, verdict.message, verdict.field, wire.detector_id)
+    return verdict
 
 
-def _check(match, payload: bytes, known: set[str] | None, now: datetime) -> VdsReport | Rejection:
-    if match is None or not DEVICE_ID_RE.match(match["device"]):
-        return Rejection(Reason.BAD_TOPIC, f"토픽은 '{TOPIC_PREFIX}/{{검지기 ID}}/vds' 형식이어야 합니다.")
-    if len(payload) > MAX_PAYLOAD_BYTES:
-        return Rejection(
-            Reason.PAYLOAD_TOO_LARGE,
-            f"메시지가 {len(payload):,}바이트로 최대 {MAX_PAYLOAD_BYTES:,}바이트를 넘습니다.",
-        )
-    try:
-        payload.decode("utf-8")
-        wire = _DECODER.decode(payload)
-    except UnicodeDecodeError as exc:
-        return Rejection(Reason.MALFORMED_JSON, f"메시지가 UTF-8이 아닙니다 ({exc.start}번째 바이트).")
-    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
-        return _from_msgspec(exc)
-    if wire.detector_id != match["device"]:
-        return Rejection(
-            Reason.TOPIC_DEVICE_MISMATCH,
-            f"메시지의 검지기 ID {wire.detector_id!r}이(가) 토픽의 {match['device']!r}와 다릅니다.",
-            "detector_id",
-        )
-    if known is not None and wire.detector_id not in known:
-        return Rejection(
-            Reason.UNKNOWN_DEVICE,
-            f"검지기 {wire.detector_id!r}은(는) 등록되지 않은 검지기입니다.",
-            "detector_id",
-        )
+def _check(wire: VdsWire, now: datetime) -> VdsReport | Rejection:
     try:
         ts = datetime.fromisoformat(wire.ts)
     except ValueError:

@@ -19,6 +19,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from .twin.congestion import FREE, JAMMED, SLOW
 
 INCIDENT, CONGESTION, NOTICE, OVERRIDE = "incident", "congestion", "notice", "override"
@@ -75,17 +77,18 @@ def override_errors(text: str, reason: str) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     lines = [line.strip() for line in text.strip().splitlines()]
     if not lines or not any(lines):
-        errors["text"] = ["표출할 문안을 입력하세요."]
+        errors["text"] = [_("표출할 문안을 입력하세요.")]
     elif len(lines) > MAX_LINES:
-        errors["text"] = [f"문안은 {MAX_LINES}줄까지입니다 ({len(lines)}줄)."]
+        errors["text"] = [_("문안은 %(max)d줄까지입니다 (%(n)d줄).") % {"max": MAX_LINES, "n": len(lines)}]
     else:
         long = [n + 1 for n, line in enumerate(lines) if len(line) > MAX_LINE_CHARS]
         if long:
-            errors["text"] = [f"{long[0]}번째 줄이 {MAX_LINE_CHARS}자를 넘습니다."]
+            message = _("%(n)d번째 줄이 %(max)d자를 넘습니다.")
+            errors["text"] = [message % {"n": long[0], "max": MAX_LINE_CHARS}]
     if not reason.strip():
-        errors["reason"] = ["수동 표출 사유를 입력하세요."]
+        errors["reason"] = [_("수동 표출 사유를 입력하세요.")]
     elif len(reason.strip()) > REASON_MAX:
-        errors["reason"] = [f"사유는 {REASON_MAX}자까지입니다."]
+        errors["reason"] = [_("사유는 %(max)d자까지입니다.") % {"max": REASON_MAX}]
     return errors
 
 
@@ -152,27 +155,32 @@ def message_errors(
     known links (the lines are computed), else 1–2 lines of at most 20 characters."""
     errors: dict[str, list[str]] = {}
     if kind not in TEMPLATE_KINDS:
-        errors["kind"] = [f"문안 유형은 {', '.join(TEMPLATE_KINDS)} 중 하나여야 합니다."]
+        kinds = ", ".join(TEMPLATE_KINDS)
+        errors["kind"] = [_("문안 유형은 %(kinds)s 중 하나여야 합니다.") % {"kinds": kinds}]
         return errors
     if kind == TRAVEL_TIME:
         if not destinations:
-            errors["destinations"] = ["소요시간 안내에는 목적지가 1곳 이상 있어야 합니다."]
+            errors["destinations"] = [_("소요시간 안내에는 목적지가 1곳 이상 있어야 합니다.")]
         elif len(destinations) > MAX_DESTINATIONS:
-            errors["destinations"] = [f"목적지는 {MAX_DESTINATIONS}곳까지입니다."]
+            errors["destinations"] = [_("목적지는 %(max)d곳까지입니다.") % {"max": MAX_DESTINATIONS}]
         else:
             for n, dest in enumerate(destinations, start=1):
                 name = str(dest.get("name", "")).strip()
                 route = dest.get("route") or []
                 if not name:
-                    errors["destinations"] = [f"{n}번째 목적지의 이름이 없습니다."]
+                    errors["destinations"] = [_("%(n)d번째 목적지의 이름이 없습니다.") % {"n": n}]
                 elif len(name) > MAX_LINE_CHARS - 5:
-                    errors["destinations"] = [f"{n}번째 목적지 이름은 {MAX_LINE_CHARS - 5}자까지입니다."]
+                    message = _("%(n)d번째 목적지 이름은 %(max)d자까지입니다.")
+                    errors["destinations"] = [message % {"n": n, "max": MAX_LINE_CHARS - 5}]
                 elif not isinstance(route, list) or not route:
-                    errors["destinations"] = [f"{n}번째 목적지의 경로(링크 목록)가 없습니다."]
+                    errors["destinations"] = [_("%(n)d번째 목적지의 경로(링크 목록)가 없습니다.") % {"n": n}]
                 else:
                     unknown = [e for e in route if e not in link_ids]
                     if unknown:
-                        errors["destinations"] = [f"{n}번째 목적지 경로에 없는 링크가 있습니다: {unknown[0]}"]
+                        errors["destinations"] = [
+                            _("%(n)d번째 목적지 경로에 없는 링크가 있습니다: %(link)s")
+                            % {"n": n, "link": unknown[0]}
+                        ]
                 if "destinations" in errors:
                     break
         return errors

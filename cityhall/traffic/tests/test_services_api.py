@@ -2,8 +2,10 @@
 regional hand-over, permissions."""
 
 import json
+import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from cityhall.core.audit import Actor
@@ -197,6 +199,37 @@ def test_run_page_refuses_a_bad_route_with_korean_error(network, client, roles):
     assert res.status_code == 422
     assert "도로망에 없는 링크입니다: nowhere" in res.content.decode()
     assert EmergencyRun.objects.count() == 0
+
+
+# Korean that is data, not interface: the synthetic network's and the signs' names, what signs show.
+DATA_KOREAN = re.compile(
+    r"모의 격자망 6×6 \(스마트교차로 36개소\)|모의 교차로 [A-F]\d|예시 \S+ 접근로|안전운전 하세요|김포시"
+)
+HANGUL = re.compile(r"[\uac00-\ud7a3]+")
+
+
+def test_pages_in_english_show_korean_only_in_data(network, client, roles):
+    services.vms_ensure_default(actor=Actor.system("test:traffic"))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(roles["editor"])
+    pages = ["overview", "runs", "benchmark", "detectors", "vms", "vms_messages"]
+    urls = [reverse(f"traffic:{name}") for name in pages]
+    urls += [reverse("traffic:plan", args=["C2"]), reverse("traffic:vms_sign", args=["VMS-01"])]
+    for url in urls:
+        res = client.get(url)
+        assert res.status_code == 200, url
+        main = DATA_KOREAN.sub("", res.content.decode().split("<main", 1)[1])
+        assert not HANGUL.findall(main), url
+    bad = {
+        "unit": "u",
+        "vehicle_type": "ambulance",
+        "incident": "x",
+        "origin": "nowhere",
+        "destination": "F2right2",
+    }
+    res = client.post(reverse("traffic:runs"), {**bad, "strategy": "predictive"})
+    assert res.status_code == 422
+    assert "Links not in the road network: nowhere" in res.content.decode()
 
 
 def test_cli_import_osm_makes_the_osm_network_active(twin_dir, db, tmp_path, capsys):

@@ -1,7 +1,7 @@
 """Detector reports through a real Mosquitto (a private instance on a free loopback port, as the
 telemetry tests start it): the twin's loops publish at QoS 1, the ingester (``run_ingester`` with
 the traffic store) stores each interval once — through a repeat and an ingester restart — and
-dead-letters bad messages with their reason."""
+dead-letters bad messages with their reason; the twin's DSRC readers publish and are stored the same way."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import threading
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
@@ -18,11 +19,18 @@ from cityhall.core.audit import Actor
 from cityhall.telemetry.ingester import run_ingester
 from cityhall.telemetry.models import DeadLetter
 from cityhall.telemetry.tests.test_ingester import broker  # noqa: F401 - the fixture registers by import
-from cityhall.traffic import selectors, services, vds
-from cityhall.traffic.models import DetectorReading
+from cityhall.traffic import detector_services, dsrc, selectors, services, vds
+from cityhall.traffic.models import DetectorReading, DsrcReport
 
 pytestmark = pytest.mark.slow
 WAIT_S = 60
+
+
+@pytest.fixture(autouse=True)
+def _dataset(django_db_blocker):
+    """The test before may have flushed the tables: the department needs the dataset."""
+    with django_db_blocker.unblock():
+        load_dataset_if_missing()
 
 
 def _wait_for(predicate, what: str, timeout: float = WAIT_S):
@@ -41,8 +49,11 @@ def _wait_for(predicate, what: str, timeout: float = WAIT_S):
 
 
 class Ingester:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, topics=(vds.SUBSCRIPTION,), ingest=None, known_devices=None) -> None:
         self.url = url
+        self.topics = list(topics)
+        self.ingest = ingest or services.detector_readings_ingest
+        self.known_devices = known_devices or (lambda: set(selectors.detector_edges()))
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.stats = None
@@ -52,9 +63,9 @@ class Ingester:
             self.url,
             stop_event=self.stop,
             client_id="test-vds-ingester",
-            topics=[vds.SUBSCRIPTION],
-            ingest=services.detector_readings_ingest,
-            known_devices=lambda: set(selectors.detector_edges()),
+            topics=self.topics,
+            ingest=self.ingest,
+            known_devices=self.known_devices,
         )
 
     def start(self) -> Ingester:
@@ -141,3 +152,34 @@ def test_the_twins_loops_report_over_mqtt_and_are_stored_once(transactional_db, 
     finally:
         ingester.close()
     assert DetectorReading.objects.count() == 1 + 576 + 1 + 3
+
+
+def test_the_twins_readers_report_over_mqtt(transactional_db, broker, settings, tmp_path):  # noqa: F811
+    settings.DATA_DIR = tmp_path
+    services.network_ensure_default(actor=Actor.system("test:dsrc"))
+    ingester = Ingester(
+        broker.url,
+        topics=[dsrc.SUBSCRIPTION],
+        ingest=detector_services.detectors_ingest,
+        known_devices=detector_services.detector_ids,
+    ).start()
+    try:
+        probe_ts = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
+        reader = detector_services.readers()[0].id
+        probe = dsrc.encode(dsrc.DsrcWire(reader_id=reader, ts=probe_ts.isoformat(), passes=[]))
+        _wait_for(
+            lambda: (
+                _publish(broker.port, [(dsrc.dsrc_topic(reader), probe)])
+                or DsrcReport.objects.filter(ts=probe_ts).exists()
+            ),
+            "the ingester to subscribe",
+        )
+        # One minute of the twin: 96 readers × 2 intervals (empty reports too), published by the command.
+        out = StringIO()
+        call_command("traffic_dsrc_publish", url=broker.url, minutes=1, seed=3, share=0.3, stdout=out)
+        assert out.getvalue() == "DSRC 기지국 보고 192건을 보냈습니다 (모의, 1분).\n"
+        _wait_for(lambda: DsrcReport.objects.count() == 1 + 192, "192 twin reports")
+    finally:
+        ingester.close()
+    assert DsrcReport.objects.filter(simulated=True).values("reader_id").distinct().count() == 96
+    assert not DeadLetter.objects.exists()

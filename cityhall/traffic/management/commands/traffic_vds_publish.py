@@ -2,52 +2,17 @@
 publish its 288 loops' 30 s reports over MQTT (QoS 1), as the field's VDS do — 모의 data, marked
 ``simulated`` (ADR 0028). The reports are stamped from now backwards, so the newest is current."""
 
-from datetime import timedelta
-
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
-
-from cityhall.core.audit import Actor
-from cityhall.core.services import RecordInvalid
-from cityhall.telemetry.mqtt import broker_from_url, new_client
 from cityhall.traffic import services
+from cityhall.traffic.management.twin_publish import TwinPublishCommand
 
 
-class Command(BaseCommand):
+class Command(TwinPublishCommand):
     help = "교통 디지털트윈의 차량검지기 측정값(모의)을 MQTT로 보냅니다."
 
-    def add_arguments(self, parser):
-        parser.add_argument(
-            "--url", help="브로커 주소 (기본: CITYHALL_MQTT_URL, 없으면 mqtt://127.0.0.1:1883)"
+    def reports(self, *, minutes, start, seed, vehicles_per_hour, actor, **options):
+        return services.detector_feed_from_twin(
+            minutes=minutes, start=start, seed=seed, vehicles_per_hour=vehicles_per_hour, actor=actor
         )
-        parser.add_argument("--minutes", type=int, default=10, help="모의 시간(분), 1–180")
-        parser.add_argument("--seed", type=int, default=1, help="난수 시드")
-        parser.add_argument("--vehicles-per-hour", type=int, default=None, help="배경 교통량(대/시)")
 
-    def handle(self, *args, url=None, minutes, seed, vehicles_per_hour, **options):
-        try:
-            broker = broker_from_url(url)
-        except ValueError as exc:
-            raise CommandError(str(exc)) from None
-        start = timezone.now().replace(microsecond=0) - timedelta(minutes=minutes)
-        try:
-            messages = services.detector_feed_from_twin(
-                minutes=minutes,
-                start=start,
-                seed=seed,
-                vehicles_per_hour=vehicles_per_hour,
-                actor=Actor.system("command:traffic_vds_publish"),
-            )
-        except RecordInvalid as exc:
-            raise CommandError(" ".join(m for msgs in exc.errors.values() for m in msgs)) from None
-        client, connect = new_client(broker)
-        client.connect(**connect)
-        client.loop_start()
-        try:
-            infos = [client.publish(topic, payload, qos=1) for topic, payload in messages]
-            for info in infos:
-                info.wait_for_publish(timeout=30)
-        finally:
-            client.disconnect()
-            client.loop_stop()
-        self.stdout.write(f"검지기 측정값 {len(messages):,}건을 보냈습니다 (모의, {minutes}분).")
+    def sent(self, count, minutes):
+        return f"검지기 측정값 {count:,}건을 보냈습니다 (모의, {minutes}분)."
