@@ -26,13 +26,6 @@ pytestmark = pytest.mark.slow
 WAIT_S = 60
 
 
-@pytest.fixture(autouse=True)
-def _dataset(django_db_blocker):
-    """The test before may have flushed the tables: the department needs the dataset."""
-    with django_db_blocker.unblock():
-        load_dataset_if_missing()
-
-
 def _wait_for(predicate, what: str, timeout: float = WAIT_S):
     """Polls ``predicate``; the in-memory test database's shared cache refuses a read while the
     ingester's thread writes ("table is locked"), which is only a reason to look again."""
