@@ -26,7 +26,7 @@ from cityhall.core.services import RecordInvalid, record_update
 from cityhall.telemetry.services import IngestReport, Message, dead_letters_record
 from cityhall.telemetry.validation import Rejection
 
-from . import selectors, vds
+from . import selectors, twin_text, vds
 from . import vms as vms_rules
 from .choices import (
     DEPARTMENT,
@@ -150,7 +150,7 @@ def network_import_osm(*, osm_file: Path, actor: Actor, name: str = "") -> Traff
     try:
         path = twin_network.import_osm(Path(osm_file), twin_directory() / f"osm-{stamp}")
     except SumoError as exc:
-        raise RecordInvalid(str(exc), field="file") from exc
+        raise RecordInvalid(twin_text.error_text(exc), field="file") from exc
     info = twin_network.read_network(path)
     if not any(len(s.green_states) >= 2 for s in info.signals.values()):
         message = _("신호교차로가 없는 OSM 파일입니다: %(file)s") % {"file": osm_file}
@@ -183,6 +183,7 @@ def signal_plan_rules(obj: SignalPlan, before: dict | None) -> dict[str, list[st
         foes=signal.foes if signal else (),
     ):
         field = {"cycle": "cycle_s", "offset": "offset_s"}.get(loc, "phases")
+        message = twin_text.translated(message)
         shown = message if loc in ("cycle", "offset", "phases") else f"{loc}: {message}"
         errors.setdefault(field, []).append(shown)
     return errors

@@ -19,7 +19,7 @@ from cityhall.core.decorators import role_required
 from cityhall.core.permissions import has_permission
 from cityhall.core.services import RecordInvalid
 
-from . import selectors, services
+from . import selectors, services, twin_text
 from . import vms as vms_rules
 from .forms import PlanForm, RunForm, VmsMessageForm, VmsOverrideForm
 from .selectors import TRAFFIC_STAFF
@@ -107,6 +107,7 @@ def run(request, pk: int):
             "network": obj.network,
             "drawing": selectors.drawing(obj.network, obj),
             "junctions": list(obj.junctions.all()),
+            "warnings": twin_text.run_warnings(obj.warnings),
             "commands": [
                 {"t": t, "tls": tls, "event": COMMAND_LABELS.get(event, event), "phase": phase + 1}
                 for t, tls, event, phase in obj.commands

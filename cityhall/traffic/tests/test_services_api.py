@@ -183,6 +183,51 @@ def test_plan_editor_shows_korean_errors_beside_the_fields(network, client, role
     assert plan.offset_s == 3
 
 
+def test_plan_editor_shows_the_twin_errors_in_the_readers_language(network, client, roles):
+    """The rules live in the Django-free twin; the editor shows them in English with the English
+    interface, and in Korean (unchanged) by default."""
+    client.force_login(roles["editor"])
+    plan = SignalPlan.objects.get(controller__tls_id="C2")
+    before = (plan.cycle_s, plan.offset_s, plan.phases)
+    data = {"cycle_s": 91, "offset_s": 95}
+    for n, p in enumerate(plan.phases):
+        data[f"duration_{n}"] = p["duration"]
+        if p["kind"] == "green":
+            data[f"min_green_{n}"] = 4 if n == 0 else p["min_green"]
+    url = reverse("traffic:plan", args=["C2"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    res = client.post(url, data)
+    html = res.content.decode()
+    assert res.status_code == 422
+    assert "The offset of 95 s must be at least 0 and less than the cycle of 91 s." in html
+    assert "The phase durations add up to 90 s and must equal the cycle of 91 s" in html
+    assert "phases.0: The minimum green of 4 s must be at least 5 s." in html
+    assert "옵셋" not in html and "현시 시간의 합" not in html and "최소녹색 4초" not in html
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ko"
+    html = client.post(url, data).content.decode()
+    assert "옵셋 95초는 0 이상, 주기 91초 미만이어야 합니다." in html
+    assert "현시 시간의 합 90초가 주기 91초와 같아야 합니다 (현시가 주기를 채워야 함)." in html
+    assert "phases.0: 최소녹색 4초는 5초 이상이어야 합니다." in html
+    assert "The offset of" not in html
+    plan.refresh_from_db()
+    assert (plan.cycle_s, plan.offset_s, plan.phases) == before
+
+
+def test_plan_api_answers_in_the_requested_language(network, client, roles):
+    client.force_login(roles["editor"])
+    url = "/api/v1/traffic/plans/C2"
+    plan = client.get(url).json()
+    body = json.dumps({"cycle_s": 90, "offset_s": 95, "phases": plan["phases"]})
+    res = client.put(url, body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+    assert res.status_code == 422
+    assert (
+        res.json()["detail"][0]["msg"]
+        == "The offset of 95 s must be at least 0 and less than the cycle of 90 s."
+    )
+    res = client.put(url, body, content_type="application/json")
+    assert res.json()["detail"][0]["msg"] == "옵셋 95초는 0 이상, 주기 90초 미만이어야 합니다."
+
+
 def test_run_page_refuses_a_bad_route_with_korean_error(network, client, roles):
     client.force_login(roles["editor"])
     res = client.post(

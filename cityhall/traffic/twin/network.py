@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .sumo import SumoError, run_tool
+from .text import gettext_noop
 
 GRID_SIZE = 6  # 6 × 6 = 36 signalised junctions (seed: 스마트교차로 36개소)
 GRID_SPACING_M = 400.0
@@ -88,7 +89,7 @@ def import_osm(osm_file: Path, directory: Path) -> Path:
     """Builds a network from an OpenStreetMap extract with netconvert (signals guessed and joined as
     SUMO's OSM import recommends). Raises SumoError when netconvert cannot read it."""
     if not osm_file.exists():
-        raise SumoError(f"파일이 없습니다: {osm_file}")
+        raise SumoError(gettext_noop("파일이 없습니다: %(file)s", file=osm_file))
     directory.mkdir(parents=True, exist_ok=True)
     out = directory / NET_FILE
     run_tool(
@@ -112,7 +113,7 @@ def import_osm(osm_file: Path, directory: Path) -> Path:
     )
     info = read_network(out)
     if not info.edges:
-        raise SumoError(f"도로가 없는 OSM 파일입니다: {osm_file}")
+        raise SumoError(gettext_noop("도로가 없는 OSM 파일입니다: %(file)s", file=osm_file))
     return out
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .signals import Plan, PriorityCall
+from .text import gettext_noop
 
 NAIVE_DISTANCE_M = 200.0
 LOOKAHEAD_S = 75.0  # calls are placed for signals the vehicle will reach within this time
@@ -131,4 +132,10 @@ def make_strategy(name: str, plans: dict[str, Plan]) -> Strategy:
         return PredictivePreemption(plans)
     if name == NONE:
         return Strategy(plans=plans)
-    raise ValueError(f"알 수 없는 우선신호 방식: {name} ({', '.join(STRATEGIES)} 중 하나)")
+    raise ValueError(
+        gettext_noop(
+            "알 수 없는 우선신호 방식: %(name)s (%(choices)s 중 하나)",
+            name=name,
+            choices=", ".join(STRATEGIES),
+        )
+    )

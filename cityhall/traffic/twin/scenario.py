@@ -12,6 +12,7 @@ from .demand import LEVELS, Trip, background_trips, shortest_route, write_routes
 from .network import NetworkInfo, read_network
 from .signals import Plan, default_plan
 from .simulation import EV_SPEED_MODE, RESCUE_LANE_RESOLUTION_M, Scenario
+from .text import gettext_noop
 
 PROGRESSION_SPEED_MS = 13.89
 DEMAND_S = 1800  # 30 minutes of demand, as the yardstick
@@ -50,7 +51,13 @@ def emergency_routes(info: NetworkInfo, *, count: int, seed: int) -> dict[str, l
 def build(net_path: Path, *, level: str, seed: int, ev_count: int = len(EV_DEPARTS)) -> Scenario:
     info = read_network(net_path)
     if level not in LEVELS:
-        raise ValueError(f"알 수 없는 수요 수준: {level} ({', '.join(LEVELS)} 중 하나)")
+        raise ValueError(
+            gettext_noop(
+                "알 수 없는 수요 수준: %(level)s (%(choices)s 중 하나)",
+                level=level,
+                choices=", ".join(LEVELS),
+            )
+        )
     trips = background_trips(info, vehicles_per_hour=LEVELS[level], begin=0, end=DEMAND_S, seed=seed)
     routes = emergency_routes(info, count=ev_count, seed=seed)
     for (vid, route), depart in zip(routes.items(), EV_DEPARTS, strict=False):

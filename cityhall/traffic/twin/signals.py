@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from .text import Text, gettext_noop
+
 GREEN, YELLOW, ALL_RED = "green", "yellow", "all_red"
 KINDS = (GREEN, YELLOW, ALL_RED)
 STATE_CHARS = set("GgyrO")
@@ -27,7 +29,7 @@ MAX_HOLD_S = 90  # a priority call never holds a stage green longer than this
 class PlanError(ValueError):
     """A plan that cannot run safely; ``errors`` lists (location, Korean message) pairs."""
 
-    def __init__(self, errors: list[tuple[str, str]]):
+    def __init__(self, errors: list[tuple[str, Text]]):
         self.errors = errors
         super().__init__("; ".join(f"{loc}: {msg}" for loc, msg in errors))
 
@@ -111,66 +113,130 @@ def plan_from_dict(data: dict) -> Plan:
 
 def plan_errors(
     plan: Plan, *, link_count: int | None = None, foes: Iterable[tuple[int, int]] = ()
-) -> list[tuple[str, str]]:
-    """Everything that makes a plan unsafe or inconsistent, as (location, Korean message)."""
-    errors: list[tuple[str, str]] = []
+) -> list[tuple[str, Text]]:
+    """Everything that makes a plan unsafe or inconsistent, as (location, Korean message); each
+    message keeps its template for the English interface."""
+    errors: list[tuple[str, Text]] = []
     phases = plan.phases
     if plan.cycle <= 0:
-        errors.append(("cycle", f"주기는 0초보다 커야 합니다 (입력 {plan.cycle}초)."))
+        errors.append(
+            ("cycle", gettext_noop("주기는 0초보다 커야 합니다 (입력 %(cycle)s초).", cycle=plan.cycle))
+        )
     if not 0 <= plan.offset < max(plan.cycle, 1):
-        errors.append(("offset", f"옵셋 {plan.offset}초는 0 이상, 주기 {plan.cycle}초 미만이어야 합니다."))
+        message = gettext_noop(
+            "옵셋 %(offset)s초는 0 이상, 주기 %(cycle)s초 미만이어야 합니다.",
+            offset=plan.offset,
+            cycle=plan.cycle,
+        )
+        errors.append(("offset", message))
     total = sum(p.duration for p in phases)
     if total != plan.cycle:
         errors.append(
             (
                 "phases",
-                f"현시 시간의 합 {total}초가 주기 {plan.cycle}초와 같아야 합니다 (현시가 주기를 채워야 함).",
+                gettext_noop(
+                    "현시 시간의 합 %(total)s초가 주기 %(cycle)s초와 같아야 합니다 "
+                    "(현시가 주기를 채워야 함).",
+                    total=total,
+                    cycle=plan.cycle,
+                ),
             )
         )
     if len([p for p in phases if p.kind == GREEN]) < 2:
-        errors.append(("phases", "녹색 현시가 둘 이상 있어야 합니다."))
+        errors.append(("phases", gettext_noop("녹색 현시가 둘 이상 있어야 합니다.")))
     foe_pairs = {tuple(sorted(pair)) for pair in foes}
     for n, p in enumerate(phases):
         loc = f"phases.{n}"
         if p.kind not in KINDS:
-            errors.append((loc, f"현시 종류 '{p.kind}'는 green, yellow, all_red 중 하나여야 합니다."))
+            errors.append(
+                (
+                    loc,
+                    gettext_noop(
+                        "현시 종류 '%(kind)s'는 green, yellow, all_red 중 하나여야 합니다.", kind=p.kind
+                    ),
+                )
+            )
             continue
         if not p.state or set(p.state) - STATE_CHARS:
-            errors.append((loc, f"신호 상태 '{p.state}'에 쓸 수 없는 문자가 있습니다 (G g y r O)."))
+            errors.append(
+                (
+                    loc,
+                    gettext_noop(
+                        "신호 상태 '%(state)s'에 쓸 수 없는 문자가 있습니다 (G g y r O).", state=p.state
+                    ),
+                )
+            )
             continue
         if link_count is not None and len(p.state) != link_count:
-            errors.append((loc, f"신호 상태 길이 {len(p.state)}가 교차로 연결 수 {link_count}와 다릅니다."))
+            message = gettext_noop(
+                "신호 상태 길이 %(length)s가 교차로 연결 수 %(links)s와 다릅니다.",
+                length=len(p.state),
+                links=link_count,
+            )
+            errors.append((loc, message))
         if p.duration <= 0:
-            errors.append((loc, f"현시 시간은 0초보다 커야 합니다 (입력 {p.duration}초)."))
+            errors.append(
+                (
+                    loc,
+                    gettext_noop(
+                        "현시 시간은 0초보다 커야 합니다 (입력 %(duration)s초).", duration=p.duration
+                    ),
+                )
+            )
         if p.kind == GREEN:
             if p.min_green < 5:
-                errors.append((loc, f"최소녹색 {p.min_green}초는 5초 이상이어야 합니다."))
+                errors.append(
+                    (
+                        loc,
+                        gettext_noop(
+                            "최소녹색 %(min_green)s초는 5초 이상이어야 합니다.", min_green=p.min_green
+                        ),
+                    )
+                )
             if p.duration < p.min_green:
-                errors.append((loc, f"녹색 {p.duration}초가 최소녹색 {p.min_green}초보다 짧습니다."))
+                message = gettext_noop(
+                    "녹색 %(duration)s초가 최소녹색 %(min_green)s초보다 짧습니다.",
+                    duration=p.duration,
+                    min_green=p.min_green,
+                )
+                errors.append((loc, message))
             if "y" in p.state:
-                errors.append((loc, "녹색 현시에 황색(y)이 있습니다."))
+                errors.append((loc, gettext_noop("녹색 현시에 황색(y)이 있습니다.")))
             greens = [i for i, c in enumerate(p.state) if c == "G"]
             for a in greens:
                 for b in greens:
                     if a < b and (a, b) in foe_pairs:
-                        errors.append((loc, f"서로 상충하는 연결 {a}번과 {b}번이 동시에 우선 녹색(G)입니다."))
+                        message = gettext_noop(
+                            "서로 상충하는 연결 %(a)s번과 %(b)s번이 동시에 우선 녹색(G)입니다.", a=a, b=b
+                        )
+                        errors.append((loc, message))
         prev = phases[n - 1] if phases else None
         if p.kind == YELLOW:
             if p.duration < MIN_YELLOW_S:
-                errors.append((loc, f"황색 {p.duration}초는 {MIN_YELLOW_S}초 이상이어야 합니다."))
+                message = gettext_noop(
+                    "황색 %(duration)s초는 %(minimum)s초 이상이어야 합니다.",
+                    duration=p.duration,
+                    minimum=MIN_YELLOW_S,
+                )
+                errors.append((loc, message))
             if prev is None or prev.kind != GREEN:
-                errors.append((loc, "황색 현시는 녹색 현시 바로 뒤에 와야 합니다."))
+                errors.append((loc, gettext_noop("황색 현시는 녹색 현시 바로 뒤에 와야 합니다.")))
             elif p.state != yellow_of(prev.state):
                 errors.append(
-                    (loc, "황색 현시는 앞 녹색에서 녹색이던 연결만 황색(y), 나머지는 적색이어야 합니다.")
+                    (
+                        loc,
+                        gettext_noop(
+                            "황색 현시는 앞 녹색에서 녹색이던 연결만 황색(y), 나머지는 적색이어야 합니다."
+                        ),
+                    )
                 )
         if p.kind == ALL_RED:
             if any(c != "r" for c in p.state):
-                errors.append((loc, "전적색 현시는 모든 연결이 적색(r)이어야 합니다."))
+                errors.append((loc, gettext_noop("전적색 현시는 모든 연결이 적색(r)이어야 합니다.")))
             if prev is None or prev.kind != YELLOW:
-                errors.append((loc, "전적색 현시는 황색 현시 바로 뒤에 와야 합니다."))
+                errors.append((loc, gettext_noop("전적색 현시는 황색 현시 바로 뒤에 와야 합니다.")))
         if p.kind == GREEN and prev is not None and prev.kind != ALL_RED:
-            errors.append((loc, "녹색 현시 앞에는 황색과 전적색이 있어야 합니다."))
+            errors.append((loc, gettext_noop("녹색 현시 앞에는 황색과 전적색이 있어야 합니다.")))
     return errors
 
 

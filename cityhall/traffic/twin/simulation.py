@@ -18,12 +18,16 @@ from .network import NetworkInfo, read_network
 from .preemption import Observation, Upcoming, make_strategy
 from .signals import Controller, Plan, SafetyMonitor, SafetyViolation
 from .sumo import binary
+from .text import Text, gettext_noop
 
 STEP_S = 1
 TELEPORT_S = 300
 LINK_SAMPLE_S = 10
 RESCUE_LANE_RESOLUTION_M = 0.8  # sublane width: a 3.2 m lane in four strips
 EV_SPEED_MODE = 31  # SUMO's default: safe speed, accelerations, right of way, brake for red
+# The warnings a run can carry; runs store them as Korean text, read back against these templates.
+OFFLINE_WARNING = gettext_noop("%(tls_id)s 제어기 오프라인: 우선신호를 요청할 수 없습니다.")
+WARNINGS = (OFFLINE_WARNING,)
 
 
 @dataclass
@@ -322,7 +326,7 @@ def _note(ev: EvTrace, obs: Observation, calls, controllers, offline, now: int) 
     for up in obs.upcoming:
         if up.tls_id in offline and up.tls_id not in ev.junctions:
             ev.junctions[up.tls_id] = JunctionPass(up.tls_id, action="offline")
-            ev.warnings.append(f"{up.tls_id} 제어기 오프라인: 우선신호를 요청할 수 없습니다.")
+            ev.warnings.append(Text(OFFLINE_WARNING, {"tls_id": up.tls_id}))
     for up in obs.upcoming[:1]:
         jp = ev.junctions.setdefault(up.tls_id, JunctionPass(up.tls_id))
         if obs.speed_ms < 0.5 and up.distance_m < 60:

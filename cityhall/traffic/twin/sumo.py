@@ -8,9 +8,11 @@ import os
 import subprocess
 from pathlib import Path
 
+from .text import gettext_noop
+
 
 class SumoError(Exception):
-    """A SUMO tool failed; the message carries its own error lines."""
+    """A SUMO tool failed; the message (a ``Text``) carries its own error lines."""
 
 
 def sumo_home() -> Path:
@@ -22,7 +24,7 @@ def sumo_home() -> Path:
 def binary(name: str) -> str:
     path = sumo_home() / "bin" / name
     if not path.exists():
-        raise SumoError(f"SUMO 실행 파일이 없습니다: {path}")
+        raise SumoError(gettext_noop("SUMO 실행 파일이 없습니다: %(path)s", path=path))
     return str(path)
 
 
@@ -45,5 +47,5 @@ def run_tool(name: str, args: list[str], *, timeout: float = 300.0) -> str:
     )
     if proc.returncode != 0:
         errors = [line for line in (proc.stderr or proc.stdout).splitlines() if line.strip()]
-        raise SumoError(f"{name} 실패: " + " / ".join(errors[-5:]))
+        raise SumoError(gettext_noop("%(tool)s 실패: %(errors)s", tool=name, errors=" / ".join(errors[-5:])))
     return proc.stdout
