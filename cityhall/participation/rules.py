@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
 from cityhall.core.money import format_thousand_won
+from cityhall.gis.area import Bounds
 
 from .choices import BallotKind
 
@@ -79,3 +81,57 @@ def ballot_problems(rules: BallotRules, chosen: list[int], costs: Mapping[int, i
 def age_in(year: int, birth_year: int) -> int:
     """Age as the year's ordinances count it (연 나이: the year minus the birth year)."""
     return year - birth_year
+
+
+COORDINATE_PLACES = Decimal("0.000001")  # the columns keep six decimals (about 10 cm)
+
+
+def proposal_location(
+    latitude: object, longitude: object, bounds: Bounds
+) -> tuple[Decimal | None, Decimal | None, dict[str, list[str]]]:
+    """A proposal's position from what the proposer gave: both coordinates or neither, numbers, inside
+    the city's ``bounds``. Returns (latitude, longitude, errors by field, in Korean)."""
+    names = {"latitude": _("위도"), "longitude": _("경도")}
+    raw = {"latitude": latitude, "longitude": longitude}
+    given = {
+        name: str(value).strip() for name, value in raw.items() if value is not None and str(value).strip()
+    }
+    if not given:
+        return None, None, {}
+    if len(given) == 1:
+        (missing,) = set(raw) - set(given)
+        message = _("%(field)s도 적으세요: 위치는 위도와 경도를 함께 적거나 둘 다 비워 둡니다.") % {
+            "field": names[missing]
+        }
+        return None, None, {missing: [message]}
+    errors: dict[str, list[str]] = {}
+    numbers: dict[str, Decimal] = {}
+    examples = {"latitude": "37.6153", "longitude": "126.7156"}
+    for name, text in given.items():
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            number = Decimal("NaN")
+        if not number.is_finite():
+            errors[name] = [
+                _("%(field)s는 숫자로 적으세요 (예: %(example)s).")
+                % {"field": names[name], "example": examples[name]}
+            ]
+        else:
+            numbers[name] = number
+    if errors:
+        return None, None, errors
+    lat, lon = numbers["latitude"], numbers["longitude"]
+    if not bounds.south <= lat <= bounds.north:
+        errors["latitude"] = [
+            _("%(field)s는 시의 범위(%(low)s~%(high)s) 안이어야 합니다.")
+            % {"field": names["latitude"], "low": bounds.south, "high": bounds.north}
+        ]
+    if not bounds.west <= lon <= bounds.east:
+        errors["longitude"] = [
+            _("%(field)s는 시의 범위(%(low)s~%(high)s) 안이어야 합니다.")
+            % {"field": names["longitude"], "low": bounds.west, "high": bounds.east}
+        ]
+    if errors:
+        return None, None, errors
+    return lat.quantize(COORDINATE_PLACES), lon.quantize(COORDINATE_PLACES), {}

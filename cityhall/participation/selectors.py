@@ -178,19 +178,20 @@ def funded_projects(process: Process) -> list[FundedProject]:
     ]
 
 
-MAPPED_STATUSES = [s for s in PUBLIC_STATUSES if s != ProposalStatus.MERGED]
+def located_proposals(found: QuerySet[Proposal] | None = None) -> QuerySet[Proposal]:
+    """The one rule for every map of proposals: a public proposal (any status but withdrawn) with both
+    coordinates — of ``found`` (a list's filtered query) or of every process. Merged duplicates stay
+    on the map, in their own legend colour, as they stay in the list and keep their page."""
+    base = Proposal.objects.all() if found is None else found
+    return base.filter(status__in=PUBLIC_STATUSES, latitude__isnull=False, longitude__isnull=False)
 
 
 def proposal_features(user=None) -> list[dict[str, Any]]:
-    """The proposals with a location, as GeoJSON points for the shared map (gis): public facts only
-    (title, process, status, cost, page); sample positions say 예시."""
+    """The located proposals (``located_proposals``), as GeoJSON points for the shared map (gis):
+    public facts only (title, process, status, cost, page); sample positions say 예시."""
     from django.urls import reverse
 
-    rows = (
-        Proposal.objects.filter(latitude__isnull=False, longitude__isnull=False, status__in=MAPPED_STATUSES)
-        .select_related("process")
-        .order_by("process__code", "number")
-    )
+    rows = located_proposals().select_related("process").order_by("process__code", "number")
     return [
         {
             "type": "Feature",
@@ -230,7 +231,8 @@ def proposal_map_states() -> list[Any]:
 
 
 def proposal_points(process: Process, found: QuerySet[Proposal]) -> list[Any]:
-    """The located proposals of ``found`` (the list's filtered query) as the shared map's points:
+    """The located proposals of ``found`` (the list's filtered query; ``located_proposals``) as the
+    shared map's points:
     number, title, status, field, district, cost and the page — public facts only, nothing of the
     proposer. Sample positions say 예시 위치."""
     from cityhall.gis.live import LivePoint
@@ -252,7 +254,7 @@ def proposal_points(process: Process, found: QuerySet[Proposal]) -> list[Any]:
                 _("위치"): _("예시 위치") if p.sample else _("제안자가 표시한 위치"),
             },
         )
-        for p in found.filter(latitude__isnull=False, longitude__isnull=False)
+        for p in located_proposals(found)
     ]
 
 

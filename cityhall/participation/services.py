@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -24,6 +25,7 @@ from cityhall.core.models import AuditEvent
 from cityhall.core.permissions import CHANGE, has_permission, scope_of
 from cityhall.core.records import Errors
 from cityhall.core.services import NON_FIELD, RecordInvalid
+from cityhall.gis.area import CITY_BOUNDS
 from cityhall.notifications import services as notifications
 from cityhall.organisation import departments
 from cityhall.organisation.models import OrgUnit
@@ -367,6 +369,8 @@ def proposal_submit(
         heading=heading,
         category=category,
     )
+    latitude, longitude, misplaced = rules.proposal_location(latitude, longitude, CITY_BOUNDS)
+    errors.update(misplaced)
     staff = actor.user is None or is_staff(actor.user, process)
     if not staff and open_phase(process) != PhaseKind.ACCEPTING:
         errors[NON_FIELD] = [_("제안 접수 기간이 아닙니다.")]
@@ -464,6 +468,9 @@ def can_withdraw(user, proposal: Proposal) -> bool:
     )
 
 
+KEEP: Any = object()  # proposal_edit: the position is not being changed
+
+
 @transaction.atomic
 def proposal_edit(
     *,
@@ -474,8 +481,12 @@ def proposal_edit(
     actor: Actor,
     category: Category | None = None,
     district: str = "",
+    latitude: Any = KEEP,
+    longitude: Any = KEEP,
 ) -> Proposal:
-    """The author edits until the accepting phase ends, while nobody has reviewed it yet."""
+    """The author edits until the accepting phase ends, while nobody has reviewed it yet. The
+    position is both coordinates inside the city, or none (clearing it takes the proposal off the
+    maps); left out, it stays as it was."""
     proposal = Proposal.objects.select_for_update().select_related("process").get(pk=proposal.pk)
     if actor.user is None or proposal.author_id != actor.user.pk:
         raise PermissionDenied(_("제안한 사람만 고칠 수 있습니다."))
@@ -487,6 +498,10 @@ def proposal_edit(
         heading=proposal.heading,
         category=category,
     )
+    if latitude is KEEP and longitude is KEEP:
+        latitude, longitude = proposal.latitude, proposal.longitude
+    latitude, longitude, misplaced = rules.proposal_location(latitude, longitude, CITY_BOUNDS)
+    errors.update(misplaced)
     if open_phase(proposal.process) != PhaseKind.ACCEPTING or proposal.status != ProposalStatus.SUBMITTED:
         errors[NON_FIELD] = [_("제안 접수 기간이 끝났거나 검토가 시작되어 고칠 수 없습니다.")]
     if errors:
@@ -497,6 +512,7 @@ def proposal_edit(
         "estimated_cost": proposal.estimated_cost,
         "category": proposal.category_id,
         "district": proposal.district,
+        "position": _position(proposal),
     }
     proposal.title, proposal.description, proposal.estimated_cost = (
         title.strip(),
@@ -504,6 +520,7 @@ def proposal_edit(
         estimated_cost,
     )
     proposal.category, proposal.district = category, district
+    proposal.latitude, proposal.longitude = latitude, longitude
     proposal.save()
     after = {
         "title": proposal.title,
@@ -511,6 +528,7 @@ def proposal_edit(
         "estimated_cost": proposal.estimated_cost,
         "category": proposal.category_id,
         "district": proposal.district,
+        "position": _position(proposal),
     }
     changed = sorted(name for name in after if after[name] != before[name])
     _audit(
@@ -522,6 +540,13 @@ def proposal_edit(
         {"changed": changed, "before": {n: before[n] for n in changed}},
     )
     return proposal
+
+
+def _position(proposal: Proposal) -> str:
+    """The position as the audit keeps it ("" when none), comparable before and after a save."""
+    if proposal.latitude is None or proposal.longitude is None:
+        return ""
+    return f"{Decimal(proposal.latitude):.6f},{Decimal(proposal.longitude):.6f}"
 
 
 @transaction.atomic

@@ -26,6 +26,7 @@ from cityhall.core.audit import Actor
 from cityhall.core.exports import Sheet, hwpx_response, xlsx_response
 from cityhall.core.money import MoneyError, parse_money
 from cityhall.core.services import RecordInvalid
+from cityhall.gis.area import CITY_BOUNDS
 from cityhall.gis.live import live_response
 
 from . import identity, samples, selectors, services, uploads
@@ -196,6 +197,8 @@ def proposal_edit(request, code, number):
         "estimated_cost": f"{proposal.estimated_cost:,}원",
         "district": proposal.district,
         "category": str(proposal.category_id or ""),
+        "latitude": "" if proposal.latitude is None else str(proposal.latitude),
+        "longitude": "" if proposal.longitude is None else str(proposal.longitude),
     }
     if request.method == "POST":
         values = {name: request.POST.get(name, "") for name in values}
@@ -211,6 +214,8 @@ def proposal_edit(request, code, number):
                 estimated_cost=cost if cost is not None else -1,
                 category=category,
                 district=values["district"] if values["district"] in samples.DISTRICTS else "",
+                latitude=values["latitude"],
+                longitude=values["longitude"],
                 actor=Actor.for_user(request.user),
             )
         except RecordInvalid as exc:
@@ -230,6 +235,7 @@ def proposal_edit(request, code, number):
             "general_errors": errors.get("__all__", []),
             "values": values,
             "districts": samples.DISTRICTS,
+            "picker": _location_picker(),
         },
         status=422 if errors else 200,
     )
@@ -253,6 +259,16 @@ def proposal_withdraw(request, code, number):
     return redirect("participation:proposals", code=process.code)
 
 
+def _location_picker() -> dict:
+    """What the proposal form's map draws: the city's bounds and the districts' centres (a reference
+    for the eye; citizens have no base layers)."""
+    bounds = CITY_BOUNDS
+    return {
+        "bounds": [[float(bounds.south), float(bounds.west)], [float(bounds.north), float(bounds.east)]],
+        "places": [[name, lat, lon] for name, (lat, lon) in samples.DISTRICT_CENTRES.items()],
+    }
+
+
 def _money(raw: str) -> int | None:
     try:
         return parse_money(raw)[0]
@@ -265,7 +281,15 @@ def _money(raw: str) -> int | None:
 def proposal_new(request, code):
     process = _process(code)
     errors: dict[str, list[str]] = {}
-    values = {"title": "", "description": "", "estimated_cost": "", "district": "", "category": ""}
+    values = {
+        "title": "",
+        "description": "",
+        "estimated_cost": "",
+        "district": "",
+        "category": "",
+        "latitude": "",
+        "longitude": "",
+    }
     if request.method == "POST":
         values = {name: request.POST.get(name, "") for name in values}
         category = (
@@ -282,6 +306,8 @@ def proposal_new(request, code):
                     estimated_cost=cost if cost is not None else -1,
                     category=category,
                     district=values["district"] if values["district"] in samples.DISTRICTS else "",
+                    latitude=values["latitude"],
+                    longitude=values["longitude"],
                     actor=Actor.for_user(request.user),
                 )
                 if files:
@@ -302,6 +328,7 @@ def proposal_new(request, code):
             "general_errors": errors.get("__all__", []),
             "values": values,
             "districts": samples.DISTRICTS,
+            "picker": _location_picker(),
         },
         status=422 if errors else 200,
     )

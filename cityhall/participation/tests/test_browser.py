@@ -9,7 +9,9 @@ from django.utils import timezone
 from cityhall.core.audit import Actor
 from cityhall.core.tests.browser import (  # noqa: F401 - the fixtures register by being imported
     browser_fixture,
+    log_in,
     page_fixture,
+    requests_elsewhere,
     requires_chromium,
     site_fixture,
     sync_api,
@@ -17,7 +19,9 @@ from cityhall.core.tests.browser import (  # noqa: F401 - the fixtures register 
 from cityhall.core.tests.test_browser_accessibility import serious_violations
 from cityhall.participation import services
 from cityhall.participation.choices import PhaseKind
-from cityhall.participation.models import Ballot, Phase, Process
+from cityhall.participation.models import Ballot, Phase, Process, Proposal
+
+from .factories import process as make_process
 
 pytestmark = requires_chromium
 expect = sync_api.expect
@@ -104,3 +108,28 @@ def test_the_public_proposals_map_follows_the_filters_on_a_phone(page, site):
     popup = page.locator(".leaflet-popup-content")
     expect(popup).to_contain_text("선정")
     expect(popup).to_contain_text("예시 위치")
+
+
+def test_a_click_on_the_form_map_places_the_new_proposal(page, site, make_user):
+    proc = make_process(code="pb-map", phase=PhaseKind.ACCEPTING, costs=())
+    make_user("proposer")
+    log_in(page, site, "proposer")
+    page.goto(f"{site}/participation/{proc.code}/proposals/new/")
+    page.get_by_label("제목").fill("공원 그늘막")
+    page.get_by_label("내용").fill("놀이터 옆에 그늘막을 놓아 주세요.")
+    page.get_by_label("추정 사업비", exact=False).fill("12,000천원")
+    latitude, longitude = page.get_by_label("위도"), page.get_by_label("경도")
+    expect(latitude).to_have_value("")
+    picker = page.get_by_role("region", name="위치 고르기 지도")
+    expect(picker).to_be_visible()
+    box = picker.bounding_box()
+    picker.click(position={"x": box["width"] / 2, "y": box["height"] / 2})
+    expect(latitude).not_to_have_value("")
+    clicked = (float(latitude.input_value()), float(longitude.input_value()))
+    assert 37.55 <= clicked[0] <= 37.79 and 126.50 <= clicked[1] <= 126.81
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="제출").click()
+    expect(page.get_by_text("제안을 접수했습니다.")).to_be_visible()
+    proposal = Proposal.objects.get(process=proc)
+    assert (float(proposal.latitude), float(proposal.longitude)) == clicked
+    assert requests_elsewhere(page, site) == []

@@ -34,15 +34,34 @@ def test_the_map_layer_draws_the_located_proposals():
     collection = registered_collection("participation-proposals")
     assert collection is not None and collection.app == "participation"
     features = collection.features(None)
-    located = Proposal.objects.filter(latitude__isnull=False).exclude(
-        status__in=[ProposalStatus.MERGED, ProposalStatus.WITHDRAWN]
-    )
-    # pb-2024: 139 − 3 merged; pb-2025: its 24 on the ballot and the rest; suggestions have no place
-    assert len(features) == located.count() == 136 + Proposal.objects.filter(process__code="pb-2025").count()
+    located = Proposal.objects.filter(latitude__isnull=False).exclude(status=ProposalStatus.WITHDRAWN)
+    # pb-2024: all 139 (the 3 merged too); pb-2025: every proposal; suggestions have no place
+    assert len(features) == located.count() == 139 + Proposal.objects.filter(process__code="pb-2025").count()
     first = next(f for f in features if f["id"] == "pb-2024-1")
     assert first["geometry"]["type"] == "Point"
     assert first["properties"]["position"] == "예시 위치"
     assert first["properties"]["url"] == "/participation/pb-2024/proposals/1/"
+
+
+def test_both_maps_show_the_same_proposals_merged_ones_included(client):
+    services.participation_load_sample()
+    pb = selectors.process("pb-2024")
+    merged = Proposal.objects.filter(process=pb, status=ProposalStatus.MERGED)
+    assert merged.count() == samples.MERGED_2024 and not merged.filter(latitude__isnull=True).exists()
+    withdrawn = Proposal.objects.filter(process=pb, number=1)
+    withdrawn.update(status=ProposalStatus.WITHDRAWN)  # off every map
+    unplaced = Proposal.objects.filter(process=pb, number=2)
+    unplaced.update(latitude=None, longitude=None)  # no place, no point
+
+    layer = {f["id"] for f in selectors.proposal_features() if f["id"].startswith("pb-2024-")}
+    feed = {p["id"] for p in client.get("/participation/pb-2024/proposals/map/").json()["points"]}
+    points = {p.id for p in selectors.proposal_points(pb, selectors.proposals(pb))}
+    expected = {f"pb-2024-{n}" for n in range(3, 140)}
+    assert layer == feed == points == expected
+    assert {f"pb-2024-{p.number}" for p in merged} <= layer
+    merged_state = client.get("/participation/pb-2024/proposals/map/?status=merged").json()
+    assert len(merged_state["points"]) == samples.MERGED_2024
+    assert next(s for s in merged_state["states"] if s["key"] == "merged")["count"] == samples.MERGED_2024
 
 
 def test_the_public_proposal_list_has_the_map_with_its_filters(client):
