@@ -13,14 +13,13 @@ import queue
 import socket
 import sys
 import threading
-import time
 import types
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import OperationalError
 
 from cityhall.core.audit import Actor
+from cityhall.core.tests.waiting import wait_for
 from cityhall.streetlights.choices import CommandStatus
 from cityhall.streetlights.models import Command, Streetlight
 from cityhall.streetlights.operations.commands import command_ack_topic, command_issue, command_topic
@@ -33,24 +32,6 @@ from cityhall.telemetry.validation import telemetry_topic
 
 WAIT_S = 30
 JOB_CALLS: list[str] = []
-
-
-def _wait_for(predicate, what: str, timeout: float = WAIT_S):
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            value = predicate()
-        except OperationalError as exc:
-            # The test database is SQLite in memory with a shared cache, where a reader meeting a
-            # writer's table lock fails at once instead of waiting (a file database waits, ADR 1).
-            if "locked" not in str(exc):
-                raise
-            value = None
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
-        time.sleep(0.05)
 
 
 def job_ok(*, now=None) -> None:
@@ -93,7 +74,7 @@ def test_starts_runs_jobs_and_stops_cleanly(live_db):
         assert line.startswith(f"실시간 운영: 내장 MQTT 브로커 127.0.0.1:{port}")
         assert runtime.embedded.password not in line
         # A failing job, and one whose module is missing, do not stop the job after them.
-        _wait_for(lambda: JOB_CALLS.count("ok") >= 2, "the good job to run twice")
+        wait_for(lambda: JOB_CALLS.count("ok") >= 2, "the good job to run twice")
     finally:
         runtime.stop()
     assert runtime.running == []
@@ -101,7 +82,7 @@ def test_starts_runs_jobs_and_stops_cleanly(live_db):
     assert runtime.stats.job_errors["cityhall.streetlights.no_such_module.run"] >= 2
     assert runtime.stats.job_runs[f"{module}.job_ok"] >= 2
     assert runtime.stats.thread_errors == []
-    assert _wait_for(lambda: _port_closed(port), "the broker port to close")
+    assert wait_for(lambda: _port_closed(port), "the broker port to close")
     runtime.stop()  # idempotent
     with pytest.raises(RuntimeError, match="starts once"):
         runtime.start()
@@ -121,7 +102,7 @@ def test_simulator_runs_in_a_thread_and_stops_first(live_db, monkeypatch):
     runtime = LiveRuntime(embedded_port=0, simulate=True, simulator_options={"interval_s": 0.5, "seed": 7})
     runtime.start()
     try:
-        _wait_for(lambda: calls, "the simulator to start")
+        wait_for(lambda: calls, "the simulator to start")
         assert runtime.running == ["dispatcher", "ingester", "jobs", "simulator"]
         assert "모의 가로등" in runtime.describe()
     finally:
@@ -157,16 +138,14 @@ def test_command_is_sent_acknowledged_and_telemetry_stored(live_db):
             row = Command.objects.get(pk=command.pk)
             return row if row.status not in (CommandStatus.PENDING, CommandStatus.SENT) else None
 
-        row = _wait_for(closed, "the command to be acknowledged")
+        row = wait_for(closed, "the command to be acknowledged")
         assert (row.status, row.result) == (CommandStatus.ACKED, "ok")
         assert row.sent_at is not None and row.acked_at >= row.sent_at
 
         # Telemetry from a registered device is stored through the same ingester (MQTT 3.1.1).
         info = device.publish(telemetry_topic(light.code), json.dumps(payload(light.code, "m1")), qos=1)
         info.wait_for_publish(timeout=WAIT_S)
-        state = _wait_for(
-            lambda: DeviceState.objects.filter(device_id=light.code).first(), "the device state"
-        )
+        state = wait_for(lambda: DeviceState.objects.filter(device_id=light.code).first(), "the device state")
         assert state.last_message_id == "m1"
     finally:
         device.disconnect()
@@ -245,7 +224,7 @@ def test_demo_shows_the_lights_live_and_stops_on_sigterm(tmp_path):
             return False
 
     try:
-        _wait_for(states, "all 638 lights in the device state", timeout=120)
+        wait_for(states, "all 638 lights in the device state", timeout=120)
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=60) == 0
     finally:
@@ -406,7 +385,7 @@ def test_the_real_simulator_answers_commands_through_the_runtime(live_db):
     runtime.start()
     try:
         codes = [light.code for light in lights]
-        _wait_for(
+        wait_for(
             lambda: DeviceState.objects.filter(device_id__in=codes).count() == 3, "the simulated reports"
         )
         issued = command_issue(lights=lights[:1], action="on", actor=Actor.system("test:live"))
@@ -420,15 +399,15 @@ def test_the_real_simulator_answers_commands_through_the_runtime(live_db):
                 else None
             )
 
-        rows = _wait_for(all_closed, "the simulator's acks")
+        rows = wait_for(all_closed, "the simulator's acks")
 
         def lamp(code: str):
             state = DeviceState.objects.get(device_id=code)
             return (state.lamp_on, state.dim)
 
         # The lamps report what they were told (day or night: a command overrides the schedule).
-        _wait_for(lambda: lamp(codes[0]) == (True, 100), "the 'on' lamp to report 100 %")
-        _wait_for(lambda: lamp(codes[1]) == (True, 20), "the dimmed lamp to report 20 %")
+        wait_for(lambda: lamp(codes[0]) == (True, 100), "the 'on' lamp to report 100 %")
+        wait_for(lambda: lamp(codes[1]) == (True, 20), "the dimmed lamp to report 20 %")
     finally:
         runtime.stop()
     assert [(r.status, r.result) for r in rows] == [(CommandStatus.ACKED, "ok")] * 2

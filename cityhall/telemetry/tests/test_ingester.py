@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from cityhall.core.tests.test_postgres import SERVER, _admin_connection
+from cityhall.core.tests.waiting import wait_for
 from cityhall.telemetry.tests.factories import payload
 from cityhall.telemetry.validation import batch_topic, telemetry_topic
 
@@ -44,17 +45,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def _wait_for(predicate, what: str, timeout: float = WAIT_S, interval: float = 0.1):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
-        time.sleep(interval)
 
 
 class Broker:
@@ -94,7 +84,7 @@ class Broker:
                 return False
             return True
 
-        _wait_for(listening, "mosquitto to listen", timeout=15)
+        wait_for(listening, "mosquitto to listen", timeout=15)
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
@@ -277,7 +267,7 @@ def _wait_subscribed(database: str, publisher: Publisher, prefix: str) -> None:
             _query(database, "SELECT count(*) FROM telemetry_reading WHERE device_id = %s", device)[0][0] > 0
         )
 
-    _wait_for(stored, "the ingester to subscribe", interval=0.3)
+    wait_for(stored, "the ingester to subscribe", interval=0.3)
 
 
 def _count(database: str, prefix: str) -> int:
@@ -287,7 +277,7 @@ def _count(database: str, prefix: str) -> int:
 
 
 def _assert_all_once(database: str, prefix: str, n: int) -> None:
-    _wait_for(lambda: _count(database, prefix) >= n, f"{n} readings of {prefix}")
+    wait_for(lambda: _count(database, prefix) >= n, f"{n} readings of {prefix}")
     time.sleep(0.5)  # nothing more may trickle in
     rows = _query(
         database,
@@ -323,7 +313,7 @@ def test_ingester_killed_mid_stream_loses_and_duplicates_nothing(setup):
     thread = threading.Thread(target=publish_all, daemon=True)
     thread.start()
     try:
-        _wait_for(lambda: _count(database, prefix) >= 300, "the first readings")
+        wait_for(lambda: _count(database, prefix) >= 300, "the first readings")
         ingester.kill()
         killed_at = _count(database, prefix)
     finally:
@@ -363,7 +353,7 @@ def test_malformed_messages_go_to_dead_letters_and_ingestion_goes_on(setup):
     ]
     good = _readings(prefix, 200)
     publisher.publish_many(good[:100] + bad + good[100:])
-    _wait_for(
+    wait_for(
         lambda: (
             _query(
                 database, "SELECT count(*) FROM telemetry_deadletter WHERE device_id LIKE %s", f"{prefix}%"
@@ -388,7 +378,7 @@ def test_malformed_messages_go_to_dead_letters_and_ingestion_goes_on(setup):
         ]
     )
     rows = _query(database, "SELECT count(*) FROM telemetry_reading WHERE device_id LIKE %s", f"{prefix}-d%")
-    _wait_for(lambda: _count(database, prefix) >= 200, "the valid readings")
+    wait_for(lambda: _count(database, prefix) >= 200, "the valid readings")
     assert _count(database, prefix) == 200, rows
     assert ingester.process.poll() is None, ingester.output()
 
@@ -408,7 +398,7 @@ def test_registry_mode_rejects_unknown_devices(database, broker, tmp_path):
             time.sleep(0.2)
             return _query(database, "SELECT reason FROM telemetry_deadletter WHERE device_id = %s", device)
 
-        reasons = _wait_for(rejected, "the unknown device's dead letter", interval=0.3)
+        reasons = wait_for(rejected, "the unknown device's dead letter", interval=0.3)
         assert set(reasons) == {("unknown_device",)}
         assert _count(database, prefix) == 0
     finally:
@@ -434,13 +424,13 @@ def test_batch_messages_are_stored_once_and_a_bad_element_alone_is_dead_lettered
     # rest, and a few of its readings again as single messages.
     publisher.publish_many([(topic, with_bad), messages[0], *messages[1:], *_readings(prefix, 30)])
     publisher.publish(topic, b'{"not": "an array"}')
-    _wait_for(
+    wait_for(
         lambda: (
             _query(database, "SELECT count(*) FROM telemetry_deadletter WHERE topic = %s", topic)[0][0] >= 2
         ),
         "the dead letters",
     )
-    _wait_for(lambda: _count(database, prefix) >= 2000, "2000 readings")
+    wait_for(lambda: _count(database, prefix) >= 2000, "2000 readings")
     time.sleep(0.5)  # nothing more may trickle in
     rows = _query(
         database,
@@ -477,7 +467,7 @@ def test_two_ingesters_on_a_shared_subscription_store_everything_once(database, 
         log = broker.directory / "mosquitto.log"
         for ingester in ingesters:
             # Each subscribes as soon as it is connected; the probe below waits for a subscription.
-            _wait_for(
+            wait_for(
                 lambda ingester=ingester: f"as {ingester.client_id} " in log.read_text(errors="replace"),
                 "the ingester to connect",
             )

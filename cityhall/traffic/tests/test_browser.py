@@ -124,11 +124,11 @@ def test_an_approved_message_is_acknowledged_by_the_simulated_sign(page, site, m
     """An editor writes a notice, a manager approves it, the sender publishes it to the sign over the
     embedded broker and the simulated sign's acknowledgement shows on the sign's page."""
     from cityhall.core.audit import Actor
+    from cityhall.core.tests.waiting import wait_for
     from cityhall.telemetry.broker import EmbeddedBroker
     from cityhall.traffic import services
     from cityhall.traffic.models import VmsSign
     from cityhall.traffic.runtime import TrafficRuntime
-    from cityhall.traffic.tests.test_vds_broker import _wait_for
 
     settings.DATA_DIR = tmp_path
     services.vms_ensure_default(actor=Actor.system("test:vms"))
@@ -156,7 +156,7 @@ def test_an_approved_message_is_acknowledged_by_the_simulated_sign(page, site, m
     with EmbeddedBroker(0) as broker:
         runtime = TrafficRuntime(broker.url, dispatch_s=0.2).start()
         try:
-            _wait_for(
+            wait_for(
                 lambda: VmsSign.objects.get(code="VMS-08").acked_text == "시민의 날 행사\n대중교통 이용",
                 "VMS-08 to acknowledge",
             )

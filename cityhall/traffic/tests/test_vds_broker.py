@@ -6,16 +6,15 @@ dead-letters bad messages with their reason; the twin's DSRC readers publish and
 from __future__ import annotations
 
 import threading
-import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import OperationalError
 
 from cityhall.core.audit import Actor
+from cityhall.core.tests.waiting import wait_for
 from cityhall.telemetry.ingester import run_ingester
 from cityhall.telemetry.models import DeadLetter
 from cityhall.telemetry.tests.test_ingester import broker  # noqa: F401 - the fixture registers by import
@@ -23,22 +22,6 @@ from cityhall.traffic import detector_services, dsrc, selectors, services, vds
 from cityhall.traffic.models import DetectorReading, DsrcReport
 
 pytestmark = pytest.mark.slow
-WAIT_S = 60
-
-
-def _wait_for(predicate, what: str, timeout: float = WAIT_S):
-    """Polls ``predicate``; the in-memory test database's shared cache refuses a read while the
-    ingester's thread writes ("table is locked"), which is only a reason to look again."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            if predicate():
-                return
-        except OperationalError:
-            pass
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.2)
 
 
 class Ingester:
@@ -104,7 +87,7 @@ def test_the_twins_loops_report_over_mqtt_and_are_stored_once(transactional_db, 
     try:
         # The subscription is up once a probe comes through.
         probe_ts = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
-        _wait_for(
+        wait_for(
             lambda: (
                 _publish(broker.port, [_report("vds-A0B0_0", probe_ts)])
                 or DetectorReading.objects.filter(ts=probe_ts).exists()
@@ -113,7 +96,7 @@ def test_the_twins_loops_report_over_mqtt_and_are_stored_once(transactional_db, 
         )
         # One minute of the twin: 288 loops × 2 intervals, published by the command.
         call_command("traffic_vds_publish", url=broker.url, minutes=1, seed=3, vehicles_per_hour=3000)
-        _wait_for(lambda: DetectorReading.objects.count() == 1 + 576, "576 twin reports")
+        wait_for(lambda: DetectorReading.objects.count() == 1 + 576, "576 twin reports")
         assert DetectorReading.objects.filter(simulated=True).count() == 576
         assert DetectorReading.objects.filter(simulated=True).values("detector_id").distinct().count() == 288
         assert DetectorReading.objects.filter(simulated=True, volume__gt=0).exists()
@@ -129,8 +112,8 @@ def test_the_twins_loops_report_over_mqtt_and_are_stored_once(transactional_db, 
                 (vds.vds_topic("vds-NOPE_0"), _report("vds-NOPE_0", ts)[1]),
             ],
         )
-        _wait_for(lambda: DeadLetter.objects.count() == 2, "two dead letters")
-        _wait_for(lambda: DetectorReading.objects.filter(ts=ts).exists(), "the new interval")
+        wait_for(lambda: DeadLetter.objects.count() == 2, "two dead letters")
+        wait_for(lambda: DetectorReading.objects.filter(ts=ts).exists(), "the new interval")
     finally:
         ingester.close()
     assert DetectorReading.objects.get(detector_id="vds-A0B0_0", ts=ts).volume == 4
@@ -141,7 +124,7 @@ def test_the_twins_loops_report_over_mqtt_and_are_stored_once(transactional_db, 
     _publish(broker.port, [_report(d, later) for d in ("vds-A0B0_0", "vds-A0B0_1", "vds-B0C0_0")])
     ingester = Ingester(broker.url).start()
     try:
-        _wait_for(lambda: DetectorReading.objects.filter(ts=later).count() == 3, "the queued reports")
+        wait_for(lambda: DetectorReading.objects.filter(ts=later).count() == 3, "the queued reports")
     finally:
         ingester.close()
     assert DetectorReading.objects.count() == 1 + 576 + 1 + 3
@@ -160,7 +143,7 @@ def test_the_twins_readers_report_over_mqtt(transactional_db, broker, settings, 
         probe_ts = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
         reader = detector_services.readers()[0].id
         probe = dsrc.encode(dsrc.DsrcWire(reader_id=reader, ts=probe_ts.isoformat(), passes=[]))
-        _wait_for(
+        wait_for(
             lambda: (
                 _publish(broker.port, [(dsrc.dsrc_topic(reader), probe)])
                 or DsrcReport.objects.filter(ts=probe_ts).exists()
@@ -171,7 +154,7 @@ def test_the_twins_readers_report_over_mqtt(transactional_db, broker, settings, 
         out = StringIO()
         call_command("traffic_dsrc_publish", url=broker.url, minutes=1, seed=3, share=0.3, stdout=out)
         assert out.getvalue() == "DSRC 기지국 보고 192건을 보냈습니다 (모의, 1분).\n"
-        _wait_for(lambda: DsrcReport.objects.count() == 1 + 192, "192 twin reports")
+        wait_for(lambda: DsrcReport.objects.count() == 1 + 192, "192 twin reports")
     finally:
         ingester.close()
     assert DsrcReport.objects.filter(simulated=True).values("reader_id").distinct().count() == 96

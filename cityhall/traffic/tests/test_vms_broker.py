@@ -7,11 +7,11 @@ from __future__ import annotations
 import pytest
 
 from cityhall.core.audit import Actor
+from cityhall.core.tests.waiting import wait_for
 from cityhall.telemetry.tests.test_ingester import broker  # noqa: F401 - the fixture registers by import
 from cityhall.traffic import services
 from cityhall.traffic.models import VmsSend, VmsSign
 from cityhall.traffic.runtime import TrafficRuntime
-from cityhall.traffic.tests.test_vds_broker import _wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -21,7 +21,7 @@ def test_signs_acknowledge_what_they_are_sent(transactional_db, broker, settings
     services.vms_ensure_default(actor=Actor.system("test:vms"))
     runtime = TrafficRuntime(broker.url, silent={"VMS-29"}, dispatch_s=0.2).start()
     try:
-        _wait_for(lambda: VmsSign.objects.exclude(acked_text="").count() == 28, "28 signs to acknowledge")
+        wait_for(lambda: VmsSign.objects.exclude(acked_text="").count() == 28, "28 signs to acknowledge")
         message = services.vms_message_create(
             kind="notice",
             text="시민의 날 행사\n대중교통 이용",
@@ -29,7 +29,7 @@ def test_signs_acknowledge_what_they_are_sent(transactional_db, broker, settings
             actor=Actor.for_user(roles["editor"]),
         )
         services.vms_message_approve(message=message, actor=Actor.for_user(roles["manager"]))
-        _wait_for(
+        wait_for(
             lambda: VmsSign.objects.get(code="VMS-07").acked_text == "시민의 날 행사\n대중교통 이용",
             "VMS-07 to acknowledge the approved message",
         )
