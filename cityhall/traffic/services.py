@@ -641,8 +641,11 @@ def vms_message_create(
     unknown = [s for s in signs if s not in known]
     if unknown:
         errors["signs"] = [_("없는 도로전광표지입니다: %(sign)s") % {"sign": unknown[0]}]
+    for name, value in (("starts_at", starts_at), ("ends_at", ends_at)):
+        if value is not None and timezone.is_naive(value):
+            errors[name] = [_("시각에 시간대를 붙여 주세요 (예: 2025-06-01T09:00:00+09:00).")]
     starts_at = starts_at or timezone.now()
-    if ends_at is not None and ends_at <= starts_at:
+    if ends_at is not None and not errors.keys() & {"starts_at", "ends_at"} and ends_at <= starts_at:
         errors["ends_at"] = [_("표출 종료는 시작보다 뒤여야 합니다.")]
     if errors:
         raise RecordInvalid(errors)
