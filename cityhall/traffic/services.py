@@ -815,7 +815,8 @@ def vms_dispatch(
                 continue
             report.failed += 1
             VmsSign.objects.filter(pk=send.sign_id).update(reachable=False)
-        report.orders_opened += _vms_repair_open(send.sign, send.attempts, now=now)
+            # in the same transaction: an unreachable sign always has its order
+            report.orders_opened += _vms_repair_open(send.sign, send.attempts, now=now)
     if to_send:
         verdicts = publish([(vms_cmd_topic(s.sign.code), vms_payload(s, now)) for s in to_send])
         for send, ok in zip(to_send, verdicts, strict=True):
@@ -917,15 +918,15 @@ def vms_acknowledge(messages: list[tuple[str, bytes]], *, now: datetime | None =
             if not newer_acked:
                 VmsSign.objects.filter(pk=sign.pk).update(acked_text=send.text, acked_at=now, reachable=True)
             report.acked += 1
-        if not sign.reachable:
-            maintenance.order_close_for_asset(
-                app="traffic",
-                key=f"vms:{sign.code}",
-                kind=VMS_REPAIR_KIND,
-                resolution=_("표출 확인 응답 재개 (자동 복구 확인)"),
-                actor=VMS_SEND_ACTOR,
-                now=now,
-            )
+            if not sign.reachable:  # in the same transaction: reachable again and its order closed
+                maintenance.order_close_for_asset(
+                    app="traffic",
+                    key=f"vms:{sign.code}",
+                    kind=VMS_REPAIR_KIND,
+                    resolution=_("표출 확인 응답 재개 (자동 복구 확인)"),
+                    actor=VMS_SEND_ACTOR,
+                    now=now,
+                )
     return report
 
 
