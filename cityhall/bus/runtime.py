@@ -13,10 +13,11 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 
-from django.db import close_old_connections, connection
+from django.db import close_old_connections
 from django.utils import timezone
 
 from cityhall.telemetry.mqtt import broker_from_url, new_client
+from cityhall.telemetry.runtime import spawn
 
 from . import accuracy, avl, services
 from .simulator import BIT_TOPIC_PREFIX, run_simulator
@@ -81,18 +82,7 @@ class BusRuntime:
         return f"버스정보 실시간 운영: {', '.join(parts)}"
 
     def _spawn(self, name: str, target: Callable[[], None]) -> None:
-        def run() -> None:
-            try:
-                target()
-            except Exception as exc:
-                log.exception("버스정보 실시간 운영: %s 스레드가 오류로 멈췄습니다", name)
-                self.errors.append(f"{name}: {exc}")
-            finally:
-                connection.close()
-
-        thread = threading.Thread(target=run, name=name, daemon=True)
-        self._threads[name] = thread
-        thread.start()
+        spawn(self._threads, name, target, errors=self.errors, label="버스정보 실시간 운영")
 
     def _run_subscriber(self) -> None:
         pending: list[tuple[str, bytes]] = []

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, models, router, transaction
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
 from . import audit
 from .permissions import ADD, CHANGE, DELETE, allowed
@@ -39,6 +40,26 @@ class RecordInvalid(Exception):
 
     def __str__(self) -> str:
         return " ".join(self.messages)
+
+
+def checked_text(value: object, field: str, label: str, *, required: bool, limit: int, errors: Errors) -> str:
+    """A free-text input of a service, stripped; what is wrong with it (not text, missing, longer than
+    ``limit``) is added to ``errors`` under ``field`` in Korean, so the caller raises once for all fields.
+    Nothing is cut: a text too long is refused, never stored shortened."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        errors.setdefault(field, []).append(_("%(label)s은(는) 글자로 적어야 합니다.") % {"label": label})
+        return ""
+    value = value.strip()
+    if required and not value:
+        errors.setdefault(field, []).append(_("%(label)s을(를) 적어 주세요.") % {"label": label})
+    elif len(value) > limit:
+        errors.setdefault(field, []).append(
+            _("%(label)s은(는) %(limit)d자 이내로 적어 주세요(지금 %(n)d자).")
+            % {"label": label, "limit": limit, "n": len(value)}
+        )
+    return value
 
 
 class RecordInUse(Exception):

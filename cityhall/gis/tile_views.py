@@ -25,7 +25,7 @@ CACHE_SECONDS = 3600
 
 
 def _coordinate(text: str) -> int | None:
-    if not text.isdigit() or len(text) > 8:
+    if not (text.isascii() and text.isdigit()) or len(text) > 8:
         return None
     return int(text)
 

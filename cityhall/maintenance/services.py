@@ -21,7 +21,7 @@ from cityhall.core import audit
 from cityhall.core.audit import Actor
 from cityhall.core.permissions import CHANGE, allowed
 from cityhall.core.records import record_type_for
-from cityhall.core.services import RecordInvalid
+from cityhall.core.services import RecordInvalid, checked_text
 from cityhall.organisation.models import OrgUnit
 
 from .choices import NUMBER_PREFIX, OrderStatus
@@ -129,7 +129,7 @@ def order_close(
     pk = order if isinstance(order, int) else order.pk
     with transaction.atomic():
         locked = MaintenanceOrder.objects.select_for_update().get(pk=pk)
-        _require_department_staff(actor, locked, _("유지보수 요청 완료 처리"))
+        require_department_staff(actor, locked, _("유지보수 요청 완료 처리"))
         if locked.status == OrderStatus.CLOSED:
             return locked
         before = {"status": locked.status}
@@ -161,7 +161,7 @@ def order_close_for_asset(
     return order_close(order=order, resolution=resolution, actor=actor, now=now)
 
 
-def _require_department_staff(actor: Actor, order: MaintenanceOrder, what: str) -> None:
+def require_department_staff(actor: Actor, order: MaintenanceOrder, what: str) -> None:
     """People act on an order only as editors or managers of the department that answers for the
     asset (or office-wide); the rules and jobs that open and close orders act as themselves."""
     if actor.user is not None and not allowed(actor.user, CHANGE, record_type_for(MaintenanceOrder), order):
@@ -183,12 +183,25 @@ def order_assign(
     """배정: send someone to fix it — a member of the department (who may then close the order), a
     contractor, or both. Assigning again hands the order over; each assignment is audited
     (``assign``, before and after)."""
-    contractor = (contractor or "").strip()[:100]
-    note = (note or "").strip()[:300]
+    errors: dict[str, list[str]] = {}
+    field = MaintenanceOrder._meta.get_field
+    contractor = checked_text(
+        contractor,
+        "contractor",
+        _("유지보수 업체"),
+        required=False,
+        limit=field("contractor").max_length,
+        errors=errors,
+    )
+    note = checked_text(
+        note, "note", _("배정 메모"), required=False, limit=field("assignment_note").max_length, errors=errors
+    )
+    if errors:
+        raise RecordInvalid(errors)
     pk = order if isinstance(order, int) else order.pk
     with transaction.atomic():
         locked = MaintenanceOrder.objects.select_for_update().select_related("org_unit").get(pk=pk)
-        _require_department_staff(actor, locked, _("유지보수 담당 배정"))
+        require_department_staff(actor, locked, _("유지보수 담당 배정"))
         if locked.status == OrderStatus.CLOSED:
             raise RecordInvalid(_("완료된 유지보수 요청은 배정할 수 없습니다."))
         if assignee is None and not contractor:

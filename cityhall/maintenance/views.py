@@ -120,7 +120,7 @@ def _chosen_assignee(raw: str):
     raw = raw.strip()
     if not raw:
         return None
-    user = get_user_model().objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+    user = get_user_model().objects.filter(pk=int(raw)).first() if raw.isascii() and raw.isdigit() else None
     if user is None:
         raise RecordInvalid({"assignee": [_("목록에 있는 담당자를 고르세요.")]})
     return user

@@ -91,7 +91,7 @@ def dsrc_reports_ingest(
         except Exception as exc:  # noqa: BLE001 - a bug on one message must not stall the batch
             verdict = Rejection("unexpected", f"메시지를 처리하는 중 오류가 났습니다: {type(exc).__name__}")
         if isinstance(verdict, Rejection):
-            rejected.append((topic, payload, received_at, verdict))
+            rejected.append((topic, dsrc.redact(payload), received_at, verdict))
             report.rejected[verdict.reason] = report.rejected.get(verdict.reason, 0) + 1
         elif (verdict.reader_id, verdict.ts) in valid:
             report.duplicates += 1

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import statistics
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -102,6 +103,18 @@ def obu_hash(obu_id: str, at: datetime, secret: str) -> str:
     """32 hex characters standing in for ``obu_id`` on the Seoul day of ``at``."""
     key = day_key(secret, at.astimezone(SEOUL).date())
     return hmac.new(key, obu_id.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+# An OBU ID's value in a payload as received, well-formed or not: a string up to its closing quote (or
+# the payload's end), or any other value up to the next comma or bracket.
+_OBU_ID_VALUE = re.compile(rb'("obu_id"\s*:\s*)(?:"(?:[^"\\]|\\.)*"?|[^,}\]\s]+)')
+_REDACTED = '"(삭제)"'.encode()
+
+
+def redact(payload: bytes) -> bytes:
+    """``payload`` with every OBU ID's value replaced, for keeping a refused report as a dead letter:
+    the ID is personal data and is never stored, whatever was wrong with the message."""
+    return _OBU_ID_VALUE.sub(lambda m: m.group(1) + _REDACTED, payload)
 
 
 def _parse_ts(value: str, field: str) -> datetime | Rejection:

@@ -27,12 +27,13 @@ import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
-from django.db import close_old_connections, connection
+from django.db import close_old_connections
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cityhall.core.audit import Actor
 from cityhall.telemetry.mqtt import broker_from_url, new_client
+from cityhall.telemetry.runtime import spawn
 
 from . import selectors, services, vds
 
@@ -119,18 +120,7 @@ class TrafficRuntime:
         return _("교통 실시간 운영: %(parts)s") % {"parts": ", ".join(parts)}
 
     def _spawn(self, name: str, target: Callable[[], None]) -> None:
-        def run() -> None:
-            try:
-                target()
-            except Exception as exc:
-                log.exception("교통 실시간 운영: %s 스레드가 오류로 멈췄습니다", name)
-                self.errors.append(f"{name}: {exc}")
-            finally:
-                connection.close()
-
-        thread = threading.Thread(target=run, name=name, daemon=True)
-        self._threads[name] = thread
-        thread.start()
+        spawn(self._threads, name, target, errors=self.errors, label="교통 실시간 운영")
 
     def _client(self, name: str, subscription: str, on_message) -> object:
         client, connect = new_client(broker_from_url(self.url), f"cityhall-traffic-{name}-{id(self)}")

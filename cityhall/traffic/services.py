@@ -641,8 +641,11 @@ def vms_message_create(
     unknown = [s for s in signs if s not in known]
     if unknown:
         errors["signs"] = [_("없는 도로전광표지입니다: %(sign)s") % {"sign": unknown[0]}]
+    for name, value in (("starts_at", starts_at), ("ends_at", ends_at)):
+        if value is not None and timezone.is_naive(value):
+            errors[name] = [_("시각에 시간대를 붙여 주세요 (예: 2025-06-01T09:00:00+09:00).")]
     starts_at = starts_at or timezone.now()
-    if ends_at is not None and ends_at <= starts_at:
+    if ends_at is not None and not errors.keys() & {"starts_at", "ends_at"} and ends_at <= starts_at:
         errors["ends_at"] = [_("표출 종료는 시작보다 뒤여야 합니다.")]
     if errors:
         raise RecordInvalid(errors)
@@ -812,7 +815,8 @@ def vms_dispatch(
                 continue
             report.failed += 1
             VmsSign.objects.filter(pk=send.sign_id).update(reachable=False)
-        report.orders_opened += _vms_repair_open(send.sign, send.attempts, now=now)
+            # in the same transaction: an unreachable sign always has its order
+            report.orders_opened += _vms_repair_open(send.sign, send.attempts, now=now)
     if to_send:
         verdicts = publish([(vms_cmd_topic(s.sign.code), vms_payload(s, now)) for s in to_send])
         for send, ok in zip(to_send, verdicts, strict=True):
@@ -914,15 +918,15 @@ def vms_acknowledge(messages: list[tuple[str, bytes]], *, now: datetime | None =
             if not newer_acked:
                 VmsSign.objects.filter(pk=sign.pk).update(acked_text=send.text, acked_at=now, reachable=True)
             report.acked += 1
-        if not sign.reachable:
-            maintenance.order_close_for_asset(
-                app="traffic",
-                key=f"vms:{sign.code}",
-                kind=VMS_REPAIR_KIND,
-                resolution=_("표출 확인 응답 재개 (자동 복구 확인)"),
-                actor=VMS_SEND_ACTOR,
-                now=now,
-            )
+            if not sign.reachable:  # in the same transaction: reachable again and its order closed
+                maintenance.order_close_for_asset(
+                    app="traffic",
+                    key=f"vms:{sign.code}",
+                    kind=VMS_REPAIR_KIND,
+                    resolution=_("표출 확인 응답 재개 (자동 복구 확인)"),
+                    actor=VMS_SEND_ACTOR,
+                    now=now,
+                )
     return report
 
 

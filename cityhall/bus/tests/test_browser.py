@@ -21,7 +21,6 @@ from cityhall.core.tests.browser import (  # noqa: F401 - the fixtures register 
     site_fixture,
     sync_api,
 )
-from cityhall.core.tests.waiting import wait_for
 
 pytestmark = [requires_chromium, pytest.mark.slow]
 expect = sync_api.expect
@@ -56,25 +55,6 @@ def test_public_stop_page_on_a_phone(browser, site):
     finally:
         close_context(context)
         predictions.forget()
-
-
-def test_live_runtime_moves_buses_over_mqtt(transactional_db):
-    """The demo's runtime: simulator → embedded broker → AVL subscriber → database (모의)."""
-    from cityhall.bus.models import VehicleState
-    from cityhall.bus.runtime import BusRuntime
-    from cityhall.telemetry.broker import EmbeddedBroker
-
-    services.network_ensure(actor=Actor.system("test:bus"))
-    fleet = Vehicle.objects.count()
-    with EmbeddedBroker(0) as broker:
-        runtime = BusRuntime(broker.url, simulate=True).start()
-        try:
-            wait_for(lambda: VehicleState.objects.count() >= fleet, "every bus in the vehicle states")
-        finally:
-            runtime.stop()
-    assert runtime.errors == []
-    assert VehicleState.objects.count() == fleet
-    assert runtime.stored >= fleet
 
 
 def test_operators_map_shows_each_bus_in_its_state(page, site, make_user):

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from django.core.management import get_commands, load_command_class
 
 from cityhall.cli import build_parser
 
@@ -153,9 +154,8 @@ def _compose() -> dict:
 def test_compose_file_holds_the_production_layout():
     compose = _compose()
     services = compose["services"]
-    assert {"postgres", "mosquitto", "migrate", "web", "live", "ingest", "worker", "nginx", "backup"} <= set(
-        services
-    )
+    expected = {"postgres", "mosquitto", "migrate", "web", "live", "ingest", "worker", "nginx", "backup"}
+    assert expected | {"bus", "traffic", "detectors"} <= set(services)
     for name, service in services.items():
         for dependency in service.get("depends_on", {}):
             assert dependency in services, f"{name} depends on unknown {dependency}"
@@ -167,7 +167,7 @@ def test_compose_file_holds_the_production_layout():
                 assert source in compose["volumes"], f"{name}: volume {source} not declared"
     assert "gunicorn" in services["web"]["command"][-1]
     # Every service that runs the application checks its settings first.
-    for name in ("migrate", "web", "live", "ingest", "worker"):
+    for name in ("migrate", "web", "live", "ingest", "worker", "bus", "traffic", "detectors"):
         assert services[name]["command"][-1].startswith("cityhall check && "), name
     assert services["web"]["healthcheck"]["test"][-1].endswith("'http://127.0.0.1:8000/readyz', timeout=3)")
 
@@ -185,10 +185,12 @@ def test_compose_and_units_run_real_cityhall_commands():
         ]
     verbs = [c.split("cityhall ", 1)[1].split() for c in commands if re.search(r"(^|/)cityhall ", c)]
     assert verbs, commands
-    manage = {"migrate", "streetlights_live", "telemetry_ingest", "jobs_worker"}
+    manage = get_commands()  # every management command of Django and the apps
     for argv in verbs:
         if argv[0] == "manage":
             assert argv[1] in manage, argv
+            command = load_command_class(manage[argv[1]], argv[1])
+            command.create_parser("cityhall manage", argv[1]).parse_args(argv[2:])  # an unknown option exits
         else:
             parser.parse_args(argv)  # an unknown verb or option exits here
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from cityhall.core import audit
 from cityhall.core.audit import Actor
 from cityhall.core.records import REGISTRY
-from cityhall.core.services import RecordInvalid
+from cityhall.core.services import RecordInvalid, checked_text
 
 from ..choices import CouncilDecision, ProposalSource
 from ..models import ProposedItem
@@ -155,6 +155,8 @@ def council_decision_record(
     errors = council_decision_errors(requested=item.amount, decision=decision, decided_amount=decided_amount)
     if decision != CouncilDecision.PENDING and decided_on is None and not undated:
         errors.setdefault("decided_on", []).append(_("의결일을 입력하세요."))
+    limit = ProposedItem._meta.get_field("council_note").max_length
+    note = checked_text(note, "council_note", _("의결 내용"), required=False, limit=limit, errors=errors)
     if errors:
         raise RecordInvalid(errors)
     pending = decision == CouncilDecision.PENDING
@@ -162,7 +164,7 @@ def council_decision_record(
     item.council_decision = decision
     item.decided_amount = decided_amount
     item.decided_on = None if pending else decided_on
-    item.council_note = "" if pending else note.strip()[:300]
+    item.council_note = "" if pending else note
     if REGISTRY[RECORD].to_data(item) != before:
         save_audited(actor, RECORD, item, before)
     return item

@@ -84,6 +84,8 @@ def test_bad_coordinates_are_named(viewer, sample):
     assert bad.status_code == 400
     assert [d["loc"] for d in bad.json()["detail"]] == [["path", "x"], ["path", "y"]]
     assert bad.json()["detail"][0]["msg"] == "타일 좌표 x은(는) 0 이상의 정수여야 합니다."
+    superscript = viewer.get("/gis/tiles/admin-boundaries/%C2%B2/0/0.mvt")  # "²" is a digit to isdigit()
+    assert superscript.status_code == 400 and superscript.json()["detail"][0]["loc"] == ["path", "z"]
     outside = viewer.get("/gis/tiles/admin-boundaries/8/256/0.mvt")
     assert outside.status_code == 404
     assert outside.json()["description"] == (

@@ -136,6 +136,9 @@ def test_the_pages_assign_and_close_and_explain_in_korean(client, order, staff):
         bad.status_code == 422 and "담당자나 유지보수 업체 중 하나는 정해야 합니다." in bad.content.decode()
     )
     assert client.post(path, {"action": "assign", "assignee": "abc"}).status_code == 422
+    assert client.post(path, {"action": "assign", "assignee": "²"}).status_code == 422
+    long = client.post(path, {"action": "assign", "contractor": "업체", "note": "메" * 301})
+    assert long.status_code == 422 and "배정 메모은(는) 300자 이내로" in long.content.decode()
     ok = client.post(path, {"action": "assign", "assignee": str(staff["tech"].pk), "note": "오전"})
     assert ok.status_code == 302
     queue = client.get("/maintenance/?view=assigned").content.decode()
@@ -159,7 +162,13 @@ def test_the_api_follows_the_same_rules(client, order, staff):
         client.post(f"{base}/assign", {"contractor": "업체"}, content_type="application/json").status_code
         == 403
     )
+    # A name that exists and one that does not get the same refusal: who asks is checked first.
+    for name in ("sc-editor", "ghost"):
+        asked = client.post(f"{base}/assign", {"assignee": name}, content_type="application/json")
+        assert asked.status_code == 403, name
     client.force_login(staff["lead"])
+    long = client.post(f"{base}/assign", {"contractor": "가" * 101}, content_type="application/json")
+    assert long.status_code == 422 and "100자 이내로 적어 주세요(지금 101자)" in long.content.decode()
     assert client.get("/api/v1/maintenance/orders?view=soon").status_code == 422
     nobody = client.post(f"{base}/assign", {"assignee": "ghost"}, content_type="application/json")
     assert nobody.status_code == 422 and "assignee" in nobody.content.decode()

@@ -21,10 +21,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import close_old_connections
 
 from cityhall.telemetry.ingester import run_ingester
 from cityhall.telemetry.mqtt import broker_from_url, new_client
+from cityhall.telemetry.runtime import spawn
 
 from ..registry import selectors
 from . import commands
@@ -163,18 +164,8 @@ class LiveRuntime:
     # -- threads -----------------------------------------------------------------------------------
 
     def _spawn(self, name: str, target: Callable[[], None]) -> None:
-        def run() -> None:
-            try:
-                target()
-            except Exception as exc:
-                log.exception("실시간 운영: %s 스레드가 오류로 멈췄습니다", name)
-                self.stats.thread_errors.append(f"{name}: {type(exc).__name__}: {exc}")
-            finally:
-                connection.close()  # each thread has its own database connection
-
-        thread = threading.Thread(target=run, name=f"live-{name}", daemon=True)
-        self._threads[name] = thread
-        thread.start()
+        errors = self.stats.thread_errors
+        spawn(self._threads, name, target, errors=errors, label="실시간 운영", thread_name=f"live-{name}")
 
     def _run_ingester(self) -> None:
         options = {"client_id": f"{self.client_prefix}-ingester", **self.ingester_options}

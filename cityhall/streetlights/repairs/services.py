@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from cityhall.core import audit
 from cityhall.core.permissions import ADD, CHANGE, VIEW, allowed, owner_department_id, restrict
 from cityhall.core.records import record_type_for
-from cityhall.core.services import RecordInvalid
+from cityhall.core.services import RecordInvalid, checked_text
 from cityhall.organisation.models import Role, RoleAssignment
 
 from ..choices import FaultKind, LightState, RepairStatus, StationState
@@ -49,23 +49,6 @@ def _locked(order: RepairOrder) -> RepairOrder:
     # ``of=self``: PostgreSQL cannot lock the nullable side of the outer joins (light, base station).
     qs = RepairOrder.objects.select_for_update(of=("self",)).select_related("site", "light", "base_station")
     return qs.get(pk=order.pk)
-
-
-def _text(value: object, field: str, label: str, *, required: bool, limit: int, errors: dict) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        errors.setdefault(field, []).append(_("%(label)s은(는) 글자로 적어야 합니다.") % {"label": label})
-        return ""
-    value = value.strip()
-    if required and not value:
-        errors.setdefault(field, []).append(_("%(label)s을(를) 적어 주세요.") % {"label": label})
-    elif len(value) > limit:
-        errors.setdefault(field, []).append(
-            _("%(label)s은(는) %(limit)d자 이내로 적어 주세요(지금 %(n)d자).")
-            % {"label": label, "limit": limit, "n": len(value)}
-        )
-    return value
 
 
 def eligible_assignees(order: RepairOrder) -> QuerySet:
@@ -95,7 +78,7 @@ def repair_order_assign(
     errors: dict[str, list[str]] = {}
     if order.status == RepairStatus.CLOSED:
         raise RecordInvalid({"status": [_("완료된 보수 요청은 배정할 수 없습니다. 먼저 다시 열어 주세요.")]})
-    contractor = _text(
+    contractor = checked_text(
         contractor, "contractor", _("유지보수 업체"), required=False, limit=CONTRACTOR_MAX, errors=errors
     )
     user = None
@@ -134,7 +117,7 @@ def repair_order_close(
     errors: dict[str, list[str]] = {}
     if order.status == RepairStatus.CLOSED:
         raise RecordInvalid({"status": [_("이미 완료된 보수 요청입니다.")]})
-    resolution = _text(
+    resolution = checked_text(
         resolution, "resolution", _("처리 내용"), required=True, limit=RESOLUTION_MAX, errors=errors
     )
     if errors:
@@ -166,7 +149,8 @@ def repair_order_reopen(
     errors: dict[str, list[str]] = {}
     if order.status != RepairStatus.CLOSED:
         raise RecordInvalid({"status": [_("완료된 보수 요청만 다시 열 수 있습니다.")]})
-    reason = _text(reason, "reason", _("다시 여는 사유"), required=True, limit=DETAIL_MAX, errors=errors)
+    label = _("다시 여는 사유")
+    reason = checked_text(reason, "reason", label, required=True, limit=DETAIL_MAX, errors=errors)
     if errors:
         raise RecordInvalid(errors)
     before = _snapshot(order)
@@ -214,7 +198,7 @@ def repair_order_open(
         errors["kind"] = [
             _("유형은 %(kinds)s 중 하나여야 합니다.") % {"kinds": ", ".join(str(k.label) for k in FaultKind)}
         ]
-    detail = _text(detail, "detail", _("내용"), required=True, limit=DETAIL_MAX, errors=errors)
+    detail = checked_text(detail, "detail", _("내용"), required=True, limit=DETAIL_MAX, errors=errors)
     target_light = target_station = None
     light = light.strip() if isinstance(light, str) else light
     base_station = base_station.strip() if isinstance(base_station, str) else base_station

@@ -151,6 +151,31 @@ def test_reports_are_stored_once_and_obu_ids_never(network, settings):
     assert DeadLetter.objects.count() == 1
 
 
+def test_a_refused_report_is_kept_without_its_obu_ids(network, settings):
+    settings.CITYHALL_DSRC_HASH_KEY = SECRET
+    t = datetime(2025, 6, 2, 8, 0, 30, tzinfo=UTC)
+    unknown = msg("dsrc-NOWHERE", t, [("OBU-SECRET-1", t), ("OBU-SECRET-2", t)])
+    cut = (TOPIC, b'{"reader_id": "dsrc-A0A1", "passes": [{"obu_id": "OBU-SECRET-3', t)
+    report = detector_services.dsrc_reports_ingest([unknown, cut], known_devices={"dsrc-A0A1"})
+    assert report.rejected == {"unknown_device": 1, "malformed_json": 1}
+    kept = list(DeadLetter.objects.order_by("pk").values_list("payload", flat=True))
+    assert len(kept) == 2 and not any("OBU-SECRET" in p for p in kept)
+    assert kept[0].count('"obu_id":"(삭제)"') == 2
+
+
+@pytest.mark.parametrize(
+    ("payload", "kept"),
+    [
+        (b'{"obu_id": "A\\"B", "ts": 1}', '{"obu_id": "(삭제)", "ts": 1}'),
+        (b'{"obu_id":12345}', '{"obu_id":"(삭제)"}'),
+        (b'[{"obu_id" : "X"},{"obu_id":"Y"}]', '[{"obu_id" : "(삭제)"},{"obu_id":"(삭제)"}]'),
+        (b'{"reader_id": "dsrc-A0A1"}', '{"reader_id": "dsrc-A0A1"}'),
+    ],
+)
+def test_redact_replaces_every_obu_id_value(payload, kept):
+    assert dsrc.redact(payload).decode() == kept
+
+
 def test_travel_times_from_sightings_per_link_and_interval(network, settings):
     seg = detector_services.segments()[0]
     base = datetime(2025, 6, 2, 8, 0, tzinfo=UTC)

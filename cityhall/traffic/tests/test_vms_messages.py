@@ -312,3 +312,16 @@ def test_api_messages_approval_and_sign_state(signs, client, roles):
     )
     client.force_login(roles["viewer"])
     assert client.post(f"/api/v1/traffic/vms/messages/{pk}/withdraw").status_code == 403
+
+
+def test_api_refuses_a_time_without_its_zone(signs, client, roles):
+    client.force_login(roles["editor"])
+    body = {"kind": "notice", "text": "공사 안내", "ends_at": "2099-01-01T10:00:00"}
+    res = client.post("/api/v1/traffic/vms/messages", body, content_type="application/json")
+    assert res.status_code == 422
+    assert [(d["loc"], d["msg"]) for d in res.json()["detail"]] == [
+        (["body", "ends_at"], "시각에 시간대를 붙여 주세요 (예: 2025-06-01T09:00:00+09:00).")
+    ]
+    body["ends_at"] = "2099-01-01T10:00:00+09:00"
+    res = client.post("/api/v1/traffic/vms/messages", body, content_type="application/json")
+    assert res.status_code == 201, res.content

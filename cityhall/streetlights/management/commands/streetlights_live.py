@@ -2,13 +2,9 @@
 (ingester, command dispatch, fault and roll-up jobs) against a real broker, until SIGTERM/SIGINT.
 The web application runs as a process of its own (``cityhall serve``). ADR 0009."""
 
-import logging
-import signal
-import threading
-
 from django.core.management.base import BaseCommand, CommandError
 
-from cityhall.telemetry.mqtt import broker_from_url, broker_url
+from cityhall.telemetry.runtime import add_broker_argument, serve, service_broker_url
 
 from ...operations.runtime import JOBS_INTERVAL_S, LiveRuntime
 
@@ -17,11 +13,7 @@ class Command(BaseCommand):
     help = "가로등 실시간 운영(수집, 명령 전송, 고장 판정, 집계)을 실행합니다 (SIGTERM/SIGINT로 정상 종료)."
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--url",
-            help="브로커 주소 mqtt://[사용자:비밀번호@]host:port[?protocol=3.1.1] "
-            "(기본: CITYHALL_MQTT_URL, 없으면 mqtt://127.0.0.1:1883)",
-        )
+        add_broker_argument(parser)
         parser.add_argument("--simulate", action="store_true", help="모의 가로등도 함께 실행합니다")
         parser.add_argument(
             "--embedded",
@@ -43,15 +35,7 @@ class Command(BaseCommand):
         if jobs_interval <= 0:
             raise CommandError("--jobs-interval은 0보다 커야 합니다.")
         if not embedded:
-            try:
-                # The configured broker as it is: --url, else CITYHALL_MQTT_URL, else 127.0.0.1:1883.
-                url = broker_url(broker_from_url(url))
-            except ValueError as exc:
-                raise CommandError(str(exc)) from None
-        # A service's log: what connected, what was sent, which job failed. Django's LOGGING has set up
-        # the root handler already (WARNING), so basicConfig alone would not show our INFO lines.
-        logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s %(message)s")
-        logging.getLogger("cityhall").setLevel(logging.INFO)
+            url = service_broker_url(url)
         runtime = LiveRuntime(
             url=None if embedded else url,
             simulate=simulate,
@@ -60,17 +44,7 @@ class Command(BaseCommand):
             # message stored by one of them.
             ingester_options={"share": share} if share else None,
         )
-        stop = threading.Event()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(sig, lambda signum, frame: stop.set())
-        try:
-            runtime.start()
-            self.stdout.write(runtime.describe())
-            self.stdout.flush()
-            while not stop.wait(1.0):
-                pass
-        finally:
-            runtime.stop()
+        serve(runtime, self.stdout)
         stats = runtime.stats
         answered = stats.acks.acked + stats.acks.failed
         self.stdout.write(
