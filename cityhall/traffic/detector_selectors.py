@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Max
+from django.db.models import Max, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,18 +38,7 @@ def detector_rows(
     orders = maintenance_selectors.open_orders_by_asset(detector_services.ASSET_APP)
     rows: list[DetectorRow] = []
     if kind in ("", "vds"):
-        last_ts = dict(
-            DetectorReading.objects.order_by()
-            .values("detector_id")
-            .annotate(last=Max("ts"))
-            .values_list("detector_id", "last")
-        )
-        latest = {
-            r.detector_id: r
-            for r in DetectorReading.objects.filter(ts__gte=now - timedelta(hours=1), ts__lte=now).order_by(
-                "ts"
-            )
-        }
+        latest = _latest(DetectorReading, "detector_id", now)
         for detector, edge in sorted(selectors.detector_edges().items()):
             r = latest.get(detector)
             last = (
@@ -62,12 +51,9 @@ def detector_rows(
                 if r
                 else ""
             )
-            rows.append(_row("vds", detector, edge, last_ts.get(detector), last, orders, now, fresh))
+            rows.append(_row("vds", detector, edge, r.ts if r else None, last, orders, now, fresh))
     if kind in ("", "dsrc"):
-        reports = {
-            r.reader_id: r
-            for r in DsrcReport.objects.filter(ts__gte=now - timedelta(days=1), ts__lte=now).order_by("ts")
-        }
+        reports = _latest(DsrcReport, "reader_id", now)
         for reader in detector_services.readers():
             rep = reports.get(reader.id)
             last = _("%(n)s대 통과") % {"n": rep.passes} if rep else ""
@@ -77,6 +63,23 @@ def detector_rows(
     if faulty_only:
         rows = [r for r in rows if r.faults]
     return rows
+
+
+def _latest(model: type[Model], device_field: str, now: datetime) -> dict[str, Model]:
+    """Each device's newest report up to ``now``, however old: the newest time per device (the
+    (device, ts) unique index answers it), then the rows at those times. Reports are stamped at
+    interval ends, so the times are few and the second read stays small."""
+    newest = dict(
+        model.objects.filter(ts__lte=now)
+        .order_by()
+        .values(device_field)
+        .annotate(last=Max("ts"))
+        .values_list(device_field, "last")
+    )
+    if not newest:
+        return {}
+    rows = model.objects.filter(ts__in=set(newest.values()), **{f"{device_field}__in": list(newest)})
+    return {getattr(r, device_field): r for r in rows if newest[getattr(r, device_field)] == r.ts}
 
 
 def _row(kind, device, edge, last_ts, last, orders, now, fresh) -> DetectorRow:

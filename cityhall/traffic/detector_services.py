@@ -24,13 +24,11 @@ from cityhall.telemetry.services import IngestReport, Message, dead_letters_reco
 from cityhall.telemetry.validation import Rejection
 
 from . import dsrc, faults, selectors, services
-from .choices import DEPARTMENT, Strategy
+from .choices import DEPARTMENT
 from .models import DetectorReading, DetectorRollup, DsrcReport, DsrcSighting, LinkTravelTime
 from .twin import dsrc as twin_dsrc
 from .twin import network as twin_network
-from .twin import simulation
 from .twin.congestion import congestion_level, road_class
-from .twin.demand import background_trips, vehicles_per_hour_at
 
 RULES_ACTOR = Actor.system("traffic:detector_rules")
 ASSET_APP = "traffic"
@@ -139,14 +137,19 @@ def detectors_ingest(
     messages: list[Message], *, known_devices: set[str] | None = None, gateways: object = None
 ) -> IngestReport:
     """One batch from both detector topics: VDS reports to ``services.detector_readings_ingest``,
-    DSRC reports to ``dsrc_reports_ingest`` (each in its own transaction)."""
+    DSRC reports to ``dsrc_reports_ingest`` (each in its own transaction). Each topic accepts only
+    its own kind of device from ``known_devices``: a loop's ID on the DSRC topic is unknown there."""
     vds_batch = [m for m in messages if not m[0].endswith("/dsrc")]
     dsrc_batch = [m for m in messages if m[0].endswith("/dsrc")]
     out = IngestReport(received=len(messages))
-    for part, store in ((vds_batch, services.detector_readings_ingest), (dsrc_batch, dsrc_reports_ingest)):
+    parts = (
+        (vds_batch, services.detector_readings_ingest, lambda: set(selectors.detector_edges())),
+        (dsrc_batch, dsrc_reports_ingest, lambda: {r.id for r in readers()}),
+    )
+    for part, store, registry in parts:
         if not part:
             continue
-        r = store(part, known_devices=known_devices)
+        r = store(part, known_devices=None if known_devices is None else known_devices & registry())
         out.stored += r.stored
         out.duplicates += r.duplicates
         out.devices += r.devices
@@ -417,65 +420,65 @@ def dsrc_feed_from_twin(
     vehicles_per_hour: int | None = None,
     share: float | None = None,
     actor: Actor,
+    warmup_minutes: int = 0,
 ) -> list[tuple[str, bytes]]:
-    """The twin's 96 readers reporting as field readers do (모의): runs the active network for
-    ``minutes`` and returns every reader's 30-s reports (empty ones too: the heartbeat) with the
-    passes of equipped vehicles (``share``, default ``CITYHALL_DSRC_PENETRATION``). OBU IDs are made
-    up per vehicle and day of the run."""
+    """The twin's 96 readers reporting as field readers do (모의): every reader's 30-s reports of a
+    ``services.twin_stretch`` (empty ones too: the heartbeat) with the passes of equipped vehicles
+    (``share``, default ``CITYHALL_DSRC_PENETRATION``). OBU IDs are made up per vehicle and run."""
     from cityhall.core.services import RecordInvalid
 
-    if not 1 <= minutes <= 180:
-        raise RecordInvalid({"minutes": [_("모의 시간은 1–180분이어야 합니다.")]})
     share = penetration() if share is None else share
     if not 0 < share <= 1:
         raise RecordInvalid({"share": [_("장착률은 0보다 크고 1 이하여야 합니다.")]})
-    network = services.network_ensure_default(actor=actor)
-    info = twin_network.read_network(Path(network.path))
-    demand = vehicles_per_hour or vehicles_per_hour_at(timezone.localtime(start).hour)
-    end = minutes * 60
-    plans = {
-        c.tls_id: services.plan_from_record(c.plan)
-        for c in selectors.controllers(network)
-        if hasattr(c, "plan")
-    }
-    scenario = simulation.Scenario(
-        net_path=Path(network.path),
-        trips=background_trips(info, vehicles_per_hour=demand, begin=0, end=end, seed=seed),
-        ev_routes={},
-        plans=plans,
-        end=end,
+    stretch = services.twin_stretch(
+        minutes=minutes,
+        start=start,
         seed=seed,
+        vehicles_per_hour=vehicles_per_hour,
+        actor=actor,
+        warmup_minutes=warmup_minutes,
         dsrc_penetration=share,
     )
-    with services._SIMULATION_LOCK:
-        result = simulation.run(scenario, Strategy.NONE)
     return feed_messages(
-        result.dsrc, [r.id for r in twin_dsrc.readers(info)], start=start, end_s=end, seed=seed
+        stretch.result.dsrc,
+        [r.id for r in twin_dsrc.readers(stretch.info)],
+        start=start,
+        offset_s=stretch.warmup_s,
+        span_s=stretch.end_s - stretch.warmup_s,
+        seed=seed,
     )
 
 
 def feed_messages(
-    passes: list[twin_dsrc.Pass], reader_ids: list[str], *, start: datetime, end_s: int, seed: int
+    passes: list[twin_dsrc.Pass],
+    reader_ids: list[str],
+    *,
+    start: datetime,
+    offset_s: int,
+    span_s: int,
+    seed: int,
 ) -> list[tuple[str, bytes]]:
-    """Passes as 30-s reports per reader (every interval up to ``end_s``, empty ones included)."""
+    """Passes as 30-s reports per reader over ``span_s`` seconds from simulation time ``offset_s``
+    (the warm-up before it is not reported), every interval included, stamped from ``start``."""
     period = 30
-    grouped: dict[tuple[str, int], list[twin_dsrc.Pass]] = defaultdict(list)
+    grouped: dict[tuple[str, int], list[tuple[twin_dsrc.Pass, float]]] = defaultdict(list)
     for p in passes:
-        if p.t < end_s:
-            grouped[(p.reader, int(p.t // period) + 1)].append(p)
+        t = p.t - offset_s
+        if 0 <= t < span_s:
+            grouped[(p.reader, int(t // period) + 1)].append((p, t))
 
     def stamp(seconds: float) -> str:
         return (start + timedelta(seconds=seconds)).isoformat().replace("+00:00", "Z")
 
     out = []
-    for n in range(1, end_s // period + 1):
+    for n in range(1, span_s // period + 1):
         for reader in reader_ids:
             wire = dsrc.DsrcWire(
                 reader_id=reader,
                 ts=stamp(n * period),
                 passes=[
-                    dsrc.PassWire(obu_id=f"OBU-{seed}-{p.vehicle}", ts=stamp(p.t))
-                    for p in grouped[(reader, n)]
+                    dsrc.PassWire(obu_id=f"OBU-{seed}-{p.vehicle}", ts=stamp(t))
+                    for p, t in grouped[(reader, n)]
                 ],
                 interval_s=period,
                 simulated=True,

@@ -262,7 +262,7 @@ def vms_board(network: TrafficNetwork, *, now: datetime | None = None) -> list[S
             (f"message:{m.pk}", msg) for m, msg in rendered if msg and (not m.signs or sign.code in m.signs)
         ]
         candidates.append(("rules", composed))
-        source, shown = min(candidates, key=lambda c: vms.PRIORITY[c[1].kind])
+        source, shown = vms.choose(candidates)
         board.append(SignBoard(sign, shown, composed, source))
     return board
 
@@ -273,3 +273,86 @@ def vms_sends(sign: VmsSign, limit: int = 50) -> list[VmsSend]:
 
 def vms_sign(code: str) -> VmsSign | None:
     return VmsSign.objects.filter(code=code).first()
+
+
+# -- the live map (cityhall.gis.live) ---------------------------------------------------------------
+
+# What a sign shows, as the live map's states (the sign's message kind; unreachable over all).
+_SIGN_STATES = {
+    vms.INCIDENT: "vms_incident",
+    vms.CONGESTION: "vms_traffic",
+    vms.TRAVEL_TIME: "vms_traffic",
+    vms.NOTICE: "vms_notice",
+    vms.OVERRIDE: "vms_override",
+}
+
+
+def ev_positions(*, now: datetime) -> list[tuple[EmergencyRun, float, float, float]]:
+    """Where each emergency run's vehicle is now: the twin's track of the run followed at real time
+    from when its plan was ready (``completed_at``, the vehicle setting off), as (run, x, y, km/h);
+    a vehicle that has arrived is no longer on the map (모의 positions)."""
+    runs = EmergencyRun.objects.filter(
+        status=RunStatus.COMPLETED, completed_at__gt=now - INCIDENT_WINDOW, completed_at__lte=now
+    ).order_by("completed_at")
+    out = []
+    for run in runs:
+        elapsed = (now - run.completed_at).total_seconds()
+        track = [p for p in run.positions if 0 <= p[0] <= elapsed]
+        if track and run.positions[-1][0] > elapsed:
+            _, x, y, v = track[-1]
+            out.append((run, x, y, v * 3.6))
+    return out
+
+
+def live_map(network: TrafficNetwork, *, now: datetime | None = None):
+    """The traffic map's live overlay: every VMS sign by what it shows and every emergency vehicle
+    on its way, as ``(states, points)`` for ``cityhall.gis.live.live_response``."""
+    from django.utils.translation import gettext as _
+
+    from cityhall.gis.live import LivePoint, LiveState
+
+    from .twin.network import to_lonlat
+
+    now = now or timezone.now()
+    info = read_network(network.path)
+    states = [
+        LiveState("ev", _("긴급차량 운행 중 (모의)"), "bad"),
+        LiveState("vms_incident", _("전광표지: 긴급차량 안내"), "warn"),
+        LiveState("vms_traffic", _("전광표지: 정체·소요시간 안내"), "info"),
+        LiveState("vms_notice", _("전광표지: 일반 안내"), "ok"),
+        LiveState("vms_override", _("전광표지: 수동 표출"), "idle"),
+        LiveState("vms_unreachable", _("전광표지: 통신 두절"), "lost"),
+    ]
+    points = []
+    for run, x, y, kmh in ev_positions(now=now):
+        (lon, lat) = to_lonlat(info.path, [(x, y)])[0]
+        points.append(
+            LivePoint(
+                id=f"run-{run.pk}",
+                lat=lat,
+                lon=lon,
+                state="ev",
+                title=f"{run.unit} · {run.incident}",
+                href=f"/traffic/runs/{run.pk}/",
+                properties={_("속도(km/h)"): round(kmh), _("모의"): True},
+            )
+        )
+    for board in vms_board(network, now=now):
+        shape = info.edges.get(board.sign.edge)
+        if not shape:
+            continue
+        (x0, y0), (x1, y1) = shape[0], shape[-1]
+        (lon, lat) = to_lonlat(info.path, [((x0 + x1) / 2, (y0 + y1) / 2)])[0]  # mid-link
+        state = "vms_unreachable" if not board.sign.reachable else _SIGN_STATES[board.message.kind]
+        points.append(
+            LivePoint(
+                id=board.sign.code,
+                lat=lat,
+                lon=lon,
+                state=state,
+                title=f"{board.sign.code} {board.sign.name}",
+                href=f"/traffic/vms/{board.sign.code}/",
+                properties={_("표출 문안"): " / ".join(board.message.lines)},
+            )
+        )
+    return states, points

@@ -559,24 +559,37 @@ def vms_override_clear(*, sign: VmsSign, actor: Actor) -> VmsSign:
     return locked
 
 
-def detector_feed_from_twin(
+@dataclass(frozen=True)
+class TwinStretch:
+    """A stretch of the active network simulated for a feed: the run, the network read, and the
+    seconds of warm-up before the reported part (which ends at ``end_s``)."""
+
+    result: simulation.RunResult
+    info: twin_network.NetworkInfo
+    warmup_s: int
+    end_s: int
+
+
+def twin_stretch(
     *,
     minutes: int,
     start: datetime,
-    seed: int = 1,
-    vehicles_per_hour: int | None = None,
+    seed: int,
+    vehicles_per_hour: int | None,
     actor: Actor,
     warmup_minutes: int = 0,
-) -> list[tuple[str, bytes]]:
-    """The twin's 288 loops reporting as the field's VDS do (모의, ``simulated: true``): runs the
-    active network for ``minutes`` of the demand at ``start``'s hour (or ``vehicles_per_hour``) and
-    returns each loop's 30 s reports as (topic, payload), interval ends counted from ``start``."""
+    detectors: bool = False,
+    dsrc_penetration: float | None = None,
+) -> TwinStretch:
+    """Runs the active network for ``minutes`` of the demand at ``start``'s hour (or
+    ``vehicles_per_hour``) under the controllers' plans, after ``warmup_minutes`` simulated first and
+    not reported (the network fills with traffic), observing what the feed needs."""
     if not 1 <= minutes <= 180:
         raise RecordInvalid({"minutes": [_("모의 시간은 1–180분이어야 합니다.")]})
     network = network_ensure_default(actor=actor)
     info = twin_network.read_network(Path(network.path))
     demand = vehicles_per_hour or vehicles_per_hour_at(timezone.localtime(start).hour)
-    warmup = warmup_minutes * 60  # simulated first, not reported: the network fills with traffic
+    warmup = warmup_minutes * 60
     end = warmup + minutes * 60
     plans = {c.tls_id: plan_from_record(c.plan) for c in selectors.controllers(network) if hasattr(c, "plan")}
     scenario = simulation.Scenario(
@@ -586,17 +599,41 @@ def detector_feed_from_twin(
         plans=plans,
         end=end,
         seed=seed,
-        detectors=True,
+        detectors=detectors,
+        dsrc_penetration=dsrc_penetration,
     )
     with _SIMULATION_LOCK:
         result = simulation.run(scenario, Strategy.NONE)
+    return TwinStretch(result, info, warmup, end)
+
+
+def detector_feed_from_twin(
+    *,
+    minutes: int,
+    start: datetime,
+    seed: int = 1,
+    vehicles_per_hour: int | None = None,
+    actor: Actor,
+    warmup_minutes: int = 0,
+) -> list[tuple[str, bytes]]:
+    """The twin's 288 loops reporting as the field's VDS do (모의, ``simulated: true``): each loop's
+    30 s reports of a ``twin_stretch`` as (topic, payload), interval ends counted from ``start``."""
+    stretch = twin_stretch(
+        minutes=minutes,
+        start=start,
+        seed=seed,
+        vehicles_per_hour=vehicles_per_hour,
+        actor=actor,
+        warmup_minutes=warmup_minutes,
+        detectors=True,
+    )
     out = []
-    for r in result.vds:
-        if r.end_s > end or r.end_s <= warmup:
+    for r in stretch.result.vds:
+        if r.end_s > stretch.end_s or r.end_s <= stretch.warmup_s:
             continue
         wire = vds.VdsWire(
             detector_id=r.detector,
-            ts=(start + timedelta(seconds=r.end_s - warmup)).isoformat().replace("+00:00", "Z"),
+            ts=(start + timedelta(seconds=r.end_s - stretch.warmup_s)).isoformat().replace("+00:00", "Z"),
             volume=r.volume,
             occupancy_pct=r.occupancy_pct,
             interval_s=twin_detectors.VDS_PERIOD_S,

@@ -6,6 +6,7 @@ app_name = "traffic"
 
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("live-map.json", views.live_map, name="live_map"),
     path("runs/", views.runs, name="runs"),
     path("runs/<int:pk>/", views.run, name="run"),
     path("plans/<str:tls_id>/", views.plan, name="plan"),

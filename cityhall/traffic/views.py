@@ -54,6 +54,19 @@ def overview(request):
     )
 
 
+@require_GET
+@role_required
+def live_map(request):
+    """The live overlay of the traffic map (cityhall.gis.live): the signs by what they show, the
+    emergency vehicles on their way."""
+    from cityhall.gis.live import live_response
+
+    network = _network(request)
+    services.vms_ensure_default(actor=VMS_PLACEMENT)
+    states, points = selectors.live_map(network)
+    return live_response(states, points)
+
+
 def _add_errors(form, exc: RecordInvalid) -> None:
     for field, msgs in exc.errors.items():
         target = field if field in form.fields else None

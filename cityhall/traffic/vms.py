@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.utils.translation import gettext as _
 
@@ -28,6 +29,7 @@ MAX_LINES = 2
 MAX_LINE_CHARS = 20
 REASON_MAX = 200
 _RANK = {FREE: 0, SLOW: 1, JAMMED: 2}
+S = TypeVar("S")
 
 
 @dataclass(frozen=True)
@@ -140,12 +142,10 @@ def travel_time_lines(
     return tuple(lines) or None
 
 
-def choose(candidates: Iterable[Message]) -> Message:
-    """The strongest message: by ``PRIORITY``, the first of equals (callers list newest first)."""
-    ordered = list(candidates)
-    if not ordered:
-        return Message(NOTICE, ("안전운전 하세요", "김포시"))
-    return min(ordered, key=lambda m: PRIORITY[m.kind])
+def choose(candidates: Iterable[tuple[S, Message]]) -> tuple[S, Message]:
+    """The strongest of (source, message) pairs by ``PRIORITY``, the first of equals (callers list
+    the scheduled messages newest first, then the rules' own message)."""
+    return min(candidates, key=lambda c: PRIORITY[c[1].kind])
 
 
 def message_errors(

@@ -14,6 +14,9 @@ from cityhall.core.audit import Actor
 from cityhall.core.services import RecordInvalid
 from cityhall.telemetry.mqtt import broker_from_url, new_client
 
+# Simulated first and not sent: the network starts empty and fills with traffic (as the live twin).
+WARMUP_MIN = 3
+
 
 class TwinPublishCommand(BaseCommand):
     def add_arguments(self, parser):
@@ -23,6 +26,9 @@ class TwinPublishCommand(BaseCommand):
         parser.add_argument("--minutes", type=int, default=10, help="모의 시간(분), 1–180")
         parser.add_argument("--seed", type=int, default=1, help="난수 시드")
         parser.add_argument("--vehicles-per-hour", type=int, default=None, help="배경 교통량(대/시)")
+        parser.add_argument(
+            "--warmup", type=int, default=WARMUP_MIN, help="보내지 않고 먼저 모의하는 시간(분), 0–60"
+        )
 
     def reports(
         self,
@@ -32,6 +38,7 @@ class TwinPublishCommand(BaseCommand):
         seed: int,
         vehicles_per_hour: int | None,
         actor: Actor,
+        warmup_minutes: int,
         **options,
     ) -> list[tuple[str, bytes]]:
         """The twin's reports as (topic, payload); ``options``: the rest of the command line (the
@@ -42,7 +49,9 @@ class TwinPublishCommand(BaseCommand):
         """The line printed once every report is sent."""
         raise NotImplementedError
 
-    def handle(self, *args, url=None, minutes, seed, vehicles_per_hour, **options):
+    def handle(self, *args, url=None, minutes, seed, vehicles_per_hour, warmup, **options):
+        if not 0 <= warmup <= 60:
+            raise CommandError("--warmup은 0–60분이어야 합니다.")
         try:
             broker = broker_from_url(url)
         except ValueError as exc:
@@ -56,6 +65,7 @@ class TwinPublishCommand(BaseCommand):
                 seed=seed,
                 vehicles_per_hour=vehicles_per_hour,
                 actor=Actor.system(f"command:{name}"),
+                warmup_minutes=warmup,
                 **options,
             )
         except RecordInvalid as exc:

@@ -1,5 +1,5 @@
 """An editor of 스마트도시과 requests priority for an ambulance and follows the run: its outcome, the
-junction timeline and the vehicle on the network map."""
+junction timeline, the vehicle on the network map and on the live city map."""
 
 import re
 
@@ -52,6 +52,16 @@ def test_editor_follows_an_emergency_run_on_the_map(page, site, make_user, setti
     expect(page.get_by_test_id("ev-route")).to_be_attached()
     expect(page.get_by_test_id("ev-marker")).to_be_attached()
     expect(page.get_by_test_id("commands")).to_contain_text("우선 현시 녹색 유지")
+    # The live map follows the vehicle at real time from when its plan was ready, and the signs on
+    # its route tell drivers to make way.
+    page.goto(f"{site}/traffic/")
+    expect(page.locator(".gis-map-canvas")).to_have_attribute("data-ready", "ready", timeout=30_000)
+    vehicle = page.locator("path.gis-live-ev")
+    expect(vehicle).to_have_count(1, timeout=15_000)
+    expect(page.locator('.gis-live-legend [data-state="ev"]')).to_have_attribute("data-count", "1")
+    assert page.locator("path.gis-live-vms_incident").count() >= 1
+    where = vehicle.get_attribute("d")
+    expect(vehicle).not_to_have_attribute("d", where, timeout=20_000)  # it moved on the next refresh
 
 
 def test_operator_overrides_a_sign_with_a_reason_and_clears_it(page, site, make_user, settings, tmp_path):

@@ -163,6 +163,23 @@ def test_a_refused_report_is_kept_without_its_obu_ids(network, settings):
     assert kept[0].count('"obu_id":"(삭제)"') == 2
 
 
+def test_each_topic_knows_only_its_own_devices(network, settings):
+    """The registry's IDs of both kinds are one set for the ingester; a loop's ID on the DSRC topic
+    (and a reader's on the VDS topic) is still an unknown device."""
+    settings.CITYHALL_DSRC_HASH_KEY = SECRET
+    t = datetime(2025, 6, 2, 8, 0, 30, tzinfo=UTC)
+    reader = detector_services.readers()[0].id
+    loop = sorted(detector_services.detector_ids() - {r.id for r in detector_services.readers()})[0]
+    vds_body = msgspec.json.encode(
+        {"detector_id": reader, "ts": t.isoformat(), "volume": 1, "speed_kmh": 40, "occupancy_pct": 3}
+    )
+    batch = [msg(reader, t, []), msg(loop, t, []), (f"cityhall/v1/traffic/{reader}/vds", vds_body, t)]
+    report = detector_services.detectors_ingest(batch, known_devices=detector_services.detector_ids())
+    assert (report.stored, report.rejected) == (1, {"unknown_device": 2})
+    assert list(DsrcReport.objects.values_list("reader_id", flat=True)) == [reader]
+    assert not DetectorReading.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("payload", "kept"),
     [

@@ -121,3 +121,33 @@ def test_the_detectors_page_and_api_show_states_faults_and_travel_times(network,
     assert [(t["edge"], t["median_s"], t["speed_kmh"], t["level"]) for t in times] == [
         (reader.edge, 43.0, 33.5, "free")
     ]
+
+
+def test_each_device_shows_its_newest_report_however_old(network):
+    """A reader last heard two days ago is silent (not 'never heard'), with that report; a loop shows
+    its newest reading, not an older one; a report after ``now`` is not seen."""
+    from cityhall.traffic import detector_selectors
+
+    now = T0 + timedelta(days=2)
+    reader, quiet = (r.id for r in detector_services.readers()[:2])
+    DsrcReport.objects.bulk_create(
+        [
+            DsrcReport(reader_id=reader, ts=T0 - timedelta(seconds=30), passes=2, received_at=T0),
+            DsrcReport(reader_id=reader, ts=T0, passes=5, received_at=T0),
+            DsrcReport(reader_id=reader, ts=now + timedelta(seconds=30), passes=9, received_at=now),
+        ]
+    )
+    readings = [(now - timedelta(seconds=60), 3), (now - timedelta(seconds=30), 4)]
+    DetectorReading.objects.bulk_create(
+        [
+            DetectorReading(detector_id="vds-A0B0_0", edge="A0B0", ts=ts, volume=v, speed_kmh=40.0,
+                            occupancy_pct=9.5, received_at=ts)
+            for ts, v in readings
+        ]
+    )  # fmt: skip
+    rows = {r.id: r for r in detector_selectors.detector_rows(now=now)}
+    assert (rows[reader].state, rows[reader].last_ts, rows[reader].last) == ("silent", T0, "5대 통과")
+    assert (rows[quiet].state, rows[quiet].last_ts, rows[quiet].last) == ("never", None, "")
+    loop = rows["vds-A0B0_0"]
+    assert (loop.state, loop.last_ts) == ("online", now - timedelta(seconds=30))
+    assert loop.last.startswith("4대 · 40.0 km/h")

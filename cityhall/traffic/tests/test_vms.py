@@ -147,3 +147,46 @@ def test_pages_show_the_board_and_only_staff_may_override(network, client, roles
     assert res.status_code == 302
     assert VmsSign.objects.get(code="VMS-02").override_reason == "보수"
     assert client.get(reverse("traffic:vms_sign", args=["VMS-99"])).status_code == 404
+
+
+def test_the_live_map_shows_each_sign_by_what_it_shows_and_the_vehicle_on_its_way(network, client, roles):
+    """A run whose plan was ready 30 s ago: its vehicle is where the twin's track has it at 30 s;
+    the signs on its route show the incident, an override and an unreachable sign have their own
+    states, and after the track's end the vehicle is gone."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    services.vms_ensure_default(actor=Actor.system("test:vms"))
+    sign = VmsSign.objects.get(code="VMS-01")
+    VmsSign.objects.filter(code="VMS-02").update(override_text="공사 중", override_reason="보수")
+    VmsSign.objects.filter(code="VMS-03").update(reachable=False)
+    now = timezone.now()
+    run = EmergencyRun.objects.create(
+        network=network, org_unit=sign.org_unit, unit="구급1", vehicle_type="ambulance", incident="모의",
+        route=sign.watch, status="completed", positions=[[0, 0.0, 0.0, 10.0], [20, 200.0, 0.0, 12.5],
+        [40, 400.0, 0.0, 5.0], [60, 600.0, 0.0, 0.0]],
+    )  # fmt: skip
+    EmergencyRun.objects.filter(pk=run.pk).update(requested_at=now - timedelta(seconds=90))
+    EmergencyRun.objects.filter(pk=run.pk).update(completed_at=now - timedelta(seconds=30))
+
+    [(_, x, y, kmh)] = selectors.ev_positions(now=now)
+    assert (x, y, kmh) == (200.0, 0.0, 45.0)  # the track's point at 20 s; 12.5 m/s
+    assert selectors.ev_positions(now=now + timedelta(seconds=31)) == []  # arrived at 60 s
+
+    states, points = selectors.live_map(network, now=now)
+    by_id = {p.id: p for p in points}
+    assert by_id[f"run-{run.pk}"].state == "ev" and by_id[f"run-{run.pk}"].href == f"/traffic/runs/{run.pk}/"
+    assert (by_id["VMS-01"].state, by_id["VMS-02"].state, by_id["VMS-03"].state) == (
+        "vms_incident",
+        "vms_override",
+        "vms_unreachable",
+    )
+    assert len(points) == 30 and {s.key for s in states} >= {p.state for p in points}
+
+    assert client.get(reverse("traffic:live_map")).status_code == 302  # anonymous: sign in first
+    client.force_login(roles["norole"])
+    assert client.get(reverse("traffic:live_map")).status_code == 403
+    client.force_login(roles["viewer"])
+    feed = client.get(reverse("traffic:live_map")).json()
+    assert [s["count"] for s in feed["states"] if s["key"] == "ev"] == [1]

@@ -36,10 +36,14 @@ def test_priorities_incident_over_congestion_over_travel_time_over_notice():
     travel = vms.Message(vms.TRAVEL_TIME, ("김포시청 5분",))
     jam = vms.Message(vms.CONGESTION, ("전방 정체",))
     incident = vms.Message(vms.INCIDENT, ("사고",))
-    assert vms.choose([notice, travel, jam, incident]) is incident
-    assert vms.choose([notice, travel, jam]) is jam
-    assert vms.choose([notice, travel]) is travel
-    assert vms.choose([notice, vms.Message(vms.NOTICE, ("b",))]) is notice  # first of equals
+    override = vms.Message(vms.OVERRIDE, ("수동",))
+    pairs = [("notice", notice), ("travel", travel), ("jam", jam), ("incident", incident)]
+    assert vms.choose([*pairs, ("override", override)]) == ("override", override)
+    assert vms.choose(pairs) == ("incident", incident)
+    assert vms.choose(pairs[:3]) == ("jam", jam)
+    assert vms.choose(pairs[:2]) == ("travel", travel)
+    # the first of equals: a scheduled notice (listed first) over the rules' own
+    assert vms.choose([("message:2", notice), ("rules", vms.Message(vms.NOTICE, ("b",)))])[0] == "message:2"
 
 
 def test_backoff_doubles_to_a_cap():

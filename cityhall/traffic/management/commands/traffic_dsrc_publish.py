@@ -15,7 +15,9 @@ class Command(TwinPublishCommand):
             "--share", type=float, default=None, help="단말기 장착률 (기본: CITYHALL_DSRC_PENETRATION)"
         )
 
-    def reports(self, *, minutes, start, seed, vehicles_per_hour, actor, share=None, **options):
+    def reports(
+        self, *, minutes, start, seed, vehicles_per_hour, actor, warmup_minutes, share=None, **options
+    ):
         return detector_services.dsrc_feed_from_twin(
             minutes=minutes,
             start=start,
@@ -23,6 +25,7 @@ class Command(TwinPublishCommand):
             vehicles_per_hour=vehicles_per_hour,
             share=share,
             actor=actor,
+            warmup_minutes=warmup_minutes,
         )
 
     def sent(self, count, minutes):
