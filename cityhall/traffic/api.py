@@ -290,7 +290,7 @@ def detector_list(request):
 )
 def travel_times(request):
     require_role(request.user)
-    return detector_selectors.travel_times_latest()
+    return selectors.travel_times_latest()
 
 
 # -- VMS (ADR 0030) ------------------------------------------------------------------------------------

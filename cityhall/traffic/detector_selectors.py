@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from cityhall.maintenance import selectors as maintenance_selectors
 
 from . import detector_services, selectors
-from .models import DetectorReading, DsrcReport, LinkTravelTime
+from .models import DetectorReading, DsrcReport
 
 ONLINE, SILENT_NOW, NEVER = "online", "silent", "never"
 
@@ -91,17 +91,3 @@ def _row(kind, device, edge, last_ts, last, orders, now, fresh) -> DetectorRow:
         state = ONLINE
     labels = tuple(o.kind_label for o in orders.get(f"{kind}:{device}", ()))
     return DetectorRow(kind, device, edge, state, last_ts, last, labels)
-
-
-def travel_times_latest(
-    *, now: datetime | None = None, within: timedelta = timedelta(minutes=30)
-) -> list[LinkTravelTime]:
-    """Each link's newest travel time with an estimate, within ``within`` of now."""
-    now = now or timezone.now()
-    seen: dict[str, LinkTravelTime] = {}
-    qs = LinkTravelTime.objects.filter(
-        start__gte=now - within, start__lte=now, median_s__isnull=False
-    ).order_by("edge", "-start")
-    for row in qs:
-        seen.setdefault(row.edge, row)
-    return sorted(seen.values(), key=lambda r: r.edge)

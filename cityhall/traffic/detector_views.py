@@ -12,7 +12,7 @@ from cityhall.core import params
 from cityhall.core.audit import Actor
 from cityhall.core.decorators import role_required
 
-from . import detector_selectors, services
+from . import detector_selectors, selectors, services
 
 STATE_LABELS = {
     detector_selectors.ONLINE: _("정상 보고"),
@@ -47,7 +47,7 @@ def detectors(request):
             "network": network,
             "rows": page,
             "counts": counts,
-            "travel_times": detector_selectors.travel_times_latest(),
+            "travel_times": selectors.travel_times_latest(),
             "kind": request.query.kind,
             "faulty": request.query.faulty,
         },

@@ -19,6 +19,7 @@ from .models import (
     BenchmarkReport,
     DetectorReading,
     EmergencyRun,
+    LinkTravelTime,
     SignalController,
     SignalPlan,
     TrafficNetwork,
@@ -133,6 +134,7 @@ def drawing(network: TrafficNetwork, run: EmergencyRun | None = None) -> Drawing
 
 LIVE_WINDOW = timedelta(minutes=2)  # a detector's newest interval counts while younger than this
 INCIDENT_WINDOW = timedelta(minutes=10)  # an emergency run is an incident on its route this long
+DSRC_FRESH = timedelta(minutes=15)  # a DSRC link time (5-minute intervals) counts while this recent
 
 
 @functools.lru_cache(maxsize=4)
@@ -185,16 +187,36 @@ def incidents_now(*, now: datetime | None = None) -> list[vms.Incident]:
     return [vms.Incident(edge) for route in routes for edge in route]
 
 
+def travel_times_latest(
+    *, now: datetime | None = None, within: timedelta = timedelta(minutes=30)
+) -> list[LinkTravelTime]:
+    """Each link's newest DSRC travel time with an estimate, its interval starting within ``within``
+    of now."""
+    now = now or timezone.now()
+    seen: dict[str, LinkTravelTime] = {}
+    qs = LinkTravelTime.objects.filter(
+        start__gte=now - within, start__lte=now, median_s__isnull=False
+    ).order_by("edge", "-start")
+    for row in qs:
+        seen.setdefault(row.edge, row)
+    return sorted(seen.values(), key=lambda r: r.edge)
+
+
 def link_travel_times(network: TrafficNetwork, *, now: datetime | None = None) -> dict[str, float]:
-    """Each link's current travel time (s): its length over the detectors' speed now (links
-    without fresh data are left out, as in ``link_states_now``; a standing queue, 0 km/h, counts at
-    1 km/h so the time stays finite). DSRC travel times will feed this selector too."""
+    """Each link's current travel time (s): the DSRC readers' measured time where a recent one exists
+    (``DSRC_FRESH``: matched pairs time the whole link), else its length over the VDS loops' speed
+    now (links without fresh data are left out, as in ``link_states_now``; a standing queue, 0 km/h,
+    counts at 1 km/h so the time stays finite)."""
+    now = now or timezone.now()
     info = read_network(network.path)
     times = {}
     for edge, state in link_states_now(network, now=now).items():
         length = info.edge_lengths.get(edge)
         if length is not None:
             times[edge] = length / (max(state.speed_kmh, 1.0) / 3.6)
+    for row in travel_times_latest(now=now, within=DSRC_FRESH):
+        if row.edge in info.edge_lengths:
+            times[row.edge] = row.median_s
     return times
 
 

@@ -12,7 +12,7 @@ from cityhall.core.models import AuditEvent
 from cityhall.core.services import RecordInvalid
 from cityhall.maintenance.models import MaintenanceOrder
 from cityhall.traffic import selectors, services, vms
-from cityhall.traffic.models import DetectorReading, VmsMessage, VmsSend, VmsSign
+from cityhall.traffic.models import DetectorReading, LinkTravelTime, VmsMessage, VmsSend, VmsSign
 from cityhall.traffic.runtime import sign_answer
 from cityhall.traffic.twin.network import read_network
 
@@ -174,6 +174,24 @@ def test_travel_times_from_the_links_current_times_and_congestion_beats_them(sig
     )
     services.vms_message_approve(message=message, actor=Actor.for_user(roles["manager"]))
     minutes = -(-round(sum(info_lengths[e] / 10 for e in route)) // 60)
+    board = {b.sign.code: b for b in selectors.vms_board(signs, now=NOW)}
+    assert board["VMS-05"].message.lines == (f"김포시청 {minutes}분",)
+    # The DSRC readers' measured time of a link, 5 to 10 minutes old, is taken over the loops' speed;
+    # one older than 15 minutes is not.
+    LinkTravelTime.objects.bulk_create(
+        [
+            LinkTravelTime(
+                edge=route[0], start=NOW - timedelta(minutes=10), samples=6, used=5, median_s=150.0
+            ),
+            LinkTravelTime(
+                edge=route[-1], start=NOW - timedelta(minutes=16), samples=6, used=5, median_s=900.0
+            ),
+        ]
+    )
+    times = selectors.link_travel_times(signs, now=NOW)
+    assert round(times[route[0]], 3) == 150.0
+    assert round(times[route[-1]], 3) == round(info_lengths[route[-1]] / 10, 3)
+    minutes = -(-round(150.0 + sum(info_lengths[e] / 10 for e in route[1:])) // 60)
     board = {b.sign.code: b for b in selectors.vms_board(signs, now=NOW)}
     assert board["VMS-05"].message.lines == (f"김포시청 {minutes}분",)
     DetectorReading.objects.all().delete()
