@@ -13,7 +13,7 @@ from cityhall.core.audit import Actor
 from cityhall.core.tests.waiting import call_service_until, wait_for
 from cityhall.telemetry.tests.test_ingester import broker  # noqa: F401 - the fixture registers by import
 from cityhall.traffic import services
-from cityhall.traffic.models import VmsSend, VmsSign
+from cityhall.traffic.models import VmsMessage, VmsSend, VmsSign
 from cityhall.traffic.runtime import TrafficRuntime
 
 pytestmark = pytest.mark.slow
@@ -25,13 +25,21 @@ def test_signs_acknowledge_what_they_are_sent(transactional_db, broker, settings
     runtime = TrafficRuntime(broker.url, silent={"VMS-29"}, dispatch_s=0.2).start()
     try:
         wait_for(lambda: VmsSign.objects.exclude(acked_text="").count() == 28, "28 signs to acknowledge")
-        message = services.vms_message_create(
-            kind="notice",
-            text="시민의 날 행사\n대중교통 이용",
-            signs=["VMS-07"],
-            actor=Actor.for_user(roles["editor"]),
-        )
-        services.vms_message_approve(message=message, actor=Actor.for_user(roles["manager"]))
+
+        def approved():
+            """Written beside the running sender, so a write may meet its table lock (waiting.py):
+            each step is one transaction, and a refused one is tried again."""
+            message = VmsMessage.objects.filter(signs=["VMS-07"]).first() or services.vms_message_create(
+                kind="notice",
+                text="시민의 날 행사\n대중교통 이용",
+                signs=["VMS-07"],
+                actor=Actor.for_user(roles["editor"]),
+            )
+            if message.status != "approved":
+                services.vms_message_approve(message=message, actor=Actor.for_user(roles["manager"]))
+            return True
+
+        wait_for(approved, "the notice to be written and approved")
         wait_for(
             lambda: VmsSign.objects.get(code="VMS-07").acked_text == "시민의 날 행사\n대중교통 이용",
             "VMS-07 to acknowledge the approved message",
