@@ -5,7 +5,8 @@ the result."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -30,19 +31,10 @@ class TwinPublishCommand(BaseCommand):
             "--warmup", type=int, default=WARMUP_MIN, help="보내지 않고 먼저 모의하는 시간(분), 0–60"
         )
 
-    def reports(
-        self,
-        *,
-        minutes: int,
-        start: datetime,
-        seed: int,
-        vehicles_per_hour: int | None,
-        actor: Actor,
-        warmup_minutes: int,
-        **options,
-    ) -> list[tuple[str, bytes]]:
-        """The twin's reports as (topic, payload); ``options``: the rest of the command line (the
-        command's own arguments among Django's)."""
+    def reports(self, stretch: dict[str, Any], **options) -> list[tuple[str, bytes]]:
+        """The twin's reports as (topic, payload). ``stretch``: the keyword arguments of the feed
+        (``minutes``, ``start``, ``seed``, ``vehicles_per_hour``, ``actor``, ``warmup_minutes``);
+        ``options``: the rest of the command line (the command's own arguments among Django's)."""
         raise NotImplementedError
 
     def sent(self, count: int, minutes: int) -> str:
@@ -59,15 +51,15 @@ class TwinPublishCommand(BaseCommand):
         start = timezone.now().replace(microsecond=0) - timedelta(minutes=minutes)
         name = self.__module__.rsplit(".", 1)[-1]  # the command's name, as the audit's actor
         try:
-            messages = self.reports(
-                minutes=minutes,
-                start=start,
-                seed=seed,
-                vehicles_per_hour=vehicles_per_hour,
-                actor=Actor.system(f"command:{name}"),
-                warmup_minutes=warmup,
-                **options,
-            )
+            stretch = {
+                "minutes": minutes,
+                "start": start,
+                "seed": seed,
+                "vehicles_per_hour": vehicles_per_hour,
+                "actor": Actor.system(f"command:{name}"),
+                "warmup_minutes": warmup,
+            }
+            messages = self.reports(stretch, **options)
         except RecordInvalid as exc:
             raise CommandError(" ".join(m for msgs in exc.errors.values() for m in msgs)) from None
         client, connect = new_client(broker)

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from cityhall.core.audit import Actor
 from cityhall.core.tests.waiting import wait_for
@@ -159,3 +159,17 @@ def test_the_twins_readers_report_over_mqtt(transactional_db, broker, settings, 
         ingester.close()
     assert DsrcReport.objects.filter(simulated=True).values("reader_id").distinct().count() == 96
     assert not DeadLetter.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("command", "args", "message"),
+    [
+        ("traffic_vds_publish", ["--minutes", "0"], "1–180분"),
+        ("traffic_vds_publish", ["--warmup", "61"], "--warmup은 0–60분"),
+        ("traffic_dsrc_publish", ["--share", "1.5"], "장착률"),
+        ("traffic_dsrc_publish", ["--url", "http://x"], "지원하지 않는 MQTT 주소"),
+    ],
+)
+def test_the_publish_commands_refuse_bad_arguments_before_sending(db, twin_dir, command, args, message):
+    with pytest.raises(CommandError, match=message):
+        call_command(command, *args)

@@ -15,18 +15,8 @@ class Command(TwinPublishCommand):
             "--share", type=float, default=None, help="단말기 장착률 (기본: CITYHALL_DSRC_PENETRATION)"
         )
 
-    def reports(
-        self, *, minutes, start, seed, vehicles_per_hour, actor, warmup_minutes, share=None, **options
-    ):
-        return detector_services.dsrc_feed_from_twin(
-            minutes=minutes,
-            start=start,
-            seed=seed,
-            vehicles_per_hour=vehicles_per_hour,
-            share=share,
-            actor=actor,
-            warmup_minutes=warmup_minutes,
-        )
+    def reports(self, stretch, *, share=None, **options):
+        return detector_services.dsrc_feed_from_twin(**stretch, share=share)
 
     def sent(self, count, minutes):
         return f"DSRC 기지국 보고 {count:,}건을 보냈습니다 (모의, {minutes}분)."

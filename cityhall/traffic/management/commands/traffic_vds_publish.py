@@ -9,15 +9,8 @@ from cityhall.traffic.management.twin_publish import TwinPublishCommand
 class Command(TwinPublishCommand):
     help = "교통 디지털트윈의 차량검지기 측정값(모의)을 MQTT로 보냅니다."
 
-    def reports(self, *, minutes, start, seed, vehicles_per_hour, actor, warmup_minutes, **options):
-        return services.detector_feed_from_twin(
-            minutes=minutes,
-            start=start,
-            seed=seed,
-            vehicles_per_hour=vehicles_per_hour,
-            actor=actor,
-            warmup_minutes=warmup_minutes,
-        )
+    def reports(self, stretch, **options):
+        return services.detector_feed_from_twin(**stretch)
 
     def sent(self, count, minutes):
         return f"검지기 측정값 {count:,}건을 보냈습니다 (모의, {minutes}분)."
