@@ -139,7 +139,17 @@ def officer(user, approve):
 threads = [threading.Thread(target=officer, args=(u, a)) for u, a in zip(users, (True, False))]
 for t in threads: t.start()
 for t in threads: t.join()
+# What the batch document carries comes back exactly: quotes, a backslash and Korean in the texts, the
+# confidence, the time to the microsecond, the reasons as JSON whose points add up to the severity.
+odd_time = now - timedelta(seconds=3, microseconds=123457)
+odd = triage.encoder.encode({"id": "odd-1", "camera": "CAM-1", "type": "fire_smoke", "confidence": 0.875,
+                             "time": odd_time.isoformat(), "rule": "구역 \\1", "snapshot": 'snap://"따옴표"\\1.jpg'})
+services.events_triage([services.Incoming(odd, time.time())], context=services.TriageContext())
+e = Event.objects.get(code="odd-1")
+roundtrip = [e.rule, e.snapshot, e.confidence, e.occurred_at == odd_time,
+             sum(r["points"] for r in e.reasons) == e.severity, e.kind]
 print(json.dumps({
+    "roundtrip": roundtrip,
     "events": Event.objects.filter(code__startswith="e").count(),
     "stored": sorted(stored),
     "results": sorted(results),
@@ -160,3 +170,4 @@ def test_concurrent_workers_and_operators_on_postgresql(postgres_url, tmp_path):
     assert outcome["decided"] == 1
     assert outcome["results"] == ["ok", "이미 처리된 이벤트입니다 (확인)."]
     assert outcome["acks"] == 1
+    assert outcome["roundtrip"] == ["구역 \\1", 'snap://"따옴표"\\1.jpg', 0.875, True, True, "fire_smoke"]
