@@ -192,8 +192,13 @@ class TrafficRuntime:
                 try:
                     with lock:
                         batch, acks[:] = list(acks), []
-                    if batch:
-                        self.acked += services.vms_acknowledge(batch).acked
+                    for n, ack in enumerate(batch):  # one transaction each, as vms_acknowledge does
+                        try:
+                            self.acked += services.vms_acknowledge([ack]).acked
+                        except Exception:
+                            with lock:  # not lost: this answer and the rest are read again next time
+                                acks[:0] = batch[n:]
+                            raise
                     if client.is_connected():
                         self.sent += services.vms_dispatch(publish, max_attempts=self.max_attempts).sent
                 except Exception:

@@ -763,6 +763,7 @@ NOT_PAGES = {
     "it:enrol": "POST only: its answer page is checked by the enrolment browser test",
     "bus:live_panel": FRAGMENT,
     "bus:live_map": LIVE_FEED,
+    "traffic:live_map": LIVE_FEED,
     "bus:stop_panel": FRAGMENT,
     "bus:stop_qr": "an SVG image (the stop page's QR code), not a page",
     "bus:gtfs": DOWNLOAD,
