@@ -329,6 +329,7 @@ def ev_positions(*, now: datetime) -> list[tuple[EmergencyRun, float, float, flo
 def live_map(network: TrafficNetwork, *, now: datetime | None = None):
     """The traffic map's live overlay: every VMS sign by what it shows and every emergency vehicle
     on its way, as ``(states, points)`` for ``cityhall.gis.live.live_response``."""
+    from django.urls import reverse
     from django.utils.translation import gettext as _
 
     from cityhall.gis.live import LivePoint, LiveState
@@ -355,7 +356,7 @@ def live_map(network: TrafficNetwork, *, now: datetime | None = None):
                 lon=lon,
                 state="ev",
                 title=f"{run.unit} · {run.incident}",
-                href=f"/traffic/runs/{run.pk}/",
+                href=reverse("traffic:run", args=[run.pk]),
                 properties={_("속도(km/h)"): round(kmh), _("모의"): True},
             )
         )
@@ -373,7 +374,7 @@ def live_map(network: TrafficNetwork, *, now: datetime | None = None):
                 lon=lon,
                 state=state,
                 title=f"{board.sign.code} {board.sign.name}",
-                href=f"/traffic/vms/{board.sign.code}/",
+                href=reverse("traffic:vms_sign", args=[board.sign.code]),
                 properties={_("표출 문안"): " / ".join(board.message.lines)},
             )
         )
