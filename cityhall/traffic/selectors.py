@@ -346,36 +346,36 @@ def live_map(network: TrafficNetwork, *, now: datetime | None = None):
         LiveState("vms_override", _("전광표지: 수동 표출"), "idle"),
         LiveState("vms_unreachable", _("전광표지: 통신 두절"), "lost"),
     ]
-    points = []
+    placed: list[tuple[LivePoint, tuple[float, float]]] = []  # each point and its x/y on the plane
     for run, x, y, kmh in ev_positions(now=now):
-        (lon, lat) = to_lonlat(info.path, [(x, y)])[0]
-        points.append(
-            LivePoint(
-                id=f"run-{run.pk}",
-                lat=lat,
-                lon=lon,
-                state="ev",
-                title=f"{run.unit} · {run.incident}",
-                href=reverse("traffic:run", args=[run.pk]),
-                properties={_("속도(km/h)"): round(kmh), _("모의"): True},
-            )
+        point = LivePoint(
+            id=f"run-{run.pk}",
+            lat=0.0,
+            lon=0.0,
+            state="ev",
+            title=f"{run.unit} · {run.incident}",
+            href=reverse("traffic:run", args=[run.pk]),
+            properties={_("속도(km/h)"): round(kmh), _("모의"): True},
         )
+        placed.append((point, (x, y)))
     for board in vms_board(network, now=now):
         shape = info.edges.get(board.sign.edge)
         if not shape:
             continue
         (x0, y0), (x1, y1) = shape[0], shape[-1]
-        (lon, lat) = to_lonlat(info.path, [((x0 + x1) / 2, (y0 + y1) / 2)])[0]  # mid-link
         state = "vms_unreachable" if not board.sign.reachable else _SIGN_STATES[board.message.kind]
-        points.append(
-            LivePoint(
-                id=board.sign.code,
-                lat=lat,
-                lon=lon,
-                state=state,
-                title=f"{board.sign.code} {board.sign.name}",
-                href=reverse("traffic:vms_sign", args=[board.sign.code]),
-                properties={_("표출 문안"): " / ".join(board.message.lines)},
-            )
+        point = LivePoint(
+            id=board.sign.code,
+            lat=0.0,
+            lon=0.0,
+            state=state,
+            title=f"{board.sign.code} {board.sign.name}",
+            href=reverse("traffic:vms_sign", args=[board.sign.code]),
+            properties={_("표출 문안"): " / ".join(board.message.lines)},
         )
+        placed.append((point, ((x0 + x1) / 2, (y0 + y1) / 2)))  # a sign at mid-link
+    # One projection for all points (the map polls this every few seconds).
+    for (point, _xy), (lon, lat) in zip(placed, to_lonlat(info.path, [xy for _p, xy in placed]), strict=True):
+        point.lat, point.lon = lat, lon
+    points = [point for point, _xy in placed]
     return states, points
