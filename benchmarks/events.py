@@ -8,14 +8,15 @@ the broker alone, and what a worker restart loses or duplicates (see benchmarks/
 For each database (a temporary SQLite file; a throwaway PostgreSQL database, skipped with the reason
 when the server is unreachable) the parent prepares the schema, the department that runs the centre
 and the 7,430-camera sample registry, and publishes; the triage workers (``--workers``, default 2)
-are processes of their own (``cityhall manage cctv_worker``) sharing one durable pull consumer, so the
+are processes of their own (``cityhall manage cctv_worker --partition i``), one for each partition of
+the stream (the events partitioned by camera, ``CITYHALL_CCTV_PARTITIONS`` = workers), so the
 publisher does not share their GIL. The broker and pipeline phases run ``--runs`` times (medians
 reported, with each run's figure); the paced and restart phases once. Every phase has its own stream
 and subject, deleted afterwards:
 
 - broker: publish N events (``publish_async``, server acks awaited) and consume them with the same
-  worker processes and client on a durable pull consumer, acking without triage (``cctv_worker
-  --ack-only``) — JetStream and its client without our code: the ceiling on this machine;
+  worker processes and client on the partitions' durable pull consumers, acking without triage
+  (``cctv_worker --ack-only``) — JetStream and its client without our code: the ceiling on this machine;
 - pipeline: the same N events, unpaced, through the worker (decode, check, score, rate-limit,
   suppress, insert, commit, then ack): sustained events/s from the first publish to the last commit;
 - paced: events at ``--rate`` (default: the goal, 10,000/s, or 80 % of what the pipeline sustained if
@@ -86,13 +87,13 @@ def _payloads(prefix: str, cameras: list[str], n: int) -> list[tuple[str, bytes]
 
     now = datetime.now(UTC)
     out = []
-    for i, (_id, payload) in enumerate(simulator.events(cameras, n, now=now, seed=n)):
+    for i, (_id, camera, payload) in enumerate(simulator.events(cameras, n, now=now, seed=n)):
         event_id = f"{prefix}-{i:07d}"
-        out.append((event_id, payload.replace(_id.encode(), event_id.encode())))
+        out.append((event_id, camera, payload.replace(_id.encode(), event_id.encode())))
     return out
 
 
-async def _publish(js, subject: str, items, *, rate: float | None = None) -> float:
+async def _publish(js, subject: str, items, *, count: int, rate: float | None = None) -> float:
     """Publish every item (waiting for the server's acks), paced to ``rate``/s if given; returns the
     elapsed seconds."""
     from cityhall.cctv.stream import publish_many
@@ -100,7 +101,7 @@ async def _publish(js, subject: str, items, *, rate: float | None = None) -> flo
     start = time.perf_counter()
     chunk = 500 if rate is None else max(1, int(rate / 50))
     for i in range(0, len(items), chunk):
-        await publish_many(js, items[i : i + chunk], subject=subject)
+        await publish_many(js, items[i : i + chunk], subject=subject, count=count)
         if rate is not None:
             due = start + (i + chunk) / rate
             await asyncio.sleep(max(0.0, due - time.perf_counter()))
@@ -109,7 +110,15 @@ async def _publish(js, subject: str, items, *, rate: float | None = None) -> flo
 
 class Worker:
     def __init__(
-        self, env: dict, url: str, name: str, subject: str, idle_exit: float, ack_only: bool = False
+        self,
+        env: dict,
+        url: str,
+        name: str,
+        subject: str,
+        idle_exit: float,
+        *,
+        partition: int,
+        ack_only: bool = False,
     ) -> None:
         self.proc = subprocess.Popen(  # noqa: S603 - our own command
             [
@@ -124,6 +133,8 @@ class Worker:
                 name,
                 "--subject",
                 subject,
+                "--partition",
+                str(partition),
                 "--idle-exit",
                 str(idle_exit),
                 "--json",
@@ -150,7 +161,7 @@ class Worker:
 
 
 def _merge(results: list[dict]) -> dict:
-    """The workers' statistics together (they share one consumer: each got part of the stream)."""
+    """The workers' statistics together (each read its own partition of the stream)."""
     merged: dict = {"workers": len(results)}
     for key in ("received", "stored", "duplicates", "rejected", "redelivered"):
         merged[key] = sum(r[key] for r in results)
@@ -188,7 +199,8 @@ class Database:
 
 async def _broker_workers(url, env, items, *, workers, ack_wait) -> dict:
     """The broker alone, measured like the pipeline: the same publisher, the same worker processes and
-    NATS client on one durable pull consumer, but the workers only acknowledge (``--ack-only``)."""
+    NATS client on the partitions' durable pull consumers, but the workers only acknowledge
+    (``--ack-only``)."""
     import nats
 
     from cityhall.cctv import stream
@@ -197,11 +209,11 @@ async def _broker_workers(url, env, items, *, workers, ack_wait) -> dict:
     subject = f"cctv.bench.{name.lower()}"
     nc = await nats.connect(url)
     js = nc.jetstream()
-    await stream.ensure_stream(js, stream=name, subject=subject, ack_wait=ack_wait)
+    await stream.ensure_stream(js, stream=name, subject=subject, ack_wait=ack_wait, count=workers)
     try:
-        pool = [Worker(env, url, name, subject, 2.0, ack_only=True) for _ in range(workers)]
+        pool = [Worker(env, url, name, subject, 2.0, partition=p, ack_only=True) for p in range(workers)]
         start = time.time()
-        await _publish(js, subject, items)
+        await _publish(js, subject, items, count=workers)
         result = _merge([await asyncio.to_thread(w.result) for w in pool])
         elapsed = result["last_commit"] - start
         got = result["received"]
@@ -220,23 +232,23 @@ async def _through_worker(url, env, db, items, prefix, *, workers, ack_wait, rat
     subject = f"cctv.bench.{name.lower()}"
     nc = await nats.connect(url)
     js = nc.jetstream()
-    await stream.ensure_stream(js, stream=name, subject=subject, ack_wait=ack_wait)
+    await stream.ensure_stream(js, stream=name, subject=subject, ack_wait=ack_wait, count=workers)
     idle = 2.0 if kill_at is None else ack_wait + 3
     count = db.count
     try:
-        pool = [Worker(env, url, name, subject, idle) for _ in range(workers)]
+        pool = [Worker(env, url, name, subject, idle, partition=p) for p in range(workers)]
         start = time.time()
         restarted = None
         if kill_at is None:
-            await _publish(js, subject, items, rate=rate)
+            await _publish(js, subject, items, count=workers, rate=rate)
         else:
-            publishing = asyncio.ensure_future(_publish(js, subject, items, rate=rate))
+            publishing = asyncio.ensure_future(_publish(js, subject, items, count=workers, rate=rate))
             while (await asyncio.to_thread(count, prefix))[0] < kill_at and not publishing.done():
                 await asyncio.sleep(0.05)
             pool[0].kill()
             killed_with = (await asyncio.to_thread(count, prefix))[0]
             log(f"  killed a worker at {time.time() - start:.1f}s with {killed_with} rows")
-            pool[0] = Worker(env, url, name, subject, idle)
+            pool[0] = Worker(env, url, name, subject, idle, partition=0)
             log(f"  new worker ready at {time.time() - start:.1f}s")
             restarted = killed_with
             await publishing
@@ -362,6 +374,7 @@ def run(args) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix="cityhall-bench-events-"))
     base = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env = {**base, "CITYHALL_DATA_DIR": str(tmp), "DJANGO_SETTINGS_MODULE": "config.settings"}
+    env["CITYHALL_CCTV_PARTITIONS"] = str(args.workers)  # one partition a worker
     # The parent reads settings (the stream constants) only; the workers get their own DATABASE_URL.
     os.environ["CITYHALL_DATA_DIR"] = str(tmp)
     os.environ.pop("DATABASE_URL", None)
@@ -405,7 +418,7 @@ def main(argv: list[str]) -> int:
         "--workers",
         type=int,
         default=DEFAULT_WORKERS,
-        help=f"triage worker processes (default {DEFAULT_WORKERS})",
+        help=f"triage worker processes, one a partition (1–64, default {DEFAULT_WORKERS})",
     )
     parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--database-url", default=DEFAULT_PG, help=f"local PostgreSQL (default {DEFAULT_PG})")
@@ -415,6 +428,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--smoke", action="store_true")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
+    if not 1 <= args.workers <= 64:
+        parser.error("--workers: 1–64 (one stream partition a worker)")
     report = run(args)
     print(json.dumps(report, ensure_ascii=False, indent=1 if args.json else None))
     measured = [d for d in report["databases"] if "restart" in d]

@@ -69,6 +69,7 @@ def _parser() -> argparse.ArgumentParser:
         help="waitress: `cityhall serve` (one process, 8 threads); gunicorn: --workers processes × 4 threads",
     )
     parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes (3)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (4)")
     parser.add_argument("--json", action="store_true")
     return parser
 
@@ -410,7 +411,7 @@ def run_one(kind: str, args) -> dict:
             command = [
                 sys.executable, "-m", "gunicorn", "config.wsgi:application",
                 "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
-                "--worker-class", "gthread", "--threads", "4", "--timeout", "120",
+                "--worker-class", "gthread", "--threads", str(args.threads), "--timeout", "120",
             ]  # fmt: skip
         else:
             command = [sys.executable, "-m", "cityhall.cli", "serve", "--host", "127.0.0.1"]
@@ -440,7 +441,7 @@ def run_one(kind: str, args) -> dict:
     requests = sum(2 + 3 * len(choices) for choices in outcome["plans"])
     return {
         "db": kind,
-        "server": args.server if args.server == "waitress" else f"gunicorn x{args.workers}",
+        "server": args.server if args.server == "waitress" else f"gunicorn {args.workers}x{args.threads}",
         "voters": voters,
         "ballots_sent": len(outcome["ballot"]),
         "accepted": accepted,

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("CITYHALL_DATA_DIR", Path.cwd() / "var"))
@@ -233,6 +234,11 @@ if os.environ.get("CITYHALL_SECURE") == "1":
 CITYHALL_CCTV_MONITORS = int(os.environ.get("CITYHALL_CCTV_MONITORS", "24"))
 CITYHALL_CCTV_OPERATORS_PER_SHIFT = int(os.environ.get("CITYHALL_CCTV_OPERATORS_PER_SHIFT", "4"))
 CITYHALL_NATS_URL = os.environ.get("CITYHALL_NATS_URL", "")
+# Partitions of the event stream by camera: one triage worker each (cityhall-cctv@N); the intake
+# and every worker must agree on it.
+CITYHALL_CCTV_PARTITIONS = int(os.environ.get("CITYHALL_CCTV_PARTITIONS", "1"))
+if not 1 <= CITYHALL_CCTV_PARTITIONS <= 64:
+    raise ImproperlyConfigured("CITYHALL_CCTV_PARTITIONS must be between 1 and 64")
 # A refused video request has no retention date of its own: its requester's data is erased this many
 # days after the refusal (예시 setting; docs/security.md).
 CITYHALL_CCTV_REJECTED_RETENTION_DAYS = int(os.environ.get("CITYHALL_CCTV_REJECTED_RETENTION_DAYS", "365"))

@@ -124,8 +124,8 @@ def events_intake(request):
         raise _Invalid(bad, many=len(payloads) > 1 or request.body.lstrip()[:1] == b"[")
     url = stream.nats_url()
     if url:
-        ids = [(wire.id, items[index].payload) for index, wire, _camera in good]
-        stream.publish_sync(url, ids, received_at=received)
+        outgoing = [(wire.id, wire.camera, items[index].payload) for index, wire, _camera in good]
+        stream.publish_sync(url, outgoing, received_at=received)
         return Status(202, {"queued": True, "accepted": len(good)})
     report = services.events_triage(items, context=context)
     return {

@@ -186,12 +186,32 @@ class TriageReport:
 
 class TriageContext:
     """What triage needs from the registry, read once and refreshed every ``ttl`` seconds: cameras by
-    code with their site's risk, and the suppression rules. Holds the per-camera rate limiter."""
+    code with their site's risk, and the suppression rules. Holds the per-camera rate limiter.
 
-    def __init__(self, *, ttl: float = 30.0, limiter: triage.RateLimiter | None = None) -> None:
+    The buckets live in the database (``CameraRate``). Shared (the default: the in-process webhook,
+    any number of web processes): each batch locks and reads its cameras' buckets and writes them
+    back in its transaction. ``exclusive``: this process alone receives its cameras' events (a
+    triage worker of one stream partition), so the buckets stay in memory, read from the database
+    once and written back every ``snapshot_s`` seconds with a batch, for the worker started in its
+    place. A worker that dies loses at most that long of its limiter's memory: its cameras' events
+    are then limited a little less, never lost."""
+
+    def __init__(
+        self,
+        *,
+        ttl: float = 30.0,
+        limiter: triage.RateLimiter | None = None,
+        exclusive: bool = False,
+        snapshot_s: float = 5.0,
+    ) -> None:
         self.ttl = ttl
         self.limiter = limiter or triage.RateLimiter()
+        self.exclusive = exclusive
+        self.snapshot_s = snapshot_s
         self._loaded = -1e18
+        self._buckets_loaded = False
+        self._dirty: set[int] = set()
+        self._snapshot_at = clock.monotonic()
         self.cameras: dict[str, triage.CameraInfo] = {}
         self.rules: list[triage.SuppressionRule] = []
 
@@ -222,7 +242,15 @@ class TriageContext:
 
     def limiter_for(self, camera_ids: set[int]) -> triage.RateLimiter:
         """A limiter for one batch with the stored buckets of its cameras (call inside the batch's
-        transaction; on PostgreSQL the rows stay locked until it commits, taken in camera order)."""
+        transaction; on PostgreSQL the rows stay locked until it commits, taken in camera order).
+        Exclusive: the one in memory."""
+        if self.exclusive:
+            if not self._buckets_loaded:
+                rows = CameraRate.objects.values_list("camera_id", "tokens", "updated")
+                self.limiter._buckets.update((cam, (tokens, at)) for cam, tokens, at in rows)
+                self._buckets_loaded = True
+            self._dirty |= camera_ids
+            return self.limiter
         limiter = triage.RateLimiter(per_minute=self.limiter.per_minute, burst=self.limiter.burst)
         if not camera_ids:
             return limiter
@@ -255,8 +283,21 @@ class TriageContext:
         return limiter
 
     def limiter_save(self, limiter: triage.RateLimiter) -> None:
-        """Store the batch's buckets back: one upsert per ``INSERT_CHUNK`` cameras."""
-        buckets = [(cam, tokens, at) for cam, (tokens, at) in limiter._buckets.items()]
+        """Store the batch's buckets back: one upsert per ``INSERT_CHUNK`` cameras. Exclusive: the
+        buckets changed since the last snapshot, when one is due (forgotten once it commits)."""
+        if self.exclusive:
+            if clock.monotonic() - self._snapshot_at < self.snapshot_s:
+                return
+            written = set(self._dirty)
+            buckets = [(cam, *limiter._buckets[cam]) for cam in written if cam in limiter._buckets]
+
+            def snapshot_committed() -> None:
+                self._dirty -= written
+                self._snapshot_at = clock.monotonic()
+
+            transaction.on_commit(snapshot_committed)
+        else:
+            buckets = [(cam, tokens, at) for cam, (tokens, at) in limiter._buckets.items()]
         if not buckets:
             return
         ops = connection.ops

@@ -33,8 +33,9 @@ def _kinds() -> list[str]:
 
 def events(
     cameras: Sequence[str], n: int, *, now: datetime, seed: int | None = None
-) -> Iterator[tuple[str, bytes]]:
-    """``n`` events as (id, JSON bytes), times spread over the last few seconds before ``now``."""
+) -> Iterator[tuple[str, str, bytes]]:
+    """``n`` events as (id, camera code, JSON bytes), times spread over the last few seconds before
+    ``now``."""
     rng = random.Random(seed)  # noqa: S311 - simulated events
     kinds = _kinds()
     produced = 0
@@ -65,4 +66,4 @@ def events(
                 }
             )
             produced += 1
-            yield event_id, payload
+            yield event_id, camera, payload

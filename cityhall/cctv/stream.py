@@ -1,12 +1,17 @@
-"""The event path on NATS JetStream (ADR 0012): the intake publishes each event to the stream
-``CCTV_EVENTS`` (subject ``cctv.events``) with ``Nats-Msg-Id`` = the event's id, so the server drops a
-re-sent copy inside its duplicate window; the triage worker reads through a *durable pull consumer*
-with explicit acks, and acknowledges a batch only after its rows are committed. A worker that dies
-mid-batch leaves those messages unacknowledged: the server redelivers them after ``ack_wait`` to the
-next worker, and the database's unique ``event_id`` absorbs any that had been committed already.
+"""The event path on NATS JetStream (ADR 0033): the intake publishes each event to the stream
+``CCTV_EVENTS`` with ``Nats-Msg-Id`` = the event's id, so the server drops a re-sent copy inside its
+duplicate window. Events are partitioned by camera: subject ``cctv.events.<p>``, p a stable hash of
+the camera's code modulo ``CITYHALL_CCTV_PARTITIONS``, each partition with its own *durable pull
+consumer* ``triage-<p>`` read by one triage worker with explicit acks, acknowledged only after the
+batch's rows are committed. A camera's events therefore reach one worker, which keeps the camera's
+rate limit in memory (``services.TriageContext(exclusive=True)``); more workers on more machines
+means more partitions. A worker that dies mid-batch leaves those messages unacknowledged: the server
+redelivers them after ``ack_wait`` to the worker started in its place, and the database's unique
+event code absorbs any that had been committed already.
 
-Queueing, persistence and replay are JetStream's; nothing here keeps messages of its own.
-Without ``CITYHALL_NATS_URL`` the webhook triages in-process instead (the embedded default).
+Queueing, persistence, partitioning by subject and replay are JetStream's; nothing here keeps
+messages of its own. Without ``CITYHALL_NATS_URL`` the webhook triages in-process instead (the
+embedded default).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import logging
 import os
 import threading
 import time
+import zlib
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -29,8 +35,8 @@ from nats.js.errors import NotFoundError
 log = logging.getLogger(__name__)
 
 STREAM = "CCTV_EVENTS"
-SUBJECT = "cctv.events"
-DURABLE = "triage"
+SUBJECT = "cctv.events"  # a prefix: each partition's subject is cctv.events.<p>
+DURABLE = "triage"  # a prefix: each partition's consumer is triage-<p>
 RECEIVED_HEADER = "Cityhall-Received-At"  # epoch seconds at the intake: where arrival-to-wall starts
 DUPLICATE_WINDOW_S = 120.0
 ACK_WAIT_S = 10.0
@@ -47,6 +53,27 @@ def nats_url() -> str | None:
     return os.environ.get("CITYHALL_NATS_URL") or getattr(settings, "CITYHALL_NATS_URL", None) or None
 
 
+def partitions() -> int:
+    """How many partitions the stream has (``CITYHALL_CCTV_PARTITIONS``, 1–64): one worker each."""
+    from django.conf import settings
+
+    return settings.CITYHALL_CCTV_PARTITIONS
+
+
+def partition_of(camera: str, count: int) -> int:
+    """The partition of a camera's events: CRC-32 of its code, stable across processes and releases
+    (Python's own ``hash`` of text changes with every process)."""
+    return zlib.crc32(camera.encode()) % count
+
+
+def partition_subject(subject: str, partition: int) -> str:
+    return f"{subject}.{partition}"
+
+
+def durable_name(partition: int) -> str:
+    return f"{DURABLE}-{partition}"
+
+
 async def ensure_stream(
     js,
     *,
@@ -54,48 +81,64 @@ async def ensure_stream(
     subject: str = SUBJECT,
     storage: str = "file",
     ack_wait: float = ACK_WAIT_S,
+    count: int = 1,
 ) -> None:
-    """Create the stream and the durable consumer if missing (idempotent; an existing consumer keeps
-    its settings). ``ack_wait``: how long a fetched, unacknowledged message waits before the server
-    redelivers it (a crashed worker's batch comes back after that)."""
+    """Create the stream and the durable consumer of each of ``count`` partitions if missing
+    (idempotent; an existing consumer keeps its settings; a stream made before partitions is given
+    the partitions' subjects). ``ack_wait``: how long a fetched, unacknowledged message waits before
+    the server redelivers it (a crashed worker's batch comes back after that)."""
     config = StreamConfig(
         name=stream,
-        subjects=[subject],
+        subjects=[f"{subject}.*"],
         retention=RetentionPolicy.LIMITS,
         storage=StorageType.FILE if storage == "file" else StorageType.MEMORY,
         duplicate_window=DUPLICATE_WINDOW_S,
         max_age=7 * 24 * 3600.0,
     )
     try:
-        await js.stream_info(stream)
+        info = await js.stream_info(stream)
     except NotFoundError:
         await js.add_stream(config)
-    try:
-        await js.consumer_info(stream, DURABLE)
-    except NotFoundError:
-        await js.add_consumer(
-            stream,
-            ConsumerConfig(
-                durable_name=DURABLE,
-                ack_policy=AckPolicy.EXPLICIT,
-                deliver_policy=DeliverPolicy.ALL,
-                ack_wait=ack_wait,
-                max_ack_pending=MAX_ACK_PENDING,
-                max_deliver=-1,
-            ),
-        )
+    else:
+        if f"{subject}.*" not in (info.config.subjects or []):
+            info.config.subjects = [*(info.config.subjects or []), f"{subject}.*"]
+            await js.update_stream(info.config)
+    for partition in range(count):
+        try:
+            await js.consumer_info(stream, durable_name(partition))
+        except NotFoundError:
+            await js.add_consumer(
+                stream,
+                ConsumerConfig(
+                    durable_name=durable_name(partition),
+                    filter_subject=partition_subject(subject, partition),
+                    ack_policy=AckPolicy.EXPLICIT,
+                    deliver_policy=DeliverPolicy.ALL,
+                    ack_wait=ack_wait,
+                    max_ack_pending=MAX_ACK_PENDING,
+                    max_deliver=-1,
+                ),
+            )
 
 
 async def publish_many(
-    js, items: Sequence[tuple[str, bytes]], *, subject: str = SUBJECT, received_at: float | None = None
+    js,
+    items: Sequence[tuple[str, str, bytes]],
+    *,
+    subject: str = SUBJECT,
+    count: int = 1,
+    received_at: float | None = None,
 ) -> int:
-    """Publish (event id, payload) pairs and wait for every server acknowledgement; returns how many
-    the server stored as new (a duplicate inside the window is acknowledged with ``duplicate``)."""
+    """Publish (event id, camera code, payload) triples, each to its camera's partition of ``count``,
+    and wait for every server acknowledgement; returns how many the server stored as new (a duplicate
+    inside the window is acknowledged with ``duplicate``)."""
     futures = []
-    for event_id, payload in items:
+    subjects = [partition_subject(subject, p) for p in range(count)]
+    for event_id, camera, payload in items:
         stamp = repr(received_at if received_at is not None else time.time())
         headers = {"Nats-Msg-Id": event_id, RECEIVED_HEADER: stamp}
-        futures.append(await js.publish_async(subject, payload, headers=headers))
+        target = subjects[partition_of(camera, count)]
+        futures.append(await js.publish_async(target, payload, headers=headers))
     acks = await asyncio.gather(*futures)
     return sum(1 for ack in acks if not getattr(ack, "duplicate", False))
 
@@ -105,8 +148,8 @@ class Publisher:
     the webhook (a synchronous request) hands its events over and waits for the server's acks, without
     connecting per request. A dropped connection is re-established on the next request."""
 
-    def __init__(self, url: str, *, stream: str = STREAM, subject: str = SUBJECT) -> None:
-        self.url, self.stream, self.subject = url, stream, subject
+    def __init__(self, url: str, *, stream: str = STREAM, subject: str = SUBJECT, count: int = 1) -> None:
+        self.url, self.stream, self.subject, self.count = url, stream, subject, count
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._nc = None
@@ -123,14 +166,14 @@ class Publisher:
         if self._nc is None or self._nc.is_closed:
             self._nc = await nats.connect(self.url, connect_timeout=2, max_reconnect_attempts=3)
             self._js = self._nc.jetstream()
-            await ensure_stream(self._js, stream=self.stream, subject=self.subject)
+            await ensure_stream(self._js, stream=self.stream, subject=self.subject, count=self.count)
         return self._js
 
     async def _publish(self, items, received_at):
         js = await self._js_ready()
-        return await publish_many(js, items, subject=self.subject, received_at=received_at)
+        return await publish_many(js, items, subject=self.subject, count=self.count, received_at=received_at)
 
-    def publish(self, items: Sequence[tuple[str, bytes]], received_at: float | None = None) -> int:
+    def publish(self, items: Sequence[tuple[str, str, bytes]], received_at: float | None = None) -> int:
         with self._lock:
             loop = self._ensure_loop()
         future = asyncio.run_coroutine_threadsafe(self._publish(items, received_at), loop)
@@ -152,12 +195,12 @@ _publishers: dict[str, Publisher] = {}
 _publishers_lock = threading.Lock()
 
 
-def publish_sync(url: str, items: Sequence[tuple[str, bytes]], received_at: float | None = None) -> int:
+def publish_sync(url: str, items: Sequence[tuple[str, str, bytes]], received_at: float | None = None) -> int:
     """For the webhook: publish through this process's ``Publisher`` for ``url``."""
     with _publishers_lock:
         publisher = _publishers.get(url)
         if publisher is None:
-            publisher = _publishers[url] = Publisher(url)
+            publisher = _publishers[url] = Publisher(url, count=partitions())
     return publisher.publish(items, received_at)
 
 
@@ -182,12 +225,15 @@ async def consume(
     batch: int = BATCH,
     stream: str = STREAM,
     subject: str = SUBJECT,
+    partition: int = 0,
+    count: int = 1,
     idle_exit_s: float | None = None,
     on_ready: Callable[[], object] | None = None,
 ) -> WorkerStats:
-    """The worker loop: fetch up to ``batch`` messages, hand them to ``handle`` (which stores them and
-    returns a ``TriageReport``; run in a thread, the ORM is synchronous), then ack each. ``idle_exit_s``
-    ends the loop after that long without messages (benchmarks, tests)."""
+    """The worker loop of partition ``partition`` (of ``count``): fetch up to ``batch`` messages, hand
+    them to ``handle`` (which stores them and returns a ``TriageReport``; run in a thread, the ORM is
+    synchronous), then ack each. ``idle_exit_s`` ends the loop after that long without messages
+    (benchmarks, tests)."""
     stats = stats or WorkerStats()
     # One thread for the database: Django's connection belongs to the thread that opened it.
     executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cctv-triage")
@@ -195,8 +241,8 @@ async def consume(
     nc = await nats.connect(url, connect_timeout=2)
     try:
         js = nc.jetstream()
-        await ensure_stream(js, stream=stream, subject=subject)
-        sub = await js.pull_subscribe_bind(DURABLE, stream)
+        await ensure_stream(js, stream=stream, subject=subject, count=count)
+        sub = await js.pull_subscribe_bind(durable_name(partition), stream)
         if on_ready is not None:
             on_ready()
         idle_since = time.monotonic()

@@ -256,9 +256,8 @@ class RateLimiter:
     """Per-camera token bucket: ``burst`` events at once, refilled at ``per_minute``. A camera beyond it
     (a tree in the wind, a flickering lamp) still has its events stored, as 'throttled', off the wall.
 
-    This is the arithmetic; ``services.TriageContext.limiter_for`` loads the buckets of a batch's
-    cameras from the database and stores them back in the same transaction, so every worker (and a
-    restarted one) shares one state."""
+    This is the arithmetic; ``services.TriageContext`` keeps the buckets: shared through the
+    database, or in the memory of the one worker that receives a camera's events."""
 
     per_minute: float = 12.0
     burst: int = 10

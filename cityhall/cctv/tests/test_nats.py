@@ -48,15 +48,16 @@ def nats_stream():
     asyncio.run(drop())
 
 
-def _items(n, prefix="e"):
+def _items(n, prefix="e", camera="CAM-A"):
     moment = (datetime.now(UTC) - timedelta(seconds=2)).isoformat()
     return [
         (
             f"{prefix}{i}",
+            camera,
             triage.encoder.encode(
                 {
                     "id": f"{prefix}{i}",
-                    "camera": "CAM-A",
+                    "camera": camera,
                     "type": "intrusion",
                     "confidence": 0.9,
                     "time": moment,
@@ -79,7 +80,7 @@ def test_publish_consume_dedupe_and_replay(small_registry, nats_stream):
         stored_new = await stream.publish_many(js, _items(20), subject=subject)
         resent = await stream.publish_many(js, _items(5), subject=subject)  # same ids: the server drops them
         # A worker that fetches and stops without acking (a crash after commit, before the acks):
-        sub = await js.pull_subscribe_bind(stream.DURABLE, name)
+        sub = await js.pull_subscribe_bind(stream.durable_name(0), name)
         msgs = await sub.fetch(10, timeout=2)
         await asyncio.to_thread(
             services.events_triage,
@@ -115,3 +116,50 @@ def test_webhook_publisher_keeps_one_connection(nats_stream):
     assert publisher.publish(_items(3)) == 0  # the same ids again: the server's duplicate window
     assert publisher.publish(_items(2, prefix="f")) == 2
     assert publisher._nc is first and not first.is_closed
+
+
+def test_partition_of_is_a_stable_hash_of_the_camera():
+    # zlib.crc32(b"CAM-A") = 2741690278, of b"CAM-B" = 979602972: the same in every process.
+    assert [stream.partition_of("CAM-A", n) for n in (1, 2, 3)] == [0, 0, 1]
+    assert [stream.partition_of("CAM-B", n) for n in (1, 2, 3)] == [0, 0, 0]
+    assert (stream.partition_subject("cctv.events", 2), stream.durable_name(2)) == ("cctv.events.2", "triage-2")
+
+
+def test_each_partition_worker_receives_only_its_cameras(small_registry, nats_stream):
+    # Three partitions: CAM-A's events go to partition 1 and CAM-B's to 0; partition 2 gets none.
+    name, subject = nats_stream
+
+    async def publish():
+        import nats
+
+        nc = await nats.connect(URL)
+        try:
+            js = nc.jetstream()
+            await stream.ensure_stream(js, stream=name, subject=subject, count=3)
+            items = _items(4, prefix="pa", camera="CAM-A") + _items(3, prefix="pb", camera="CAM-B")
+            return await stream.publish_many(js, items, subject=subject, count=3)
+        finally:
+            await nc.close()
+
+    def worker(partition):
+        handler = stream.triage_handler(services.TriageContext(exclusive=True))
+        return asyncio.run(
+            stream.consume(
+                URL, handler, stream=name, subject=subject, partition=partition, count=3, idle_exit_s=1.0
+            )
+        )
+
+    assert asyncio.run(publish()) == 7
+    received = {p: worker(p).received for p in (2, 1, 0)}
+    assert received == {0: 3, 1: 4, 2: 0}
+    cameras = dict(Event.objects.values_list("code", "camera__code"))
+    assert sorted(cameras) == ["pa0", "pa1", "pa2", "pa3", "pb0", "pb1", "pb2"]
+    assert {cameras[c] for c in cameras if c.startswith("pa")} == {"CAM-A"}
+
+
+def test_worker_refuses_a_partition_beyond_the_setting(settings):
+    from django.core.management import CommandError, call_command
+
+    settings.CITYHALL_CCTV_PARTITIONS = 2
+    with pytest.raises(CommandError, match="--partition"):
+        call_command("cctv_worker", url=URL, partition=2)

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 
 from cityhall.cctv import selectors, services, triage
 from cityhall.cctv.choices import EventStatus
-from cityhall.cctv.models import Event, PoliceRequest, Suppression
+from cityhall.cctv.models import CameraRate, Event, PoliceRequest, Suppression
 from cityhall.core.audit import Actor
 from cityhall.core.models import AuditEvent
 from cityhall.core.services import RecordInvalid
@@ -164,3 +164,32 @@ def test_rate_limit_is_shared_by_workers_and_survives_a_restart(small_registry):
     statuses = dict(Event.objects.values_list("code", "status"))
     assert sorted(statuses.values()).count("new") == 3
     assert statuses["w1-0"] == statuses["w1-1"] == statuses["w2-0"] == "new"
+
+
+def test_exclusive_worker_keeps_buckets_in_memory_and_leaves_a_snapshot_for_its_successor(small_registry):
+    # A partition's worker alone sees its cameras: burst 3 held in memory across batches, written to
+    # the database only when a snapshot is due; the worker started in its place reads that snapshot.
+    def worker(snapshot_s):
+        return services.TriageContext(
+            limiter=triage.RateLimiter(per_minute=1, burst=3), exclusive=True, snapshot_s=snapshot_s
+        )
+
+    first = worker(snapshot_s=3600)
+    _triage(_payload("x1-0"), _payload("x1-1"), context=first)
+    assert not CameraRate.objects.exists()  # no snapshot due yet: nothing written for the buckets
+    _triage(_payload("x2-0"), _payload("x2-1"), context=first)  # the bucket from memory: 2 + 1 left
+    first.snapshot_s = 0
+    _triage(_payload("x3-0"), context=first)  # due now: written with this batch
+    tokens, updated = CameraRate.objects.filter(camera=small_registry["a"]).values_list("tokens", "updated").get()
+    assert tokens < 1.0 and updated == (NIGHT - timedelta(minutes=1)).timestamp()
+    successor = worker(snapshot_s=3600)
+    _triage(_payload("x4-0"), context=successor)
+    statuses = dict(Event.objects.values_list("code", "status"))
+    assert statuses == {
+        "x1-0": "new",
+        "x1-1": "new",
+        "x2-0": "new",
+        "x2-1": "throttled",
+        "x3-0": "throttled",
+        "x4-0": "throttled",  # the successor starts from the snapshot, not from a full bucket
+    }

@@ -41,7 +41,7 @@ class Command(BaseCommand):
                     stream.publish_sync(url, batch)
                 else:
                     now = time.time()
-                    services.events_triage([services.Incoming(p, now) for _, p in batch], context=context)
+                    services.events_triage([services.Incoming(p, now) for _, _, p in batch], context=context)
                 sent += len(batch)
                 time.sleep(max(0.0, 1.0 - (time.monotonic() - tick)))
         except KeyboardInterrupt:

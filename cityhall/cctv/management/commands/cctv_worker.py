@@ -1,4 +1,6 @@
-"""``cityhall manage cctv_worker``: the triage worker on NATS JetStream (durable consumer ``triage``)."""
+"""``cityhall manage cctv_worker [--partition N]``: the triage worker of one partition of the event
+stream on NATS JetStream (durable consumer ``triage-N``; ``CITYHALL_CCTV_PARTITIONS`` partitions,
+one worker each)."""
 
 import asyncio
 import json
@@ -13,6 +15,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--url", default=None, help="NATS 주소 (기본: CITYHALL_NATS_URL)")
+        parser.add_argument(
+            "--partition", type=int, default=0, help="맡을 분할 번호 (0부터, CITYHALL_CCTV_PARTITIONS 미만)"
+        )
         parser.add_argument("--batch", type=int, default=stream.BATCH)
         parser.add_argument(
             "--idle-exit", type=float, default=None, help="이만큼(초) 메시지가 없으면 끝냅니다"
@@ -34,13 +39,19 @@ class Command(BaseCommand):
         url = options["url"] or stream.nats_url()
         if not url:
             raise CommandError("NATS 주소가 없습니다: --url 이나 CITYHALL_NATS_URL 을 주세요.")
+        count = stream.partitions()
+        if not 0 <= options["partition"] < count:
+            raise CommandError(
+                f"--partition 은 0 이상 {count} 미만이어야 합니다 (CITYHALL_CCTV_PARTITIONS={count})."
+            )
         if options["ack_only"]:
 
             def handler(msgs):
                 return services.TriageReport()
 
         else:
-            context = services.TriageContext()
+            # This worker alone receives its partition's cameras: their rate limits stay in memory.
+            context = services.TriageContext(exclusive=True)
             context.refresh()
             handler = stream.triage_handler(context)
         try:
@@ -52,6 +63,8 @@ class Command(BaseCommand):
                     idle_exit_s=options["idle_exit"],
                     stream=options["stream"],
                     subject=options["subject"],
+                    partition=options["partition"],
+                    count=count,
                     on_ready=self._ready,
                 )
             )
