@@ -52,6 +52,7 @@ DEFAULT_RUNS = 3
 DEFAULT_WORKERS = 2
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/cityhall"
 SMOKE_N = 300
+IDLE_EXIT_S = 5.0  # a worker ends after this long without messages (not part of any figure)
 SMOKE_ACK_WAIT_S = 2.0
 SETUP = r"""
 import os
@@ -145,9 +146,19 @@ class Worker:
             stderr=subprocess.PIPE,
             text=True,
         )
+
+    def ready(self) -> Worker:
         line = self.proc.stdout.readline()
         if line.strip() != "ready":
             raise RuntimeError(f"triage worker did not start: {line} {self.proc.stderr.read()}")
+        return self
+
+    @classmethod
+    def pool(cls, env: dict, url: str, name: str, subject: str, idle_exit: float, *, count: int, **kw) -> list:
+        """One worker for each partition, started together: each one's idle clock runs from its own
+        start, and a partition whose worker gave up waiting for the others would stay unread."""
+        started = [cls(env, url, name, subject, idle_exit, partition=p, **kw) for p in range(count)]
+        return [w.ready() for w in started]
 
     def result(self, timeout: float = 900) -> dict:
         out, err = self.proc.communicate(timeout=timeout)
@@ -211,7 +222,7 @@ async def _broker_workers(url, env, items, *, workers, ack_wait) -> dict:
     js = nc.jetstream()
     await stream.ensure_stream(js, stream=name, subject=subject, ack_wait=ack_wait, count=workers)
     try:
-        pool = [Worker(env, url, name, subject, 2.0, partition=p, ack_only=True) for p in range(workers)]
+        pool = Worker.pool(env, url, name, subject, IDLE_EXIT_S, count=workers, ack_only=True)
         start = time.time()
         await _publish(js, subject, items, count=workers)
         result = _merge([await asyncio.to_thread(w.result) for w in pool])
@@ -233,10 +244,10 @@ async def _through_worker(url, env, db, items, prefix, *, workers, ack_wait, rat
     nc = await nats.connect(url)
     js = nc.jetstream()
     await stream.ensure_stream(js, stream=name, subject=subject, ack_wait=ack_wait, count=workers)
-    idle = 2.0 if kill_at is None else ack_wait + 3
+    idle = IDLE_EXIT_S if kill_at is None else ack_wait + 3
     count = db.count
     try:
-        pool = [Worker(env, url, name, subject, idle, partition=p) for p in range(workers)]
+        pool = Worker.pool(env, url, name, subject, idle, count=workers)
         start = time.time()
         restarted = None
         if kill_at is None:
@@ -248,7 +259,7 @@ async def _through_worker(url, env, db, items, prefix, *, workers, ack_wait, rat
             pool[0].kill()
             killed_with = (await asyncio.to_thread(count, prefix))[0]
             log(f"  killed a worker at {time.time() - start:.1f}s with {killed_with} rows")
-            pool[0] = Worker(env, url, name, subject, idle, partition=0)
+            pool[0] = Worker(env, url, name, subject, idle, partition=0).ready()
             log(f"  new worker ready at {time.time() - start:.1f}s")
             restarted = killed_with
             await publishing
