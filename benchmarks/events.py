@@ -259,7 +259,9 @@ async def _through_worker(url, env, db, items, prefix, *, workers, ack_wait, rat
             pool[0].kill()
             killed_with = (await asyncio.to_thread(count, prefix))[0]
             log(f"  killed a worker at {time.time() - start:.1f}s with {killed_with} rows")
-            pool[0] = Worker(env, url, name, subject, idle, partition=0).ready()
+            # Started off the event loop: the publisher goes on meanwhile, so the other partitions'
+            # workers do not sit idle long enough to give up before the last events are published.
+            pool[0] = await asyncio.to_thread(lambda: Worker(env, url, name, subject, idle, partition=0).ready())
             log(f"  new worker ready at {time.time() - start:.1f}s")
             restarted = killed_with
             await publishing

@@ -2,14 +2,14 @@
 
     cityhall bench vote [--voters 1000] [--concurrency 32] [--db sqlite|postgresql|both]
                         [--database-url postgresql://…] [--double 0.1] [--smoke] [--json]
-                        [--server waitress|gunicorn] [--workers 3]
+                        [--server waitress|gunicorn] [--workers 3] [--threads 4]
 
 Per database, this process (the parent) prepares a fresh data directory (and, for PostgreSQL, a
 throwaway database, dropped afterwards), where a *setup* subprocess migrates, loads the sample
 processes (2025 in its voting phase) and creates the voters: accounts with a signed-in session each
 (password sign-in is not what is measured; Django's password hashing would dominate). It then starts
-``cityhall serve`` (waitress, 8 threads; or ``--server gunicorn``: ``--workers`` processes × 4
-threads, migrated by the setup) and drives the voters from ``--concurrency`` client threads,
+``cityhall serve`` (waitress, 8 threads; or ``--server gunicorn``: ``--workers`` processes ×
+``--threads`` threads, migrated by the setup) and drives the voters from ``--concurrency`` client threads,
 each voter over its own keep-alive connection:
 
   GET the vote page (session, CSRF cookie) → POST verification (모의 본인인증) → POST the ballot →
