@@ -154,7 +154,9 @@ class Worker:
         return self
 
     @classmethod
-    def pool(cls, env: dict, url: str, name: str, subject: str, idle_exit: float, *, count: int, **kw) -> list:
+    def pool(
+        cls, env: dict, url: str, name: str, subject: str, idle_exit: float, *, count: int, **kw
+    ) -> list:
         """One worker for each partition, started together: each one's idle clock runs from its own
         start, and a partition whose worker gave up waiting for the others would stay unread."""
         started = [cls(env, url, name, subject, idle_exit, partition=p, **kw) for p in range(count)]
@@ -261,7 +263,9 @@ async def _through_worker(url, env, db, items, prefix, *, workers, ack_wait, rat
             log(f"  killed a worker at {time.time() - start:.1f}s with {killed_with} rows")
             # Started off the event loop: the publisher goes on meanwhile, so the other partitions'
             # workers do not sit idle long enough to give up before the last events are published.
-            pool[0] = await asyncio.to_thread(lambda: Worker(env, url, name, subject, idle, partition=0).ready())
+            pool[0] = await asyncio.to_thread(
+                lambda: Worker(env, url, name, subject, idle, partition=0).ready()
+            )
             log(f"  new worker ready at {time.time() - start:.1f}s")
             restarted = killed_with
             await publishing

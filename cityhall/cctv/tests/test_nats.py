@@ -122,7 +122,10 @@ def test_partition_of_is_a_stable_hash_of_the_camera():
     # zlib.crc32(b"CAM-A") = 2741690278, of b"CAM-B" = 979602972: the same in every process.
     assert [stream.partition_of("CAM-A", n) for n in (1, 2, 3)] == [0, 0, 1]
     assert [stream.partition_of("CAM-B", n) for n in (1, 2, 3)] == [0, 0, 0]
-    assert (stream.partition_subject("cctv.events", 2), stream.durable_name(2)) == ("cctv.events.2", "triage-2")
+    assert (stream.partition_subject("cctv.events", 2), stream.durable_name(2)) == (
+        "cctv.events.2",
+        "triage-2",
+    )
 
 
 def test_each_partition_worker_receives_only_its_cameras(small_registry, nats_stream):

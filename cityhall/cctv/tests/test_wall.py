@@ -180,7 +180,9 @@ def test_exclusive_worker_keeps_buckets_in_memory_and_leaves_a_snapshot_for_its_
     _triage(_payload("x2-0"), _payload("x2-1"), context=first)  # the bucket from memory: 2 + 1 left
     first.snapshot_s = 0
     _triage(_payload("x3-0"), context=first)  # due now: written with this batch
-    tokens, updated = CameraRate.objects.filter(camera=small_registry["a"]).values_list("tokens", "updated").get()
+    tokens, updated = (
+        CameraRate.objects.filter(camera=small_registry["a"]).values_list("tokens", "updated").get()
+    )
     assert tokens < 1.0 and updated == (NIGHT - timedelta(minutes=1)).timestamp()
     successor = worker(snapshot_s=3600)
     _triage(_payload("x4-0"), context=successor)
