@@ -166,3 +166,48 @@ def test_worker_refuses_a_partition_beyond_the_setting(settings):
     settings.CITYHALL_CCTV_PARTITIONS = 2
     with pytest.raises(CommandError, match="--partition"):
         call_command("cctv_worker", url=URL, partition=2)
+
+
+def test_webhook_publishes_each_event_to_its_cameras_partition(
+    small_registry, nats_stream, make_user, settings
+):
+    # The webhook with a broker: 202, nothing stored in the request; each event on its camera's
+    # partition, where that partition's worker stores it.
+    import json
+
+    from django.test import Client
+
+    from cityhall.organisation.models import Role
+
+    name, subject = nats_stream
+    settings.CITYHALL_NATS_URL = URL
+    settings.CITYHALL_CCTV_PARTITIONS = 3
+    publisher = stream.Publisher(URL, stream=name, subject=subject, count=3)
+    stream._publishers[URL] = publisher  # this test's stream instead of CCTV_EVENTS
+    client = Client()
+    client.force_login(make_user("sc-editor", Role.EDITOR, "smart-city"))
+    moment = (datetime.now(UTC) - timedelta(seconds=2)).isoformat()
+    body = [
+        {"id": f"wh-{camera}-{i}", "camera": camera, "type": "fight", "confidence": 0.8, "time": moment}
+        for camera in ("CAM-A", "CAM-B")
+        for i in range(2)
+    ]
+    try:
+        answer = client.post("/api/v1/cctv/events", data=json.dumps(body), content_type="application/json")
+    finally:
+        del stream._publishers[URL]
+        asyncio.run_coroutine_threadsafe(publisher._reset(), publisher._loop).result(timeout=5)
+    assert answer.status_code == 202, answer.content
+    assert answer.json()["accepted"] == 4 and Event.objects.count() == 0
+
+    def worker(partition):
+        handler = stream.triage_handler(services.TriageContext(exclusive=True))
+        run = stream.consume(
+            URL, handler, stream=name, subject=subject, partition=partition, count=3, idle_exit_s=1.0
+        )
+        return asyncio.run(run)
+
+    assert worker(1).stored == 2  # CAM-A's
+    assert sorted(Event.objects.values_list("code", flat=True)) == ["wh-CAM-A-0", "wh-CAM-A-1"]
+    assert worker(0).stored == 2  # CAM-B's
+    assert Event.objects.count() == 4
