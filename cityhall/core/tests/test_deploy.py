@@ -158,7 +158,7 @@ def test_compose_file_holds_the_production_layout():
     compose = _compose()
     services = compose["services"]
     expected = {"postgres", "mosquitto", "migrate", "web", "live", "ingest", "worker", "nginx", "backup"}
-    assert expected | {"bus", "traffic", "detectors"} <= set(services)
+    assert expected | {"bus", "traffic", "detectors", "nats", "cctv"} <= set(services)
     for name, service in services.items():
         for dependency in service.get("depends_on", {}):
             assert dependency in services, f"{name} depends on unknown {dependency}"
@@ -170,7 +170,7 @@ def test_compose_file_holds_the_production_layout():
                 assert source in compose["volumes"], f"{name}: volume {source} not declared"
     assert "gunicorn" in services["web"]["command"][-1]
     # Every service that runs the application checks its settings first.
-    for name in ("migrate", "web", "live", "ingest", "worker", "bus", "traffic", "detectors"):
+    for name in ("migrate", "web", "live", "ingest", "worker", "bus", "traffic", "detectors", "cctv"):
         assert services[name]["command"][-1].startswith("cityhall check && "), name
     assert services["web"]["healthcheck"]["test"][-1].endswith("'http://127.0.0.1:8000/readyz', timeout=3)")
 
