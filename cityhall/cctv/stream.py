@@ -1,9 +1,9 @@
 """The event path on NATS JetStream (ADR 0033): the intake publishes each event to the stream
 ``CCTV_EVENTS`` with ``Nats-Msg-Id`` = the event's id, so the server drops a re-sent copy inside its
 duplicate window. Events are partitioned by camera: subject ``cctv.events.<p>``, p a stable hash of
-the camera's code modulo ``CITYHALL_CCTV_PARTITIONS``, each partition with its own *durable pull
-consumer* ``triage-<p>`` read by one triage worker with explicit acks, acknowledged only after the
-batch's rows are committed. A camera's events therefore reach one worker, which keeps the camera's
+the camera's code modulo ``CITYHALL_CCTV_PARTITIONS``, each partition with its own *durable push
+consumer* ``triage-<p>`` (flow-controlled) read by one triage worker with explicit acks, sent only
+after the batch's rows are committed. A camera's events therefore reach one worker, which keeps the camera's
 rate limit in memory (``services.TriageContext(exclusive=True)``); more workers on more machines
 means more partitions. A worker that dies mid-batch leaves those messages unacknowledged: the server
 redelivers them after ``ack_wait`` to the worker started in its place, and the database's unique
@@ -28,7 +28,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import nats
-from nats.errors import TimeoutError as NatsTimeout
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, RetentionPolicy, StorageType, StreamConfig
 from nats.js.errors import NotFoundError
 
@@ -42,8 +41,8 @@ DUPLICATE_WINDOW_S = 120.0
 ACK_WAIT_S = 10.0
 MAX_ACK_PENDING = 50_000
 BATCH = 1000
-FETCH_TIMEOUT_S = 0.2
-FETCH_GUARD_S = 2.0
+FETCH_TIMEOUT_S = 0.2  # how long the loop waits for a first message before it looks at the clock
+HEARTBEAT_S = 5.0
 CLOSE_TIMEOUT_S = 5.0
 
 
@@ -112,6 +111,10 @@ async def ensure_stream(
                 ConsumerConfig(
                     durable_name=durable_name(partition),
                     filter_subject=partition_subject(subject, partition),
+                    # pushed to the partition's worker; flow control keeps a slow worker from drowning
+                    deliver_subject=f"_CITYHALL.{stream}.{durable_name(partition)}",
+                    flow_control=True,
+                    idle_heartbeat=HEARTBEAT_S,
                     ack_policy=AckPolicy.EXPLICIT,
                     deliver_policy=DeliverPolicy.ALL,
                     ack_wait=ack_wait,
@@ -230,10 +233,14 @@ async def consume(
     idle_exit_s: float | None = None,
     on_ready: Callable[[], object] | None = None,
 ) -> WorkerStats:
-    """The worker loop of partition ``partition`` (of ``count``): fetch up to ``batch`` messages, hand
-    them to ``handle`` (which stores them and returns a ``TriageReport``; run in a thread, the ORM is
-    synchronous), then ack each. ``idle_exit_s`` ends the loop after that long without messages
-    (benchmarks, tests)."""
+    """The worker loop of partition ``partition`` (of ``count``): the server pushes the partition's
+    messages (up to ``MAX_ACK_PENDING`` unacknowledged); the loop hands up to ``batch`` of those that
+    have arrived to ``handle`` (which stores them and returns a ``TriageReport``; run in a thread, the
+    ORM is synchronous), then acks each. ``idle_exit_s`` ends the loop after that long without
+    messages (benchmarks, tests).
+
+    Pushed rather than pulled: the client's pull ``fetch`` starts a task for every message, which
+    cost about four times the Python time a message of this callback's (docs/cctv.md)."""
     stats = stats or WorkerStats()
     # One thread for the database: Django's connection belongs to the thread that opened it.
     executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cctv-triage")
@@ -242,35 +249,33 @@ async def consume(
     try:
         js = nc.jetstream()
         await ensure_stream(js, stream=stream, subject=subject, count=count)
-        sub = await js.pull_subscribe_bind(durable_name(partition), stream)
+        durable = durable_name(partition)
+        config = (await js.consumer_info(stream, durable)).config
+        arrived: list = []
+        wake = asyncio.Event()
+
+        async def receive(msg) -> None:
+            # Only collects: while the database stores one batch the next one arrives here.
+            arrived.append(msg)
+            wake.set()
+
+        sub = await js.subscribe_bind(
+            stream, config, consumer=durable, cb=receive, manual_ack=True, pending_msgs_limit=-1
+        )
         if on_ready is not None:
             on_ready()
         idle_since = time.monotonic()
-
-        def fetch():
-            return asyncio.ensure_future(sub.fetch(batch, timeout=FETCH_TIMEOUT_S))
-
-        # The next fetch is in flight while the database stores the current batch (the ORM thread
-        # releases the GIL while SQLite or PostgreSQL works), so the worker never waits for both.
-        pending = fetch()
         while stop is None or not stop.is_set():
-            try:
-                # The client's fetch can wait forever when its own deadline has already passed by the
-                # time it runs (a busy loop): bound it. A fetch cut off here leaves what it got
-                # unacknowledged, and the server redelivers that after the ack wait.
-                msgs = await asyncio.wait_for(pending, timeout=FETCH_GUARD_S)
-            except (TimeoutError, NatsTimeout):
-                if idle_exit_s is not None and time.monotonic() - idle_since > idle_exit_s:
-                    pending = None
-                    break
-                pending = fetch()
-                continue
-            pending = fetch()
-            if not msgs:
-                # The client may answer an expired pull with no messages instead of a timeout: idle too.
-                if idle_exit_s is not None and time.monotonic() - idle_since > idle_exit_s:
-                    break
-                continue
+            if not arrived:
+                wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(wake.wait(), timeout=FETCH_TIMEOUT_S)
+                if not arrived:
+                    if idle_exit_s is not None and time.monotonic() - idle_since > idle_exit_s:
+                        break
+                    continue
+            msgs = arrived[:batch]
+            del arrived[:batch]
             idle_since = time.monotonic()
             stats.redelivered += sum(1 for m in msgs if m.metadata.num_delivered > 1)
             report = await loop.run_in_executor(executor, handle, msgs)
@@ -283,16 +288,14 @@ async def consume(
             stats.rejected += report.rejected
             stats.latencies.extend(report.latencies)
             stats.last_commit = time.time()
-        if pending is not None:
-            # A fetch still waiting when asked to stop: what it got is not acknowledged, so the server
-            # hands it to another worker after the ack wait.
-            pending.cancel()
-            with contextlib.suppress(asyncio.CancelledError, TimeoutError, NatsTimeout):
-                await pending
+        # Messages that arrived but were not handled stay unacknowledged: the server sends them again
+        # after the ack wait, to the worker started in this one's place.
+        with contextlib.suppress(Exception):
+            await sub.unsubscribe()
         return stats
     finally:
-        # Everything is acknowledged by now; a close that does not finish (seen after a fellow
-        # worker was killed) must not keep the process alive.
+        # A close that does not finish (seen after a fellow worker was killed) must not keep the
+        # process alive.
         with contextlib.suppress(Exception):
             await asyncio.wait_for(nc.close(), timeout=CLOSE_TIMEOUT_S)
         executor.shutdown(wait=True)

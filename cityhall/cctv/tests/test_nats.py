@@ -79,19 +79,28 @@ def test_publish_consume_dedupe_and_replay(small_registry, nats_stream):
         await stream.ensure_stream(js, stream=name, subject=subject)
         stored_new = await stream.publish_many(js, _items(20), subject=subject)
         resent = await stream.publish_many(js, _items(5), subject=subject)  # same ids: the server drops them
-        # A worker that fetches and stops without acking (a crash after commit, before the acks):
-        sub = await js.pull_subscribe_bind(stream.durable_name(0), name)
-        msgs = await sub.fetch(10, timeout=2)
+        # A worker that stores ten and stops without acking (a crash after commit, before the acks):
+        got, ten = [], asyncio.Event()
+
+        async def receive(msg):
+            got.append(msg)
+            if len(got) >= 10:
+                ten.set()
+
+        durable = stream.durable_name(0)
+        config = (await js.consumer_info(name, durable)).config
+        await js.subscribe_bind(name, config, consumer=durable, cb=receive, manual_ack=True)
+        await asyncio.wait_for(ten.wait(), timeout=5)
         await asyncio.to_thread(
             services.events_triage,
-            [services.Incoming(m.data, stream.received_at(m)) for m in msgs],
+            [services.Incoming(m.data, stream.received_at(m)) for m in got[:10]],
             context=services.TriageContext(),
         )
         await nc.close()
         return stored_new, resent
 
     async def next_worker():
-        # The next worker gets everything not acked, the 10 again after the ack wait.
+        # The next worker gets everything not acked, the ones pushed to the first again after the ack wait.
         return await stream.consume(
             URL,
             stream.triage_handler(services.TriageContext()),
@@ -105,7 +114,8 @@ def test_publish_consume_dedupe_and_replay(small_registry, nats_stream):
     stats = asyncio.run(next_worker())
     assert (stored_new, resent, first) == (20, 0, 10)
     assert Event.objects.count() == 20
-    assert stats.redelivered == 10 and stats.duplicates == 10 and stats.stored == 10
+    # What the first one got pushed (ten or more) comes again; the database key absorbs the ten it stored.
+    assert stats.redelivered >= 10 and stats.duplicates == 10 and stats.stored == 10
 
 
 def test_webhook_publisher_keeps_one_connection(nats_stream):
