@@ -15,7 +15,7 @@ reported, with each run's figure); the paced and restart phases once. Every phas
 and subject, deleted afterwards:
 
 - broker: publish N events (``publish_async``, server acks awaited) and consume them with the same
-  worker processes and client on the partitions' durable pull consumers, acking without triage
+  worker processes and client on the partitions' durable consumers, acking without triage
   (``cctv_worker --ack-only``) — JetStream and its client without our code: the ceiling on this machine;
 - pipeline: the same N events, unpaced, through the worker (decode, check, score, rate-limit,
   suppress, insert, commit, then ack): sustained events/s from the first publish to the last commit;
@@ -212,7 +212,7 @@ class Database:
 
 async def _broker_workers(url, env, items, *, workers, ack_wait) -> dict:
     """The broker alone, measured like the pipeline: the same publisher, the same worker processes and
-    NATS client on the partitions' durable pull consumers, but the workers only acknowledge
+    NATS client on the partitions' durable consumers, but the workers only acknowledge
     (``--ack-only``)."""
     import nats
 
