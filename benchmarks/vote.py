@@ -375,6 +375,23 @@ def _quantiles(values: list[float]) -> dict[str, float]:
     return {"p50": statistics.median(values) * 1000, "p95": cuts[94] * 1000, "p99": cuts[98] * 1000}
 
 
+def _server_cpu_s(pid: int) -> float | None:
+    """CPU seconds (user and system) the server ``pid`` and its worker processes have used so far,
+    from Linux's /proc; None where there is none. Less disturbed by other load on the machine than
+    the latencies, so two versions of the application compare by it."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return None
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in proc.glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()  # after "pid (name)": state, ppid, …
+            if int(stat.parent.name) == pid or int(fields[1]) == pid:
+                total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return total
+
+
 def _wait_for(port: int, server: subprocess.Popen, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -426,7 +443,9 @@ def run_one(kind: str, args) -> dict:
         try:
             _wait_for(port, server)
             Browser.reconnects = 0
+            cpu_before = _server_cpu_s(server.pid)
             outcome = _drive(port, setup, setup["voters"], args.concurrency, args.double)
+            cpu_after = _server_cpu_s(server.pid)
             outcome["reconnects"] = Browser.reconnects
             bound = _drive_bound(port, setup, args.concurrency, args.double)
         finally:
@@ -456,6 +475,10 @@ def run_one(kind: str, args) -> dict:
         "bound_flow_ms": {k: round(v, 1) for k, v in _quantiles(bound["flow"]).items()},
         "bound_wall_s": round(bound["wall"], 2),
         "requests_per_s": round(requests / outcome["wall"], 1),
+        # the server's CPU time (all its processes) per request of the voters
+        "server_cpu_ms_per_request": (
+            round((cpu_after - cpu_before) * 1000 / requests, 2) if cpu_before is not None else None
+        ),
         # keep-alive connections the server had closed while idle, opened again before a request
         "reconnects": outcome["reconnects"],
         "bound_requests_per_s": round(requests / bound["wall"], 1),
@@ -502,6 +525,7 @@ def main(argv: list[str]) -> int:
             print(
                 f"    같은 서버의 빈 화면(같은 요청 수·동시성): p50 {floor['p50']}ms p95 {floor['p95']}ms | "
                 f"요청/초 투표 {r['requests_per_s']} 빈 화면 {r['bound_requests_per_s']} | "
+                f"서버 CPU {r['server_cpu_ms_per_request']}ms/요청 | "
                 f"p95 비율 {_ratio(ballot['p95'], floor['p95'])} "
                 f"p50 비율 {_ratio(ballot['p50'], floor['p50'])}"
             )

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from cityhall.core.audit import Actor
 from cityhall.core.records import REGISTRY
 from cityhall.core.transfer import database_is_empty, import_document, read_dataset
+from cityhall.organisation import roles as role_memory
 from cityhall.organisation.models import OrgUnit, Role, RoleAssignment
 
 DATASET = "gimpo-2025"
@@ -69,6 +70,13 @@ def _tasks_run_in_the_call(settings):
     """Tests see a task's effect at once (the immediate backend); the queue's own tests switch to the
     database backend and run the worker themselves."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _roles_read_afresh():
+    """Each test starts with no memory of users without a role: one kept from an earlier test (its
+    rows rolled back) would change what the test sees and the queries it counts."""
+    role_memory.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -213,6 +213,7 @@ CITYHALL_PROXY_COUNT = int(os.environ.get("CITYHALL_PROXY_COUNT", "0"))
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 
+SESSION_ENGINE = "cityhall.core.sessions"  # Django's database sessions, read with one fixed statement
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

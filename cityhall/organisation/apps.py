@@ -8,13 +8,19 @@ class OrganisationConfig(AppConfig):
     verbose_name = "조직"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
         from cityhall.core import api, permissions
         from cityhall.core.navigation import register_nav
 
         from . import api as own_api
-        from .selectors import PLANNING_STAFF, planning_department_id, role_rows
+        from . import roles
+        from .models import RoleAssignment
+        from .selectors import PLANNING_STAFF, planning_department_id
 
-        permissions.register_roles(role_rows)
+        permissions.register_roles(roles.role_rows)
+        post_save.connect(roles.forget, sender=RoleAssignment, dispatch_uid="organisation.roles.saved")
+        post_delete.connect(roles.forget, sender=RoleAssignment, dispatch_uid="organisation.roles.deleted")
         permissions.declare_permission(PLANNING_STAFF, department=planning_department_id)
         api.mount("/organisation", own_api.router)
         api.mount("", own_api.account)

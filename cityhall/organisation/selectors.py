@@ -125,11 +125,6 @@ def staffing_total(rows: Iterable[StaffingRow]) -> StaffingRow:
 # -- the office ----------------------------------------------------------------------------------
 
 
-def role_rows(user) -> list[tuple[str, int | None]]:
-    """A user's (role, department id) pairs: the roles core's permission choke point reads."""
-    return list(RoleAssignment.objects.filter(user=user).values_list("role", "department_id"))
-
-
 def _departments_queryset():
     teams = OrgUnit.objects.filter(kind=OrgUnit.Kind.TEAM).order_by("order", "id")
     return OrgUnit.objects.departments().prefetch_related(

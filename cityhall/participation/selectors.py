@@ -10,7 +10,8 @@ from fractions import Fraction
 from typing import Any
 
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from cityhall.core.money import format_thousand_won
@@ -43,9 +44,9 @@ def process(code: str) -> Process | None:
 
 @dataclass(frozen=True)
 class PaperItem:
-    """One line of the ballot paper, formatted once (not per request by the template): the page
-    puts ``opening``, `` checked`` for the voter's choices, ``label`` and ``link`` together, so the
-    template resolves, localises and escapes nothing per project and request."""
+    """One line of the ballot paper, formatted once (not per request by the template):
+    ``paper_lines`` puts ``opening``, `` checked`` for the voter's choices, ``label`` and ``link``
+    together, so nothing is resolved, localised or escaped per project and request."""
 
     number: int
     title: str
@@ -73,6 +74,20 @@ def _paper_item(number: int, title: str, cost: int, url: str) -> PaperItem:
         ),
         link=format_html('<a href="{}">', url),
         closing=format_html('<span class="visually-hidden"> {}</span></a>', number),
+    )
+
+
+def paper_lines(paper: list[PaperItem], chosen: set[int]) -> SafeString:
+    """The ballot paper's ``<li>`` lines with the voter's choices ticked. Joined here rather than by a
+    template loop: on the vote page, voting day's busiest, the loop was a tenth of the page's CPU time."""
+    won, more = _("원"), _("자세히")
+    return format_html_join(
+        "",
+        "<li>{}{}>\n{}{}</span></label>\n{}{}{}</li>",
+        (
+            (p.opening, " checked" if p.number in chosen else "", p.label, won, p.link, more, p.closing)
+            for p in paper
+        ),
     )
 
 
@@ -270,8 +285,9 @@ def my_ballot(process: Process, verification: Verification | None) -> list[int] 
         return None
     from .identity import ballot_key
 
-    # One row at most (the key is unique): no ORDER BY to build and run, only the choices read.
-    found = Ballot.objects.filter(ballot_key=ballot_key(process.pk, verification.person_key))
+    # One row at most (the key is unique): no ORDER BY (nor the model's ordering, which joins the
+    # heading and the process) to build and run, only the choices read.
+    found = Ballot.objects.filter(ballot_key=ballot_key(process.pk, verification.person_key)).order_by()
     projects = next(iter(found.values_list("projects", flat=True)[:1]), None)
     return None if projects is None else list(projects)
 
@@ -280,7 +296,7 @@ def verification(user) -> Verification | None:
     """The account's verification (one per account: the column is unique)."""
     if not user.is_authenticated:
         return None
-    return next(iter(Verification.objects.filter(user=user)[:1]), None)
+    return next(iter(Verification.objects.filter(user=user).order_by()[:1]), None)
 
 
 @dataclass

@@ -1102,9 +1102,9 @@ def ballot_costs(heading: Heading) -> dict[int, int]:
     """The ballot paper: the heading's eligible proposals and their (revised) costs."""
     return {
         number: revised if revised is not None else estimated
-        for number, revised, estimated in heading.proposals.filter(
-            status=ProposalStatus.ELIGIBLE
-        ).values_list("number", "revised_cost", "estimated_cost")
+        for number, revised, estimated in heading.proposals.filter(status=ProposalStatus.ELIGIBLE)
+        .order_by()  # a dict: the model's ordering would only join the process
+        .values_list("number", "revised_cost", "estimated_cost")
     }
 
 

@@ -370,6 +370,7 @@ def vote(request, code):
         had_ballot = selectors.my_ballot(process, verification) is not None
     # the paper is only shown to a verified voter
     paper = selectors.ballot_paper_items(process, heading) if heading and verification else []
+    ticked = set(chosen)
     return render(
         request,
         "participation/vote.html",
@@ -379,11 +380,10 @@ def vote(request, code):
             "phase": selectors.open_phase(process),
             "verification": verification,
             "providers": identity.providers(),
-            "paper": paper,
-            "chosen": set(chosen),
+            "paper": selectors.paper_lines(paper, ticked),
             "had_ballot": had_ballot,
             "errors": errors,
-            "total": f"{sum(p.cost for p in paper if p.number in set(chosen)):,}",
+            "total": f"{sum(p.cost for p in paper if p.number in ticked):,}",
         },
         status=422 if errors else 200,
     )

@@ -4,7 +4,7 @@ no stored XSS, who may see the staff pages."""
 import pytest
 
 from cityhall.core.audit import Actor
-from cityhall.participation import services
+from cityhall.participation import selectors, services
 from cityhall.participation.choices import PhaseKind
 from cityhall.participation.models import Ballot, Participation, Proposal
 
@@ -54,6 +54,21 @@ def test_vote_change_and_an_invalid_ballot(client, make_user, proc):
     assert list(Ballot.objects.values_list("projects", flat=True)) == [[2, 4]]
     page = client.get(path).content.decode()
     assert 'id="b-2" name="projects" value="2" data-cost="500000" checked' in page
+
+
+def test_the_paper_lines_tick_the_choices_and_escape_the_titles():
+    items = [
+        selectors._paper_item(1, "<script>x</script>", 1000, "/p/1/"),
+        selectors._paper_item(12, "김포 & 길", 2_500_000, "/p/12/"),
+    ]
+    assert str(selectors.paper_lines(items, {12})) == (
+        '<li><input type="checkbox" id="b-1" name="projects" value="1" data-cost="1000">\n'
+        '<label for="b-1">1. &lt;script&gt;x&lt;/script&gt; <span class="cost">1,000원</span></label>\n'
+        '<a href="/p/1/">자세히<span class="visually-hidden"> 1</span></a></li>'
+        '<li><input type="checkbox" id="b-12" name="projects" value="12" data-cost="2500000" checked>\n'
+        '<label for="b-12">12. 김포 &amp; 길 <span class="cost">2,500,000원</span></label>\n'
+        '<a href="/p/12/">자세히<span class="visually-hidden"> 12</span></a></li>'
+    )
 
 
 def test_verification_page_flow_and_bad_phone(client, make_user, proc):
