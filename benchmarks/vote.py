@@ -85,6 +85,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
 from django.contrib.auth.hashers import make_password
+from cityhall.core.sessions import BACKEND
 from cityhall.participation import services, selectors
 call_command("migrate", verbosity=0)
 services.participation_load_sample()
@@ -100,7 +101,7 @@ for user in User.objects.filter(username__startswith="bench-").order_by("usernam
     for _ in range(2):
         s = SessionStore()
         s["_auth_user_id"] = str(user.pk)
-        s["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+        s["_auth_user_backend"] = BACKEND
         s["_auth_user_hash"] = user.get_session_auth_hash()
         s.create()
         keys.append(s.session_key)

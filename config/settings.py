@@ -266,7 +266,7 @@ MIDDLEWARE[_MESSAGE_MIDDLEWARE + 1 : _MESSAGE_MIDDLEWARE + 1] = [
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as django-axes asks
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out caller before the password check
-    "django.contrib.auth.backends.ModelBackend",
+    "cityhall.core.sessions.AccountBackend",  # Django's ModelBackend, reading the signed-in user leaner
 ]
 # Five wrong passwords for one account from one address lock that pair for 15 minutes. Not the address
 # alone: the office reaches the site through one NAT address, and one guesser must not lock out 82 staff.

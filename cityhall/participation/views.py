@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cityhall.core import params
+from cityhall.core import params, sessions
 from cityhall.core.audit import Actor
 from cityhall.core.exports import Sheet, hwpx_response, xlsx_response
 from cityhall.core.money import MoneyError, parse_money
@@ -457,7 +457,7 @@ def signup(request):
     form = UserCreationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=sessions.BACKEND)
         messages.success(request, _("계정을 만들었습니다. 주민 확인 후 투표할 수 있습니다."))
         target = request.POST.get("next", "")
         return redirect(target if target.startswith("/participation/") else reverse("participation:index"))
