@@ -20,7 +20,7 @@ choices: the database must keep exactly one ballot for them, one of the two. Aft
 subprocess counts, from the database: lost votes (a voter whose ballot was accepted but no ballot or
 roll entry exists, or whose stored ballot is none of what they sent) and doubled votes (roll entries
 or ballots beyond one per voter). Reports votes/s (accepted ballot POSTs per second of wall time),
-p50/p95/p99 of the ballot POST and of the whole voter flow.
+p50/p95/p99 of the ballot POST and of the whole voter flow, and the server's CPU time per request.
 """
 
 from __future__ import annotations
