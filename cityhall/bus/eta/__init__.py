@@ -41,6 +41,26 @@ class VehicleState:
     observed_at: datetime  # last AVL report (a stale state is dropped by the caller)
 
 
+@dataclass(frozen=True)
+class SignalTiming:
+    """A traffic signal on a segment, as its timing plan (신호 운영계획) runs it for the bus's movement:
+    a fixed cycle that starts with the red. Seconds are seconds of the day (local time)."""
+
+    share: float  # where on the segment: its share (0–1) of the way from the first stop to the next
+    cycle_s: float
+    red_s: float  # red (and amber) for the bus's movement at the start of every cycle
+    offset_s: float  # a cycle starts at offset_s + k · cycle_s
+
+    def wait_s(self, at_s: float) -> float:
+        """How long a bus reaching the stop line at ``at_s`` waits: the rest of the red, if red."""
+        into = (at_s - self.offset_s) % self.cycle_s
+        return self.red_s - into if into < self.red_s else 0.0
+
+
+# The signals of each segment in the order the bus meets them, by (route_id, segment_index).
+Signals = Mapping[tuple[str, int], tuple[SignalTiming, ...]]
+
+
 class Predictor(Protocol):
     name: str
 
@@ -53,12 +73,15 @@ class Predictor(Protocol):
         ...
 
 
-def default_predictor(dwell_s: Mapping[tuple[str, int], float] | None = None) -> Predictor:
+def default_predictor(
+    dwell_s: Mapping[tuple[str, int], float] | None = None, signals: Signals | None = None
+) -> Predictor:
     """The better model: segment times from the historical profile, corrected by a Kalman filter
-    from the same day's buses ahead. ``HistoricalAverage`` is the baseline with the same interface."""
+    from the same day's buses ahead, and the waits at the signals whose timing plans are known.
+    ``HistoricalAverage`` is the baseline with the same interface."""
     from cityhall.bus.eta.predictors import KalmanPredictor
 
-    return KalmanPredictor(dwell_s=dwell_s)
+    return KalmanPredictor(dwell_s=dwell_s, signals=signals)
 
 
-__all__ = ["Predictor", "SegmentTravel", "VehicleState", "default_predictor"]
+__all__ = ["Predictor", "SegmentTravel", "SignalTiming", "Signals", "VehicleState", "default_predictor"]

@@ -11,19 +11,26 @@ there. They differ only in that travel time:
   the profile with time constant ``tau_s``), the route's part (every bus of the route sees it) and the
   trip's own pace (driver, vehicle). Variances and time constant are fitted from the history
   (``fit``). See docs/adr/0016-bus-eta-kalman.md.
+
+Given the timing plans of the signals on a segment (``signals``), a predictor learns and predicts the
+segment's driving time without the lights, and adds the wait at each light for when the bus will
+reach it: the walk carries the arrival time's variance and averages the wait over it, so a light far
+ahead costs its mean wait and the next one what its plan says (docs/adr/0035-bus-eta-signal-plans.md).
 """
 
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import math
+import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from cityhall.bus.eta import SegmentTravel, VehicleState
+from cityhall.bus.eta import SegmentTravel, Signals, SignalTiming, VehicleState
 
 SEOUL = ZoneInfo("Asia/Seoul")
 BIN_S = 1800  # time-of-day bins of the historical profile (30 min)
@@ -44,6 +51,11 @@ OFFSET_BINS_S = (120.0, 300.0, 600.0, 900.0, 1200.0)  # beyond the last: its off
 OFFSET_REPLAY_AHEAD_S = 1800.0  # replayed stops up to 30 min ahead, so no bin is cut by the true horizon
 OFFSET_QUERY_EVERY_S = 240.0
 OFFSET_MIN_N = 50  # a bin with fewer replayed predictions keeps offset 0
+# Equal-weight points of the standard normal (its quantiles, scaled to variance 1): the arrival times
+# over which a light's wait is averaged.
+_Z = [statistics.NormalDist().inv_cdf((i + 0.5) / 15) for i in range(15)]
+_Z = [z / math.sqrt(sum(v * v for v in _Z) / len(_Z)) for z in _Z]
+DRIVING_BISECTIONS = 30
 
 
 def seconds_of_day(at: datetime) -> float:
@@ -93,17 +105,42 @@ class _SegmentWalk:
 
     name = "segment-walk"
 
-    def __init__(self, dwell_s: Mapping[tuple[str, int], float] | None = None) -> None:
+    def __init__(
+        self, dwell_s: Mapping[tuple[str, int], float] | None = None, signals: Signals | None = None
+    ) -> None:
         self.dwell_override = dict(dwell_s or {})
-        self.travel = Profile(DEFAULT_TRAVEL_S)
+        self.signals = dict(signals or {})
+        self.travel = Profile(DEFAULT_TRAVEL_S)  # driving time, without the lights of ``signals``
         self.dwell = Profile(DEFAULT_DWELL_S)
         self._ratios: list[float] = [1.0]  # travel / profile in the history, sorted
         self._segment_ratios: dict[tuple[str, int], list[float]] = {}  # the same per segment
+        self.travel_log_var = 0.0  # variance of log(travel / profile) in the history
+        self.dwell_rel_var = 0.0  # variance of dwell / profile in the history
+
+    def driving(self, row: SegmentTravel) -> SegmentTravel:
+        """The row with its travel time less the waits at the lights of its segment whose plans are
+        known: the driving time that, with the waits its timing gives, adds up to the travel time
+        (the total grows with the driving time, so bisection finds it)."""
+        signals = self.signals.get((row.route_id, row.segment_index))
+        if not signals:
+            return row
+        start = seconds_of_day(row.departed_at)
+        lo, hi = 0.0, row.travel_s
+        for _ in range(DRIVING_BISECTIONS):
+            mid = (lo + hi) / 2
+            if through_lights(signals, start, mid) - start < row.travel_s:
+                lo = mid
+            else:
+                hi = mid
+        return dataclasses.replace(row, travel_s=max(hi, 1.0))
 
     def fit(self, history: Iterable[SegmentTravel]) -> None:
+        self.fit_profiles([self.driving(row) for row in history])
+
+    def fit_profiles(self, rows: list[SegmentTravel]) -> None:
+        """The profiles, ratios and spreads of ``rows`` (driving times)."""
         self.travel = Profile(DEFAULT_TRAVEL_S)
         self.dwell = Profile(DEFAULT_DWELL_S)
-        rows = list(history)
         for row in rows:
             self.travel.add((row.route_id, row.segment_index), row.departed_at, row.travel_s)
             if row.dwell_s is not None:
@@ -119,6 +156,14 @@ class _SegmentWalk:
         self._ratio_tail_sums = [0.0] * (len(self._ratios) + 1)  # sums of ratios from index i to the end
         for i in range(len(self._ratios) - 1, -1, -1):
             self._ratio_tail_sums[i] = self._ratio_tail_sums[i + 1] + self._ratios[i]
+        logs = [math.log(r) for r in ratios if r > 0]
+        self.travel_log_var = statistics.pvariance(logs) if len(logs) > 1 else 0.0
+        dwells = [
+            row.dwell_s / self.dwell.at((row.route_id, row.segment_index), row.departed_at)
+            for row in rows
+            if row.dwell_s is not None
+        ]
+        self.dwell_rel_var = statistics.pvariance(dwells) if len(dwells) > 1 else 0.0
 
     def expected_profile(self, row: SegmentTravel) -> float:
         return self.travel.at((row.route_id, row.segment_index), row.departed_at)
@@ -130,8 +175,12 @@ class _SegmentWalk:
         return self.dwell.at(key, at)
 
     def segment_s(self, route_id: str, segment_index: int, at: datetime, now: datetime) -> float:
-        """Expected travel time of a segment entered at ``at``, as known at ``now``."""
+        """Expected driving time of a segment entered at ``at``, as known at ``now``."""
         return self.travel.at((route_id, segment_index), at)
+
+    def segment_log_var(self, route_id: str, segment_index: int, at: datetime) -> float:
+        """Variance of the log of a bus's driving time on the segment around ``segment_s``."""
+        return self.travel_log_var
 
     def remaining_s(self, expected_s: float, elapsed_s: float) -> float:
         """Expected rest of a segment already ``elapsed_s`` under way: E[T − e | T > e], T = expected
@@ -166,15 +215,37 @@ class _SegmentWalk:
             raise ValueError(
                 f"to_stop_index {to_stop_index} must be after the bus's last stop {vehicle.last_stop_index}"
             )
-        route = vehicle.route_id
+        route, last = vehicle.route_id, vehicle.last_stop_index
         pace = math.exp(self.pace(vehicle))
         elapsed = (now - vehicle.departed_at).total_seconds()
-        first = self.segment_s(route, vehicle.last_stop_index, vehicle.departed_at, now) * pace
-        total = self.current_remaining_s(route, vehicle.last_stop_index, first, elapsed)
+        now_s = seconds_of_day(now)
+        first = self.segment_s(route, last, vehicle.departed_at, now) * pace
+        log_var = self.segment_log_var(route, last, vehicle.departed_at)
+        # ``total``: expected seconds from now to the bus's arrival at the next stop; ``var``: its
+        # variance, over which the waits at the lights further on are averaged
+        total, var = -1.0, 0.0
+        signals = self.signals.get((route, last))
+        if signals:
+            arrival, arrival_var = walk_lights(signals, now_s - elapsed, 0.0, first, log_var)
+            total, var = still_ahead(arrival - now_s, arrival_var)
+        if total < 0:  # no lights known, or the bus is later than they explain
+            total = self.current_remaining_s(route, last, first, elapsed)
+            var = log_var * total * total
         out = [total]
-        for stop in range(vehicle.last_stop_index + 1, to_stop_index):
-            total += self.dwell_at(route, stop, now + timedelta(seconds=total))
-            total += self.segment_s(route, stop, now + timedelta(seconds=total), now) * pace
+        for stop in range(last + 1, to_stop_index):
+            dwell = self.dwell_at(route, stop, now + timedelta(seconds=total))
+            total += dwell
+            var += self.dwell_rel_var * dwell * dwell
+            at = now + timedelta(seconds=total)
+            driving = self.segment_s(route, stop, at, now) * pace
+            log_var = self.segment_log_var(route, stop, at)
+            signals = self.signals.get((route, stop))
+            if signals:
+                arrival, var = walk_lights(signals, now_s + total, var, driving, log_var)
+                total = arrival - now_s
+            else:
+                total += driving
+                var += log_var * driving * driving
             out.append(total)
         return [self.calibrated(t) for t in out]
 
@@ -231,6 +302,7 @@ class KalmanPredictor(_SegmentWalk):
     def __init__(
         self,
         dwell_s: Mapping[tuple[str, int], float] | None = None,
+        signals: Signals | None = None,
         *,
         tau_s: float = 1200.0,
         state_var: float = 0.02,
@@ -238,7 +310,7 @@ class KalmanPredictor(_SegmentWalk):
         measurement_var: float = 0.02,
         vehicle_var: float = 0.0,
     ) -> None:
-        super().__init__(dwell_s)
+        super().__init__(dwell_s, signals)
         self.tau_s = tau_s
         self.state_var = state_var
         self.route_var = route_var
@@ -261,8 +333,9 @@ class KalmanPredictor(_SegmentWalk):
         return math.log(max(travel.travel_s, 1.0) / self.expected_profile(travel)) - self.bias
 
     def fit(self, history: Iterable[SegmentTravel]) -> None:
-        rows = list(history)
-        super().fit(rows)
+        travels = list(history)
+        rows = [self.driving(r) for r in travels]
+        self.fit_profiles(rows)
         self.reset()
         if len(rows) < 10:
             return
@@ -286,7 +359,8 @@ class KalmanPredictor(_SegmentWalk):
         # The time constant and the route's share of the state are chosen by the filter's one-step
         # error replayed over the last training days (a few thousand segments are enough).
         days = sorted({r.departed_at.astimezone(SEOUL).date() for r in rows})
-        replay = [r for r in rows if r.departed_at.astimezone(SEOUL).date() in set(days[-REPLAY_DAYS:])]
+        last_days = set(days[-REPLAY_DAYS:])
+        replay = [r for r in rows if r.departed_at.astimezone(SEOUL).date() in last_days]
         best = None
         for tau in TAU_CHOICES_S:
             drift = sum(1 - math.exp(-dt / tau) for dt, _ in pairs) / len(pairs)
@@ -312,7 +386,9 @@ class KalmanPredictor(_SegmentWalk):
                     best_pace = (err, vehicle_var)
             self.vehicle_var = best_pace[1]
         self.offsets = (0.0,) * len(OFFSET_BINS_S)
-        self.offsets = fit_offsets(self, replay)
+        self.offsets = fit_offsets(
+            self, [r for r in travels if r.departed_at.astimezone(SEOUL).date() in last_days]
+        )
         self.reset()
 
     def current_remaining_s(
@@ -346,7 +422,7 @@ class KalmanPredictor(_SegmentWalk):
             expected += self._pace_of(row.route_id, row.vehicle_id, row.segment_index)[0]
             err += (self.log_ratio(row) - expected) ** 2
             n += 1
-            self.observe(row)
+            self._observe_driving(row)
         return err / max(n, 1)
 
     @staticmethod
@@ -373,6 +449,9 @@ class KalmanPredictor(_SegmentWalk):
         return seg[0] + route[0], seg[1] + route[1]
 
     def observe(self, travel: SegmentTravel) -> None:
+        self._observe_driving(self.driving(travel))
+
+    def _observe_driving(self, travel: SegmentTravel) -> None:
         key = (travel.route_id, travel.segment_index)
         # The bus saw the segment over its whole run; its middle stands for when.
         at = travel.departed_at + timedelta(seconds=travel.travel_s / 2)
@@ -416,6 +495,10 @@ class KalmanPredictor(_SegmentWalk):
 
     def segment_s(self, route_id: str, segment_index: int, at: datetime, now: datetime) -> float:
         return self.travel.at((route_id, segment_index), at) * self.state_factor(route_id, segment_index, at)
+
+    def segment_log_var(self, route_id: str, segment_index: int, at: datetime) -> float:
+        # what today's state leaves unknown, and what every bus adds of its own
+        return self.state_mean_var(route_id, segment_index, at)[1] + self.measurement_var
 
     def state_factor(self, route_id: str, segment_index: int, at: datetime) -> float:
         """Expected travel time over the profile, E[e^(log ratio)], for a segment entered at ``at``.
@@ -514,6 +597,51 @@ def fit_offsets(
                     errors[bisect.bisect_left(OFFSET_BINS_S, p)].append(p - actual)
     model.reset()
     return tuple(median(e) if len(e) >= OFFSET_MIN_N else 0.0 for e in errors)
+
+
+def through_lights(signals: tuple[SignalTiming, ...], start_s: float, driving_s: float) -> float:
+    """When a bus that leaves a stop at ``start_s`` (seconds of day) and drives the segment in
+    ``driving_s`` at an even speed reaches the next stop, waiting out the red at each light."""
+    t, done = start_s, 0.0
+    for signal in signals:
+        t += (signal.share - done) * driving_s
+        t += signal.wait_s(t)
+        done = signal.share
+    return t + (1 - done) * driving_s
+
+
+def walk_lights(
+    signals: tuple[SignalTiming, ...], start_s: float, start_var: float, driving_s: float, log_var: float
+) -> tuple[float, float]:
+    """Mean and variance of the arrival at the next stop of a bus leaving at ``start_s`` (mean,
+    variance ``start_var``) that drives the segment in ``driving_s`` (log variance ``log_var``).
+
+    Each light is met at a time known only to a spread: its wait is averaged over that spread (equal-
+    weight points of a normal), and the spread after the light is the spread of the departures — a
+    red gathers the buses that reach it and lets them go together."""
+    t, var, done = start_s, start_var, 0.0
+    for signal in signals:
+        piece = (signal.share - done) * driving_s
+        t += piece
+        var += log_var * piece * piece
+        sd = math.sqrt(var)
+        leaving = [a + signal.wait_s(a) for a in (t + sd * z for z in _Z)]
+        t = sum(leaving) / len(leaving)
+        var = sum((v - t) ** 2 for v in leaving) / len(leaving)
+        done = signal.share
+    piece = (1 - done) * driving_s
+    return t + piece, var + log_var * piece * piece
+
+
+def still_ahead(mean_s: float, var: float) -> tuple[float, float]:
+    """The expected rest (and its variance) of an arrival ``mean_s`` from now, given that it has not
+    happened yet; (−1, 0) when it should have (the bus is later than the spread explains)."""
+    sd = math.sqrt(var)
+    ahead = [mean_s + sd * z for z in _Z if mean_s + sd * z > MIN_REMAINING_S]
+    if not ahead:
+        return -1.0, 0.0
+    rest = sum(ahead) / len(ahead)
+    return rest, sum((a - rest) ** 2 for a in ahead) / len(ahead)
 
 
 def done_at(row: SegmentTravel) -> datetime:

@@ -12,8 +12,10 @@ twin's congestion levels. What makes a day:
 - **within-day drift**: each segment's speed wanders slowly around its profile (a mean-reverting
   process, 20-minute memory) — the traffic of that day;
 - **incidents**: a few a day, a segment slowed 1.8–3.5× for 15–60 minutes, then back at once;
-- **signals**: each segment has 0–2 signals; a bus stops at each with probability 0.4, for a uniform
-  share of a 50 s red;
+- **signals**: each segment has 0–2 signals, each on a fixed-time plan (a 125 s cycle, 50 s of it red
+  for the bus, its own offset); a bus that reaches one in the red waits for the green, then a few
+  seconds more for the queue ahead to start (more at the peaks). Over a day a bus waits at 40 % of
+  them, a uniform share of the red, but which ones follows from when it gets there, as on the street;
 - **dwell**: a base plus 2.5 s per boarding, boardings Poisson with a rate that peaks with the traffic;
 - **drivers and vehicles**: each trip drives at its own pace (±5 %).
 
@@ -28,7 +30,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from cityhall.bus.eta import SegmentTravel
+from cityhall.bus.eta import SegmentTravel, Signals, SignalTiming
 from cityhall.bus.eta.predictors import SEOUL
 from cityhall.traffic.twin.congestion import DEFAULT_THRESHOLDS
 from cityhall.traffic.twin.network import GRID_SPACING_M, SPEED_MS
@@ -55,8 +57,9 @@ class SimulationParameters:
     incidents_per_day: float = 4.0
     incident_duration_s: tuple[int, int] = (900, 3600)
     incident_factor: tuple[float, float] = (1.8, 3.5)
-    signal_stop_probability: float = 0.4
-    signal_red_s: float = 50.0
+    signal_cycle_s: float = 125.0
+    signal_red_s: float = 50.0  # 40 % of the cycle
+    signal_start_up_s: float = 6.0  # after a red, the queue ahead leaves first: U(0, this × (1 + congestion))
     dwell_base_s: float = 6.0
     dwell_per_boarding_s: float = 2.5
     boardings_per_stop: float = 2.0  # off-peak mean; the peaks double it
@@ -66,7 +69,7 @@ class SimulationParameters:
 @dataclass(frozen=True)
 class Segment:
     length_m: float
-    signals: int
+    signals: tuple[SignalTiming, ...]  # in the order the bus meets them
     peak_sensitivity: float  # 0.3–1.2: how much the peaks slow this road
 
 
@@ -106,7 +109,7 @@ def build_network(seed: int, params: SimulationParameters | None = None) -> list
         segments = tuple(
             Segment(
                 length_m=GRID_SPACING_M * rng.choice((1, 1, 1.5, 2)) * rng.uniform(0.85, 1.15),
-                signals=rng.choice((0, 1, 1, 2)),
+                signals=_signals(rng, p),
                 peak_sensitivity=rng.uniform(0.3, 1.2),
             )
             for _ in range(n - 1)
@@ -120,6 +123,24 @@ def build_network(seed: int, params: SimulationParameters | None = None) -> list
             )
         )
     return routes
+
+
+def _signals(rng: random.Random, p: SimulationParameters) -> tuple[SignalTiming, ...]:
+    shares = sorted(rng.uniform(0.1, 0.9) for _ in range(rng.choice((0, 1, 1, 2))))
+    return tuple(
+        SignalTiming(share, p.signal_cycle_s, p.signal_red_s, rng.uniform(0, p.signal_cycle_s))
+        for share in shares
+    )
+
+
+def signal_timings(routes: list[Route]) -> Signals:
+    """The network's signal plans as the predictors take them (what the city's signal system knows)."""
+    return {
+        (route.route_id, i): segment.signals
+        for route in routes
+        for i, segment in enumerate(route.segments)
+        if segment.signals
+    }
 
 
 def peak_speed_floor_ms() -> float:
@@ -188,12 +209,17 @@ class _Day:
         for rid, s, start, end, factor in self.incidents:
             if rid == route.route_id and s == index and start <= at < end:
                 moving *= factor
-        signals = sum(
-            self.rng.uniform(0, p.signal_red_s)
-            for _ in range(seg.signals)
-            if self.rng.random() < p.signal_stop_probability
-        )
-        return moving + signals
+        # The bus drives the segment at an even speed and waits out the red at each signal, then for
+        # the queue ahead of it to start (what no plan says).
+        t, done = at, 0.0
+        for signal in seg.signals:
+            t += (signal.share - done) * moving
+            wait = signal.wait_s(t)
+            if wait:
+                wait += self.rng.uniform(0, p.signal_start_up_s * (1 + self.congestion(t)))
+            t += wait
+            done = signal.share
+        return t + (1 - done) * moving - at
 
     def dwell_s(self, route: Route, stop: int, at: float) -> float:
         p = self.p

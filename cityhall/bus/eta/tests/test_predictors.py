@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from cityhall.bus.eta import SegmentTravel, VehicleState, default_predictor
+from cityhall.bus.eta import SegmentTravel, SignalTiming, VehicleState, default_predictor
 from cityhall.bus.eta.predictors import (
     MIN_REMAINING_S,
     SEOUL,
@@ -17,7 +17,10 @@ from cityhall.bus.eta.predictors import (
     median,
     offset_for,
     segment_remaining_s,
+    still_ahead,
+    through_lights,
     trips_of,
+    walk_lights,
 )
 
 DAY = datetime(2025, 3, 3, tzinfo=SEOUL)
@@ -222,3 +225,65 @@ def test_the_median_offset_is_learned_per_predicted_horizon():
     arrivals = {i + 1: at(7, 0, 100 * (i + 1)) for i in range(10)}
     offsets = fit_offsets(_Late(arrivals), rows, every_s=10.0)
     assert offsets == (7.0, 7.0, 7.0, 7.0, 0.0)
+
+
+# A light halfway along segment 0: a 100 s cycle that starts red (40 s) on every full 100 s of the
+# day, so at 07:00:00 (25,200 s) a cycle starts.
+LIGHT = SignalTiming(share=0.5, cycle_s=100.0, red_s=40.0, offset_s=0.0)
+
+
+def test_a_light_makes_a_bus_wait_the_rest_of_its_red():
+    assert [LIGHT.wait_s(t) for t in (0, 30, 39.5, 40, 99, 100)] == [40, 10, 0.5, 0, 0, 40]
+    late = SignalTiming(share=0.5, cycle_s=100.0, red_s=40.0, offset_s=10.0)
+    assert [late.wait_s(t) for t in (9, 10, 130)] == [0, 40, 20]
+
+
+def test_through_lights_by_hand():
+    # 60 s of driving from 07:00:00: the light at 30 s, 10 s of red left, then 30 s more
+    start = 7 * 3600.0
+    assert through_lights((LIGHT,), start, 60.0) - start == 70.0
+    # from 07:00:50 the light is green at 07:01:20: no wait
+    assert through_lights((LIGHT,), start + 50, 60.0) - (start + 50) == 60.0
+    assert through_lights((), start, 60.0) - start == 60.0
+
+
+def test_the_driving_time_is_the_travel_time_less_the_waits():
+    walk = HistoricalAverage(signals={("R", 0): (LIGHT,)})
+    row = SegmentTravel("R", 0, at(7), 70.0)
+    assert walk.driving(row).travel_s == pytest.approx(60.0, abs=1e-6)
+    assert walk.driving(SegmentTravel("R", 1, at(7), 70.0)).travel_s == 70.0  # no light known there
+
+
+def test_a_red_gathers_the_buses_that_reach_it():
+    start = 7 * 3600.0
+    # reaching the light 20 s into its red, give or take 3 s: every bus leaves when it turns green
+    mean, var = walk_lights((LIGHT,), start, 9.0, 40.0, 0.0)
+    assert (mean - start, var) == pytest.approx((60.0, 0.0))
+    # with no spread the walk is through_lights
+    assert walk_lights((LIGHT,), start, 0.0, 60.0, 0.0)[0] == through_lights((LIGHT,), start, 60.0)
+
+
+def test_still_ahead_keeps_what_has_not_happened():
+    assert still_ahead(100.0, 0.0) == (100.0, 0.0)
+    assert still_ahead(-50.0, 0.0) == (-1.0, 0.0)
+    rest, var = still_ahead(0.0, 100.0**2)  # half of the spread already past
+    assert 50 < rest < 120 and 0 < var < 100.0**2
+
+
+def test_the_walk_adds_the_wait_its_plan_gives_for_when_the_bus_gets_there():
+    history = [
+        SegmentTravel("R", 0, departed, through_lights((LIGHT,), 7 * 3600.0 + s, 60.0) - (7 * 3600.0 + s))
+        for s in range(0, 3600, 37)
+        for departed in [at(7, 0, s)]
+    ]
+    walk = HistoricalAverage(signals={("R", 0): (LIGHT,)})
+    walk.fit(history)
+    assert walk.travel.at(("R", 0), at(7, 30)) == pytest.approx(60.0, abs=1e-6)  # driving only
+    assert walk.predict(bus(0, at(8)), 1, at(8)) == pytest.approx(70.0, abs=1e-3)  # 10 s of red left
+    assert walk.predict(bus(0, at(8, 0, 50)), 1, at(8, 0, 50)) == pytest.approx(60.0, abs=1e-3)
+    # without the plan the walk can only add the mean wait
+    blind = HistoricalAverage()
+    blind.fit(history)
+    assert 60.0 < blind.predict(bus(0, at(8)), 1, at(8)) < 70.0
+    # a bus 45 s under way (it has met the light): the plan says it arrives at 70 s, 25 s from now
+    assert walk.predict(bus(0, at(8), at(8, 0, 45)), 1, at(8, 0, 45)) == pytest.approx(25.0, abs=1e-3)

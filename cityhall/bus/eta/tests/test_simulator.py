@@ -1,12 +1,24 @@
 """The simulated bus days (모의) and the evaluation harness."""
 
+import random
 import statistics
 
 import pytest
 
+from cityhall.bus.eta import SignalTiming
 from cityhall.bus.eta.evaluation import Errors, evaluate_day, summary
 from cityhall.bus.eta.predictors import SEOUL, HistoricalAverage, KalmanPredictor, seconds_of_day
-from cityhall.bus.eta.simulator import SimulationParameters, simulate_days, split_days
+from cityhall.bus.eta.simulator import (
+    Route,
+    Segment,
+    SimulationParameters,
+    _Day,
+    build_network,
+    signal_timings,
+    simulate_days,
+    split_days,
+)
+from cityhall.traffic.twin.network import SPEED_MS
 
 SMALL = SimulationParameters(routes=1, stops_per_route=(10, 12), service=(7 * 3600, 10 * 3600))
 
@@ -85,21 +97,27 @@ def test_the_kalman_model_beats_the_baseline_on_held_out_days():
     _, train = simulate_days(11, 4, held_out=False, params=params)
     _, test = simulate_days(11, 2, held_out=True, params=params)
     history = [t for d in train for t in d.travels]
+    signals = signal_timings(build_network(11, params))
     results = {}
-    for p in (HistoricalAverage(), KalmanPredictor()):
+    for p in (HistoricalAverage(), KalmanPredictor(), KalmanPredictor(signals=signals)):
         p.fit(history)
         errors = Errors()
         for day in test:
             for name, values in evaluate_day(p, day).by_bucket.items():
                 errors.by_bucket[name].extend(values)
-        results[p.name] = summary(errors.merged(["0-5", "5-10"]))
-    assert results["kalman"]["mae_s"] < 0.9 * results["historical-average"]["mae_s"]
-    assert results["kalman"]["within_2min"] >= 0.95
+        results[(p.name, bool(p.signals))] = summary(errors.merged(["0-5", "5-10"]))
+    baseline = results[("historical-average", False)]["mae_s"]
+    assert results[("kalman", False)]["mae_s"] < 0.9 * baseline
+    # the signal plans take the lights' waits out of the error
+    assert results[("kalman", True)]["mae_s"] < 0.9 * results[("kalman", False)]["mae_s"]
+    assert results[("kalman", True)]["within_2min"] >= 0.95
 
 
 def test_the_benchmark_split_is_disjoint_and_held_out_days_have_congestion_and_incidents():
     params = SimulationParameters(routes=1, stops_per_route=(10, 12))
     train, test = split_days(1, 3, 2, params)
+    # the peaks slow the driving; the lights add the same mean wait at every hour
+    driving = HistoricalAverage(signals=signal_timings(build_network(1, params))).driving
     train_dates = {d.day for d in train}
     assert len(train_dates) == 3 and len({d.day for d in test}) == 2
     assert not train_dates & {d.day for d in test}
@@ -109,8 +127,8 @@ def test_the_benchmark_split_is_disjoint_and_held_out_days_have_congestion_and_i
     assert not seen & {(t.segment_index, t.travel_s) for d in test for t in d.travels}
     assert sum(len(d.incidents) for d in test) > 0
     for day in test:  # the morning peak is there on every held-out day
-        peak = [t.travel_s for t in day.travels if 7.5 <= seconds_of_day(t.departed_at) / 3600 < 9]
-        midday = [t.travel_s for t in day.travels if 12 <= seconds_of_day(t.departed_at) / 3600 < 14]
+        peak = [driving(t).travel_s for t in day.travels if 7.5 <= seconds_of_day(t.departed_at) / 3600 < 9]
+        midday = [driving(t).travel_s for t in day.travels if 12 <= seconds_of_day(t.departed_at) / 3600 < 14]
         assert statistics.mean(peak) > 1.2 * statistics.mean(midday)
 
 
@@ -147,3 +165,22 @@ def test_a_bus_standing_at_a_stop_is_given_as_the_live_path_gives_it():
             assert seconds_of_day(vehicle.departed_at) == pytest.approx(trip.departures[i])
             assert trip.arrivals[i + 1] > now_s  # on the road to the next stop
     assert 0 < standing < len(recorder.asked)
+
+
+def test_a_bus_waits_at_a_light_what_its_plan_leaves_of_the_red():
+    params = SimulationParameters(
+        day_sigma=0, peak_shift_sigma_h=0, peak_depth_sigma=0, drift_sigma=0, incidents_per_day=0
+    )
+    light = SignalTiming(share=0.5, cycle_s=100.0, red_s=40.0, offset_s=0.0)
+    route = Route("모의-01", (Segment(400.0, (light,), 0.0),), 600, (1.0, 1.0))
+    day = _Day([route], params, random.Random(1))  # noqa: S311 - a simulation
+    cruise = 400.0 / (SPEED_MS * params.cruise_share_of_limit)  # the whole way at 80 % of the limit
+    noon = 12 * 3600.0
+    # reaching the light in the green: the driving time only
+    green = noon + 60 - cruise / 2
+    assert day.travel_s(route, 0, green, 1.0) == pytest.approx(cruise)
+    # reaching it 10 s into the red: 30 s more, and the queue ahead takes up to 6 s to start at noon
+    red = noon + 10 - cruise / 2
+    waited = day.travel_s(route, 0, red, 1.0) - cruise
+    assert 30 <= waited <= 30 + params.signal_start_up_s * (1 + day.congestion(noon + 10))
+    assert signal_timings([route]) == {("모의-01", 0): (light,)}
