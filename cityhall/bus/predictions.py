@@ -25,6 +25,7 @@ from .eta import SegmentTravel as TravelFact
 from .eta import VehicleState as VehicleFact
 from .eta import default_predictor
 from .eta.predictors import HistoricalAverage
+from .lights import route_lights
 from .models import RouteStop, SegmentTravel, Stop, StopEvent, Trip, VehicleState
 
 REFIT_S = 600.0
@@ -142,7 +143,7 @@ def _fit(now: datetime) -> _Served:
     past = history(now - timedelta(days=HISTORY_DAYS), until=now)
     if not past:
         return _Served(ScheduleFallback(_offsets()), monotonic.monotonic(), seen)
-    model = default_predictor()
+    model = default_predictor(signals=route_lights())  # the lights' plans as they are now
     model.fit(past)  # fit() forgets the day's state; today's segments are observed again below
     baseline = HistoricalAverage()
     baseline.fit(past)

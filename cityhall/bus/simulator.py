@@ -3,7 +3,9 @@ reporting AVL (position, speed, doors, occupancy) like an on-board unit, and BIT
 checks. Light on purpose: a kinematic model (no SUMO process), so ``cityhall demo`` stays cheap.
 
 Segment speeds vary by segment and by ten-minute slot (deterministic from ``seed``: congestion that
-predictions can learn), with per-run noise; each bus dwells at every stop (doors open, then closed).
+predictions can learn), with per-run noise; a bus stops at the red of the junction halfway along a
+segment when ``lights`` gives its timing (``lights.route_lights``: the traffic app's signal plans);
+each bus dwells at every stop (doors open, then closed).
 ``step(now)`` returns the messages due at ``now``; ``run_simulator`` publishes them over MQTT and a
 test can hand them to ``avl.avl_ingest`` directly.
 """
@@ -23,12 +25,15 @@ from django.utils import timezone
 from . import network as net
 from .avl import avl_topic
 from .choices import Occupancy
+from .eta import Signals
+from .eta.predictors import light_delay, seconds_of_day
 
 log = logging.getLogger(__name__)
 
 REPORT_S = 10.0  # position every 10 s (door events at once): light on the shared broker
 BIT_HEALTH_S = 60.0
 BIT_TOPIC_PREFIX = "cityhall/v1/bus/bits"
+LIGHTS_REFRESH_S = 60.0  # the live simulator rereads the signal plans (an operator may change one)
 _OCCUPANCY = list(Occupancy.values)
 
 
@@ -50,6 +55,7 @@ class SimBus:
     segment: int  # heading from stop ``segment`` to ``segment + 1``
     progress_m: float = 0.0
     dwell_left_s: float = 0.0
+    red_left_s: float = 0.0  # waiting at a red light
     last_report: datetime | None = None
     occupancy: int = 1
     silent_after: datetime | None = None
@@ -75,6 +81,7 @@ class Simulator:
         silent: dict[str, float] | None = None,
         bits: list[str] | None = None,
         offline_bits: set[str] | None = None,
+        lights: Signals | None = None,
     ) -> None:
         """``vehicles``: (code, route code); a route's buses start evenly spread round its loop.
         ``silent``: vehicle → seconds after start when it stops reporting (a lost AVL unit).
@@ -82,6 +89,7 @@ class Simulator:
         specs = {s.code: s for s in net.ROUTES}
         self.rng = random.Random(seed)  # noqa: S311 — a simulation, not a secret
         self.seed = seed
+        self.lights = dict(lights or {})
         self.report_s = report_s
         self.now = start
         self.bits = list(bits or [])
@@ -129,10 +137,19 @@ class Simulator:
                 bus.dwell_left_s -= dt_s
                 if bus.dwell_left_s <= 0:
                     event = "closed"
+            elif bus.red_left_s > 0:
+                bus.red_left_s -= dt_s
             else:
                 factor = congestion(self.seed, bus.spec.code, bus.segment, self.now)
                 speed = net.BUS_SPEED_MS * 1.25 * factor * self.rng.uniform(0.9, 1.1)
+                was = bus.progress_m
                 bus.progress_m += speed * dt_s
+                for light in self.lights.get((bus.spec.code, bus.segment), ()):
+                    line = light.share * net.GRID_SPACING_M
+                    if was < line <= bus.progress_m:
+                        bus.red_left_s = light_delay(light, seconds_of_day(self.now))
+                        if bus.red_left_s > 0:  # stops at the line until the green and its queue moves
+                            bus.progress_m, speed = line, 0.0
                 if bus.progress_m >= net.GRID_SPACING_M:
                     bus.progress_m = 0.0
                     bus.segment = (bus.segment + 1) % bus.segments
@@ -173,13 +190,18 @@ def run_simulator(url: str, *, stop_event: threading.Event, tick_s: float = 1.0,
     """Publish the simulation in real time until ``stop_event`` is set."""
     from cityhall.telemetry.mqtt import broker_from_url, new_client
 
+    from .lights import route_lights
+
     sim = demo_simulator(**options)
     client, connect = new_client(broker_from_url(url), f"cityhall-bus-sim-{id(sim)}")
     client.reconnect_delay_set(min_delay=1, max_delay=5)
     client.connect_async(**connect)
     client.loop_start()
+    lights_read = None
     try:
         while not stop_event.wait(tick_s):
+            if lights_read is None or (timezone.now() - lights_read).total_seconds() >= LIGHTS_REFRESH_S:
+                sim.lights, lights_read = dict(route_lights()), timezone.now()
             sim.now = timezone.now() - timedelta(seconds=tick_s)
             for topic, payload in sim.step(tick_s):
                 if client.is_connected():

@@ -28,6 +28,7 @@ from .models import (
     VmsSign,
 )
 from .twin import detectors
+from .twin import signals as twin_signals
 from .twin.congestion import congestion_level, road_class
 from .twin.network import read_network
 
@@ -45,6 +46,15 @@ def active_network() -> TrafficNetwork | None:
 
 def controllers(network: TrafficNetwork) -> QuerySet[SignalController]:
     return network.controllers.select_related("plan").order_by("tls_id")
+
+
+def plan_from_record(obj: SignalPlan) -> twin_signals.Plan:
+    return twin_signals.plan_from_dict({"cycle": obj.cycle_s, "offset": obj.offset_s, "phases": obj.phases})
+
+
+def signal_plans(network: TrafficNetwork) -> dict[str, twin_signals.Plan]:
+    """The plans in force at the network's junctions, by signal ID."""
+    return {c.tls_id: plan_from_record(c.plan) for c in controllers(network) if hasattr(c, "plan")}
 
 
 def controller(network: TrafficNetwork, tls_id: str) -> SignalController | None:

@@ -84,10 +84,6 @@ def plan_to_record(plan: twin_signals.Plan) -> dict:
     return {"cycle_s": plan.cycle, "offset_s": plan.offset, "phases": [p.as_dict() for p in plan.phases]}
 
 
-def plan_from_record(obj: SignalPlan) -> twin_signals.Plan:
-    return twin_signals.plan_from_dict({"cycle": obj.cycle_s, "offset": obj.offset_s, "phases": obj.phases})
-
-
 @transaction.atomic
 def _register_network(*, code: str, name: str, source: str, path: Path, actor: Actor) -> TrafficNetwork:
     unit = _department()
@@ -168,7 +164,7 @@ def signal_plan_rules(obj: SignalPlan, before: dict | None) -> dict[str, list[st
     """The plan must run safely: phases cover the cycle, offset below the cycle, minimum greens,
     yellows and all-reds kept, no conflicting priority greens (checked on every write)."""
     try:
-        plan = plan_from_record(obj)
+        plan = selectors.plan_from_record(obj)
     except (KeyError, TypeError, ValueError) as exc:
         return {"phases": [_("현시 형식이 잘못되었습니다: %(error)s") % {"error": exc}]}
     signal = None
@@ -302,7 +298,7 @@ def _run_scenario(run: EmergencyRun) -> simulation.Scenario:
     )
     ev = "ev"
     trips.append(Trip(ev, float(RUN_DEPART_S), run.route[0], run.route[-1], emergency=True))
-    plans = {c.tls_id: plan_from_record(c.plan) for c in selectors.controllers(network) if hasattr(c, "plan")}
+    plans = selectors.signal_plans(network)
     offline = frozenset(network.controllers.filter(online=False).values_list("tls_id", flat=True))
     return simulation.Scenario(
         net_path=Path(network.path),
@@ -591,7 +587,7 @@ def twin_stretch(
     demand = vehicles_per_hour or vehicles_per_hour_at(timezone.localtime(start).hour)
     warmup = warmup_minutes * 60
     end = warmup + minutes * 60
-    plans = {c.tls_id: plan_from_record(c.plan) for c in selectors.controllers(network) if hasattr(c, "plan")}
+    plans = selectors.signal_plans(network)
     scenario = simulation.Scenario(
         net_path=Path(network.path),
         trips=background_trips(info, vehicles_per_hour=demand, begin=0, end=end, seed=seed),

@@ -51,10 +51,12 @@ class SignalTiming:
     red_s: float  # red (and amber) for the bus's movement at the start of every cycle
     offset_s: float  # a cycle starts at offset_s + k · cycle_s
 
-    def wait_s(self, at_s: float) -> float:
-        """How long a bus reaching the stop line at ``at_s`` waits: the rest of the red, if red."""
+    def wait_s(self, at_s: float, lost_s: float = 0.0) -> float:
+        """How long a bus reaching the stop line at ``at_s`` waits: the rest of the red, if red.
+        ``lost_s`` lengthens the red by the queue's start-up lost time (the effective red)."""
         into = (at_s - self.offset_s) % self.cycle_s
-        return self.red_s - into if into < self.red_s else 0.0
+        red = self.red_s + lost_s
+        return red - into if into < red else 0.0
 
 
 # The signals of each segment in the order the bus meets them, by (route_id, segment_index).

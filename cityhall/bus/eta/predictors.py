@@ -31,6 +31,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from cityhall.bus.eta import SegmentTravel, Signals, SignalTiming, VehicleState
+from cityhall.traffic.twin.preemption import STARTUP_LOST_S
 
 SEOUL = ZoneInfo("Asia/Seoul")
 BIN_S = 1800  # time-of-day bins of the historical profile (30 min)
@@ -56,6 +57,7 @@ OFFSET_MIN_N = 50  # a bin with fewer replayed predictions keeps offset 0
 _Z = [statistics.NormalDist().inv_cdf((i + 0.5) / 15) for i in range(15)]
 _Z = [z / math.sqrt(sum(v * v for v in _Z) / len(_Z)) for z in _Z]
 DRIVING_BISECTIONS = 30
+MIN_SEEN = 0.1
 
 
 def seconds_of_day(at: datetime) -> float:
@@ -121,9 +123,15 @@ class _SegmentWalk:
         """The row with its travel time less the waits at the lights of its segment whose plans are
         known: the driving time that, with the waits its timing gives, adds up to the travel time
         (the total grows with the driving time, so bisection finds it)."""
+        return self.driving_seen(row)[0]
+
+    def driving_seen(self, row: SegmentTravel) -> tuple[SegmentTravel, float]:
+        """``driving(row)`` and the share of the segment whose driving the travel time shows: after
+        the last red the bus waited at (before it, the bus would have waited anyway), all of it
+        when it waited at none."""
         signals = self.signals.get((row.route_id, row.segment_index))
         if not signals:
-            return row
+            return row, 1.0
         start = seconds_of_day(row.departed_at)
         lo, hi = 0.0, row.travel_s
         for _ in range(DRIVING_BISECTIONS):
@@ -132,7 +140,7 @@ class _SegmentWalk:
                 lo = mid
             else:
                 hi = mid
-        return dataclasses.replace(row, travel_s=max(hi, 1.0))
+        return dataclasses.replace(row, travel_s=max(hi, 1.0)), 1.0 - last_red_share(signals, start, hi)
 
     def fit(self, history: Iterable[SegmentTravel]) -> None:
         self.fit_profiles([self.driving(row) for row in history])
@@ -334,7 +342,8 @@ class KalmanPredictor(_SegmentWalk):
 
     def fit(self, history: Iterable[SegmentTravel]) -> None:
         travels = list(history)
-        rows = [self.driving(r) for r in travels]
+        seen_rows = [self.driving_seen(r) for r in travels]
+        rows = [row for row, _ in seen_rows]
         self.fit_profiles(rows)
         self.reset()
         if len(rows) < 10:
@@ -360,7 +369,7 @@ class KalmanPredictor(_SegmentWalk):
         # error replayed over the last training days (a few thousand segments are enough).
         days = sorted({r.departed_at.astimezone(SEOUL).date() for r in rows})
         last_days = set(days[-REPLAY_DAYS:])
-        replay = [r for r in rows if r.departed_at.astimezone(SEOUL).date() in last_days]
+        replay = [r for r in seen_rows if r[0].departed_at.astimezone(SEOUL).date() in last_days]
         best = None
         for tau in TAU_CHOICES_S:
             drift = sum(1 - math.exp(-dt / tau) for dt, _ in pairs) / len(pairs)
@@ -377,7 +386,7 @@ class KalmanPredictor(_SegmentWalk):
         _, self.tau_s, self.state_var, self.route_var, self.measurement_var = best
         # Then how much a trip's pace differs from the others' (drivers, vehicles), if the history
         # says which bus drove.
-        if any(r.vehicle_id for r in replay):
+        if any(r.vehicle_id for r, _ in replay):
             best_pace = (best[0], 0.0)
             for vehicle_var in PACE_VAR_CHOICES:
                 self.vehicle_var = vehicle_var
@@ -408,12 +417,13 @@ class KalmanPredictor(_SegmentWalk):
         self.route_states = {}
         self.paces = {}
 
-    def _replay_error(self, rows: list[SegmentTravel]) -> float:
-        """Mean squared one-step error of the filter over the history, day by day."""
-        ordered = sorted(rows, key=lambda r: r.departed_at + timedelta(seconds=r.travel_s))
+    def _replay_error(self, rows: list[tuple[SegmentTravel, float]]) -> float:
+        """Mean squared one-step error of the filter over the history (driving rows and how much of
+        each the travel time showed), day by day."""
+        ordered = sorted(rows, key=lambda r: r[0].departed_at + timedelta(seconds=r[0].travel_s))
         err, n, day = 0.0, 0, None
         self.reset()
-        for row in ordered:
+        for row, seen in ordered:
             d = row.departed_at.astimezone(SEOUL).date()
             if d != day:
                 self.reset()
@@ -422,7 +432,7 @@ class KalmanPredictor(_SegmentWalk):
             expected += self._pace_of(row.route_id, row.vehicle_id, row.segment_index)[0]
             err += (self.log_ratio(row) - expected) ** 2
             n += 1
-            self._observe_driving(row)
+            self._observe_driving(row, seen)
         return err / max(n, 1)
 
     @staticmethod
@@ -449,10 +459,12 @@ class KalmanPredictor(_SegmentWalk):
         return seg[0] + route[0], seg[1] + route[1]
 
     def observe(self, travel: SegmentTravel) -> None:
-        self._observe_driving(self.driving(travel))
+        self._observe_driving(*self.driving_seen(travel))
 
-    def _observe_driving(self, travel: SegmentTravel) -> None:
+    def _observe_driving(self, travel: SegmentTravel, seen: float = 1.0) -> None:
         key = (travel.route_id, travel.segment_index)
+        # a time that shows only the driving after a red says less about the whole segment's
+        measurement_var = self.measurement_var / max(seen, MIN_SEEN) ** 2
         # The bus saw the segment over its whole run; its middle stands for when.
         at = travel.departed_at + timedelta(seconds=travel.travel_s / 2)
         seg_state = self.states.get(key)
@@ -467,12 +479,12 @@ class KalmanPredictor(_SegmentWalk):
             # the bus's own pace first (what it did beyond what the road did), then the road's
             # state from what is left
             v, v_var = self._pace_of(travel.route_id, travel.vehicle_id, travel.segment_index)
-            v, v_var, _ = kalman_update(v, v_var, z - s - g, s_var + g_var + self.measurement_var)
+            v, v_var, _ = kalman_update(v, v_var, z - s - g, s_var + g_var + measurement_var)
             self.paces[(travel.route_id, travel.vehicle_id)] = (v, v_var, travel.segment_index)
             z -= v
         if self.route_var > 0:
-            g, g_var, _ = kalman_update(g, g_var, z - s, s_var + self.measurement_var)
-        s, s_var, _ = kalman_update(s, s_var, z - g, self.measurement_var)
+            g, g_var, _ = kalman_update(g, g_var, z - s, s_var + measurement_var)
+        s, s_var, _ = kalman_update(s, s_var, z - g, measurement_var)
         # an observation older than the state (a late AVL report) does not move the state's clock back
         self.states[key] = SegmentState(x=s, var=s_var, at=max(at, seg_state.at) if seg_state else at)
         self.route_states[travel.route_id] = SegmentState(
@@ -599,15 +611,35 @@ def fit_offsets(
     return tuple(median(e) if len(e) >= OFFSET_MIN_N else 0.0 for e in errors)
 
 
+def light_delay(signal: SignalTiming, at_s: float) -> float:
+    """What a light costs a bus reaching it at ``at_s``: the rest of its effective red, the red and
+    the start-up lost time (출발손실시간) of the queue before the bus moves. (Adding the lost time
+    to every wait instead would make a bus arriving just before the green later than one arriving
+    just after it: the total would no longer grow with the driving time.)"""
+    return signal.wait_s(at_s, STARTUP_LOST_S)
+
+
 def through_lights(signals: tuple[SignalTiming, ...], start_s: float, driving_s: float) -> float:
     """When a bus that leaves a stop at ``start_s`` (seconds of day) and drives the segment in
     ``driving_s`` at an even speed reaches the next stop, waiting out the red at each light."""
     t, done = start_s, 0.0
     for signal in signals:
         t += (signal.share - done) * driving_s
-        t += signal.wait_s(t)
+        t += light_delay(signal, t)
         done = signal.share
     return t + (1 - done) * driving_s
+
+
+def last_red_share(signals: tuple[SignalTiming, ...], start_s: float, driving_s: float) -> float:
+    """Where on the segment the last light is that made the bus wait (0 when none did)."""
+    t, done, last = start_s, 0.0, 0.0
+    for signal in signals:
+        t += (signal.share - done) * driving_s
+        wait = light_delay(signal, t)
+        if wait > 0:
+            t, last = t + wait, signal.share
+        done = signal.share
+    return last
 
 
 def walk_lights(
@@ -625,7 +657,7 @@ def walk_lights(
         t += piece
         var += log_var * piece * piece
         sd = math.sqrt(var)
-        leaving = [a + signal.wait_s(a) for a in (t + sd * z for z in _Z)]
+        leaving = [a + light_delay(signal, a) for a in (t + sd * z for z in _Z)]
         t = sum(leaving) / len(leaving)
         var = sum((v - t) ** 2 for v in leaving) / len(leaving)
         done = signal.share

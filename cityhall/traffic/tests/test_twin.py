@@ -51,6 +51,9 @@ def test_default_grid_has_36_signals(tmp_path):
     assert sorted(info.signals) == sorted(network.grid_junction_ids())
     assert all(len(s.green_states) == 2 for s in info.signals.values())
     assert len(info.fringe_in) == 24 and len(info.fringe_out) == 24
+    # west to east through B1: the links (one per lane) from edge A1B1 into B1C1
+    through = info.signals["B1"].movements[("A1B1", "B1C1")]
+    assert through and all(info.signals["B1"].incoming[i].startswith("A1B1_") for i in through)
 
 
 def test_predicted_green_time_by_hand():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import math
 import shutil
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +40,8 @@ class Signal:
     green_states: tuple[str, ...]  # the network program's green stages, in order
     incoming: dict[int, str]  # TLS link index -> incoming lane id
     foes: frozenset[tuple[int, int]]  # pairs (a, b), a < b, of TLS links that conflict
+    # (incoming edge id, outgoing edge id) -> the TLS link indices of that movement (one per lane)
+    movements: dict[tuple[str, str], tuple[int, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -138,6 +141,9 @@ def _read_network(path: str, mtime_ns: int) -> NetworkInfo:
     for tls in net.getTrafficLights():
         connections = tls.getConnections()  # [in_lane, out_lane, tls link index]
         incoming = {index: in_lane.getID() for in_lane, _out, index in connections}
+        movements: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for in_lane, out_lane, index in connections:
+            movements[(in_lane.getEdge().getID(), out_lane.getEdge().getID())].append(index)
         link_count = max(incoming) + 1 if incoming else 0
         foes: set[tuple[int, int]] = set()
         by_index = {}
@@ -177,6 +183,7 @@ def _read_network(path: str, mtime_ns: int) -> NetworkInfo:
             green_states=tuple(greens),
             incoming=incoming,
             foes=frozenset(foes),
+            movements={k: tuple(sorted(set(v))) for k, v in movements.items()},
         )
     edges = {}
     lengths = {}

@@ -9,11 +9,13 @@ from cityhall.bus.eta import SegmentTravel, SignalTiming, VehicleState, default_
 from cityhall.bus.eta.predictors import (
     MIN_REMAINING_S,
     SEOUL,
+    STARTUP_LOST_S,
     HistoricalAverage,
     KalmanPredictor,
     fit_offsets,
     kalman_propagate,
     kalman_update,
+    light_delay,
     median,
     offset_for,
     segment_remaining_s,
@@ -239,9 +241,13 @@ def test_a_light_makes_a_bus_wait_the_rest_of_its_red():
 
 
 def test_through_lights_by_hand():
-    # 60 s of driving from 07:00:00: the light at 30 s, 10 s of red left, then 30 s more
+    # 60 s of driving from 07:00:00: the light at 30 s, 10 s of red left, the queue's 2 s start-up
+    # lost time, then 30 s more
     start = 7 * 3600.0
-    assert through_lights((LIGHT,), start, 60.0) - start == 70.0
+    assert light_delay(LIGHT, start + 30) == 10.0 + STARTUP_LOST_S == 12.0
+    assert light_delay(LIGHT, start + 40) == 2.0  # the red is over, its queue not yet moving
+    assert light_delay(LIGHT, start + 42) == 0.0
+    assert through_lights((LIGHT,), start, 60.0) - start == 72.0
     # from 07:00:50 the light is green at 07:01:20: no wait
     assert through_lights((LIGHT,), start + 50, 60.0) - (start + 50) == 60.0
     assert through_lights((), start, 60.0) - start == 60.0
@@ -249,16 +255,20 @@ def test_through_lights_by_hand():
 
 def test_the_driving_time_is_the_travel_time_less_the_waits():
     walk = HistoricalAverage(signals={("R", 0): (LIGHT,)})
-    row = SegmentTravel("R", 0, at(7), 70.0)
+    row = SegmentTravel("R", 0, at(7), 72.0)
     assert walk.driving(row).travel_s == pytest.approx(60.0, abs=1e-6)
+    # it waited at the light halfway: the time shows the driving of the second half only
+    assert walk.driving_seen(row)[1] == 0.5
+    assert walk.driving_seen(SegmentTravel("R", 0, at(7, 0, 50), 60.0))[1] == 1.0  # all green
     assert walk.driving(SegmentTravel("R", 1, at(7), 70.0)).travel_s == 70.0  # no light known there
 
 
 def test_a_red_gathers_the_buses_that_reach_it():
     start = 7 * 3600.0
     # reaching the light 20 s into its red, give or take 3 s: every bus leaves when it turns green
+    # (and its queue has started, 2 s later), then drives 20 s more
     mean, var = walk_lights((LIGHT,), start, 9.0, 40.0, 0.0)
-    assert (mean - start, var) == pytest.approx((60.0, 0.0))
+    assert (mean - start, var) == pytest.approx((62.0, 0.0))
     # with no spread the walk is through_lights
     assert walk_lights((LIGHT,), start, 0.0, 60.0, 0.0)[0] == through_lights((LIGHT,), start, 60.0)
 
@@ -279,11 +289,11 @@ def test_the_walk_adds_the_wait_its_plan_gives_for_when_the_bus_gets_there():
     walk = HistoricalAverage(signals={("R", 0): (LIGHT,)})
     walk.fit(history)
     assert walk.travel.at(("R", 0), at(7, 30)) == pytest.approx(60.0, abs=1e-6)  # driving only
-    assert walk.predict(bus(0, at(8)), 1, at(8)) == pytest.approx(70.0, abs=1e-3)  # 10 s of red left
+    assert walk.predict(bus(0, at(8)), 1, at(8)) == pytest.approx(72.0, abs=1e-3)  # 10 s of red left
     assert walk.predict(bus(0, at(8, 0, 50)), 1, at(8, 0, 50)) == pytest.approx(60.0, abs=1e-3)
     # without the plan the walk can only add the mean wait
     blind = HistoricalAverage()
     blind.fit(history)
-    assert 60.0 < blind.predict(bus(0, at(8)), 1, at(8)) < 70.0
-    # a bus 45 s under way (it has met the light): the plan says it arrives at 70 s, 25 s from now
-    assert walk.predict(bus(0, at(8), at(8, 0, 45)), 1, at(8, 0, 45)) == pytest.approx(25.0, abs=1e-3)
+    assert 60.0 < blind.predict(bus(0, at(8)), 1, at(8)) < 72.0
+    # a bus 45 s under way (it has met the light): the plan says it arrives at 72 s, 27 s from now
+    assert walk.predict(bus(0, at(8), at(8, 0, 45)), 1, at(8, 0, 45)) == pytest.approx(27.0, abs=1e-3)
