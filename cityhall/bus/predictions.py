@@ -3,7 +3,8 @@
 ``predictor()`` is the one place that chooses the model: ``eta.default_predictor()`` fitted on the
 stored segment travel times of the last ``HISTORY_DAYS`` days (with the dwell at each segment's first
 stop and the bus that drove it), refitted every ``REFIT_S``; between fits it observes every segment
-finished since, so the Kalman filter follows today's traffic. With no history at all (a new
+finished since, so the Kalman filter follows today's traffic. It is given the signal plans of the
+lights on the routes (``lights.route_lights``). With no history at all (a new
 installation) it is ``ScheduleFallback``, the timetable's segment times, which has the same
 interface."""
 
