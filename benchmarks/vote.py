@@ -393,6 +393,17 @@ def _server_cpu_s(pid: int) -> float | None:
     return total
 
 
+def _machine_cpu() -> tuple[float, float] | None:
+    """(busy, total) CPU seconds of the whole machine so far (/proc/stat), None where there is none:
+    how much of the machine the benchmark left idle."""
+    with contextlib.suppress(OSError, ValueError):
+        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        ticks = os.sysconf("SC_CLK_TCK")
+        idle = fields[3] + fields[4]  # idle, iowait
+        return (sum(fields) - idle) / ticks, sum(fields) / ticks
+    return None
+
+
 def _wait_for(port: int, server: subprocess.Popen, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -444,9 +455,9 @@ def run_one(kind: str, args) -> dict:
         try:
             _wait_for(port, server)
             Browser.reconnects = 0
-            cpu_before = _server_cpu_s(server.pid)
+            cpu_before, client_before, machine_before = _server_cpu_s(server.pid), os.times(), _machine_cpu()
             outcome = _drive(port, setup, setup["voters"], args.concurrency, args.double)
-            cpu_after = _server_cpu_s(server.pid)
+            cpu_after, client_after, machine_after = _server_cpu_s(server.pid), os.times(), _machine_cpu()
             outcome["reconnects"] = Browser.reconnects
             bound = _drive_bound(port, setup, args.concurrency, args.double)
         finally:
@@ -479,6 +490,19 @@ def run_one(kind: str, args) -> dict:
         # the server's CPU time (all its processes) per request of the voters
         "server_cpu_ms_per_request": (
             round((cpu_after - cpu_before) * 1000 / requests, 2) if cpu_before is not None else None
+        ),
+        # the voters' side (this process's threads) per request: it shares the machine's cores
+        "client_cpu_ms_per_request": round(
+            (client_after.user + client_after.system - client_before.user - client_before.system)
+            * 1000
+            / requests,
+            2,
+        ),
+        # the share of the machine's cores busy during the voters' run (server, client, database, rest)
+        "machine_busy_share": (
+            round((machine_after[0] - machine_before[0]) / (machine_after[1] - machine_before[1]), 3)
+            if machine_before and machine_after
+            else None
         ),
         # keep-alive connections the server had closed while idle, opened again before a request
         "reconnects": outcome["reconnects"],
@@ -526,7 +550,8 @@ def main(argv: list[str]) -> int:
             print(
                 f"    같은 서버의 빈 화면(같은 요청 수·동시성): p50 {floor['p50']}ms p95 {floor['p95']}ms | "
                 f"요청/초 투표 {r['requests_per_s']} 빈 화면 {r['bound_requests_per_s']} | "
-                f"서버 CPU {r['server_cpu_ms_per_request']}ms/요청 | "
+                f"서버 CPU {r['server_cpu_ms_per_request']}ms/요청, 클라이언트 CPU "
+                f"{r['client_cpu_ms_per_request']}ms/요청, 기계 사용률 {r['machine_busy_share']} | "
                 f"p95 비율 {_ratio(ballot['p95'], floor['p95'])} "
                 f"p50 비율 {_ratio(ballot['p50'], floor['p50'])}"
             )

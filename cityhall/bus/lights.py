@@ -30,33 +30,34 @@ def movement_timing(plan: Plan, links: tuple[int, ...], share: float = JUNCTION_
     """The timing of a movement (its TLS links, one per lane) under ``plan``: red from the end of the
     green phase that serves it to the start of that phase in the next cycle. ``None`` when no phase
     gives it a green (a movement the plan never serves is not a light a bus waits at)."""
-    for link in links:
-        green = plan.serving(link)
-        if green is not None:
-            break
-    else:
+    green = next((g for g in map(plan.serving, links) if g is not None), None)
+    if green is None:
         return None
-    start = plan.start_of(green)
-    end = start + plan.phases[green].duration
+    duration = plan.phases[green].duration
     return SignalTiming(
         share=share,
         cycle_s=float(plan.cycle),
-        red_s=float(plan.cycle - (end - start)),
-        offset_s=float((plan.offset + end) % plan.cycle),
+        red_s=float(plan.cycle - duration),
+        offset_s=float((plan.offset + plan.start_of(green) + duration) % plan.cycle),
     )
 
 
 def route_lights(routes: tuple[net.RouteSpec, ...] = net.ROUTES) -> Signals:
     """The lights of every route's segments, by (route code, segment index); empty while the traffic
-    network is not built (its runtime builds it) or cannot be read."""
+    network is not built (its runtime builds it) or when it cannot be read. The lights are an input
+    the predictions and the demo's buses do without: nothing here may stop either."""
+    try:
+        return _route_lights(routes)
+    except Exception:  # a half-written network file, a database away, a plan that does not parse
+        log.warning("bus: no traffic lights for the arrival predictions", exc_info=True)
+        return {}
+
+
+def _route_lights(routes: tuple[net.RouteSpec, ...]) -> Signals:
     network = traffic.active_network()
     if network is None:
         return {}
-    try:
-        info = read_network(Path(network.path))
-    except (OSError, ImportError) as exc:  # the file not written yet, or no SUMO tools installed
-        log.info("bus: no traffic lights for the arrival predictions (%s)", exc)
-        return {}
+    info = read_network(Path(network.path))
     plans = traffic.signal_plans(network)
     out: dict[tuple[str, int], tuple[SignalTiming, ...]] = {}
     for spec in routes:

@@ -89,7 +89,7 @@ class Simulator:
         specs = {s.code: s for s in net.ROUTES}
         self.rng = random.Random(seed)  # noqa: S311 — a simulation, not a secret
         self.seed = seed
-        self.lights = dict(lights or {})
+        self.lights = lights or {}
         self.report_s = report_s
         self.now = start
         self.bits = list(bits or [])
@@ -188,6 +188,8 @@ def demo_simulator(now: datetime | None = None, **options) -> Simulator:
 
 def run_simulator(url: str, *, stop_event: threading.Event, tick_s: float = 1.0, **options) -> None:
     """Publish the simulation in real time until ``stop_event`` is set."""
+    from django.db import close_old_connections
+
     from cityhall.telemetry.mqtt import broker_from_url, new_client
 
     from .lights import route_lights
@@ -201,7 +203,8 @@ def run_simulator(url: str, *, stop_event: threading.Event, tick_s: float = 1.0,
     try:
         while not stop_event.wait(tick_s):
             if lights_read is None or (timezone.now() - lights_read).total_seconds() >= LIGHTS_REFRESH_S:
-                sim.lights, lights_read = dict(route_lights()), timezone.now()
+                close_old_connections()  # this thread reads the database once a minute
+                sim.lights, lights_read = route_lights(), timezone.now()
             sim.now = timezone.now() - timedelta(seconds=tick_s)
             for topic, payload in sim.step(tick_s):
                 if client.is_connected():

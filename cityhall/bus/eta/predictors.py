@@ -54,9 +54,10 @@ OFFSET_QUERY_EVERY_S = 240.0
 OFFSET_MIN_N = 50  # a bin with fewer replayed predictions keeps offset 0
 # Equal-weight points of the standard normal (its quantiles, scaled to variance 1): the arrival times
 # over which a light's wait is averaged.
-_Z = [statistics.NormalDist().inv_cdf((i + 0.5) / 15) for i in range(15)]
-_Z = [z / math.sqrt(sum(v * v for v in _Z) / len(_Z)) for z in _Z]
+_QUANTILES = [statistics.NormalDist().inv_cdf((i + 0.5) / 15) for i in range(15)]
+_Z = [z / math.sqrt(sum(v * v for v in _QUANTILES) / len(_QUANTILES)) for z in _QUANTILES]
 DRIVING_BISECTIONS = 30
+UNEXPLAINED_S = 1.0  # a travel time the plans miss by more than this is not split by them
 MIN_SEEN = 0.1
 
 
@@ -128,7 +129,8 @@ class _SegmentWalk:
     def driving_seen(self, row: SegmentTravel) -> tuple[SegmentTravel, float]:
         """``driving(row)`` and the share of the segment whose driving the travel time shows: after
         the last red the bus waited at (before it, the bus would have waited anyway), all of it
-        when it waited at none."""
+        when it waited at none. A time the plans cannot give (the bus passed where its plan says
+        red: an amber run, a controller off its plan) is taken as driving without a wait."""
         signals = self.signals.get((row.route_id, row.segment_index))
         if not signals:
             return row, 1.0
@@ -136,17 +138,22 @@ class _SegmentWalk:
         lo, hi = 0.0, row.travel_s
         for _ in range(DRIVING_BISECTIONS):
             mid = (lo + hi) / 2
-            if through_lights(signals, start, mid) - start < row.travel_s:
+            if through_lights(signals, start, mid)[0] - start < row.travel_s:
                 lo = mid
             else:
                 hi = mid
-        return dataclasses.replace(row, travel_s=max(hi, 1.0)), 1.0 - last_red_share(signals, start, hi)
+        arrival, last_red = through_lights(signals, start, hi)
+        if arrival - start > row.travel_s + UNEXPLAINED_S:
+            return row, 1.0
+        return dataclasses.replace(row, travel_s=max(hi, 1.0)), 1.0 - last_red
 
     def fit(self, history: Iterable[SegmentTravel]) -> None:
-        self.fit_profiles([self.driving(row) for row in history])
+        self.fit_profiles([self.driving_seen(row) for row in history])
 
-    def fit_profiles(self, rows: list[SegmentTravel]) -> None:
-        """The profiles, ratios and spreads of ``rows`` (driving times)."""
+    def fit_profiles(self, seen_rows: list[tuple[SegmentTravel, float]]) -> None:
+        """The profiles, ratios and spreads of driving times (each with the share of its segment it
+        shows: the spread is read from the rows that show all of it)."""
+        rows = [row for row, _ in seen_rows]
         self.travel = Profile(DEFAULT_TRAVEL_S)
         self.dwell = Profile(DEFAULT_DWELL_S)
         for row in rows:
@@ -164,7 +171,7 @@ class _SegmentWalk:
         self._ratio_tail_sums = [0.0] * (len(self._ratios) + 1)  # sums of ratios from index i to the end
         for i in range(len(self._ratios) - 1, -1, -1):
             self._ratio_tail_sums[i] = self._ratio_tail_sums[i + 1] + self._ratios[i]
-        logs = [math.log(r) for r in ratios if r > 0]
+        logs = [math.log(row.travel_s / self.expected_profile(row)) for row, seen in seen_rows if seen == 1.0]
         self.travel_log_var = statistics.pvariance(logs) if len(logs) > 1 else 0.0
         dwells = [
             row.dwell_s / self.dwell.at((row.route_id, row.segment_index), row.departed_at)
@@ -231,13 +238,16 @@ class _SegmentWalk:
         log_var = self.segment_log_var(route, last, vehicle.departed_at)
         # ``total``: expected seconds from now to the bus's arrival at the next stop; ``var``: its
         # variance, over which the waits at the lights further on are averaged
-        total, var = -1.0, 0.0
+        total, var, driven = -1.0, 0.0, elapsed
         signals = self.signals.get((route, last))
         if signals:
             arrival, arrival_var = walk_lights(signals, now_s - elapsed, 0.0, first, log_var)
             total, var = still_ahead(arrival - now_s, arrival_var)
+            # the bus is later than the lights explain: its driving so far is the time spent less
+            # the waits they were expected to cost
+            driven = max(0.0, elapsed - (arrival - (now_s - elapsed) - first))
         if total < 0:  # no lights known, or the bus is later than they explain
-            total = self.current_remaining_s(route, last, first, elapsed)
+            total = self.current_remaining_s(route, last, first, driven)
             var = log_var * total * total
         out = [total]
         for stop in range(last + 1, to_stop_index):
@@ -343,9 +353,12 @@ class KalmanPredictor(_SegmentWalk):
     def fit(self, history: Iterable[SegmentTravel]) -> None:
         travels = list(history)
         seen_rows = [self.driving_seen(r) for r in travels]
-        rows = [row for row, _ in seen_rows]
-        self.fit_profiles(rows)
+        self.fit_profiles(seen_rows)
         self.reset()
+        # The variances are read from the rows that show their whole segment's driving (a bus that
+        # waited at a red shows only the rest after it, and its noise is amplified in proportion);
+        # the filter then weighs the others by the share they show.
+        rows = [row for row, seen in seen_rows if seen == 1.0]
         if len(rows) < 10:
             return
         z = [math.log(max(r.travel_s, 1.0) / self.expected_profile(r)) for r in rows]
@@ -369,7 +382,12 @@ class KalmanPredictor(_SegmentWalk):
         # error replayed over the last training days (a few thousand segments are enough).
         days = sorted({r.departed_at.astimezone(SEOUL).date() for r in rows})
         last_days = set(days[-REPLAY_DAYS:])
-        replay = [r for r in seen_rows if r[0].departed_at.astimezone(SEOUL).date() in last_days]
+        # replayed in the order the buses really arrived (a wait included)
+        replay = [
+            (row, seen, done_at(travel))
+            for (row, seen), travel in zip(seen_rows, travels, strict=True)
+            if row.departed_at.astimezone(SEOUL).date() in last_days
+        ]
         best = None
         for tau in TAU_CHOICES_S:
             drift = sum(1 - math.exp(-dt / tau) for dt, _ in pairs) / len(pairs)
@@ -386,7 +404,7 @@ class KalmanPredictor(_SegmentWalk):
         _, self.tau_s, self.state_var, self.route_var, self.measurement_var = best
         # Then how much a trip's pace differs from the others' (drivers, vehicles), if the history
         # says which bus drove.
-        if any(r.vehicle_id for r, _ in replay):
+        if any(r.vehicle_id for r, _, _ in replay):
             best_pace = (best[0], 0.0)
             for vehicle_var in PACE_VAR_CHOICES:
                 self.vehicle_var = vehicle_var
@@ -417,20 +435,20 @@ class KalmanPredictor(_SegmentWalk):
         self.route_states = {}
         self.paces = {}
 
-    def _replay_error(self, rows: list[tuple[SegmentTravel, float]]) -> float:
-        """Mean squared one-step error of the filter over the history (driving rows and how much of
-        each the travel time showed), day by day."""
-        ordered = sorted(rows, key=lambda r: r[0].departed_at + timedelta(seconds=r[0].travel_s))
+    def _replay_error(self, rows: list[tuple[SegmentTravel, float, datetime]]) -> float:
+        """Mean squared one-step error of the filter over the history (driving rows, how much of
+        each the travel time showed, when it was known), day by day."""
+        ordered = sorted(rows, key=lambda r: r[2])
         err, n, day = 0.0, 0, None
         self.reset()
-        for row, seen in ordered:
+        for row, seen, _ in ordered:
             d = row.departed_at.astimezone(SEOUL).date()
             if d != day:
                 self.reset()
                 day = d
             expected = self.state_at(row.route_id, row.segment_index, row.departed_at)
             expected += self._pace_of(row.route_id, row.vehicle_id, row.segment_index)[0]
-            err += (self.log_ratio(row) - expected) ** 2
+            err += seen * seen * (self.log_ratio(row) - expected) ** 2  # as the filter weighs it
             n += 1
             self._observe_driving(row, seen)
         return err / max(n, 1)
@@ -619,27 +637,20 @@ def light_delay(signal: SignalTiming, at_s: float) -> float:
     return signal.wait_s(at_s, STARTUP_LOST_S)
 
 
-def through_lights(signals: tuple[SignalTiming, ...], start_s: float, driving_s: float) -> float:
+def through_lights(
+    signals: tuple[SignalTiming, ...], start_s: float, driving_s: float
+) -> tuple[float, float]:
     """When a bus that leaves a stop at ``start_s`` (seconds of day) and drives the segment in
-    ``driving_s`` at an even speed reaches the next stop, waiting out the red at each light."""
-    t, done = start_s, 0.0
-    for signal in signals:
-        t += (signal.share - done) * driving_s
-        t += light_delay(signal, t)
-        done = signal.share
-    return t + (1 - done) * driving_s
-
-
-def last_red_share(signals: tuple[SignalTiming, ...], start_s: float, driving_s: float) -> float:
-    """Where on the segment the last light is that made the bus wait (0 when none did)."""
-    t, done, last = start_s, 0.0, 0.0
+    ``driving_s`` at an even speed reaches the next stop, waiting out the red at each light; and
+    where on the segment the last light is that made it wait (0 when none did)."""
+    t, done, last_red = start_s, 0.0, 0.0
     for signal in signals:
         t += (signal.share - done) * driving_s
         wait = light_delay(signal, t)
         if wait > 0:
-            t, last = t + wait, signal.share
+            t, last_red = t + wait, signal.share
         done = signal.share
-    return last
+    return t + (1 - done) * driving_s, last_red
 
 
 def walk_lights(
@@ -650,19 +661,24 @@ def walk_lights(
 
     Each light is met at a time known only to a spread: its wait is averaged over that spread (equal-
     weight points of a normal), and the spread after the light is the spread of the departures — a
-    red gathers the buses that reach it and lets them go together."""
-    t, var, done = start_s, start_var, 0.0
+    red gathers the buses that reach it and lets them go together. The segment's driving is one
+    factor (a bus slow on its first half is slow on its second), so its share of the variance grows
+    with the square of the distance driven; a light scales both shares by what it leaves of the
+    spread."""
+    t, before, driven, done = start_s, start_var, 0.0, 0.0
     for signal in signals:
         piece = (signal.share - done) * driving_s
         t += piece
-        var += log_var * piece * piece
+        driven += piece
+        var = before + log_var * driven * driven
         sd = math.sqrt(var)
         leaving = [a + light_delay(signal, a) for a in (t + sd * z for z in _Z)]
         t = sum(leaving) / len(leaving)
-        var = sum((v - t) ** 2 for v in leaving) / len(leaving)
+        kept = sum((v - t) ** 2 for v in leaving) / len(leaving) / var if var > 0 else 0.0
+        before, driven = before * kept, driven * math.sqrt(kept)
         done = signal.share
-    piece = (1 - done) * driving_s
-    return t + piece, var + log_var * piece * piece
+    driven += (1 - done) * driving_s
+    return t + (1 - done) * driving_s, before + log_var * driven * driven
 
 
 def still_ahead(mean_s: float, var: float) -> tuple[float, float]:

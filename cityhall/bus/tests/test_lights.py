@@ -2,6 +2,7 @@
 movement, the demo's buses stopping at the red, and the served model taking the plans."""
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -10,9 +11,11 @@ from cityhall.bus.eta import SignalTiming
 from cityhall.bus.eta.predictors import seconds_of_day
 from cityhall.bus.lights import JUNCTION_SHARE, movement_timing, route_lights
 from cityhall.bus.models import Vehicle
+from cityhall.bus.network import ROUTES, blocks
 from cityhall.bus.simulator import Simulator
 from cityhall.core.audit import Actor
 from cityhall.traffic import selectors as traffic
+from cityhall.traffic.models import SignalPlan
 from cityhall.traffic.services import network_ensure_default
 from cityhall.traffic.twin.network import read_network
 from cityhall.traffic.twin.signals import Controller, default_plan
@@ -48,17 +51,41 @@ def test_no_traffic_network_no_lights(bus_network):
 def test_every_segment_has_its_junctions_light_as_the_controller_runs_it(bus_network, traffic_network):
     lights = route_lights()
     # C10 drives A1 → F1 → F4 → A4 and back: 16 blocks, each segment across one signalled junction
-    c10 = sorted(i for code, i in lights if code == "C10")
-    assert c10 == list(range(16))
-    # segment 0: from the stop on A1→B1 through B1 into B1→C1 (straight on, eastbound)
-    (timing,) = lights[("C10", 0)]
+    assert sorted(i for code, i in lights if code == "C10") == list(range(16))
+    assert len(lights) == 64  # every segment of the six routes
+    # segment 0: from the stop on A1→B1 through B1 into B1→C1 (straight on, eastbound), served by
+    # the second stage, which runs from 45 s to 85 s of the 90 s cycle: red for 50 s from 85 s
     plan = traffic.signal_plans(traffic_network)["B1"]
-    links = read_network(traffic_network.path).signals["B1"].movements[("A1B1", "B1C1")]
-    assert timing.share == 0.5 and timing.cycle_s == plan.cycle == 90 and timing.red_s == 50
-    # red exactly when the twin's own controller shows red to the bus's lane
-    for t in range(0, 2 * plan.cycle):
-        state = Controller.start(plan, t).phase.state
-        assert (timing.wait_s(t) == 0) == (state[links[0]] in "Gg"), t
+    assert lights[("C10", 0)] == (SignalTiming(0.5, 90.0, 50.0, float((plan.offset + 85) % 90)),)
+    # every segment, straight on or turning at a corner: red exactly when the twin's own controller
+    # shows the bus's lane no green
+    info = read_network(traffic_network.path)
+    plans = traffic.signal_plans(traffic_network)
+    legs = blocks(ROUTES[0].loop)
+    for i, (a, b) in enumerate(legs):
+        c = legs[(i + 1) % len(legs)][1]
+        links = info.signals[b].movements[(f"{a}{b}", f"{b}{c}")]
+        served = [link for link in links if plans[b].serving(link) is not None]
+        (timing,) = lights[("C10", i)]
+        for t in range(0, plans[b].cycle):
+            state = Controller.start(plans[b], t).phase.state
+            assert (timing.wait_s(t) == 0) == (state[served[0]] in "Gg"), (i, t)
+
+
+def test_a_junction_without_a_plan_has_no_light(bus_network, traffic_network):
+    SignalPlan.objects.filter(controller__tls_id="B1").delete()
+    lights = route_lights()
+    assert ("C10", 0) not in lights and ("C10", 1) in lights
+
+
+@pytest.mark.parametrize("damage", ["missing", "corrupt"])
+def test_a_network_file_that_cannot_be_read_gives_no_lights(bus_network, traffic_network, damage):
+    path = Path(traffic_network.path)
+    if damage == "missing":
+        path.unlink()
+    else:
+        path.write_text("<net><edge id=")
+    assert route_lights() == {}
 
 
 def test_a_demo_bus_waits_at_the_red_then_drives_on(bus_network):
@@ -87,4 +114,6 @@ def test_the_served_model_takes_the_plans(bus_network, traffic_network):
     sim = Simulator(vehicles, start=MORNING, seed=4, lights=route_lights())
     drive(sim, 600)
     model = predictions.predictor(now=sim.now + timedelta(seconds=1))
-    assert model.signals == route_lights() and model.signals
+    plan = traffic.signal_plans(traffic_network)["B1"]
+    assert len(model.signals) == 64
+    assert model.signals[("C10", 0)] == (SignalTiming(0.5, 90.0, 50.0, float((plan.offset + 85) % 90)),)

@@ -247,10 +247,10 @@ def test_through_lights_by_hand():
     assert light_delay(LIGHT, start + 30) == 10.0 + STARTUP_LOST_S == 12.0
     assert light_delay(LIGHT, start + 40) == 2.0  # the red is over, its queue not yet moving
     assert light_delay(LIGHT, start + 42) == 0.0
-    assert through_lights((LIGHT,), start, 60.0) - start == 72.0
+    assert through_lights((LIGHT,), start, 60.0) == (start + 72.0, 0.5)  # it waited at the light at 0.5
     # from 07:00:50 the light is green at 07:01:20: no wait
-    assert through_lights((LIGHT,), start + 50, 60.0) - (start + 50) == 60.0
-    assert through_lights((), start, 60.0) - start == 60.0
+    assert through_lights((LIGHT,), start + 50, 60.0) == (start + 50 + 60.0, 0.0)
+    assert through_lights((), start, 60.0) == (start + 60.0, 0.0)
 
 
 def test_the_driving_time_is_the_travel_time_less_the_waits():
@@ -270,7 +270,7 @@ def test_a_red_gathers_the_buses_that_reach_it():
     mean, var = walk_lights((LIGHT,), start, 9.0, 40.0, 0.0)
     assert (mean - start, var) == pytest.approx((62.0, 0.0))
     # with no spread the walk is through_lights
-    assert walk_lights((LIGHT,), start, 0.0, 60.0, 0.0)[0] == through_lights((LIGHT,), start, 60.0)
+    assert walk_lights((LIGHT,), start, 0.0, 60.0, 0.0)[0] == through_lights((LIGHT,), start, 60.0)[0]
 
 
 def test_still_ahead_keeps_what_has_not_happened():
@@ -282,7 +282,7 @@ def test_still_ahead_keeps_what_has_not_happened():
 
 def test_the_walk_adds_the_wait_its_plan_gives_for_when_the_bus_gets_there():
     history = [
-        SegmentTravel("R", 0, departed, through_lights((LIGHT,), 7 * 3600.0 + s, 60.0) - (7 * 3600.0 + s))
+        SegmentTravel("R", 0, departed, through_lights((LIGHT,), 7 * 3600.0 + s, 60.0)[0] - (7 * 3600.0 + s))
         for s in range(0, 3600, 37)
         for departed in [at(7, 0, s)]
     ]
@@ -297,3 +297,53 @@ def test_the_walk_adds_the_wait_its_plan_gives_for_when_the_bus_gets_there():
     assert 60.0 < blind.predict(bus(0, at(8)), 1, at(8)) < 72.0
     # a bus 45 s under way (it has met the light): the plan says it arrives at 72 s, 27 s from now
     assert walk.predict(bus(0, at(8), at(8, 0, 45)), 1, at(8, 0, 45)) == pytest.approx(27.0, abs=1e-3)
+
+
+def test_a_time_the_plan_cannot_give_is_driving_without_a_wait():
+    walk = HistoricalAverage(signals={("R", 0): (LIGHT,)})
+    # leaving at 07:00:00, the bus would meet the light in its red unless it drove 84 s or more to
+    # it: 30 s for the whole segment says the bus passed where the plan says red
+    row = SegmentTravel("R", 0, at(7), 30.0)
+    assert walk.driving_seen(row) == (row, 1.0)
+
+
+def test_a_segments_driving_is_one_spread_across_its_lights():
+    start = 7 * 3600.0 + 42  # the light is green from 42 s after a cycle starts: no wait
+    always_green = SignalTiming(share=0.5, cycle_s=100.0, red_s=0.0, offset_s=0.0)
+    # a light that never stops the bus leaves the variance of one segment: 0.01 × 60²
+    assert walk_lights((always_green,), start, 4.0, 60.0, 0.01) == pytest.approx((start + 60.0, 4.0 + 36.0))
+
+
+def test_a_bus_that_waited_at_a_red_moves_the_filter_less():
+    k = KalmanPredictor(
+        signals={("R", 0): (LIGHT,)}, tau_s=1200, state_var=0.04, route_var=0.0, measurement_var=0.01
+    )
+    k.fit(flat_history(travel=60.0))
+    # 72 s from 07:00: 60 s of driving, caught at the light halfway (it shows half the driving);
+    # 60 s from 07:00:42: 60 s of driving, all green. Both drove at the profile: the filter must not
+    # move (x stays 0), but how sure it gets differs: gain P / (P + R / seen²)
+    k.observe(SegmentTravel("R", 0, at(7), 72.0))
+    caught = k.states[("R", 0)].var
+    k.reset()
+    k.observe(SegmentTravel("R", 0, at(7, 0, 42), 60.0))
+    green = k.states[("R", 0)].var
+    assert caught == pytest.approx((1 - 0.04 / (0.04 + 0.01 / 0.25)) * 0.04)  # gain 0.5
+    assert green == pytest.approx((1 - 0.04 / (0.04 + 0.01)) * 0.04)  # gain 0.8
+
+
+def test_a_bus_later_than_its_lights_explain_is_counted_on_its_driving():
+    history = [
+        SegmentTravel(
+            "R", 0, at(7, 0, s), through_lights((LIGHT,), 7 * 3600.0 + s, 60.0)[0] - (7 * 3600.0 + s)
+        )
+        for s in range(0, 3600, 37)
+    ]
+    walk = HistoricalAverage(signals={("R", 0): (LIGHT,)})
+    walk.fit(history)
+    # left at 08:00:00, due at 72 s; 100 s later still on its way: the 12 s the light cost are not
+    # driving, so it is 88 s into a 60 s drive, late like a bus 88 s into a plain 60 s segment
+    plain = HistoricalAverage()
+    plain.fit([SegmentTravel("R", 0, r.departed_at, walk.driving(r).travel_s) for r in history])
+    assert walk.predict(bus(0, at(8), at(8, 0, 100)), 1, at(8, 0, 100)) == pytest.approx(
+        plain.predict(bus(0, at(8), at(8, 0, 88)), 1, at(8, 0, 88))
+    )
