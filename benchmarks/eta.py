@@ -66,6 +66,7 @@ def run_seed(seed: int, train_days: int, test_days: int, params: SimulationParam
                 "segment_var": round(predictor.state_var, 5),
                 "route_var": round(predictor.route_var, 5),
                 "measurement_var": round(predictor.measurement_var, 5),
+                "spread": predictor.spread,
             }
     result["incidents"] = sum(len(day.incidents) for day in test)
     result["seconds"] = round(time.perf_counter() - started, 1)

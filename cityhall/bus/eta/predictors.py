@@ -45,6 +45,7 @@ ROUTE_SHARE_CHOICES = (0.0, 0.4, 0.8)  # the route's share of the state variance
 ROUTE_TAU_S = 7200.0  # the route-wide part fades over two hours at least
 REPLAY_DAYS = 2
 PACE_VAR_CHOICES = (0.001, 0.0025, 0.005, 0.01)  # variance of a trip's log pace fit() chooses from
+SPREAD_CHOICES = (0.25, 0.5, 1.0)  # shares of the filter's variance the walk's spread may use
 STALE_AFTER = timedelta(hours=6)
 # Upper ends of the predicted horizons (s) the median offset is learned for, and how often the replay
 # of the training days asks each bus (sparser than the benchmark: a fit stays cheap).
@@ -57,7 +58,7 @@ OFFSET_MIN_N = 50  # a bin with fewer replayed predictions keeps offset 0
 _QUANTILES = [statistics.NormalDist().inv_cdf((i + 0.5) / 15) for i in range(15)]
 _Z = [z / math.sqrt(sum(v * v for v in _QUANTILES) / len(_QUANTILES)) for z in _QUANTILES]
 DRIVING_BISECTIONS = 30
-UNEXPLAINED_S = 1.0  # a travel time the plans miss by more than this is not split by them
+MIN_DRIVING_S = 1.0
 MIN_SEEN = 0.1
 
 
@@ -129,8 +130,11 @@ class _SegmentWalk:
     def driving_seen(self, row: SegmentTravel) -> tuple[SegmentTravel, float]:
         """``driving(row)`` and the share of the segment whose driving the travel time shows: after
         the last red the bus waited at (before it, the bus would have waited anyway), all of it
-        when it waited at none. A time the plans cannot give (the bus passed where its plan says
-        red: an amber run, a controller off its plan) is taken as driving without a wait."""
+        when it waited at none. A time shorter than the plans allow for any driving (the bus passed
+        where its plan says red: an amber run, a controller off its plan) is taken as driving
+        without a wait. A time between two the plans allow (a bus meeting the red as it began,
+        leaving a little faster than the start-up lost time) reads as the driving that reaches the
+        light as the red begins."""
         signals = self.signals.get((row.route_id, row.segment_index))
         if not signals:
             return row, 1.0
@@ -142,10 +146,9 @@ class _SegmentWalk:
                 lo = mid
             else:
                 hi = mid
-        arrival, last_red = through_lights(signals, start, hi)
-        if arrival - start > row.travel_s + UNEXPLAINED_S:
+        if hi < MIN_DRIVING_S:  # even no driving at all would have taken longer
             return row, 1.0
-        return dataclasses.replace(row, travel_s=max(hi, 1.0)), 1.0 - last_red
+        return dataclasses.replace(row, travel_s=hi), 1.0 - through_lights(signals, start, hi)[1]
 
     def fit(self, history: Iterable[SegmentTravel]) -> None:
         self.fit_profiles([self.driving_seen(row) for row in history])
@@ -337,6 +340,7 @@ class KalmanPredictor(_SegmentWalk):
         self.states: dict[tuple[str, int], SegmentState] = {}
         self.route_states: dict[str, SegmentState] = {}
         self.vehicle_var = vehicle_var
+        self.spread = 1.0  # the share of the filter's variance the walk's spread uses (fitted)
         # median error (predicted − actual, s) of the walk per bin of OFFSET_BINS_S, from the replay
         self.offsets: tuple[float, ...] = (0.0,) * len(OFFSET_BINS_S)
         # (route, vehicle) -> (pace, its variance, last segment seen): reset when a new trip starts
@@ -412,10 +416,15 @@ class KalmanPredictor(_SegmentWalk):
                 if err < best_pace[0]:
                     best_pace = (err, vehicle_var)
             self.vehicle_var = best_pace[1]
-        self.offsets = (0.0,) * len(OFFSET_BINS_S)
-        self.offsets = fit_offsets(
-            self, [r for r in travels if r.departed_at.astimezone(SEOUL).date() in last_days]
-        )
+        # Last, the offsets by horizon; with lights, also how far to trust the walk's spread, by the
+        # replay's absolute error (the spread only decides how the lights' waits are averaged)
+        replayed = [r for r in travels if r.departed_at.astimezone(SEOUL).date() in last_days]
+        fits = []
+        for spread in SPREAD_CHOICES if self.signals else (1.0,):
+            self.spread, self.offsets = spread, (0.0,) * len(OFFSET_BINS_S)
+            offsets, error = fit_offsets(self, replayed)
+            fits.append((error, spread, offsets))
+        _, self.spread, self.offsets = min(fits)
         self.reset()
 
     def current_remaining_s(
@@ -527,8 +536,9 @@ class KalmanPredictor(_SegmentWalk):
         return self.travel.at((route_id, segment_index), at) * self.state_factor(route_id, segment_index, at)
 
     def segment_log_var(self, route_id: str, segment_index: int, at: datetime) -> float:
-        # what today's state leaves unknown, and what every bus adds of its own
-        return self.state_mean_var(route_id, segment_index, at)[1] + self.measurement_var
+        # what today's state leaves unknown, and what every bus adds of its own; scaled by what the
+        # replay of the training days found the walk's averaging of the lights' waits does best with
+        return (self.state_mean_var(route_id, segment_index, at)[1] + self.measurement_var) * self.spread
 
     def state_factor(self, route_id: str, segment_index: int, at: datetime) -> float:
         """Expected travel time over the profile, E[e^(log ratio)], for a segment entered at ``at``.
@@ -574,8 +584,9 @@ def trips_of(rows: Iterable[SegmentTravel]) -> list[list[SegmentTravel]]:
 
 def fit_offsets(
     model: KalmanPredictor, rows: list[SegmentTravel], *, every_s: float = OFFSET_QUERY_EVERY_S
-) -> tuple[float, ...]:
-    """Median error of ``model``'s walk by predicted horizon, replayed over ``rows`` (training days).
+) -> tuple[tuple[float, ...], float]:
+    """Median error of ``model``'s walk by predicted horizon, replayed over ``rows`` (training days),
+    and the mean absolute error of the replayed predictions once those medians are taken off.
 
     The walk adds expected (mean) times, but the mean of a segment's time lies above its median (most
     buses catch the lights, a few wait a whole red; a few stops have many boarding): the absolute error
@@ -626,7 +637,9 @@ def fit_offsets(
                 if p <= OFFSET_BINS_S[-1]:
                     errors[bisect.bisect_left(OFFSET_BINS_S, p)].append(p - actual)
     model.reset()
-    return tuple(median(e) if len(e) >= OFFSET_MIN_N else 0.0 for e in errors)
+    offsets = tuple(median(e) if len(e) >= OFFSET_MIN_N else 0.0 for e in errors)
+    shown = [abs(v - offset) for e, offset in zip(errors, offsets, strict=True) for v in e]
+    return offsets, sum(shown) / max(len(shown), 1)
 
 
 def light_delay(signal: SignalTiming, at_s: float) -> float:

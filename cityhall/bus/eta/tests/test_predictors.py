@@ -225,8 +225,11 @@ def test_the_median_offset_is_learned_per_predicted_horizon():
     # 900–1200 s, true 893–1193 s) has only 12: stop 10 asked at 5 … 105 s, stop 9 at 5 s → 0
     rows = [SegmentTravel("R", i, at(7, 0, 100 * i), 100.0, vehicle_id="v") for i in range(10)]
     arrivals = {i + 1: at(7, 0, 100 * (i + 1)) for i in range(10)}
-    offsets = fit_offsets(_Late(arrivals), rows, every_s=10.0)
+    offsets, error = fit_offsets(_Late(arrivals), rows, every_s=10.0)
     assert offsets == (7.0, 7.0, 7.0, 7.0, 0.0)
+    # 100 questions, each for the 10 − k stops still ahead in the k-th 100 s: 550 predictions; once
+    # the offsets are taken off, only the last bin's 12 are still 7 s out
+    assert error == pytest.approx(7.0 * 12 / 550)
 
 
 # A light halfway along segment 0: a 100 s cycle that starts red (40 s) on every full 100 s of the
