@@ -254,6 +254,7 @@ def _drive(port: int, setup: dict, voters: list[dict], concurrency: int, double:
         ]
         plans.append((index, voter, choices))
     ballot_latency, flow_latency, errors = [], [], []
+    paired_latency: list[float] = []  # the ballots cast from two sessions at once (the share --double)
     accepted: dict[str, list[list[int]]] = {}
     lock = threading.Lock()
 
@@ -296,6 +297,8 @@ def _drive(port: int, setup: dict, voters: list[dict], concurrency: int, double:
             with lock:
                 for (status, elapsed), choice in zip(results, choices, strict=True):
                     ballot_latency.append(elapsed)
+                    if len(choices) > 1:
+                        paired_latency.append(elapsed)
                     if status == 302:
                         accepted.setdefault(str(voter["user"]), []).append(choice)
                     else:
@@ -312,6 +315,7 @@ def _drive(port: int, setup: dict, voters: list[dict], concurrency: int, double:
     return {
         "wall": wall,
         "ballot": ballot_latency,
+        "paired": paired_latency,
         "flow": flow_latency,
         "errors": errors,
         "accepted": accepted,
@@ -481,6 +485,9 @@ def run_one(kind: str, args) -> dict:
         "wall_s": round(outcome["wall"], 2),
         "votes_per_s": round(accepted / outcome["wall"], 1),
         "ballot_ms": {k: round(v, 1) for k, v in _quantiles(outcome["ballot"]).items()},
+        # of which the voters' two sessions at the same moment: the second waits for the first's lock
+        "paired_ballot_ms": {k: round(v, 1) for k, v in _quantiles(outcome["paired"]).items()},
+        "paired_ballots": len(outcome["paired"]),
         "flow_ms": {k: round(v, 1) for k, v in _quantiles(outcome["flow"]).items()},
         # the same requests, one for one, to a trivial view of the same server: the floor
         "bound_ballot_ms": {k: round(v, 1) for k, v in _quantiles(bound["ballot"]).items()},
