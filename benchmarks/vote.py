@@ -408,6 +408,19 @@ def _machine_cpu() -> tuple[float, float] | None:
     return None
 
 
+def _wait_idle(pid: int, timeout: float = 120) -> None:
+    """Until the server and its workers are idle: the first worker answers while the others may
+    still be starting, and their start-up would be counted as the voters' CPU and latency."""
+    deadline = time.monotonic() + timeout
+    before = _server_cpu_s(pid)
+    while before is not None and time.monotonic() < deadline:
+        time.sleep(0.5)
+        now = _server_cpu_s(pid)
+        if now is None or now - before < 0.05:  # under a tenth of a core
+            return
+        before = now
+
+
 def _wait_for(port: int, server: subprocess.Popen, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -458,6 +471,7 @@ def run_one(kind: str, args) -> dict:
         )
         try:
             _wait_for(port, server)
+            _wait_idle(server.pid)
             Browser.reconnects = 0
             cpu_before, client_before, machine_before = _server_cpu_s(server.pid), os.times(), _machine_cpu()
             outcome = _drive(port, setup, setup["voters"], args.concurrency, args.double)
