@@ -1,6 +1,7 @@
 """The back office: every record type in the Django admin, with changes written to the audit trail."""
 
 from django.contrib import admin
+from django.db import transaction
 
 from . import audit
 from .models import ApiToken, AuditEvent
@@ -25,6 +26,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
                 after=after,
             )
 
+    @transaction.atomic  # the delete and its audit event: both or neither
     def delete_model(self, request, obj):
         rtype = record_type_for(obj)
         event = audit.event(
@@ -33,6 +35,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
         super().delete_model(request, obj)
         event.save()
 
+    @transaction.atomic  # "delete selected": all of them, or none when one cannot be deleted or audited
     def delete_queryset(self, request, queryset):
         for obj in queryset:
             self.delete_model(request, obj)

@@ -127,9 +127,10 @@ def backup_codes_issue(*, user, request: HttpRequest | None) -> list[str]:
     return codes
 
 
-def backup_code_use(user, code: str) -> StaticDevice | None:
-    """The backup device when ``code`` is one of the user's unused codes, which is then used up; None
-    otherwise. Wrong codes are throttled as the plugin does (a growing wait)."""
+def backup_code_use(user, code: str, request: HttpRequest | None = None) -> StaticDevice | None:
+    """The backup device when ``code`` is one of the user's unused codes, which is then used up and
+    the use audited with it; None otherwise. Wrong codes are throttled as the plugin does (a growing
+    wait)."""
     device = backup_device(user)
     if device is None:
         return None
@@ -143,6 +144,7 @@ def backup_code_use(user, code: str) -> StaticDevice | None:
             device.throttle_reset(commit=False)
             device.set_last_used_timestamp(commit=False)
             device.save()
+            audit_auth(request, OTP_BACKUP_USED, user=user, left=backup_codes_left(user))
             return device
     device.throttle_increment()
     return None
@@ -229,10 +231,9 @@ def verify(request: HttpRequest) -> HttpResponse:
                 otp_login(request, device)
                 return redirect(_next_url(request))
         else:
-            backup = backup_code_use(request.user, code)
+            backup = backup_code_use(request.user, code, request)
             if backup is not None:
                 left = backup_codes_left(request.user)
-                audit_auth(request, OTP_BACKUP_USED, user=request.user, left=left)
                 otp_login(request, backup)
                 messages.warning(
                     request,

@@ -166,12 +166,12 @@ def notify(
             row.status = Status.SKIPPED
             row.last_error = _("수신 설정에 따라 보내지 않았습니다.")
         try:
-            with transaction.atomic():
+            with transaction.atomic():  # the row and its audit event: both or neither
                 row.save()
+                audit.record(actor, "create", record_type_for(row), row, after=_snapshot(row))
         except IntegrityError:  # the same job running at the same moment wrote it first
             rows.append(Notification.objects.get(dedupe_key=row.dedupe_key, channel=channel))
             continue
-        audit.record(actor, "create", record_type_for(row), row, after=_snapshot(row))
         rows.append(row)
         created.append(row.pk)
     pending = [row.pk for row in rows if row.status == Status.PENDING and row.pk in created]

@@ -720,6 +720,7 @@ def proposal_merge(*, proposal: Proposal, into: Proposal, reason: str, actor: Ac
 # -- suggestions (제안제도) ----------------------------------------------------------------------
 
 
+@transaction.atomic
 def suggestion_refer(
     *, proposal: Proposal, referred: bool, actor: Actor, grade: str = "", reason: str = ""
 ) -> StageDecision:
@@ -970,26 +971,42 @@ def _verify(  # not atomic around the conflict: the queue entry stays when the r
                 verified_by=actor.name if method == VerificationMethod.IN_PERSON else "",
                 verified_at=_now(),
             )
+            # with the verification: one is never stored without the other
+            _audit(
+                actor,
+                "verify",
+                "participation_verifications",
+                verification.pk,
+                user.get_username(),
+                {"method": method},
+            )
     except IntegrityError:
-        Conflict.objects.create(
-            kind=ConflictKind.TWO_ACCOUNTS,
-            person_key=key,
-            user=user,
-            created_at=_now(),
-            detail=_("이미 다른 계정으로 확인된 사람이 이 계정으로도 확인을 요청했습니다."),
-        )
+        with transaction.atomic():  # the queue entry stays, though the request fails
+            _conflict_open(
+                actor,
+                kind=ConflictKind.TWO_ACCOUNTS,
+                person_key=key,
+                user=user,
+                detail=_("이미 다른 계정으로 확인된 사람이 이 계정으로도 확인을 요청했습니다."),
+            )
         raise RecordInvalid(
             _("이미 다른 계정으로 확인된 주민입니다. 관리자에게 확인을 요청했습니다 (한 사람 한 표).")
         ) from None
+    return verification
+
+
+def _conflict_open(actor: Actor, **fields) -> Conflict:
+    """A case for the administrators' queue, audited (the caller holds the transaction)."""
+    conflict = Conflict.objects.create(created_at=_now(), **fields)
     _audit(
         actor,
-        "verify",
-        "participation_verifications",
-        verification.pk,
-        user.get_username(),
-        {"method": method},
+        "create",
+        "participation_conflicts",
+        conflict.pk,
+        conflict.get_kind_display(),
+        {"kind": conflict.kind, "detail": conflict.detail},
     )
-    return verification
+    return conflict
 
 
 def verify_census(*, user, identifier: str, birth_year: int, actor: Actor) -> Verification:
@@ -1266,11 +1283,11 @@ def paper_enter(
     if other is None:
         return "waiting"
     if other.person_key != key or sorted(other.projects) != sorted(projects):
-        Conflict.objects.create(
+        _conflict_open(
+            actor,
             kind=ConflictKind.PAPER_MISMATCH,
             process=process,
             person_key=key,
-            created_at=_now(),
             detail=_("투표지 %(sheet)s: 1차·2차 입력이 다릅니다.") % {"sheet": sheet},
         )
         return "conflict"
@@ -1290,11 +1307,11 @@ def paper_enter(
             replace=False,
         )
     except _AlreadyVoted:
-        Conflict.objects.create(
+        _conflict_open(
+            actor,
             kind=ConflictKind.PAPER_AFTER_ONLINE,
             process=process,
             person_key=key,
-            created_at=_now(),
             detail=_("투표지 %(sheet)s: 이미 투표한 사람의 종이 투표지입니다 (반영하지 않음).")
             % {"sheet": sheet},
         )

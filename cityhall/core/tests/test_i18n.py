@@ -157,3 +157,13 @@ def test_streetlight_pages_in_english(english, director):
     assert "<h1>Smart streetlights: live status</h1>" in html
     assert ">Repair orders</a>" in html and ">Energy savings report</a>" in html
     assert "스마트가로등 실시간 현황" not in html
+
+
+@pytest.mark.django_db
+def test_a_counter_reads_as_cases_and_only_pledges_count_pledges(english):
+    from cityhall.participation import services
+
+    services.participation_load_sample()
+    html = english.get("/participation/").content.decode()
+    assert "Proposals 139 cases" in html  # the 2024 process (예시)
+    assert " pledges" not in html

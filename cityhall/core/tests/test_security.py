@@ -359,6 +359,22 @@ def test_a_backup_code_is_used_up_by_its_first_use(make_user):
     assert first is not None and second is None
 
 
+def test_a_backup_code_whose_use_cannot_be_audited_stays_unused(make_user, monkeypatch):
+    from django.db import DatabaseError
+
+    from cityhall.core import two_factor
+
+    user, codes = enrolled_with_codes(make_user, "admin-unaudited")
+
+    def broken(*args, **kwargs):
+        raise DatabaseError("audit table unavailable")
+
+    monkeypatch.setattr(two_factor, "audit_auth", broken)
+    with pytest.raises(DatabaseError):
+        backup_code_use(user, codes[0])
+    assert StaticToken.objects.filter(device__user=user).count() == 10
+
+
 def test_backup_codes_are_regenerated_and_the_old_ones_stop_working(client, make_user, two_factor, settings):
     settings.OTP_STATIC_THROTTLE_FACTOR = 0
     user, old = enrolled_with_codes(make_user, "director-regen", Role.DIRECTOR)

@@ -65,6 +65,18 @@ def test_a_rolled_back_caller_sends_nothing(db, django_capture_on_commit_callbac
     assert not Notification.objects.exists()
 
 
+def test_a_notification_whose_audit_fails_is_not_stored(db, monkeypatch):
+    from django.db import DatabaseError
+
+    def broken(*args, **kwargs):
+        raise DatabaseError("audit table unavailable")
+
+    monkeypatch.setattr(services.audit, "record", broken)
+    with pytest.raises(DatabaseError):
+        send(to_email="hong@example.kr")
+    assert not Notification.objects.exists()
+
+
 def test_a_failing_server_is_recorded_and_retried(db, settings, django_capture_on_commit_callbacks):
     settings.EMAIL_BACKEND = f"{__name__}.Exploding"
     with django_capture_on_commit_callbacks(execute=True):

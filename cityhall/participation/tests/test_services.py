@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from cityhall.core.audit import Actor
+from cityhall.core.models import AuditEvent
 from cityhall.core.services import RecordInvalid
 from cityhall.organisation.models import OrgUnit
 from cityhall.participation import identity, selectors, services
@@ -140,6 +141,12 @@ def test_census_holds_hashes_and_two_accounts_for_one_person_go_to_the_queue(mak
         )
     conflict = Conflict.objects.get()
     assert (conflict.kind, conflict.user) == (ConflictKind.TWO_ACCOUNTS, second)
+    opened = AuditEvent.objects.get(record_type="participation_conflicts", action="create")
+    assert (opened.actor, opened.record_id, opened.after["kind"]) == (
+        "second",
+        conflict.pk,
+        "two_accounts",
+    )
     with pytest.raises(RecordInvalid, match="찾을 수 없습니다"):
         services.verify_census(
             user=second, identifier="900101-1234567", birth_year=1991, actor=Actor.for_user(second)
@@ -167,6 +174,23 @@ def test_in_person_verification_needs_staff_and_is_audited(make_user):
     event = AuditEvent.objects.get(action="verify")
     assert (event.actor, event.record_repr, event.after) == ("clerk", "citizen", {"method": "in_person"})
     assert Verification.objects.get().verified_by == "clerk"
+
+
+def test_a_verification_whose_audit_fails_is_not_stored(make_user, monkeypatch):
+    from django.db import DatabaseError
+
+    def broken(*args, **kwargs):
+        raise DatabaseError("audit table unavailable")
+
+    monkeypatch.setattr(services, "_audit", broken)
+    with pytest.raises(DatabaseError):
+        services.verify_with_provider(
+            user=make_user("citizen"),
+            provider="mock",
+            data={"phone": "01012345678", "birth_year": "1985", "district": ""},
+            actor=SYSTEM,
+        )
+    assert not Verification.objects.exists()
 
 
 def test_paper_ballot_needs_two_matching_entries_by_two_people(make_user):
@@ -256,6 +280,8 @@ def test_paper_ballot_needs_two_matching_entries_by_two_people(make_user):
         ConflictKind.PAPER_AFTER_ONLINE,
         ConflictKind.PAPER_MISMATCH,
     ]
+    opened = AuditEvent.objects.filter(record_type="participation_conflicts", action="create")
+    assert sorted(opened.values_list("after__kind", flat=True)) == ["paper_after_online", "paper_mismatch"]
     assert list(Ballot.objects.values_list("projects", flat=True)) == [[1, 3]]
 
 

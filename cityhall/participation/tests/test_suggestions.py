@@ -178,6 +178,27 @@ def test_working_committee_refers_or_closes_with_a_reason(round_, make_user):
     assert stages == [("committee", True, "silver", 0), ("working", True, "bronze", None)]
 
 
+def test_a_working_committee_decision_whose_audit_fails_is_not_stored(round_, make_user, monkeypatch):
+    from django.db import DatabaseError
+
+    staff = Actor.for_user(make_user("pp-editor", "editor", "policy-planning"))
+    author = Actor.for_user(make_user("citizen"))
+    proposal = services.proposal_submit(
+        process=round_, title="가", description="내용", estimated_cost=0, actor=author
+    )
+    Proposal.objects.filter(pk=proposal.pk).update(status=ProposalStatus.ELIGIBLE)
+
+    def broken(*args, **kwargs):
+        raise DatabaseError("audit table unavailable")
+
+    monkeypatch.setattr(services, "_audit", broken)
+    with pytest.raises(DatabaseError):
+        services.suggestion_refer(proposal=proposal, referred=False, reason="이미 시행 중", actor=staff)
+    assert not StageDecision.objects.exists()
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.ELIGIBLE
+
+
 def test_citizens_vote_on_referred_suggestions_and_the_vote_is_counted_into_the_grading(make_user):
     """New in 2025 (seed line 514): citizens vote online on the suggestions 실무심의회 referred; the
     grading sheet combines the committee's mean score and the vote share by the published weights,
