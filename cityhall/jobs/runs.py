@@ -87,8 +87,19 @@ def _claim(run_id: int) -> JobRun | None:
         return run
 
 
-def _end(run: JobRun, state: str, **changes) -> None:
+def _end(run: JobRun, state: str, output: Output | None = None, **changes) -> None:
+    """The run's end, its output file and its audit event: all or none."""
     with transaction.atomic():
+        if output is not None:
+            JobRunFile.objects.update_or_create(
+                run=run,
+                role=JobRunFile.Role.OUTPUT,
+                defaults={
+                    "name": output.name[:200],
+                    "content_type": output.content_type[:100],
+                    "data": output.data,
+                },
+            )
         before = record_type_for(run).to_data(run)
         run.state, run.finished_at = state, timezone.now()
         for name, value in changes.items():
@@ -125,17 +136,7 @@ def execute(run_id: int, work: Callable[[JobRun, Output | None], Outcome]) -> di
         else:
             _end(run, JobRun.State.FAILED, error=f"{type(exc).__name__}: {exc}"[:5000])
         raise
-    if outcome.output is not None:
-        JobRunFile.objects.update_or_create(
-            run=run,
-            role=JobRunFile.Role.OUTPUT,
-            defaults={
-                "name": outcome.output.name[:200],
-                "content_type": outcome.output.content_type[:100],
-                "data": outcome.output.data,
-            },
-        )
-    _end(run, JobRun.State.DONE, result=outcome.result)
+    _end(run, JobRun.State.DONE, output=outcome.output, result=outcome.result)
     return outcome.result
 
 

@@ -5,6 +5,7 @@ reads through ``selectors``, writes through ``services``."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from urllib.parse import quote, urlencode
 
 from django.contrib import messages
@@ -343,31 +344,43 @@ def vote(request, code):
         return render(request, "participation/vote.html", {"process": process, "anonymous": True})
     verification = selectors.verification(request.user)
     heading = selectors.first_heading(process)
-    errors: list[str] = []
-    if request.method == "POST":
-        if verification is None:
-            raise PermissionDenied(_("먼저 주민 확인을 하세요."))
-        raw = request.POST.getlist("projects")
-        chosen = [int(n) for n in raw if n.isdigit() and len(n) < 7]
-        try:
-            replaced = services.ballot_cast(
-                process=process,
-                heading=heading,
-                projects=chosen if len(chosen) == len(raw) else [-1],
-                actor=Actor.for_user(request.user),
-                verification=verification,
-            )
-        except RecordInvalid as exc:
-            errors = exc.messages
-        else:
-            messages.success(request, _("투표를 바꿨습니다.") if replaced else _("투표했습니다."))
-            return redirect("participation:vote", code=process.code)
-    else:
-        chosen = selectors.my_ballot(process, verification) or []
     if request.method == "GET":
-        had_ballot = bool(chosen)
-    else:  # a rejected ballot: the earlier one, if any, still stands
+        chosen = selectors.my_ballot(process, verification) or []
+        return _vote_page(request, process, heading, verification, chosen=chosen, had_ballot=bool(chosen))
+    if verification is None:
+        raise PermissionDenied(_("먼저 주민 확인을 하세요."))
+    raw = request.POST.getlist("projects")
+    chosen = [int(n) for n in raw if n.isdigit() and len(n) < 7]
+    try:
+        replaced = services.ballot_cast(
+            process=process,
+            heading=heading,
+            projects=chosen if len(chosen) == len(raw) else [-1],
+            actor=Actor.for_user(request.user),
+            verification=verification,
+        )
+    except RecordInvalid as exc:  # the earlier ballot, if any, still stands
         had_ballot = selectors.my_ballot(process, verification) is not None
+        return _vote_page(
+            request, process, heading, verification, chosen=chosen, had_ballot=had_ballot, errors=exc.messages
+        )
+    messages.success(request, _("투표를 바꿨습니다.") if replaced else _("투표했습니다."))
+    return redirect("participation:vote", code=process.code)
+
+
+def _vote_page(
+    request,
+    process,
+    heading,
+    verification,
+    *,
+    chosen: Sequence[int] = (),
+    had_ballot: bool = False,
+    errors: Sequence[str] = (),
+    entered: dict[str, str] | None = None,
+):
+    """The vote page: the verification forms (with what was ``entered`` when one was rejected) or,
+    to a verified voter, the ballot paper with ``chosen`` ticked; 422 with ``errors``."""
     # the paper is only shown to a verified voter
     paper = selectors.ballot_paper_items(process, heading) if heading and verification else []
     ticked = set(chosen)
@@ -383,6 +396,7 @@ def vote(request, code):
             "paper": selectors.paper_lines(paper, ticked),
             "had_ballot": had_ballot,
             "errors": errors,
+            "entered": entered or {},
             "total": f"{sum(p.cost for p in paper if p.number in ticked):,}",
         },
         status=422 if errors else 200,
@@ -392,12 +406,13 @@ def vote(request, code):
 @require_POST
 @login_required
 def verify(request, code):
-    if selectors.ballot_process(code) is None:  # kept in memory for the ballot path
+    process = selectors.ballot_process(code)  # kept in memory for the ballot path
+    if process is None:
         raise Http404(_("참여 절차를 찾을 수 없습니다."))
     method = request.POST.get("method", "")
+    year = request.POST.get("birth_year", "")
     try:
         if method == "census":
-            year = request.POST.get("birth_year", "")
             services.verify_census(
                 user=request.user,
                 identifier=request.POST.get("identifier", ""),
@@ -412,10 +427,18 @@ def verify(request, code):
                 actor=Actor.for_user(request.user),
             )
     except RecordInvalid as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("주민 확인을 마쳤습니다. 이제 투표할 수 있습니다."))
+        # The form again with what was typed, but the resident registration number: it is not
+        # written back into a page.
+        entered = {"method": method, "phone": request.POST.get("phone", "")[:20], "birth_year": year[:4]}
+        return _vote_page(
+            request,
+            process,
+            selectors.first_heading(process),
+            selectors.verification(request.user),
+            errors=exc.messages,
+            entered=entered,
+        )
+    messages.success(request, _("주민 확인을 마쳤습니다. 이제 투표할 수 있습니다."))
     return redirect("participation:vote", code=code)
 
 

@@ -75,8 +75,16 @@ def test_verification_page_flow_and_bad_phone(client, make_user, proc):
     user = make_user("citizen")
     client.force_login(user)
     path = f"/participation/{proc.code}/verify/"
-    response = client.post(path, {"method": "mock", "phone": "12", "birth_year": "1990"}, follow=True)
-    assert "휴대전화 번호는 010으로 시작하는" in response.content.decode()
+    response = client.post(path, {"method": "mock", "phone": "12", "birth_year": "1990"})
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "휴대전화 번호는 010으로 시작하는" in page
+    # what was typed is there to correct, not typed again
+    assert 'name="phone" inputmode="numeric" autocomplete="tel" required value="12"' in page
+    assert 'maxlength="4" required value="1990"' in page
+    census = client.post(path, {"method": "census", "identifier": "900101-9999999", "birth_year": "1990"})
+    assert census.status_code == 422
+    assert "9999999" not in census.content.decode()  # the resident number is never written back
     client.post(path, {"method": "mock", "phone": "010-1111-2222", "birth_year": "1990"})
     assert client.post(f"/participation/{proc.code}/vote/", {"projects": ["4"]}).status_code == 302
     assert Participation.objects.count() == 1
