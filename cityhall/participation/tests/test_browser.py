@@ -38,8 +38,14 @@ def test_sign_up_verify_vote_change_and_see_the_result(page, site):
     page.get_by_label("비밀번호 확인").fill("a-long-passphrase-42")
     page.get_by_role("button", name="만들기").click()
     page.goto(f"{site}/participation/pb-2025/vote/")
-    page.get_by_label("휴대전화 번호").fill("010-5555-0001")
+    page.get_by_label("휴대전화 번호").fill("12")  # a wrong number first: the reason, the form kept
     page.get_by_label("출생 연도").first.fill("1988")
+    page.get_by_role("button", name="확인").first.click()
+    expect(page.get_by_role("alert")).to_contain_text("휴대전화 번호는 010으로 시작하는")
+    expect(page.get_by_label("휴대전화 번호")).to_have_value("12")
+    expect(page.get_by_label("출생 연도").first).to_have_value("1988")
+    assert serious_violations(page) == []
+    page.get_by_label("휴대전화 번호").fill("010-5555-0001")
     page.get_by_role("button", name="확인").first.click()
     expect(page.get_by_text("주민 확인을 마쳤습니다")).to_be_visible()
 
